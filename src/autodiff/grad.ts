@@ -1,0 +1,105 @@
+/**
+ * Functional reverse-mode autodiff, in the manner of JAX: grad(f) and valueAndGrad(f)
+ * differentiate f with respect to its first argument, which may be a tensor, a Variable, or an
+ * array or object of them; the gradients come back in the same structure.
+ */
+import { shapeToString } from "../tensor/shape.js";
+import { Tensor, type TapeMark } from "../tensor/tensor.js";
+import { fill, zerosLike } from "../tensor/creation.js";
+import { add } from "../ops/arithmetic.js";
+import { newTape, reverseTopological, withTape } from "./tape.js";
+import { Variable } from "./variable.js";
+
+export type TensorTree = Tensor | readonly TensorTree[] | { readonly [key: string]: TensorTree };
+
+function mapTree(tree: TensorTree, f: (t: Tensor) => Tensor, path = "argument"): TensorTree {
+  if (tree instanceof Tensor) return f(tree);
+  if (Array.isArray(tree)) return tree.map((t, i) => mapTree(t, f, `${path}[${i}]`));
+  if (tree !== null && typeof tree === "object") {
+    const out: Record<string, TensorTree> = {};
+    for (const [k, v] of Object.entries(tree)) out[k] = mapTree(v as TensorTree, f, `${path}.${k}`);
+    return out;
+  }
+  throw new TypeError(`grad: ${path} must be a Tensor or an array or object of Tensors, got ${tree === null ? "null" : typeof tree}`);
+}
+
+function leavesOf(tree: TensorTree): Tensor[] {
+  const out: Tensor[] = [];
+  mapTree(tree, (t) => { out.push(t); return t; });
+  return out;
+}
+
+/** Gradients of scalar `output` with respect to `wrt`, following the nodes recorded on `tape`. */
+export function backprop(output: Tensor, wrt: readonly Tensor[], tape: TapeMark): Tensor[] {
+  const grads = new Map<Tensor, Tensor>();
+  grads.set(output, fill(output.shape, 1));
+  const keep = new Set(wrt);
+  withTape(null, () => {
+    for (const t of reverseTopological(output, tape)) {
+      const g = grads.get(t);
+      if (!g || !t.node || t.tape !== tape) continue;
+      // intermediate gradients are dropped once used; only the leaves' are kept
+      if (!keep.has(t)) grads.delete(t);
+      const inputGrads = t.node.backward(g);
+      t.node.inputs.forEach((x, i) => {
+        const gi = inputGrads[i];
+        if (!gi || x.tape !== tape) return;
+        const prev = grads.get(x);
+        grads.set(x, prev ? add(prev, gi) : gi);
+      });
+    }
+  });
+  return wrt.map((x) => grads.get(x) ?? zerosLike(x));
+}
+
+export interface ValueAndGrad<G> { value: Tensor; grads: G }
+
+/**
+ * Returns a function computing f's value and its gradient with respect to the first argument.
+ * f must return a scalar (one-element) float32 tensor. Plain tensors are differentiated as the
+ * arguments f receives; Variables are watched directly, so closures that read them count too.
+ */
+export function valueAndGrad<A extends TensorTree, R extends unknown[]>(
+  f: (x: A, ...rest: R) => Tensor,
+): (x: A, ...rest: R) => ValueAndGrad<A> {
+  return (x: A, ...rest: R) => {
+    const tape = newTape();
+    const restore: [Variable, TapeMark | null][] = [];
+    const watched = mapTree(x, (t) => {
+      if (t.dtype !== "float32") throw new TypeError(`grad: can only differentiate with respect to float32 tensors, got ${t.dtype}`);
+      if (t instanceof Variable) {
+        restore.push([t, t.tape]);
+        t.tape = tape;
+        return t;
+      }
+      const alias = new Tensor(t.values, t.shape, t.dtype);
+      alias.tape = tape;
+      return alias;
+    }) as A;
+    try {
+      const value = withTape(tape, () => f(watched, ...rest));
+      if (!(value instanceof Tensor)) throw new TypeError(`grad: f must return a Tensor, got ${typeof value}`);
+      if (value.size !== 1 || value.dtype !== "float32") {
+        throw new RangeError(`grad: f must return a scalar float32 tensor, got ${value.dtype} of shape ${shapeToString(value.shape)}`);
+      }
+      const leaves = leavesOf(watched);
+      const grads = value.tape === tape ? backprop(value, leaves, tape) : leaves.map((l) => zerosLike(l));
+      let i = 0;
+      const structured = mapTree(watched, () => grads[i++]) as A;
+      return { value: new Tensor(value.values, value.shape, value.dtype), grads: structured };
+    } finally {
+      for (const [v, prev] of restore) v.tape = prev;
+    }
+  };
+}
+
+/** The gradient of f with respect to its first argument, in that argument's structure. */
+export function grad<A extends TensorTree, R extends unknown[]>(f: (x: A, ...rest: R) => Tensor): (x: A, ...rest: R) => A {
+  const vg = valueAndGrad(f);
+  return (x: A, ...rest: R) => vg(x, ...rest).grads;
+}
+
+/** Runs fn without recording gradients (inference). */
+export function noGrad<T>(fn: () => T): T {
+  return withTape(null, fn);
+}

@@ -1,0 +1,54 @@
+/** The TypeScript reference backend: every kernel, in plain TypeScript, usable in a browser. */
+import type { Kernels } from "../kernels.js";
+import * as elementwise from "./elementwise.js";
+import * as reduce from "./reduce.js";
+import * as movement from "./movement.js";
+import * as linalg from "./linalg.js";
+import * as conv from "./conv.js";
+import * as pool from "./pool.js";
+import * as resize from "./resize.js";
+import * as softmax from "./softmax.js";
+import * as optim from "./optim.js";
+
+export const jsKernels: Kernels = {
+  name: "js",
+  unary: elementwise.unary,
+  unaryGrad: elementwise.unaryGrad,
+  binary: elementwise.binary,
+  where: elementwise.where,
+  cast: elementwise.cast,
+  biasActivation: elementwise.biasActivation,
+  activationGrad: elementwise.activationGrad,
+  reduce: reduce.reduce,
+  argReduce: reduce.argReduce,
+  transpose: movement.transpose,
+  slice: movement.slice,
+  pad: movement.pad,
+  concat: movement.concat,
+  gather: movement.gather,
+  scatterAdd: movement.scatterAdd,
+  tile: movement.tile,
+  flip: movement.flip,
+  matMul: linalg.matMul,
+  conv2d: conv.conv2d,
+  conv2dBackpropInput: conv.conv2dBackpropInput,
+  conv2dBackpropFilter: conv.conv2dBackpropFilter,
+  maxPool2d: pool.maxPool2d,
+  maxPool2dGrad: pool.maxPool2dGrad,
+  avgPool2d: pool.avgPool2d,
+  avgPool2dGrad: pool.avgPool2dGrad,
+  resizeBilinear: resize.resizeBilinear,
+  resizeBilinearGrad: resize.resizeBilinearGrad,
+  resizeNearest: resize.resizeNearest,
+  resizeNearestGrad: resize.resizeNearestGrad,
+  softmax: softmax.softmax,
+  logSoftmax: softmax.logSoftmax,
+  softmaxGrad: softmax.softmaxGrad,
+  logSoftmaxGrad: softmax.logSoftmaxGrad,
+  softmaxCrossEntropy: softmax.softmaxCrossEntropy,
+  sparseSoftmaxCrossEntropy: softmax.sparseSoftmaxCrossEntropy,
+  sigmoidCrossEntropy: softmax.sigmoidCrossEntropy,
+  sgdUpdate: optim.sgdUpdate,
+  rmspropUpdate: optim.rmspropUpdate,
+  adamUpdate: optim.adamUpdate,
+};

@@ -1,0 +1,102 @@
+/** Bilinear and nearest-neighbour resizing of NHWC images (TensorFlow's coordinate rules). */
+import type { F32, ResizeGeometry } from "../kernels.js";
+
+/** Source coordinate of output index `o` along an axis of `inSize` -> `outSize`. */
+function sourceCoord(o: number, inSize: number, outSize: number, g: ResizeGeometry): number {
+  if (g.alignCorners && outSize > 1) return (o * (inSize - 1)) / (outSize - 1);
+  const scale = inSize / outSize;
+  return g.halfPixelCenters ? (o + 0.5) * scale - 0.5 : o * scale;
+}
+
+interface Taps { lo: Int32Array; hi: Int32Array; frac: Float32Array }
+
+function bilinearTaps(inSize: number, outSize: number, g: ResizeGeometry): Taps {
+  const lo = new Int32Array(outSize), hi = new Int32Array(outSize), frac = new Float32Array(outSize);
+  for (let o = 0; o < outSize; o++) {
+    const s = sourceCoord(o, inSize, outSize, g);
+    const f = Math.floor(s);
+    lo[o] = Math.min(Math.max(f, 0), inSize - 1);
+    hi[o] = Math.min(Math.max(f + 1, 0), inSize - 1);
+    frac[o] = s - f;
+    if (s < 0) { lo[o] = hi[o] = 0; frac[o] = 0; }
+  }
+  return { lo, hi, frac };
+}
+
+function nearestIndex(inSize: number, outSize: number, g: ResizeGeometry): Int32Array {
+  const idx = new Int32Array(outSize);
+  for (let o = 0; o < outSize; o++) {
+    let s: number;
+    if (g.alignCorners && outSize > 1) s = Math.round((o * (inSize - 1)) / (outSize - 1));
+    else s = Math.floor(g.halfPixelCenters ? (o + 0.5) * (inSize / outSize) : o * (inSize / outSize));
+    idx[o] = Math.min(Math.max(s, 0), inSize - 1);
+  }
+  return idx;
+}
+
+export function resizeBilinear(x: F32, g: ResizeGeometry): F32 {
+  const C = g.channels;
+  const out = new Float32Array(g.batch * g.outH * g.outW * C);
+  const ty = bilinearTaps(g.inH, g.outH, g), tx = bilinearTaps(g.inW, g.outW, g);
+  for (let n = 0; n < g.batch; n++) for (let oy = 0; oy < g.outH; oy++) {
+    const fy = ty.frac[oy];
+    const r0 = (n * g.inH + ty.lo[oy]) * g.inW, r1 = (n * g.inH + ty.hi[oy]) * g.inW;
+    for (let ox = 0; ox < g.outW; ox++) {
+      const fx = tx.frac[ox];
+      const a = (r0 + tx.lo[ox]) * C, b = (r0 + tx.hi[ox]) * C, c = (r1 + tx.lo[ox]) * C, d = (r1 + tx.hi[ox]) * C;
+      const o = ((n * g.outH + oy) * g.outW + ox) * C;
+      for (let ch = 0; ch < C; ch++) {
+        const top = x[a + ch] + (x[b + ch] - x[a + ch]) * fx;
+        const bot = x[c + ch] + (x[d + ch] - x[c + ch]) * fx;
+        out[o + ch] = top + (bot - top) * fy;
+      }
+    }
+  }
+  return out;
+}
+
+export function resizeBilinearGrad(dy: F32, g: ResizeGeometry): F32 {
+  const C = g.channels;
+  const dx = new Float32Array(g.batch * g.inH * g.inW * C);
+  const ty = bilinearTaps(g.inH, g.outH, g), tx = bilinearTaps(g.inW, g.outW, g);
+  for (let n = 0; n < g.batch; n++) for (let oy = 0; oy < g.outH; oy++) {
+    const fy = ty.frac[oy];
+    const r0 = (n * g.inH + ty.lo[oy]) * g.inW, r1 = (n * g.inH + ty.hi[oy]) * g.inW;
+    for (let ox = 0; ox < g.outW; ox++) {
+      const fx = tx.frac[ox];
+      const a = (r0 + tx.lo[ox]) * C, b = (r0 + tx.hi[ox]) * C, c = (r1 + tx.lo[ox]) * C, d = (r1 + tx.hi[ox]) * C;
+      const o = ((n * g.outH + oy) * g.outW + ox) * C;
+      for (let ch = 0; ch < C; ch++) {
+        const v = dy[o + ch];
+        dx[a + ch] += v * (1 - fy) * (1 - fx);
+        dx[b + ch] += v * (1 - fy) * fx;
+        dx[c + ch] += v * fy * (1 - fx);
+        dx[d + ch] += v * fy * fx;
+      }
+    }
+  }
+  return dx;
+}
+
+export function resizeNearest(x: F32, g: ResizeGeometry): F32 {
+  const C = g.channels;
+  const out = new Float32Array(g.batch * g.outH * g.outW * C);
+  const iy = nearestIndex(g.inH, g.outH, g), ix = nearestIndex(g.inW, g.outW, g);
+  for (let n = 0; n < g.batch; n++) for (let oy = 0; oy < g.outH; oy++) for (let ox = 0; ox < g.outW; ox++) {
+    const src = ((n * g.inH + iy[oy]) * g.inW + ix[ox]) * C;
+    out.set(x.subarray(src, src + C), ((n * g.outH + oy) * g.outW + ox) * C);
+  }
+  return out;
+}
+
+export function resizeNearestGrad(dy: F32, g: ResizeGeometry): F32 {
+  const C = g.channels;
+  const dx = new Float32Array(g.batch * g.inH * g.inW * C);
+  const iy = nearestIndex(g.inH, g.outH, g), ix = nearestIndex(g.inW, g.outW, g);
+  for (let n = 0; n < g.batch; n++) for (let oy = 0; oy < g.outH; oy++) for (let ox = 0; ox < g.outW; ox++) {
+    const dst = ((n * g.inH + iy[oy]) * g.inW + ix[ox]) * C;
+    const src = ((n * g.outH + oy) * g.outW + ox) * C;
+    for (let c = 0; c < C; c++) dx[dst + c] += dy[src + c];
+  }
+  return dx;
+}

@@ -1,0 +1,120 @@
+/**
+ * The kernel interface: the primitives every op's forward and backward pass goes through.
+ * Plain data in, plain data out (typed arrays, shapes and numbers, never Tensor objects), so
+ * that the TypeScript reference and the native addon are interchangeable and testable against
+ * each other. Kernels never mutate their inputs, except the optimizer updates, which exist to
+ * update parameters in place.
+ */
+import type { DType, TypedArray } from "../tensor/dtype.js";
+import type { Shape } from "../tensor/shape.js";
+
+export type F32 = Float32Array;
+
+/** Elementwise functions of one float input. `alpha` parameterizes leakyRelu and elu. */
+export type UnaryOp =
+  | "neg" | "abs" | "sign" | "square" | "sqrt" | "rsqrt" | "exp" | "log" | "log1p" | "reciprocal"
+  | "relu" | "leakyRelu" | "elu" | "selu" | "gelu" | "sigmoid" | "tanh" | "softplus" | "erf";
+
+/** Activations that a fused kernel can apply and differentiate from its own output. */
+export type FusedActivation = "linear" | "relu" | "sigmoid" | "tanh";
+
+export type BinaryOp =
+  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
+  | "equal" | "notEqual" | "greater" | "greaterEqual" | "less" | "lessEqual";
+
+export type ReduceOp = "sum" | "max" | "min";
+
+/** Everything a conv2d kernel needs to know, resolved once by the op (NHWC input, HWIO filter). */
+export interface Conv2dGeometry {
+  batch: number;
+  inH: number; inW: number; inC: number;
+  outH: number; outW: number; outC: number;
+  kH: number; kW: number;
+  strideH: number; strideW: number;
+  dilationH: number; dilationW: number;
+  padTop: number; padLeft: number;
+}
+
+/** Pooling window geometry over NHWC input; channels are pooled independently. */
+export interface Pool2dGeometry {
+  batch: number;
+  inH: number; inW: number; channels: number;
+  outH: number; outW: number;
+  kH: number; kW: number;
+  strideH: number; strideW: number;
+  padTop: number; padLeft: number;
+}
+
+export interface ResizeGeometry {
+  batch: number; inH: number; inW: number; channels: number; outH: number; outW: number;
+  alignCorners: boolean; halfPixelCenters: boolean;
+}
+
+export interface Kernels {
+  readonly name: string;
+
+  // elementwise
+  unary(op: UnaryOp, x: F32, alpha: number): F32;
+  /** d(op)/dx times dy; `y` is the forward output (cheaper for sigmoid, tanh, exp, ...). */
+  unaryGrad(op: UnaryOp, dy: F32, x: F32, y: F32, alpha: number): F32;
+  /** Broadcasting binary op; inputs share one dtype; comparisons return bool (Uint8Array). */
+  binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): TypedArray;
+  /** Broadcasting select: cond ? a : b. */
+  where(cond: Uint8Array, condShape: Shape, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): TypedArray;
+  cast(x: TypedArray, dtype: DType): TypedArray;
+  /** y = act(x + bias), bias broadcast along the last axis (length bias.length); null bias adds nothing. */
+  biasActivation(x: F32, bias: F32 | null, act: FusedActivation): F32;
+  /** dz = dy * act'(z) where y = act(z), from y alone. */
+  activationGrad(dy: F32, y: F32, act: FusedActivation): F32;
+
+  // reductions over the middle axis of a [outer, n, inner] view
+  reduce(op: ReduceOp, x: F32, outer: number, n: number, inner: number): F32;
+  argReduce(op: "argmax" | "argmin", x: F32, outer: number, n: number, inner: number): Int32Array;
+
+  // data movement (any dtype)
+  transpose(x: TypedArray, shape: Shape, perm: readonly number[]): TypedArray;
+  slice(x: TypedArray, shape: Shape, begin: readonly number[], size: readonly number[]): TypedArray;
+  pad(x: TypedArray, shape: Shape, paddings: readonly (readonly [number, number])[], value: number): TypedArray;
+  /** Concatenates along `axis`; all shapes agree elsewhere. */
+  concat(xs: readonly TypedArray[], shapes: readonly Shape[], axis: number): TypedArray;
+  /** Picks `indices` along `axis` of x. */
+  gather(x: TypedArray, shape: Shape, indices: Int32Array, axis: number): TypedArray;
+  /** The gradient of gather: adds rows of dy into a zero tensor of `shape` at `indices`. */
+  scatterAdd(dy: F32, indices: Int32Array, shape: Shape, axis: number): F32;
+  tile(x: TypedArray, shape: Shape, reps: readonly number[]): TypedArray;
+  flip(x: TypedArray, shape: Shape, axes: readonly number[]): TypedArray;
+
+  // linear algebra: batched a[...,m,k] x b[...,k,n]; batch dims broadcast
+  matMul(a: F32, aShape: Shape, b: F32, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): F32;
+
+  // convolution and pooling, NHWC
+  conv2d(x: F32, w: F32, g: Conv2dGeometry): F32;
+  conv2dBackpropInput(dy: F32, w: F32, g: Conv2dGeometry): F32;
+  conv2dBackpropFilter(x: F32, dy: F32, g: Conv2dGeometry): F32;
+  maxPool2d(x: F32, g: Pool2dGeometry): F32;
+  maxPool2dGrad(dy: F32, x: F32, g: Pool2dGeometry): F32;
+  /** Average over the window cells inside the input (padding excluded, as in Keras). */
+  avgPool2d(x: F32, g: Pool2dGeometry): F32;
+  avgPool2dGrad(dy: F32, g: Pool2dGeometry): F32;
+  resizeBilinear(x: F32, g: ResizeGeometry): F32;
+  resizeBilinearGrad(dy: F32, g: ResizeGeometry): F32;
+  resizeNearest(x: F32, g: ResizeGeometry): F32;
+  resizeNearestGrad(dy: F32, g: ResizeGeometry): F32;
+
+  // softmax family over the middle axis of [outer, n, inner]
+  softmax(x: F32, outer: number, n: number, inner: number): F32;
+  logSoftmax(x: F32, outer: number, n: number, inner: number): F32;
+  softmaxGrad(dy: F32, y: F32, outer: number, n: number, inner: number): F32;
+  logSoftmaxGrad(dy: F32, y: F32, outer: number, n: number, inner: number): F32;
+  /** Per-row -sum(labels * logSoftmax(logits)) over [rows, classes], and d(loss_row)/d(logits). */
+  softmaxCrossEntropy(logits: F32, labels: F32, rows: number, classes: number): { loss: F32; dlogits: F32 };
+  /** The same with integer class labels; a label outside [0, classes) throws. */
+  sparseSoftmaxCrossEntropy(logits: F32, labels: Int32Array, rows: number, classes: number): { loss: F32; dlogits: F32 };
+  /** Elementwise max(x,0) - x*z + log(1 + exp(-|x|)), and its gradient sigmoid(x) - z. */
+  sigmoidCrossEntropy(logits: F32, labels: F32): { loss: F32; dlogits: F32 };
+
+  // optimizer updates, in place on param and slots
+  sgdUpdate(param: F32, grad: F32, velocity: F32 | null, lr: number, momentum: number, nesterov: boolean): void;
+  rmspropUpdate(param: F32, grad: F32, meanSquare: F32, momentumBuf: F32 | null, lr: number, rho: number, momentum: number, epsilon: number): void;
+  adamUpdate(param: F32, grad: F32, m: F32, v: F32, lr: number, beta1: number, beta2: number, epsilon: number, step: number, weightDecay: number): void;
+}

@@ -1,0 +1,44 @@
+/** The `kerno` command line. */
+import { runDemo } from "./demo.js";
+import { runDoctor } from "./doctor.js";
+
+const HELP = `kerno: deep learning for TypeScript and Node.js
+
+Usage: kerno <command> [options]
+
+Commands:
+  demo            train a tiny network on generated data and print its loss falling
+  doctor          show the active backend and why any other was skipped
+  help, --help    show this help
+
+Environment:
+  KERNO_BACKEND   force a backend (js; native once built)
+  KERNO_DATA_DIR  where data sets are cached (default ~/.kerno/datasets)
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(HELP);
+      return 0;
+    case "demo":
+      return runDemo(rest);
+    case "doctor":
+      return runDoctor();
+    default:
+      process.stderr.write(`kerno: unknown command '${command}'\n\n${HELP}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    process.stderr.write(`kerno: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

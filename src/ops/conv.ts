@@ -1,0 +1,106 @@
+/** conv2d and conv1d: NHWC (NWC) inputs, HWIO (WIO) kernels, as in Keras. */
+import type { Conv2dGeometry, FusedActivation } from "../backends/kernels.js";
+import { shapeToString } from "../tensor/shape.js";
+import { assertTensor, type Tensor } from "../tensor/tensor.js";
+import { biasActivation } from "./activations.js";
+import { assertFloat, assertRank, backend, f32, record } from "./core.js";
+import { reshape } from "./shape.js";
+
+export type Padding = "valid" | "same";
+export type Pair = number | readonly [number, number];
+
+export interface Conv2dOptions {
+  strides?: Pair;
+  padding?: Padding;
+  dilationRate?: Pair;
+  /** Fused after the convolution: bias along the output channels. */
+  bias?: Tensor | null;
+  /** Fused after the bias (linear, relu, sigmoid, tanh). */
+  activation?: FusedActivation;
+}
+
+export function pair(v: Pair | undefined, fallback: number, who: string, what: string): [number, number] {
+  const p: [number, number] = v === undefined ? [fallback, fallback] : typeof v === "number" ? [v, v] : [v[0], v[1]];
+  if (!p.every((x) => Number.isInteger(x) && x >= 1)) throw new RangeError(`${who}: ${what} must be positive integers, got ${JSON.stringify(v)}`);
+  return p;
+}
+
+export function assertPadding(p: unknown, who: string): Padding {
+  if (p === undefined) return "valid";
+  if (p !== "valid" && p !== "same") throw new RangeError(`${who}: padding must be 'valid' or 'same', got '${String(p)}'`);
+  return p;
+}
+
+/**
+ * Output length and leading padding along one axis, by TensorFlow's rules: 'valid' keeps only
+ * full windows; 'same' gives ceil(in / stride) and puts the odd padding cell at the end.
+ */
+export function convOutput(inSize: number, k: number, stride: number, dilation: number, padding: Padding): { out: number; padBefore: number } {
+  const effective = (k - 1) * dilation + 1;
+  if (padding === "valid") return { out: Math.max(0, Math.floor((inSize - effective) / stride) + 1), padBefore: 0 };
+  const out = Math.ceil(inSize / stride);
+  const total = Math.max((out - 1) * stride + effective - inSize, 0);
+  return { out, padBefore: Math.floor(total / 2) };
+}
+
+export function conv2dGeometry(xShape: readonly number[], wShape: readonly number[], options: Conv2dOptions, who = "conv2d"): Conv2dGeometry {
+  const [batch, inH, inW, inC] = xShape;
+  const [kH, kW, wIn, outC] = wShape;
+  if (wIn !== inC) {
+    throw new RangeError(`${who}: input has ${inC} channels but the kernel expects ${wIn}: input ${shapeToString(xShape)}, kernel ${shapeToString(wShape)} [kh, kw, in, out]`);
+  }
+  const [strideH, strideW] = pair(options.strides, 1, who, "strides");
+  const [dilationH, dilationW] = pair(options.dilationRate, 1, who, "dilationRate");
+  const padding = assertPadding(options.padding, who);
+  const h = convOutput(inH, kH, strideH, dilationH, padding);
+  const w = convOutput(inW, kW, strideW, dilationW, padding);
+  if (h.out <= 0 || w.out <= 0) {
+    throw new RangeError(`${who}: a ${kH}x${kW} kernel (dilation ${dilationH}x${dilationW}) does not fit input ${shapeToString(xShape)} with padding '${padding}'`);
+  }
+  return {
+    batch, inH, inW, inC, outH: h.out, outW: w.out, outC, kH, kW,
+    strideH, strideW, dilationH, dilationW, padTop: h.padBefore, padLeft: w.padBefore,
+  };
+}
+
+/** 2-D convolution of x [batch, h, w, in] with kernel [kh, kw, in, out]. */
+export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor {
+  assertTensor(x, "conv2d");
+  assertTensor(kernel, "conv2d", "kernel");
+  assertRank(x, 4, "conv2d", "[batch, h, w, channels]");
+  if (kernel.rank !== 4) throw new RangeError(`conv2d: expected kernel of rank 4 [kh, kw, in, out], got ${shapeToString(kernel.shape)}`);
+  const xv = assertFloat(x, "conv2d");
+  const wv = assertFloat(kernel, "conv2d", "kernel");
+  const g = conv2dGeometry(x.shape, kernel.shape, options);
+  const outShape = [g.batch, g.outH, g.outW, g.outC];
+  const z = f32(backend().conv2d(xv, wv, g), outShape);
+  const conv = record("conv2d", [x, kernel], z, (dy) => {
+    const dv = dy.values as Float32Array;
+    return [
+      f32(backend().conv2dBackpropInput(dv, wv, g), x.shape),
+      f32(backend().conv2dBackpropFilter(xv, dv, g), kernel.shape),
+    ];
+  });
+  const act = options.activation ?? "linear";
+  return options.bias || act !== "linear" ? biasActivation(conv, options.bias ?? null, act) : conv;
+}
+
+export interface Conv1dOptions extends Omit<Conv2dOptions, "strides" | "dilationRate"> {
+  strides?: number;
+  dilationRate?: number;
+}
+
+/** 1-D convolution of x [batch, steps, in] with kernel [k, in, out], as a conv2d of height 1. */
+export function conv1d(x: Tensor, kernel: Tensor, options: Conv1dOptions = {}): Tensor {
+  assertTensor(x, "conv1d");
+  assertTensor(kernel, "conv1d", "kernel");
+  assertRank(x, 3, "conv1d", "[batch, steps, channels]");
+  if (kernel.rank !== 3) throw new RangeError(`conv1d: expected kernel of rank 3 [k, in, out], got ${shapeToString(kernel.shape)}`);
+  const [b, steps, c] = x.shape;
+  const y = conv2d(reshape(x, [b, 1, steps, c]), reshape(kernel, [1, ...kernel.shape]), {
+    ...options,
+    strides: [1, options.strides ?? 1],
+    dilationRate: [1, options.dilationRate ?? 1],
+  });
+  return reshape(y, [b, y.shape[2], y.shape[3]]);
+}

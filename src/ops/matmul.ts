@@ -1,0 +1,38 @@
+/** Matrix product with optional transposes and broadcast batch dimensions. */
+import { broadcastShapes, shapeToString } from "../tensor/shape.js";
+import { assertTensor, type Tensor } from "../tensor/tensor.js";
+import { assertFloat, backend, f32, record } from "./core.js";
+import { sumTo } from "./reduce.js";
+
+export interface MatMulOptions { transposeA?: boolean; transposeB?: boolean }
+
+/** a[..., m, k] x b[..., k, n] (after the optional transposes of the last two axes). */
+export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tensor {
+  assertTensor(a, "matMul", "first input");
+  assertTensor(b, "matMul", "second input");
+  const av = assertFloat(a, "matMul", "first input");
+  const bv = assertFloat(b, "matMul", "second input");
+  const transA = options.transposeA ?? false, transB = options.transposeB ?? false;
+  if (a.rank < 2 || b.rank < 2) {
+    throw new RangeError(`matMul: inputs must have rank >= 2, got ${shapeToString(a.shape)} x ${shapeToString(b.shape)}`);
+  }
+  const [ar, ac] = a.shape.slice(-2);
+  const [br, bc] = b.shape.slice(-2);
+  const m = transA ? ac : ar, k = transA ? ar : ac;
+  const k2 = transB ? bc : br, n = transB ? br : bc;
+  if (k !== k2) {
+    const t = (x: boolean) => (x ? "^T" : "");
+    throw new RangeError(`matMul: inner dimensions differ: ${shapeToString(a.shape)}${t(transA)} x ${shapeToString(b.shape)}${t(transB)}`);
+  }
+  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matMul (batch dimensions)");
+  const outShape = [...batch, m, n];
+  const y = f32(backend().matMul(av, a.shape, bv, b.shape, transA, transB, outShape), outShape);
+  return record("matMul", [a, b], y, (dy) => {
+    let da: Tensor, db: Tensor;
+    if (!transA && !transB) { da = matMul(dy, b, { transposeB: true }); db = matMul(a, dy, { transposeA: true }); }
+    else if (transA && !transB) { da = matMul(b, dy, { transposeB: true }); db = matMul(a, dy); }
+    else if (!transA && transB) { da = matMul(dy, b); db = matMul(dy, a, { transposeA: true }); }
+    else { da = matMul(b, dy, { transposeA: true, transposeB: true }); db = matMul(dy, a, { transposeA: true, transposeB: true }); }
+    return [sumTo(da, a.shape), sumTo(db, b.shape)];
+  });
+}

@@ -1,0 +1,117 @@
+/** Reductions over axes: sum, mean, max, min, argmax, argmin, variance, logSumExp. */
+import type { ReduceOp } from "../backends/kernels.js";
+import { normalizeAxes, normalizeAxis, reducedShape, type Shape, shapesEqual, shapeToString, sizeOf } from "../tensor/shape.js";
+import { assertTensor, Tensor } from "../tensor/tensor.js";
+import { add, div, mul, sub } from "./arithmetic.js";
+import { cast, equal } from "./compare.js";
+import { exp, log } from "./math.js";
+import { assertFloat, backend, f32, make, record } from "./core.js";
+import { broadcastTo, reshape, stopGradient } from "./shape.js";
+
+export type Axes = number | readonly number[];
+
+/** Views x as [outer, n, inner] with the reduced axes in the middle (transposing if they are not adjacent). */
+function asOuterNInner(x: Tensor, axes: number[]): { values: Float32Array; outer: number; n: number; inner: number } {
+  const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
+  if (contiguous && axes.length > 0) {
+    const first = axes[0], last = axes[axes.length - 1];
+    return {
+      values: x.values as Float32Array,
+      outer: sizeOf(x.shape.slice(0, first)),
+      n: sizeOf(x.shape.slice(first, last + 1)),
+      inner: sizeOf(x.shape.slice(last + 1)),
+    };
+  }
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const moved = backend().transpose(x.values, x.shape, [...kept, ...axes]) as Float32Array;
+  return { values: moved, outer: sizeOf(kept.map((i) => x.shape[i])), n: sizeOf(axes.map((i) => x.shape[i])), inner: 1 };
+}
+
+function reduceWith(op: ReduceOp, x: Tensor, axes: Axes | undefined, keepDims: boolean, who: string): { y: Tensor; ax: number[]; keepShape: number[] } {
+  assertTensor(x, who);
+  assertFloat(x, who);
+  const ax = normalizeAxes(axes, x.rank, who);
+  const keepShape = reducedShape(x.shape, ax, true);
+  const outShape = keepDims ? keepShape : reducedShape(x.shape, ax, false);
+  if (ax.length === 0) return { y: make(x.values, outShape, x.dtype), ax, keepShape };
+  if (op !== "sum" && ax.some((a) => x.shape[a] === 0)) {
+    throw new RangeError(`${who}: cannot reduce an empty axis of ${shapeToString(x.shape)}`);
+  }
+  const v = asOuterNInner(x, ax);
+  return { y: f32(backend().reduce(op, v.values, v.outer, v.n, v.inner), outShape), ax, keepShape };
+}
+
+export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  const { y, keepShape } = reduceWith("sum", x, axes, keepDims, "sum");
+  return record("sum", [x], y, (dy) => [broadcastTo(reshape(dy, keepShape), x.shape)]);
+}
+
+export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  assertTensor(x, "mean");
+  const ax = normalizeAxes(axes, x.rank, "mean");
+  const count = sizeOf(ax.map((a) => x.shape[a]));
+  return mul(sum(x, ax, keepDims), 1 / count);
+}
+
+function extremum(op: "max" | "min", x: Tensor, axes: Axes | undefined, keepDims: boolean): Tensor {
+  const { y, keepShape } = reduceWith(op, x, axes, keepDims, op);
+  return record(op, [x], y, (dy) => {
+    // ties share the gradient equally, as in TensorFlow
+    const hits = cast(equal(x, reshape(y, keepShape)), "float32");
+    const counts = sum(hits, normalizeAxes(axes, x.rank, op), true);
+    return [mul(div(hits, counts), reshape(dy, keepShape))];
+  });
+}
+
+export function max(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  return extremum("max", x, axes, keepDims);
+}
+
+export function min(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  return extremum("min", x, axes, keepDims);
+}
+
+function argReduce(op: "argmax" | "argmin", x: Tensor, axis: number): Tensor {
+  assertTensor(x, op);
+  assertFloat(x, op);
+  const a = normalizeAxis(axis, x.rank, op);
+  if (x.shape[a] === 0) throw new RangeError(`${op}: axis ${a} of ${shapeToString(x.shape)} is empty`);
+  const outer = sizeOf(x.shape.slice(0, a)), inner = sizeOf(x.shape.slice(a + 1));
+  const values = backend().argReduce(op, x.values as Float32Array, outer, x.shape[a], inner);
+  return make(values, x.shape.filter((_, i) => i !== a), "int32");
+}
+
+/** Index of the largest value along `axis` (default: last), as int32. */
+export function argmax(x: Tensor, axis = -1): Tensor {
+  return argReduce("argmax", x, axis);
+}
+
+export function argmin(x: Tensor, axis = -1): Tensor {
+  return argReduce("argmin", x, axis);
+}
+
+/** Population variance (divides by n), as numpy.var and keras.ops.var. */
+export function variance(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  const m = mean(x, axes, true);
+  const d = sub(x, m);
+  return mean(mul(d, d), axes, keepDims);
+}
+
+/** log(sum(exp(x))) computed without overflow. */
+export function logSumExp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  const m = stopGradient(max(x, axes, true));
+  const finiteM = f32((m.values as Float32Array).map((v) => (Number.isFinite(v) ? v : 0)), m.shape);
+  const s = log(sum(exp(sub(x, finiteM)), axes, true));
+  const y = add(s, finiteM);
+  if (keepDims) return y;
+  return reshape(y, reducedShape(x.shape, normalizeAxes(axes, x.rank, "logSumExp"), false));
+}
+
+/** Sums a broadcast gradient back down to `shape` (the shape of the input that was broadcast). */
+export function sumTo(dy: Tensor, shape: Shape): Tensor {
+  if (shapesEqual(dy.shape, shape)) return dy;
+  const lead = dy.rank - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < dy.rank; i++) if (i < lead || (shape[i - lead] === 1 && dy.shape[i] !== 1)) axes.push(i);
+  return reshape(sum(dy, axes, true), shape);
+}

@@ -1,0 +1,196 @@
+/** Shape and data-movement ops: reshape, transpose, concat, slice, gather, pad, tile, flip, ... */
+import { broadcastShapes, inferReshape, normalizeAxes, normalizeAxis, type Shape, shapesEqual, shapeToString, sizeOf } from "../tensor/shape.js";
+import { assertTensor, Tensor } from "../tensor/tensor.js";
+import { backend, f32, make, record } from "./core.js";
+import { sumTo } from "./reduce.js";
+
+/** Same values, new shape (no copy); one dimension may be -1. */
+export function reshape(x: Tensor, shape: Shape): Tensor {
+  assertTensor(x, "reshape");
+  const target = inferReshape(x.size, shape, "reshape", x.shape);
+  if (shapesEqual(target, x.shape)) return x;
+  return record("reshape", [x], make(x.values, target, x.dtype), (dy) => [reshape(dy, x.shape)]);
+}
+
+/** Removes size-1 dimensions (all of them, or the given axes, which must have size 1). */
+export function squeeze(x: Tensor, axes?: number | number[]): Tensor {
+  assertTensor(x, "squeeze");
+  const drop = axes === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes(axes, x.rank, "squeeze");
+  for (const a of drop) {
+    if (x.shape[a] !== 1) throw new RangeError(`squeeze: axis ${a} of ${shapeToString(x.shape)} has size ${x.shape[a]}, not 1`);
+  }
+  return reshape(x, x.shape.filter((_, i) => !drop.includes(i)));
+}
+
+/** Inserts a size-1 dimension at `axis` (negative counts from the end of the result). */
+export function expandDims(x: Tensor, axis = 0): Tensor {
+  assertTensor(x, "expandDims");
+  const a = normalizeAxis(axis, x.rank + 1, "expandDims");
+  const shape = [...x.shape];
+  shape.splice(a, 0, 1);
+  return reshape(x, shape);
+}
+
+/** The same values, detached from any gradient tape. */
+export function stopGradient(x: Tensor): Tensor {
+  assertTensor(x, "stopGradient");
+  return make(x.values, x.shape, x.dtype);
+}
+
+/** Permutes dimensions (default: reverses them). */
+export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+  assertTensor(x, "transpose");
+  const p = perm ?? x.shape.map((_, i) => x.rank - 1 - i);
+  if (p.length !== x.rank || [...p].sort((a, b) => a - b).some((v, i) => v !== i)) {
+    throw new RangeError(`transpose: perm [${p.join(",")}] is not a permutation of the ${x.rank} axes of ${shapeToString(x.shape)}`);
+  }
+  if (p.every((v, i) => v === i)) return x;
+  const outShape = p.map((i) => x.shape[i]);
+  const y = make(backend().transpose(x.values, x.shape, p), outShape, x.dtype);
+  const inverse = new Array<number>(p.length);
+  p.forEach((v, i) => (inverse[v] = i));
+  return record("transpose", [x], y, (dy) => [transpose(dy, inverse)]);
+}
+
+export function concat(xs: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(xs as unknown) || xs.length === 0) throw new RangeError("concat: expected a non-empty array of tensors");
+  xs.forEach((x, i) => assertTensor(x, "concat", `tensor ${i}`));
+  const first = xs[0];
+  const a = normalizeAxis(axis, first.rank, "concat");
+  for (const x of xs) {
+    if (x.dtype !== first.dtype) throw new TypeError(`concat: dtypes differ: ${first.dtype} and ${x.dtype}`);
+    if (x.rank !== first.rank || x.shape.some((d, i) => i !== a && d !== first.shape[i])) {
+      throw new RangeError(`concat: shapes ${shapeToString(first.shape)} and ${shapeToString(x.shape)} differ outside axis ${a}`);
+    }
+  }
+  if (xs.length === 1) return first;
+  const outShape = [...first.shape];
+  outShape[a] = xs.reduce((s, x) => s + x.shape[a], 0);
+  const y = make(backend().concat(xs.map((x) => x.values), xs.map((x) => x.shape), a), outShape, first.dtype);
+  return record("concat", xs, y, (dy) => {
+    let start = 0;
+    return xs.map((x) => {
+      const begin = x.shape.map((_, i) => (i === a ? start : 0));
+      start += x.shape[a];
+      return slice(dy, begin, x.shape);
+    });
+  });
+}
+
+export function stack(xs: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(xs as unknown) || xs.length === 0) throw new RangeError("stack: expected a non-empty array of tensors");
+  xs.forEach((x, i) => assertTensor(x, "stack", `tensor ${i}`));
+  for (const x of xs) {
+    if (!shapesEqual(x.shape, xs[0].shape)) throw new RangeError(`stack: shapes differ: ${shapeToString(xs[0].shape)} and ${shapeToString(x.shape)}`);
+  }
+  const a = normalizeAxis(axis, xs[0].rank + 1, "stack");
+  return concat(xs.map((x) => expandDims(x, a)), a);
+}
+
+export function unstack(x: Tensor, axis = 0): Tensor[] {
+  assertTensor(x, "unstack");
+  const a = normalizeAxis(axis, x.rank, "unstack");
+  return split(x, x.shape[a], a).map((t) => squeeze(t, a));
+}
+
+/** Splits into `n` equal parts or parts of the given sizes along `axis`. */
+export function split(x: Tensor, numOrSizes: number | number[], axis = 0): Tensor[] {
+  assertTensor(x, "split");
+  const a = normalizeAxis(axis, x.rank, "split");
+  const dim = x.shape[a];
+  let sizes: number[];
+  if (typeof numOrSizes === "number") {
+    if (!Number.isInteger(numOrSizes) || numOrSizes <= 0 || dim % numOrSizes !== 0) {
+      throw new RangeError(`split: cannot split axis ${a} of size ${dim} into ${numOrSizes} equal parts`);
+    }
+    sizes = new Array<number>(numOrSizes).fill(dim / numOrSizes);
+  } else {
+    sizes = numOrSizes;
+    if (sizes.some((s) => !Number.isInteger(s) || s < 0) || sizes.reduce((s, v) => s + v, 0) !== dim) {
+      throw new RangeError(`split: sizes [${sizes.join(",")}] must be non-negative integers summing to ${dim} (axis ${a})`);
+    }
+  }
+  let start = 0;
+  return sizes.map((s) => {
+    const begin = x.shape.map((_, i) => (i === a ? start : 0));
+    const size = x.shape.map((d, i) => (i === a ? s : d));
+    start += s;
+    return slice(x, begin, size);
+  });
+}
+
+/** The block starting at `begin` with `size` (-1: to the end) along each axis. */
+export function slice(x: Tensor, begin: readonly number[], size?: readonly number[]): Tensor {
+  assertTensor(x, "slice");
+  if (begin.length !== x.rank || (size && size.length !== x.rank)) {
+    throw new RangeError(`slice: begin [${begin.join(",")}] and size [${size?.join(",") ?? ""}] must have one entry per axis of ${shapeToString(x.shape)}`);
+  }
+  const sz = x.shape.map((d, i) => (size === undefined || size[i] === -1 ? d - begin[i] : size[i]));
+  for (let i = 0; i < x.rank; i++) {
+    if (!Number.isInteger(begin[i]) || !Number.isInteger(sz[i]) || begin[i] < 0 || sz[i] < 0 || begin[i] + sz[i] > x.shape[i]) {
+      throw new RangeError(`slice: begin [${begin.join(",")}] size [${sz.join(",")}] is out of bounds for ${shapeToString(x.shape)}`);
+    }
+  }
+  if (shapesEqual(sz, x.shape)) return x;
+  const y = make(backend().slice(x.values, x.shape, begin, sz), sz, x.dtype);
+  return record("slice", [x], y, (dy) => [pad(dy, x.shape.map((d, i) => [begin[i], d - begin[i] - sz[i]] as [number, number]))]);
+}
+
+/** Rows (or entries along `axis`) of x at the given int32 indices. */
+export function gather(x: Tensor, indices: Tensor | number[], axis = 0): Tensor {
+  assertTensor(x, "gather");
+  const idx = indices instanceof Tensor ? indices : make(Int32Array.from(indices), [indices.length], "int32");
+  if (idx.dtype !== "int32") throw new TypeError(`gather: indices must be int32, got ${idx.dtype}`);
+  const a = normalizeAxis(axis, x.rank, "gather");
+  const outShape = [...x.shape.slice(0, a), ...idx.shape, ...x.shape.slice(a + 1)];
+  const y = make(backend().gather(x.values, x.shape, idx.values as Int32Array, a), outShape, x.dtype);
+  return record("gather", [x], y, (dy) => [
+    f32(backend().scatterAdd(dy.values as Float32Array, idx.values as Int32Array, x.shape, a), x.shape),
+  ]);
+}
+
+/** Pads each axis with [before, after] elements of `value`. */
+export function pad(x: Tensor, paddings: readonly (readonly [number, number])[], value = 0): Tensor {
+  assertTensor(x, "pad");
+  if (paddings.length !== x.rank || paddings.some((p) => p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
+    throw new RangeError(`pad: expected ${x.rank} pairs of non-negative integers for ${shapeToString(x.shape)}, got ${JSON.stringify(paddings)}`);
+  }
+  const outShape = x.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
+  const y = make(backend().pad(x.values, x.shape, paddings, value), outShape, x.dtype);
+  return record("pad", [x], y, (dy) => [slice(dy, paddings.map((p) => p[0]), x.shape)]);
+}
+
+/** Repeats x reps[i] times along axis i. */
+export function tile(x: Tensor, reps: readonly number[]): Tensor {
+  assertTensor(x, "tile");
+  if (reps.length !== x.rank || reps.some((r) => !Number.isInteger(r) || r < 0)) {
+    throw new RangeError(`tile: reps [${reps.join(",")}] must be ${x.rank} non-negative integers for ${shapeToString(x.shape)}`);
+  }
+  const outShape = x.shape.map((d, i) => d * reps[i]);
+  const y = make(backend().tile(x.values, x.shape, reps), outShape, x.dtype);
+  return record("tile", [x], y, (dy) => {
+    // view dy as [r0, d0, r1, d1, ...] and sum over the repetition axes
+    const split = x.shape.flatMap((d, i) => [reps[i], d]);
+    const repAxes = x.shape.map((_, i) => 2 * i);
+    return [reshape(sumTo(reshape(dy, split), split.map((d, i) => (repAxes.includes(i) ? 1 : d))), x.shape)];
+  });
+}
+
+export function flip(x: Tensor, axes?: number | number[]): Tensor {
+  assertTensor(x, "flip");
+  const ax = normalizeAxes(axes, x.rank, "flip");
+  const y = make(backend().flip(x.values, x.shape, ax), x.shape, x.dtype);
+  return record("flip", [x], y, (dy) => [flip(dy, ax)]);
+}
+
+/** Broadcasts x to `shape` by NumPy's rules (a copy). */
+export function broadcastTo(x: Tensor, shape: Shape): Tensor {
+  assertTensor(x, "broadcastTo");
+  const full = broadcastShapes(x.shape, shape, "broadcastTo");
+  if (!shapesEqual(full, shape)) throw new RangeError(`broadcastTo: cannot broadcast ${shapeToString(x.shape)} to ${shapeToString(shape)}`);
+  if (shapesEqual(x.shape, shape)) return x;
+  const aligned = [...new Array<number>(shape.length - x.rank).fill(1), ...x.shape];
+  const reps = shape.map((d, i) => (aligned[i] === 1 ? d : 1));
+  if (sizeOf(shape) === 0) return make(x.values.slice(0, 0), [...shape], x.dtype);
+  return tile(reshape(x, aligned), reps);
+}

@@ -1,0 +1,168 @@
+/** Creating tensors from data and from scratch. */
+import { allocate, castArray, dtypeOf, isDType, type DType, type TypedArray } from "./dtype.js";
+import { generator } from "./random.js";
+import { assertValidShape, type Shape, shapeToString, sizeOf } from "./shape.js";
+import { Tensor } from "./tensor.js";
+
+export type TensorLike = number | boolean | TensorLike[] | TypedArray | Float64Array;
+
+function inferShape(data: TensorLike): number[] {
+  const shape: number[] = [];
+  let cur: TensorLike = data;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+    cur = cur[0];
+  }
+  if (ArrayBuffer.isView(cur)) shape.push((cur as TypedArray).length);
+  return shape;
+}
+
+function flatten(data: TensorLike, shape: number[], depth: number, out: number[]): void {
+  if (depth === shape.length) {
+    if (typeof data === "number") out.push(data);
+    else if (typeof data === "boolean") out.push(data ? 1 : 0);
+    else throw new TypeError(`tensor: expected a number at depth ${depth}, got ${Array.isArray(data) ? "an array" : typeof data}`);
+    return;
+  }
+  const n = (data as ArrayLike<unknown>).length;
+  if (!(Array.isArray(data) || ArrayBuffer.isView(data)) || n !== shape[depth]) {
+    throw new RangeError(`tensor: ragged nested array: expected length ${shape[depth]} at depth ${depth}, got ${Array.isArray(data) || ArrayBuffer.isView(data) ? n : typeof data}`);
+  }
+  for (let i = 0; i < n; i++) flatten((data as TensorLike[])[i], shape, depth + 1, out);
+}
+
+function firstLeaf(data: TensorLike): unknown {
+  let cur: unknown = data;
+  while (Array.isArray(cur) && cur.length > 0) cur = cur[0];
+  return cur;
+}
+
+/**
+ * A tensor from a number, boolean, (nested) array or typed array. Without a shape, the shape is
+ * that of the nesting; without a dtype, an Int32Array gives int32 and other typed arrays float32,
+ * booleans give bool, and everything else float32. A typed array of the right dtype is used
+ * without a copy.
+ */
+export function tensor(data: TensorLike, shape?: Shape, dtype?: DType): Tensor {
+  if (dtype !== undefined && !isDType(dtype)) throw new TypeError(`tensor: unknown dtype '${String(dtype)}'; use float32, int32 or bool`);
+  if (shape !== undefined) assertValidShape(shape, "tensor");
+  let values: TypedArray;
+  if (ArrayBuffer.isView(data)) {
+    const src = data as TypedArray | Float64Array;
+    // Int32Array keeps int32; every other typed array (Uint8Array pixels included) becomes float32
+    const dt = dtype ?? (src instanceof Int32Array ? "int32" : "float32");
+    const reusable = (dt === "float32" && src instanceof Float32Array) || (dt === "int32" && src instanceof Int32Array);
+    values = reusable ? (src as TypedArray) : castArray(src, dt);
+    if (shape === undefined) shape = [src.length];
+  } else {
+    const natural: DType = typeof firstLeaf(data) === "boolean" ? "bool" : "float32";
+    const dt = dtype ?? natural;
+    const inferred = inferShape(data);
+    const flat: number[] = [];
+    flatten(data, inferred, 0, flat);
+    for (const v of flat) if (typeof v !== "number") throw new TypeError(`tensor: non-numeric value ${String(v)}`);
+    values = castArray(flat, dt);
+    if (shape === undefined) shape = inferred;
+  }
+  if (sizeOf(shape) !== values.length) {
+    throw new RangeError(`tensor: shape ${shapeToString(shape)} needs ${sizeOf(shape)} values, got ${values.length}`);
+  }
+  return new Tensor(values, [...shape], dtypeOf(values));
+}
+
+export function scalar(value: number, dtype: DType = "float32"): Tensor {
+  return tensor(value, [], dtype);
+}
+
+export function fill(shape: Shape, value: number, dtype: DType = "float32"): Tensor {
+  return filled(shape, value, dtype, "fill");
+}
+
+function filled(shape: Shape, value: number, dtype: DType, who: string): Tensor {
+  assertValidShape(shape, who);
+  if (!isDType(dtype)) throw new TypeError(`${who}: unknown dtype '${String(dtype)}'; use float32, int32 or bool`);
+  const values = allocate(dtype, sizeOf(shape));
+  if (value !== 0) values.fill(dtype === "bool" ? (value ? 1 : 0) : value);
+  return new Tensor(values, [...shape], dtype);
+}
+
+export function zeros(shape: Shape, dtype: DType = "float32"): Tensor {
+  return filled(shape, 0, dtype, "zeros");
+}
+
+export function ones(shape: Shape, dtype: DType = "float32"): Tensor {
+  return filled(shape, 1, dtype, "ones");
+}
+
+export function zerosLike(x: Tensor): Tensor {
+  return zeros(x.shape, x.dtype);
+}
+
+export function onesLike(x: Tensor): Tensor {
+  return ones(x.shape, x.dtype);
+}
+
+/** [start, start + step, ...) up to but excluding stop, like Python's range. */
+export function range(start: number, stop?: number, step = 1, dtype: DType = "float32"): Tensor {
+  if (stop === undefined) { stop = start; start = 0; }
+  if (step === 0 || !Number.isFinite(step)) throw new RangeError(`range: step must be a non-zero finite number, got ${step}`);
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const values = allocate(dtype, n);
+  for (let i = 0; i < n; i++) values[i] = start + i * step;
+  return new Tensor(values, [n], dtype);
+}
+
+/** Identity matrix [n, m] (m defaults to n). */
+export function eye(n: number, m = n, dtype: DType = "float32"): Tensor {
+  assertValidShape([n, m], "eye");
+  const values = allocate(dtype, n * m);
+  for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
+  return new Tensor(values, [n, m], dtype);
+}
+
+/** One-hot float32 rows from integer class indices; an index outside [0, depth) is an error. */
+export function oneHot(indices: Tensor | number[], depth: number): Tensor {
+  const idx = indices instanceof Tensor ? indices : tensor(indices, undefined, "int32");
+  if (idx.dtype === "bool") throw new TypeError("oneHot: indices must be int32 or integral float32, got bool");
+  if (!Number.isInteger(depth) || depth <= 0) throw new RangeError(`oneHot: depth must be a positive integer, got ${depth}`);
+  const values = new Float32Array(idx.size * depth);
+  for (let i = 0; i < idx.size; i++) {
+    const k = idx.values[i];
+    if (!Number.isInteger(k) || k < 0 || k >= depth) throw new RangeError(`oneHot: index ${k} at position ${i} is outside [0, ${depth})`);
+    values[i * depth + k] = 1;
+  }
+  return new Tensor(values, [...idx.shape, depth], "float32");
+}
+
+export interface RandomOptions { seed?: number; dtype?: "float32" }
+
+export function randomUniform(shape: Shape, minval = 0, maxval = 1, options: RandomOptions = {}): Tensor {
+  assertValidShape(shape, "randomUniform");
+  const rng = generator(options.seed);
+  const values = new Float32Array(sizeOf(shape));
+  const span = maxval - minval;
+  for (let i = 0; i < values.length; i++) values[i] = minval + span * rng.uniform();
+  return new Tensor(values, [...shape], "float32");
+}
+
+export function randomNormal(shape: Shape, mean = 0, stddev = 1, options: RandomOptions = {}): Tensor {
+  assertValidShape(shape, "randomNormal");
+  const rng = generator(options.seed);
+  const values = new Float32Array(sizeOf(shape));
+  for (let i = 0; i < values.length; i++) values[i] = mean + stddev * rng.normal();
+  return new Tensor(values, [...shape], "float32");
+}
+
+/** Normal values redrawn until within two standard deviations of the mean (as Keras does). */
+export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, options: RandomOptions = {}): Tensor {
+  assertValidShape(shape, "truncatedNormal");
+  const rng = generator(options.seed);
+  const values = new Float32Array(sizeOf(shape));
+  for (let i = 0; i < values.length; i++) {
+    let z: number;
+    do z = rng.normal(); while (Math.abs(z) > 2);
+    values[i] = mean + stddev * z;
+  }
+  return new Tensor(values, [...shape], "float32");
+}

@@ -1,0 +1,81 @@
+import { type DType, type TypedArray } from "./dtype.js";
+import { type Shape, shapeToString, sizeOf } from "./shape.js";
+
+/** A recorded operation: the tensors it read and how to turn the output's gradient into theirs. */
+export interface GradNode {
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  /** Returns one gradient per input (null where the input gets none). */
+  readonly backward: (dy: Tensor) => (Tensor | null)[];
+}
+
+/** Identity of an active gradient tape; tensors it watches carry it in `tape`. */
+export interface TapeMark {
+  readonly id: number;
+}
+
+export type NestedArray = number | boolean | NestedArray[];
+
+/**
+ * An n-dimensional array: row-major, contiguous, backed by a typed array that the garbage
+ * collector frees like any other object (no dispose()).
+ */
+export class Tensor {
+  /** @internal the storage; shared by reshapes of this tensor */
+  values: TypedArray;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly size: number;
+  /** @internal the tape that watches this tensor, if any */
+  tape: TapeMark | null = null;
+  /** @internal how this tensor was computed, when a tape recorded it */
+  node: GradNode | null = null;
+
+  /** Internal constructor: trusts its arguments. Users call `tensor()` and friends. */
+  constructor(values: TypedArray, shape: Shape, dtype: DType) {
+    this.values = values;
+    this.shape = shape as number[];
+    this.dtype = dtype;
+    this.size = values.length;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** The backing typed array, without a copy: writing to it changes the tensor. */
+  data(): TypedArray {
+    return this.values;
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new RangeError(`item(): tensor of shape ${shapeToString(this.shape)} has ${this.size} elements, expected 1`);
+    return this.values[0];
+  }
+
+  /** Nested JavaScript arrays (booleans for bool tensors). */
+  toArray(): NestedArray {
+    const v = this.values;
+    const asBool = this.dtype === "bool";
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === this.shape.length) return asBool ? v[offset] !== 0 : v[offset];
+      const n = this.shape[dim];
+      const stride = sizeOf(this.shape.slice(dim + 1));
+      const out: NestedArray[] = new Array(n);
+      for (let i = 0; i < n; i++) out[i] = build(dim + 1, offset + i * stride);
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  toString(): string {
+    const preview = Array.from(this.values.subarray(0, 8)).map((x) => +x.toPrecision(5));
+    return `Tensor(${this.dtype}, ${shapeToString(this.shape)}) [${preview.join(", ")}${this.size > 8 ? ", ..." : ""}]`;
+  }
+}
+
+/** Where a public API received something that is not a Tensor. */
+export function assertTensor(x: unknown, who: string, what = "input"): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${who}: ${what} must be a Tensor, got ${x === null ? "null" : typeof x}`);
+}

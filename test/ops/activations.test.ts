@@ -1,0 +1,49 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  biasActivation, elu, gelu, leakyRelu, logSoftmax, relu, selu, sigmoid, softmax, softplus, tanh, tensor,
+} from "../../src/index.js";
+import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
+import { golden, goldenData, goldenTensor } from "../helpers/golden.js";
+import { valueAndGrad, mul, sum } from "../../src/index.js";
+
+test("activation values", () => {
+  const x = tensor([-2, -0.5, 0.5, 2]);
+  assertClose(relu(x).data(), [0, 0, 0.5, 2]);
+  assertClose(leakyRelu(x, 0.1).data(), [-0.2, -0.05, 0.5, 2]);
+  assertClose(elu(x).data(), [Math.expm1(-2), Math.expm1(-0.5), 0.5, 2]);
+  assertClose(selu(tensor([1])).data(), [1.0507009873554805]);
+  assertClose(gelu(tensor([1])).data(), [0.8413447460685429], 1e-6);
+  assertClose(sigmoid(tensor([0, 100, -100])).data(), [0.5, 1, 0]);
+  assertClose(tanh(tensor([0.5])).data(), [Math.tanh(0.5)]);
+  assertClose(softplus(tensor([0, 100, -100])).data(), [Math.log(2), 100, 0], 1e-6, 1e-30);
+});
+
+test("gradients of activations (inputs away from kinks)", () => {
+  const x = tensor([-1.7, -0.6, -0.2, 0.3, 0.8, 1.9]);
+  for (const f of [relu, (t: typeof x) => leakyRelu(t, 0.3), elu, selu, gelu, sigmoid, tanh, softplus]) checkGrad(f, [x]);
+});
+
+test("softmax and logSoftmax over each axis, with gradients", () => {
+  const x = rand([2, 3, 4], 3, -3, 3);
+  for (const axis of [0, 1, 2, -1]) {
+    checkGrad((t) => softmax(t, axis), [x]);
+    checkGrad((t) => logSoftmax(t, axis), [x]);
+  }
+  const big = softmax(tensor([[1000, 1000]]));
+  assertClose(big.data(), [0.5, 0.5]);
+});
+
+test("softmax matches PyTorch, value and gradient", () => {
+  const c = golden("softmax");
+  const { value, grads } = valueAndGrad((x: ReturnType<typeof tensor>) => sum(mul(softmax(x), goldenTensor(c, "dy"))))(goldenTensor(c, "x"));
+  assertClose(softmax(goldenTensor(c, "x")).data(), goldenData(c, "y"), 1e-5, 1e-6);
+  assertClose(grads.data(), goldenData(c, "dx"), 1e-4, 1e-6);
+  assert.ok(Number.isFinite(value.item()));
+});
+
+test("biasActivation fuses bias and activation, with gradients", () => {
+  const x = rand([3, 4], 1), b = rand([4], 2);
+  for (const act of ["linear", "relu", "sigmoid", "tanh"] as const) checkGrad((t, u) => biasActivation(t, u, act), [x, b], { eps: 1e-3 });
+  assert.throws(() => biasActivation(x, rand([3], 1)), /bias of shape \[3\] does not match the last axis of \[3,4\]/);
+});
