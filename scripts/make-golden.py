@@ -131,6 +131,87 @@ resize_case("resize_bilinear_up", (1, 3, 4, 2), (5, 7), "bilinear")
 resize_case("resize_bilinear_down", (2, 8, 6, 1), (3, 4), "bilinear")
 resize_case("resize_nearest_up", (1, 3, 4, 2), (7, 6), "nearest-exact")
 
+
+
+def rnn_case(name, kind):
+    """A recurrent layer in Keras's layout (kernel [F, G*U], recurrent [U, G*U], gate order
+    LSTM i,f,c,o and GRU z,r,h) checked against torch.nn.LSTM/GRU/RNN on the same weights."""
+    B, T, F_, U = 2, 5, 3, 4
+    x = torch.randn(B, T, F_, requires_grad=True)
+    h0 = torch.randn(B, U, requires_grad=True)
+    G = {"lstm": 4, "gru": 3, "simple": 1}[kind]
+    kernel = (torch.randn(F_, G * U) * 0.5).requires_grad_(True)
+    rec = (torch.randn(U, G * U) * 0.5).requires_grad_(True)
+    bias_shape = (2, G * U) if kind == "gru" else (G * U,)
+    bias = (torch.randn(*bias_shape) * 0.2).requires_grad_(True)
+    if kind == "lstm":
+        mod = torch.nn.LSTM(F_, U, batch_first=True)
+        order = [0, 1, 2, 3]  # torch i, f, g, o == keras i, f, c, o
+    elif kind == "gru":
+        mod = torch.nn.GRU(F_, U, batch_first=True)
+        order = [1, 0, 2]  # keras z, r, h <- torch r, z, n
+    else:
+        mod = torch.nn.RNN(F_, U, batch_first=True)
+        order = [0]
+
+    def to_torch(w):  # keras [in, G*U] -> torch [G*U, in] in torch's gate order
+        blocks = [w[:, g * U:(g + 1) * U] for g in range(G)]
+        torch_blocks = [None] * G
+        for keras_g, torch_g in enumerate(order):
+            torch_blocks[torch_g] = blocks[keras_g]
+        return torch.cat(torch_blocks, dim=1).t()
+
+    def bias_to_torch(b):
+        blocks = [b[g * U:(g + 1) * U] for g in range(G)]
+        torch_blocks = [None] * G
+        for keras_g, torch_g in enumerate(order):
+            torch_blocks[torch_g] = blocks[keras_g]
+        return torch.cat(torch_blocks)
+
+    with torch.no_grad():
+        mod.weight_ih_l0.copy_(to_torch(kernel))
+        mod.weight_hh_l0.copy_(to_torch(rec))
+        if kind == "gru":
+            mod.bias_ih_l0.copy_(bias_to_torch(bias[0]))
+            mod.bias_hh_l0.copy_(bias_to_torch(bias[1]))
+        else:
+            mod.bias_ih_l0.copy_(bias_to_torch(bias))
+            mod.bias_hh_l0.zero_()
+    state = h0.unsqueeze(0)
+    if kind == "lstm":
+        c0 = torch.randn(B, U, requires_grad=True)
+        state = (h0.unsqueeze(0), c0.unsqueeze(0))
+    seq, last = mod(x, state)
+    dseq = torch.randn(*seq.shape)
+    loss = (seq * dseq).sum()
+    case = {"x": arr(x), "h0": arr(h0), "kernel": arr(kernel), "recurrent": arr(rec), "bias": arr(bias), "dseq": arr(dseq)}
+    if kind == "lstm":
+        dc = torch.randn(B, U)
+        loss = loss + (last[1][0] * dc).sum()
+        case["c0"] = arr(c0)
+        case["dc"] = arr(dc)
+        case["c"] = arr(last[1][0])
+    loss.backward()
+
+    def from_torch(gw):  # torch [G*U, in] gradient -> keras [in, G*U]
+        return torch.cat([gw[order[g] * U:(order[g] + 1) * U] for g in range(G)], dim=0).t()
+
+    def bias_from_torch(gb):
+        return torch.cat([gb[order[g] * U:(order[g] + 1) * U] for g in range(G)])
+
+    dbias = torch.stack([bias_from_torch(mod.bias_ih_l0.grad), bias_from_torch(mod.bias_hh_l0.grad)]) if kind == "gru" \
+        else bias_from_torch(mod.bias_ih_l0.grad)
+    case.update({"seq": arr(seq), "dx": arr(x.grad), "dh0": arr(h0.grad), "dkernel": arr(from_torch(mod.weight_ih_l0.grad)),
+                 "drecurrent": arr(from_torch(mod.weight_hh_l0.grad)), "dbias": arr(dbias)})
+    if kind == "lstm":
+        case["dc0"] = arr(c0.grad)
+    cases[name] = case
+
+
+rnn_case("lstm", "lstm")
+rnn_case("gru", "gru")
+rnn_case("simple_rnn", "simple")
+
 out = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "golden.json")
 with open(out + ".tmp", "w") as f:
     json.dump({"generator": f"scripts/make-golden.py, torch {torch.__version__}", "cases": cases}, f, separators=(",", ":"))

@@ -20,9 +20,11 @@ export * from "./ops/pool.js";
 export * from "./ops/resize.js";
 export * from "./ops/dropout.js";
 export * from "./ops/losses.js";
+export * from "./ops/rnn.js";
 
 export { grad, valueAndGrad, noGrad, type TensorTree, type ValueAndGrad } from "./autodiff/grad.js";
 export { Variable, variable } from "./autodiff/variable.js";
 
+import "./backends/native/index.js";
 export { setBackend, getBackend, listBackends, registerBackend, backendNotes } from "./backends/registry.js";
 export type { Kernels } from "./backends/kernels.js";

@@ -50,6 +50,24 @@ export interface ResizeGeometry {
   alignCorners: boolean; halfPixelCenters: boolean;
 }
 
+/**
+ * A whole recurrent layer over a sequence, in Keras's weight layout: x [batch, steps, features],
+ * kernel W [features, gates*units], recurrent kernel R [units, gates*units], bias [gates*units]
+ * (GRU: [2, 3*units], input then recurrent bias, as Keras's reset_after=True). Gates: SimpleRNN 1,
+ * LSTM 4 (i, f, c, o), GRU 3 (z, r, h).
+ */
+export interface RnnSpec {
+  kind: "simple" | "lstm" | "gru";
+  batch: number; steps: number; features: number; units: number;
+  activation: FusedActivation;
+  recurrentActivation: FusedActivation;
+}
+
+/** What the forward pass keeps for the backward pass: every hidden state (and cell state), and gate values. */
+export interface RnnSaved { hs: F32; cs: F32 | null; cache: F32 | null }
+
+export interface RnnGrads { dx: F32; dW: F32; dR: F32; db: F32 | null; dh0: F32; dc0: F32 | null }
+
 export interface Kernels {
   readonly name: string;
 
@@ -112,6 +130,14 @@ export interface Kernels {
   sparseSoftmaxCrossEntropy(logits: F32, labels: Int32Array, rows: number, classes: number): { loss: F32; dlogits: F32 };
   /** Elementwise max(x,0) - x*z + log(1 + exp(-|x|)), and its gradient sigmoid(x) - z. */
   sigmoidCrossEntropy(logits: F32, labels: F32): { loss: F32; dlogits: F32 };
+
+  // recurrent layers: one call per sequence; a mask [batch, steps] of 0/1 carries the state over masked steps
+  rnnForward(spec: RnnSpec, x: F32, W: F32, R: F32, bias: F32 | null, h0: F32, c0: F32 | null, mask: F32 | null): RnnSaved;
+  /** dhs: the gradient of every output h [batch, steps, units]; dcT: of the final cell state (LSTM). */
+  rnnBackward(
+    spec: RnnSpec, dhs: F32, dcT: F32 | null, x: F32, W: F32, R: F32, bias: F32 | null,
+    h0: F32, c0: F32 | null, mask: F32 | null, saved: RnnSaved,
+  ): RnnGrads;
 
   // optimizer updates, in place on param and slots
   sgdUpdate(param: F32, grad: F32, velocity: F32 | null, lr: number, momentum: number, nesterov: boolean): void;

@@ -9,6 +9,7 @@ import * as pool from "./pool.js";
 import * as resize from "./resize.js";
 import * as softmax from "./softmax.js";
 import * as optim from "./optim.js";
+import * as rnn from "./rnn.js";
 
 export const jsKernels: Kernels = {
   name: "js",
@@ -48,6 +49,8 @@ export const jsKernels: Kernels = {
   softmaxCrossEntropy: softmax.softmaxCrossEntropy,
   sparseSoftmaxCrossEntropy: softmax.sparseSoftmaxCrossEntropy,
   sigmoidCrossEntropy: softmax.sigmoidCrossEntropy,
+  rnnForward: rnn.rnnForward,
+  rnnBackward: rnn.rnnBackward,
   sgdUpdate: optim.sgdUpdate,
   rmspropUpdate: optim.rmspropUpdate,
   adamUpdate: optim.adamUpdate,

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""PyTorch side of `npm run bench`: the same workloads, shapes, batch sizes and optimizers as
+kerno's, on random data, warm-up excluded. Prints one JSON object per line:
+{"workload", "metric", "value", "threads", "peakRssMb"}.
+
+Usage: /usr/bin/python3 bench/pytorch_bench.py <workload> <threads> [seconds]
+"""
+import json
+import resource
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+workload = sys.argv[1]
+threads = int(sys.argv[2])
+seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 3.0
+torch.set_num_threads(threads)
+torch.manual_seed(0)
+
+
+def emit(metric, value):
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(json.dumps({"workload": workload, "metric": metric, "value": value, "threads": threads, "peakRssMb": rss}), flush=True)
+
+
+def timed(step, min_steps=3):
+    step()  # warm-up
+    step()
+    n = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds or n < min_steps:
+        step()
+        n += 1
+    return n, time.perf_counter() - start
+
+
+def sgemm():
+    for n in (1024, 2048):
+        a = torch.randn(n, n)
+        b = torch.randn(n, n)
+        c = torch.empty(n, n)
+        steps, dt = timed(lambda: torch.mm(a, b, out=c))
+        emit(f"sgemm {n}^3", 2 * n ** 3 * steps / dt / 1e9)
+
+
+class MnistCnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 32, 3)
+        self.c2 = nn.Conv2d(32, 64, 3)
+        self.c3 = nn.Conv2d(64, 128, 3)
+        self.fc = nn.Linear(1152, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.c1(x)), 2)
+        x = F.max_pool2d(F.relu(self.c2(x)), 2)
+        x = F.relu(self.c3(x))
+        return self.fc(torch.flatten(x, 1))
+
+
+def train_images_per_s(model, x, y, loss_fn, opt):
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+    steps, dt = timed(step)
+    return steps * x.shape[0] / dt
+
+
+def mnist_cnn():
+    model = MnistCnn()
+    x = torch.randn(64, 1, 28, 28)
+    y = torch.randint(0, 10, (64,))
+    # Keras RMSprop defaults: lr 1e-3, rho 0.9, eps 1e-7
+    opt = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    emit("training", train_images_per_s(model, x, y, nn.CrossEntropyLoss(), opt))
+    with torch.no_grad():
+        steps, dt = timed(lambda: model(x))
+    emit("inference", steps * 64 / dt)
+
+
+def mnist_dense():
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 10))
+    x = torch.randn(32, 28, 28)
+    y = torch.randint(0, 10, (32,))
+    opt = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    emit("training", train_images_per_s(model, x, y, nn.CrossEntropyLoss(), opt))
+
+
+class Recurrent(nn.Module):
+    def __init__(self, kind):
+        super().__init__()
+        self.rnn = nn.LSTM(6, 16, batch_first=True) if kind == "lstm" else nn.RNN(6, 16, batch_first=True)
+        self.fc = nn.Linear(16, 24)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.fc(out[:, -1])
+
+
+def lstm():
+    samples, batch = 11184, 32
+    x = torch.randn(samples, 1, 6)
+    y = torch.randn(samples, 24)
+    for kind, label in (("lstm", "LSTM(16)"), ("rnn", "SimpleRNN(16)")):
+        model = Recurrent(kind)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+        loss_fn = nn.MSELoss()
+
+        def epoch():
+            for i in range(0, samples, batch):
+                opt.zero_grad(set_to_none=True)
+                loss = loss_fn(model(x[i:i + batch]), y[i:i + batch])
+                loss.backward()
+                opt.step()
+        epoch()  # warm-up
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            epoch()
+            runs.append(time.perf_counter() - start)
+        emit(f"{label} epoch", min(runs))
+
+
+def vgg16():
+    cfg = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"]
+    layers, c = [], 3
+    for v in cfg:
+        if v == "M":
+            layers.append(nn.MaxPool2d(2))
+        else:
+            layers += [nn.Conv2d(c, v, 3, padding=1), nn.ReLU()]
+            c = v
+    model = nn.Sequential(*layers).eval()
+    assert sum(p.numel() for p in model.parameters()) == 14714688
+    x = torch.randn(8, 3, 224, 224)
+    with torch.no_grad():
+        steps, dt = timed(lambda: model(x), min_steps=2)
+    emit("inference", steps * 8 / dt)
+
+
+{"sgemm": sgemm, "mnist-cnn": mnist_cnn, "mnist-dense": mnist_dense, "lstm": lstm, "vgg16": vgg16}[workload]()

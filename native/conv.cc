@@ -1,0 +1,138 @@
+// conv2d in NHWC/HWIO: im2col into a per-thread patch buffer, then the blocked SGEMM.
+// Forward splits output rows across threads; the backward passes split images, so that col2im
+// never writes the same input pixel from two threads.
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "gemm.h"
+#include "kernels.h"
+#include "threadpool.h"
+
+namespace kerno {
+namespace {
+
+long patch_size(const ConvGeom& g) { return static_cast<long>(g.kH) * g.kW * g.inC; }
+
+bool pointwise(const ConvGeom& g) {
+  return g.kH == 1 && g.kW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0;
+}
+
+// Rows of the patch matrix per chunk: about 512 KB of patches, a multiple of the micro-tile.
+long chunk_rows(const ConvGeom& g) {
+  long rows = std::max<long>(48, (1L << 17) / std::max<long>(1, patch_size(g)));
+  return (rows + 5) / 6 * 6;
+}
+
+void im2col(const float* x, const ConvGeom& g, long r0, long rows, float* cols) {
+  const long K = patch_size(g), C = g.inC;
+  for (long r = 0; r < rows; r++) {
+    const long flat = r0 + r;
+    const long ox = flat % g.outW, oy = (flat / g.outW) % g.outH, n = flat / (static_cast<long>(g.outW) * g.outH);
+    float* dst = cols + r * K;
+    for (int ky = 0; ky < g.kH; ky++) {
+      const long iy = oy * g.strideH - g.padTop + static_cast<long>(ky) * g.dilH;
+      for (int kx = 0; kx < g.kW; kx++, dst += C) {
+        const long ix = ox * g.strideW - g.padLeft + static_cast<long>(kx) * g.dilW;
+        if (iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW) {
+          std::memset(dst, 0, sizeof(float) * C);
+        } else {
+          const float* src = x + ((n * g.inH + iy) * g.inW + ix) * C;
+          if (C == 1) *dst = *src;
+          else std::memcpy(dst, src, sizeof(float) * C);
+        }
+      }
+    }
+  }
+}
+
+void col2im(const float* cols, const ConvGeom& g, long r0, long rows, float* dx) {
+  const long K = patch_size(g), C = g.inC;
+  for (long r = 0; r < rows; r++) {
+    const long flat = r0 + r;
+    const long ox = flat % g.outW, oy = (flat / g.outW) % g.outH, n = flat / (static_cast<long>(g.outW) * g.outH);
+    const float* src = cols + r * K;
+    for (int ky = 0; ky < g.kH; ky++) {
+      const long iy = oy * g.strideH - g.padTop + static_cast<long>(ky) * g.dilH;
+      for (int kx = 0; kx < g.kW; kx++, src += C) {
+        const long ix = ox * g.strideW - g.padLeft + static_cast<long>(kx) * g.dilW;
+        if (iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW) continue;
+        float* dst = dx + ((n * g.inH + iy) * g.inW + ix) * C;
+        for (long c = 0; c < C; c++) dst[c] += src[c];
+      }
+    }
+  }
+}
+
+std::vector<float>& patch_buffer(std::size_t floats) {
+  thread_local std::vector<float> buf;
+  if (buf.size() < floats) buf.resize(floats);
+  return buf;
+}
+
+}  // namespace
+
+void conv2d(const float* x, const float* w, float* y, const ConvGeom& g) {
+  const long M = static_cast<long>(g.batch) * g.outH * g.outW, K = patch_size(g), N = g.outC;
+  if (pointwise(g)) {
+    sgemm(M, N, K, row_major(x, K), row_major(w, N), y, N, false, true);
+    return;
+  }
+  const long rows_per_chunk = chunk_rows(g);
+  const long chunks = (M + rows_per_chunk - 1) / rows_per_chunk;
+  parallel_for(chunks, 1, [&](std::size_t c0, std::size_t c1, int) {
+    std::vector<float>& cols = patch_buffer(rows_per_chunk * K);
+    for (std::size_t c = c0; c < c1; c++) {
+      const long r0 = static_cast<long>(c) * rows_per_chunk, rows = std::min(rows_per_chunk, M - r0);
+      im2col(x, g, r0, rows, cols.data());
+      sgemm(rows, N, K, row_major(cols.data(), K), row_major(w, N), y + r0 * N, N, false, false);
+    }
+  });
+}
+
+void conv2d_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g) {
+  const long M = static_cast<long>(g.batch) * g.outH * g.outW, K = patch_size(g), N = g.outC;
+  if (pointwise(g)) {
+    sgemm(M, K, N, row_major(dy, N), transposed(w, N), dx, K, false, true);
+    return;
+  }
+  const long per_image = static_cast<long>(g.outH) * g.outW;
+  const long image_size = static_cast<long>(g.inH) * g.inW * g.inC;
+  const long rows_per_chunk = std::min(chunk_rows(g), per_image);
+  parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int) {
+    std::vector<float>& cols = patch_buffer(rows_per_chunk * K);
+    std::memset(dx + n0 * image_size, 0, sizeof(float) * (n1 - n0) * image_size);
+    for (long r0 = n0 * per_image; r0 < static_cast<long>(n1) * per_image; r0 += rows_per_chunk) {
+      const long rows = std::min(rows_per_chunk, static_cast<long>(n1) * per_image - r0);
+      sgemm(rows, K, N, row_major(dy + r0 * N, N), transposed(w, N), cols.data(), K, false, false);
+      col2im(cols.data(), g, r0, rows, dx);
+    }
+  });
+}
+
+void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g) {
+  const long M = static_cast<long>(g.batch) * g.outH * g.outW, K = patch_size(g), N = g.outC;
+  if (pointwise(g)) {
+    sgemm(K, N, M, transposed(x, K), row_major(dy, N), dw, N, false, true);
+    return;
+  }
+  const long per_image = static_cast<long>(g.outH) * g.outW;
+  const long rows_per_chunk = chunk_rows(g);
+  const int threads = std::min(num_threads(), g.batch);
+  std::vector<std::vector<float>> partial(std::max(0, threads - 1), std::vector<float>(K * N));
+  std::memset(dw, 0, sizeof(float) * K * N);
+  parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int t) {
+    float* acc = t == 0 ? dw : partial[t - 1].data();
+    std::vector<float>& cols = patch_buffer(rows_per_chunk * K);
+    const long end = static_cast<long>(n1) * per_image;
+    for (long r0 = n0 * per_image; r0 < end; r0 += rows_per_chunk) {
+      const long rows = std::min(rows_per_chunk, end - r0);
+      im2col(x, g, r0, rows, cols.data());
+      sgemm(K, N, rows, transposed(cols.data(), K), row_major(dy + r0 * N, N), acc, N, true, false);
+    }
+  });
+  for (auto& p : partial)
+    for (long i = 0; i < K * N; i++) dw[i] += p[i];
+}
+
+}  // namespace kerno

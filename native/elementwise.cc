@@ -1,0 +1,310 @@
+// Elementwise kernels, reductions and transposes. Loops are simple enough for the compiler to
+// vectorize; large arrays are split across the thread pool.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "kernels.h"
+#include "threadpool.h"
+
+namespace kerno {
+namespace {
+
+constexpr std::size_t kGrain = 1 << 15;
+constexpr float kSeluScale = 1.0507009873554805f, kSeluAlpha = 1.6732632423543772f;
+
+template <typename F>
+void for_range(std::size_t n, F fn) {
+  parallel_for(n, kGrain, [&](std::size_t a, std::size_t b, int) { fn(a, b); });
+}
+
+inline float sigmoidf(float x) { return x >= 0 ? 1.f / (1.f + std::exp(-x)) : std::exp(x) / (1.f + std::exp(x)); }
+
+inline float act_grad_from_output(int act, float y) {
+  switch (act) {
+    case ACT_RELU: return y > 0 ? 1.f : 0.f;
+    case ACT_SIGMOID: return y * (1.f - y);
+    case ACT_TANH: return 1.f - y * y;
+    default: return 1.f;
+  }
+}
+
+template <typename F>
+void map_unary(const float* x, float* y, std::size_t n, F f) {
+  for_range(n, [&](std::size_t a, std::size_t b) {
+    for (std::size_t i = a; i < b; i++) y[i] = f(x[i]);
+  });
+}
+
+template <typename F>
+void map_grad(const float* dy, const float* x, const float* y, float* dx, std::size_t n, F d) {
+  for_range(n, [&](std::size_t a, std::size_t b) {
+    for (std::size_t i = a; i < b; i++) dx[i] = dy[i] * d(x[i], y[i]);
+  });
+}
+
+inline float binary_op(int op, float a, float b) {
+  switch (op) {
+    case B_ADD: return a + b;
+    case B_SUB: return a - b;
+    case B_MUL: return a * b;
+    case B_DIV: return a / b;
+    case B_POW: return std::pow(a, b);
+    case B_MAX: return (a >= b || std::isnan(a)) ? a : b;
+    case B_MIN: return (a <= b || std::isnan(a)) ? a : b;
+    case B_EQ: return a == b;
+    case B_NE: return a != b;
+    case B_GT: return a > b;
+    case B_GE: return a >= b;
+    case B_LT: return a < b;
+    default: return a <= b;
+  }
+}
+
+// The same-shape case of the four hot arithmetic ops, kept separate so that it vectorizes.
+template <typename F>
+void same_shape(const float* a, const float* b, float* out, std::size_t n, F f) {
+  for_range(n, [&](std::size_t s, std::size_t e) {
+    for (std::size_t i = s; i < e; i++) out[i] = f(a[i], b[i]);
+  });
+}
+
+}  // namespace
+
+float act_apply(int act, float z) {
+  switch (act) {
+    case ACT_RELU: return z > 0 ? z : 0.f;
+    case ACT_SIGMOID: return sigmoidf(z);
+    case ACT_TANH: return std::tanh(z);
+    default: return z;
+  }
+}
+
+void unary(int op, const float* x, float* y, std::size_t n, float alpha) {
+  switch (op) {
+    case U_NEG: return map_unary(x, y, n, [](float v) { return -v; });
+    case U_ABS: return map_unary(x, y, n, [](float v) { return std::fabs(v); });
+    case U_SIGN: return map_unary(x, y, n, [](float v) { return v > 0 ? 1.f : v < 0 ? -1.f : 0.f; });
+    case U_SQUARE: return map_unary(x, y, n, [](float v) { return v * v; });
+    case U_SQRT: return map_unary(x, y, n, [](float v) { return std::sqrt(v); });
+    case U_RSQRT: return map_unary(x, y, n, [](float v) { return 1.f / std::sqrt(v); });
+    case U_EXP: return map_unary(x, y, n, [](float v) { return std::exp(v); });
+    case U_LOG: return map_unary(x, y, n, [](float v) { return std::log(v); });
+    case U_LOG1P: return map_unary(x, y, n, [](float v) { return std::log1p(v); });
+    case U_RECIPROCAL: return map_unary(x, y, n, [](float v) { return 1.f / v; });
+    case U_RELU: return map_unary(x, y, n, [](float v) { return v > 0 ? v : 0.f; });
+    case U_LEAKY_RELU: return map_unary(x, y, n, [alpha](float v) { return v > 0 ? v : alpha * v; });
+    case U_ELU: return map_unary(x, y, n, [alpha](float v) { return v > 0 ? v : alpha * std::expm1(v); });
+    case U_SELU: return map_unary(x, y, n, [](float v) { return kSeluScale * (v > 0 ? v : kSeluAlpha * std::expm1(v)); });
+    case U_GELU: return map_unary(x, y, n, [](float v) { return 0.5f * v * (1.f + std::erf(v * 0.70710678f)); });
+    case U_SIGMOID: return map_unary(x, y, n, [](float v) { return sigmoidf(v); });
+    case U_TANH: return map_unary(x, y, n, [](float v) { return std::tanh(v); });
+    case U_SOFTPLUS: return map_unary(x, y, n, [](float v) { return std::max(v, 0.f) + std::log1p(std::exp(-std::fabs(v))); });
+    default: return map_unary(x, y, n, [](float v) { return std::erf(v); });
+  }
+}
+
+void unary_grad(int op, const float* dy, const float* x, const float* y, float* dx, std::size_t n, float alpha) {
+  switch (op) {
+    case U_NEG: return map_grad(dy, x, y, dx, n, [](float, float) { return -1.f; });
+    case U_ABS: return map_grad(dy, x, y, dx, n, [](float v, float) { return v > 0 ? 1.f : v < 0 ? -1.f : 0.f; });
+    case U_SIGN: return map_grad(dy, x, y, dx, n, [](float, float) { return 0.f; });
+    case U_SQUARE: return map_grad(dy, x, y, dx, n, [](float v, float) { return 2.f * v; });
+    case U_SQRT: return map_grad(dy, x, y, dx, n, [](float, float o) { return 0.5f / o; });
+    case U_RSQRT: return map_grad(dy, x, y, dx, n, [](float v, float o) { return -0.5f * o / v; });
+    case U_EXP: return map_grad(dy, x, y, dx, n, [](float, float o) { return o; });
+    case U_LOG: return map_grad(dy, x, y, dx, n, [](float v, float) { return 1.f / v; });
+    case U_LOG1P: return map_grad(dy, x, y, dx, n, [](float v, float) { return 1.f / (1.f + v); });
+    case U_RECIPROCAL: return map_grad(dy, x, y, dx, n, [](float, float o) { return -o * o; });
+    case U_RELU: return map_grad(dy, x, y, dx, n, [](float v, float) { return v > 0 ? 1.f : 0.f; });
+    case U_LEAKY_RELU: return map_grad(dy, x, y, dx, n, [alpha](float v, float) { return v > 0 ? 1.f : alpha; });
+    case U_ELU: return map_grad(dy, x, y, dx, n, [alpha](float v, float o) { return v > 0 ? 1.f : o + alpha; });
+    case U_SELU: return map_grad(dy, x, y, dx, n, [](float v, float o) { return v > 0 ? kSeluScale : o + kSeluScale * kSeluAlpha; });
+    case U_GELU:
+      return map_grad(dy, x, y, dx, n, [](float v, float) {
+        return 0.5f * (1.f + std::erf(v * 0.70710678f)) + v * 0.39894228f * std::exp(-0.5f * v * v);
+      });
+    case U_SIGMOID: return map_grad(dy, x, y, dx, n, [](float, float o) { return o * (1.f - o); });
+    case U_TANH: return map_grad(dy, x, y, dx, n, [](float, float o) { return 1.f - o * o; });
+    case U_SOFTPLUS: return map_grad(dy, x, y, dx, n, [](float v, float) { return sigmoidf(v); });
+    default: return map_grad(dy, x, y, dx, n, [](float v, float) { return 1.1283791670955126f * std::exp(-v * v); });
+  }
+}
+
+void binary(int op, const float* a, const int32_t* as, const float* b, const int32_t* bs,
+            float* out_f, uint8_t* out_b, const int32_t* shape, int rank, std::size_t total) {
+  if (total == 0) return;
+  // contiguous operands of the output's size have the output's strides; detect the plain cases
+  bool a_full = true, b_full = true, b_scalar = true, a_scalar = true;
+  long s = 1;
+  for (int d = rank - 1; d >= 0; d--) {
+    if (shape[d] != 1) {
+      if (as[d] != s) a_full = false;
+      if (bs[d] != s) b_full = false;
+      if (as[d] != 0) a_scalar = false;
+      if (bs[d] != 0) b_scalar = false;
+    }
+    s *= shape[d];
+  }
+  if (out_f && a_full && b_full) {
+    switch (op) {
+      case B_ADD: return same_shape(a, b, out_f, total, [](float x, float y) { return x + y; });
+      case B_SUB: return same_shape(a, b, out_f, total, [](float x, float y) { return x - y; });
+      case B_MUL: return same_shape(a, b, out_f, total, [](float x, float y) { return x * y; });
+      case B_DIV: return same_shape(a, b, out_f, total, [](float x, float y) { return x / y; });
+      default: break;
+    }
+  }
+  if (out_f && a_full && b_scalar) {
+    const float v = b[0];
+    for_range(total, [&](std::size_t s0, std::size_t e) { for (std::size_t i = s0; i < e; i++) out_f[i] = binary_op(op, a[i], v); });
+    return;
+  }
+  if (out_f && a_scalar && b_full) {
+    const float v = a[0];
+    for_range(total, [&](std::size_t s0, std::size_t e) { for (std::size_t i = s0; i < e; i++) out_f[i] = binary_op(op, v, b[i]); });
+    return;
+  }
+  // general broadcasting: walk the outer axes with an odometer, the last axis in a tight loop
+  const long last = rank > 0 ? shape[rank - 1] : 1;
+  const long sa = rank > 0 ? as[rank - 1] : 0, sb = rank > 0 ? bs[rank - 1] : 0;
+  const std::size_t rows = total / last;
+  parallel_for(rows, std::max<std::size_t>(1, kGrain / last), [&](std::size_t r0, std::size_t r1, int) {
+    long idx[16] = {0};
+    long ai = 0, bi = 0;
+    std::size_t rem = r0;
+    for (int d = rank - 2; d >= 0; d--) {
+      idx[d] = rem % shape[d];
+      rem /= shape[d];
+      ai += idx[d] * as[d];
+      bi += idx[d] * bs[d];
+    }
+    for (std::size_t r = r0; r < r1; r++) {
+      const std::size_t o = r * last;
+      if (out_f) for (long j = 0; j < last; j++) out_f[o + j] = binary_op(op, a[ai + j * sa], b[bi + j * sb]);
+      else for (long j = 0; j < last; j++) out_b[o + j] = binary_op(op, a[ai + j * sa], b[bi + j * sb]) != 0.f;
+      for (int d = rank - 2; d >= 0; d--) {
+        idx[d]++;
+        ai += as[d];
+        bi += bs[d];
+        if (idx[d] < shape[d]) break;
+        ai -= static_cast<long>(as[d]) * shape[d];
+        bi -= static_cast<long>(bs[d]) * shape[d];
+        idx[d] = 0;
+      }
+    }
+  });
+}
+
+void bias_activation(const float* x, const float* bias, float* y, std::size_t n, std::size_t channels, int act) {
+  const std::size_t rows = n / channels;
+  parallel_for(rows, std::max<std::size_t>(1, kGrain / channels), [&](std::size_t r0, std::size_t r1, int) {
+    for (std::size_t r = r0; r < r1; r++) {
+      const float* src = x + r * channels;
+      float* dst = y + r * channels;
+      switch (act) {
+        case ACT_RELU:
+          for (std::size_t c = 0; c < channels; c++) { const float z = src[c] + (bias ? bias[c] : 0.f); dst[c] = z > 0 ? z : 0.f; }
+          break;
+        case ACT_LINEAR:
+          for (std::size_t c = 0; c < channels; c++) dst[c] = src[c] + (bias ? bias[c] : 0.f);
+          break;
+        default:
+          for (std::size_t c = 0; c < channels; c++) dst[c] = act_apply(act, src[c] + (bias ? bias[c] : 0.f));
+      }
+    }
+  });
+}
+
+void activation_grad(const float* dy, const float* y, float* dx, std::size_t n, int act) {
+  for_range(n, [&](std::size_t a, std::size_t b) {
+    if (act == ACT_RELU) for (std::size_t i = a; i < b; i++) dx[i] = y[i] > 0 ? dy[i] : 0.f;
+    else for (std::size_t i = a; i < b; i++) dx[i] = dy[i] * act_grad_from_output(act, y[i]);
+  });
+}
+
+void reduce(int op, const float* x, float* y, std::size_t outer, std::size_t n, std::size_t inner) {
+  const std::size_t lines = outer * inner;
+  const std::size_t grain = std::max<std::size_t>(1, kGrain / std::max<std::size_t>(1, n));
+  if (inner == 1) {
+    parallel_for(outer, grain, [&](std::size_t o0, std::size_t o1, int) {
+      for (std::size_t o = o0; o < o1; o++) {
+        const float* p = x + o * n;
+        if (op == 0) {
+          double acc = 0;
+          for (std::size_t i = 0; i < n; i++) acc += p[i];
+          y[o] = static_cast<float>(acc);
+        } else {
+          float acc = n ? p[0] : (op == 1 ? -INFINITY : INFINITY);
+          for (std::size_t i = 1; i < n; i++) {
+            const float v = p[i];
+            if (std::isnan(v)) { acc = v; break; }
+            acc = op == 1 ? std::max(acc, v) : std::min(acc, v);
+          }
+          y[o] = acc;
+        }
+      }
+    });
+    return;
+  }
+  (void)lines;
+  parallel_for(outer, 1, [&](std::size_t o0, std::size_t o1, int) {
+    for (std::size_t o = o0; o < o1; o++) {
+      float* dst = y + o * inner;
+      const float* base = x + o * n * inner;
+      if (op == 0) std::memset(dst, 0, sizeof(float) * inner);
+      else if (n == 0) std::fill(dst, dst + inner, op == 1 ? -INFINITY : INFINITY);
+      else std::memcpy(dst, base, sizeof(float) * inner);
+      for (std::size_t i = op == 0 ? 0 : 1; i < n; i++) {
+        const float* row = base + i * inner;
+        if (op == 0) for (std::size_t j = 0; j < inner; j++) dst[j] += row[j];
+        else if (op == 1) for (std::size_t j = 0; j < inner; j++) dst[j] = (row[j] > dst[j] || std::isnan(row[j])) ? row[j] : dst[j];
+        else for (std::size_t j = 0; j < inner; j++) dst[j] = (row[j] < dst[j] || std::isnan(row[j])) ? row[j] : dst[j];
+      }
+    }
+  });
+}
+
+void arg_reduce(bool is_max, const float* x, int32_t* y, std::size_t outer, std::size_t n, std::size_t inner) {
+  for (std::size_t o = 0; o < outer; o++)
+    for (std::size_t j = 0; j < inner; j++) {
+      const float* p = x + o * n * inner + j;
+      float best = p[0];
+      int32_t bi = 0;
+      for (std::size_t i = 1; i < n; i++) {
+        const float v = p[i * inner];
+        if (is_max ? v > best : v < best) { best = v; bi = static_cast<int32_t>(i); }
+      }
+      y[o * inner + j] = bi;
+    }
+}
+
+void transpose(const float* x, float* y, const int32_t* shape, const int32_t* src_strides, int rank, std::size_t total) {
+  if (total == 0) return;
+  const long last = shape[rank - 1], ls = src_strides[rank - 1];
+  const std::size_t rows = total / last;
+  parallel_for(rows, std::max<std::size_t>(1, kGrain / last), [&](std::size_t r0, std::size_t r1, int) {
+    long idx[16] = {0};
+    long src = 0;
+    std::size_t rem = r0;
+    for (int d = rank - 2; d >= 0; d--) {
+      idx[d] = rem % shape[d];
+      rem /= shape[d];
+      src += idx[d] * src_strides[d];
+    }
+    for (std::size_t r = r0; r < r1; r++) {
+      float* dst = y + r * last;
+      if (ls == 1) std::memcpy(dst, x + src, sizeof(float) * last);
+      else for (long j = 0; j < last; j++) dst[j] = x[src + j * ls];
+      for (int d = rank - 2; d >= 0; d--) {
+        idx[d]++;
+        src += src_strides[d];
+        if (idx[d] < shape[d]) break;
+        src -= static_cast<long>(src_strides[d]) * shape[d];
+        idx[d] = 0;
+      }
+    }
+  });
+}
+
+}  // namespace kerno

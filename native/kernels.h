@@ -1,0 +1,74 @@
+// The native kernels, declared family by family. Plain pointers and sizes: the Node-API layer
+// (addon.cc) unpacks arguments and calls these.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace kerno {
+
+// Activations a fused kernel applies and differentiates from its output (matches FusedActivation).
+enum Act { ACT_LINEAR = 0, ACT_RELU = 1, ACT_SIGMOID = 2, ACT_TANH = 3 };
+
+struct ConvGeom {
+  int batch, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, dilH, dilW, padTop, padLeft;
+};
+
+struct PoolGeom {
+  int batch, inH, inW, channels, outH, outW, kH, kW, strideH, strideW, padTop, padLeft;
+};
+
+// conv.cc
+void conv2d(const float* x, const float* w, float* y, const ConvGeom& g);
+void conv2d_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g);
+void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g);
+
+// pool.cc
+void max_pool2d(const float* x, float* y, const PoolGeom& g);
+void max_pool2d_grad(const float* dy, const float* x, float* dx, const PoolGeom& g);
+void avg_pool2d(const float* x, float* y, const PoolGeom& g);
+void avg_pool2d_grad(const float* dy, float* dx, const PoolGeom& g);
+
+// elementwise.cc
+enum Unary {
+  U_NEG, U_ABS, U_SIGN, U_SQUARE, U_SQRT, U_RSQRT, U_EXP, U_LOG, U_LOG1P, U_RECIPROCAL,
+  U_RELU, U_LEAKY_RELU, U_ELU, U_SELU, U_GELU, U_SIGMOID, U_TANH, U_SOFTPLUS, U_ERF
+};
+enum Binary { B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAX, B_MIN, B_EQ, B_NE, B_GT, B_GE, B_LT, B_LE };
+void unary(int op, const float* x, float* y, std::size_t n, float alpha);
+void unary_grad(int op, const float* dy, const float* x, const float* y, float* dx, std::size_t n, float alpha);
+// out has the broadcast shape; strides (in elements, 0 where broadcast) per output axis.
+void binary(int op, const float* a, const int32_t* a_strides, const float* b, const int32_t* b_strides,
+            float* out_f, uint8_t* out_b, const int32_t* out_shape, int rank, std::size_t total);
+void bias_activation(const float* x, const float* bias, float* y, std::size_t n, std::size_t channels, int act);
+void activation_grad(const float* dy, const float* y, float* dx, std::size_t n, int act);
+void reduce(int op, const float* x, float* y, std::size_t outer, std::size_t n, std::size_t inner);  // 0 sum 1 max 2 min
+void arg_reduce(bool is_max, const float* x, int32_t* y, std::size_t outer, std::size_t n, std::size_t inner);
+void transpose(const float* x, float* y, const int32_t* out_shape, const int32_t* src_strides, int rank, std::size_t total);
+float act_apply(int act, float z);
+
+// softmax.cc
+void softmax(const float* x, float* y, std::size_t outer, std::size_t n, std::size_t inner, bool log);
+void softmax_grad(const float* dy, const float* y, float* dx, std::size_t outer, std::size_t n, std::size_t inner, bool log);
+void softmax_cross_entropy(const float* logits, const float* labels, float* loss, float* dlogits, std::size_t rows, std::size_t classes);
+// returns -1 on success, else the first row whose label is out of range
+long sparse_softmax_cross_entropy(const float* logits, const int32_t* labels, float* loss, float* dlogits, std::size_t rows, std::size_t classes);
+void sigmoid_cross_entropy(const float* logits, const float* labels, float* loss, float* dlogits, std::size_t n);
+
+// optim.cc
+void sgd_update(float* p, const float* g, float* vel, std::size_t n, float lr, float momentum, bool nesterov);
+void rmsprop_update(float* p, const float* g, float* ms, float* mom, std::size_t n, float lr, float rho, float momentum, float eps);
+void adam_update(float* p, const float* g, float* m, float* v, std::size_t n, float lr, float b1, float b2, float eps, int step, float wd);
+
+// rnn.cc: whole-sequence recurrent layers (kind 0 SimpleRNN, 1 LSTM, 2 GRU with reset_after)
+struct RnnSpec {
+  int kind, batch, steps, features, units, act, rec_act;
+};
+int rnn_gates(int kind);        // gate blocks in the kernel: 1, 4, 3
+int rnn_cache_width(int kind);  // floats cached per (batch, step), in units: 0, 4, 4
+void rnn_forward(const RnnSpec& s, const float* x, const float* W, const float* R, const float* bias, const float* h0,
+                 const float* c0, const float* mask, float* hs, float* cs, float* cache);
+void rnn_backward(const RnnSpec& s, const float* dhs, const float* dcT, const float* x, const float* W, const float* R,
+                  const float* h0, const float* c0, const float* mask, const float* hs, const float* cs, const float* cache,
+                  float* dx, float* dW, float* dR, float* db, float* dh0, float* dc0);
+
+}  // namespace kerno

@@ -1,0 +1,113 @@
+// Max and average pooling over NHWC windows; threads split the output rows.
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "kernels.h"
+#include "threadpool.h"
+
+namespace kerno {
+namespace {
+
+struct Window { int y0, y1, x0, x1; };
+
+inline Window window(const PoolGeom& g, int oy, int ox) {
+  const int ys = oy * g.strideH - g.padTop, xs = ox * g.strideW - g.padLeft;
+  return {std::max(ys, 0), std::min(ys + g.kH, g.inH), std::max(xs, 0), std::min(xs + g.kW, g.inW)};
+}
+
+// fn(n, oy) for every output row, split across threads
+template <typename F>
+void for_rows(const PoolGeom& g, F fn) {
+  const std::size_t rows = static_cast<std::size_t>(g.batch) * g.outH;
+  const std::size_t grain = std::max<std::size_t>(1, 4096 / std::max(1, g.outW * g.channels));
+  parallel_for(rows, grain, [&](std::size_t r0, std::size_t r1, int) {
+    for (std::size_t r = r0; r < r1; r++) fn(static_cast<int>(r / g.outH), static_cast<int>(r % g.outH));
+  });
+}
+
+}  // namespace
+
+void max_pool2d(const float* x, float* y, const PoolGeom& g) {
+  const int C = g.channels;
+  for_rows(g, [&](int n, int oy) {
+    for (int ox = 0; ox < g.outW; ox++) {
+      const Window w = window(g, oy, ox);
+      float* out = y + ((static_cast<long>(n) * g.outH + oy) * g.outW + ox) * C;
+      for (int c = 0; c < C; c++) out[c] = -std::numeric_limits<float>::infinity();
+      for (int iy = w.y0; iy < w.y1; iy++)
+        for (int ix = w.x0; ix < w.x1; ix++) {
+          const float* src = x + ((static_cast<long>(n) * g.inH + iy) * g.inW + ix) * C;
+          for (int c = 0; c < C; c++) out[c] = src[c] > out[c] ? src[c] : out[c];
+        }
+    }
+  });
+}
+
+// The gradient goes to the first maximal cell of each window (TensorFlow's rule). Windows of one
+// output row may overlap those of the next, so rows are split by image.
+void max_pool2d_grad(const float* dy, const float* x, float* dx, const PoolGeom& g) {
+  const int C = g.channels;
+  const long image = static_cast<long>(g.inH) * g.inW * C;
+  parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int) {
+    std::memset(dx + n0 * image, 0, sizeof(float) * (n1 - n0) * image);
+    std::vector<float> best(C);
+    std::vector<long> where(C);
+    for (std::size_t n = n0; n < n1; n++)
+      for (int oy = 0; oy < g.outH; oy++)
+        for (int ox = 0; ox < g.outW; ox++) {
+          const Window w = window(g, oy, ox);
+          std::fill(where.begin(), where.end(), -1L);
+          for (int iy = w.y0; iy < w.y1; iy++)
+            for (int ix = w.x0; ix < w.x1; ix++) {
+              const long base = ((static_cast<long>(n) * g.inH + iy) * g.inW + ix) * C;
+              for (int c = 0; c < C; c++)
+                if (where[c] < 0 || x[base + c] > best[c]) { best[c] = x[base + c]; where[c] = base + c; }
+            }
+          const float* d = dy + ((static_cast<long>(n) * g.outH + oy) * g.outW + ox) * C;
+          for (int c = 0; c < C; c++)
+            if (where[c] >= 0) dx[where[c]] += d[c];
+        }
+  });
+}
+
+void avg_pool2d(const float* x, float* y, const PoolGeom& g) {
+  const int C = g.channels;
+  for_rows(g, [&](int n, int oy) {
+    for (int ox = 0; ox < g.outW; ox++) {
+      const Window w = window(g, oy, ox);
+      float* out = y + ((static_cast<long>(n) * g.outH + oy) * g.outW + ox) * C;
+      for (int c = 0; c < C; c++) out[c] = 0.f;
+      for (int iy = w.y0; iy < w.y1; iy++)
+        for (int ix = w.x0; ix < w.x1; ix++) {
+          const float* src = x + ((static_cast<long>(n) * g.inH + iy) * g.inW + ix) * C;
+          for (int c = 0; c < C; c++) out[c] += src[c];
+        }
+      const float inv = 1.f / std::max(1, (w.y1 - w.y0) * (w.x1 - w.x0));
+      for (int c = 0; c < C; c++) out[c] *= inv;
+    }
+  });
+}
+
+void avg_pool2d_grad(const float* dy, float* dx, const PoolGeom& g) {
+  const int C = g.channels;
+  const long image = static_cast<long>(g.inH) * g.inW * C;
+  parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int) {
+    std::memset(dx + n0 * image, 0, sizeof(float) * (n1 - n0) * image);
+    for (std::size_t n = n0; n < n1; n++)
+      for (int oy = 0; oy < g.outH; oy++)
+        for (int ox = 0; ox < g.outW; ox++) {
+          const Window w = window(g, oy, ox);
+          const float inv = 1.f / std::max(1, (w.y1 - w.y0) * (w.x1 - w.x0));
+          const float* d = dy + ((static_cast<long>(n) * g.outH + oy) * g.outW + ox) * C;
+          for (int iy = w.y0; iy < w.y1; iy++)
+            for (int ix = w.x0; ix < w.x1; ix++) {
+              float* dst = dx + ((static_cast<long>(n) * g.inH + iy) * g.inW + ix) * C;
+              for (int c = 0; c < C; c++) dst[c] += d[c] * inv;
+            }
+        }
+  });
+}
+
+}  // namespace kerno

@@ -1,0 +1,180 @@
+// Whole-sequence recurrent layers, forward and backward, in Keras's weight layout:
+//   SimpleRNN  h = act(x W + h R + b)
+//   LSTM       gates i, f, c, o = rec(.), rec(.), act(.), rec(.) of x W + h R + b;
+//              c = f c + i g; h = o act(c)
+//   GRU        (reset_after) z, r = rec(x W + b_in + h R + b_rec); hh = act(xW_h + b_in_h + r (h R_h + b_rec_h));
+//              h = z h_prev + (1 - z) hh
+// The input projection of all steps is one matrix product; each step adds one small product
+// with the recurrent kernel. The backward pass collects the pre-activation gradients of all
+// steps and turns them into dW, dR, db and dx with three matrix products.
+// A mask (batch x steps, 0 or 1) skips steps: the state is carried through unchanged.
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "gemm.h"
+#include "kernels.h"
+
+namespace kerno {
+namespace {
+
+inline float dact(int act, float y) {
+  switch (act) {
+    case ACT_RELU: return y > 0 ? 1.f : 0.f;
+    case ACT_SIGMOID: return y * (1.f - y);
+    case ACT_TANH: return 1.f - y * y;
+    default: return 1.f;
+  }
+}
+
+inline bool masked(const float* mask, long row) { return mask && mask[row] == 0.f; }
+
+}  // namespace
+
+int rnn_gates(int kind) { return kind == 0 ? 1 : kind == 1 ? 4 : 3; }
+int rnn_cache_width(int kind) { return kind == 0 ? 0 : 4; }
+
+void rnn_forward(const RnnSpec& s, const float* x, const float* W, const float* R, const float* bias, const float* h0,
+                 const float* c0, const float* mask, float* hs, float* cs, float* cache) {
+  const int B = s.batch, T = s.steps, F = s.features, U = s.units, G = rnn_gates(s.kind), GU = G * U;
+  const long BT = static_cast<long>(B) * T;
+  std::vector<float> xw(BT * GU), hr(static_cast<std::size_t>(B) * GU);
+  sgemm(BT, GU, F, row_major(x, F), row_major(W, GU), xw.data(), GU, false, true);
+  std::vector<float> h(h0, h0 + static_cast<std::size_t>(B) * U), c;
+  if (s.kind == 1) c.assign(c0, c0 + static_cast<std::size_t>(B) * U);
+  const float* b_in = bias;
+  const float* b_rec = bias && s.kind == 2 ? bias + GU : nullptr;
+  for (int t = 0; t < T; t++) {
+    sgemm(B, GU, U, row_major(h.data(), U), row_major(R, GU), hr.data(), GU, false, false);
+    for (int b = 0; b < B; b++) {
+      const long row = static_cast<long>(b) * T + t;
+      float* hb = h.data() + static_cast<long>(b) * U;
+      float* hout = hs + row * U;
+      if (masked(mask, row)) {
+        std::memcpy(hout, hb, sizeof(float) * U);
+        if (s.kind == 1) std::memcpy(cs + row * U, c.data() + static_cast<long>(b) * U, sizeof(float) * U);
+        if (cache) std::memset(cache + row * 4 * U, 0, sizeof(float) * 4 * U);
+        continue;
+      }
+      const float* xz = xw.data() + row * GU;
+      const float* hz = hr.data() + static_cast<long>(b) * GU;
+      if (s.kind == 0) {
+        for (int u = 0; u < U; u++) hb[u] = act_apply(s.act, xz[u] + hz[u] + (b_in ? b_in[u] : 0.f));
+      } else if (s.kind == 1) {
+        float* cb = c.data() + static_cast<long>(b) * U;
+        float* gates = cache + row * 4 * U;
+        for (int u = 0; u < U; u++) {
+          auto pre = [&](int gate) { return xz[gate * U + u] + hz[gate * U + u] + (b_in ? b_in[gate * U + u] : 0.f); };
+          const float i = act_apply(s.rec_act, pre(0)), f = act_apply(s.rec_act, pre(1));
+          const float g = act_apply(s.act, pre(2)), o = act_apply(s.rec_act, pre(3));
+          cb[u] = f * cb[u] + i * g;
+          hb[u] = o * act_apply(s.act, cb[u]);
+          gates[u] = i; gates[U + u] = f; gates[2 * U + u] = g; gates[3 * U + u] = o;
+        }
+        std::memcpy(cs + row * U, cb, sizeof(float) * U);
+      } else {
+        float* saved = cache + row * 4 * U;
+        for (int u = 0; u < U; u++) {
+          auto in = [&](int gate) { return xz[gate * U + u] + (b_in ? b_in[gate * U + u] : 0.f); };
+          auto rec = [&](int gate) { return hz[gate * U + u] + (b_rec ? b_rec[gate * U + u] : 0.f); };
+          const float z = act_apply(s.rec_act, in(0) + rec(0)), r = act_apply(s.rec_act, in(1) + rec(1));
+          const float hzh = rec(2);
+          const float hh = act_apply(s.act, in(2) + r * hzh);
+          saved[u] = z; saved[U + u] = r; saved[2 * U + u] = hh; saved[3 * U + u] = hzh;
+          hb[u] = z * hb[u] + (1.f - z) * hh;
+        }
+      }
+      std::memcpy(hout, hb, sizeof(float) * U);
+    }
+  }
+}
+
+void rnn_backward(const RnnSpec& s, const float* dhs, const float* dcT, const float* x, const float* W, const float* R,
+                  const float* h0, const float* c0, const float* mask, const float* hs, const float* cs, const float* cache,
+                  float* dx, float* dW, float* dR, float* db, float* dh0, float* dc0) {
+  const int B = s.batch, T = s.steps, F = s.features, U = s.units, G = rnn_gates(s.kind), GU = G * U;
+  const long BT = static_cast<long>(B) * T;
+  std::vector<float> dzx(BT * GU, 0.f);
+  std::vector<float> dzh_store(s.kind == 2 ? BT * GU : 0, 0.f);
+  float* dzh = s.kind == 2 ? dzh_store.data() : dzx.data();
+  std::vector<float> dh(static_cast<std::size_t>(B) * U, 0.f), dc(static_cast<std::size_t>(B) * U, 0.f);
+  std::vector<float> direct(static_cast<std::size_t>(B) * U, 0.f);
+  if (s.kind == 1 && dcT) std::memcpy(dc.data(), dcT, sizeof(float) * B * U);
+  for (int t = T - 1; t >= 0; t--) {
+    for (int b = 0; b < B; b++) {
+      const long row = static_cast<long>(b) * T + t;
+      float* dhb = dh.data() + static_cast<long>(b) * U;
+      float* dir = direct.data() + static_cast<long>(b) * U;
+      for (int u = 0; u < U; u++) dhb[u] += dhs[row * U + u];
+      if (masked(mask, row)) {
+        // the state passed through unchanged: its gradient flows straight to the previous step
+        std::memcpy(dir, dhb, sizeof(float) * U);
+        continue;
+      }
+      const float* hprev = t > 0 ? hs + (row - 1) * U : h0 + static_cast<long>(b) * U;
+      float* dz = dzx.data() + row * GU;
+      if (s.kind == 0) {
+        const float* hcur = hs + row * U;
+        for (int u = 0; u < U; u++) dz[u] = dhb[u] * dact(s.act, hcur[u]);
+        std::fill(dir, dir + U, 0.f);
+      } else if (s.kind == 1) {
+        const float* gates = cache + row * 4 * U;
+        const float* ccur = cs + row * U;
+        const float* cprev = t > 0 ? cs + (row - 1) * U : c0 + static_cast<long>(b) * U;
+        float* dcb = dc.data() + static_cast<long>(b) * U;
+        for (int u = 0; u < U; u++) {
+          const float i = gates[u], f = gates[U + u], g = gates[2 * U + u], o = gates[3 * U + u];
+          const float tc = act_apply(s.act, ccur[u]);
+          const float dct = dcb[u] + dhb[u] * o * dact(s.act, tc);
+          dz[u] = dct * g * dact(s.rec_act, i);
+          dz[U + u] = dct * cprev[u] * dact(s.rec_act, f);
+          dz[2 * U + u] = dct * i * dact(s.act, g);
+          dz[3 * U + u] = dhb[u] * tc * dact(s.rec_act, o);
+          dcb[u] = dct * f;
+        }
+        std::fill(dir, dir + U, 0.f);
+      } else {
+        const float* saved = cache + row * 4 * U;
+        float* dzr = dzh + row * GU;
+        for (int u = 0; u < U; u++) {
+          const float z = saved[u], r = saved[U + u], hh = saved[2 * U + u], hzh = saved[3 * U + u];
+          const float daz = dhb[u] * (hprev[u] - hh) * dact(s.rec_act, z);
+          const float dah = dhb[u] * (1.f - z) * dact(s.act, hh);
+          const float dar = dah * hzh * dact(s.rec_act, r);
+          dz[u] = daz; dz[U + u] = dar; dz[2 * U + u] = dah;
+          dzr[u] = daz; dzr[U + u] = dar; dzr[2 * U + u] = dah * r;
+          dir[u] = dhb[u] * z;
+        }
+      }
+    }
+    // dh_prev = dz_h(t) R^T + direct path; the rows of step t are T*GU apart
+    MatRef dzt = {dzh + static_cast<long>(t) * GU, static_cast<std::ptrdiff_t>(T) * GU, 1};
+    std::memcpy(dh.data(), direct.data(), sizeof(float) * B * U);
+    sgemm(B, U, GU, dzt, transposed(R, GU), dh.data(), U, true, false);
+  }
+  std::memcpy(dh0, dh.data(), sizeof(float) * B * U);
+  if (s.kind == 1 && dc0) std::memcpy(dc0, dc.data(), sizeof(float) * B * U);
+  // h_{t-1} for every (b, t), then the three parameter gradients and dx
+  std::vector<float> hprev(BT * U);
+  for (int b = 0; b < B; b++)
+    for (int t = 0; t < T; t++) {
+      const long row = static_cast<long>(b) * T + t;
+      const float* src = t > 0 ? hs + (row - 1) * U : h0 + static_cast<long>(b) * U;
+      std::memcpy(hprev.data() + row * U, src, sizeof(float) * U);
+    }
+  sgemm(F, GU, BT, transposed(x, F), row_major(dzx.data(), GU), dW, GU, false, true);
+  sgemm(U, GU, BT, transposed(hprev.data(), U), row_major(dzh, GU), dR, GU, false, true);
+  sgemm(BT, F, GU, row_major(dzx.data(), GU), transposed(W, GU), dx, F, false, true);
+  if (db) {
+    const int blocks = s.kind == 2 ? 2 : 1;
+    for (int k = 0; k < blocks; k++) {
+      const float* src = k == 0 ? dzx.data() : dzh;
+      float* dst = db + k * GU;
+      std::fill(dst, dst + GU, 0.f);
+      for (long r = 0; r < BT; r++)
+        for (int j = 0; j < GU; j++) dst[j] += src[r * GU + j];
+    }
+  }
+}
+
+}  // namespace kerno

@@ -1,0 +1,17 @@
+// A small fixed thread pool: parallel_for splits [0, n) into contiguous ranges, one per thread,
+// and the calling thread works on the first range. Sized to the usable cores (KERNO_NUM_THREADS
+// overrides). A call made while the pool is busy (another JS thread, or a nested call) runs
+// serially in the caller, so the pool is safe from worker_threads.
+#pragma once
+#include <cstddef>
+#include <functional>
+
+namespace kerno {
+
+int num_threads();
+void set_num_threads(int n);
+
+// fn(begin, end, thread_index) over [0, n); ranges are split evenly, at least `grain` items each.
+void parallel_for(std::size_t n, std::size_t grain, const std::function<void(std::size_t, std::size_t, int)>& fn);
+
+}  // namespace kerno

@@ -1,0 +1,126 @@
+/**
+ * Recurrent layers as single ops over a whole sequence (SimpleRNN, LSTM, GRU with reset_after),
+ * in Keras's weight layout. One kernel call runs the forward pass and one the backward pass.
+ */
+import type { FusedActivation, RnnSpec } from "../backends/kernels.js";
+import { shapeToString } from "../tensor/shape.js";
+import { assertTensor, Tensor } from "../tensor/tensor.js";
+import { zeros } from "../tensor/creation.js";
+import { assertFloat, assertRank, backend, f32, record } from "./core.js";
+import { reshape, slice } from "./shape.js";
+import { cast } from "./compare.js";
+
+export type RnnKind = RnnSpec["kind"];
+
+export interface RnnOptions {
+  /** Initial hidden state [batch, units]; LSTM also takes the cell state: [h0, c0]. Zeros by default. */
+  initialState?: Tensor[];
+  /** [batch, steps]: steps where it is 0 (or false) leave the state unchanged. */
+  mask?: Tensor | null;
+  activation?: FusedActivation;
+  recurrentActivation?: FusedActivation;
+}
+
+export interface RnnResult {
+  /** Hidden state after every step, [batch, steps, units]. */
+  sequence: Tensor;
+  /** Final states: [h] or, for LSTM, [h, c]; each [batch, units]. */
+  states: Tensor[];
+}
+
+const GATES: Record<RnnKind, number> = { simple: 1, lstm: 4, gru: 3 };
+const NAMES: Record<RnnKind, string> = { simple: "simpleRnn", lstm: "lstm", gru: "gru" };
+
+function check(kind: RnnKind, x: Tensor, kernel: Tensor, recurrent: Tensor, bias: Tensor | null, who: string): number {
+  assertTensor(x, who);
+  assertRank(x, 3, who, "[batch, timesteps, features]");
+  assertFloat(x, who);
+  const units = recurrent.shape[0];
+  const gu = GATES[kind] * units;
+  const [, , features] = x.shape;
+  if (kernel.rank !== 2 || kernel.shape[0] !== features || kernel.shape[1] !== gu) {
+    throw new RangeError(`${who}: kernel must be [${features}, ${gu}] for input ${shapeToString(x.shape)} and ${units} units, got ${shapeToString(kernel.shape)}`);
+  }
+  if (recurrent.rank !== 2 || recurrent.shape[1] !== gu) {
+    throw new RangeError(`${who}: recurrent kernel must be [${units}, ${gu}], got ${shapeToString(recurrent.shape)}`);
+  }
+  const biasSize = kind === "gru" ? 2 * gu : gu;
+  if (bias && bias.size !== biasSize) {
+    throw new RangeError(`${who}: bias must have ${biasSize} values${kind === "gru" ? " ([2, 3 * units])" : ""}, got ${shapeToString(bias.shape)}`);
+  }
+  return units;
+}
+
+/** Runs a recurrent layer over x [batch, steps, features]. */
+export function rnn(kind: RnnKind, x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null, options: RnnOptions = {}): RnnResult {
+  const who = NAMES[kind];
+  const units = check(kind, x, kernel, recurrentKernel, bias, who);
+  const [batch, steps, features] = x.shape;
+  const spec: RnnSpec = {
+    kind, batch, steps, features, units,
+    activation: options.activation ?? "tanh",
+    recurrentActivation: options.recurrentActivation ?? "sigmoid",
+  };
+  const nStates = kind === "lstm" ? 2 : 1;
+  const init = options.initialState ?? [];
+  if (init.length !== 0 && init.length !== nStates) throw new RangeError(`${who}: initialState must hold ${nStates} tensor(s), got ${init.length}`);
+  const states = init.length ? init : Array.from({ length: nStates }, () => zeros([batch, units]));
+  for (const s of states) {
+    if (s.rank !== 2 || s.shape[0] !== batch || s.shape[1] !== units) {
+      throw new RangeError(`${who}: initial state must be [${batch}, ${units}], got ${shapeToString(s.shape)}`);
+    }
+  }
+  let mask: Float32Array | null = null;
+  if (options.mask) {
+    const m = options.mask.dtype === "float32" ? options.mask : cast(options.mask, "float32");
+    if (m.size !== batch * steps) throw new RangeError(`${who}: mask must be [${batch}, ${steps}], got ${shapeToString(m.shape)}`);
+    mask = m.values as Float32Array;
+  }
+  const k = backend();
+  const xv = x.values as Float32Array, wv = assertFloat(kernel, who, "kernel"), rv = assertFloat(recurrentKernel, who, "recurrent kernel");
+  const bv = bias ? assertFloat(bias, who, "bias") : null;
+  const h0 = states[0].values as Float32Array, c0 = kind === "lstm" ? (states[1].values as Float32Array) : null;
+  const saved = k.rnnForward(spec, xv, wv, rv, bv, h0, c0, mask);
+  // one packed output [batch, steps*units (+ units for the final cell state)], so that a single
+  // backward call receives the gradients of the sequence and of the final cell state together
+  const seqLen = steps * units;
+  const width = seqLen + (kind === "lstm" ? units : 0);
+  let packedValues = saved.hs;
+  if (kind === "lstm") {
+    packedValues = new Float32Array(batch * width);
+    for (let b = 0; b < batch; b++) {
+      packedValues.set(saved.hs.subarray(b * seqLen, (b + 1) * seqLen), b * width);
+      packedValues.set(saved.cs!.subarray((b * steps + steps - 1) * units, (b * steps + steps) * units), b * width + seqLen);
+    }
+  }
+  const inputs = [x, kernel, recurrentKernel, ...(bias ? [bias] : []), ...states];
+  const packed = record(who, inputs, f32(packedValues, [batch, width]), (dy) => {
+    const dv = dy.values as Float32Array;
+    let dhs = dv, dcT: Float32Array | null = null;
+    if (kind === "lstm") {
+      dhs = new Float32Array(batch * seqLen);
+      dcT = new Float32Array(batch * units);
+      for (let b = 0; b < batch; b++) {
+        dhs.set(dv.subarray(b * width, b * width + seqLen), b * seqLen);
+        dcT.set(dv.subarray(b * width + seqLen, (b + 1) * width), b * units);
+      }
+    }
+    const g = k.rnnBackward(spec, dhs, dcT, xv, wv, rv, bv, h0, c0, mask, saved);
+    const grads: (Tensor | null)[] = [f32(g.dx, x.shape), f32(g.dW, kernel.shape), f32(g.dR, recurrentKernel.shape)];
+    if (bias) grads.push(f32(g.db!, bias.shape));
+    grads.push(f32(g.dh0, [batch, units]));
+    if (kind === "lstm") grads.push(f32(g.dc0!, [batch, units]));
+    return grads;
+  });
+  const sequence = kind === "lstm" ? reshape(slice(packed, [0, 0], [batch, seqLen]), [batch, steps, units]) : reshape(packed, [batch, steps, units]);
+  const lastH = reshape(slice(sequence, [0, steps - 1, 0], [batch, 1, units]), [batch, units]);
+  const outStates = kind === "lstm" ? [lastH, slice(packed, [0, seqLen], [batch, units])] : [lastH];
+  return { sequence, states: outStates };
+}
+
+export const simpleRnn = (x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null, options?: RnnOptions): RnnResult =>
+  rnn("simple", x, kernel, recurrentKernel, bias, options);
+export const lstm = (x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null, options?: RnnOptions): RnnResult =>
+  rnn("lstm", x, kernel, recurrentKernel, bias, options);
+export const gru = (x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null, options?: RnnOptions): RnnResult =>
+  rnn("gru", x, kernel, recurrentKernel, bias, options);
