@@ -5,9 +5,40 @@
 #include <cstring>
 #include <vector>
 
+#include "cpu.h"
 #include "gemm.h"
 #include "kernels.h"
 #include "threadpool.h"
+
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#define KERNO_X86 1
+#endif
+
+namespace kerno {
+// rows [r0, r1) of a direct convolution pass (conv_direct.inc)
+using DirectRowsFn = void (*)(const float*, const float*, float*, const ConvGeom&, long, long);
+}  // namespace kerno
+
+#if defined(__GNUC__) || defined(__clang__)
+#define KERNO_VW 4
+#else
+#define KERNO_VW 1
+#endif
+#define KERNO_TARGET
+#define KERNO_NS portable
+#include "conv_direct.inc"
+#undef KERNO_VW
+#undef KERNO_TARGET
+#undef KERNO_NS
+#ifdef KERNO_X86
+#define KERNO_VW 8
+#define KERNO_TARGET __attribute__((target("avx2,fma")))
+#define KERNO_NS avx2
+#include "conv_direct.inc"
+#undef KERNO_VW
+#undef KERNO_TARGET
+#undef KERNO_NS
+#endif
 
 namespace kerno {
 namespace {
@@ -24,11 +55,23 @@ long chunk_rows(const ConvGeom& g) {
   return (rows + 5) / 6 * 6;
 }
 
+// Output pixel coordinates of consecutive rows, advanced without a division per row.
+struct Pixel {
+  long ox, oy, n;
+  Pixel(const ConvGeom& g, long r) : ox(r % g.outW), oy((r / g.outW) % g.outH), n(r / (static_cast<long>(g.outW) * g.outH)) {}
+  void next(const ConvGeom& g) {
+    if (++ox == g.outW) {
+      ox = 0;
+      if (++oy == g.outH) { oy = 0; n++; }
+    }
+  }
+};
+
 void im2col(const float* x, const ConvGeom& g, long r0, long rows, float* cols) {
   const long K = patch_size(g), C = g.inC;
-  for (long r = 0; r < rows; r++) {
-    const long flat = r0 + r;
-    const long ox = flat % g.outW, oy = (flat / g.outW) % g.outH, n = flat / (static_cast<long>(g.outW) * g.outH);
+  Pixel p(g, r0);
+  for (long r = 0; r < rows; r++, p.next(g)) {
+    const long ox = p.ox, oy = p.oy, n = p.n;
     float* dst = cols + r * K;
     for (int ky = 0; ky < g.kH; ky++) {
       const long iy = oy * g.strideH - g.padTop + static_cast<long>(ky) * g.dilH;
@@ -48,9 +91,9 @@ void im2col(const float* x, const ConvGeom& g, long r0, long rows, float* cols) 
 
 void col2im(const float* cols, const ConvGeom& g, long r0, long rows, float* dx) {
   const long K = patch_size(g), C = g.inC;
-  for (long r = 0; r < rows; r++) {
-    const long flat = r0 + r;
-    const long ox = flat % g.outW, oy = (flat / g.outW) % g.outH, n = flat / (static_cast<long>(g.outW) * g.outH);
+  Pixel p(g, r0);
+  for (long r = 0; r < rows; r++, p.next(g)) {
+    const long ox = p.ox, oy = p.oy, n = p.n;
     const float* src = cols + r * K;
     for (int ky = 0; ky < g.kH; ky++) {
       const long iy = oy * g.strideH - g.padTop + static_cast<long>(ky) * g.dilH;
@@ -61,6 +104,36 @@ void col2im(const float* cols, const ConvGeom& g, long r0, long rows, float* dx)
         for (long c = 0; c < C; c++) dst[c] += src[c];
       }
     }
+  }
+}
+
+// First layers (1 or 3 input channels) have patches of 9 to 27 values: too short for the
+// product to pay for im2col and packing, so they use the direct loops of conv_direct.inc when
+// the output channels fill whole vectors.
+constexpr long kDirectMaxPatch = 32;
+
+DirectRowsFn direct_variant(const ConvGeom& g, bool filter) {
+  if (patch_size(g) > kDirectMaxPatch) return nullptr;
+#ifdef KERNO_X86
+  if (active_isa() != Isa::portable) return avx2::direct_rows_for(g.outC, filter);
+#endif
+  return portable::direct_rows_for(g.outC, filter);
+}
+
+void conv2d_direct(DirectRowsFn rows, const float* x, const float* w, float* y, const ConvGeom& g) {
+  const long M = static_cast<long>(g.batch) * g.outH * g.outW;
+  parallel_for(M, 256, [&](std::size_t r0, std::size_t r1, int) { rows(x, w, y, g, r0, r1); });
+}
+
+void conv2d_backprop_filter_direct(DirectRowsFn rows, const float* x, const float* dy, float* dw, const ConvGeom& g) {
+  const long M = static_cast<long>(g.batch) * g.outH * g.outW, KN = patch_size(g) * g.outC;
+  const int threads = num_threads();
+  std::vector<float> partial(static_cast<std::size_t>(threads) * KN, 0.f);
+  parallel_for(M, 256, [&](std::size_t r0, std::size_t r1, int t) { rows(x, dy, partial.data() + t * KN, g, r0, r1); });
+  for (long i = 0; i < KN; i++) {
+    float s = 0.f;
+    for (int t = 0; t < threads; t++) s += partial[static_cast<std::size_t>(t) * KN + i];
+    dw[i] = s;
   }
 }
 
@@ -78,6 +151,7 @@ void conv2d(const float* x, const float* w, float* y, const ConvGeom& g) {
     sgemm(M, N, K, row_major(x, K), row_major(w, N), y, N, false, true);
     return;
   }
+  if (DirectRowsFn rows = direct_variant(g, false)) return conv2d_direct(rows, x, w, y, g);
   const long rows_per_chunk = chunk_rows(g);
   const long chunks = (M + rows_per_chunk - 1) / rows_per_chunk;
   parallel_for(chunks, 1, [&](std::size_t c0, std::size_t c1, int) {
@@ -96,14 +170,17 @@ void conv2d_backprop_input(const float* dy, const float* w, float* dx, const Con
     sgemm(M, K, N, row_major(dy, N), transposed(w, N), dx, K, false, true);
     return;
   }
+  // threads own whole images (col2im of one image never races with another's); inside, chunks
+  // of several small images or of part of one large image keep the products big enough
   const long per_image = static_cast<long>(g.outH) * g.outW;
   const long image_size = static_cast<long>(g.inH) * g.inW * g.inC;
-  const long rows_per_chunk = std::min(chunk_rows(g), per_image);
+  const long rows_per_chunk = chunk_rows(g) >= per_image ? chunk_rows(g) / per_image * per_image : chunk_rows(g);
   parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int) {
     std::vector<float>& cols = patch_buffer(rows_per_chunk * K);
     std::memset(dx + n0 * image_size, 0, sizeof(float) * (n1 - n0) * image_size);
-    for (long r0 = n0 * per_image; r0 < static_cast<long>(n1) * per_image; r0 += rows_per_chunk) {
-      const long rows = std::min(rows_per_chunk, static_cast<long>(n1) * per_image - r0);
+    const long end = static_cast<long>(n1) * per_image;
+    for (long r0 = n0 * per_image; r0 < end; r0 += rows_per_chunk) {
+      const long rows = std::min(rows_per_chunk, end - r0);
       sgemm(rows, K, N, row_major(dy + r0 * N, N), transposed(w, N), cols.data(), K, false, false);
       col2im(cols.data(), g, r0, rows, dx);
     }
@@ -116,6 +193,7 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const Co
     sgemm(K, N, M, transposed(x, K), row_major(dy, N), dw, N, false, true);
     return;
   }
+  if (DirectRowsFn rows = direct_variant(g, true)) return conv2d_backprop_filter_direct(rows, x, dy, dw, g);
   const long per_image = static_cast<long>(g.outH) * g.outW;
   const long rows_per_chunk = chunk_rows(g);
   const int threads = std::min(num_threads(), g.batch);

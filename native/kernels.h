@@ -40,7 +40,8 @@ void unary_grad(int op, const float* dy, const float* x, const float* y, float* 
 void binary(int op, const float* a, const int32_t* a_strides, const float* b, const int32_t* b_strides,
             float* out_f, uint8_t* out_b, const int32_t* out_shape, int rank, std::size_t total);
 void bias_activation(const float* x, const float* bias, float* y, std::size_t n, std::size_t channels, int act);
-void activation_grad(const float* dy, const float* y, float* dx, std::size_t n, int act);
+// dz = dy * act'(y); db (when not null) = column sums of dz over rows of `channels`
+void bias_activation_grad(const float* dy, const float* y, float* dz, float* db, std::size_t n, std::size_t channels, int act);
 void reduce(int op, const float* x, float* y, std::size_t outer, std::size_t n, std::size_t inner);  // 0 sum 1 max 2 min
 void arg_reduce(bool is_max, const float* x, int32_t* y, std::size_t outer, std::size_t n, std::size_t inner);
 void transpose(const float* x, float* y, const int32_t* out_shape, const int32_t* src_strides, int rank, std::size_t total);

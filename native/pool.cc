@@ -1,5 +1,6 @@
 // Max and average pooling over NHWC windows; threads split the output rows.
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <vector>
@@ -27,6 +28,18 @@ void for_rows(const PoolGeom& g, F fn) {
   });
 }
 
+// best = max(best, v) and where = index of v where v is strictly larger, without branches
+// (integer masks), so that it vectorizes: pooled values are in random order and a branch here
+// mispredicts half the time.
+void update_argmax(const float* __restrict v, int32_t base, float* __restrict best, int32_t* __restrict where, int C) {
+  for (int c = 0; c < C; c++) {
+    const float x = v[c], b = best[c];
+    const int32_t more = -static_cast<int32_t>(x > b);
+    best[c] = x > b ? x : b;
+    where[c] = ((base + c) & more) | (where[c] & ~more);
+  }
+}
+
 }  // namespace
 
 void max_pool2d(const float* x, float* y, const PoolGeom& g) {
@@ -45,30 +58,36 @@ void max_pool2d(const float* x, float* y, const PoolGeom& g) {
   });
 }
 
-// The gradient goes to the first maximal cell of each window (TensorFlow's rule). Windows of one
-// output row may overlap those of the next, so rows are split by image.
+// The gradient goes to the first maximal cell of each window (TensorFlow's rule). The argmax is
+// recomputed here, vectorized across channels with blends rather than branches. Windows of
+// neighbouring outputs may overlap, so threads split images, not rows.
 void max_pool2d_grad(const float* dy, const float* x, float* dx, const PoolGeom& g) {
   const int C = g.channels;
   const long image = static_cast<long>(g.inH) * g.inW * C;
   parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int) {
     std::memset(dx + n0 * image, 0, sizeof(float) * (n1 - n0) * image);
     std::vector<float> best(C);
-    std::vector<long> where(C);
-    for (std::size_t n = n0; n < n1; n++)
+    std::vector<int32_t> where(C);
+    float* bp = best.data();
+    int32_t* wp = where.data();
+    for (std::size_t n = n0; n < n1; n++) {
+      const float* xi = x + n * image;
+      float* dxi = dx + n * image;
       for (int oy = 0; oy < g.outH; oy++)
         for (int ox = 0; ox < g.outW; ox++) {
           const Window w = window(g, oy, ox);
-          std::fill(where.begin(), where.end(), -1L);
+          const int32_t first = (w.y0 * g.inW + w.x0) * C;
+          for (int c = 0; c < C; c++) { bp[c] = xi[first + c]; wp[c] = first + c; }
           for (int iy = w.y0; iy < w.y1; iy++)
             for (int ix = w.x0; ix < w.x1; ix++) {
-              const long base = ((static_cast<long>(n) * g.inH + iy) * g.inW + ix) * C;
-              for (int c = 0; c < C; c++)
-                if (where[c] < 0 || x[base + c] > best[c]) { best[c] = x[base + c]; where[c] = base + c; }
+              const int32_t base = (iy * g.inW + ix) * C;
+              if (base == first) continue;
+              update_argmax(xi + base, base, bp, wp, C);
             }
           const float* d = dy + ((static_cast<long>(n) * g.outH + oy) * g.outW + ox) * C;
-          for (int c = 0; c < C; c++)
-            if (where[c] >= 0) dx[where[c]] += d[c];
+          for (int c = 0; c < C; c++) dxi[wp[c]] += d[c];
         }
+    }
   });
 }
 

@@ -40,7 +40,7 @@ export function backprop(output: Tensor, wrt: readonly Tensor[], tape: TapeMark)
       if (!g || !t.node || t.tape !== tape) continue;
       // intermediate gradients are dropped once used; only the leaves' are kept
       if (!keep.has(t)) grads.delete(t);
-      const inputGrads = t.node.backward(g);
+      const inputGrads = t.node.backward(g, t.node.inputs.map((x) => x.tape === tape));
       t.node.inputs.forEach((x, i) => {
         const gi = inputGrads[i];
         if (!gi || x.tape !== tape) return;

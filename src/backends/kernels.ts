@@ -82,8 +82,11 @@ export interface Kernels {
   cast(x: TypedArray, dtype: DType): TypedArray;
   /** y = act(x + bias), bias broadcast along the last axis (length bias.length); null bias adds nothing. */
   biasActivation(x: F32, bias: F32 | null, act: FusedActivation): F32;
-  /** dz = dy * act'(z) where y = act(z), from y alone. */
-  activationGrad(dy: F32, y: F32, act: FusedActivation): F32;
+  /**
+   * The backward pass of biasActivation in one sweep: dz = dy * act'(z) from y = act(z) alone,
+   * and the bias gradient db = sum of dz over all rows of `channels` (null when channels is 0).
+   */
+  biasActivationGrad(dy: F32, y: F32, act: FusedActivation, channels: number): { dz: F32; db: F32 | null };
 
   // reductions over the middle axis of a [outer, n, inner] view
   reduce(op: ReduceOp, x: F32, outer: number, n: number, inner: number): F32;

@@ -3,7 +3,6 @@ import type { FusedActivation } from "../backends/kernels.js";
 import { normalizeAxis, shapeToString, sizeOf } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
 import { assertFloat, backend, f32, record, type TensorOrNumber, unaryOp } from "./core.js";
-import { sum } from "./reduce.js";
 
 export const relu = (x: TensorOrNumber): Tensor => unaryOp("relu", x);
 /** x for x > 0, alpha * x otherwise (alpha 0.2 as keras.ops.leaky_relu; the LeakyReLU layer uses 0.3). */
@@ -59,9 +58,7 @@ export function biasActivation(x: Tensor, bias: Tensor | null, act: FusedActivat
   const y = f32(backend().biasActivation(xv, bias ? assertFloat(bias, "biasActivation", "bias") : null, act), x.shape);
   const inputs = bias ? [x, bias] : [x];
   return record("biasActivation", inputs, y, (dy) => {
-    const dz = f32(backend().activationGrad(dy.values as Float32Array, y.values as Float32Array, act), x.shape);
-    const grads: (Tensor | null)[] = [dz];
-    if (bias) grads.push(sum(dz, x.shape.slice(0, -1).map((_, i) => i)));
-    return grads;
+    const { dz, db } = backend().biasActivationGrad(dy.values as Float32Array, y.values as Float32Array, act, bias ? channels : 0);
+    return bias ? [f32(dz, x.shape), f32(db!, bias.shape)] : [f32(dz, x.shape)];
   });
 }

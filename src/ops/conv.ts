@@ -74,11 +74,11 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
   const g = conv2dGeometry(x.shape, kernel.shape, options);
   const outShape = [g.batch, g.outH, g.outW, g.outC];
   const z = f32(backend().conv2d(xv, wv, g), outShape);
-  const conv = record("conv2d", [x, kernel], z, (dy) => {
+  const conv = record("conv2d", [x, kernel], z, (dy, needs) => {
     const dv = dy.values as Float32Array;
     return [
-      f32(backend().conv2dBackpropInput(dv, wv, g), x.shape),
-      f32(backend().conv2dBackpropFilter(xv, dv, g), kernel.shape),
+      needs[0] ? f32(backend().conv2dBackpropInput(dv, wv, g), x.shape) : null,
+      needs[1] ? f32(backend().conv2dBackpropFilter(xv, dv, g), kernel.shape) : null,
     ];
   });
   const act = options.activation ?? "linear";

@@ -27,12 +27,15 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
   const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matMul (batch dimensions)");
   const outShape = [...batch, m, n];
   const y = f32(backend().matMul(av, a.shape, bv, b.shape, transA, transB, outShape), outShape);
-  return record("matMul", [a, b], y, (dy) => {
-    let da: Tensor, db: Tensor;
-    if (!transA && !transB) { da = matMul(dy, b, { transposeB: true }); db = matMul(a, dy, { transposeA: true }); }
-    else if (transA && !transB) { da = matMul(b, dy, { transposeB: true }); db = matMul(a, dy); }
-    else if (!transA && transB) { da = matMul(dy, b); db = matMul(dy, a, { transposeA: true }); }
-    else { da = matMul(b, dy, { transposeA: true, transposeB: true }); db = matMul(dy, a, { transposeA: true, transposeB: true }); }
-    return [sumTo(da, a.shape), sumTo(db, b.shape)];
+  return record("matMul", [a, b], y, (dy, needs) => {
+    const gradA = (): Tensor => {
+      if (!transA) return matMul(dy, b, { transposeB: !transB });
+      return transB ? matMul(b, dy, { transposeA: true, transposeB: true }) : matMul(b, dy, { transposeB: true });
+    };
+    const gradB = (): Tensor => {
+      if (!transB) return matMul(a, dy, { transposeA: !transA });
+      return transA ? matMul(dy, a, { transposeA: true, transposeB: true }) : matMul(dy, a, { transposeA: true });
+    };
+    return [needs[0] ? sumTo(gradA(), a.shape) : null, needs[1] ? sumTo(gradB(), b.shape) : null];
   });
 }

@@ -5,8 +5,12 @@ import { type Shape, shapeToString, sizeOf } from "./shape.js";
 export interface GradNode {
   readonly op: string;
   readonly inputs: readonly Tensor[];
-  /** Returns one gradient per input (null where the input gets none). */
-  readonly backward: (dy: Tensor) => (Tensor | null)[];
+  /**
+   * Returns one gradient per input (null where the input gets none). `needs[i]` says whether
+   * input i wants one, so that expensive gradients nobody uses (a convolution's input image)
+   * can be skipped.
+   */
+  readonly backward: (dy: Tensor, needs: readonly boolean[]) => (Tensor | null)[];
 }
 
 /** Identity of an active gradient tape; tensors it watches carry it in `tape`. */

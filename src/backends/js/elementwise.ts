@@ -112,16 +112,19 @@ export function biasActivation(x: F32, bias: F32 | null, act: FusedActivation): 
   return out;
 }
 
-export function activationGrad(dy: F32, y: F32, act: FusedActivation): F32 {
+export function biasActivationGrad(dy: F32, y: F32, act: FusedActivation, channels: number): { dz: F32; db: F32 | null } {
   const n = dy.length;
-  const out = new Float32Array(n);
+  const dz = new Float32Array(n);
   switch (act) {
-    case "linear": out.set(dy); break;
-    case "relu": for (let i = 0; i < n; i++) out[i] = y[i] > 0 ? dy[i] : 0; break;
-    case "sigmoid": for (let i = 0; i < n; i++) out[i] = dy[i] * y[i] * (1 - y[i]); break;
-    case "tanh": for (let i = 0; i < n; i++) out[i] = dy[i] * (1 - y[i] * y[i]); break;
+    case "linear": dz.set(dy); break;
+    case "relu": for (let i = 0; i < n; i++) dz[i] = y[i] > 0 ? dy[i] : 0; break;
+    case "sigmoid": for (let i = 0; i < n; i++) dz[i] = dy[i] * y[i] * (1 - y[i]); break;
+    case "tanh": for (let i = 0; i < n; i++) dz[i] = dy[i] * (1 - y[i] * y[i]); break;
   }
-  return out;
+  if (channels === 0) return { dz, db: null };
+  const acc = new Float64Array(channels);
+  for (let i = 0; i < n; i += channels) for (let c = 0; c < channels; c++) acc[c] += dz[i + c];
+  return { dz, db: Float32Array.from(acc) };
 }
 
 function binaryFn(op: BinaryOp): (a: number, b: number) => number {

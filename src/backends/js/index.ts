@@ -19,7 +19,7 @@ export const jsKernels: Kernels = {
   where: elementwise.where,
   cast: elementwise.cast,
   biasActivation: elementwise.biasActivation,
-  activationGrad: elementwise.activationGrad,
+  biasActivationGrad: elementwise.biasActivationGrad,
   reduce: reduce.reduce,
   argReduce: reduce.argReduce,
   transpose: movement.transpose,

@@ -32,7 +32,7 @@ export interface Addon {
   unaryGrad(op: number, dy: F32, x: F32, y: F32, dx: F32, alpha: number): void;
   binary(op: number, a: F32, aStrides: Int32Array, b: F32, bStrides: Int32Array, out: F32 | Uint8Array, outShape: Int32Array, comparison: boolean): void;
   biasActivation(x: F32, bias: F32 | null, y: F32, channels: number, act: number): void;
-  activationGrad(dy: F32, y: F32, dx: F32, act: number): void;
+  biasActivationGrad(dy: F32, y: F32, dz: F32, db: F32 | null, channels: number, act: number): void;
   reduce(op: number, x: F32, y: F32, outer: number, n: number, inner: number): void;
   argReduce(isMax: boolean, x: F32, y: Int32Array, outer: number, n: number, inner: number): void;
   transpose(x: F32, y: F32, outShape: Int32Array, srcStrides: Int32Array): void;
@@ -108,18 +108,28 @@ function batchOffsets(shape: Shape, batchShape: Shape): Int32Array {
 
 const isF32 = (x: unknown): x is Float32Array => x instanceof Float32Array;
 
+/**
+ * An output array for a kernel that writes every element. Large ones skip V8's zero fill (a
+ * calloc, then a page fault per 4 KB on first touch): the kernel overwrites them anyway.
+ */
+function uninit(n: number): Float32Array {
+  if (n < 4096) return new Float32Array(n);
+  const b = Buffer.allocUnsafeSlow(n * 4);
+  return new Float32Array(b.buffer, b.byteOffset, n);
+}
+
 export function makeNativeKernels(a: Addon): Kernels {
   const js = jsKernels;
   return {
     ...js,
     name: "native",
     unary(op, x, alpha) {
-      const y = new Float32Array(x.length);
+      const y = uninit(x.length);
       a.unary(UNARY_CODES[op], x, y, alpha);
       return y;
     },
     unaryGrad(op, dy, x, y, alpha) {
-      const dx = new Float32Array(dy.length);
+      const dx = uninit(dy.length);
       a.unaryGrad(UNARY_CODES[op], dy, x, y, dx, alpha);
       return dx;
     },
@@ -127,22 +137,23 @@ export function makeNativeKernels(a: Addon): Kernels {
       if (!isF32(x) || !isF32(y)) return js.binary(op, x, xShape, y, yShape, outShape);
       const total = sizeOf(outShape);
       const cmp = isComparison(op);
-      const out = cmp ? new Uint8Array(total) : new Float32Array(total);
+      const out = cmp ? new Uint8Array(total) : uninit(total);
       a.binary(BINARY_CODES[op], x, Int32Array.from(broadcastStrides(xShape, outShape)), y, Int32Array.from(broadcastStrides(yShape, outShape)), out, Int32Array.from(outShape), cmp);
       return out;
     },
     biasActivation(x, bias, act) {
-      const y = new Float32Array(x.length);
+      const y = uninit(x.length);
       if (x.length > 0) a.biasActivation(x, bias, y, bias ? bias.length : 1, ACT_CODES[act]);
       return y;
     },
-    activationGrad(dy, y, act) {
-      const dx = new Float32Array(dy.length);
-      a.activationGrad(dy, y, dx, ACT_CODES[act]);
-      return dx;
+    biasActivationGrad(dy, y, act, channels) {
+      const dz = uninit(dy.length);
+      const db = channels > 0 ? uninit(channels) : null;
+      if (dy.length > 0) a.biasActivationGrad(dy, y, dz, db, channels, ACT_CODES[act]);
+      return { dz, db };
     },
     reduce(op, x, outer, n, inner) {
-      const y = new Float32Array(outer * inner);
+      const y = uninit(outer * inner);
       a.reduce(op === "sum" ? 0 : op === "max" ? 1 : 2, x, y, outer, n, inner);
       return y;
     },
@@ -154,7 +165,7 @@ export function makeNativeKernels(a: Addon): Kernels {
     transpose(x, shape, perm) {
       if (!isF32(x) || shape.length > 16) return js.transpose(x, shape, perm);
       const strides = stridesOf(shape);
-      const y = new Float32Array(x.length);
+      const y = uninit(x.length);
       a.transpose(x, y, Int32Array.from(perm.map((p) => shape[p])), Int32Array.from(perm.map((p) => strides[p])));
       return y;
     },
@@ -163,78 +174,78 @@ export function makeNativeKernels(a: Addon): Kernels {
       const m = outShape[r - 2], n = outShape[r - 1];
       const k = transA ? xShape[xShape.length - 2] : xShape[xShape.length - 1];
       const batch = outShape.slice(0, -2);
-      const out = new Float32Array(sizeOf(outShape));
+      const out = uninit(sizeOf(outShape));
       a.matMul(x, y, out, batchOffsets(xShape, batch), batchOffsets(yShape, batch), m, n, k, transA, transB);
       return out;
     },
     conv2d(x, w, g) {
-      const y = new Float32Array(g.batch * g.outH * g.outW * g.outC);
+      const y = uninit(g.batch * g.outH * g.outW * g.outC);
       a.conv2d(x, w, y, convGeometry(g));
       return y;
     },
     conv2dBackpropInput(dy, w, g) {
-      const dx = new Float32Array(g.batch * g.inH * g.inW * g.inC);
+      const dx = uninit(g.batch * g.inH * g.inW * g.inC);
       a.conv2dBackpropInput(dy, w, dx, convGeometry(g));
       return dx;
     },
     conv2dBackpropFilter(x, dy, g) {
-      const dw = new Float32Array(g.kH * g.kW * g.inC * g.outC);
+      const dw = uninit(g.kH * g.kW * g.inC * g.outC);
       a.conv2dBackpropFilter(x, dy, dw, convGeometry(g));
       return dw;
     },
     maxPool2d(x, g) {
-      const y = new Float32Array(g.batch * g.outH * g.outW * g.channels);
+      const y = uninit(g.batch * g.outH * g.outW * g.channels);
       a.maxPool2d(x, y, poolGeometry(g));
       return y;
     },
     maxPool2dGrad(dy, x, g) {
-      const dx = new Float32Array(x.length);
+      const dx = uninit(x.length);
       a.maxPool2dGrad(dy, x, dx, poolGeometry(g));
       return dx;
     },
     avgPool2d(x, g) {
-      const y = new Float32Array(g.batch * g.outH * g.outW * g.channels);
+      const y = uninit(g.batch * g.outH * g.outW * g.channels);
       a.avgPool2d(x, y, poolGeometry(g));
       return y;
     },
     avgPool2dGrad(dy, g) {
-      const dx = new Float32Array(g.batch * g.inH * g.inW * g.channels);
+      const dx = uninit(g.batch * g.inH * g.inW * g.channels);
       a.avgPool2dGrad(dy, dx, poolGeometry(g));
       return dx;
     },
     softmax(x, outer, n, inner) {
-      const y = new Float32Array(x.length);
+      const y = uninit(x.length);
       a.softmax(x, y, outer, n, inner, false);
       return y;
     },
     logSoftmax(x, outer, n, inner) {
-      const y = new Float32Array(x.length);
+      const y = uninit(x.length);
       a.softmax(x, y, outer, n, inner, true);
       return y;
     },
     softmaxGrad(dy, y, outer, n, inner) {
-      const dx = new Float32Array(dy.length);
+      const dx = uninit(dy.length);
       a.softmaxGrad(dy, y, dx, outer, n, inner, false);
       return dx;
     },
     logSoftmaxGrad(dy, y, outer, n, inner) {
-      const dx = new Float32Array(dy.length);
+      const dx = uninit(dy.length);
       a.softmaxGrad(dy, y, dx, outer, n, inner, true);
       return dx;
     },
     softmaxCrossEntropy(logits, labels, rows, classes) {
-      const loss = new Float32Array(rows), dlogits = new Float32Array(logits.length);
+      const loss = uninit(rows), dlogits = uninit(logits.length);
       a.softmaxCrossEntropy(logits, labels, loss, dlogits, rows, classes);
       return { loss, dlogits };
     },
     sparseSoftmaxCrossEntropy(logits, labels, rows, classes) {
-      const loss = new Float32Array(rows), dlogits = new Float32Array(logits.length);
+      const loss = uninit(rows), dlogits = uninit(logits.length);
       const bad = a.sparseSoftmaxCrossEntropy(logits, labels, loss, dlogits, rows, classes);
       if (bad >= 0) throw new RangeError(`sparseSoftmaxCrossEntropy: label ${labels[bad]} at row ${bad} is outside [0, ${classes})`);
       return { loss, dlogits };
     },
     sigmoidCrossEntropy(logits, labels) {
-      const loss = new Float32Array(logits.length), dlogits = new Float32Array(logits.length);
+      const loss = uninit(logits.length), dlogits = uninit(logits.length);
       a.sigmoidCrossEntropy(logits, labels, loss, dlogits);
       return { loss, dlogits };
     },
@@ -243,16 +254,16 @@ export function makeNativeKernels(a: Addon): Kernels {
     adamUpdate(p, g, m, v, lr, b1, b2, eps, step, wd) { a.adamUpdate(p, g, m, v, lr, b1, b2, eps, step, wd); },
     rnnForward(spec, x, W, R, bias, h0, c0, mask) {
       const n = spec.batch * spec.steps * spec.units;
-      const hs = new Float32Array(n);
-      const cs = spec.kind === "lstm" ? new Float32Array(n) : null;
-      const cache = spec.kind === "simple" ? null : new Float32Array(4 * n);
+      const hs = uninit(n);
+      const cs = spec.kind === "lstm" ? uninit(n) : null;
+      const cache = spec.kind === "simple" ? null : uninit(4 * n);
       a.rnnForward(rnnSpecArray(spec), x, W, R, bias, h0, c0, mask, hs, cs, cache);
       return { hs, cs, cache };
     },
     rnnBackward(spec, dhs, dcT, x, W, R, bias, h0, c0, mask, saved) {
-      const dx = new Float32Array(x.length), dW = new Float32Array(W.length), dR = new Float32Array(R.length);
-      const db = bias ? new Float32Array(bias.length) : null;
-      const dh0 = new Float32Array(h0.length), dc0 = c0 ? new Float32Array(c0.length) : null;
+      const dx = uninit(x.length), dW = uninit(W.length), dR = uninit(R.length);
+      const db = bias ? uninit(bias.length) : null;
+      const dh0 = uninit(h0.length), dc0 = c0 ? uninit(c0.length) : null;
       a.rnnBackward(rnnSpecArray(spec), dhs, dcT, x, W, R, h0, c0, mask, saved.hs, saved.cs, saved.cache, dx, dW, dR, db, dh0, dc0);
       return { dx, dW, dR, db, dh0, dc0 };
     },

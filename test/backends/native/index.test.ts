@@ -94,7 +94,12 @@ test("elementwise: every unary op and its gradient, broadcasting binary ops, bia
   for (const act of ["linear", "relu", "sigmoid", "tanh"] as const) {
     const y = js.biasActivation(z, bias, act);
     assertClose(native!.biasActivation(z, bias, act), y, 1e-5, 1e-6, act);
-    assertClose(native!.activationGrad(z, y, act), js.activationGrad(z, y, act), 1e-5, 1e-6, `${act} grad`);
+    for (const channels of [0, 13]) {
+      const got = native!.biasActivationGrad(z, y, act, channels), want = js.biasActivationGrad(z, y, act, channels);
+      assertClose(got.dz, want.dz, 1e-5, 1e-6, `${act} dz`);
+      if (channels) assertClose(got.db!, want.db!, 1e-4, 1e-5, `${act} db`);
+      else assert.equal(got.db, null);
+    }
   }
 });
 
