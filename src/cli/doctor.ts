@@ -1,10 +1,17 @@
-/** `kerno doctor`: which backend runs and why another was skipped. */
+/** `kerno doctor`: which backend runs, with what SIMD path and threads, and why another was skipped. */
 import { backendNotes, getBackend, listBackends } from "../backends/registry.js";
+import { addonPath, loadAddon } from "../backends/native/index.js";
 
 export function runDoctor(): number {
   const active = getBackend();
   console.log(`active backend: ${active}`);
   console.log(`registered backends: ${listBackends().join(", ")}`);
+  try {
+    const info = loadAddon().info();
+    console.log(`native addon: ${addonPath()} (SIMD ${info.isa}, ${info.threads} threads)`);
+  } catch (err) {
+    console.log(`native addon: unavailable: ${(err as Error).message}`);
+  }
   for (const note of backendNotes()) console.log(note);
   console.log(`node ${process.version} on ${process.platform}-${process.arch}`);
   return 0;

@@ -1,4 +1,5 @@
 /** The `kerno` command line. */
+import { runBenchCommand } from "./bench.js";
 import { runDemo } from "./demo.js";
 import { runDoctor } from "./doctor.js";
 
@@ -9,11 +10,16 @@ Usage: kerno <command> [options]
 Commands:
   demo            train a tiny network on generated data and print its loss falling
   doctor          show the active backend and why any other was skipped
+  bench [workload ...] [--json] [--seconds N]
+                  kerno-native vs kerno-js vs PyTorch, side by side (workloads:
+                  sgemm, mnist-cnn, mnist-dense, lstm, vgg16, memory)
   help, --help    show this help
 
 Environment:
-  KERNO_BACKEND   force a backend (js; native once built)
-  KERNO_DATA_DIR  where data sets are cached (default ~/.kerno/datasets)
+  KERNO_BACKEND      force a backend: native (an error if the addon cannot load) or js
+  KERNO_NUM_THREADS  threads of the native backend (default: the usable cores)
+  KERNO_ISA          cap the native SIMD path: avx512, avx2 or portable
+  KERNO_DATA_DIR     where data sets are cached (default ~/.kerno/datasets)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -29,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
       return runDemo(rest);
     case "doctor":
       return runDoctor();
+    case "bench":
+      return runBenchCommand(rest);
     default:
       process.stderr.write(`kerno: unknown command '${command}'\n\n${HELP}`);
       return 2;

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Conv2dGeometry, Kernels, RnnSpec } from "../../../src/backends/kernels.js";
 import { jsKernels } from "../../../src/backends/js/index.js";
-import { loadAddon, makeNativeKernels } from "../../../src/backends/native/index.js";
+import { addonPath, loadAddon, makeNativeKernels } from "../../../src/backends/native/index.js";
 import { conv2dGeometry } from "../../../src/ops/conv.js";
 import { pool2dGeometry } from "../../../src/ops/pool.js";
 import { Random } from "../../../src/tensor/random.js";
@@ -163,4 +163,54 @@ test("recurrent layers forward and backward (SimpleRNN, LSTM, GRU; masks; relu)"
       }
     }
   }
+});
+
+test("the addon is safe from worker_threads, concurrently with the main thread", { skip }, async () => {
+  const { Worker } = await import("node:worker_threads");
+  const xShape = [4, 16, 16, 8], wShape = [3, 3, 8, 16];
+  const x = randArray(size(xShape)), w = randArray(size(wShape));
+  const g = conv2dGeometry(xShape, wShape, { padding: "same" });
+  const want = js.conv2d(x, w, g);
+  const geometry = Int32Array.of(g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft);
+  const workers = [0, 1].map(() => new Worker(new URL("../../helpers/native-worker.mjs", import.meta.url), {
+    workerData: { addonPath: addonPath(), x, w, geometry, outSize: want.length, repeats: 20 },
+  }));
+  const results = workers.map((wk) => new Promise<Float32Array>((resolve, reject) => { wk.on("message", resolve); wk.on("error", reject); }));
+  for (let i = 0; i < 20; i++) assertClose(native!.conv2d(x, w, g), want, 1e-4, 1e-4, "main thread");
+  for (const r of await Promise.all(results)) assertClose(r, want, 1e-4, 1e-4, "worker");
+});
+
+test("the MNIST CNN's training step gives the same loss curve on both backends from the same seed", { skip }, async () => {
+  const { withBackend } = await import("../../../src/backends/registry.js");
+  const ops = await import("../../../src/index.js");
+  const lossCurve = (backendName: string): number[] => withBackend(backendName, () => {
+    const rnd = new Random(5);
+    const glorot = (shape: number[], fanIn: number, fanOut: number) => {
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      return new ops.Variable(ops.tensor(Float32Array.from({ length: size(shape) }, () => (rnd.uniform() * 2 - 1) * limit), shape));
+    };
+    const p = [glorot([3, 3, 1, 32], 9, 288), new ops.Variable(ops.zeros([32])), glorot([3, 3, 32, 64], 288, 576), new ops.Variable(ops.zeros([64])),
+      glorot([3, 3, 64, 128], 576, 1152), new ops.Variable(ops.zeros([128])), glorot([1152, 10], 1152, 10), new ops.Variable(ops.zeros([10]))];
+    const x = ops.randomNormal([8, 28, 28, 1], 0, 1, { seed: 3 });
+    const y = ops.tensor(Int32Array.from({ length: 8 }, (_, i) => i % 10), [8], "int32");
+    const slots = p.map((v) => new Float32Array(v.size));
+    const lossAndGrads = ops.valueAndGrad((_vs: typeof p) => {
+      let h = ops.maxPool2d(ops.conv2d(x, p[0], { bias: p[1], activation: "relu" }));
+      h = ops.maxPool2d(ops.conv2d(h, p[2], { bias: p[3], activation: "relu" }));
+      h = ops.conv2d(h, p[4], { bias: p[5], activation: "relu" });
+      const logits = ops.biasActivation(ops.matMul(ops.reshape(h, [8, -1]), p[6]), p[7]);
+      return ops.mean(ops.sparseSoftmaxCrossEntropyWithLogits(y, logits));
+    });
+    const losses: number[] = [];
+    for (let step = 0; step < 6; step++) {
+      const { value, grads } = lossAndGrads(p);
+      losses.push(value.item());
+      p.forEach((v, i) => (withBackendKernels(backendName)).rmspropUpdate(v.data() as Float32Array, grads[i].data() as Float32Array, slots[i], null, 1e-3, 0.9, 0, 1e-7));
+    }
+    return losses;
+  });
+  const withBackendKernels = (name: string): Kernels => (name === "js" ? js : native!);
+  const a = lossCurve("native"), b = lossCurve("js");
+  assertClose(a, b, 1e-4, 1e-5, "loss curve");
+  assert.ok(a[5] < a[0], `loss falls: ${a.join(", ")}`);
 });
