@@ -62,7 +62,8 @@ void MatMul(const Info& info) {
   }
 }
 
-void Conv2d(const Info& info) { conv2d(f32(info, 0), f32(info, 1), f32(info, 2), conv_geom(info, 3)); }
+// conv2d(x, w, y, geometry, bias | null, act)
+void Conv2d(const Info& info) { conv2d(f32(info, 0), f32(info, 1), f32(info, 2), conv_geom(info, 3), f32_or_null(info, 4), num(info, 5)); }
 void Conv2dBackpropInput(const Info& info) { conv2d_backprop_input(f32(info, 0), f32(info, 1), f32(info, 2), conv_geom(info, 3)); }
 void Conv2dBackpropFilter(const Info& info) { conv2d_backprop_filter(f32(info, 0), f32(info, 1), f32(info, 2), conv_geom(info, 3)); }
 void MaxPool2d(const Info& info) { max_pool2d(f32(info, 0), f32(info, 1), pool_geom(info, 2)); }

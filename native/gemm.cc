@@ -46,45 +46,67 @@
 namespace kerno {
 namespace {
 
-using SerialGemm = void (*)(int, int, int, MatRef, MatRef, float*, std::ptrdiff_t, bool);
+using BlockGemm = void (*)(int, int, int, int, int, const APacker&, MatRef, float*, std::ptrdiff_t, bool, const Epilogue*);
 
-SerialGemm pick() {
+BlockGemm pick() {
 #ifdef KERNO_X86
   switch (active_isa()) {
-    case Isa::avx512: return avx512::gemm_serial;
-    case Isa::avx2: return avx2::gemm_serial;
+    case Isa::avx512: return avx512::gemm_block;
+    case Isa::avx2: return avx2::gemm_block;
     default: break;
   }
 #endif
-  return portable::gemm_serial;
+  return portable::gemm_block;
+}
+
+// The A packer of an ordinary strided matrix.
+void pack_strided(const void* ctx, int i0, int mc, int p0, int kc, float* out) {
+  const MatRef& A = *static_cast<const MatRef*>(ctx);
+  constexpr int MR = kGemmMR;
+  for (int ir = 0; ir < mc; ir += MR) {
+    const int rows = std::min(MR, mc - ir);
+    float* dst = out + static_cast<std::ptrdiff_t>(ir) * kc;
+    for (int r = 0; r < MR; r++) {
+      if (r >= rows) {
+        for (int p = 0; p < kc; p++) dst[p * MR + r] = 0.f;
+        continue;
+      }
+      const float* src = A.data + (i0 + ir + r) * A.rs + p0 * A.cs;
+      if (A.cs == 1) for (int p = 0; p < kc; p++) dst[p * MR + r] = src[p];
+      else for (int p = 0; p < kc; p++) dst[p * MR + r] = src[p * A.cs];
+    }
+  }
 }
 
 }  // namespace
 
-void sgemm(int m, int n, int k, MatRef A, MatRef B, float* C, std::ptrdiff_t ldc, bool accumulate, bool parallel) {
-  static const SerialGemm serial = pick();
+void sgemm_packed(int m, int n, int k, const APacker& A, MatRef B, float* C, std::ptrdiff_t ldc, bool accumulate, bool parallel,
+                  const Epilogue* epilogue) {
+  static const BlockGemm block = pick();
   if (m <= 0 || n <= 0) return;
   const double flops = 2.0 * m * n * k;
   if (!parallel || num_threads() == 1 || flops < 4e6) {
-    serial(m, n, k, A, B, C, ldc, accumulate);
+    block(0, m, 0, n, k, A, B, C, ldc, accumulate, epilogue);
     return;
   }
   // split the longer side into per-thread slabs, aligned to the micro-tile
   if (m >= n) {
-    const std::size_t blocks = (m + 5) / 6;
+    const std::size_t blocks = (m + kGemmMR - 1) / kGemmMR;
     parallel_for(blocks, 1, [&](std::size_t b0, std::size_t b1, int) {
-      const int i0 = static_cast<int>(b0 * 6), i1 = std::min<int>(m, static_cast<int>(b1 * 6));
-      MatRef a = {A.data + i0 * A.rs, A.rs, A.cs};
-      serial(i1 - i0, n, k, a, B, C + i0 * ldc, ldc, accumulate);
+      block(static_cast<int>(b0) * kGemmMR, std::min<int>(m, static_cast<int>(b1) * kGemmMR), 0, n, k, A, B, C, ldc, accumulate, epilogue);
     });
   } else {
     const std::size_t blocks = (n + 15) / 16;
     parallel_for(blocks, 1, [&](std::size_t b0, std::size_t b1, int) {
-      const int j0 = static_cast<int>(b0 * 16), j1 = std::min<int>(n, static_cast<int>(b1 * 16));
-      MatRef b = {B.data + j0 * B.cs, B.rs, B.cs};
-      serial(m, j1 - j0, k, A, b, C + j0, ldc, accumulate);
+      block(0, m, static_cast<int>(b0) * 16, std::min<int>(n, static_cast<int>(b1) * 16), k, A, B, C, ldc, accumulate, epilogue);
     });
   }
+}
+
+APacker strided_packer(const MatRef* A) { return APacker{pack_strided, A}; }
+
+void sgemm(int m, int n, int k, MatRef A, MatRef B, float* C, std::ptrdiff_t ldc, bool accumulate, bool parallel) {
+  sgemm_packed(m, n, k, strided_packer(&A), B, C, ldc, accumulate, parallel, nullptr);
 }
 
 }  // namespace kerno

@@ -1,4 +1,7 @@
-// Single-precision matrix product C (+)= A x B on strided operands (so transposes are free).
+// Single-precision matrix product C (+)= A x B. B is a strided matrix; A is either a strided
+// matrix or produced on the fly by a packing callback (convolutions pack image patches straight
+// into the product's A panels, with no im2col buffer). An optional epilogue runs on each block
+// of C as soon as it is final, while it is still in cache (bias + activation).
 #pragma once
 #include <cstddef>
 
@@ -13,8 +16,29 @@ struct MatRef {
 inline MatRef row_major(const float* p, std::ptrdiff_t cols) { return {p, cols, 1}; }
 inline MatRef transposed(const float* p, std::ptrdiff_t rows_of_stored) { return {p, 1, rows_of_stored}; }
 
+// Rows of A in one packed sliver, for every instruction set.
+constexpr int kGemmMR = 6;
+
+// Packs A[i0:i0+mc, p0:p0+kc] as slivers of kGemmMR rows, k-major inside a sliver
+// (out[s * kc * MR + p * MR + r]), zero-padding the last sliver's missing rows.
+struct APacker {
+  void (*pack)(const void* ctx, int i0, int mc, int p0, int kc, float* out);
+  const void* ctx;
+};
+
+// Called once per finished block of C: rows [i0, i0+rows), columns [j0, j0+cols), at c.
+struct Epilogue {
+  void (*apply)(const void* ctx, float* c, std::ptrdiff_t ldc, int i0, int rows, int j0, int cols);
+  const void* ctx;
+};
+
+// The packer of an ordinary strided matrix (A must outlive the product).
+APacker strided_packer(const MatRef* A);
+
 // C[m x n] (row-major, leading dimension ldc) = A[m x k] B[k x n], plus C when accumulate.
 // parallel: split across the thread pool (callers already inside a parallel region pass false).
 void sgemm(int m, int n, int k, MatRef A, MatRef B, float* C, std::ptrdiff_t ldc, bool accumulate, bool parallel);
+void sgemm_packed(int m, int n, int k, const APacker& A, MatRef B, float* C, std::ptrdiff_t ldc, bool accumulate, bool parallel,
+                  const Epilogue* epilogue);
 
 }  // namespace kerno

@@ -18,7 +18,8 @@ struct PoolGeom {
 };
 
 // conv.cc
-void conv2d(const float* x, const float* w, float* y, const ConvGeom& g);
+// y = act(conv(x, w) + bias); bias may be null, act ACT_LINEAR for a plain convolution
+void conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act);
 void conv2d_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g);
 void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g);
 

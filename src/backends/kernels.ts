@@ -109,7 +109,8 @@ export interface Kernels {
   matMul(a: F32, aShape: Shape, b: F32, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): F32;
 
   // convolution and pooling, NHWC
-  conv2d(x: F32, w: F32, g: Conv2dGeometry): F32;
+  /** act(conv2d(x, w) + bias): bias (per output channel) may be null; "linear" for no activation. */
+  conv2d(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation): F32;
   conv2dBackpropInput(dy: F32, w: F32, g: Conv2dGeometry): F32;
   conv2dBackpropFilter(x: F32, dy: F32, g: Conv2dGeometry): F32;
   maxPool2d(x: F32, g: Pool2dGeometry): F32;

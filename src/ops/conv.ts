@@ -1,8 +1,8 @@
 /** conv2d and conv1d: NHWC (NWC) inputs, HWIO (WIO) kernels, as in Keras. */
 import type { Conv2dGeometry, FusedActivation } from "../backends/kernels.js";
 import { shapeToString } from "../tensor/shape.js";
-import { assertTensor, type Tensor } from "../tensor/tensor.js";
-import { biasActivation } from "./activations.js";
+import { assertTensor, Tensor } from "../tensor/tensor.js";
+import { FUSED_ACTIVATIONS } from "./activations.js";
 import { assertFloat, assertRank, backend, f32, record } from "./core.js";
 import { reshape } from "./shape.js";
 
@@ -73,16 +73,28 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
   const wv = assertFloat(kernel, "conv2d", "kernel");
   const g = conv2dGeometry(x.shape, kernel.shape, options);
   const outShape = [g.batch, g.outH, g.outW, g.outC];
-  const z = f32(backend().conv2d(xv, wv, g), outShape);
-  const conv = record("conv2d", [x, kernel], z, (dy, needs) => {
-    const dv = dy.values as Float32Array;
-    return [
-      needs[0] ? f32(backend().conv2dBackpropInput(dv, wv, g), x.shape) : null,
-      needs[1] ? f32(backend().conv2dBackpropFilter(xv, dv, g), kernel.shape) : null,
-    ];
-  });
   const act = options.activation ?? "linear";
-  return options.bias || act !== "linear" ? biasActivation(conv, options.bias ?? null, act) : conv;
+  if (!FUSED_ACTIVATIONS.includes(act)) throw new RangeError(`conv2d: unsupported fused activation '${act}'; use ${FUSED_ACTIVATIONS.join(", ")}`);
+  const bias = options.bias ?? null;
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== g.outC)) {
+    throw new RangeError(`conv2d: bias must be [${g.outC}] (one per output channel), got ${shapeToString(bias.shape)}`);
+  }
+  const bv = bias ? assertFloat(bias, "conv2d", "bias") : null;
+  const fused = bias !== null || act !== "linear";
+  const y = f32(backend().conv2d(xv, wv, g, bv, act), outShape);
+  // one node for convolution, bias and activation: the backward pass gets dz = dy * act'(y) and
+  // the bias gradient in one sweep, then the two convolution gradients
+  return record("conv2d", bias ? [x, kernel, bias] : [x, kernel], y, (dy, needs) => {
+    let dz = dy.values as Float32Array;
+    let db: Float32Array | null = null;
+    if (fused) ({ dz, db } = backend().biasActivationGrad(dz, y.values as Float32Array, act, bias ? g.outC : 0));
+    const grads: (Tensor | null)[] = [
+      needs[0] ? f32(backend().conv2dBackpropInput(dz, wv, g), x.shape) : null,
+      needs[1] ? f32(backend().conv2dBackpropFilter(xv, dz, g), kernel.shape) : null,
+    ];
+    if (bias) grads.push(f32(db!, bias.shape));
+    return grads;
+  });
 }
 
 export interface Conv1dOptions extends Omit<Conv2dOptions, "strides" | "dilationRate"> {

@@ -2,7 +2,8 @@
  * conv2d in NHWC/HWIO by im2col and the blocked gemm. The patch matrix is built for a chunk of
  * output rows at a time so that big images (VGG16 at 224x224) never need a huge buffer.
  */
-import type { Conv2dGeometry, F32 } from "../kernels.js";
+import type { Conv2dGeometry, F32, FusedActivation } from "../kernels.js";
+import { biasActivation } from "./elementwise.js";
 import { gemm, view } from "./gemm.js";
 
 const MAX_PATCH_FLOATS = 1 << 22;
@@ -64,7 +65,12 @@ function col2im(cols: F32, g: Conv2dGeometry, r0: number, rows: number, dx: F32)
   }
 }
 
-export function conv2d(x: F32, w: F32, g: Conv2dGeometry): F32 {
+export function conv2d(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation): F32 {
+  const y = convolve(x, w, g);
+  return bias || act !== "linear" ? biasActivation(y, bias, act) : y;
+}
+
+function convolve(x: F32, w: F32, g: Conv2dGeometry): F32 {
   const rowsTotal = g.batch * g.outH * g.outW;
   const K = patchSize(g);
   const out = new Float32Array(rowsTotal * g.outC);

@@ -21,7 +21,7 @@ export interface Addon {
   gemm(a: F32, aOff: number, aRs: number, aCs: number, b: F32, bOff: number, bRs: number, bCs: number,
     c: F32, cOff: number, ldc: number, m: number, n: number, k: number, accumulate: boolean): void;
   matMul(a: F32, b: F32, out: F32, aOffsets: Int32Array, bOffsets: Int32Array, m: number, n: number, k: number, transA: boolean, transB: boolean): void;
-  conv2d(x: F32, w: F32, y: F32, g: Int32Array): void;
+  conv2d(x: F32, w: F32, y: F32, g: Int32Array, bias: F32 | null, act: number): void;
   conv2dBackpropInput(dy: F32, w: F32, dx: F32, g: Int32Array): void;
   conv2dBackpropFilter(x: F32, dy: F32, dw: F32, g: Int32Array): void;
   maxPool2d(x: F32, y: F32, g: Int32Array): void;
@@ -178,9 +178,9 @@ export function makeNativeKernels(a: Addon): Kernels {
       a.matMul(x, y, out, batchOffsets(xShape, batch), batchOffsets(yShape, batch), m, n, k, transA, transB);
       return out;
     },
-    conv2d(x, w, g) {
+    conv2d(x, w, g, bias, act) {
       const y = uninit(g.batch * g.outH * g.outW * g.outC);
-      a.conv2d(x, w, y, convGeometry(g));
+      a.conv2d(x, w, y, convGeometry(g), bias, ACT_CODES[act]);
       return y;
     },
     conv2dBackpropInput(dy, w, g) {

@@ -54,7 +54,11 @@ test("conv2d forward and both backward passes", { skip }, () => {
     const x = randArray(size(xs)), w = randArray(size(ws));
     const dy = randArray(g.batch * g.outH * g.outW * g.outC);
     const what = `conv ${xs} ${ws} s${strides} ${padding} d${dilationRate}`;
-    assertClose(native!.conv2d(x, w, g), js.conv2d(x, w, g), 1e-4, 1e-4, `${what} forward`);
+    assertClose(native!.conv2d(x, w, g, null, "linear"), js.conv2d(x, w, g, null, "linear"), 1e-4, 1e-4, `${what} forward`);
+    const bias = randArray(g.outC);
+    for (const act of ["relu", "tanh"] as const) {
+      assertClose(native!.conv2d(x, w, g, bias, act), js.conv2d(x, w, g, bias, act), 1e-4, 1e-4, `${what} forward + bias + ${act}`);
+    }
     assertClose(native!.conv2dBackpropInput(dy, w, g), js.conv2dBackpropInput(dy, w, g), 1e-4, 1e-4, `${what} dx`);
     assertClose(native!.conv2dBackpropFilter(x, dy, g), js.conv2dBackpropFilter(x, dy, g), 1e-4, 1e-3, `${what} dw`);
   }
@@ -170,13 +174,13 @@ test("the addon is safe from worker_threads, concurrently with the main thread",
   const xShape = [4, 16, 16, 8], wShape = [3, 3, 8, 16];
   const x = randArray(size(xShape)), w = randArray(size(wShape));
   const g = conv2dGeometry(xShape, wShape, { padding: "same" });
-  const want = js.conv2d(x, w, g);
+  const want = js.conv2d(x, w, g, null, "linear");
   const geometry = Int32Array.of(g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft);
   const workers = [0, 1].map(() => new Worker(new URL("../../helpers/native-worker.mjs", import.meta.url), {
     workerData: { addonPath: addonPath(), x, w, geometry, outSize: want.length, repeats: 20 },
   }));
   const results = workers.map((wk) => new Promise<Float32Array>((resolve, reject) => { wk.on("message", resolve); wk.on("error", reject); }));
-  for (let i = 0; i < 20; i++) assertClose(native!.conv2d(x, w, g), want, 1e-4, 1e-4, "main thread");
+  for (let i = 0; i < 20; i++) assertClose(native!.conv2d(x, w, g, null, "linear"), want, 1e-4, 1e-4, "main thread");
   for (const r of await Promise.all(results)) assertClose(r, want, 1e-4, 1e-4, "worker");
 });
 
