@@ -59,19 +59,30 @@ BlockGemm pick() {
   return portable::gemm_block;
 }
 
-// The A packer of an ordinary strided matrix.
+// The A packer of an ordinary strided matrix. Loops follow the stored layout: row by row for a
+// row-major A, column by column for a transposed one (whose MR rows are then contiguous).
 void pack_strided(const void* ctx, int i0, int mc, int p0, int kc, float* out) {
   const MatRef& A = *static_cast<const MatRef*>(ctx);
   constexpr int MR = kGemmMR;
   for (int ir = 0; ir < mc; ir += MR) {
     const int rows = std::min(MR, mc - ir);
     float* dst = out + static_cast<std::ptrdiff_t>(ir) * kc;
+    const float* base = A.data + (i0 + ir) * A.rs + p0 * A.cs;
+    if (A.rs == 1) {
+      for (int p = 0; p < kc; p++) {
+        const float* src = base + p * A.cs;
+        int r = 0;
+        for (; r < rows; r++) dst[p * MR + r] = src[r];
+        for (; r < MR; r++) dst[p * MR + r] = 0.f;
+      }
+      continue;
+    }
     for (int r = 0; r < MR; r++) {
       if (r >= rows) {
         for (int p = 0; p < kc; p++) dst[p * MR + r] = 0.f;
         continue;
       }
-      const float* src = A.data + (i0 + ir + r) * A.rs + p0 * A.cs;
+      const float* src = base + r * A.rs;
       if (A.cs == 1) for (int p = 0; p < kc; p++) dst[p * MR + r] = src[p];
       else for (int p = 0; p < kc; p++) dst[p * MR + r] = src[p * A.cs];
     }

@@ -28,3 +28,40 @@ export { Variable, variable } from "./autodiff/variable.js";
 import "./backends/native/index.js";
 export { setBackend, getBackend, listBackends, registerBackend, backendNotes } from "./backends/registry.js";
 export type { Kernels } from "./backends/kernels.js";
+
+// layers and models (Keras-style)
+export { Layer, SymbolicTensor, clearSession, type LayerArgs, type CallOptions, type SymShape } from "./layers/layer.js";
+export { Input, InputLayer } from "./layers/input.js";
+export { Dense } from "./layers/dense.js";
+export { Conv1D, Conv2D } from "./layers/conv.js";
+export {
+  MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
+  GlobalMaxPooling1D, GlobalMaxPooling2D,
+} from "./layers/pooling.js";
+export { Flatten, Reshape } from "./layers/reshaping.js";
+export { Dropout } from "./layers/dropout.js";
+export { Rescaling } from "./layers/rescaling.js";
+export { Activation, LeakyReLU, ReLU, Softmax } from "./layers/activation.js";
+export { Add, Average, Concatenate, Multiply, Subtract } from "./layers/merge.js";
+export { BatchNormalization } from "./layers/batch-normalization.js";
+export { l1, l2, l1l2, type Regularizer } from "./layers/regularizers.js";
+export { registerLayer } from "./layers/registry.js";
+export { Model, type CompileArgs } from "./models/model.js";
+export { Sequential } from "./models/sequential.js";
+export { loadModel } from "./models/save.js";
+export { plotModel, toDot, toSvg } from "./models/plot.js";
+
+// training
+export { SGD, RMSprop, Adam, AdamW, Optimizer } from "./training/optimizers.js";
+export { ExponentialDecay, CosineDecay, PiecewiseConstantDecay } from "./training/schedules.js";
+export * as losses from "./training/losses.js";
+export * as metrics from "./training/metrics.js";
+export {
+  Callback, EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, CSVLogger, TerminateOnNaN, LearningRateScheduler, History,
+  type CallbackHooks, type Logs,
+} from "./training/callbacks.js";
+export type { FitOptions } from "./training/fit.js";
+
+// data
+export { Dataset, type Example } from "./data/dataset.js";
+export { shuffleTogether, interleaveClasses, balanceClasses, classWeightsFor, classCounts, sampleClasses } from "./data/balance.js";

@@ -1,5 +1,6 @@
 /** The `kerno` command line. */
 import { runBenchCommand } from "./bench.js";
+import { evaluateCommand, plot, predictCommand, summary, train } from "./commands.js";
 import { runDemo } from "./demo.js";
 import { runDoctor } from "./doctor.js";
 
@@ -8,6 +9,13 @@ const HELP = `kerno: deep learning for TypeScript and Node.js
 Usage: kerno <command> [options]
 
 Commands:
+  train <recipe> [--epochs N] [--batch-size N] [--backend native|js] [--seed N] [--out DIR] [--json]
+                  run one of the course's experiments: mnist-dense, mnist-cnn
+  summary <recipe|model file>        print the model's summary table
+  evaluate <model file> <dataset>    test-set loss and metrics (mnist, fashion-mnist)
+  predict <model file> <image ...>   top-3 classes of digit images (PNG, JPEG, ...)
+  plot-model <recipe|model file> <out.svg>
+                  write the layer graph as SVG (and DOT beside it)
   demo            train a tiny network on generated data and print its loss falling
   doctor          show the active backend and why any other was skipped
   bench [workload ...] [--json] [--seconds N]
@@ -33,6 +41,16 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case "demo":
       return runDemo(rest);
+    case "train":
+      return train(rest);
+    case "summary":
+      return summary(rest);
+    case "evaluate":
+      return evaluateCommand(rest);
+    case "predict":
+      return predictCommand(rest);
+    case "plot-model":
+      return plot(rest);
     case "doctor":
       return runDoctor();
     case "bench":

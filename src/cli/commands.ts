@@ -1,0 +1,100 @@
+/** kerno train, summary, evaluate, predict and plot-model. */
+import { existsSync } from "node:fs";
+import { setBackend } from "../backends/registry.js";
+import { fashionMnist, mnist } from "../data/mnist.js";
+import { loadDigit } from "../data/images.js";
+import { div } from "../ops/arithmetic.js";
+import { reshape, stack } from "../ops/shape.js";
+import type { Model } from "../models/model.js";
+import { plotModel } from "../models/plot.js";
+import { loadModel } from "../models/save.js";
+import { getRecipe, RECIPES } from "../recipes/index.js";
+import { type Flags, intFlag, parse } from "./args.js";
+
+function applyBackend(flags: Flags): void {
+  if (typeof flags.backend === "string") setBackend(flags.backend);
+}
+
+/** A recipe's untrained model, or a saved model file. */
+function modelFrom(spec: string | undefined, who: string): Model {
+  if (!spec) throw new Error(`${who}: name a recipe (${Object.keys(RECIPES).join(", ")}) or a saved model file`);
+  if (RECIPES[spec]) return RECIPES[spec].model();
+  if (existsSync(spec)) return loadModel(spec);
+  throw new Error(`${who}: '${spec}' is neither a recipe (${Object.keys(RECIPES).join(", ")}) nor a model file`);
+}
+
+export async function train(argv: string[]): Promise<number> {
+  const { positionals, flags } = parse(argv);
+  const [name] = positionals;
+  if (!name) throw new Error(`kerno train: name a recipe: ${Object.keys(RECIPES).join(", ")}`);
+  const recipe = getRecipe(name);
+  applyBackend(flags);
+  const json = flags.json === true;
+  const verbose = intFlag(flags, "verbose");
+  const result = await recipe.run({
+    epochs: intFlag(flags, "epochs"),
+    batchSize: intFlag(flags, "batch-size"),
+    seed: intFlag(flags, "seed"),
+    out: typeof flags.out === "string" ? flags.out : undefined,
+    verbose: (verbose ?? 1) as 0 | 1 | 2,
+    flags,
+  });
+  if (json) console.log(JSON.stringify(result));
+  return 0;
+}
+
+export async function summary(argv: string[]): Promise<number> {
+  const { positionals } = parse(argv);
+  modelFrom(positionals[0], "kerno summary").summary();
+  return 0;
+}
+
+export async function plot(argv: string[]): Promise<number> {
+  const { positionals, flags } = parse(argv);
+  const [spec, out] = positionals;
+  if (!out) throw new Error("kerno plot-model: usage: kerno plot-model <recipe|model file> <out.svg>");
+  const files = plotModel(modelFrom(spec, "kerno plot-model"), out, { rankdir: flags.lr ? "LR" : "TB" });
+  console.log(`wrote ${files.svg} and ${files.dot}`);
+  return 0;
+}
+
+export async function evaluateCommand(argv: string[]): Promise<number> {
+  const { positionals, flags } = parse(argv);
+  const [file, dataset] = positionals;
+  if (!file || !dataset) throw new Error("kerno evaluate: usage: kerno evaluate <model file> <mnist|fashion-mnist>");
+  applyBackend(flags);
+  const model = loadModel(file);
+  const loaders: Record<string, typeof mnist> = { mnist, "fashion-mnist": fashionMnist };
+  const load = loaders[dataset];
+  if (!load) throw new Error(`kerno evaluate: unknown dataset '${dataset}'; use ${Object.keys(loaders).join(" or ")}`);
+  const { test } = await load();
+  const wanted = model.inputs[0]?.shape ?? [null, 28, 28, 1];
+  const x = reshape(div(test.images, 255), [test.images.shape[0], ...(wanted.slice(1) as number[])]);
+  if (!model.compiled) model.compile({ optimizer: "rmsprop", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
+  const logs = await model.evaluate(x, test.labels, { batchSize: 256 });
+  console.log(`${dataset} test set (${test.labels.size} images): ${Object.entries(logs).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ")}`);
+  if (flags.json) console.log(JSON.stringify({ dataset, ...logs }));
+  return 0;
+}
+
+export async function predictCommand(argv: string[]): Promise<number> {
+  const { positionals, flags } = parse(argv);
+  const [file, ...images] = positionals;
+  if (!file || images.length === 0) throw new Error("kerno predict: usage: kerno predict <model file> <image.png ...>");
+  applyBackend(flags);
+  const model = loadModel(file);
+  const wanted = model.inputs[0].shape.slice(1) as number[];
+  const digits = await Promise.all(images.map((p) => loadDigit(p)));
+  const x = reshape(stack(digits, 0), [digits.length, ...wanted]);
+  const probs = model.predict(x);
+  const p = (Array.isArray(probs) ? probs[0] : probs).data() as Float32Array;
+  const classes = p.length / images.length;
+  const results = images.map((path, i) => {
+    const row = Array.from(p.subarray(i * classes, (i + 1) * classes));
+    const top = row.map((v, c) => [c, v] as const).sort((a, b) => b[1] - a[1]).slice(0, 3);
+    console.log(`${path}: ${top.map(([c, v]) => `${c} (${(100 * v).toFixed(1)}%)`).join(", ")}`);
+    return { image: path, top3: top.map(([c, v]) => ({ class: c, probability: v })) };
+  });
+  if (flags.json) console.log(JSON.stringify(results));
+  return 0;
+}

@@ -1,0 +1,89 @@
+/**
+ * The data cache: files live under KERNO_DATA_DIR (default ~/.kerno/datasets), in one folder
+ * per data set. A missing file is downloaded from its canonical mirrors with a progress line,
+ * checked against its sha256, and only then moved into place (temporary file, then rename), so
+ * the cache never holds a partial or corrupt file. A corrupt cached file is reported, not used.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+
+export interface RemoteFile {
+  /** Path inside the data directory, e.g. mnist/train-images-idx3-ubyte.gz. */
+  path: string;
+  sha256: string;
+  /** Full URLs, tried in order. */
+  urls: string[];
+}
+
+export function dataDir(): string {
+  const env = process.env.KERNO_DATA_DIR;
+  return env && env.trim() ? env : join(homedir(), ".kerno", "datasets");
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+export class ChecksumError extends Error {}
+
+async function download(url: string, log: (s: string) => void): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+  const total = Number(response.headers.get("content-length") ?? 0);
+  const chunks: Uint8Array[] = [];
+  let received = 0, lastShown = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    chunks.push(chunk);
+    received += chunk.length;
+    if (Date.now() - lastShown > 250) {
+      lastShown = Date.now();
+      log(total ? `\r  ${url}: ${(100 * received / total).toFixed(0)}% of ${(total / 1e6).toFixed(1)} MB` : `\r  ${url}: ${(received / 1e6).toFixed(1)} MB`);
+    }
+  }
+  log(`\r  ${url}: ${(received / 1e6).toFixed(1)} MB\n`);
+  const out = new Uint8Array(received);
+  let pos = 0;
+  for (const c of chunks) { out.set(c, pos); pos += c.length; }
+  return out;
+}
+
+/**
+ * The bytes of a cached file, downloading it first when missing. Throws ChecksumError (naming
+ * the file and both hashes) when the cached copy is corrupt or truncated; the cache is left as
+ * it was.
+ */
+export async function fetchCached(file: RemoteFile, options: { log?: (s: string) => void } = {}): Promise<Uint8Array> {
+  const log = options.log ?? ((s: string) => process.stderr.write(s));
+  const local = join(dataDir(), file.path);
+  if (existsSync(local)) {
+    const bytes = readFileSync(local);
+    const got = sha256(bytes);
+    if (got !== file.sha256) {
+      throw new ChecksumError(`${local}: checksum mismatch (sha256 ${got}, expected ${file.sha256}); the file is corrupt or truncated. Delete it to download it again.`);
+    }
+    return bytes;
+  }
+  const errors: string[] = [];
+  for (const url of file.urls) {
+    try {
+      log(`Downloading ${file.path}\n`);
+      const bytes = await download(url, log);
+      const got = sha256(bytes);
+      if (got !== file.sha256) throw new ChecksumError(`checksum mismatch (sha256 ${got}, expected ${file.sha256})`);
+      mkdirSync(dirname(local), { recursive: true });
+      const tmp = `${local}.${process.pid}.download`;
+      try {
+        writeFileSync(tmp, bytes);
+        renameSync(tmp, local);
+      } finally {
+        rmSync(tmp, { force: true });
+      }
+      return bytes;
+    } catch (err) {
+      errors.push(`${url}: ${(err as Error).message}`);
+    }
+  }
+  throw new Error(`cannot get ${file.path}: not in ${dataDir()} and every download failed:\n  ${errors.join("\n  ")}\nSet KERNO_DATA_DIR to a folder holding ${file.path}.`);
+}

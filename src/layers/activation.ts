@@ -1,0 +1,88 @@
+/** Activation layers: Activation (by name), Softmax, ReLU and LeakyReLU. */
+import { leakyRelu, relu, softmax } from "../ops/activations.js";
+import { minimum } from "../ops/arithmetic.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { type ActivationName, activationName, applyActivation } from "./activations.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerOutput, single, singleShape, type SymShape } from "./layer.js";
+
+/** Layers that keep the input shape. */
+abstract class ElementwiseLayer extends Layer {
+  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+    return singleShape(inputShape, this.who);
+  }
+}
+
+export class Activation extends ElementwiseLayer {
+  static override readonly className = "Activation";
+  readonly activation: ActivationName;
+
+  constructor(args: LayerArgs & { activation: ActivationName | string }) {
+    super(args);
+    this.activation = activationName(args?.activation, this.who);
+  }
+
+  call(inputs: LayerOutput, _o: CallOptions): Tensor {
+    return applyActivation(this.activation, single(inputs, this.who));
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), activation: this.activation };
+  }
+}
+
+export class Softmax extends ElementwiseLayer {
+  static override readonly className = "Softmax";
+  readonly axis: number;
+
+  constructor(args: LayerArgs & { axis?: number } = {}) {
+    super(args);
+    this.axis = args.axis ?? -1;
+  }
+
+  call(inputs: LayerOutput, _o: CallOptions): Tensor {
+    const x = single(inputs, this.who);
+    return this.axis === -1 || this.axis === x.rank - 1 ? applyActivation("softmax", x) : softmax(x, this.axis);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), axis: this.axis };
+  }
+}
+
+export class ReLU extends ElementwiseLayer {
+  static override readonly className = "ReLU";
+  readonly maxValue: number | null;
+
+  constructor(args: LayerArgs & { maxValue?: number | null } = {}) {
+    super(args);
+    this.maxValue = args.maxValue ?? null;
+  }
+
+  call(inputs: LayerOutput, _o: CallOptions): Tensor {
+    const y = relu(single(inputs, this.who));
+    return this.maxValue === null ? y : minimum(y, this.maxValue);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), maxValue: this.maxValue };
+  }
+}
+
+export class LeakyReLU extends ElementwiseLayer {
+  static override readonly className = "LeakyReLU";
+  /** Slope for negative inputs (Keras's LeakyReLU layer default 0.3). */
+  readonly alpha: number;
+
+  constructor(args: LayerArgs & { alpha?: number; negativeSlope?: number } = {}) {
+    super(args);
+    this.alpha = args.negativeSlope ?? args.alpha ?? 0.3;
+  }
+
+  call(inputs: LayerOutput, _o: CallOptions): Tensor {
+    return leakyRelu(single(inputs, this.who), this.alpha);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), alpha: this.alpha };
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * BatchNormalization over the last axis (channels). In training it normalizes with the batch's
+ * statistics and moves the moving averages (moving = moving * momentum + batch * (1 - momentum),
+ * with the biased batch variance, as Keras 3); in inference, and whenever the layer is frozen
+ * (trainable false, as in Keras since TF 2), it uses the moving averages.
+ */
+import { noGrad } from "../autodiff/grad.js";
+import type { Variable } from "../autodiff/variable.js";
+import { add, mul, sub } from "../ops/arithmetic.js";
+import { rsqrt } from "../ops/math.js";
+import { mean } from "../ops/reduce.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { Initializer } from "./initializers.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerOutput, shapeString, single, singleShape, type SymShape } from "./layer.js";
+
+export interface BatchNormalizationArgs extends LayerArgs {
+  axis?: number;
+  momentum?: number;
+  epsilon?: number;
+  center?: boolean;
+  scale?: boolean;
+  betaInitializer?: Initializer;
+  gammaInitializer?: Initializer;
+  movingMeanInitializer?: Initializer;
+  movingVarianceInitializer?: Initializer;
+}
+
+export class BatchNormalization extends Layer {
+  static override readonly className = "BatchNormalization";
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  gamma: Variable | null = null;
+  beta: Variable | null = null;
+  movingMean!: Variable;
+  movingVariance!: Variable;
+
+  constructor(readonly config: BatchNormalizationArgs = {}) {
+    super(config);
+    if (config.axis !== undefined && config.axis !== -1) throw new RangeError(`${this.who}: only axis -1 (channels last) is supported, got ${config.axis}`);
+    this.momentum = config.momentum ?? 0.99;
+    this.epsilon = config.epsilon ?? 1e-3;
+    this.center = config.center ?? true;
+    this.scale = config.scale ?? true;
+  }
+
+  override build(inputShape: SymShape | SymShape[]): void {
+    const shape = singleShape(inputShape, this.who);
+    const c = shape[shape.length - 1];
+    if (c === null || shape.length < 2) throw new RangeError(`${this.who}: expected input with a known channel axis, got ${shapeString(shape)}`);
+    if (this.scale) this.gamma = this.addWeight("gamma", [c], this.config.gammaInitializer ?? "ones");
+    if (this.center) this.beta = this.addWeight("beta", [c], this.config.betaInitializer ?? "zeros");
+    this.movingMean = this.addWeight("moving_mean", [c], this.config.movingMeanInitializer ?? "zeros", { trainable: false });
+    this.movingVariance = this.addWeight("moving_variance", [c], this.config.movingVarianceInitializer ?? "ones", { trainable: false });
+  }
+
+  protected override checkInputShape(inputShape: SymShape | SymShape[]): void {
+    const shape = singleShape(inputShape, this.who);
+    if (shape[shape.length - 1] !== this.movingMean.shape[0]) {
+      throw new RangeError(`${this.who}: expected input with ${this.movingMean.shape[0]} channels, got ${shapeString(shape)}`);
+    }
+  }
+
+  call(inputs: LayerOutput, options: CallOptions): Tensor {
+    const x = single(inputs, this.who);
+    const axes = x.shape.slice(0, -1).map((_, i) => i);
+    let m: Tensor, v: Tensor;
+    if (options.training && this.trainable) {
+      m = mean(x, axes);
+      const centered = sub(x, m);
+      v = mean(mul(centered, centered), axes);
+      noGrad(() => {
+        this.movingMean.assign(add(mul(this.movingMean, this.momentum), mul(m, 1 - this.momentum)));
+        this.movingVariance.assign(add(mul(this.movingVariance, this.momentum), mul(v, 1 - this.momentum)));
+      });
+    } else {
+      m = this.movingMean;
+      v = this.movingVariance;
+    }
+    let scale = rsqrt(add(v, this.epsilon));
+    if (this.gamma) scale = mul(scale, this.gamma);
+    // y = x * scale + (beta - mean * scale): two broadcast passes over x
+    let shift = mul(m, scale);
+    shift = this.beta ? sub(this.beta, shift) : mul(shift, -1);
+    return add(mul(x, scale), shift);
+  }
+
+  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+    return singleShape(inputShape, this.who);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), axis: -1, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale };
+  }
+}

@@ -1,0 +1,181 @@
+/** Conv2D (NHWC, kernel [kh, kw, in, filters]) and Conv1D (NWC, kernel [k, in, filters]), as in Keras. */
+import { conv1d, conv2d, convOutput, type Padding, pair, assertPadding } from "../ops/conv.js";
+import type { Variable } from "../autodiff/variable.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { type ActivationName, activationName, applyActivation, fusable } from "./activations.js";
+import type { Initializer } from "./initializers.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerOutput, shapeString, single, singleShape, type SymShape } from "./layer.js";
+import { assertRegularizer, type Regularizer } from "./regularizers.js";
+
+interface ConvArgs extends LayerArgs {
+  filters: number;
+  padding?: Padding;
+  activation?: ActivationName | string;
+  useBias?: boolean;
+  kernelInitializer?: Initializer;
+  biasInitializer?: Initializer;
+  kernelRegularizer?: Regularizer | null;
+  biasRegularizer?: Regularizer | null;
+}
+
+export interface Conv2DArgs extends ConvArgs {
+  kernelSize: number | [number, number];
+  strides?: number | [number, number];
+  dilationRate?: number | [number, number];
+}
+
+export interface Conv1DArgs extends ConvArgs {
+  kernelSize: number | [number];
+  strides?: number;
+  dilationRate?: number;
+}
+
+/** What Conv2D and Conv1D share: weights, activation and the channel check. */
+abstract class ConvBase extends Layer {
+  readonly filters: number;
+  readonly padding: Padding;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  kernel!: Variable;
+  bias: Variable | null = null;
+  protected abstract readonly spatialRank: number;
+
+  constructor(protected readonly convArgs: ConvArgs) {
+    super(convArgs);
+    if (!Number.isInteger(convArgs?.filters) || convArgs.filters <= 0) throw new RangeError(`${this.who}: filters must be a positive integer, got ${convArgs?.filters}`);
+    this.filters = convArgs.filters;
+    this.padding = assertPadding(convArgs.padding, this.who);
+    this.activation = activationName(convArgs.activation, this.who);
+    this.useBias = convArgs.useBias ?? true;
+  }
+
+  protected abstract kernelSpatial(): number[];
+
+  protected layout(): string {
+    return this.spatialRank === 2 ? "[batch, h, w, channels]" : "[batch, steps, channels]";
+  }
+
+  override build(inputShape: SymShape | SymShape[]): void {
+    const shape = singleShape(inputShape, this.who);
+    const channels = shape[shape.length - 1];
+    if (shape.length !== this.spatialRank + 2 || channels === null) {
+      throw new RangeError(`${this.who}: expected input of rank ${this.spatialRank + 2} ${this.layout()}, got ${shapeString(shape)}`);
+    }
+    this.kernel = this.addWeight("kernel", [...this.kernelSpatial(), channels, this.filters], this.convArgs.kernelInitializer ?? "glorotUniform", {
+      regularizer: assertRegularizer(this.convArgs.kernelRegularizer, this.who),
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight("bias", [this.filters], this.convArgs.biasInitializer ?? "zeros", {
+        regularizer: assertRegularizer(this.convArgs.biasRegularizer, this.who),
+      });
+    }
+  }
+
+  protected override checkInputShape(inputShape: SymShape | SymShape[]): void {
+    const shape = singleShape(inputShape, this.who);
+    if (shape.length !== this.spatialRank + 2) {
+      throw new RangeError(`${this.who}: expected input of rank ${this.spatialRank + 2} ${this.layout()}, got ${shapeString(shape)}`);
+    }
+    const expected = this.kernel.shape[this.spatialRank];
+    if (shape[shape.length - 1] !== expected) {
+      throw new RangeError(`${this.who}: expected input with ${expected} channels, got ${shapeString(shape)}`);
+    }
+  }
+
+  /** The activation after a fused conv + bias (+ relu/tanh) kernel. */
+  protected finish(y: Tensor): Tensor {
+    return fusable(this.activation) ? y : applyActivation(this.activation, y);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), filters: this.filters, padding: this.padding, activation: this.activation, useBias: this.useBias,
+      kernelInitializer: this.convArgs.kernelInitializer ?? "glorotUniform", biasInitializer: this.convArgs.biasInitializer ?? "zeros",
+      kernelRegularizer: this.convArgs.kernelRegularizer ?? null, biasRegularizer: this.convArgs.biasRegularizer ?? null,
+    };
+  }
+}
+
+export class Conv2D extends ConvBase {
+  static override readonly className = "Conv2D";
+  protected readonly spatialRank = 2;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly dilationRate: [number, number];
+
+  constructor(readonly config: Conv2DArgs) {
+    super(config);
+    this.kernelSize = pair(config.kernelSize, 1, this.who, "kernelSize");
+    this.strides = pair(config.strides, 1, this.who, "strides");
+    this.dilationRate = pair(config.dilationRate, 1, this.who, "dilationRate");
+  }
+
+  protected kernelSpatial(): number[] {
+    return this.kernelSize;
+  }
+
+  call(inputs: LayerOutput, _options: CallOptions): Tensor {
+    const x = single(inputs, this.who);
+    return this.finish(conv2d(x, this.kernel, {
+      strides: this.strides, padding: this.padding, dilationRate: this.dilationRate,
+      bias: this.bias, activation: fusable(this.activation) ?? "linear",
+    }));
+  }
+
+  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+    const [batch, h, w] = singleShape(inputShape, this.who);
+    const out = (size: number | null, i: 0 | 1) => {
+      if (size === null) return null;
+      const o = convOutput(size, this.kernelSize[i], this.strides[i], this.dilationRate[i], this.padding).out;
+      if (o <= 0) throw new RangeError(`${this.who}: a ${this.kernelSize.join("x")} kernel does not fit input ${shapeString(singleShape(inputShape, this.who))} with padding '${this.padding}'`);
+      return o;
+    };
+    return [batch, out(h, 0), out(w, 1), this.filters];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), kernelSize: this.kernelSize, strides: this.strides, dilationRate: this.dilationRate };
+  }
+}
+
+export class Conv1D extends ConvBase {
+  static override readonly className = "Conv1D";
+  protected readonly spatialRank = 1;
+  readonly kernelSize: number;
+  readonly strides: number;
+  readonly dilationRate: number;
+
+  constructor(readonly config: Conv1DArgs) {
+    super(config);
+    this.kernelSize = Array.isArray(config.kernelSize) ? config.kernelSize[0] : config.kernelSize;
+    this.strides = config.strides ?? 1;
+    this.dilationRate = config.dilationRate ?? 1;
+    for (const [what, v] of [["kernelSize", this.kernelSize], ["strides", this.strides], ["dilationRate", this.dilationRate]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`${this.who}: ${what} must be a positive integer, got ${v}`);
+    }
+  }
+
+  protected kernelSpatial(): number[] {
+    return [this.kernelSize];
+  }
+
+  call(inputs: LayerOutput, _options: CallOptions): Tensor {
+    const x = single(inputs, this.who);
+    return this.finish(conv1d(x, this.kernel, {
+      strides: this.strides, padding: this.padding, dilationRate: this.dilationRate,
+      bias: this.bias, activation: fusable(this.activation) ?? "linear",
+    }));
+  }
+
+  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+    const [batch, steps] = singleShape(inputShape, this.who);
+    if (steps === null) return [batch, null, this.filters];
+    const o = convOutput(steps, this.kernelSize, this.strides, this.dilationRate, this.padding).out;
+    if (o <= 0) throw new RangeError(`${this.who}: a kernel of ${this.kernelSize} does not fit ${steps} steps with padding '${this.padding}'`);
+    return [batch, o, this.filters];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), kernelSize: this.kernelSize, strides: this.strides, dilationRate: this.dilationRate };
+  }
+}

@@ -1,0 +1,83 @@
+/** Dense: activation(x W + b) on the last axis, W [in, units] and b [units] as in Keras. */
+import { biasActivation } from "../ops/activations.js";
+import { matMul } from "../ops/matmul.js";
+import { reshape } from "../ops/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { Variable } from "../autodiff/variable.js";
+import { type ActivationName, activationName, applyActivation, fusable } from "./activations.js";
+import type { Initializer } from "./initializers.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerOutput, shapeString, single, singleShape, type SymShape } from "./layer.js";
+import { assertRegularizer, type Regularizer } from "./regularizers.js";
+
+export interface DenseArgs extends LayerArgs {
+  units: number;
+  activation?: ActivationName | string;
+  useBias?: boolean;
+  kernelInitializer?: Initializer;
+  biasInitializer?: Initializer;
+  kernelRegularizer?: Regularizer | null;
+  biasRegularizer?: Regularizer | null;
+}
+
+export class Dense extends Layer {
+  static override readonly className = "Dense";
+  readonly units: number;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  kernel!: Variable;
+  bias: Variable | null = null;
+
+  constructor(readonly config: DenseArgs) {
+    super(config);
+    if (!Number.isInteger(config?.units) || config.units <= 0) throw new RangeError(`${this.who}: units must be a positive integer, got ${config?.units}`);
+    this.units = config.units;
+    this.activation = activationName(config.activation, this.who);
+    this.useBias = config.useBias ?? true;
+  }
+
+  override build(inputShape: SymShape | SymShape[]): void {
+    const shape = singleShape(inputShape, this.who);
+    const features = shape[shape.length - 1];
+    if (shape.length < 2 || features === null) {
+      throw new RangeError(`${this.who}: expected input of shape [batch, ..., features] with known features, got ${shapeString(shape)}`);
+    }
+    this.kernel = this.addWeight("kernel", [features, this.units], this.config.kernelInitializer ?? "glorotUniform", {
+      regularizer: assertRegularizer(this.config.kernelRegularizer, this.who),
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight("bias", [this.units], this.config.biasInitializer ?? "zeros", {
+        regularizer: assertRegularizer(this.config.biasRegularizer, this.who),
+      });
+    }
+  }
+
+  protected override checkInputShape(inputShape: SymShape | SymShape[]): void {
+    const shape = singleShape(inputShape, this.who);
+    const expected = this.kernel.shape[0];
+    if (shape.length < 2 || shape[shape.length - 1] !== expected) {
+      throw new RangeError(`${this.who}: expected input with ${expected} features, got ${shapeString(shape)}`);
+    }
+  }
+
+  call(inputs: LayerOutput, _options: CallOptions): Tensor {
+    const x = single(inputs, this.who);
+    const flat = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]]);
+    const fused = fusable(this.activation);
+    let y = biasActivation(matMul(flat, this.kernel), this.bias, fused ?? "linear");
+    if (!fused) y = applyActivation(this.activation, y);
+    return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
+  }
+
+  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+    const shape = singleShape(inputShape, this.who);
+    return [...shape.slice(0, -1), this.units];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias,
+      kernelInitializer: this.config.kernelInitializer ?? "glorotUniform", biasInitializer: this.config.biasInitializer ?? "zeros",
+      kernelRegularizer: this.config.kernelRegularizer ?? null, biasRegularizer: this.config.biasRegularizer ?? null,
+    };
+  }
+}

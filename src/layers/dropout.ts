@@ -1,0 +1,40 @@
+/** Dropout: in training, zeroes a random fraction `rate` of the inputs and scales the rest. */
+import { dropout } from "../ops/dropout.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerOutput, single, singleShape, type SymShape } from "./layer.js";
+
+export interface DropoutArgs extends LayerArgs {
+  rate: number;
+  /** Mask shape (null entries take the input's), e.g. [null, 1, 1, null] drops whole channels. */
+  noiseShape?: (number | null)[];
+  seed?: number;
+}
+
+export class Dropout extends Layer {
+  static override readonly className = "Dropout";
+  readonly rate: number;
+  private calls = 0;
+
+  constructor(readonly config: DropoutArgs) {
+    super(config);
+    if (!(config?.rate >= 0 && config.rate < 1)) throw new RangeError(`${this.who}: rate must be in [0, 1), got ${config?.rate}`);
+    this.rate = config.rate;
+  }
+
+  call(inputs: LayerOutput, options: CallOptions): Tensor {
+    const x = single(inputs, this.who);
+    if (!options.training || this.rate === 0) return x;
+    const noiseShape = this.config.noiseShape?.map((d, i) => d ?? x.shape[i]);
+    // a seeded layer draws a new mask each call, reproducibly
+    const seed = this.config.seed === undefined ? undefined : this.config.seed + this.calls++;
+    return dropout(x, this.rate, { noiseShape, seed });
+  }
+
+  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+    return singleShape(inputShape, this.who);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rate: this.rate, noiseShape: this.config.noiseShape ?? null, seed: this.config.seed ?? null };
+  }
+}

@@ -1,0 +1,97 @@
+/** Merging layers of several inputs: Add, Subtract, Multiply, Average, Concatenate. */
+import { add, mul, sub } from "../ops/arithmetic.js";
+import { concat } from "../ops/shape.js";
+import { normalizeAxis } from "../tensor/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { type CallOptions, isShapeList, Layer, type LayerArgs, type LayerOutput, shapeString, type SymShape } from "./layer.js";
+
+function inputList(inputs: LayerOutput, who: string, min = 2): Tensor[] {
+  if (!Array.isArray(inputs) || inputs.length < min) throw new RangeError(`${who}: expects a list of at least ${min} inputs`);
+  return inputs;
+}
+
+function shapeList(shape: SymShape | SymShape[], who: string): SymShape[] {
+  if (!isShapeList(shape) || shape.length < 2) throw new RangeError(`${who}: expects a list of at least 2 inputs`);
+  return shape;
+}
+
+/** Elementwise merges: all inputs must have one shape (broadcasting aside). */
+abstract class ElementwiseMerge extends Layer {
+  protected abstract merge(xs: Tensor[]): Tensor;
+
+  call(inputs: LayerOutput, _o: CallOptions): Tensor {
+    return this.merge(inputList(inputs, this.who));
+  }
+
+  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+    const shapes = shapeList(inputShape, this.who);
+    const first = shapes[0];
+    for (const s of shapes) {
+      if (s.length !== first.length || s.some((d, i) => d !== null && first[i] !== null && d !== first[i])) {
+        throw new RangeError(`${this.who}: inputs must have the same shape, got ${shapes.map(shapeString).join(" and ")}`);
+      }
+    }
+    return first.map((d, i) => d ?? shapes.find((s) => s[i] !== null)?.[i] ?? null);
+  }
+}
+
+export class Add extends ElementwiseMerge {
+  static override readonly className = "Add";
+  protected merge(xs: Tensor[]): Tensor {
+    return xs.slice(1).reduce((acc, x) => add(acc, x), xs[0]);
+  }
+}
+
+export class Multiply extends ElementwiseMerge {
+  static override readonly className = "Multiply";
+  protected merge(xs: Tensor[]): Tensor {
+    return xs.slice(1).reduce((acc, x) => mul(acc, x), xs[0]);
+  }
+}
+
+export class Average extends ElementwiseMerge {
+  static override readonly className = "Average";
+  protected merge(xs: Tensor[]): Tensor {
+    return mul(xs.slice(1).reduce((acc, x) => add(acc, x), xs[0]), 1 / xs.length);
+  }
+}
+
+export class Subtract extends ElementwiseMerge {
+  static override readonly className = "Subtract";
+  protected merge(xs: Tensor[]): Tensor {
+    if (xs.length !== 2) throw new RangeError(`${this.who}: expects exactly 2 inputs, got ${xs.length}`);
+    return sub(xs[0], xs[1]);
+  }
+}
+
+export class Concatenate extends Layer {
+  static override readonly className = "Concatenate";
+  readonly axis: number;
+
+  constructor(args: LayerArgs & { axis?: number } = {}) {
+    super(args);
+    this.axis = args.axis ?? -1;
+  }
+
+  call(inputs: LayerOutput, _o: CallOptions): Tensor {
+    return concat(inputList(inputs, this.who), this.axis);
+  }
+
+  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+    const shapes = shapeList(inputShape, this.who);
+    const rank = shapes[0].length;
+    const a = normalizeAxis(this.axis, rank, this.who);
+    for (const s of shapes) {
+      if (s.length !== rank || s.some((d, i) => i !== a && i !== 0 && d !== null && shapes[0][i] !== null && d !== shapes[0][i])) {
+        throw new RangeError(`${this.who}: inputs must match except on axis ${this.axis}, got ${shapes.map(shapeString).join(" and ")}`);
+      }
+    }
+    const out = [...shapes[0]];
+    out[a] = shapes.some((s) => s[a] === null) ? null : shapes.reduce((acc, s) => acc + (s[a] as number), 0);
+    return out;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), axis: this.axis };
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header
+ * mapping names to { dtype, shape, data_offsets } plus optional string metadata, then the raw
+ * little-endian data. Simple enough to read and write here; it never executes anything.
+ */
+import type { TypedArray } from "../tensor/dtype.js";
+
+export type SafeDType = "F32" | "I32" | "U8";
+
+export interface SafeTensor { dtype: SafeDType; shape: number[]; data: TypedArray }
+
+const BYTES: Record<SafeDType, number> = { F32: 4, I32: 4, U8: 1 };
+
+function dtypeOf(data: TypedArray): SafeDType {
+  return data instanceof Float32Array ? "F32" : data instanceof Int32Array ? "I32" : "U8";
+}
+
+export function encodeSafetensors(tensors: Map<string, { shape: readonly number[]; data: TypedArray }>, metadata: Record<string, string> = {}): Uint8Array {
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const [name, t] of tensors) {
+    const bytes = t.data.byteLength;
+    header[name] = { dtype: dtypeOf(t.data), shape: [...t.shape], data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  json += " ".repeat((8 - ((json.length + 8) % 8)) % 8);
+  const headerBytes = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let pos = 8 + headerBytes.length;
+  for (const t of tensors.values()) {
+    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), pos);
+    pos += t.data.byteLength;
+  }
+  return out;
+}
+
+/** Parses and validates a safetensors file; `who` names the file in errors. */
+export function decodeSafetensors(bytes: Uint8Array, who: string): { tensors: Map<string, SafeTensor>; metadata: Record<string, string> } {
+  if (bytes.length < 8) throw new Error(`${who}: not a safetensors file (only ${bytes.length} bytes)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = Number(view.getBigUint64(0, true));
+  if (headerLength > bytes.length - 8 || headerLength > 100_000_000) {
+    throw new Error(`${who}: truncated or corrupt: the header says ${headerLength} bytes but the file has ${bytes.length - 8} after the length`);
+  }
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  } catch (err) {
+    throw new Error(`${who}: corrupt header (${(err as Error).message})`);
+  }
+  if (header === null || typeof header !== "object" || Array.isArray(header)) throw new Error(`${who}: corrupt header (not an object)`);
+  const dataStart = 8 + headerLength;
+  const dataLength = bytes.length - dataStart;
+  const tensors = new Map<string, SafeTensor>();
+  const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === "__metadata__") continue;
+    const e = entry as { dtype?: string; shape?: number[]; data_offsets?: [number, number] };
+    if (!e || !(e.dtype && e.dtype in BYTES) || !Array.isArray(e.shape) || !Array.isArray(e.data_offsets)) {
+      throw new Error(`${who}: corrupt entry for '${name}'`);
+    }
+    const [begin, end] = e.data_offsets;
+    const dtype = e.dtype as SafeDType;
+    const count = e.shape.reduce((a, b) => a * b, 1);
+    if (!(Number.isInteger(begin) && Number.isInteger(end) && begin >= 0 && end <= dataLength && end - begin === count * BYTES[dtype])) {
+      throw new Error(`${who}: truncated or corrupt: '${name}' claims bytes ${begin}..${end} of ${dataLength} for shape [${e.shape.join(",")}]`);
+    }
+    // copy out: the file's bytes may not be aligned for typed-array views
+    const raw = bytes.slice(dataStart + begin, dataStart + end);
+    const data = dtype === "F32" ? new Float32Array(raw.buffer) : dtype === "I32" ? new Int32Array(raw.buffer) : raw;
+    tensors.set(name, { dtype, shape: e.shape, data });
+  }
+  return { tensors, metadata };
+}

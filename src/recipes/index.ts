@@ -1,0 +1,14 @@
+/** The recipes `kerno train` knows, by name. */
+import { mnistCnn, mnistDense } from "./mnist.js";
+import type { Recipe } from "./recipe.js";
+
+export const RECIPES: Record<string, Recipe> = {
+  [mnistDense.name]: mnistDense,
+  [mnistCnn.name]: mnistCnn,
+};
+
+export function getRecipe(name: string): Recipe {
+  const r = RECIPES[name];
+  if (!r) throw new Error(`unknown recipe '${name}'; known: ${Object.keys(RECIPES).join(", ")}`);
+  return r;
+}

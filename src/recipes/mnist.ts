@@ -1,0 +1,79 @@
+/**
+ * The course's MNIST experiments. mnist-dense: Flatten, Dense(64, relu), Dense(10, softmax),
+ * 50,890 parameters ("just above 97%" after 5 epochs). mnist-cnn: Conv2D 32/64/128 3x3 relu with
+ * 2x2 max pooling, Flatten, Dense(10, softmax), 104,202 parameters (99.3%). Both: pixels scaled
+ * to [0, 1], RMSprop, sparse categorical cross-entropy, validated on the test set as the course
+ * does, then evaluated on it.
+ */
+import { join } from "node:path";
+import { setSeed } from "../tensor/random.js";
+import { div } from "../ops/arithmetic.js";
+import { reshape } from "../ops/shape.js";
+import { Conv2D } from "../layers/conv.js";
+import { Dense } from "../layers/dense.js";
+import { Input } from "../layers/input.js";
+import { MaxPooling2D } from "../layers/pooling.js";
+import { Flatten } from "../layers/reshaping.js";
+import { Sequential } from "../models/sequential.js";
+import { mnist } from "../data/mnist.js";
+import { baseResult, lastEpoch, outputDir, type Recipe, type RecipeOptions, type RecipeResult } from "./recipe.js";
+
+export function mnistDenseModel(): Sequential {
+  return new Sequential([
+    Input({ shape: [28, 28] }),
+    new Flatten(),
+    new Dense({ units: 64, activation: "relu" }),
+    new Dense({ units: 10, activation: "softmax" }),
+  ]);
+}
+
+export function mnistCnnModel(): Sequential {
+  return new Sequential([
+    Input({ shape: [28, 28, 1] }),
+    new Conv2D({ filters: 32, kernelSize: 3, activation: "relu" }),
+    new MaxPooling2D({ poolSize: 2 }),
+    new Conv2D({ filters: 64, kernelSize: 3, activation: "relu" }),
+    new MaxPooling2D({ poolSize: 2 }),
+    new Conv2D({ filters: 128, kernelSize: 3, activation: "relu" }),
+    new Flatten(),
+    new Dense({ units: 10, activation: "softmax" }),
+  ]);
+}
+
+async function trainMnist(name: string, build: () => Sequential, channels: boolean, defaults: { epochs: number; batchSize: number }, options: RecipeOptions): Promise<RecipeResult> {
+  const started = performance.now();
+  const log = options.log ?? console.log;
+  if (options.seed !== undefined) setSeed(options.seed);
+  const data = await mnist();
+  const prep = (images: typeof data.train.images) => {
+    const scaled = div(images, 255);
+    return channels ? reshape(scaled, [...images.shape, 1]) : scaled;
+  };
+  const [xTrain, xTest] = [prep(data.train.images), prep(data.test.images)];
+  const model = build();
+  model.compile({ optimizer: "rmsprop", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
+  if ((options.verbose ?? 1) > 0) model.summary({ printFn: log });
+  const epochs = options.epochs ?? defaults.epochs;
+  const history = await model.fit(xTrain, data.train.labels, {
+    epochs, batchSize: options.batchSize ?? defaults.batchSize, validationData: [xTest, data.test.labels], seed: options.seed, verbose: options.verbose ?? 1,
+  });
+  const test = await model.evaluate(xTest, data.test.labels, { batchSize: 256 });
+  const modelPath = join(outputDir(name, options.out), `${name}.kerno`);
+  await model.save(modelPath);
+  log(`test accuracy ${(100 * test.accuracy).toFixed(2)}% (loss ${test.loss.toFixed(4)}); model saved to ${modelPath}`);
+  return { ...baseResult(name, epochs, started), ...lastEpoch(history.history), test, modelPath };
+}
+
+export const mnistDense: Recipe = {
+  name: "mnist-dense",
+  description: "MNIST digits with a dense network: Flatten, Dense(64, relu), Dense(10, softmax) (the course: just above 97%)",
+  model: mnistDenseModel,
+  run: (options) => trainMnist("mnist-dense", mnistDenseModel, false, { epochs: 5, batchSize: 32 }, options),
+};
+
+export const mnistCnn: Recipe = {
+  name: "mnist-cnn",
+  description: "MNIST digits with the course's CNN: Conv2D 32/64/128, max pooling, Dense(10) (the course: 99.3%)",
+  model: mnistCnnModel,
+  run: (options) => trainMnist("mnist-cnn", mnistCnnModel, true, { epochs: 5, batchSize: 64 }, options),
+};
