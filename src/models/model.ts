@@ -30,7 +30,8 @@ export interface CompileArgs {
   optimizer: OptimizerSpec | string;
   /** One loss for every output, or one per output (array in output order, or by output name). */
   loss: string | Loss | (string | Loss)[] | Record<string, string | Loss>;
-  metrics?: MetricSpec[];
+  /** Metrics for every output, or per output name. */
+  metrics?: MetricSpec[] | Record<string, MetricSpec[]>;
   lossWeights?: number[] | Record<string, number>;
 }
 
@@ -38,7 +39,7 @@ export interface CompileArgs {
 export interface CompileConfig {
   optimizer: { className: string; config: Record<string, unknown> };
   losses: { name: string; config: Record<string, unknown> }[];
-  metrics: string[];
+  metrics: Record<string, string[]>;
   lossWeights: number[];
 }
 
@@ -189,12 +190,12 @@ export class Model extends Layer {
     if (lossSpecs.length !== outputs.length) throw new RangeError(`compile: ${lossSpecs.length} losses for ${outputs.length} outputs`);
     const losses = lossSpecs.map(getLoss);
     const lossWeights = Array.isArray(args.lossWeights) ? args.lossWeights : names.map((n) => (args.lossWeights as Record<string, number> | undefined)?.[n] ?? 1);
-    const metricSpecs = args.metrics ?? [];
-    this.compiled = { optimizer, losses, lossWeights, metrics: losses.map((l) => metricSpecs.map((m) => getMetric(m, l))) };
+    const perOutput = names.map((n) => (Array.isArray(args.metrics) ? args.metrics : args.metrics?.[n] ?? []));
+    this.compiled = { optimizer, losses, lossWeights, metrics: losses.map((l, i) => perOutput[i].map((m) => getMetric(m, l))) };
     this.compileConfig = {
       optimizer: { className: optimizer.className, config: optimizer.getConfig() },
       losses: losses.map((l) => ({ name: l.name, config: l.config })),
-      metrics: metricSpecs.filter((m): m is string => typeof m === "string"),
+      metrics: Object.fromEntries(names.map((n, i) => [n, perOutput[i].filter((m): m is string => typeof m === "string")])),
       lossWeights,
     };
   }
@@ -224,6 +225,7 @@ export class Model extends Layer {
 
   /** Keras's summary table; printed unless `print` is false, and returned. */
   summary(options: SummaryOptions = {}): string {
+    this.requireGraph();
     const text = formatSummary(this, options);
     if (options.print ?? true) (options.printFn ?? console.log)(text);
     return text;

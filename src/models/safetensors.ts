@@ -68,8 +68,9 @@ export function decodeSafetensors(bytes: Uint8Array, who: string): { tensors: Ma
     if (!(Number.isInteger(begin) && Number.isInteger(end) && begin >= 0 && end <= dataLength && end - begin === count * BYTES[dtype])) {
       throw new Error(`${who}: truncated or corrupt: '${name}' claims bytes ${begin}..${end} of ${dataLength} for shape [${e.shape.join(",")}]`);
     }
-    // copy out: the file's bytes may not be aligned for typed-array views
-    const raw = bytes.slice(dataStart + begin, dataStart + end);
+    // copy out (the file's bytes may not be aligned for typed-array views); Uint8Array's slice,
+    // because a Node Buffer's slice would be a view into a shared pool
+    const raw = Uint8Array.prototype.slice.call(bytes, dataStart + begin, dataStart + end);
     const data = dtype === "F32" ? new Float32Array(raw.buffer) : dtype === "I32" ? new Int32Array(raw.buffer) : raw;
     tensors.set(name, { dtype, shape: e.shape, data });
   }

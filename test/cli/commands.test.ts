@@ -1,0 +1,62 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import sharp from "sharp";
+import { mnist } from "../../src/data/mnist.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const bin = fileURLToPath(new URL("../../bin/kerno.js", import.meta.url));
+const shared = resolve(process.env.KERNO_DATA_DIR ?? "../shared/datasets");
+const env = { ...process.env, KERNO_DATA_DIR: shared };
+const kerno = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env });
+const skip = existsSync(join(shared, "mnist", "train-images-idx3-ubyte.gz")) ? false : `MNIST not found under ${shared}`;
+const out = tempDir();
+
+test("kerno summary and plot-model work on a recipe name", () => {
+  const s = kerno("summary", "mnist-cnn");
+  assert.equal(s.status, 0, s.stderr);
+  assert.match(s.stdout, /Total params: 104,202/);
+  const p = kerno("plot-model", "mnist-dense", join(out, "dense.svg"));
+  assert.equal(p.status, 0, p.stderr);
+  assert.ok(existsSync(join(out, "dense.svg")) && existsSync(join(out, "dense.dot")));
+  assert.match(kerno("summary", "nope").stderr, /'nope' is neither a recipe/);
+});
+
+test("kerno train --json ends with one JSON object; evaluate and predict use the saved model", { skip }, async () => {
+  const t = kerno("train", "mnist-dense", "--epochs", "1", "--json", "--out", out, "--seed", "2");
+  assert.equal(t.status, 0, t.stderr);
+  const last = t.stdout.trim().split("\n").pop()!;
+  const result = JSON.parse(last);
+  assert.equal(result.recipe, "mnist-dense");
+  assert.ok(["native", "js"].includes(result.backend));
+  for (const key of ["epochs", "wallSeconds", "train", "validation", "test", "modelPath"]) assert.ok(key in result, key);
+  assert.ok(result.test.accuracy > 0.9);
+  const e = kerno("evaluate", result.modelPath, "mnist");
+  assert.equal(e.status, 0, e.stderr);
+  assert.match(e.stdout, /mnist test set \(10000 images\): loss [\d.]+, accuracy 0\.9\d+/);
+  // three test digits as PNGs, in MNIST's own colors
+  process.env.KERNO_DATA_DIR = shared;
+  const { test: testSet } = await mnist();
+  const images = testSet.images.data() as Float32Array;
+  const files: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const file = join(out, `digit${i}.png`);
+    await sharp(Buffer.from(images.subarray(i * 784, (i + 1) * 784)), { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(file);
+    files.push(file);
+  }
+  const p = kerno("predict", result.modelPath, ...files, "--json");
+  assert.equal(p.status, 0, p.stderr);
+  const preds = JSON.parse(p.stdout.trim().split("\n").pop()!);
+  const labels = Array.from(testSet.labels.data()).slice(0, 3);
+  assert.deepEqual(preds.map((r: { top3: { class: number }[] }) => r.top3[0].class), labels);
+  assert.match(p.stdout, /digit0.png: 7 \(\d+\.\d%\)/);
+});
+
+test("bad commands fail with a message", () => {
+  assert.match(kerno("train").stderr, /name a recipe: mnist-dense, mnist-cnn/);
+  assert.match(kerno("train", "mnist-dense", "--epochs", "x").stderr, /--epochs needs a non-negative integer/);
+  assert.match(kerno("evaluate", "nofile.kerno", "mnist").stderr, /cannot read the file/);
+});

@@ -1,0 +1,32 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { balanceClasses, classCounts, classWeightsFor, interleaveClasses, oneHot, range, sampleClasses, shuffleTogether, tensor, type Tensor } from "../../src/index.js";
+
+const y = tensor([0, 0, 0, 0, 0, 0, 1, 1, 2, 2], undefined, "int32");
+const x = range(10);
+
+test("class weights 'balanced' and class detection from labels or one-hot", () => {
+  assert.deepEqual(classWeightsFor(sampleClasses(y)), { 0: 10 / 18, 1: 10 / 6, 2: 10 / 6 });
+  assert.deepEqual(Array.from(sampleClasses(oneHot([2, 0], 3), "categorical")), [2, 0]);
+  assert.deepEqual(classCounts(y), { 0: 6, 1: 2, 2: 2 });
+});
+
+test("undersampling and oversampling equalize classes; pairs stay together", () => {
+  const [ux, uy] = balanceClasses(x, y, { strategy: "undersample", seed: 1 });
+  assert.deepEqual(classCounts(uy), { 0: 2, 1: 2, 2: 2 });
+  const [ox, oy] = balanceClasses(x, y, { strategy: "oversample", seed: 1 });
+  assert.deepEqual(classCounts(oy), { 0: 6, 1: 6, 2: 6 });
+  for (const [bx, by] of [[ux, uy], [ox, oy]] as [Tensor, Tensor][]) {
+    const xs = bx.data(), ys = by.data();
+    for (let i = 0; i < xs.length; i++) assert.equal(y.data()[xs[i]], ys[i], "x and y stay paired");
+  }
+  assert.throws(() => balanceClasses(x, y, { strategy: "smote" as never }), /strategy must be 'undersample' or 'oversample'/);
+});
+
+test("interleaving puts different classes next to each other; shuffling keeps pairs", () => {
+  const [ix, iy] = interleaveClasses(x, y, { seed: 2 });
+  assert.deepEqual(Array.from(iy.data()).slice(0, 6), [0, 1, 2, 0, 1, 2]);
+  assert.equal(ix.size, 10);
+  const [sx, sy] = shuffleTogether(x, y, { seed: 3 });
+  for (let i = 0; i < 10; i++) assert.equal(y.data()[sx.data()[i]], sy.data()[i]);
+});

@@ -1,0 +1,30 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { clearSession, loadModel } from "../../src/index.js";
+import { mnistCnn, mnistCnnModel, mnistDense, mnistDenseModel } from "../../src/recipes/mnist.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const shared = resolve(process.env.KERNO_DATA_DIR ?? "../shared/datasets");
+const skip = existsSync(join(shared, "mnist", "train-images-idx3-ubyte.gz")) ? false : `MNIST not found under ${shared}`;
+if (skip) console.log(`skipping recipe training test: ${skip}`);
+
+test("the recipes' models are the course's: 50,890 and 104,202 parameters", () => {
+  clearSession();
+  assert.equal(mnistDenseModel().countParams(), 50890);
+  assert.equal(mnistCnnModel().countParams(), 104202);
+  assert.equal(mnistCnn.name, "mnist-cnn");
+});
+
+test("mnist-dense trains one epoch on the real data, reports and saves", { skip }, async () => {
+  process.env.KERNO_DATA_DIR = shared;
+  const out = tempDir();
+  const result = await mnistDense.run({ epochs: 1, out, verbose: 0, seed: 1, log: () => {} });
+  assert.equal(result.recipe, "mnist-dense");
+  assert.equal(result.epochs, 1);
+  assert.ok(result.test!.accuracy > 0.93, `test accuracy ${result.test!.accuracy}`);
+  assert.ok(result.validation.accuracy > 0.93);
+  assert.ok(existsSync(result.modelPath));
+  assert.equal(loadModel(result.modelPath).countParams(), 50890);
+});
