@@ -65,3 +65,9 @@ export type { FitOptions } from "./training/fit.js";
 // data
 export { Dataset, type Example } from "./data/dataset.js";
 export { shuffleTogether, interleaveClasses, balanceClasses, classWeightsFor, classCounts, sampleClasses } from "./data/balance.js";
+export { mnist, fashionMnist, type ImageDataset } from "./data/mnist.js";
+export { loadImage, loadDigit, type LoadImageOptions } from "./data/images.js";
+export { dataDir } from "./data/cache.js";
+import { fashionMnist as fashionMnistData, mnist as mnistData } from "./data/mnist.js";
+/** keras.datasets-style access: datasets.mnist(), datasets.fashionMnist(). */
+export const datasets = { mnist: mnistData, fashionMnist: fashionMnistData };
