@@ -130,17 +130,18 @@ RnnSpec rnn_spec(const Info& info, int i) {
   return {p[0], p[1], p[2], p[3], p[4], p[5], p[6]};
 }
 
-// rnnForward(spec, x, W, R, bias, h0, c0, mask, hs, cs, cache)
+// rnnForward(spec, x, W, R, bias, h0, c0, mask, recMask, hs, cs, cache)
 void RnnForward(const Info& info) {
   rnn_forward(rnn_spec(info, 0), f32(info, 1), f32(info, 2), f32(info, 3), f32_or_null(info, 4), f32(info, 5), f32_or_null(info, 6),
-              f32_or_null(info, 7), f32(info, 8), f32_or_null(info, 9), f32_or_null(info, 10));
+              f32_or_null(info, 7), f32_or_null(info, 8), f32(info, 9), f32_or_null(info, 10), f32_or_null(info, 11));
 }
 
-// rnnBackward(spec, dhs, dcT, x, W, R, h0, c0, mask, hs, cs, cache, dx, dW, dR, db, dh0, dc0)
+// rnnBackward(spec, dhs, dcT, x, W, R, h0, c0, mask, recMask, hs, cs, cache, dx, dW, dR, db, dh0, dc0)
 void RnnBackward(const Info& info) {
   rnn_backward(rnn_spec(info, 0), f32(info, 1), f32_or_null(info, 2), f32(info, 3), f32(info, 4), f32(info, 5), f32(info, 6),
-               f32_or_null(info, 7), f32_or_null(info, 8), f32(info, 9), f32_or_null(info, 10), f32_or_null(info, 11), f32(info, 12),
-               f32(info, 13), f32(info, 14), f32_or_null(info, 15), f32(info, 16), f32_or_null(info, 17));
+               f32_or_null(info, 7), f32_or_null(info, 8), f32_or_null(info, 9), f32(info, 10), f32_or_null(info, 11),
+               f32_or_null(info, 12), f32(info, 13), f32(info, 14), f32(info, 15), f32_or_null(info, 16), f32(info, 17),
+               f32_or_null(info, 18));
 }
 
 // Tensors are typed arrays that V8 allocates with calloc and frees at garbage collection. By

@@ -68,9 +68,9 @@ struct RnnSpec {
 int rnn_gates(int kind);        // gate blocks in the kernel: 1, 4, 3
 int rnn_cache_width(int kind);  // floats cached per (batch, step), in units: 0, 4, 4
 void rnn_forward(const RnnSpec& s, const float* x, const float* W, const float* R, const float* bias, const float* h0,
-                 const float* c0, const float* mask, float* hs, float* cs, float* cache);
+                 const float* c0, const float* mask, const float* rec_mask, float* hs, float* cs, float* cache);
 void rnn_backward(const RnnSpec& s, const float* dhs, const float* dcT, const float* x, const float* W, const float* R,
-                  const float* h0, const float* c0, const float* mask, const float* hs, const float* cs, const float* cache,
-                  float* dx, float* dW, float* dR, float* db, float* dh0, float* dc0);
+                  const float* h0, const float* c0, const float* mask, const float* rec_mask, const float* hs, const float* cs,
+                  const float* cache, float* dx, float* dW, float* dR, float* db, float* dh0, float* dc0);
 
 }  // namespace kerno

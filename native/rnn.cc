@@ -7,7 +7,9 @@
 // The input projection of all steps is one matrix product; each step adds one small product
 // with the recurrent kernel. The backward pass collects the pre-activation gradients of all
 // steps and turns them into dW, dR, db and dx with three matrix products.
-// A mask (batch x steps, 0 or 1) skips steps: the state is carried through unchanged.
+// A mask (batch x steps, 0 or 1) skips steps: the state is carried through unchanged. A
+// recurrent dropout mask (batch x units, fixed over time, already scaled) multiplies the state
+// where it enters the recurrent product, as Keras's recurrent_dropout does.
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -35,7 +37,7 @@ int rnn_gates(int kind) { return kind == 0 ? 1 : kind == 1 ? 4 : 3; }
 int rnn_cache_width(int kind) { return kind == 0 ? 0 : 4; }
 
 void rnn_forward(const RnnSpec& s, const float* x, const float* W, const float* R, const float* bias, const float* h0,
-                 const float* c0, const float* mask, float* hs, float* cs, float* cache) {
+                 const float* c0, const float* mask, const float* rec_mask, float* hs, float* cs, float* cache) {
   const int B = s.batch, T = s.steps, F = s.features, U = s.units, G = rnn_gates(s.kind), GU = G * U;
   const long BT = static_cast<long>(B) * T;
   std::vector<float> xw(BT * GU), hr(static_cast<std::size_t>(B) * GU);
@@ -44,8 +46,14 @@ void rnn_forward(const RnnSpec& s, const float* x, const float* W, const float* 
   if (s.kind == 1) c.assign(c0, c0 + static_cast<std::size_t>(B) * U);
   const float* b_in = bias;
   const float* b_rec = bias && s.kind == 2 ? bias + GU : nullptr;
+  std::vector<float> hm(rec_mask ? static_cast<std::size_t>(B) * U : 0);
   for (int t = 0; t < T; t++) {
-    sgemm(B, GU, U, row_major(h.data(), U), row_major(R, GU), hr.data(), GU, false, false);
+    if (rec_mask) {
+      for (std::size_t i = 0; i < hm.size(); i++) hm[i] = h[i] * rec_mask[i];
+      sgemm(B, GU, U, row_major(hm.data(), U), row_major(R, GU), hr.data(), GU, false, false);
+    } else {
+      sgemm(B, GU, U, row_major(h.data(), U), row_major(R, GU), hr.data(), GU, false, false);
+    }
     for (int b = 0; b < B; b++) {
       const long row = static_cast<long>(b) * T + t;
       float* hb = h.data() + static_cast<long>(b) * U;
@@ -90,8 +98,8 @@ void rnn_forward(const RnnSpec& s, const float* x, const float* W, const float* 
 }
 
 void rnn_backward(const RnnSpec& s, const float* dhs, const float* dcT, const float* x, const float* W, const float* R,
-                  const float* h0, const float* c0, const float* mask, const float* hs, const float* cs, const float* cache,
-                  float* dx, float* dW, float* dR, float* db, float* dh0, float* dc0) {
+                  const float* h0, const float* c0, const float* mask, const float* rec_mask, const float* hs, const float* cs,
+                  const float* cache, float* dx, float* dW, float* dR, float* db, float* dh0, float* dc0) {
   const int B = s.batch, T = s.steps, F = s.features, U = s.units, G = rnn_gates(s.kind), GU = G * U;
   const long BT = static_cast<long>(B) * T;
   std::vector<float> dzx(BT * GU, 0.f);
@@ -149,8 +157,13 @@ void rnn_backward(const RnnSpec& s, const float* dhs, const float* dcT, const fl
     }
     // dh_prev = dz_h(t) R^T + direct path; the rows of step t are T*GU apart
     MatRef dzt = {dzh + static_cast<long>(t) * GU, static_cast<std::ptrdiff_t>(T) * GU, 1};
-    std::memcpy(dh.data(), direct.data(), sizeof(float) * B * U);
-    sgemm(B, U, GU, dzt, transposed(R, GU), dh.data(), U, true, false);
+    if (rec_mask) {
+      sgemm(B, U, GU, dzt, transposed(R, GU), dh.data(), U, false, false);
+      for (std::size_t i = 0; i < dh.size(); i++) dh[i] = direct[i] + dh[i] * rec_mask[i];
+    } else {
+      std::memcpy(dh.data(), direct.data(), sizeof(float) * B * U);
+      sgemm(B, U, GU, dzt, transposed(R, GU), dh.data(), U, true, false);
+    }
   }
   std::memcpy(dh0, dh.data(), sizeof(float) * B * U);
   if (s.kind == 1 && dc0) std::memcpy(dc0, dc.data(), sizeof(float) * B * U);
@@ -160,7 +173,9 @@ void rnn_backward(const RnnSpec& s, const float* dhs, const float* dcT, const fl
     for (int t = 0; t < T; t++) {
       const long row = static_cast<long>(b) * T + t;
       const float* src = t > 0 ? hs + (row - 1) * U : h0 + static_cast<long>(b) * U;
-      std::memcpy(hprev.data() + row * U, src, sizeof(float) * U);
+      float* dst = hprev.data() + row * U;
+      if (rec_mask) for (int u = 0; u < U; u++) dst[u] = src[u] * rec_mask[static_cast<long>(b) * U + u];
+      else std::memcpy(dst, src, sizeof(float) * U);
     }
   sgemm(F, GU, BT, transposed(x, F), row_major(dzx.data(), GU), dW, GU, false, true);
   sgemm(U, GU, BT, transposed(hprev.data(), U), row_major(dzh, GU), dR, GU, false, true);

@@ -135,12 +135,14 @@ export interface Kernels {
   /** Elementwise max(x,0) - x*z + log(1 + exp(-|x|)), and its gradient sigmoid(x) - z. */
   sigmoidCrossEntropy(logits: F32, labels: F32): { loss: F32; dlogits: F32 };
 
-  // recurrent layers: one call per sequence; a mask [batch, steps] of 0/1 carries the state over masked steps
-  rnnForward(spec: RnnSpec, x: F32, W: F32, R: F32, bias: F32 | null, h0: F32, c0: F32 | null, mask: F32 | null): RnnSaved;
+  // recurrent layers: one call per sequence; a mask [batch, steps] of 0/1 carries the state over
+  // masked steps; recMask [batch, units] (recurrent dropout, scaled) multiplies the state where it
+  // enters the recurrent product
+  rnnForward(spec: RnnSpec, x: F32, W: F32, R: F32, bias: F32 | null, h0: F32, c0: F32 | null, mask: F32 | null, recMask: F32 | null): RnnSaved;
   /** dhs: the gradient of every output h [batch, steps, units]; dcT: of the final cell state (LSTM). */
   rnnBackward(
     spec: RnnSpec, dhs: F32, dcT: F32 | null, x: F32, W: F32, R: F32, bias: F32 | null,
-    h0: F32, c0: F32 | null, mask: F32 | null, saved: RnnSaved,
+    h0: F32, c0: F32 | null, mask: F32 | null, recMask: F32 | null, saved: RnnSaved,
   ): RnnGrads;
 
   // optimizer updates, in place on param and slots

@@ -117,8 +117,15 @@ export abstract class Layer {
     return this._trainable;
   }
 
+  /** Setting it sets the wrapped layers' too (Bidirectional, TimeDistributed). */
   set trainable(value: boolean) {
     this._trainable = value;
+    for (const l of this.sublayers()) l.trainable = value;
+  }
+
+  /** Layers this one wraps; their weights count as its own. */
+  protected sublayers(): Layer[] {
+    return [];
   }
 
   /** The sample shape given by inputShape (Sequential's first layer), with the batch as null. */
@@ -126,17 +133,19 @@ export abstract class Layer {
     return this.args.inputShape ? [null, ...this.args.inputShape] : null;
   }
 
-  /** All weights, in creation order (Keras's get_weights order). */
+  /** All weights, in creation order (Keras's get_weights order), wrapped layers' after its own. */
   get weights(): Variable[] {
-    return this.weightEntries.map((e) => e.variable);
+    return [...this.weightEntries.map((e) => e.variable), ...this.sublayers().flatMap((l) => l.weights)];
   }
 
   get trainableWeights(): Variable[] {
-    return this.trainable ? this.weightEntries.filter((e) => e.trainable).map((e) => e.variable) : [];
+    if (!this.trainable) return [];
+    return [...this.weightEntries.filter((e) => e.trainable).map((e) => e.variable), ...this.sublayers().flatMap((l) => l.trainableWeights)];
   }
 
   get nonTrainableWeights(): Variable[] {
-    return this.trainable ? this.weightEntries.filter((e) => !e.trainable).map((e) => e.variable) : this.weights;
+    const trainable = new Set(this.trainableWeights);
+    return this.weights.filter((w) => !trainable.has(w));
   }
 
   protected addWeight(name: string, shape: number[], initializer: Initializer, options: { trainable?: boolean; regularizer?: Regularizer | null } = {}): Variable {
@@ -153,6 +162,7 @@ export abstract class Layer {
       const p = e.regularizer && penalty(e.regularizer, e.variable);
       if (p) out.push(p);
     }
+    for (const l of this.sublayers()) out.push(...l.regularizationLosses());
     return out;
   }
 
@@ -202,7 +212,7 @@ export abstract class Layer {
   }
 
   /** Builds on first use, then checks every later input against the built weights. */
-  protected ensureBuilt(shapes: SymShape | SymShape[]): void {
+  ensureBuilt(shapes: SymShape | SymShape[]): void {
     if (!this.built) {
       noGrad(() => this.build(shapes));
       this.built = true;

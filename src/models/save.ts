@@ -10,6 +10,7 @@ import type { Variable } from "../autodiff/variable.js";
 import { Input, InputLayer } from "../layers/input.js";
 import { Layer, SymbolicTensor } from "../layers/layer.js";
 import { layerFromConfig } from "../layers/registry.js";
+import "../layers/wrappers.js"; // registers Bidirectional and TimeDistributed for loading
 import { tensor } from "../tensor/creation.js";
 import { lossFromConfig } from "../training/losses.js";
 import { optimizerFromConfig } from "../training/optimizers.js";

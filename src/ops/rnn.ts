@@ -19,6 +19,8 @@ export interface RnnOptions {
   mask?: Tensor | null;
   activation?: FusedActivation;
   recurrentActivation?: FusedActivation;
+  /** [batch, units], fixed over time and already scaled: recurrent dropout on the state. */
+  recurrentMask?: Tensor | null;
 }
 
 export interface RnnResult {
@@ -80,7 +82,9 @@ export function rnn(kind: RnnKind, x: Tensor, kernel: Tensor, recurrentKernel: T
   const xv = x.values as Float32Array, wv = assertFloat(kernel, who, "kernel"), rv = assertFloat(recurrentKernel, who, "recurrent kernel");
   const bv = bias ? assertFloat(bias, who, "bias") : null;
   const h0 = states[0].values as Float32Array, c0 = kind === "lstm" ? (states[1].values as Float32Array) : null;
-  const saved = k.rnnForward(spec, xv, wv, rv, bv, h0, c0, mask);
+  const recMask = options.recurrentMask ? assertFloat(options.recurrentMask, who, "recurrent mask") : null;
+  if (recMask && recMask.length !== batch * units) throw new RangeError(`${who}: recurrent mask must be [${batch}, ${units}]`);
+  const saved = k.rnnForward(spec, xv, wv, rv, bv, h0, c0, mask, recMask);
   // one packed output [batch, steps*units (+ units for the final cell state)], so that a single
   // backward call receives the gradients of the sequence and of the final cell state together
   const seqLen = steps * units;
@@ -105,7 +109,7 @@ export function rnn(kind: RnnKind, x: Tensor, kernel: Tensor, recurrentKernel: T
         dcT.set(dv.subarray(b * width + seqLen, (b + 1) * width), b * units);
       }
     }
-    const g = k.rnnBackward(spec, dhs, dcT, xv, wv, rv, bv, h0, c0, mask, saved);
+    const g = k.rnnBackward(spec, dhs, dcT, xv, wv, rv, bv, h0, c0, mask, recMask, saved);
     const grads: (Tensor | null)[] = [f32(g.dx, x.shape), f32(g.dW, kernel.shape), f32(g.dR, recurrentKernel.shape)];
     if (bias) grads.push(f32(g.db!, bias.shape));
     grads.push(f32(g.dh0, [batch, units]));

@@ -1,10 +1,12 @@
 /** The recipes `kerno train` knows, by name. */
 import { mnistCnn, mnistDense } from "./mnist.js";
+import { trafficForecast } from "./traffic.js";
 import type { Recipe } from "./recipe.js";
 
 export const RECIPES: Record<string, Recipe> = {
   [mnistDense.name]: mnistDense,
   [mnistCnn.name]: mnistCnn,
+  [trafficForecast.name]: trafficForecast,
 };
 
 export function getRecipe(name: string): Recipe {

@@ -32,7 +32,7 @@ for (const name of ["lstm", "gru", "simple_rnn"] as const) {
   });
 }
 
-test("gradient checks of every cell, through the sequence and the final states, with a mask", () => {
+test("gradient checks of every cell, through the sequence and the final states, with a mask and recurrent dropout", () => {
   const B = 2, T = 4, F = 3, U = 3;
   const x = rand([B, T, F], 1);
   const mask = tensor([[1, 1, 0, 1], [1, 0, 1, 1]]);
@@ -40,9 +40,10 @@ test("gradient checks of every cell, through the sequence and the final states, 
     const k = rand([F, gates * U], 2), r = rand([U, gates * U], 3), b = rand(kind === "gru" ? [2, gates * U] : [gates * U], 4, -0.2, 0.2);
     const h0 = rand([B, U], 5), c0 = rand([B, U], 6);
     const init = kind === "lstm" ? [h0, c0] : [h0];
-    for (const m of [null, mask]) {
+    const recMask = tensor(Float32Array.from({ length: B * U }, (_, i) => (i % 3 === 0 ? 0 : 1.5)), [B, U]);
+    for (const [m, rm] of [[null, null], [mask, null], [mask, recMask]]) {
       checkGrad((xx, kk, rr, bb, ...st) => {
-        const out = f(xx, kk, rr, bb, { initialState: st, mask: m });
+        const out = f(xx, kk, rr, bb, { initialState: st, mask: m, recurrentMask: rm });
         return concat([reshape(out.sequence, [B, T * U]), ...out.states], 1);
       }, [x, k, r, b, ...init], { eps: 1e-3 });
     }

@@ -27,7 +27,7 @@ function dact(a: FusedActivation, y: number): number {
   }
 }
 
-export function rnnForward(s: RnnSpec, x: F32, W: F32, R: F32, bias: F32 | null, h0: F32, c0: F32 | null, mask: F32 | null): RnnSaved {
+export function rnnForward(s: RnnSpec, x: F32, W: F32, R: F32, bias: F32 | null, h0: F32, c0: F32 | null, mask: F32 | null, recMask: F32 | null): RnnSaved {
   const { batch: B, steps: T, features: F, units: U } = s;
   const GU = GATES[s.kind] * U, BT = B * T;
   const xw = new Float32Array(BT * GU), hr = new Float32Array(B * GU);
@@ -37,8 +37,10 @@ export function rnnForward(s: RnnSpec, x: F32, W: F32, R: F32, bias: F32 | null,
   const cs = s.kind === "lstm" ? new Float32Array(BT * U) : null;
   const cache = s.kind === "simple" ? null : new Float32Array(BT * 4 * U);
   const bRec = s.kind === "gru" && bias ? GU : -1;
+  const hm = recMask ? new Float32Array(B * U) : h;
   for (let t = 0; t < T; t++) {
-    gemm(B, GU, U, view(h, 0, B, U, false), view(R, 0, U, GU, false), hr, 0, GU, false);
+    if (recMask) for (let i = 0; i < hm.length; i++) hm[i] = h[i] * recMask[i];
+    gemm(B, GU, U, view(hm, 0, B, U, false), view(R, 0, U, GU, false), hr, 0, GU, false);
     for (let b = 0; b < B; b++) {
       const row = b * T + t, hb = b * U;
       if (mask && mask[row] === 0) {
@@ -77,7 +79,7 @@ export function rnnForward(s: RnnSpec, x: F32, W: F32, R: F32, bias: F32 | null,
 
 export function rnnBackward(
   s: RnnSpec, dhs: F32, dcT: F32 | null, x: F32, W: F32, R: F32, bias: F32 | null,
-  h0: F32, c0: F32 | null, mask: F32 | null, saved: RnnSaved,
+  h0: F32, c0: F32 | null, mask: F32 | null, recMask: F32 | null, saved: RnnSaved,
 ): RnnGrads {
   const { batch: B, steps: T, features: F, units: U } = s;
   const GU = GATES[s.kind] * U, BT = B * T;
@@ -126,14 +128,20 @@ export function rnnBackward(
       }
     }
     // dh_prev = dz_h(t) R^T + direct; the rows of step t are T*GU apart
-    dh.set(direct);
     const dzt: MatView = { data: dzh, offset: t * GU, rowStride: T * GU, colStride: 1 };
-    gemm(B, U, GU, dzt, view(R, 0, GU, U, true), dh, 0, U, true);
+    if (recMask) {
+      gemm(B, U, GU, dzt, view(R, 0, GU, U, true), dh, 0, U, false);
+      for (let i = 0; i < dh.length; i++) dh[i] = direct[i] + dh[i] * recMask[i];
+    } else {
+      dh.set(direct);
+      gemm(B, U, GU, dzt, view(R, 0, GU, U, true), dh, 0, U, true);
+    }
   }
   const hprevAll = new Float32Array(BT * U);
   for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) {
     const row = b * T + t;
     hprevAll.set(t > 0 ? hs.subarray((row - 1) * U, row * U) : h0.subarray(b * U, b * U + U), row * U);
+    if (recMask) for (let u = 0; u < U; u++) hprevAll[row * U + u] *= recMask[b * U + u];
   }
   const dW = new Float32Array(F * GU), dR = new Float32Array(U * GU), dx = new Float32Array(BT * F);
   gemm(F, GU, BT, view(x, 0, F, BT, true), view(dzx, 0, BT, GU, false), dW, 0, GU, false);

@@ -44,8 +44,9 @@ export interface Addon {
   sgdUpdate(p: F32, g: F32, vel: F32 | null, lr: number, momentum: number, nesterov: boolean): void;
   rmspropUpdate(p: F32, g: F32, ms: F32, mom: F32 | null, lr: number, rho: number, momentum: number, eps: number): void;
   adamUpdate(p: F32, g: F32, m: F32, v: F32, lr: number, b1: number, b2: number, eps: number, step: number, wd: number): void;
-  rnnForward(spec: Int32Array, x: F32, W: F32, R: F32, bias: F32 | null, h0: F32, c0: F32 | null, mask: F32 | null, hs: F32, cs: F32 | null, cache: F32 | null): void;
-  rnnBackward(spec: Int32Array, dhs: F32, dcT: F32 | null, x: F32, W: F32, R: F32, h0: F32, c0: F32 | null, mask: F32 | null,
+  rnnForward(spec: Int32Array, x: F32, W: F32, R: F32, bias: F32 | null, h0: F32, c0: F32 | null, mask: F32 | null, recMask: F32 | null,
+    hs: F32, cs: F32 | null, cache: F32 | null): void;
+  rnnBackward(spec: Int32Array, dhs: F32, dcT: F32 | null, x: F32, W: F32, R: F32, h0: F32, c0: F32 | null, mask: F32 | null, recMask: F32 | null,
     hs: F32, cs: F32 | null, cache: F32 | null, dx: F32, dW: F32, dR: F32, db: F32 | null, dh0: F32, dc0: F32 | null): void;
 }
 
@@ -252,19 +253,19 @@ export function makeNativeKernels(a: Addon): Kernels {
     sgdUpdate(p, g, vel, lr, momentum, nesterov) { a.sgdUpdate(p, g, vel, lr, momentum, nesterov); },
     rmspropUpdate(p, g, ms, mom, lr, rho, momentum, eps) { a.rmspropUpdate(p, g, ms, mom, lr, rho, momentum, eps); },
     adamUpdate(p, g, m, v, lr, b1, b2, eps, step, wd) { a.adamUpdate(p, g, m, v, lr, b1, b2, eps, step, wd); },
-    rnnForward(spec, x, W, R, bias, h0, c0, mask) {
+    rnnForward(spec, x, W, R, bias, h0, c0, mask, recMask) {
       const n = spec.batch * spec.steps * spec.units;
       const hs = uninit(n);
       const cs = spec.kind === "lstm" ? uninit(n) : null;
       const cache = spec.kind === "simple" ? null : uninit(4 * n);
-      a.rnnForward(rnnSpecArray(spec), x, W, R, bias, h0, c0, mask, hs, cs, cache);
+      a.rnnForward(rnnSpecArray(spec), x, W, R, bias, h0, c0, mask, recMask, hs, cs, cache);
       return { hs, cs, cache };
     },
-    rnnBackward(spec, dhs, dcT, x, W, R, bias, h0, c0, mask, saved) {
+    rnnBackward(spec, dhs, dcT, x, W, R, bias, h0, c0, mask, recMask, saved) {
       const dx = uninit(x.length), dW = uninit(W.length), dR = uninit(R.length);
       const db = bias ? uninit(bias.length) : null;
       const dh0 = uninit(h0.length), dc0 = c0 ? uninit(c0.length) : null;
-      a.rnnBackward(rnnSpecArray(spec), dhs, dcT, x, W, R, h0, c0, mask, saved.hs, saved.cs, saved.cache, dx, dW, dR, db, dh0, dc0);
+      a.rnnBackward(rnnSpecArray(spec), dhs, dcT, x, W, R, h0, c0, mask, recMask, saved.hs, saved.cs, saved.cache, dx, dW, dR, db, dh0, dc0);
       return { dx, dW, dR, db, dh0, dc0 };
     },
   };

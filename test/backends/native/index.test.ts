@@ -149,7 +149,7 @@ test("optimizer updates", { skip }, () => {
   assertClose(run(native!), run(js), 1e-5, 1e-5, "updated params");
 });
 
-test("recurrent layers forward and backward (SimpleRNN, LSTM, GRU; masks; relu)", { skip }, () => {
+test("recurrent layers forward and backward (SimpleRNN, LSTM, GRU; masks; recurrent dropout; relu)", { skip }, () => {
   for (const kind of ["simple", "lstm", "gru"] as const) {
     for (const [batch, steps, features, units] of [[1, 1, 6, 16], [3, 5, 4, 7], [32, 6, 1, 16]]) {
       const spec: RnnSpec = { kind, batch, steps, features, units, activation: kind === "simple" ? "relu" : "tanh", recurrentActivation: "sigmoid" };
@@ -157,11 +157,12 @@ test("recurrent layers forward and backward (SimpleRNN, LSTM, GRU; masks; relu)"
       const x = randArray(batch * steps * features), W = randArray(features * G * units), R = randArray(units * G * units);
       const bias = randArray(G * units * (kind === "gru" ? 2 : 1)), h0 = randArray(batch * units), c0 = kind === "lstm" ? randArray(batch * units) : null;
       const mask = steps > 1 ? Float32Array.from({ length: batch * steps }, (_, i) => (i % 3 === 1 ? 0 : 1)) : null;
-      const a = native!.rnnForward(spec, x, W, R, bias, h0, c0, mask), b = js.rnnForward(spec, x, W, R, bias, h0, c0, mask);
+      const recMask = batch === 3 ? Float32Array.from({ length: batch * units }, (_, i) => (i % 4 === 0 ? 0 : 4 / 3)) : null;
+      const a = native!.rnnForward(spec, x, W, R, bias, h0, c0, mask, recMask), b = js.rnnForward(spec, x, W, R, bias, h0, c0, mask, recMask);
       assertClose(a.hs, b.hs, 1e-4, 1e-5, `${kind} hs`);
       const dhs = randArray(batch * steps * units), dcT = kind === "lstm" ? randArray(batch * units) : null;
-      const ga = native!.rnnBackward(spec, dhs, dcT, x, W, R, bias, h0, c0, mask, a);
-      const gb = js.rnnBackward(spec, dhs, dcT, x, W, R, bias, h0, c0, mask, b);
+      const ga = native!.rnnBackward(spec, dhs, dcT, x, W, R, bias, h0, c0, mask, recMask, a);
+      const gb = js.rnnBackward(spec, dhs, dcT, x, W, R, bias, h0, c0, mask, recMask, b);
       for (const key of ["dx", "dW", "dR", "db", "dh0", "dc0"] as const) {
         if (gb[key]) assertClose(ga[key]!, gb[key]!, 1e-3, 1e-4, `${kind} ${key}`);
       }

@@ -1,0 +1,66 @@
+/** Embedding: integer token ids [batch, steps] to vectors [batch, steps, outputDim]; maskZero marks id 0 as padding. */
+import type { Variable } from "../autodiff/variable.js";
+import { noGrad } from "../autodiff/grad.js";
+import { cast, notEqual } from "../ops/compare.js";
+import { gather } from "../ops/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { Initializer } from "./initializers.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerOutput, single, singleShape, type SymShape } from "./layer.js";
+import { setMask } from "./masking.js";
+import { assertRegularizer, type Regularizer } from "./regularizers.js";
+
+export interface EmbeddingArgs extends LayerArgs {
+  inputDim: number;
+  outputDim: number;
+  embeddingsInitializer?: Initializer;
+  embeddingsRegularizer?: Regularizer | null;
+  maskZero?: boolean;
+}
+
+export class Embedding extends Layer {
+  static override readonly className = "Embedding";
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly maskZero: boolean;
+  embeddings!: Variable;
+
+  constructor(readonly config: EmbeddingArgs) {
+    super(config);
+    for (const what of ["inputDim", "outputDim"] as const) {
+      if (!Number.isInteger(config?.[what]) || config[what] <= 0) throw new RangeError(`${this.who}: ${what} must be a positive integer, got ${config?.[what]}`);
+    }
+    this.inputDim = config.inputDim;
+    this.outputDim = config.outputDim;
+    this.maskZero = config.maskZero ?? false;
+  }
+
+  override build(): void {
+    this.embeddings = this.addWeight("embeddings", [this.inputDim, this.outputDim], this.config.embeddingsInitializer ?? { name: "randomUniform", minval: -0.05, maxval: 0.05 }, {
+      regularizer: assertRegularizer(this.config.embeddingsRegularizer, this.who),
+    });
+  }
+
+  call(inputs: LayerOutput, _o: CallOptions): Tensor {
+    const x = single(inputs, this.who);
+    const ids = x.dtype === "int32" ? x : cast(x, "int32");
+    const v = ids.values;
+    for (let i = 0; i < v.length; i++) {
+      if (!(v[i] >= 0 && v[i] < this.inputDim)) throw new RangeError(`${this.who}: token id ${x.values[i]} at position ${i} is outside [0, ${this.inputDim})`);
+    }
+    const out = gather(this.embeddings, ids, 0);
+    if (this.maskZero) setMask(out, noGrad(() => cast(notEqual(ids, 0), "float32")));
+    return out;
+  }
+
+  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+    return [...singleShape(inputShape, this.who), this.outputDim];
+  }
+
+  protected override outputDtype() {
+    return "float32" as const;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), inputDim: this.inputDim, outputDim: this.outputDim, maskZero: this.maskZero };
+  }
+}
