@@ -1,12 +1,14 @@
 /** The recipes `kerno train` knows, by name. */
 import { mnistCnn, mnistDense } from "./mnist.js";
 import { trafficForecast } from "./traffic.js";
+import { housePrices } from "./house-prices.js";
 import type { Recipe } from "./recipe.js";
 
 export const RECIPES: Record<string, Recipe> = {
   [mnistDense.name]: mnistDense,
   [mnistCnn.name]: mnistCnn,
   [trafficForecast.name]: trafficForecast,
+  [housePrices.name]: housePrices,
 };
 
 export function getRecipe(name: string): Recipe {
