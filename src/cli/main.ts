@@ -10,7 +10,8 @@ Usage: kerno <command> [options]
 
 Commands:
   train <recipe> [--epochs N] [--batch-size N] [--backend native|js] [--seed N] [--out DIR] [--json]
-                  run one of the course's experiments: mnist-dense, mnist-cnn
+                  run one of the course's experiments: mnist-dense, mnist-cnn, traffic-forecast,
+                  house-prices (their own options: see the README)
   summary <recipe|model file>        print the model's summary table
   evaluate <model file> <dataset>    test-set loss and metrics (mnist, fashion-mnist)
   predict <model file> <image ...>   top-3 classes of digit images (PNG, JPEG, ...)

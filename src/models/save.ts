@@ -28,7 +28,9 @@ export function weightKeys(model: Model): Map<Variable, string> {
     for (const layer of m.layers) {
       if (layer instanceof Model) { walk(layer, `${prefix}${layer.name}/`); continue; }
       for (const v of layer.weights) {
-        if (!keys.has(v)) keys.set(v, `${prefix}${layer.name}/${v.name.slice(v.name.lastIndexOf("/") + 1)}`);
+        // a wrapper's weights belong to its inner layers: keep their names (bidirectional/forward_lstm/kernel)
+        const own = v.name.startsWith(`${layer.name}/`);
+        if (!keys.has(v)) keys.set(v, `${prefix}${layer.name}/${own ? v.name.slice(layer.name.length + 1) : v.name}`);
       }
     }
   };

@@ -28,8 +28,8 @@ export function seasonalNaive(y: ArrayLike<number>, origins: ArrayLike<number>, 
     const t = origins[o];
     for (let k = 0; k < horizon; k++) {
       let i = t + k - period;
-      while (i >= t) i -= period;
-      out[o * horizon + k] = i >= 0 && !Number.isNaN(y[i]) ? y[i] : lastObserved(y, t);
+      while (i >= t || (i >= 0 && Number.isNaN(y[i]))) i -= period;
+      out[o * horizon + k] = i >= 0 ? y[i] : lastObserved(y, t);
     }
   }
   return out;

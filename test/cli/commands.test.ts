@@ -56,7 +56,7 @@ test("kerno train --json ends with one JSON object; evaluate and predict use the
 });
 
 test("bad commands fail with a message", () => {
-  assert.match(kerno("train").stderr, /name a recipe: mnist-dense, mnist-cnn/);
+  assert.match(kerno("train").stderr, /name a recipe: mnist-dense, mnist-cnn, traffic-forecast, house-prices/);
   assert.match(kerno("train", "mnist-dense", "--epochs", "x").stderr, /--epochs needs a non-negative integer/);
   assert.match(kerno("evaluate", "nofile.kerno", "mnist").stderr, /cannot read the file/);
 });
