@@ -14,35 +14,14 @@
 #include "kernels.h"
 #include "threadpool.h"
 
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-#define KERNO_X86 1
-#endif
-
 namespace kerno {
 // rows [r0, r1) of a direct convolution pass (conv_direct.inc)
 using DirectRowsFn = void (*)(const float*, const float*, float*, const ConvGeom&, long, long);
 }  // namespace kerno
 
-#if defined(__GNUC__) || defined(__clang__)
-#define KERNO_VW 4
-#else
-#define KERNO_VW 1
-#endif
-#define KERNO_TARGET
-#define KERNO_NS portable
-#include "conv_direct.inc"
-#undef KERNO_VW
-#undef KERNO_TARGET
-#undef KERNO_NS
-#ifdef KERNO_X86
-#define KERNO_VW 8
-#define KERNO_TARGET __attribute__((target("avx2,fma")))
-#define KERNO_NS avx2
-#include "conv_direct.inc"
-#undef KERNO_VW
-#undef KERNO_TARGET
-#undef KERNO_NS
-#endif
+#define KERNO_VARIANTS_OF "conv_direct.inc"
+#include "isa_variants.inc"
+#undef KERNO_VARIANTS_OF
 
 namespace kerno {
 namespace {

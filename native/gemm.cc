@@ -9,39 +9,10 @@
 #include "cpu.h"
 #include "threadpool.h"
 
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-#define KERNO_X86 1
-#endif
-
-#if defined(__GNUC__) || defined(__clang__)
-#define KERNO_VW 4
-#else
-#define KERNO_VW 1
-#endif
-#define KERNO_TARGET
-#define KERNO_NS portable
-#include "gemm_kernel.inc"
-#undef KERNO_VW
-#undef KERNO_TARGET
-#undef KERNO_NS
-
-#ifdef KERNO_X86
-#define KERNO_VW 8
-#define KERNO_TARGET __attribute__((target("avx2,fma")))
-#define KERNO_NS avx2
-#include "gemm_kernel.inc"
-#undef KERNO_VW
-#undef KERNO_TARGET
-#undef KERNO_NS
-
-#define KERNO_VW 16
-#define KERNO_TARGET __attribute__((target("avx512f")))
-#define KERNO_NS avx512
-#include "gemm_kernel.inc"
-#undef KERNO_VW
-#undef KERNO_TARGET
-#undef KERNO_NS
-#endif
+#define KERNO_VARIANTS_OF "gemm_kernel.inc"
+#define KERNO_VARIANTS_AVX512 1
+#include "isa_variants.inc"
+#undef KERNO_VARIANTS_OF
 
 namespace kerno {
 namespace {

@@ -75,3 +75,10 @@ export { dataDir } from "./data/cache.js";
 import { fashionMnist as fashionMnistData, mnist as mnistData } from "./data/mnist.js";
 /** keras.datasets-style access: datasets.mnist(), datasets.fashionMnist(). */
 export const datasets = { mnist: mnistData, fashionMnist: fashionMnistData };
+
+// sequences, time series and tables
+export { windows, windowCount, timeseriesDataset, chronologicalSplit, type Windows, type WindowOptions } from "./timeseries/windows.js";
+export { MinMaxScaler, StandardScaler } from "./timeseries/scalers.js";
+export { persistence, seasonalNaive, HoltWinters, sarima, errors as forecastErrors } from "./timeseries/baselines.js";
+export { loadHourlyCsv, toHourly, calendar, type HourlySeries } from "./timeseries/hourly.js";
+export { readCsv, describeColumns, tableToTensors, type Table, type ColumnInfo } from "./data/csv.js";

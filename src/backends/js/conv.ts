@@ -22,47 +22,45 @@ function isPointwise(g: Conv2dGeometry): boolean {
   return g.kH === 1 && g.kW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0;
 }
 
-/** Fills cols[(r - r0), :] with the receptive field of output row r, for r in [r0, r0 + rows). */
-function im2col(x: F32, g: Conv2dGeometry, r0: number, rows: number, cols: F32): void {
+/**
+ * Walks the receptive fields of output rows [r0, r0 + rows): for each tap, inside(patchOffset,
+ * inputOffset) when it falls inside the input, outside(patchOffset) in the padding. Offsets
+ * point at C contiguous channels. im2col and its adjoint col2im are two uses of this walk.
+ */
+function forEachTap(g: Conv2dGeometry, r0: number, rows: number, inside: (p: number, x: number) => void, outside?: (p: number) => void): void {
   const K = patchSize(g), C = g.inC;
   for (let r = 0; r < rows; r++) {
     const flat = r0 + r;
     const ox = flat % g.outW;
     const oy = Math.floor(flat / g.outW) % g.outH;
     const n = Math.floor(flat / (g.outW * g.outH));
-    let dst = r * K;
+    let p = r * K;
     for (let ky = 0; ky < g.kH; ky++) {
       const iy = oy * g.strideH - g.padTop + ky * g.dilationH;
-      for (let kx = 0; kx < g.kW; kx++, dst += C) {
+      for (let kx = 0; kx < g.kW; kx++, p += C) {
         const ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
-        if (iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW) { cols.fill(0, dst, dst + C); continue; }
-        const src = ((n * g.inH + iy) * g.inW + ix) * C;
-        if (C === 1) cols[dst] = x[src];
-        else cols.set(x.subarray(src, src + C), dst);
+        if (iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW) outside?.(p);
+        else inside(p, ((n * g.inH + iy) * g.inW + ix) * C);
       }
     }
   }
 }
 
-/** Adds each patch row back into dx at the positions it was read from (the adjoint of im2col). */
+/** Fills cols with the receptive fields of output rows [r0, r0 + rows), one row each. */
+function im2col(x: F32, g: Conv2dGeometry, r0: number, rows: number, cols: F32): void {
+  const C = g.inC;
+  forEachTap(g, r0, rows, (p, src) => {
+    if (C === 1) cols[p] = x[src];
+    else cols.set(x.subarray(src, src + C), p);
+  }, (p) => cols.fill(0, p, p + C));
+}
+
+/** Adds each patch row back into dx where it was read from (the adjoint of im2col). */
 function col2im(cols: F32, g: Conv2dGeometry, r0: number, rows: number, dx: F32): void {
-  const K = patchSize(g), C = g.inC;
-  for (let r = 0; r < rows; r++) {
-    const flat = r0 + r;
-    const ox = flat % g.outW;
-    const oy = Math.floor(flat / g.outW) % g.outH;
-    const n = Math.floor(flat / (g.outW * g.outH));
-    let src = r * K;
-    for (let ky = 0; ky < g.kH; ky++) {
-      const iy = oy * g.strideH - g.padTop + ky * g.dilationH;
-      for (let kx = 0; kx < g.kW; kx++, src += C) {
-        const ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
-        if (iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW) continue;
-        const dst = ((n * g.inH + iy) * g.inW + ix) * C;
-        for (let c = 0; c < C; c++) dx[dst + c] += cols[src + c];
-      }
-    }
-  }
+  const C = g.inC;
+  forEachTap(g, r0, rows, (p, dst) => {
+    for (let c = 0; c < C; c++) dx[dst + c] += cols[p + c];
+  });
 }
 
 export function conv2d(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation): F32 {

@@ -34,47 +34,43 @@ function nearestIndex(inSize: number, outSize: number, g: ResizeGeometry): Int32
   return idx;
 }
 
+/** Calls f(out, a, b, c, d, fx, fy) per output pixel: its four source pixels (channel offsets) and weights. */
+function forEachBilinear(g: ResizeGeometry, f: (o: number, a: number, b: number, c: number, d: number, fx: number, fy: number) => void): void {
+  const C = g.channels;
+  const ty = bilinearTaps(g.inH, g.outH, g), tx = bilinearTaps(g.inW, g.outW, g);
+  for (let n = 0; n < g.batch; n++) for (let oy = 0; oy < g.outH; oy++) {
+    const r0 = (n * g.inH + ty.lo[oy]) * g.inW, r1 = (n * g.inH + ty.hi[oy]) * g.inW;
+    for (let ox = 0; ox < g.outW; ox++) {
+      f(((n * g.outH + oy) * g.outW + ox) * C, (r0 + tx.lo[ox]) * C, (r0 + tx.hi[ox]) * C, (r1 + tx.lo[ox]) * C, (r1 + tx.hi[ox]) * C, tx.frac[ox], ty.frac[oy]);
+    }
+  }
+}
+
 export function resizeBilinear(x: F32, g: ResizeGeometry): F32 {
   const C = g.channels;
   const out = new Float32Array(g.batch * g.outH * g.outW * C);
-  const ty = bilinearTaps(g.inH, g.outH, g), tx = bilinearTaps(g.inW, g.outW, g);
-  for (let n = 0; n < g.batch; n++) for (let oy = 0; oy < g.outH; oy++) {
-    const fy = ty.frac[oy];
-    const r0 = (n * g.inH + ty.lo[oy]) * g.inW, r1 = (n * g.inH + ty.hi[oy]) * g.inW;
-    for (let ox = 0; ox < g.outW; ox++) {
-      const fx = tx.frac[ox];
-      const a = (r0 + tx.lo[ox]) * C, b = (r0 + tx.hi[ox]) * C, c = (r1 + tx.lo[ox]) * C, d = (r1 + tx.hi[ox]) * C;
-      const o = ((n * g.outH + oy) * g.outW + ox) * C;
-      for (let ch = 0; ch < C; ch++) {
-        const top = x[a + ch] + (x[b + ch] - x[a + ch]) * fx;
-        const bot = x[c + ch] + (x[d + ch] - x[c + ch]) * fx;
-        out[o + ch] = top + (bot - top) * fy;
-      }
+  forEachBilinear(g, (o, a, b, c, d, fx, fy) => {
+    for (let ch = 0; ch < C; ch++) {
+      const top = x[a + ch] + (x[b + ch] - x[a + ch]) * fx;
+      const bot = x[c + ch] + (x[d + ch] - x[c + ch]) * fx;
+      out[o + ch] = top + (bot - top) * fy;
     }
-  }
+  });
   return out;
 }
 
 export function resizeBilinearGrad(dy: F32, g: ResizeGeometry): F32 {
   const C = g.channels;
   const dx = new Float32Array(g.batch * g.inH * g.inW * C);
-  const ty = bilinearTaps(g.inH, g.outH, g), tx = bilinearTaps(g.inW, g.outW, g);
-  for (let n = 0; n < g.batch; n++) for (let oy = 0; oy < g.outH; oy++) {
-    const fy = ty.frac[oy];
-    const r0 = (n * g.inH + ty.lo[oy]) * g.inW, r1 = (n * g.inH + ty.hi[oy]) * g.inW;
-    for (let ox = 0; ox < g.outW; ox++) {
-      const fx = tx.frac[ox];
-      const a = (r0 + tx.lo[ox]) * C, b = (r0 + tx.hi[ox]) * C, c = (r1 + tx.lo[ox]) * C, d = (r1 + tx.hi[ox]) * C;
-      const o = ((n * g.outH + oy) * g.outW + ox) * C;
-      for (let ch = 0; ch < C; ch++) {
-        const v = dy[o + ch];
-        dx[a + ch] += v * (1 - fy) * (1 - fx);
-        dx[b + ch] += v * (1 - fy) * fx;
-        dx[c + ch] += v * fy * (1 - fx);
-        dx[d + ch] += v * fy * fx;
-      }
+  forEachBilinear(g, (o, a, b, c, d, fx, fy) => {
+    for (let ch = 0; ch < C; ch++) {
+      const v = dy[o + ch];
+      dx[a + ch] += v * (1 - fy) * (1 - fx);
+      dx[b + ch] += v * (1 - fy) * fx;
+      dx[c + ch] += v * fy * (1 - fx);
+      dx[d + ch] += v * fy * fx;
     }
-  }
+  });
   return dx;
 }
 
