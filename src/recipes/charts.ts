@@ -32,7 +32,7 @@ function spec(chart: LineChart): vl.TopLevelSpec {
       x: { field: "x", type: chart.temporal ? "temporal" : "quantitative", title: chart.xTitle },
       y: { field: "y", type: "quantitative", title: chart.yTitle, scale: chart.logY ? { type: "log" } : { zero: false } },
       color: { field: "series", type: "nominal", title: null },
-      strokeDash: { field: "dashed", type: "nominal", legend: null },
+      strokeDash: { field: "dashed", type: "nominal", legend: null, scale: { domain: ["solid", "dashed"], range: [[1, 0], [5, 3]] } },
     },
   } as vl.TopLevelSpec;
 }
