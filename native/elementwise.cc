@@ -21,15 +21,6 @@ void for_range(std::size_t n, F fn) {
 
 inline float sigmoidf(float x) { return x >= 0 ? 1.f / (1.f + std::exp(-x)) : std::exp(x) / (1.f + std::exp(x)); }
 
-inline float act_grad_from_output(int act, float y) {
-  switch (act) {
-    case ACT_RELU: return y > 0 ? 1.f : 0.f;
-    case ACT_SIGMOID: return y * (1.f - y);
-    case ACT_TANH: return 1.f - y * y;
-    default: return 1.f;
-  }
-}
-
 template <typename F>
 void map_unary(const float* x, float* y, std::size_t n, F f) {
   for_range(n, [&](std::size_t a, std::size_t b) {

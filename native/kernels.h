@@ -9,6 +9,16 @@ namespace kerno {
 // Activations a fused kernel applies and differentiates from its output (matches FusedActivation).
 enum Act { ACT_LINEAR = 0, ACT_RELU = 1, ACT_SIGMOID = 2, ACT_TANH = 3 };
 
+// The activation's derivative expressed through its output y = act(z).
+inline float act_grad_from_output(int act, float y) {
+  switch (act) {
+    case ACT_RELU: return y > 0 ? 1.f : 0.f;
+    case ACT_SIGMOID: return y * (1.f - y);
+    case ACT_TANH: return 1.f - y * y;
+    default: return 1.f;
+  }
+}
+
 struct ConvGeom {
   int batch, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, dilH, dilW, padTop, padLeft;
 };

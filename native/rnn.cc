@@ -20,14 +20,7 @@
 namespace kerno {
 namespace {
 
-inline float dact(int act, float y) {
-  switch (act) {
-    case ACT_RELU: return y > 0 ? 1.f : 0.f;
-    case ACT_SIGMOID: return y * (1.f - y);
-    case ACT_TANH: return 1.f - y * y;
-    default: return 1.f;
-  }
-}
+inline float dact(int act, float y) { return act_grad_from_output(act, y); }
 
 inline bool masked(const float* mask, long row) { return mask && mask[row] == 0.f; }
 
