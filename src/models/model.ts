@@ -182,11 +182,7 @@ export class Model extends Layer {
     const optimizer = getOptimizer(args.optimizer);
     const outputs = this.graph ? this.outputs : [null];
     const names = outputs.map((t) => t?.node.layer.name ?? "");
-    const lossSpecs = Array.isArray(args.loss)
-      ? args.loss
-      : typeof args.loss === "object" && !("perSample" in args.loss)
-        ? names.map((n) => (args.loss as Record<string, string | Loss>)[n] ?? (() => { throw new RangeError(`compile: no loss for output '${n}'`); })())
-        : names.map(() => args.loss as string | Loss);
+    const lossSpecs = lossesPerOutput(args.loss, names);
     if (lossSpecs.length !== outputs.length) throw new RangeError(`compile: ${lossSpecs.length} losses for ${outputs.length} outputs`);
     const losses = lossSpecs.map(getLoss);
     const lossWeights = Array.isArray(args.lossWeights) ? args.lossWeights : names.map((n) => (args.lossWeights as Record<string, number> | undefined)?.[n] ?? 1);
@@ -261,6 +257,17 @@ export class Model extends Layer {
   override countParams(): number {
     return this.weights.reduce((s, w) => s + w.size, 0);
   }
+}
+
+/** compile's loss option as one loss per output: shared, a list in output order, or by output name. */
+function lossesPerOutput(loss: CompileArgs["loss"], names: string[]): (string | Loss)[] {
+  if (Array.isArray(loss)) return loss;
+  if (typeof loss === "string" || "perSample" in loss) return names.map(() => loss as string | Loss);
+  const byName = loss as Record<string, string | Loss>;
+  return names.map((n) => {
+    if (!(n in byName)) throw new RangeError(`compile: no loss for output '${n}' (losses given for ${Object.keys(byName).join(", ")})`);
+    return byName[n];
+  });
 }
 
 function isInputs(v: unknown): v is Inputs {
