@@ -3,19 +3,14 @@ import { conv1d, conv2d, convOutput, type Padding, pair, assertPadding } from ".
 import type { Variable } from "../autodiff/variable.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type ActivationName, activationName, applyActivation, fusable } from "./activations.js";
-import type { Initializer } from "./initializers.js";
-import { type CallOptions, Layer, type LayerArgs, type LayerOutput, shapeString, single, singleShape, type SymShape } from "./layer.js";
-import { assertRegularizer, type Regularizer } from "./regularizers.js";
+import {
+  type CallOptions, type KernelBiasArgs, kernelBiasConfig, Layer, type LayerArgs, type LayerOutput, shapeString, single, singleShape, type SymShape,
+} from "./layer.js";
 
-interface ConvArgs extends LayerArgs {
+interface ConvArgs extends LayerArgs, KernelBiasArgs {
   filters: number;
   padding?: Padding;
   activation?: ActivationName | string;
-  useBias?: boolean;
-  kernelInitializer?: Initializer;
-  biasInitializer?: Initializer;
-  kernelRegularizer?: Regularizer | null;
-  biasRegularizer?: Regularizer | null;
 }
 
 export interface Conv2DArgs extends ConvArgs {
@@ -61,14 +56,7 @@ abstract class ConvBase extends Layer {
     if (shape.length !== this.spatialRank + 2 || channels === null) {
       throw new RangeError(`${this.who}: expected input of rank ${this.spatialRank + 2} ${this.layout()}, got ${shapeString(shape)}`);
     }
-    this.kernel = this.addWeight("kernel", [...this.kernelSpatial(), channels, this.filters], this.convArgs.kernelInitializer ?? "glorotUniform", {
-      regularizer: assertRegularizer(this.convArgs.kernelRegularizer, this.who),
-    });
-    if (this.useBias) {
-      this.bias = this.addWeight("bias", [this.filters], this.convArgs.biasInitializer ?? "zeros", {
-        regularizer: assertRegularizer(this.convArgs.biasRegularizer, this.who),
-      });
-    }
+    ({ kernel: this.kernel, bias: this.bias } = this.addKernelAndBias([...this.kernelSpatial(), channels, this.filters], this.filters, this.convArgs));
   }
 
   protected override checkInputShape(inputShape: SymShape | SymShape[]): void {
@@ -88,11 +76,7 @@ abstract class ConvBase extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(), filters: this.filters, padding: this.padding, activation: this.activation, useBias: this.useBias,
-      kernelInitializer: this.convArgs.kernelInitializer ?? "glorotUniform", biasInitializer: this.convArgs.biasInitializer ?? "zeros",
-      kernelRegularizer: this.convArgs.kernelRegularizer ?? null, biasRegularizer: this.convArgs.biasRegularizer ?? null,
-    };
+    return { ...super.getConfig(), filters: this.filters, padding: this.padding, activation: this.activation, ...kernelBiasConfig(this.convArgs) };
   }
 }
 

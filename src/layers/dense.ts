@@ -5,18 +5,13 @@ import { reshape } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../autodiff/variable.js";
 import { type ActivationName, activationName, applyActivation, fusable } from "./activations.js";
-import type { Initializer } from "./initializers.js";
-import { type CallOptions, Layer, type LayerArgs, type LayerOutput, shapeString, single, singleShape, type SymShape } from "./layer.js";
-import { assertRegularizer, type Regularizer } from "./regularizers.js";
+import {
+  type CallOptions, type KernelBiasArgs, kernelBiasConfig, Layer, type LayerArgs, type LayerOutput, shapeString, single, singleShape, type SymShape,
+} from "./layer.js";
 
-export interface DenseArgs extends LayerArgs {
+export interface DenseArgs extends LayerArgs, KernelBiasArgs {
   units: number;
   activation?: ActivationName | string;
-  useBias?: boolean;
-  kernelInitializer?: Initializer;
-  biasInitializer?: Initializer;
-  kernelRegularizer?: Regularizer | null;
-  biasRegularizer?: Regularizer | null;
 }
 
 export class Dense extends Layer {
@@ -41,14 +36,7 @@ export class Dense extends Layer {
     if (shape.length < 2 || features === null) {
       throw new RangeError(`${this.who}: expected input of shape [batch, ..., features] with known features, got ${shapeString(shape)}`);
     }
-    this.kernel = this.addWeight("kernel", [features, this.units], this.config.kernelInitializer ?? "glorotUniform", {
-      regularizer: assertRegularizer(this.config.kernelRegularizer, this.who),
-    });
-    if (this.useBias) {
-      this.bias = this.addWeight("bias", [this.units], this.config.biasInitializer ?? "zeros", {
-        regularizer: assertRegularizer(this.config.biasRegularizer, this.who),
-      });
-    }
+    ({ kernel: this.kernel, bias: this.bias } = this.addKernelAndBias([features, this.units], this.units, this.config));
   }
 
   protected override checkInputShape(inputShape: SymShape | SymShape[]): void {
@@ -74,10 +62,6 @@ export class Dense extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias,
-      kernelInitializer: this.config.kernelInitializer ?? "glorotUniform", biasInitializer: this.config.biasInitializer ?? "zeros",
-      kernelRegularizer: this.config.kernelRegularizer ?? null, biasRegularizer: this.config.biasRegularizer ?? null,
-    };
+    return { ...super.getConfig(), units: this.units, activation: this.activation, ...kernelBiasConfig(this.config) };
   }
 }

@@ -9,7 +9,7 @@ import type { DType } from "../tensor/dtype.js";
 import { assertTensor, Tensor } from "../tensor/tensor.js";
 import { noGrad } from "../autodiff/grad.js";
 import { type Initializer, initialize } from "./initializers.js";
-import { penalty, type Regularizer } from "./regularizers.js";
+import { assertRegularizer, penalty, type Regularizer } from "./regularizers.js";
 
 /** A shape whose batch dimension (or any other) may be unknown: null. */
 export type SymShape = (number | null)[];
@@ -84,6 +84,24 @@ export function shapeString(shape: SymShape | readonly number[]): string {
 
 interface WeightEntry { variable: Variable; trainable: boolean; regularizer: Regularizer | null }
 
+/** The options of layers with a kernel and an optional bias (Dense, Conv1D, Conv2D). */
+export interface KernelBiasArgs {
+  useBias?: boolean;
+  kernelInitializer?: Initializer;
+  biasInitializer?: Initializer;
+  kernelRegularizer?: Regularizer | null;
+  biasRegularizer?: Regularizer | null;
+}
+
+/** Those options with Keras's defaults filled in, for getConfig. */
+export function kernelBiasConfig(args: KernelBiasArgs): Record<string, unknown> {
+  return {
+    useBias: args.useBias ?? true,
+    kernelInitializer: args.kernelInitializer ?? "glorotUniform", biasInitializer: args.biasInitializer ?? "zeros",
+    kernelRegularizer: args.kernelRegularizer ?? null, biasRegularizer: args.biasRegularizer ?? null,
+  };
+}
+
 export type LayerOutput = Tensor | Tensor[];
 
 export abstract class Layer {
@@ -152,6 +170,17 @@ export abstract class Layer {
     const variable = new Variable(initialize(initializer, shape, this.who), { name: `${this.name}/${name}` });
     this.weightEntries.push({ variable, trainable: options.trainable ?? true, regularizer: options.regularizer ?? null });
     return variable;
+  }
+
+  /** A kernel of `kernelShape` and (unless useBias is false) a bias of `units`, initialized and regularized as `args` say. */
+  protected addKernelAndBias(kernelShape: number[], units: number, args: KernelBiasArgs): { kernel: Variable; bias: Variable | null } {
+    const kernel = this.addWeight("kernel", kernelShape, args.kernelInitializer ?? "glorotUniform", {
+      regularizer: assertRegularizer(args.kernelRegularizer, this.who),
+    });
+    const bias = (args.useBias ?? true)
+      ? this.addWeight("bias", [units], args.biasInitializer ?? "zeros", { regularizer: assertRegularizer(args.biasRegularizer, this.who) })
+      : null;
+    return { kernel, bias };
   }
 
   /** Penalties of the regularized weights (for the training loss). */

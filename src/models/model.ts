@@ -116,11 +116,6 @@ export class Model extends Layer {
     return this.trainable ? this.distinct((l) => l.trainableWeights) : [];
   }
 
-  override get nonTrainableWeights(): Variable[] {
-    const trainable = new Set(this.trainableWeights);
-    return this.weights.filter((w) => !trainable.has(w));
-  }
-
   override regularizationLosses(): Tensor[] {
     return this.layers.flatMap((l) => l.regularizationLosses());
   }
@@ -252,10 +247,6 @@ export class Model extends Layer {
       inputLayers: this.inputs.map(ref),
       outputLayers: this.outputs.map(ref),
     };
-  }
-
-  override countParams(): number {
-    return this.weights.reduce((s, w) => s + w.size, 0);
   }
 }
 

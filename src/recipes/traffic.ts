@@ -17,8 +17,7 @@ import { LSTM, SimpleRNN } from "../layers/recurrent.js";
 import { Flatten } from "../layers/reshaping.js";
 import { Sequential } from "../models/sequential.js";
 import { EarlyStopping } from "../training/callbacks.js";
-import { fetchCached } from "../data/cache.js";
-import { dataDir } from "../data/cache.js";
+import { dataDir, fetchCached } from "../data/cache.js";
 import { HoltWinters, errors, persistence, sarima, seasonalNaive } from "../timeseries/baselines.js";
 import { calendar, loadHourlyCsv, type HourlySeries } from "../timeseries/hourly.js";
 import { MinMaxScaler } from "../timeseries/scalers.js";
@@ -104,8 +103,8 @@ async function runTraffic(options: RecipeOptions): Promise<RecipeResult> {
   const nTrain = Math.floor(probe.starts.length * 0.8);
   const trainEnd = probe.starts[nTrain - 1] + history + horizon;
   const scaler = new MinMaxScaler().fit(tensor(series.values.subarray(0, trainEnd)));
-  const scale = scaler.scaleOf();
-  const yNorm = Float32Array.from(series.values, (v) => (v - scaler.getConfig().offset[0]) / scale);
+  const scale = scaler.scaleOf(), offset = scaler.getConfig().offset[0];
+  const yNorm = Float32Array.from(series.values, (v) => (v - offset) / scale);
   const scaled = raw.slice();
   for (let t = 0; t < series.values.length; t++) scaled[t * features] = yNorm[t];
   const w = windows(tensor(scaled, [series.values.length, features]), { history, horizon });
@@ -183,7 +182,7 @@ async function runTraffic(options: RecipeOptions): Promise<RecipeResult> {
   const days = [0, 1, 2].map((k) => midnight[Math.floor((k * midnight.length) / 3)]).filter((i) => i !== undefined);
   for (const [d, i] of days.entries()) {
     const times = Array.from({ length: horizon }, (_, k) => new Date(series.times[valOrigins[i] + k]).toISOString());
-    const vph = (arr: ArrayLike<number>) => Array.from({ length: horizon }, (_, k) => arr[i * horizon + k] * scale + scaler.getConfig().offset[0]);
+    const vph = (arr: ArrayLike<number>) => Array.from({ length: horizon }, (_, k) => arr[i * horizon + k] * scale + offset);
     charts.push(...await saveChart({
       title: `24-hour forecasts from ${times[0].slice(0, 10)} 00:00 (validation)`, xTitle: "time", yTitle: "vehicles per hour", temporal: true,
       series: [{ name: "truth", x: times, y: vph(truth) }, ...Object.entries(forecasts).map(([name, p]) => ({ name, x: times, y: vph(p), dashed: true }))],

@@ -21,7 +21,7 @@ import type { Loss } from "./losses.js";
 import type { Metric } from "./metrics.js";
 import type { Optimizer } from "./optimizers.js";
 import { ProgbarLogger } from "./progress.js";
-import type { SymShape } from "../layers/layer.js";
+import { shapeString, type SymShape } from "../layers/layer.js";
 
 /** What compile() settled: one loss (and metric list) per model output. */
 export interface Compiled {
@@ -111,10 +111,6 @@ export function checkTargets(model: FitModel, compiled: Compiled, xs: Tensor[], 
       throw new RangeError(`${who}: ${loss.name} needs targets with ${width} value(s) per sample to match output '${name}' ${shapeString(shape)}, got ${shapeToString(y.shape)}${hint}`);
     }
   });
-}
-
-function shapeString(shape: SymShape): string {
-  return `(${shape.map((d) => (d === null ? "None" : d)).join(", ")})`;
 }
 
 /** A training step: forward in training mode, loss (weighted, plus regularization), gradients, update. */
