@@ -2,6 +2,8 @@
 // vectorize; large arrays are split across the thread pool.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -43,19 +45,20 @@ void map_grad(const float* dy, const float* x, const float* y, float* dx, std::s
 
 inline float binary_op(int op, float a, float b) {
   switch (op) {
-    case B_ADD: return a + b;
-    case B_SUB: return a - b;
-    case B_MUL: return a * b;
-    case B_DIV: return a / b;
-    case B_POW: return std::pow(a, b);
-    case B_MAX: return (a >= b || std::isnan(a)) ? a : b;
-    case B_MIN: return (a <= b || std::isnan(a)) ? a : b;
-    case B_EQ: return a == b;
-    case B_NE: return a != b;
-    case B_GT: return a > b;
-    case B_GE: return a >= b;
-    case B_LT: return a < b;
-    default: return a <= b;
+    case BINARY_ADD: return a + b;
+    case BINARY_SUB: return a - b;
+    case BINARY_MUL: return a * b;
+    case BINARY_DIV: return a / b;
+    case BINARY_POW: return std::pow(a, b);
+    case BINARY_MAXIMUM: return (a >= b || std::isnan(a)) ? a : b;
+    case BINARY_MINIMUM: return (a <= b || std::isnan(a)) ? a : b;
+    case BINARY_EQUAL: return a == b;
+    case BINARY_NOT_EQUAL: return a != b;
+    case BINARY_GREATER: return a > b;
+    case BINARY_GREATER_EQUAL: return a >= b;
+    case BINARY_LESS: return a < b;
+    case BINARY_LESS_EQUAL: return a <= b;
+    default: unknown_op("binary", op);
   }
 }
 
@@ -69,63 +72,71 @@ void same_shape(const float* a, const float* b, float* out, std::size_t n, F f) 
 
 }  // namespace
 
+void unknown_op(const char* family, int code) {
+  std::fprintf(stderr, "kerno native: unknown %s op code %d (native/opcodes.h is out of date?)\n", family, code);
+  std::abort();
+}
+
 float act_apply(int act, float z) {
   switch (act) {
     case ACT_RELU: return z > 0 ? z : 0.f;
     case ACT_SIGMOID: return sigmoidf(z);
     case ACT_TANH: return std::tanh(z);
-    default: return z;
+    case ACT_LINEAR: return z;
+    default: unknown_op("activation", act);
   }
 }
 
 void unary(int op, const float* x, float* y, std::size_t n, float alpha) {
   switch (op) {
-    case U_NEG: return map_unary(x, y, n, [](float v) { return -v; });
-    case U_ABS: return map_unary(x, y, n, [](float v) { return std::fabs(v); });
-    case U_SIGN: return map_unary(x, y, n, [](float v) { return v > 0 ? 1.f : v < 0 ? -1.f : 0.f; });
-    case U_SQUARE: return map_unary(x, y, n, [](float v) { return v * v; });
-    case U_SQRT: return map_unary(x, y, n, [](float v) { return std::sqrt(v); });
-    case U_RSQRT: return map_unary(x, y, n, [](float v) { return 1.f / std::sqrt(v); });
-    case U_EXP: return map_unary(x, y, n, [](float v) { return std::exp(v); });
-    case U_LOG: return map_unary(x, y, n, [](float v) { return std::log(v); });
-    case U_LOG1P: return map_unary(x, y, n, [](float v) { return std::log1p(v); });
-    case U_RECIPROCAL: return map_unary(x, y, n, [](float v) { return 1.f / v; });
-    case U_RELU: return map_unary(x, y, n, [](float v) { return v > 0 ? v : 0.f; });
-    case U_LEAKY_RELU: return map_unary(x, y, n, [alpha](float v) { return v > 0 ? v : alpha * v; });
-    case U_ELU: return map_unary(x, y, n, [alpha](float v) { return v > 0 ? v : alpha * std::expm1(v); });
-    case U_SELU: return map_unary(x, y, n, [](float v) { return kSeluScale * (v > 0 ? v : kSeluAlpha * std::expm1(v)); });
-    case U_GELU: return map_unary(x, y, n, [](float v) { return 0.5f * v * (1.f + std::erf(v * 0.70710678f)); });
-    case U_SIGMOID: return map_unary(x, y, n, [](float v) { return sigmoidf(v); });
-    case U_TANH: return map_unary(x, y, n, [](float v) { return std::tanh(v); });
-    case U_SOFTPLUS: return map_unary(x, y, n, [](float v) { return std::max(v, 0.f) + std::log1p(std::exp(-std::fabs(v))); });
-    default: return map_unary(x, y, n, [](float v) { return std::erf(v); });
+    case UNARY_NEG: return map_unary(x, y, n, [](float v) { return -v; });
+    case UNARY_ABS: return map_unary(x, y, n, [](float v) { return std::fabs(v); });
+    case UNARY_SIGN: return map_unary(x, y, n, [](float v) { return v > 0 ? 1.f : v < 0 ? -1.f : 0.f; });
+    case UNARY_SQUARE: return map_unary(x, y, n, [](float v) { return v * v; });
+    case UNARY_SQRT: return map_unary(x, y, n, [](float v) { return std::sqrt(v); });
+    case UNARY_RSQRT: return map_unary(x, y, n, [](float v) { return 1.f / std::sqrt(v); });
+    case UNARY_EXP: return map_unary(x, y, n, [](float v) { return std::exp(v); });
+    case UNARY_LOG: return map_unary(x, y, n, [](float v) { return std::log(v); });
+    case UNARY_LOG1P: return map_unary(x, y, n, [](float v) { return std::log1p(v); });
+    case UNARY_RECIPROCAL: return map_unary(x, y, n, [](float v) { return 1.f / v; });
+    case UNARY_RELU: return map_unary(x, y, n, [](float v) { return v > 0 ? v : 0.f; });
+    case UNARY_LEAKY_RELU: return map_unary(x, y, n, [alpha](float v) { return v > 0 ? v : alpha * v; });
+    case UNARY_ELU: return map_unary(x, y, n, [alpha](float v) { return v > 0 ? v : alpha * std::expm1(v); });
+    case UNARY_SELU: return map_unary(x, y, n, [](float v) { return kSeluScale * (v > 0 ? v : kSeluAlpha * std::expm1(v)); });
+    case UNARY_GELU: return map_unary(x, y, n, [](float v) { return 0.5f * v * (1.f + std::erf(v * 0.70710678f)); });
+    case UNARY_SIGMOID: return map_unary(x, y, n, [](float v) { return sigmoidf(v); });
+    case UNARY_TANH: return map_unary(x, y, n, [](float v) { return std::tanh(v); });
+    case UNARY_SOFTPLUS: return map_unary(x, y, n, [](float v) { return std::max(v, 0.f) + std::log1p(std::exp(-std::fabs(v))); });
+    case UNARY_ERF: return map_unary(x, y, n, [](float v) { return std::erf(v); });
+    default: unknown_op("unary", op);
   }
 }
 
 void unary_grad(int op, const float* dy, const float* x, const float* y, float* dx, std::size_t n, float alpha) {
   switch (op) {
-    case U_NEG: return map_grad(dy, x, y, dx, n, [](float g, float, float) { return -g; });
-    case U_ABS: return map_grad(dy, x, y, dx, n, [](float g, float v, float) { const float ng = -g; return v > 0 ? g : v < 0 ? ng : 0.f; });
-    case U_SIGN: return map_grad(dy, x, y, dx, n, [](float, float, float) { return 0.f; });
-    case U_SQUARE: return map_grad(dy, x, y, dx, n, [](float g, float v, float) { return g * 2.f * v; });
-    case U_SQRT: return map_grad(dy, x, y, dx, n, [](float g, float, float o) { return g * 0.5f / o; });
-    case U_RSQRT: return map_grad(dy, x, y, dx, n, [](float g, float v, float o) { return g * -0.5f * o / v; });
-    case U_EXP: return map_grad(dy, x, y, dx, n, [](float g, float, float o) { return g * o; });
-    case U_LOG: return map_grad(dy, x, y, dx, n, [](float g, float v, float) { return g / v; });
-    case U_LOG1P: return map_grad(dy, x, y, dx, n, [](float g, float v, float) { return g / (1.f + v); });
-    case U_RECIPROCAL: return map_grad(dy, x, y, dx, n, [](float g, float, float o) { return -g * o * o; });
-    case U_RELU: return map_grad(dy, x, y, dx, n, [](float g, float v, float) { return v > 0 ? g : 0.f; });
-    case U_LEAKY_RELU: return map_grad(dy, x, y, dx, n, [alpha](float g, float v, float) { const float s = alpha * g; return v > 0 ? g : s; });
-    case U_ELU: return map_grad(dy, x, y, dx, n, [alpha](float g, float v, float o) { const float s = g * (o + alpha); return v > 0 ? g : s; });
-    case U_SELU: return map_grad(dy, x, y, dx, n, [](float g, float v, float o) { const float p = g * kSeluScale, q = g * (o + kSeluScale * kSeluAlpha); return v > 0 ? p : q; });
-    case U_GELU:
+    case UNARY_NEG: return map_grad(dy, x, y, dx, n, [](float g, float, float) { return -g; });
+    case UNARY_ABS: return map_grad(dy, x, y, dx, n, [](float g, float v, float) { const float ng = -g; return v > 0 ? g : v < 0 ? ng : 0.f; });
+    case UNARY_SIGN: return map_grad(dy, x, y, dx, n, [](float, float, float) { return 0.f; });
+    case UNARY_SQUARE: return map_grad(dy, x, y, dx, n, [](float g, float v, float) { return g * 2.f * v; });
+    case UNARY_SQRT: return map_grad(dy, x, y, dx, n, [](float g, float, float o) { return g * 0.5f / o; });
+    case UNARY_RSQRT: return map_grad(dy, x, y, dx, n, [](float g, float v, float o) { return g * -0.5f * o / v; });
+    case UNARY_EXP: return map_grad(dy, x, y, dx, n, [](float g, float, float o) { return g * o; });
+    case UNARY_LOG: return map_grad(dy, x, y, dx, n, [](float g, float v, float) { return g / v; });
+    case UNARY_LOG1P: return map_grad(dy, x, y, dx, n, [](float g, float v, float) { return g / (1.f + v); });
+    case UNARY_RECIPROCAL: return map_grad(dy, x, y, dx, n, [](float g, float, float o) { return -g * o * o; });
+    case UNARY_RELU: return map_grad(dy, x, y, dx, n, [](float g, float v, float) { return v > 0 ? g : 0.f; });
+    case UNARY_LEAKY_RELU: return map_grad(dy, x, y, dx, n, [alpha](float g, float v, float) { const float s = alpha * g; return v > 0 ? g : s; });
+    case UNARY_ELU: return map_grad(dy, x, y, dx, n, [alpha](float g, float v, float o) { const float s = g * (o + alpha); return v > 0 ? g : s; });
+    case UNARY_SELU: return map_grad(dy, x, y, dx, n, [](float g, float v, float o) { const float p = g * kSeluScale, q = g * (o + kSeluScale * kSeluAlpha); return v > 0 ? p : q; });
+    case UNARY_GELU:
       return map_grad(dy, x, y, dx, n, [](float g, float v, float) {
         return g * (0.5f * (1.f + std::erf(v * 0.70710678f)) + v * 0.39894228f * std::exp(-0.5f * v * v));
       });
-    case U_SIGMOID: return map_grad(dy, x, y, dx, n, [](float g, float, float o) { return g * o * (1.f - o); });
-    case U_TANH: return map_grad(dy, x, y, dx, n, [](float g, float, float o) { return g * (1.f - o * o); });
-    case U_SOFTPLUS: return map_grad(dy, x, y, dx, n, [](float g, float v, float) { return g * sigmoidf(v); });
-    default: return map_grad(dy, x, y, dx, n, [](float g, float v, float) { return g * 1.1283791670955126f * std::exp(-v * v); });
+    case UNARY_SIGMOID: return map_grad(dy, x, y, dx, n, [](float g, float, float o) { return g * o * (1.f - o); });
+    case UNARY_TANH: return map_grad(dy, x, y, dx, n, [](float g, float, float o) { return g * (1.f - o * o); });
+    case UNARY_SOFTPLUS: return map_grad(dy, x, y, dx, n, [](float g, float v, float) { return g * sigmoidf(v); });
+    case UNARY_ERF: return map_grad(dy, x, y, dx, n, [](float g, float v, float) { return g * 1.1283791670955126f * std::exp(-v * v); });
+    default: unknown_op("unary grad", op);
   }
 }
 
@@ -146,10 +157,10 @@ void binary(int op, const float* a, const int32_t* as, const float* b, const int
   }
   if (out_f && a_full && b_full) {
     switch (op) {
-      case B_ADD: return same_shape(a, b, out_f, total, [](float x, float y) { return x + y; });
-      case B_SUB: return same_shape(a, b, out_f, total, [](float x, float y) { return x - y; });
-      case B_MUL: return same_shape(a, b, out_f, total, [](float x, float y) { return x * y; });
-      case B_DIV: return same_shape(a, b, out_f, total, [](float x, float y) { return x / y; });
+      case BINARY_ADD: return same_shape(a, b, out_f, total, [](float x, float y) { return x + y; });
+      case BINARY_SUB: return same_shape(a, b, out_f, total, [](float x, float y) { return x - y; });
+      case BINARY_MUL: return same_shape(a, b, out_f, total, [](float x, float y) { return x * y; });
+      case BINARY_DIV: return same_shape(a, b, out_f, total, [](float x, float y) { return x / y; });
       default: break;
     }
   }
@@ -242,22 +253,23 @@ void bias_activation_grad(const float* dy, const float* y, float* dz, float* db,
 }
 
 void reduce(int op, const float* x, float* y, std::size_t outer, std::size_t n, std::size_t inner) {
+  if (op != REDUCE_SUM && op != REDUCE_MAX && op != REDUCE_MIN) unknown_op("reduce", op);
   const std::size_t lines = outer * inner;
   const std::size_t grain = std::max<std::size_t>(1, kGrain / std::max<std::size_t>(1, n));
   if (inner == 1) {
     parallel_for(outer, grain, [&](std::size_t o0, std::size_t o1, int) {
       for (std::size_t o = o0; o < o1; o++) {
         const float* p = x + o * n;
-        if (op == 0) {
+        if (op == REDUCE_SUM) {
           double acc = 0;
           for (std::size_t i = 0; i < n; i++) acc += p[i];
           y[o] = static_cast<float>(acc);
         } else {
-          float acc = n ? p[0] : (op == 1 ? -INFINITY : INFINITY);
+          float acc = n ? p[0] : (op == REDUCE_MAX ? -INFINITY : INFINITY);
           for (std::size_t i = 1; i < n; i++) {
             const float v = p[i];
             if (std::isnan(v)) { acc = v; break; }
-            acc = op == 1 ? std::max(acc, v) : std::min(acc, v);
+            acc = op == REDUCE_MAX ? std::max(acc, v) : std::min(acc, v);
           }
           y[o] = acc;
         }
@@ -270,13 +282,13 @@ void reduce(int op, const float* x, float* y, std::size_t outer, std::size_t n, 
     for (std::size_t o = o0; o < o1; o++) {
       float* dst = y + o * inner;
       const float* base = x + o * n * inner;
-      if (op == 0) std::memset(dst, 0, sizeof(float) * inner);
-      else if (n == 0) std::fill(dst, dst + inner, op == 1 ? -INFINITY : INFINITY);
+      if (op == REDUCE_SUM) std::memset(dst, 0, sizeof(float) * inner);
+      else if (n == 0) std::fill(dst, dst + inner, op == REDUCE_MAX ? -INFINITY : INFINITY);
       else std::memcpy(dst, base, sizeof(float) * inner);
-      for (std::size_t i = op == 0 ? 0 : 1; i < n; i++) {
+      for (std::size_t i = op == REDUCE_SUM ? 0 : 1; i < n; i++) {
         const float* row = base + i * inner;
-        if (op == 0) for (std::size_t j = 0; j < inner; j++) dst[j] += row[j];
-        else if (op == 1) for (std::size_t j = 0; j < inner; j++) dst[j] = (row[j] > dst[j] || std::isnan(row[j])) ? row[j] : dst[j];
+        if (op == REDUCE_SUM) for (std::size_t j = 0; j < inner; j++) dst[j] += row[j];
+        else if (op == REDUCE_MAX) for (std::size_t j = 0; j < inner; j++) dst[j] = (row[j] > dst[j] || std::isnan(row[j])) ? row[j] : dst[j];
         else for (std::size_t j = 0; j < inner; j++) dst[j] = (row[j] < dst[j] || std::isnan(row[j])) ? row[j] : dst[j];
       }
     }

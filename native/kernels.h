@@ -4,18 +4,22 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "opcodes.h"  // op codes (UNARY_*, BINARY_*, ACT_*, REDUCE_*, RNN_*), generated from src/backends/kernels.ts
+
 namespace kerno {
 
-// Activations a fused kernel applies and differentiates from its output (matches FusedActivation).
-enum Act { ACT_LINEAR = 0, ACT_RELU = 1, ACT_SIGMOID = 2, ACT_TANH = 3 };
+// Reached only when an op code got past the checks in addon.cc: a programming error, so stop
+// loudly rather than compute some other op.
+[[noreturn]] void unknown_op(const char* family, int code);
 
 // The activation's derivative expressed through its output y = act(z).
 inline float act_grad_from_output(int act, float y) {
   switch (act) {
+    case ACT_LINEAR: return 1.f;
     case ACT_RELU: return y > 0 ? 1.f : 0.f;
     case ACT_SIGMOID: return y * (1.f - y);
     case ACT_TANH: return 1.f - y * y;
-    default: return 1.f;
+    default: unknown_op("activation", act);
   }
 }
 
@@ -40,11 +44,6 @@ void avg_pool2d(const float* x, float* y, const PoolGeom& g);
 void avg_pool2d_grad(const float* dy, float* dx, const PoolGeom& g);
 
 // elementwise.cc
-enum Unary {
-  U_NEG, U_ABS, U_SIGN, U_SQUARE, U_SQRT, U_RSQRT, U_EXP, U_LOG, U_LOG1P, U_RECIPROCAL,
-  U_RELU, U_LEAKY_RELU, U_ELU, U_SELU, U_GELU, U_SIGMOID, U_TANH, U_SOFTPLUS, U_ERF
-};
-enum Binary { B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAX, B_MIN, B_EQ, B_NE, B_GT, B_GE, B_LT, B_LE };
 void unary(int op, const float* x, float* y, std::size_t n, float alpha);
 void unary_grad(int op, const float* dy, const float* x, const float* y, float* dx, std::size_t n, float alpha);
 // out has the broadcast shape; strides (in elements, 0 where broadcast) per output axis.
@@ -53,7 +52,7 @@ void binary(int op, const float* a, const int32_t* a_strides, const float* b, co
 void bias_activation(const float* x, const float* bias, float* y, std::size_t n, std::size_t channels, int act);
 // dz = dy * act'(y); db (when not null) = column sums of dz over rows of `channels`
 void bias_activation_grad(const float* dy, const float* y, float* dz, float* db, std::size_t n, std::size_t channels, int act);
-void reduce(int op, const float* x, float* y, std::size_t outer, std::size_t n, std::size_t inner);  // 0 sum 1 max 2 min
+void reduce(int op, const float* x, float* y, std::size_t outer, std::size_t n, std::size_t inner);  // op: REDUCE_*
 void arg_reduce(bool is_max, const float* x, int32_t* y, std::size_t outer, std::size_t n, std::size_t inner);
 void transpose(const float* x, float* y, const int32_t* out_shape, const int32_t* src_strides, int rank, std::size_t total);
 float act_apply(int act, float z);
@@ -71,7 +70,7 @@ void sgd_update(float* p, const float* g, float* vel, std::size_t n, float lr, f
 void rmsprop_update(float* p, const float* g, float* ms, float* mom, std::size_t n, float lr, float rho, float momentum, float eps);
 void adam_update(float* p, const float* g, float* m, float* v, std::size_t n, float lr, float b1, float b2, float eps, int step, float wd);
 
-// rnn.cc: whole-sequence recurrent layers (kind 0 SimpleRNN, 1 LSTM, 2 GRU with reset_after)
+// rnn.cc: whole-sequence recurrent layers (kind RNN_SIMPLE, RNN_LSTM, RNN_GRU with reset_after)
 struct RnnSpec {
   int kind, batch, steps, features, units, act, rec_act;
 };

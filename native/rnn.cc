@@ -26,8 +26,15 @@ inline bool masked(const float* mask, long row) { return mask && mask[row] == 0.
 
 }  // namespace
 
-int rnn_gates(int kind) { return kind == 0 ? 1 : kind == 1 ? 4 : 3; }
-int rnn_cache_width(int kind) { return kind == 0 ? 0 : 4; }
+int rnn_gates(int kind) {
+  switch (kind) {
+    case RNN_SIMPLE: return 1;
+    case RNN_LSTM: return 4;
+    case RNN_GRU: return 3;
+    default: unknown_op("rnn kind", kind);
+  }
+}
+int rnn_cache_width(int kind) { return kind == RNN_SIMPLE ? 0 : 4; }
 
 void rnn_forward(const RnnSpec& s, const float* x, const float* W, const float* R, const float* bias, const float* h0,
                  const float* c0, const float* mask, const float* rec_mask, float* hs, float* cs, float* cache) {
@@ -36,9 +43,9 @@ void rnn_forward(const RnnSpec& s, const float* x, const float* W, const float* 
   std::vector<float> xw(BT * GU), hr(static_cast<std::size_t>(B) * GU);
   sgemm(BT, GU, F, row_major(x, F), row_major(W, GU), xw.data(), GU, false, true);
   std::vector<float> h(h0, h0 + static_cast<std::size_t>(B) * U), c;
-  if (s.kind == 1) c.assign(c0, c0 + static_cast<std::size_t>(B) * U);
+  if (s.kind == RNN_LSTM) c.assign(c0, c0 + static_cast<std::size_t>(B) * U);
   const float* b_in = bias;
-  const float* b_rec = bias && s.kind == 2 ? bias + GU : nullptr;
+  const float* b_rec = bias && s.kind == RNN_GRU ? bias + GU : nullptr;
   std::vector<float> hm(rec_mask ? static_cast<std::size_t>(B) * U : 0);
   for (int t = 0; t < T; t++) {
     if (rec_mask) {
@@ -53,15 +60,15 @@ void rnn_forward(const RnnSpec& s, const float* x, const float* W, const float* 
       float* hout = hs + row * U;
       if (masked(mask, row)) {
         std::memcpy(hout, hb, sizeof(float) * U);
-        if (s.kind == 1) std::memcpy(cs + row * U, c.data() + static_cast<long>(b) * U, sizeof(float) * U);
+        if (s.kind == RNN_LSTM) std::memcpy(cs + row * U, c.data() + static_cast<long>(b) * U, sizeof(float) * U);
         if (cache) std::memset(cache + row * 4 * U, 0, sizeof(float) * 4 * U);
         continue;
       }
       const float* xz = xw.data() + row * GU;
       const float* hz = hr.data() + static_cast<long>(b) * GU;
-      if (s.kind == 0) {
+      if (s.kind == RNN_SIMPLE) {
         for (int u = 0; u < U; u++) hb[u] = act_apply(s.act, xz[u] + hz[u] + (b_in ? b_in[u] : 0.f));
-      } else if (s.kind == 1) {
+      } else if (s.kind == RNN_LSTM) {
         float* cb = c.data() + static_cast<long>(b) * U;
         float* gates = cache + row * 4 * U;
         for (int u = 0; u < U; u++) {
@@ -96,11 +103,11 @@ void rnn_backward(const RnnSpec& s, const float* dhs, const float* dcT, const fl
   const int B = s.batch, T = s.steps, F = s.features, U = s.units, G = rnn_gates(s.kind), GU = G * U;
   const long BT = static_cast<long>(B) * T;
   std::vector<float> dzx(BT * GU, 0.f);
-  std::vector<float> dzh_store(s.kind == 2 ? BT * GU : 0, 0.f);
-  float* dzh = s.kind == 2 ? dzh_store.data() : dzx.data();
+  std::vector<float> dzh_store(s.kind == RNN_GRU ? BT * GU : 0, 0.f);
+  float* dzh = s.kind == RNN_GRU ? dzh_store.data() : dzx.data();
   std::vector<float> dh(static_cast<std::size_t>(B) * U, 0.f), dc(static_cast<std::size_t>(B) * U, 0.f);
   std::vector<float> direct(static_cast<std::size_t>(B) * U, 0.f);
-  if (s.kind == 1 && dcT) std::memcpy(dc.data(), dcT, sizeof(float) * B * U);
+  if (s.kind == RNN_LSTM && dcT) std::memcpy(dc.data(), dcT, sizeof(float) * B * U);
   for (int t = T - 1; t >= 0; t--) {
     for (int b = 0; b < B; b++) {
       const long row = static_cast<long>(b) * T + t;
@@ -114,11 +121,11 @@ void rnn_backward(const RnnSpec& s, const float* dhs, const float* dcT, const fl
       }
       const float* hprev = t > 0 ? hs + (row - 1) * U : h0 + static_cast<long>(b) * U;
       float* dz = dzx.data() + row * GU;
-      if (s.kind == 0) {
+      if (s.kind == RNN_SIMPLE) {
         const float* hcur = hs + row * U;
         for (int u = 0; u < U; u++) dz[u] = dhb[u] * dact(s.act, hcur[u]);
         std::fill(dir, dir + U, 0.f);
-      } else if (s.kind == 1) {
+      } else if (s.kind == RNN_LSTM) {
         const float* gates = cache + row * 4 * U;
         const float* ccur = cs + row * U;
         const float* cprev = t > 0 ? cs + (row - 1) * U : c0 + static_cast<long>(b) * U;
@@ -159,7 +166,7 @@ void rnn_backward(const RnnSpec& s, const float* dhs, const float* dcT, const fl
     }
   }
   std::memcpy(dh0, dh.data(), sizeof(float) * B * U);
-  if (s.kind == 1 && dc0) std::memcpy(dc0, dc.data(), sizeof(float) * B * U);
+  if (s.kind == RNN_LSTM && dc0) std::memcpy(dc0, dc.data(), sizeof(float) * B * U);
   // h_{t-1} for every (b, t), then the three parameter gradients and dx
   std::vector<float> hprev(BT * U);
   for (int b = 0; b < B; b++)
@@ -174,7 +181,7 @@ void rnn_backward(const RnnSpec& s, const float* dhs, const float* dcT, const fl
   sgemm(U, GU, BT, transposed(hprev.data(), U), row_major(dzh, GU), dR, GU, false, true);
   sgemm(BT, F, GU, row_major(dzx.data(), GU), transposed(W, GU), dx, F, false, true);
   if (db) {
-    const int blocks = s.kind == 2 ? 2 : 1;
+    const int blocks = s.kind == RNN_GRU ? 2 : 1;
     for (int k = 0; k < blocks; k++) {
       const float* src = k == 0 ? dzx.data() : dzh;
       float* dst = db + k * GU;

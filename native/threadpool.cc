@@ -106,11 +106,6 @@ Pool& pool() {
 
 int num_threads() { return pool().size(); }
 
-void set_num_threads(int n) {
-  std::lock_guard<std::mutex> lk(pool().busy);
-  pool().resize(std::max(1, std::min(n, 256)));
-}
-
 void parallel_for(std::size_t n, std::size_t grain, const std::function<void(std::size_t, std::size_t, int)>& fn) {
   if (n == 0) return;
   Pool& p = pool();

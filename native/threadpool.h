@@ -9,7 +9,6 @@
 namespace kerno {
 
 int num_threads();
-void set_num_threads(int n);
 
 // fn(begin, end, thread_index) over [0, n); ranges are split evenly, at least `grain` items each.
 void parallel_for(std::size_t n, std::size_t grain, const std::function<void(std::size_t, std::size_t, int)>& fn);

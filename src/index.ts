@@ -30,7 +30,7 @@ export { setBackend, getBackend, listBackends, registerBackend, backendNotes } f
 export type { Kernels } from "./backends/kernels.js";
 
 // layers and models (Keras-style)
-export { Layer, SymbolicTensor, clearSession, type LayerArgs, type CallOptions, type SymShape } from "./layers/layer.js";
+export { Layer, SymbolicTensor, clearSession, type LayerArgs, type CallOptions, type Mask, type SymShape } from "./layers/layer.js";
 export { Input, InputLayer } from "./layers/input.js";
 export { Dense } from "./layers/dense.js";
 export { Conv1D, Conv2D } from "./layers/conv.js";
@@ -47,12 +47,13 @@ export { BatchNormalization } from "./layers/batch-normalization.js";
 export { SimpleRNN, LSTM, GRU, type RNNArgs, type LSTMArgs, type GRUArgs } from "./layers/recurrent.js";
 export { Bidirectional, TimeDistributed } from "./layers/wrappers.js";
 export { Embedding } from "./layers/embedding.js";
-export { Masking, maskOf } from "./layers/masking.js";
+export { Masking } from "./layers/masking.js";
 export { l1, l2, l1l2, type Regularizer } from "./layers/regularizers.js";
 export { registerLayer, registerLayerFactory } from "./layers/registry.js";
-export { Model, type CompileArgs } from "./models/model.js";
+export { Model } from "./models/model.js";
+export type { CompileArgs } from "./training/compile.js";
 export { Sequential } from "./models/sequential.js";
-export { loadModel } from "./models/save.js";
+export { loadModel } from "./models/load.js";
 export { plotModel, toDot, toSvg } from "./models/plot.js";
 
 // training

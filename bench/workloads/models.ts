@@ -20,18 +20,18 @@ export function countParams(p: Params): number {
 }
 
 /** RMSprop with Keras's defaults (lr 1e-3, rho 0.9, epsilon 1e-7). */
-export function rmsprop(params: Params, lr = 1e-3): (grads: Tensor[]) => void {
+export function rmsprop(params: Params, lr = 1e-3): (grads: Tensor<"float32">[]) => void {
   const slots = params.map((v) => new Float32Array(v.size));
-  return (grads) => params.forEach((v, i) => backend().rmspropUpdate(v.values as Float32Array, grads[i].values as Float32Array, slots[i], null, lr, 0.9, 0, 1e-7));
+  return (grads) => params.forEach((v, i) => backend().rmspropUpdate(v.values, grads[i].values, slots[i], null, lr, 0.9, 0, 1e-7));
 }
 
 /** Adam with Keras's defaults (lr 1e-3, betas 0.9 / 0.999, epsilon 1e-7). */
-export function adam(params: Params, lr = 1e-3): (grads: Tensor[]) => void {
+export function adam(params: Params, lr = 1e-3): (grads: Tensor<"float32">[]) => void {
   const m = params.map((v) => new Float32Array(v.size)), v2 = params.map((v) => new Float32Array(v.size));
   let step = 0;
   return (grads) => {
     step++;
-    params.forEach((v, i) => backend().adamUpdate(v.values as Float32Array, grads[i].values as Float32Array, m[i], v2[i], lr, 0.9, 0.999, 1e-7, step, 0));
+    params.forEach((v, i) => backend().adamUpdate(v.values, grads[i].values, m[i], v2[i], lr, 0.9, 0.999, 1e-7, step, 0));
   };
 }
 
@@ -63,7 +63,7 @@ export function mnistDense(seed = 1) {
 }
 
 /** A classifier's training step: sparse softmax cross-entropy on logits, gradients, update. */
-export function classifierStep(model: { params: Params; logits: (x: Tensor) => Tensor }, update: (g: Tensor[]) => void) {
+export function classifierStep(model: { params: Params; logits: (x: Tensor) => Tensor }, update: (g: Tensor<"float32">[]) => void) {
   const lossGrad = grad((_p: Params, x: Tensor, y: Tensor) => mean(sparseSoftmaxCrossEntropyWithLogits(y, model.logits(x))));
   return (x: Tensor, y: Tensor): void => update(lossGrad(model.params, x, y));
 }
@@ -85,7 +85,7 @@ export function recurrentForecaster(kind: "lstm" | "simple", seed = 1) {
   return { params: p, predict };
 }
 
-export function regressionStep(model: { params: Params; predict: (x: Tensor) => Tensor }, update: (g: Tensor[]) => void) {
+export function regressionStep(model: { params: Params; predict: (x: Tensor) => Tensor }, update: (g: Tensor<"float32">[]) => void) {
   const lossGrad = grad((_p: Params, x: Tensor, y: Tensor) => mean(square(sub(model.predict(x), y))));
   return (x: Tensor, y: Tensor): void => update(lossGrad(model.params, x, y));
 }

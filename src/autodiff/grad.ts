@@ -4,8 +4,8 @@
  * array or object of them; the gradients come back in the same structure.
  */
 import { shapeToString } from "../tensor/shape.js";
-import { Tensor, type TapeMark } from "../tensor/tensor.js";
-import { fill, zerosLike } from "../tensor/creation.js";
+import { isFloat32, Tensor, type TapeMark } from "../tensor/tensor.js";
+import { fill, zeros, zerosLike } from "../tensor/creation.js";
 import { add } from "../ops/arithmetic.js";
 import { newTape, reverseTopological, withTape } from "./tape.js";
 import { Variable } from "./variable.js";
@@ -30,8 +30,8 @@ function leavesOf(tree: TensorTree): Tensor[] {
 }
 
 /** Gradients of scalar `output` with respect to `wrt`, following the nodes recorded on `tape`. */
-export function backprop(output: Tensor, wrt: readonly Tensor[], tape: TapeMark): Tensor[] {
-  const grads = new Map<Tensor, Tensor>();
+export function backprop(output: Tensor, wrt: readonly Tensor[], tape: TapeMark): Tensor<"float32">[] {
+  const grads = new Map<Tensor, Tensor<"float32">>();
   grads.set(output, fill(output.shape, 1));
   const keep = new Set(wrt);
   withTape(null, () => {
@@ -49,24 +49,48 @@ export function backprop(output: Tensor, wrt: readonly Tensor[], tape: TapeMark)
       });
     }
   });
-  return wrt.map((x) => grads.get(x) ?? zerosLike(x));
+  return wrt.map((x) => grads.get(x) ?? zeros(x.shape));
 }
 
-export interface ValueAndGrad<G> { value: Tensor; grads: G }
+export interface ValueAndGrad<G> { value: Tensor<"float32">; grads: G }
+
+/** With `hasAux`, f returns [value, aux]: aux comes back beside the value, detached from the tape (JAX's has_aux). */
+export interface ValueAndGradAux<G, X> extends ValueAndGrad<G> { aux: X }
+
+/** Tensors in `x` (at any depth of arrays and plain objects) as copies without tape or node; other values as they are. */
+function detach<X>(x: X): X {
+  if (x instanceof Tensor) return new Tensor(x.values, x.shape, x.dtype) as X;
+  if (Array.isArray(x)) return x.map(detach) as X;
+  if (x !== null && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype) {
+    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, detach(v)])) as X;
+  }
+  return x;
+}
 
 /**
  * Returns a function computing f's value and its gradient with respect to the first argument.
- * f must return a scalar (one-element) float32 tensor. Plain tensors are differentiated as the
- * arguments f receives; Variables are watched directly, so closures that read them count too.
+ * f must return a scalar (one-element) float32 tensor, or with `{ hasAux: true }` a pair
+ * [scalar, aux] whose aux (predictions, per-output losses, ...) is returned beside the value.
+ * Plain tensors are differentiated as the arguments f receives; Variables are watched directly,
+ * so closures that read them count too.
  */
 export function valueAndGrad<A extends TensorTree, R extends unknown[]>(
   f: (x: A, ...rest: R) => Tensor,
-): (x: A, ...rest: R) => ValueAndGrad<A> {
+): (x: A, ...rest: R) => ValueAndGrad<A>;
+export function valueAndGrad<A extends TensorTree, R extends unknown[], X>(
+  f: (x: A, ...rest: R) => readonly [Tensor, X],
+  options: { hasAux: true },
+): (x: A, ...rest: R) => ValueAndGradAux<A, X>;
+export function valueAndGrad<A extends TensorTree, R extends unknown[], X>(
+  f: (x: A, ...rest: R) => Tensor | readonly [Tensor, X],
+  options: { hasAux?: boolean } = {},
+): (x: A, ...rest: R) => ValueAndGrad<A> | ValueAndGradAux<A, X> {
+  const hasAux = options.hasAux ?? false;
   return (x: A, ...rest: R) => {
     const tape = newTape();
     const restore: [Variable, TapeMark | null][] = [];
     const watched = mapTree(x, (t) => {
-      if (t.dtype !== "float32") throw new TypeError(`grad: can only differentiate with respect to float32 tensors, got ${t.dtype}`);
+      if (!isFloat32(t)) throw new TypeError(`grad: can only differentiate with respect to float32 tensors, got ${t.dtype}`);
       if (t instanceof Variable) {
         restore.push([t, t.tape]);
         t.tape = tape;
@@ -77,16 +101,19 @@ export function valueAndGrad<A extends TensorTree, R extends unknown[]>(
       return alias;
     }) as A;
     try {
-      const value = withTape(tape, () => f(watched, ...rest));
+      const out = withTape(tape, () => f(watched, ...rest));
+      if (hasAux && !(Array.isArray(out) && out.length === 2)) throw new TypeError("grad: with hasAux, f must return [value, aux]");
+      const value = hasAux ? (out as readonly [Tensor, X])[0] : out;
       if (!(value instanceof Tensor)) throw new TypeError(`grad: f must return a Tensor, got ${typeof value}`);
-      if (value.size !== 1 || value.dtype !== "float32") {
+      if (value.size !== 1 || !isFloat32(value)) {
         throw new RangeError(`grad: f must return a scalar float32 tensor, got ${value.dtype} of shape ${shapeToString(value.shape)}`);
       }
       const leaves = leavesOf(watched);
       const grads = value.tape === tape ? backprop(value, leaves, tape) : leaves.map((l) => zerosLike(l));
       let i = 0;
       const structured = mapTree(watched, () => grads[i++]) as A;
-      return { value: new Tensor(value.values, value.shape, value.dtype), grads: structured };
+      const result = { value: new Tensor(value.values, value.shape, value.dtype), grads: structured };
+      return hasAux ? { ...result, aux: detach((out as readonly [Tensor, X])[1]) } : result;
     } finally {
       for (const [v, prev] of restore) v.tape = prev;
     }

@@ -28,7 +28,7 @@ export function withTape<T>(tape: TapeMark | null, fn: () => T): T {
 }
 
 /** Marks `output` as computed from `inputs` by `op` when any input is watched by the active tape. */
-export function record(op: string, inputs: readonly Tensor[], output: Tensor, backward: GradNode["backward"]): Tensor {
+export function record<T extends Tensor>(op: string, inputs: readonly Tensor[], output: T, backward: GradNode["backward"]): T {
   const t = active;
   if (t === null) return output;
   for (let i = 0; i < inputs.length; i++) {
@@ -39,14 +39,6 @@ export function record(op: string, inputs: readonly Tensor[], output: Tensor, ba
     }
   }
   return output;
-}
-
-/** Whether the active tape watches any of `inputs`. */
-export function isWatched(inputs: readonly Tensor[]): boolean {
-  const t = active;
-  if (t === null) return false;
-  for (const x of inputs) if (x.tape === t) return true;
-  return false;
 }
 
 /** Tensors reachable backwards from `output` along this tape's nodes, outputs before inputs. */

@@ -1,18 +1,22 @@
-/** A mutable tensor: training updates its values in place; gradient tapes watch it directly. */
-import { type DType } from "../tensor/dtype.js";
+/** A mutable float32 tensor: training updates its values in place; gradient tapes watch it directly. */
 import { shapesEqual, shapeToString } from "../tensor/shape.js";
-import { assertTensor, Tensor } from "../tensor/tensor.js";
+import { assertTensor, isFloat32, Tensor } from "../tensor/tensor.js";
 
 let counter = 0;
 
-export class Variable extends Tensor {
+function initialValues(initial: Tensor): Float32Array {
+  assertTensor(initial, "Variable", "initial value");
+  if (!isFloat32(initial)) throw new TypeError(`Variable: the initial value must be float32, got ${initial.dtype}`);
+  // own copy: the initial tensor stays immutable
+  return initial.values.slice();
+}
+
+export class Variable extends Tensor<"float32"> {
   name: string;
   trainable: boolean;
 
-  constructor(initial: Tensor, options: { name?: string; trainable?: boolean; dtype?: DType } = {}) {
-    assertTensor(initial, "Variable", "initial value");
-    // own copy: the initial tensor stays immutable
-    super(initial.values.slice(), [...initial.shape], initial.dtype);
+  constructor(initial: Tensor, options: { name?: string; trainable?: boolean } = {}) {
+    super(initialValues(initial), [...initial.shape], "float32");
     this.name = options.name ?? `variable_${counter++}`;
     this.trainable = options.trainable ?? true;
   }
@@ -23,13 +27,13 @@ export class Variable extends Tensor {
     if (!shapesEqual(value.shape, this.shape)) {
       throw new RangeError(`Variable '${this.name}'.assign: expected shape ${shapeToString(this.shape)}, got ${shapeToString(value.shape)}`);
     }
-    if (value.dtype !== this.dtype) throw new TypeError(`Variable '${this.name}'.assign: expected ${this.dtype}, got ${value.dtype}`);
+    if (!isFloat32(value)) throw new TypeError(`Variable '${this.name}'.assign: expected float32, got ${value.dtype}`);
     this.values.set(value.values);
     return this;
   }
 
   /** A snapshot of the current values as an ordinary tensor. */
-  read(): Tensor {
+  read(): Tensor<"float32"> {
     return new Tensor(this.values.slice(), this.shape, this.dtype);
   }
 }

@@ -10,19 +10,53 @@ import type { Shape } from "../tensor/shape.js";
 
 export type F32 = Float32Array;
 
+/*
+ * The op tables. Each list is the single source of the op names: the TypeScript types derive
+ * from it, and an op's native code is its position in the list (`native/opcodes.h` is generated
+ * from these arrays by `npm run gen:opcodes`, and a test fails when the header is stale).
+ * Append new ops at the end of a list so that codes stay stable.
+ */
+
 /** Elementwise functions of one float input. `alpha` parameterizes leakyRelu and elu. */
-export type UnaryOp =
-  | "neg" | "abs" | "sign" | "square" | "sqrt" | "rsqrt" | "exp" | "log" | "log1p" | "reciprocal"
-  | "relu" | "leakyRelu" | "elu" | "selu" | "gelu" | "sigmoid" | "tanh" | "softplus" | "erf";
+export const UNARY_OPS = [
+  "neg", "abs", "sign", "square", "sqrt", "rsqrt", "exp", "log", "log1p", "reciprocal",
+  "relu", "leakyRelu", "elu", "selu", "gelu", "sigmoid", "tanh", "softplus", "erf",
+] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
 
 /** Activations that a fused kernel can apply and differentiate from its own output. */
-export type FusedActivation = "linear" | "relu" | "sigmoid" | "tanh";
+export const FUSED_ACTIVATIONS = ["linear", "relu", "sigmoid", "tanh"] as const;
+export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
 
-export type BinaryOp =
-  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
-  | "equal" | "notEqual" | "greater" | "greaterEqual" | "less" | "lessEqual";
+/** Broadcasting binary ops; the comparisons (from `equal` on) return bool. */
+export const BINARY_OPS = [
+  "add", "sub", "mul", "div", "pow", "maximum", "minimum",
+  "equal", "notEqual", "greater", "greaterEqual", "less", "lessEqual",
+] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
 
-export type ReduceOp = "sum" | "max" | "min";
+export const REDUCE_OPS = ["sum", "max", "min"] as const;
+export type ReduceOp = (typeof REDUCE_OPS)[number];
+
+/** Recurrent cells of the fused sequence kernels. */
+export const RNN_KINDS = ["simple", "lstm", "gru"] as const;
+export type RnnKind = (typeof RNN_KINDS)[number];
+
+/** The tables the native addon switches on, by the C++ enum prefix they become. */
+export const OP_TABLES = {
+  UNARY: UNARY_OPS, BINARY: BINARY_OPS, ACT: FUSED_ACTIVATIONS, REDUCE: REDUCE_OPS, RNN: RNN_KINDS,
+} as const;
+
+/** The code of `op` in its table (its index): what the native addon receives. */
+export function opCode<T extends string>(table: readonly T[], op: T): number {
+  const code = table.indexOf(op);
+  if (code < 0) throw new RangeError(`unknown op '${op}' (known: ${table.join(", ")})`);
+  return code;
+}
+
+export function isComparison(op: BinaryOp): boolean {
+  return BINARY_OPS.indexOf(op) >= BINARY_OPS.indexOf("equal");
+}
 
 /** Everything a conv2d kernel needs to know, resolved once by the op (NHWC input, HWIO filter). */
 export interface Conv2dGeometry {
@@ -57,7 +91,7 @@ export interface ResizeGeometry {
  * LSTM 4 (i, f, c, o), GRU 3 (z, r, h).
  */
 export interface RnnSpec {
-  kind: "simple" | "lstm" | "gru";
+  kind: RnnKind;
   batch: number; steps: number; features: number; units: number;
   activation: FusedActivation;
   recurrentActivation: FusedActivation;

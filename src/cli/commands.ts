@@ -7,7 +7,7 @@ import { div } from "../ops/arithmetic.js";
 import { reshape, stack } from "../ops/shape.js";
 import type { Model } from "../models/model.js";
 import { plotModel } from "../models/plot.js";
-import { loadModel } from "../models/save.js";
+import { loadModel } from "../models/load.js";
 import { getRecipe, RECIPES } from "../recipes/index.js";
 import { type Flags, intFlag, parse } from "./args.js";
 
@@ -87,7 +87,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const digits = await Promise.all(images.map((p) => loadDigit(p)));
   const x = reshape(stack(digits, 0), [digits.length, ...wanted]);
   const probs = model.predict(x);
-  const p = (Array.isArray(probs) ? probs[0] : probs).data() as Float32Array;
+  const p = (Array.isArray(probs) ? probs[0] : probs).floats();
   const classes = p.length / images.length;
   const results = images.map((path, i) => {
     const row = Array.from(p.subarray(i * classes, (i + 1) * classes));

@@ -10,7 +10,7 @@ import { backend } from "../backends/registry.js";
 export function makeXorData(n: number, seed: number): { x: Tensor; y: Tensor } {
   const x = randomUniform([n, 2], -1, 1, { seed });
   const noise = randomNormal([n, 2], 0, 0.05, { seed: seed + 1 }).data();
-  const xv = x.data() as Float32Array;
+  const xv = x.data();
   const labels = new Float32Array(n);
   for (let i = 0; i < n; i++) labels[i] = (xv[2 * i] + noise[2 * i]) * (xv[2 * i + 1] + noise[2 * i + 1]) > 0 ? 1 : 0;
   return { x, y: tensor(labels, [n, 1]) };
@@ -32,7 +32,7 @@ export function trainXor(steps: number, log: (step: number, loss: number) => voi
   for (let step = 1; step <= steps; step++) {
     const { value, grads } = lossAndGrads(params);
     loss = value.item();
-    params.forEach((p, i) => backend().adamUpdate(p.data() as Float32Array, grads[i].data() as Float32Array, slots[i][0], slots[i][1], 0.05, 0.9, 0.999, 1e-7, step, 0));
+    params.forEach((p, i) => backend().adamUpdate(p.data(), grads[i].data(), slots[i][0], slots[i][1], 0.05, 0.9, 0.999, 1e-7, step, 0));
     log(step, loss);
   }
   return loss;

@@ -41,7 +41,7 @@ export async function loadImage(path: string, options: LoadImageOptions = {}): P
  */
 export async function loadDigit(path: string): Promise<Tensor> {
   const img = await loadImage(path, { channels: 1, size: [28, 28], fit: "contain", background: 255 });
-  const v = img.data() as Float32Array;
+  const v = img.floats();
   // the border tells the background: light borders mean dark ink on light paper
   let border = 0, count = 0;
   for (let i = 0; i < 28; i++) for (const j of [0, 27]) { border += v[i * 28 + j] + v[j * 28 + i]; count += 2; }

@@ -7,6 +7,10 @@ import { type CallOptions, Layer, type LayerArgs, type LayerOutput, single, sing
 
 /** Layers that keep the input shape. */
 abstract class ElementwiseLayer extends Layer {
+  protected override get supportsMasking(): boolean {
+    return true;
+  }
+
   computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
     return singleShape(inputShape, this.who);
   }
@@ -21,8 +25,12 @@ export class Activation extends ElementwiseLayer {
     this.activation = activationName(args?.activation, this.who);
   }
 
-  call(inputs: LayerOutput, _o: CallOptions): Tensor {
-    return applyActivation(this.activation, single(inputs, this.who));
+  override outputActivation(): ActivationName {
+    return this.activation;
+  }
+
+  call(inputs: LayerOutput, options: CallOptions): Tensor {
+    return applyActivation(options.logits ? "linear" : this.activation, single(inputs, this.who));
   }
 
   override getConfig(): Record<string, unknown> {
@@ -39,9 +47,15 @@ export class Softmax extends ElementwiseLayer {
     this.axis = args.axis ?? -1;
   }
 
-  call(inputs: LayerOutput, _o: CallOptions): Tensor {
+  /** Softmax over the last axis is the activation a loss can fold in; over another axis it is not. */
+  override outputActivation(): ActivationName {
+    return this.axis === -1 ? "softmax" : "linear";
+  }
+
+  call(inputs: LayerOutput, options: CallOptions): Tensor {
     const x = single(inputs, this.who);
-    return this.axis === -1 || this.axis === x.rank - 1 ? applyActivation("softmax", x) : softmax(x, this.axis);
+    if (options.logits && this.axis === -1) return x;
+    return softmax(x, this.axis);
   }
 
   override getConfig(): Record<string, unknown> {

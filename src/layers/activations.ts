@@ -1,28 +1,20 @@
 /**
- * Activations by Keras name, as used by layers' `activation` option. Softmax and sigmoid outputs
- * remember their logits, so that a cross-entropy loss on probabilities can be computed from the
- * logits instead (stable and exact), as Keras does.
+ * Activations by Keras name, as used by layers' `activation` option. A layer reports the
+ * activation it applies last (Layer.outputActivation), so that compile() can have a
+ * cross-entropy loss work from the logits behind a softmax or sigmoid output (stable and exact).
  */
-import type { FusedActivation } from "../backends/kernels.js";
+import { FUSED_ACTIVATIONS, type FusedActivation } from "../backends/kernels.js";
 import * as ops from "../ops/activations.js";
-import { mul as mulOp } from "../ops/arithmetic.js";
-import { exp as expOp } from "../ops/math.js";
+import { add as addOp, div as divOp, mul as mulOp } from "../ops/arithmetic.js";
+import { abs as absOp, clip as clipOp, exp as expOp } from "../ops/math.js";
+import { asFloat } from "../ops/core.js";
 import type { Tensor } from "../tensor/tensor.js";
 
-export type ActivationName =
-  | "linear" | "relu" | "sigmoid" | "tanh" | "softmax" | "log_softmax" | "elu" | "selu" | "gelu" | "softplus"
-  | "leaky_relu" | "exponential" | "swish" | "silu";
-
-export const ACTIVATIONS: readonly ActivationName[] = [
+export const ACTIVATIONS = [
   "linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "elu", "selu", "gelu", "softplus", "leaky_relu", "exponential", "swish", "silu",
-];
-
-const logits = new WeakMap<Tensor, { kind: "softmax" | "sigmoid"; logits: Tensor }>();
-
-/** The logits a softmax or sigmoid output was computed from, if it was. */
-export function logitsOf(probabilities: Tensor): { kind: "softmax" | "sigmoid"; logits: Tensor } | undefined {
-  return logits.get(probabilities);
-}
+  "hard_sigmoid", "softsign", "relu6",
+] as const;
+export type ActivationName = (typeof ACTIVATIONS)[number];
 
 /** Normalizes camelCase spellings (leakyRelu, logSoftmax) to Keras's names. */
 export function activationName(name: string | undefined | null, who: string): ActivationName {
@@ -35,20 +27,28 @@ export function activationName(name: string | undefined | null, who: string): Ac
 }
 
 /**
- * The activation a fused bias + activation kernel applies, when it can. Sigmoid is left out on
- * purpose: its logits must stay visible to the loss (see logitsOf).
+ * How a layer applies its activation: `fused` goes into its bias + activation kernel (linear when
+ * it cannot), `after` is applied once the kernel has run. With `logits` (the caller wants the
+ * values before the activation) both are linear.
  */
-export function fusable(name: ActivationName): FusedActivation | null {
-  return name === "linear" || name === "relu" || name === "tanh" ? name : null;
+export function splitActivation(name: ActivationName, logits = false): { fused: FusedActivation; after: ActivationName } {
+  if (logits) return { fused: "linear", after: "linear" };
+  const fused = fusable(name);
+  return fused ? { fused, after: "linear" } : { fused: "linear", after: name };
 }
 
-export function applyActivation(name: ActivationName, x: Tensor): Tensor {
+/** The activation a fused bias + activation kernel applies, when it can. */
+export function fusable(name: ActivationName): FusedActivation | null {
+  return (FUSED_ACTIVATIONS as readonly string[]).includes(name) ? (name as FusedActivation) : null;
+}
+
+export function applyActivation(name: ActivationName, x: Tensor): Tensor<"float32"> {
   switch (name) {
-    case "linear": return x;
+    case "linear": return asFloat(x, "linear");
     case "relu": return ops.relu(x);
-    case "sigmoid": { const y = ops.sigmoid(x); logits.set(y, { kind: "sigmoid", logits: x }); return y; }
+    case "sigmoid": return ops.sigmoid(x);
     case "tanh": return ops.tanh(x);
-    case "softmax": { const y = ops.softmax(x); logits.set(y, { kind: "softmax", logits: x }); return y; }
+    case "softmax": return ops.softmax(x);
     case "log_softmax": return ops.logSoftmax(x);
     case "elu": return ops.elu(x);
     case "selu": return ops.selu(x);
@@ -57,6 +57,10 @@ export function applyActivation(name: ActivationName, x: Tensor): Tensor {
     case "leaky_relu": return ops.leakyRelu(x, 0.2);
     case "exponential": return expOp(x);
     case "swish":
-    case "silu": return mulOp(x, ops.sigmoid(x));
+    case "silu": return mulOp(asFloat(x, name), ops.sigmoid(x));
+    // Keras 3's hard_sigmoid: relu6(x + 3) / 6
+    case "hard_sigmoid": return clipOp(addOp(mulOp(asFloat(x, name), 1 / 6), 0.5), 0, 1);
+    case "softsign": return divOp(asFloat(x, name), addOp(absOp(x), 1));
+    case "relu6": return clipOp(x, 0, 6);
   }
 }

@@ -27,6 +27,11 @@ export interface BatchNormalizationArgs extends LayerArgs {
 
 export class BatchNormalization extends Layer {
   static override readonly className = "BatchNormalization";
+
+  protected override get supportsMasking(): boolean {
+    return true;
+  }
+
   readonly momentum: number;
   readonly epsilon: number;
   readonly center: boolean;
@@ -36,23 +41,23 @@ export class BatchNormalization extends Layer {
   movingMean!: Variable;
   movingVariance!: Variable;
 
-  constructor(readonly config: BatchNormalizationArgs = {}) {
-    super(config);
-    if (config.axis !== undefined && config.axis !== -1) throw new RangeError(`${this.who}: only axis -1 (channels last) is supported, got ${config.axis}`);
-    this.momentum = config.momentum ?? 0.99;
-    this.epsilon = config.epsilon ?? 1e-3;
-    this.center = config.center ?? true;
-    this.scale = config.scale ?? true;
+  constructor(override readonly args: BatchNormalizationArgs = {}) {
+    super(args);
+    if (args.axis !== undefined && args.axis !== -1) throw new RangeError(`${this.who}: only axis -1 (channels last) is supported, got ${args.axis}`);
+    this.momentum = args.momentum ?? 0.99;
+    this.epsilon = args.epsilon ?? 1e-3;
+    this.center = args.center ?? true;
+    this.scale = args.scale ?? true;
   }
 
   override build(inputShape: SymShape | SymShape[]): void {
     const shape = singleShape(inputShape, this.who);
     const c = shape[shape.length - 1];
     if (c === null || shape.length < 2) throw new RangeError(`${this.who}: expected input with a known channel axis, got ${shapeString(shape)}`);
-    if (this.scale) this.gamma = this.addWeight("gamma", [c], this.config.gammaInitializer ?? "ones");
-    if (this.center) this.beta = this.addWeight("beta", [c], this.config.betaInitializer ?? "zeros");
-    this.movingMean = this.addWeight("moving_mean", [c], this.config.movingMeanInitializer ?? "zeros", { trainable: false });
-    this.movingVariance = this.addWeight("moving_variance", [c], this.config.movingVarianceInitializer ?? "ones", { trainable: false });
+    if (this.scale) this.gamma = this.addWeight("gamma", [c], this.args.gammaInitializer ?? "ones");
+    if (this.center) this.beta = this.addWeight("beta", [c], this.args.betaInitializer ?? "zeros");
+    this.movingMean = this.addWeight("moving_mean", [c], this.args.movingMeanInitializer ?? "zeros", { trainable: false });
+    this.movingVariance = this.addWeight("moving_variance", [c], this.args.movingVarianceInitializer ?? "ones", { trainable: false });
   }
 
   protected override checkInputShape(inputShape: SymShape | SymShape[]): void {

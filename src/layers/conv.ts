@@ -1,8 +1,9 @@
 /** Conv2D (NHWC, kernel [kh, kw, in, filters]) and Conv1D (NWC, kernel [k, in, filters]), as in Keras. */
 import { conv1d, conv2d, convOutput, type Padding, pair, assertPadding } from "../ops/conv.js";
 import type { Variable } from "../autodiff/variable.js";
+import type { FusedActivation } from "../backends/kernels.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type ActivationName, activationName, applyActivation, fusable } from "./activations.js";
+import { type ActivationName, activationName, applyActivation, splitActivation } from "./activations.js";
 import {
   type CallOptions, type KernelBiasArgs, kernelBiasConfig, Layer, type LayerArgs, type LayerOutput, shapeString, single, singleShape, type SymShape,
 } from "./layer.js";
@@ -35,13 +36,13 @@ abstract class ConvBase extends Layer {
   bias: Variable | null = null;
   protected abstract readonly spatialRank: number;
 
-  constructor(protected readonly convArgs: ConvArgs) {
-    super(convArgs);
-    if (!Number.isInteger(convArgs?.filters) || convArgs.filters <= 0) throw new RangeError(`${this.who}: filters must be a positive integer, got ${convArgs?.filters}`);
-    this.filters = convArgs.filters;
-    this.padding = assertPadding(convArgs.padding, this.who);
-    this.activation = activationName(convArgs.activation, this.who);
-    this.useBias = convArgs.useBias ?? true;
+  constructor(override readonly args: ConvArgs) {
+    super(args);
+    if (!Number.isInteger(args?.filters) || args.filters <= 0) throw new RangeError(`${this.who}: filters must be a positive integer, got ${args?.filters}`);
+    this.filters = args.filters;
+    this.padding = assertPadding(args.padding, this.who);
+    this.activation = activationName(args.activation, this.who);
+    this.useBias = args.useBias ?? true;
   }
 
   protected abstract kernelSpatial(): number[];
@@ -56,7 +57,7 @@ abstract class ConvBase extends Layer {
     if (shape.length !== this.spatialRank + 2 || channels === null) {
       throw new RangeError(`${this.who}: expected input of rank ${this.spatialRank + 2} ${this.layout()}, got ${shapeString(shape)}`);
     }
-    ({ kernel: this.kernel, bias: this.bias } = this.addKernelAndBias([...this.kernelSpatial(), channels, this.filters], this.filters, this.convArgs));
+    ({ kernel: this.kernel, bias: this.bias } = this.addKernelAndBias([...this.kernelSpatial(), channels, this.filters], this.filters, this.args));
   }
 
   protected override checkInputShape(inputShape: SymShape | SymShape[]): void {
@@ -70,13 +71,18 @@ abstract class ConvBase extends Layer {
     }
   }
 
-  /** The activation after a fused conv + bias (+ relu/tanh) kernel. */
-  protected finish(y: Tensor): Tensor {
-    return fusable(this.activation) ? y : applyActivation(this.activation, y);
+  override outputActivation(): ActivationName {
+    return this.activation;
+  }
+
+  /** The convolution with its bias and activation: fused into the kernel where it can be. */
+  protected convolve(x: Tensor, options: CallOptions, conv: (fused: FusedActivation) => Tensor): Tensor {
+    const { fused, after } = splitActivation(this.activation, options.logits);
+    return applyActivation(after, conv(fused));
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), filters: this.filters, padding: this.padding, activation: this.activation, ...kernelBiasConfig(this.convArgs) };
+    return { ...super.getConfig(), filters: this.filters, padding: this.padding, activation: this.activation, ...kernelBiasConfig(this.args) };
   }
 }
 
@@ -87,22 +93,21 @@ export class Conv2D extends ConvBase {
   readonly strides: [number, number];
   readonly dilationRate: [number, number];
 
-  constructor(readonly config: Conv2DArgs) {
-    super(config);
-    this.kernelSize = pair(config.kernelSize, 1, this.who, "kernelSize");
-    this.strides = pair(config.strides, 1, this.who, "strides");
-    this.dilationRate = pair(config.dilationRate, 1, this.who, "dilationRate");
+  constructor(override readonly args: Conv2DArgs) {
+    super(args);
+    this.kernelSize = pair(args.kernelSize, 1, this.who, "kernelSize");
+    this.strides = pair(args.strides, 1, this.who, "strides");
+    this.dilationRate = pair(args.dilationRate, 1, this.who, "dilationRate");
   }
 
   protected kernelSpatial(): number[] {
     return this.kernelSize;
   }
 
-  call(inputs: LayerOutput, _options: CallOptions): Tensor {
+  call(inputs: LayerOutput, options: CallOptions): Tensor {
     const x = single(inputs, this.who);
-    return this.finish(conv2d(x, this.kernel, {
-      strides: this.strides, padding: this.padding, dilationRate: this.dilationRate,
-      bias: this.bias, activation: fusable(this.activation) ?? "linear",
+    return this.convolve(x, options, (activation) => conv2d(x, this.kernel, {
+      strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, bias: this.bias, activation,
     }));
   }
 
@@ -129,11 +134,11 @@ export class Conv1D extends ConvBase {
   readonly strides: number;
   readonly dilationRate: number;
 
-  constructor(readonly config: Conv1DArgs) {
-    super(config);
-    this.kernelSize = Array.isArray(config.kernelSize) ? config.kernelSize[0] : config.kernelSize;
-    this.strides = config.strides ?? 1;
-    this.dilationRate = config.dilationRate ?? 1;
+  constructor(override readonly args: Conv1DArgs) {
+    super(args);
+    this.kernelSize = Array.isArray(args.kernelSize) ? args.kernelSize[0] : args.kernelSize;
+    this.strides = args.strides ?? 1;
+    this.dilationRate = args.dilationRate ?? 1;
     for (const [what, v] of [["kernelSize", this.kernelSize], ["strides", this.strides], ["dilationRate", this.dilationRate]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`${this.who}: ${what} must be a positive integer, got ${v}`);
     }
@@ -143,11 +148,10 @@ export class Conv1D extends ConvBase {
     return [this.kernelSize];
   }
 
-  call(inputs: LayerOutput, _options: CallOptions): Tensor {
+  call(inputs: LayerOutput, options: CallOptions): Tensor {
     const x = single(inputs, this.who);
-    return this.finish(conv1d(x, this.kernel, {
-      strides: this.strides, padding: this.padding, dilationRate: this.dilationRate,
-      bias: this.bias, activation: fusable(this.activation) ?? "linear",
+    return this.convolve(x, options, (activation) => conv1d(x, this.kernel, {
+      strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, bias: this.bias, activation,
     }));
   }
 

@@ -4,7 +4,7 @@ import { matMul } from "../ops/matmul.js";
 import { reshape } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Variable } from "../autodiff/variable.js";
-import { type ActivationName, activationName, applyActivation, fusable } from "./activations.js";
+import { type ActivationName, activationName, applyActivation, splitActivation } from "./activations.js";
 import {
   type CallOptions, type KernelBiasArgs, kernelBiasConfig, Layer, type LayerArgs, type LayerOutput, shapeString, single, singleShape, type SymShape,
 } from "./layer.js";
@@ -22,12 +22,20 @@ export class Dense extends Layer {
   kernel!: Variable;
   bias: Variable | null = null;
 
-  constructor(readonly config: DenseArgs) {
-    super(config);
-    if (!Number.isInteger(config?.units) || config.units <= 0) throw new RangeError(`${this.who}: units must be a positive integer, got ${config?.units}`);
-    this.units = config.units;
-    this.activation = activationName(config.activation, this.who);
-    this.useBias = config.useBias ?? true;
+  constructor(override readonly args: DenseArgs) {
+    super(args);
+    if (!Number.isInteger(args?.units) || args.units <= 0) throw new RangeError(`${this.who}: units must be a positive integer, got ${args?.units}`);
+    this.units = args.units;
+    this.activation = activationName(args.activation, this.who);
+    this.useBias = args.useBias ?? true;
+  }
+
+  override outputActivation(): ActivationName {
+    return this.activation;
+  }
+
+  protected override get supportsMasking(): boolean {
+    return true;
   }
 
   override build(inputShape: SymShape | SymShape[]): void {
@@ -36,7 +44,7 @@ export class Dense extends Layer {
     if (shape.length < 2 || features === null) {
       throw new RangeError(`${this.who}: expected input of shape [batch, ..., features] with known features, got ${shapeString(shape)}`);
     }
-    ({ kernel: this.kernel, bias: this.bias } = this.addKernelAndBias([features, this.units], this.units, this.config));
+    ({ kernel: this.kernel, bias: this.bias } = this.addKernelAndBias([features, this.units], this.units, this.args));
   }
 
   protected override checkInputShape(inputShape: SymShape | SymShape[]): void {
@@ -47,12 +55,11 @@ export class Dense extends Layer {
     }
   }
 
-  call(inputs: LayerOutput, _options: CallOptions): Tensor {
+  call(inputs: LayerOutput, options: CallOptions): Tensor {
     const x = single(inputs, this.who);
     const flat = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]]);
-    const fused = fusable(this.activation);
-    let y = biasActivation(matMul(flat, this.kernel), this.bias, fused ?? "linear");
-    if (!fused) y = applyActivation(this.activation, y);
+    const { fused, after } = splitActivation(this.activation, options.logits);
+    const y = applyActivation(after, biasActivation(matMul(flat, this.kernel), this.bias, fused));
     return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
   }
 
@@ -62,6 +69,6 @@ export class Dense extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), units: this.units, activation: this.activation, ...kernelBiasConfig(this.config) };
+    return { ...super.getConfig(), units: this.units, activation: this.activation, ...kernelBiasConfig(this.args) };
   }
 }

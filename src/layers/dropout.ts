@@ -15,18 +15,22 @@ export class Dropout extends Layer {
   readonly rate: number;
   private calls = 0;
 
-  constructor(readonly config: DropoutArgs) {
-    super(config);
-    if (!(config?.rate >= 0 && config.rate < 1)) throw new RangeError(`${this.who}: rate must be in [0, 1), got ${config?.rate}`);
-    this.rate = config.rate;
+  constructor(override readonly args: DropoutArgs) {
+    super(args);
+    if (!(args?.rate >= 0 && args.rate < 1)) throw new RangeError(`${this.who}: rate must be in [0, 1), got ${args?.rate}`);
+    this.rate = args.rate;
+  }
+
+  protected override get supportsMasking(): boolean {
+    return true;
   }
 
   call(inputs: LayerOutput, options: CallOptions): Tensor {
     const x = single(inputs, this.who);
     if (!options.training || this.rate === 0) return x;
-    const noiseShape = this.config.noiseShape?.map((d, i) => d ?? x.shape[i]);
+    const noiseShape = this.args.noiseShape?.map((d, i) => d ?? x.shape[i]);
     // a seeded layer draws a new mask each call, reproducibly
-    const seed = this.config.seed === undefined ? undefined : this.config.seed + this.calls++;
+    const seed = this.args.seed === undefined ? undefined : this.args.seed + this.calls++;
     return dropout(x, this.rate, { noiseShape, seed });
   }
 
@@ -35,6 +39,6 @@ export class Dropout extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), rate: this.rate, noiseShape: this.config.noiseShape ?? null, seed: this.config.seed ?? null };
+    return { ...super.getConfig(), rate: this.rate, noiseShape: this.args.noiseShape ?? null, seed: this.args.seed ?? null };
   }
 }

@@ -5,8 +5,7 @@ import { cast, notEqual } from "../ops/compare.js";
 import { gather } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Initializer } from "./initializers.js";
-import { type CallOptions, Layer, type LayerArgs, type LayerOutput, single, singleShape, type SymShape } from "./layer.js";
-import { setMask } from "./masking.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerOutput, type Mask, single, singleShape, type SymShape } from "./layer.js";
 import { assertRegularizer, type Regularizer } from "./regularizers.js";
 
 export interface EmbeddingArgs extends LayerArgs {
@@ -24,19 +23,19 @@ export class Embedding extends Layer {
   readonly maskZero: boolean;
   embeddings!: Variable;
 
-  constructor(readonly config: EmbeddingArgs) {
-    super(config);
+  constructor(override readonly args: EmbeddingArgs) {
+    super(args);
     for (const what of ["inputDim", "outputDim"] as const) {
-      if (!Number.isInteger(config?.[what]) || config[what] <= 0) throw new RangeError(`${this.who}: ${what} must be a positive integer, got ${config?.[what]}`);
+      if (!Number.isInteger(args?.[what]) || args[what] <= 0) throw new RangeError(`${this.who}: ${what} must be a positive integer, got ${args?.[what]}`);
     }
-    this.inputDim = config.inputDim;
-    this.outputDim = config.outputDim;
-    this.maskZero = config.maskZero ?? false;
+    this.inputDim = args.inputDim;
+    this.outputDim = args.outputDim;
+    this.maskZero = args.maskZero ?? false;
   }
 
   override build(): void {
-    this.embeddings = this.addWeight("embeddings", [this.inputDim, this.outputDim], this.config.embeddingsInitializer ?? { name: "randomUniform", minval: -0.05, maxval: 0.05 }, {
-      regularizer: assertRegularizer(this.config.embeddingsRegularizer, this.who),
+    this.embeddings = this.addWeight("embeddings", [this.inputDim, this.outputDim], this.args.embeddingsInitializer ?? { name: "randomUniform", minval: -0.05, maxval: 0.05 }, {
+      regularizer: assertRegularizer(this.args.embeddingsRegularizer, this.who),
     });
   }
 
@@ -47,9 +46,14 @@ export class Embedding extends Layer {
     for (let i = 0; i < v.length; i++) {
       if (!(v[i] >= 0 && v[i] < this.inputDim)) throw new RangeError(`${this.who}: token id ${x.values[i]} at position ${i} is outside [0, ${this.inputDim})`);
     }
-    const out = gather(this.embeddings, ids, 0);
-    if (this.maskZero) setMask(out, noGrad(() => cast(notEqual(ids, 0), "float32")));
-    return out;
+    return gather(this.embeddings, ids, 0);
+  }
+
+  /** With maskZero, id 0 is padding: [batch, steps] bool, true for real tokens. */
+  override computeMask(inputs: LayerOutput): Mask {
+    if (!this.maskZero) return null;
+    const x = single(inputs, this.who);
+    return noGrad(() => notEqual(cast(x, "int32"), 0));
   }
 
   computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {

@@ -20,7 +20,7 @@ function orthogonal(shape: number[], seed?: number): Tensor {
   // Gram-Schmidt on a random normal matrix [rows, cols] flattened from the shape (Keras: QR)
   const cols = shape[shape.length - 1];
   const rows = shape.reduce((a, b) => a * b, 1) / cols;
-  const a = randomNormal([Math.max(rows, cols), Math.min(rows, cols)], 0, 1, { seed }).data() as Float32Array;
+  const a = randomNormal([Math.max(rows, cols), Math.min(rows, cols)], 0, 1, { seed }).data();
   const n = Math.max(rows, cols), m = Math.min(rows, cols);
   const q = new Float64Array(n * m);
   for (let j = 0; j < m; j++) {

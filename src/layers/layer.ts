@@ -8,39 +8,14 @@ import { Variable } from "../autodiff/variable.js";
 import type { DType } from "../tensor/dtype.js";
 import { assertTensor, Tensor } from "../tensor/tensor.js";
 import { noGrad } from "../autodiff/grad.js";
+import type { ActivationName } from "./activations.js";
 import { type Initializer, initialize } from "./initializers.js";
 import { assertRegularizer, penalty, type Regularizer } from "./regularizers.js";
+import { isShapeList, type LayerNode, snakeCase, SymbolicTensor, type SymShape, uniqueName } from "./symbolic.js";
 
-/** A shape whose batch dimension (or any other) may be unknown: null. */
-export type SymShape = (number | null)[];
-
-export interface LayerNode {
-  layer: Layer;
-  inputs: SymbolicTensor[];
-  outputs: SymbolicTensor[];
-}
-
-let symbolicIds = 0;
-
-/** A placeholder in a functional graph: a shape (batch None) and where it comes from. */
-export class SymbolicTensor {
-  readonly id = symbolicIds++;
-  constructor(
-    readonly shape: SymShape,
-    readonly dtype: DType,
-    /** The layer call that produced it (an InputLayer's for inputs). */
-    readonly node: LayerNode,
-    readonly index: number,
-  ) {}
-
-  get rank(): number {
-    return this.shape.length;
-  }
-
-  get name(): string {
-    return this.node.outputs.length > 1 ? `${this.node.layer.name}:${this.index}` : this.node.layer.name;
-  }
-}
+export {
+  clearSession, isShapeList, type LayerNode, shapeString, singleShape, snakeCase, SymbolicTensor, type SymShape, uniqueName,
+} from "./symbolic.js";
 
 export interface LayerArgs {
   name?: string;
@@ -50,36 +25,20 @@ export interface LayerArgs {
   dtype?: DType;
 }
 
+/** A layer's mask: [batch, steps] bool (true: a real step), one per input or output, or null. */
+export type Mask = Tensor | null;
+export type Masks = Mask | Mask[];
+
 export interface CallOptions {
   /** Training mode: dropout active, batch normalization on batch statistics. Default false. */
   training?: boolean;
-}
-
-const nameCounts = new Map<string, number>();
-
-/**
- * Keras's automatic names: dense, dense_1, dense_2, ... per prefix; one-based (input_1,
- * input_2, ...) for inputs, as Keras 2 names them.
- */
-export function uniqueName(prefix: string, oneBased = false): string {
-  const n = nameCounts.get(prefix) ?? 0;
-  nameCounts.set(prefix, n + 1);
-  if (oneBased) return `${prefix}_${n + 1}`;
-  return n === 0 ? prefix : `${prefix}_${n}`;
-}
-
-/** Forgets automatic names (Keras's clear_session): the next Dense is 'dense' again. */
-export function clearSession(): void {
-  nameCounts.clear();
-}
-
-/** Keras's to_snake_case: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, LeakyReLU -> leaky_re_lu. */
-export function snakeCase(name: string): string {
-  return name.replace(/(.)([A-Z][a-z0-9]+)/g, "$1_$2").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
-}
-
-export function shapeString(shape: SymShape | readonly number[]): string {
-  return `(${shape.map((d) => (d === null ? "None" : String(d))).join(", ")}${shape.length === 1 ? "," : ""})`;
+  /** The inputs' masks (Keras's `mask` argument): recurrent layers skip masked steps. */
+  mask?: Masks | null;
+  /**
+   * Return the values before the layer's output activation (see outputActivation): how a
+   * cross-entropy loss gets the logits behind a softmax or sigmoid output.
+   */
+  logits?: boolean;
 }
 
 interface WeightEntry { variable: Variable; trainable: boolean; regularizer: Regularizer | null }
@@ -112,7 +71,8 @@ export abstract class Layer {
   built = false;
   /** Calls of this layer in functional graphs (several for a shared layer). */
   readonly inboundNodes: LayerNode[] = [];
-  protected readonly args: LayerArgs;
+  /** The options the layer was made with (Keras's constructor arguments); subclasses narrow its type. */
+  readonly args: LayerArgs;
   private _trainable: boolean;
   private readonly weightEntries: WeightEntry[] = [];
 
@@ -184,15 +144,39 @@ export abstract class Layer {
   }
 
   /** Penalties of the regularized weights (for the training loss). */
-  regularizationLosses(): Tensor[] {
+  regularizationLosses(): Tensor<"float32">[] {
     if (!this.trainable) return [];
-    const out: Tensor[] = [];
+    const out: Tensor<"float32">[] = [];
     for (const e of this.weightEntries) {
       const p = e.regularizer && penalty(e.regularizer, e.variable);
       if (p) out.push(p);
     }
     for (const l of this.sublayers()) out.push(...l.regularizationLosses());
     return out;
+  }
+
+  /** Whether a mask passes through this layer unchanged (Keras's supports_masking). */
+  protected get supportsMasking(): boolean {
+    return false;
+  }
+
+  /**
+   * The masks of this layer's outputs, given its inputs and their masks (Keras's compute_mask):
+   * the input mask when the layer supports masking, else none. Embedding and Masking make masks;
+   * recurrent layers consume them.
+   */
+  computeMask(_inputs: LayerOutput, mask: Masks | null): Masks | null {
+    if (!this.supportsMasking || mask === null) return null;
+    return Array.isArray(mask) ? mask[0] ?? null : mask;
+  }
+
+  /**
+   * The activation this layer applies last ("linear" for none). When it is softmax or sigmoid
+   * and the layer produces a model output, compile() has the loss work from the logits, which
+   * `call(x, { logits: true })` returns.
+   */
+  outputActivation(): ActivationName {
+    return "linear";
   }
 
   /** Creates the weights from the input shape (batch may be null). */
@@ -223,10 +207,26 @@ export abstract class Layer {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length === 0) throw new RangeError(`${this.who}: called with no inputs`);
     if (list.every((t) => t instanceof SymbolicTensor)) return this.applySymbolic(inputs as SymbolicTensor | SymbolicTensor[]);
-    list.forEach((t, i) => assertTensor(t, this.who, `input ${i}`));
-    const shapes = list.map((t) => (t as Tensor).shape as SymShape);
-    this.ensureBuilt(Array.isArray(inputs) ? shapes : shapes[0]);
+    this.ensureBuiltFor(inputs as Tensor | Tensor[]);
     return this.call(inputs as LayerOutput, options);
+  }
+
+  /** apply() on concrete tensors that also returns the outputs' masks (how models propagate masks). */
+  applyWithMask(inputs: LayerOutput, options: CallOptions = {}): { outputs: LayerOutput; mask: Masks | null } {
+    this.ensureBuiltFor(inputs);
+    return this.callWithMask(inputs, options);
+  }
+
+  /** call() and computeMask() together; models override it to run their graph once. */
+  protected callWithMask(inputs: LayerOutput, options: CallOptions): { outputs: LayerOutput; mask: Masks | null } {
+    return { outputs: this.call(inputs, options), mask: this.computeMask(inputs, options.mask ?? null) };
+  }
+
+  private ensureBuiltFor(inputs: LayerOutput): void {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    list.forEach((t, i) => assertTensor(t, this.who, `input ${i}`));
+    const shapes = list.map((t) => t.shape as SymShape);
+    this.ensureBuilt(Array.isArray(inputs) ? shapes : shapes[0]);
   }
 
   private applySymbolic(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] {
@@ -264,16 +264,6 @@ export abstract class Layer {
     if (values.length !== ws.length) throw new RangeError(`${this.who}.setWeights: expected ${ws.length} arrays, got ${values.length}`);
     ws.forEach((w, i) => w.assign(values[i]));
   }
-}
-
-export function isShapeList(s: SymShape | SymShape[]): s is SymShape[] {
-  return s.length > 0 && Array.isArray(s[0]);
-}
-
-/** The single shape of a one-input layer (errors name the layer when given several). */
-export function singleShape(shape: SymShape | SymShape[], who: string): SymShape {
-  if (isShapeList(shape)) throw new RangeError(`${who}: expects one input, got ${shape.length}`);
-  return shape;
 }
 
 export function single(x: LayerOutput, who: string): Tensor {

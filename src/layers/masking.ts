@@ -1,42 +1,51 @@
 /**
- * Masks for variable-length sequences: Embedding(maskZero) and Masking mark padded steps; the
- * recurrent layer that receives their output skips those steps (its state carries over). The
- * mask travels beside the tensor (a WeakMap), so nothing else in the engine needs to know.
+ * Masks for variable-length sequences, as in Keras: Embedding(maskZero) and Masking make a
+ * [batch, steps] bool mask (true: a real step) through computeMask; models carry it beside the
+ * values to every later layer (Layer.computeMask), and recurrent layers skip the masked steps
+ * (their state carries over).
  */
-import { add } from "../ops/arithmetic.js";
-import { cast, notEqual } from "../ops/compare.js";
-import { max } from "../ops/reduce.js";
 import { noGrad } from "../autodiff/grad.js";
+import { mul } from "../ops/arithmetic.js";
+import { cast, logicalAnd, notEqual } from "../ops/compare.js";
+import { max } from "../ops/reduce.js";
+import { reshape } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type CallOptions, Layer, type LayerArgs, type LayerOutput, single, singleShape, type SymShape } from "./layer.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerOutput, type Mask, type Masks, single, singleShape, type SymShape } from "./layer.js";
 
-const masks = new WeakMap<Tensor, Tensor>();
-
-/** The [batch, steps] float mask (1 keep, 0 skip) attached to a sequence tensor, if any. */
-export function maskOf(x: Tensor): Tensor | undefined {
-  return masks.get(x);
+/** Steps where some feature differs from `value`: [batch, steps] bool (x is [batch, steps, features]). */
+function stepsThatDiffer(x: Tensor, value: number): Tensor<"bool"> {
+  return noGrad(() => cast(max(cast(notEqual(cast(x, "float32"), value), "float32"), -1), "bool"));
 }
 
-export function setMask(x: Tensor, mask: Tensor): Tensor {
-  masks.set(x, mask);
-  return x;
+/** The AND of several inputs' masks (null where none has one), for layers that combine inputs. */
+export function combineMasks(masks: Masks | null): Mask {
+  const list = (Array.isArray(masks) ? masks : [masks]).filter((m): m is Tensor => m !== null);
+  if (list.length === 0) return null;
+  return noGrad(() => list.slice(1).reduce<Tensor>((acc, m) => logicalAnd(acc, m), cast(list[0], "bool")));
 }
 
-/** Marks steps where every feature equals maskValue as padding. */
+export interface MaskingArgs extends LayerArgs {
+  maskValue?: number;
+}
+
+/** Marks steps where every feature equals maskValue as padding (and zeroes them, as Keras does). */
 export class Masking extends Layer {
   static override readonly className = "Masking";
   readonly maskValue: number;
 
-  constructor(args: LayerArgs & { maskValue?: number } = {}) {
+  constructor(override readonly args: MaskingArgs = {}) {
     super(args);
     this.maskValue = args.maskValue ?? 0;
   }
 
   call(inputs: LayerOutput, _o: CallOptions): Tensor {
     const x = single(inputs, this.who);
-    const mask = noGrad(() => max(cast(notEqual(x, this.maskValue), "float32"), -1));
-    // a fresh tensor (x + 0, gradient intact), so the mask belongs to this layer's output only
-    return setMask(add(x, 0), mask);
+    const keep = cast(stepsThatDiffer(x, this.maskValue), "float32");
+    return mul(x, reshape(keep, [...keep.shape, 1]));
+  }
+
+  override computeMask(inputs: LayerOutput): Mask {
+    return stepsThatDiffer(single(inputs, this.who), this.maskValue);
   }
 
   computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
@@ -47,4 +56,3 @@ export class Masking extends Layer {
     return { ...super.getConfig(), maskValue: this.maskValue };
   }
 }
-

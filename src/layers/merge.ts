@@ -3,7 +3,8 @@ import { add, mul, sub } from "../ops/arithmetic.js";
 import { concat } from "../ops/shape.js";
 import { normalizeAxis } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type CallOptions, isShapeList, Layer, type LayerArgs, type LayerOutput, shapeString, type SymShape } from "./layer.js";
+import { type CallOptions, isShapeList, Layer, type LayerArgs, type LayerOutput, type Mask, type Masks, shapeString, type SymShape } from "./layer.js";
+import { combineMasks } from "./masking.js";
 
 function inputList(inputs: LayerOutput, who: string, min = 2): Tensor[] {
   if (!Array.isArray(inputs) || inputs.length < min) throw new RangeError(`${who}: expects a list of at least ${min} inputs`);
@@ -15,8 +16,15 @@ function shapeList(shape: SymShape | SymShape[], who: string): SymShape[] {
   return shape;
 }
 
+/** A merged output is masked where any input is (Keras's Merge.compute_mask). */
+abstract class MergeLayer extends Layer {
+  override computeMask(_inputs: LayerOutput, mask: Masks | null): Mask {
+    return combineMasks(mask);
+  }
+}
+
 /** Elementwise merges: all inputs must have one shape (broadcasting aside). */
-abstract class ElementwiseMerge extends Layer {
+abstract class ElementwiseMerge extends MergeLayer {
   protected abstract merge(xs: Tensor[]): Tensor;
 
   call(inputs: LayerOutput, _o: CallOptions): Tensor {
@@ -64,7 +72,7 @@ export class Subtract extends ElementwiseMerge {
   }
 }
 
-export class Concatenate extends Layer {
+export class Concatenate extends MergeLayer {
   static override readonly className = "Concatenate";
   readonly axis: number;
 

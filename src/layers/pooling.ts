@@ -1,8 +1,10 @@
 /** Pooling layers: windowed max/average (1-D and 2-D) and global max/average over space or time. */
 import { assertPadding, convOutput, type Padding, pair } from "../ops/conv.js";
 import { avgPool2d, maxPool2d } from "../ops/pool.js";
-import { max, mean } from "../ops/reduce.js";
-import { reshape } from "../ops/shape.js";
+import { div, maximum, mul } from "../ops/arithmetic.js";
+import { cast } from "../ops/compare.js";
+import { max, mean, sum } from "../ops/reduce.js";
+import { expandDims, reshape } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type CallOptions, Layer, type LayerArgs, type LayerOutput, shapeString, single, singleShape, type SymShape } from "./layer.js";
 
@@ -166,6 +168,24 @@ export class GlobalAveragePooling1D extends GlobalPooling {
   static override readonly className = "GlobalAveragePooling1D";
   protected readonly rank = 3;
   protected readonly reduce = mean;
+
+  protected override get supportsMasking(): boolean {
+    return true;
+  }
+
+  /** The steps are averaged away: the output has no mask. */
+  override computeMask(): null {
+    return null;
+  }
+
+  /** With a mask, the mean over the real steps only (Keras's masked average). */
+  override call(inputs: LayerOutput, options: CallOptions): Tensor {
+    const mask = Array.isArray(options.mask) ? options.mask[0] : options.mask;
+    if (!mask) return super.call(inputs, options);
+    const x = single(inputs, this.who);
+    const m = expandDims(cast(mask, "float32"), -1);
+    return div(sum(mul(x, m), 1, this.keepdims), maximum(sum(m, 1, this.keepdims), 1e-7));
+  }
 }
 
 export class GlobalMaxPooling1D extends GlobalPooling {

@@ -1,22 +1,25 @@
 /**
  * SimpleRNN, LSTM and GRU with Keras's semantics and weight layout: kernel [features, gates *
- * units], recurrentKernel [units, gates * units], bias [gates * units] (GRU: [2, 3 * units],
- * reset_after). Gate order: LSTM i, f, c, o; GRU z, r, h. Each call runs the whole sequence in
- * one fused kernel. Inputs are [batch, timesteps, features]; apply([x, h0, (c0)]) gives initial
- * states. A mask from Embedding(maskZero) or Masking skips padded steps.
+ * units], recurrentKernel [units, gates * units], bias [gates * units] (GRU with resetAfter:
+ * [2, 3 * units]). Gate order: LSTM i, f, c, o; GRU z, r, h. With tanh/sigmoid/relu/linear
+ * activations (and GRU's resetAfter true) each call runs the whole sequence in one fused kernel;
+ * other activations and resetAfter false run the cells unrolled with ordinary ops. Inputs are
+ * [batch, timesteps, features]; apply([x, h0, (c0)]) gives initial states. A mask (from
+ * Embedding(maskZero) or Masking, carried by the model) skips padded steps.
  */
-import type { FusedActivation } from "../backends/kernels.js";
+import { FUSED_ACTIVATIONS, type FusedActivation } from "../backends/kernels.js";
 import type { Variable } from "../autodiff/variable.js";
 import { mul } from "../ops/arithmetic.js";
 import { dropoutMask } from "../ops/dropout.js";
 import { rnn, type RnnKind } from "../ops/rnn.js";
 import { flip, reshape } from "../ops/shape.js";
-import { fill } from "../tensor/creation.js";
+import { fill, zeros } from "../tensor/creation.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { type ActivationName, activationName } from "./activations.js";
 import type { Initializer } from "./initializers.js";
-import { type CallOptions, isShapeList, Layer, type LayerArgs, type LayerOutput, shapeString, type SymShape } from "./layer.js";
-import { maskOf } from "./masking.js";
+import { type CallOptions, isShapeList, Layer, type LayerArgs, type LayerOutput, type Mask, type Masks, shapeString, type SymShape } from "./layer.js";
 import { assertRegularizer, type Regularizer } from "./regularizers.js";
+import { runUnrolled } from "./recurrent-unrolled.js";
 
 export interface RNNArgs extends LayerArgs {
   units: number;
@@ -39,14 +42,14 @@ export interface RNNArgs extends LayerArgs {
   seed?: number;
 }
 
-const FUSED: readonly string[] = ["linear", "relu", "sigmoid", "tanh"];
+const isFused = (a: ActivationName): a is FusedActivation => (FUSED_ACTIVATIONS as readonly string[]).includes(a);
 
 abstract class RNNBase extends Layer {
   protected abstract readonly kind: RnnKind;
   protected abstract readonly gates: number;
   readonly units: number;
-  readonly activation: FusedActivation;
-  readonly recurrentActivation: FusedActivation;
+  readonly activation: ActivationName;
+  readonly recurrentActivation: ActivationName;
   readonly useBias: boolean;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
@@ -58,27 +61,42 @@ abstract class RNNBase extends Layer {
   bias: Variable | null = null;
   private calls = 0;
 
-  constructor(protected readonly rnnArgs: RNNArgs) {
-    super(rnnArgs);
-    if (!Number.isInteger(rnnArgs?.units) || rnnArgs.units <= 0) throw new RangeError(`${this.who}: units must be a positive integer, got ${rnnArgs?.units}`);
-    this.units = rnnArgs.units;
-    this.activation = this.fused(rnnArgs.activation ?? "tanh", "activation");
-    this.recurrentActivation = this.fused(rnnArgs.recurrentActivation ?? "sigmoid", "recurrentActivation");
-    this.useBias = rnnArgs.useBias ?? true;
-    this.returnSequences = rnnArgs.returnSequences ?? false;
-    this.returnState = rnnArgs.returnState ?? false;
-    this.goBackwards = rnnArgs.goBackwards ?? false;
-    this.dropout = rnnArgs.dropout ?? 0;
-    this.recurrentDropout = rnnArgs.recurrentDropout ?? 0;
+  constructor(override readonly args: RNNArgs) {
+    super(args);
+    if (!Number.isInteger(args?.units) || args.units <= 0) throw new RangeError(`${this.who}: units must be a positive integer, got ${args?.units}`);
+    this.units = args.units;
+    this.activation = activationName(args.activation ?? "tanh", this.who);
+    this.recurrentActivation = activationName(args.recurrentActivation ?? "sigmoid", this.who);
+    this.useBias = args.useBias ?? true;
+    this.returnSequences = args.returnSequences ?? false;
+    this.returnState = args.returnState ?? false;
+    this.goBackwards = args.goBackwards ?? false;
+    this.dropout = args.dropout ?? 0;
+    this.recurrentDropout = args.recurrentDropout ?? 0;
     for (const [what, v] of [["dropout", this.dropout], ["recurrentDropout", this.recurrentDropout]] as const) {
       if (!(v >= 0 && v < 1)) throw new RangeError(`${this.who}: ${what} must be in [0, 1), got ${v}`);
     }
   }
 
-  private fused(name: string, what: string): FusedActivation {
-    const a = activationName(name, this.who);
-    if (!FUSED.includes(a)) throw new RangeError(`${this.who}: ${what} '${a}' is not supported by the fused recurrent kernel; use tanh, sigmoid, relu or linear`);
-    return a as FusedActivation;
+  /** Whether the fused sequence kernel can run this layer (else the unrolled cells do). */
+  protected get fusedKernel(): boolean {
+    return isFused(this.activation) && isFused(this.recurrentActivation);
+  }
+
+  /** GRU only: whether the reset gate applies after the recurrent product. */
+  protected get resetAfter(): boolean {
+    return true;
+  }
+
+  protected override get supportsMasking(): boolean {
+    return true;
+  }
+
+  /** The output sequence keeps the input's mask; a last state or the returned states have none. */
+  override computeMask(_inputs: LayerOutput, mask: Masks | null): Masks | null {
+    const m = Array.isArray(mask) ? mask[0] ?? null : mask;
+    const out = this.returnSequences ? m : null;
+    return this.returnState ? [out, ...Array.from({ length: this.stateCount }, () => null)] : out;
   }
 
   protected get stateCount(): number {
@@ -90,7 +108,7 @@ abstract class RNNBase extends Layer {
   }
 
   protected biasInitializer(): Initializer {
-    return this.rnnArgs.biasInitializer ?? "zeros";
+    return this.args.biasInitializer ?? "zeros";
   }
 
   private sequenceShape(inputShape: SymShape | SymShape[]): SymShape {
@@ -103,15 +121,15 @@ abstract class RNNBase extends Layer {
     const features = this.sequenceShape(inputShape)[2];
     if (features === null) throw new RangeError(`${this.who}: the feature axis must be known`);
     const gu = this.gates * this.units;
-    this.kernel = this.addWeight("kernel", [features, gu], this.rnnArgs.kernelInitializer ?? "glorotUniform", {
-      regularizer: assertRegularizer(this.rnnArgs.kernelRegularizer, this.who),
+    this.kernel = this.addWeight("kernel", [features, gu], this.args.kernelInitializer ?? "glorotUniform", {
+      regularizer: assertRegularizer(this.args.kernelRegularizer, this.who),
     });
-    this.recurrentKernel = this.addWeight("recurrent_kernel", [this.units, gu], this.rnnArgs.recurrentInitializer ?? "orthogonal", {
-      regularizer: assertRegularizer(this.rnnArgs.recurrentRegularizer, this.who),
+    this.recurrentKernel = this.addWeight("recurrent_kernel", [this.units, gu], this.args.recurrentInitializer ?? "orthogonal", {
+      regularizer: assertRegularizer(this.args.recurrentRegularizer, this.who),
     });
     if (this.useBias) {
       this.bias = this.addWeight("bias", this.biasShape(), this.biasInitializer(), {
-        regularizer: assertRegularizer(this.rnnArgs.biasRegularizer, this.who),
+        regularizer: assertRegularizer(this.args.biasRegularizer, this.who),
       });
     }
   }
@@ -127,9 +145,9 @@ abstract class RNNBase extends Layer {
   call(inputs: LayerOutput, options: CallOptions): LayerOutput {
     const [x0, ...initialState] = Array.isArray(inputs) ? inputs : [inputs];
     let x = x0;
-    let mask = maskOf(x0) ?? null;
+    let mask: Mask = (Array.isArray(options.mask) ? options.mask[0] : options.mask) ?? null;
     const [batch, , features] = x.shape;
-    const seed = this.rnnArgs.seed === undefined ? undefined : this.rnnArgs.seed + this.calls++;
+    const seed = this.args.seed === undefined ? undefined : this.args.seed + this.calls++;
     if (options.training && this.dropout > 0) {
       x = mul(x, reshape(dropoutMask([batch, features], this.dropout, seed), [batch, 1, features]));
     }
@@ -140,10 +158,18 @@ abstract class RNNBase extends Layer {
       x = flip(x, 1);
       if (mask) mask = flip(mask, 1);
     }
-    const { sequence, states } = rnn(this.kind, x, this.kernel, this.recurrentKernel, this.bias, {
-      initialState: initialState.length ? initialState : undefined,
-      mask, recurrentMask, activation: this.activation, recurrentActivation: this.recurrentActivation,
-    });
+    const { sequence, states } = this.fusedKernel && this.resetAfter
+      ? rnn(this.kind, x, this.kernel, this.recurrentKernel, this.bias, {
+        initialState: initialState.length ? initialState : undefined,
+        mask, recurrentMask, activation: this.activation as FusedActivation, recurrentActivation: this.recurrentActivation as FusedActivation,
+      })
+      : runUnrolled(
+        { kind: this.kind, units: this.units, activation: this.activation, recurrentActivation: this.recurrentActivation, resetAfter: this.resetAfter },
+        {
+          x, kernel: this.kernel, recurrentKernel: this.recurrentKernel, bias: this.bias, mask, recurrentMask,
+          states: initialState.length ? initialState : Array.from({ length: this.stateCount }, () => zeros([batch, this.units])),
+        },
+      );
     const output = this.returnSequences ? sequence : states[0];
     return this.returnState ? [output, ...states] : output;
   }
@@ -155,7 +181,7 @@ abstract class RNNBase extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    const a = this.rnnArgs;
+    const a = this.args;
     return {
       ...super.getConfig(), units: this.units, activation: this.activation, recurrentActivation: this.recurrentActivation,
       useBias: this.useBias, returnSequences: this.returnSequences, returnState: this.returnState, goBackwards: this.goBackwards,
@@ -183,16 +209,16 @@ export class LSTM extends RNNBase {
   protected readonly kind = "lstm";
   protected readonly gates = 4;
 
-  constructor(readonly config: LSTMArgs) {
-    super(config);
+  constructor(override readonly args: LSTMArgs) {
+    super(args);
   }
 
   protected override biasInitializer(): Initializer {
-    if (this.rnnArgs.biasInitializer || this.config.unitForgetBias === false) return super.biasInitializer();
+    if (this.args.biasInitializer || this.args.unitForgetBias === false) return super.biasInitializer();
     const u = this.units;
     return (shape: number[]) => {
       const b = fill(shape, 0);
-      (b.data() as Float32Array).fill(1, u, 2 * u);
+      b.data().fill(1, u, 2 * u);
       return b;
     };
   }
@@ -200,12 +226,15 @@ export class LSTM extends RNNBase {
   override getConfig(): Record<string, unknown> {
     const c = super.getConfig();
     // the forget-bias initializer is a function; the flag recreates it
-    return { ...c, biasInitializer: this.rnnArgs.biasInitializer ?? "zeros", unitForgetBias: this.config.unitForgetBias ?? true };
+    return { ...c, biasInitializer: this.args.biasInitializer ?? "zeros", unitForgetBias: this.args.unitForgetBias ?? true };
   }
 }
 
 export interface GRUArgs extends RNNArgs {
-  /** Apply the reset gate after the recurrent product (Keras 2/3 default, and cuDNN's); only true is supported. */
+  /**
+   * Apply the reset gate after the recurrent product (Keras 2/3 default, and cuDNN's; bias
+   * [2, 3 * units]) or before it (Keras 1 and TF.js's default; bias [3 * units], unrolled path).
+   */
   resetAfter?: boolean;
 }
 
@@ -214,16 +243,19 @@ export class GRU extends RNNBase {
   protected readonly kind = "gru";
   protected readonly gates = 3;
 
-  constructor(readonly config: GRUArgs) {
-    super(config);
-    if (config.resetAfter === false) throw new RangeError(`${this.who}: resetAfter false (the Keras 1 GRU) is not supported; use the default resetAfter true`);
+  constructor(override readonly args: GRUArgs) {
+    super(args);
+  }
+
+  protected override get resetAfter(): boolean {
+    return this.args.resetAfter ?? true;
   }
 
   protected override biasShape(): number[] {
-    return [2, this.gates * this.units];
+    return this.resetAfter ? [2, this.gates * this.units] : [this.gates * this.units];
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), resetAfter: true };
+    return { ...super.getConfig(), resetAfter: this.resetAfter };
   }
 }

@@ -1,24 +1,39 @@
-/** Layer classes by Keras class name, for rebuilding saved models (no code is ever loaded). */
+/**
+ * Layer classes by Keras class name, for rebuilding saved models (no code is ever loaded).
+ * BUILTIN_LAYERS is the one list of built-in classes: loading, the save/load round-trip test and
+ * the exports are checked against it.
+ */
 import { Activation, LeakyReLU, ReLU, Softmax } from "./activation.js";
 import { BatchNormalization } from "./batch-normalization.js";
 import { Conv1D, Conv2D } from "./conv.js";
 import { Dense } from "./dense.js";
 import { Dropout } from "./dropout.js";
+import { Embedding } from "./embedding.js";
 import { InputLayer } from "./input.js";
-import type { Layer } from "./layer.js";
+import type { Layer, LayerArgs } from "./layer.js";
+import { Masking } from "./masking.js";
 import { Add, Average, Concatenate, Multiply, Subtract } from "./merge.js";
 import {
   AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
   MaxPooling1D, MaxPooling2D,
 } from "./pooling.js";
+import { GRU, LSTM, SimpleRNN } from "./recurrent.js";
 import { Flatten, Reshape } from "./reshaping.js";
 import { Rescaling } from "./rescaling.js";
-import { GRU, LSTM, SimpleRNN } from "./recurrent.js";
-import { Embedding } from "./embedding.js";
-import { Masking } from "./masking.js";
+import { Bidirectional, type MergeMode, TimeDistributed } from "./wrappers.js";
 
-type LayerClass = new (config: never) => Layer;
+export const BUILTIN_LAYERS = [
+  Activation, LeakyReLU, ReLU, Softmax, BatchNormalization, Conv1D, Conv2D, Dense, Dropout, InputLayer, Add, Average, Concatenate,
+  Multiply, Subtract, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
+  GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, Flatten, Reshape, Rescaling, SimpleRNN, LSTM, GRU, Embedding, Masking,
+  Bidirectional, TimeDistributed,
+] as const;
+
+export type BuiltinLayerName = (typeof BUILTIN_LAYERS)[number]["className"];
+
+type LayerClass = new (args: never) => Layer;
 type Factory = (config: Record<string, unknown>, who: string) => Layer;
+interface NestedSpec { className: string; config: Record<string, unknown> }
 
 const registry = new Map<string, Factory>();
 
@@ -32,14 +47,18 @@ export function registerLayerFactory(className: string, factory: Factory): void 
   registry.set(className, factory);
 }
 
-for (const cls of [
-  Activation, LeakyReLU, ReLU, Softmax, BatchNormalization, Conv1D, Conv2D, Dense, Dropout, InputLayer, Add, Average, Concatenate,
-  Multiply, Subtract, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
-  GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, Flatten, Reshape, Rescaling, SimpleRNN, LSTM, GRU, Embedding, Masking,
-]) registerLayer(cls as unknown as LayerClass & { className: string });
-
 export function layerFromConfig(className: string, config: Record<string, unknown>, who: string): Layer {
   const make = registry.get(className);
   if (!make) throw new Error(`${who}: unknown layer class '${className}' (known: ${[...registry.keys()].sort().join(", ")})`);
   return make(config, who);
 }
+
+for (const cls of BUILTIN_LAYERS) registerLayer(cls as unknown as LayerClass & { className: string });
+// wrappers hold their layer's { className, config }
+const inner = (config: Record<string, unknown>, who: string) => {
+  const spec = config.layer as NestedSpec;
+  return layerFromConfig(spec.className, spec.config, who);
+};
+registerLayerFactory("Bidirectional", (config, who) =>
+  new Bidirectional({ ...(config as LayerArgs), mergeMode: config.mergeMode as MergeMode, layer: inner(config, who) }));
+registerLayerFactory("TimeDistributed", (config, who) => new TimeDistributed({ ...(config as LayerArgs), layer: inner(config, who) }));

@@ -18,8 +18,8 @@ export function assertRegularizer(r: unknown, who: string): Regularizer | null {
 }
 
 /** l1 * sum(|w|) + l2 * sum(w^2). */
-export function penalty(r: Regularizer, w: Tensor): Tensor | null {
-  let total: Tensor | null = null;
+export function penalty(r: Regularizer, w: Tensor): Tensor<"float32"> | null {
+  let total: Tensor<"float32"> | null = null;
   if (r.l1) total = mul(sum(abs(w)), r.l1);
   if (r.l2) {
     const p = mul(sum(square(w)), r.l2);

@@ -5,8 +5,9 @@
 import { add, mul } from "../ops/arithmetic.js";
 import { concat, flip, reshape } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type CallOptions, isShapeList, Layer, type LayerArgs, type LayerOutput, shapeString, single, singleShape, type SymShape } from "./layer.js";
-import { layerFromConfig, registerLayerFactory } from "./registry.js";
+import {
+  type CallOptions, isShapeList, Layer, type LayerArgs, type LayerOutput, type Masks, shapeString, single, singleShape, type SymShape,
+} from "./layer.js";
 
 export type MergeMode = "concat" | "sum" | "mul" | "ave" | null;
 
@@ -27,14 +28,31 @@ export class Bidirectional extends Layer {
   readonly backwardLayer: RecurrentLike;
   readonly mergeMode: MergeMode;
 
-  constructor(args: BidirectionalArgs) {
+  constructor(override readonly args: BidirectionalArgs) {
     super(args);
     const layer = args?.layer as RecurrentLike;
     if (!(layer instanceof Layer) || !("returnSequences" in layer)) throw new TypeError(`${this.who}: wraps a recurrent layer (SimpleRNN, LSTM, GRU)`);
     this.mergeMode = args.mergeMode === undefined ? "concat" : args.mergeMode;
-    const config = layer.getConfig();
-    this.forwardLayer = layerFromConfig(layer.className, { ...config, name: `forward_${layer.name}` }, this.who) as RecurrentLike;
-    this.backwardLayer = layerFromConfig(layer.className, { ...config, name: `backward_${layer.name}`, goBackwards: !layer.goBackwards }, this.who) as RecurrentLike;
+    // two fresh copies of the wrapped layer from its config, as Keras does; the second runs backwards
+    const copy = (overrides: Record<string, unknown>) => {
+      const Class = layer.constructor as new (args: Record<string, unknown>) => RecurrentLike;
+      return new Class({ ...layer.getConfig(), ...overrides });
+    };
+    this.forwardLayer = copy({ name: `forward_${layer.name}` });
+    this.backwardLayer = copy({ name: `backward_${layer.name}`, goBackwards: !layer.goBackwards });
+  }
+
+  protected override get supportsMasking(): boolean {
+    return true;
+  }
+
+  /** The merged sequence keeps the input's mask (the forward layer's rule); states have none. */
+  override computeMask(inputs: LayerOutput, mask: Masks | null): Masks | null {
+    const m = this.forwardLayer.computeMask(inputs, mask);
+    const first = Array.isArray(m) ? m[0] ?? null : m;
+    if (!this.forwardLayer.returnState) return this.mergeMode === null ? [first, first] : first;
+    const states = (Array.isArray(m) ? m.slice(1) : []).map(() => null);
+    return [...(this.mergeMode === null ? [first, first] : [first]), ...states, ...states];
   }
 
   protected override sublayers(): Layer[] {
@@ -82,20 +100,19 @@ export class Bidirectional extends Layer {
   }
 }
 
-/** Rebuilds a Bidirectional from its saved config (the wrapped layer is a nested config). */
-export function bidirectionalFromConfig(config: Record<string, unknown>, who: string): Bidirectional {
-  const spec = config.layer as { className: string; config: Record<string, unknown> };
-  return new Bidirectional({ ...(config as LayerArgs), mergeMode: config.mergeMode as MergeMode, layer: layerFromConfig(spec.className, spec.config, who) });
-}
-
 export class TimeDistributed extends Layer {
   static override readonly className = "TimeDistributed";
   readonly layer: Layer;
 
-  constructor(args: LayerArgs & { layer: Layer }) {
+  constructor(override readonly args: LayerArgs & { layer: Layer }) {
     super(args);
     if (!(args?.layer instanceof Layer)) throw new TypeError(`${this.who}: wraps a layer`);
     this.layer = args.layer;
+  }
+
+  /** The per-step mask of the input passes through (the wrapped layer sees single steps). */
+  protected override get supportsMasking(): boolean {
+    return true;
   }
 
   protected override sublayers(): Layer[] {
@@ -115,7 +132,7 @@ export class TimeDistributed extends Layer {
   call(inputs: LayerOutput, options: CallOptions): Tensor {
     const x = single(inputs, this.who);
     const [b, t] = x.shape;
-    const y = single(this.layer.apply(reshape(x, [b * t, ...x.shape.slice(2)]), options), this.who);
+    const y = single(this.layer.apply(reshape(x, [b * t, ...x.shape.slice(2)]), { training: options.training }), this.who);
     return reshape(y, [b, t, ...y.shape.slice(1)]);
   }
 
@@ -129,11 +146,3 @@ export class TimeDistributed extends Layer {
     return { ...super.getConfig(), layer: { className: this.layer.className, config: this.layer.getConfig() } };
   }
 }
-
-export function timeDistributedFromConfig(config: Record<string, unknown>, who: string): TimeDistributed {
-  const spec = config.layer as { className: string; config: Record<string, unknown> };
-  return new TimeDistributed({ ...(config as LayerArgs), layer: layerFromConfig(spec.className, spec.config, who) });
-}
-
-registerLayerFactory("Bidirectional", bidirectionalFromConfig);
-registerLayerFactory("TimeDistributed", timeDistributedFromConfig);

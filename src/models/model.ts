@@ -6,41 +6,27 @@
  */
 import type { Variable } from "../autodiff/variable.js";
 import type { Dataset, Example } from "../data/dataset.js";
+import type { ActivationName } from "../layers/activations.js";
 import { InputLayer } from "../layers/input.js";
 import {
-  type CallOptions, type LayerOutput, Layer, type LayerNode, shapeString, SymbolicTensor, type SymShape, uniqueName,
+  type CallOptions, type LayerOutput, Layer, type LayerNode, type Mask, type Masks, shapeString, SymbolicTensor, type SymShape, uniqueName,
 } from "../layers/layer.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { History, Logs } from "../training/callbacks.js";
-import { type Compiled, type EvaluateOptions, evaluate, fit, type FitOptions, type Inputs, predict } from "../training/fit.js";
-import { getLoss, type Loss } from "../training/losses.js";
-import { getMetric, type MetricSpec } from "../training/metrics.js";
-import { getOptimizer, type Optimizer, type OptimizerSpec } from "../training/optimizers.js";
+import { type CompileArgs, type Compiled, type CompileConfig, resolveCompile } from "../training/compile.js";
+import { type EvaluateOptions, evaluate, fit, type FitOptions, type Inputs, predict } from "../training/fit.js";
+import type { Optimizer } from "../training/optimizers.js";
 import { buildGraph, type Graph } from "./graph.js";
+import { saveModel } from "./save.js";
 import { formatSummary, type SummaryOptions } from "./summary.js";
+
+export type { CompileArgs, CompileConfig };
 
 export interface ModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
   outputs: SymbolicTensor | SymbolicTensor[];
   name?: string;
   trainable?: boolean;
-}
-
-export interface CompileArgs {
-  optimizer: OptimizerSpec | string;
-  /** One loss for every output, or one per output (array in output order, or by output name). */
-  loss: string | Loss | (string | Loss)[] | Record<string, string | Loss>;
-  /** Metrics for every output, or per output name. */
-  metrics?: MetricSpec[] | Record<string, MetricSpec[]>;
-  lossWeights?: number[] | Record<string, number>;
-}
-
-/** What compile() was given in serializable form (for save/load). */
-export interface CompileConfig {
-  optimizer: { className: string; config: Record<string, unknown> };
-  losses: { name: string; config: Record<string, unknown> }[];
-  metrics: Record<string, string[]>;
-  lossWeights: number[];
 }
 
 export class Model extends Layer {
@@ -116,7 +102,7 @@ export class Model extends Layer {
     return this.trainable ? this.distinct((l) => l.trainableWeights) : [];
   }
 
-  override regularizationLosses(): Tensor[] {
+  override regularizationLosses(): Tensor<"float32">[] {
     return this.layers.flatMap((l) => l.regularizationLosses());
   }
 
@@ -131,25 +117,74 @@ export class Model extends Layer {
     });
   }
 
-  /** Runs the graph on concrete inputs. */
-  forward(inputs: Tensor[], training: boolean): Tensor[] {
+  /** Runs the graph on concrete inputs; outputs flagged in `logits` come back before their softmax/sigmoid. */
+  forward(inputs: Tensor[], training: boolean, logits?: readonly boolean[]): Tensor[] {
+    return this.run(inputs, { training }, logits).outputs;
+  }
+
+  /**
+   * One pass through the graph. Each layer call gets its inputs' masks and gives its outputs'
+   * (Layer.computeMask), so a mask made by Embedding or Masking reaches every layer downstream
+   * that supports masking, as in Keras.
+   */
+  private run(inputs: Tensor[], options: CallOptions, logits?: readonly boolean[]): { outputs: Tensor[]; masks: Mask[] } {
     const graph = this.requireGraph();
     this.checkInputShape(inputs.map((t) => t.shape as SymShape));
     const values = new Map<number, Tensor>();
-    this.inputs.forEach((t, i) => values.set(t.id, inputs[i]));
+    const masks = new Map<number, Mask>();
+    const inputMasks = Array.isArray(options.mask) ? options.mask : [options.mask ?? null];
+    this.inputs.forEach((t, i) => {
+      values.set(t.id, inputs[i]);
+      masks.set(t.id, inputMasks[i] ?? null);
+    });
+    const logitIds = new Set(this.outputs.filter((_, i) => logits?.[i]).map((t) => t.id));
     for (const node of graph.nodes) {
       if (node.layer instanceof InputLayer) continue;
       const args = node.inputs.map((t) => values.get(t.id)!);
-      const out: LayerOutput = node.inputs.length === 1 ? node.layer.apply(args[0], { training }) : node.layer.apply(args, { training });
-      const outs = Array.isArray(out) ? out : [out];
-      node.outputs.forEach((t, i) => values.set(t.id, outs[i]));
+      const argMasks = node.inputs.map((t) => masks.get(t.id) ?? null);
+      const one = node.inputs.length === 1;
+      const { outputs, mask } = node.layer.applyWithMask(one ? args[0] : args, {
+        training: options.training,
+        mask: argMasks.every((m) => m === null) ? null : one ? argMasks[0] : argMasks,
+        logits: node.outputs.length === 1 && logitIds.has(node.outputs[0].id),
+      });
+      const outs = Array.isArray(outputs) ? outputs : [outputs];
+      const outMasks = Array.isArray(mask) ? mask : [mask];
+      node.outputs.forEach((t, i) => {
+        values.set(t.id, outs[i]);
+        masks.set(t.id, outMasks[i] ?? null);
+      });
     }
-    return this.outputs.map((t) => values.get(t.id)!);
+    return { outputs: this.outputs.map((t) => values.get(t.id)!), masks: this.outputs.map((t) => masks.get(t.id) ?? null) };
   }
 
   call(inputs: LayerOutput, options: CallOptions): LayerOutput {
-    const outs = this.forward(Array.isArray(inputs) ? inputs : [inputs], options.training ?? false);
-    return outs.length === 1 ? outs[0] : outs;
+    return this.callWithMask(inputs, options).outputs;
+  }
+
+  protected override callWithMask(inputs: LayerOutput, options: CallOptions): { outputs: LayerOutput; mask: Masks | null } {
+    const { outputs, masks } = this.run(Array.isArray(inputs) ? inputs : [inputs], options, this.outputs.map(() => options.logits ?? false));
+    return outputs.length === 1 ? { outputs: outputs[0], mask: masks[0] } : { outputs, mask: masks };
+  }
+
+  /**
+   * The activation that output `i` ends in, when the model can return the values before it:
+   * the output is its layer's only output and no other layer reads it.
+   */
+  outputActivationOf(i: number): ActivationName | null {
+    const t = this.outputs[i];
+    if (!t || t.node.outputs.length !== 1 || this.nodes.some((n) => n.inputs.includes(t))) return null;
+    return t.node.layer.outputActivation();
+  }
+
+  override outputActivation(): ActivationName {
+    return this.outputs.length === 1 ? this.outputActivationOf(0) ?? "linear" : "linear";
+  }
+
+  /** The outputs' names (their layers' names). */
+  get outputNames(): string[] {
+    this.requireGraph();
+    return this.outputs.map((t) => t.node.layer.name);
   }
 
   computeOutputShape(inputShape: SymShape | SymShape[]): SymShape | SymShape[] {
@@ -158,11 +193,10 @@ export class Model extends Layer {
     return shapes.length === 1 ? shapes[0] : shapes;
   }
 
-  /** Names and shapes of the outputs (the loop's view); `sample` builds a deferred model. */
+  /** Names and shapes of the outputs (the loop's view), building a deferred model from `sample`. */
   outputSpecs(sample: Tensor[]): { name: string; shape: SymShape }[] {
-    if (!this.graph && sample.length) this.buildFromData(sample);
-    this.requireGraph();
-    return this.outputs.map((t) => ({ name: t.node.layer.name, shape: t.shape }));
+    if (!this.graph) this.buildFromData(sample);
+    return this.outputNames.map((name, i) => ({ name, shape: this.outputs[i].shape }));
   }
 
   /** Builds a model whose input shape was not known (Sequential without Input). */
@@ -173,22 +207,12 @@ export class Model extends Layer {
     return this.graph ? this.graph.nodes : [];
   }
 
+  /** Keras's compile: the optimizer, one loss (and metrics, weight) per output. */
   compile(args: CompileArgs): void {
-    const optimizer = getOptimizer(args.optimizer);
-    const outputs = this.graph ? this.outputs : [null];
-    const names = outputs.map((t) => t?.node.layer.name ?? "");
-    const lossSpecs = lossesPerOutput(args.loss, names);
-    if (lossSpecs.length !== outputs.length) throw new RangeError(`compile: ${lossSpecs.length} losses for ${outputs.length} outputs`);
-    const losses = lossSpecs.map(getLoss);
-    const lossWeights = Array.isArray(args.lossWeights) ? args.lossWeights : names.map((n) => (args.lossWeights as Record<string, number> | undefined)?.[n] ?? 1);
-    const perOutput = names.map((n) => (Array.isArray(args.metrics) ? args.metrics : args.metrics?.[n] ?? []));
-    this.compiled = { optimizer, losses, lossWeights, metrics: losses.map((l, i) => perOutput[i].map((m) => getMetric(m, l))) };
-    this.compileConfig = {
-      optimizer: { className: optimizer.className, config: optimizer.getConfig() },
-      losses: losses.map((l) => ({ name: l.name, config: l.config })),
-      metrics: Object.fromEntries(names.map((n, i) => [n, perOutput[i].filter((m): m is string => typeof m === "string")])),
-      lossWeights,
-    };
+    const count = this.graph ? this.outputs.length : 1;
+    const names = this.graph ? this.outputNames : [""];
+    const activations = Array.from({ length: count }, (_, i) => this.outputActivationOf(i));
+    ({ compiled: this.compiled, config: this.compileConfig } = resolveCompile(args, names, activations));
   }
 
   get optimizer(): Optimizer | null {
@@ -223,9 +247,25 @@ export class Model extends Layer {
   }
 
   /** Saves architecture, weights and optimizer state to one file, atomically. */
-  async save(path: string): Promise<void> {
-    const { saveModel } = await import("./save.js");
+  save(path: string): void {
     saveModel(this, path);
+  }
+
+  /** Stable keys for every weight: nested models prefix their name (vgg16/block1_conv1/kernel). */
+  weightKeys(prefix = ""): Map<Variable, string> {
+    const keys = new Map<Variable, string>();
+    for (const layer of this.layers) {
+      if (layer instanceof Model) {
+        for (const [v, k] of layer.weightKeys(`${prefix}${layer.name}/`)) if (!keys.has(v)) keys.set(v, k);
+        continue;
+      }
+      for (const v of layer.weights) {
+        // a wrapper's weights belong to its inner layers: keep their names (bidirectional/forward_lstm/kernel)
+        const own = v.name.startsWith(`${layer.name}/`);
+        if (!keys.has(v)) keys.set(v, `${prefix}${layer.name}/${own ? v.name.slice(layer.name.length + 1) : v.name}`);
+      }
+    }
+    return keys;
   }
 
   /**
@@ -248,17 +288,6 @@ export class Model extends Layer {
       outputLayers: this.outputs.map(ref),
     };
   }
-}
-
-/** compile's loss option as one loss per output: shared, a list in output order, or by output name. */
-function lossesPerOutput(loss: CompileArgs["loss"], names: string[]): (string | Loss)[] {
-  if (Array.isArray(loss)) return loss;
-  if (typeof loss === "string" || "perSample" in loss) return names.map(() => loss as string | Loss);
-  const byName = loss as Record<string, string | Loss>;
-  return names.map((n) => {
-    if (!(n in byName)) throw new RangeError(`compile: no loss for output '${n}' (losses given for ${Object.keys(byName).join(", ")})`);
-    return byName[n];
-  });
 }
 
 function isInputs(v: unknown): v is Inputs {

@@ -2,11 +2,10 @@
  * plotModel: the layer graph as Graphviz DOT and as SVG (laid out by dagre, so branching
  * functional models stay readable), one box per layer call, with tensor shapes on the edges.
  */
-import { writeFileSync } from "node:fs";
 import dagre from "@dagrejs/dagre";
 import { shapeString } from "../layers/layer.js";
 import type { Model } from "./model.js";
-import { writeAtomic } from "./save.js";
+import { writeAtomic } from "../util/files.js";
 
 export interface PlotOptions {
   /** Shapes on the edges (default true). */
@@ -86,7 +85,7 @@ export function toSvg(model: Model, options: PlotOptions = {}): string {
 export function plotModel(model: Model, file: string, options: PlotOptions = {}): { svg: string; dot: string } {
   const svgPath = file.endsWith(".svg") ? file : `${file}.svg`;
   const dotPath = svgPath.replace(/\.svg$/, ".dot");
-  writeAtomic(svgPath, new TextEncoder().encode(toSvg(model, options)));
-  writeFileSync(dotPath, toDot(model, options));
+  writeAtomic(svgPath, toSvg(model, options));
+  writeAtomic(dotPath, toDot(model, options));
   return { svg: svgPath, dot: dotPath };
 }

@@ -4,6 +4,7 @@
  */
 import { InputLayer, Input } from "../layers/input.js";
 import { Layer, SymbolicTensor, type SymShape } from "../layers/layer.js";
+import type { ActivationName } from "../layers/activations.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Model } from "./model.js";
 
@@ -77,9 +78,15 @@ export class Sequential extends Model {
     this.setGraph([input], [x]);
   }
 
-  override forward(inputs: Tensor[], training: boolean): Tensor[] {
+  override forward(inputs: Tensor[], training: boolean, logits?: readonly boolean[]): Tensor[] {
     if (!this.graph) this.buildFromData(inputs);
-    return super.forward(inputs, training);
+    return super.forward(inputs, training, logits);
+  }
+
+  /** Before the graph is built (no Input yet), the last layer tells. */
+  override outputActivationOf(i: number): ActivationName | null {
+    if (this.graph) return super.outputActivationOf(i);
+    return i === 0 && this.stack.length > 0 ? this.stack[this.stack.length - 1].outputActivation() : null;
   }
 
   override getConfig(): Record<string, unknown> {

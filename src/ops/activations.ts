@@ -1,53 +1,51 @@
 /** Activation functions, softmax and log-softmax, and the fused bias + activation op. */
-import type { FusedActivation } from "../backends/kernels.js";
+import { FUSED_ACTIVATIONS, type FusedActivation } from "../backends/kernels.js";
 import { normalizeAxis, shapeToString, sizeOf } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
 import { assertFloat, backend, f32, record, type TensorOrNumber, unaryOp } from "./core.js";
 
-export const relu = (x: TensorOrNumber): Tensor => unaryOp("relu", x);
+export const relu = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("relu", x);
 /** x for x > 0, alpha * x otherwise (alpha 0.2 as keras.ops.leaky_relu; the LeakyReLU layer uses 0.3). */
-export const leakyRelu = (x: TensorOrNumber, alpha = 0.2): Tensor => unaryOp("leakyRelu", x, alpha);
-export const elu = (x: TensorOrNumber, alpha = 1): Tensor => unaryOp("elu", x, alpha);
-export const selu = (x: TensorOrNumber): Tensor => unaryOp("selu", x);
+export const leakyRelu = (x: TensorOrNumber, alpha = 0.2): Tensor<"float32"> => unaryOp("leakyRelu", x, alpha);
+export const elu = (x: TensorOrNumber, alpha = 1): Tensor<"float32"> => unaryOp("elu", x, alpha);
+export const selu = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("selu", x);
 /** The exact GELU, x * Phi(x), with Phi the normal CDF. */
-export const gelu = (x: TensorOrNumber): Tensor => unaryOp("gelu", x);
-export const sigmoid = (x: TensorOrNumber): Tensor => unaryOp("sigmoid", x);
-export const tanh = (x: TensorOrNumber): Tensor => unaryOp("tanh", x);
+export const gelu = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("gelu", x);
+export const sigmoid = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("sigmoid", x);
+export const tanh = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("tanh", x);
 /** log(1 + exp(x)), computed without overflow. */
-export const softplus = (x: TensorOrNumber): Tensor => unaryOp("softplus", x);
+export const softplus = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("softplus", x);
 
 function lineView(x: Tensor, axis: number, who: string): [number, number, number] {
   const a = normalizeAxis(axis, x.rank, who);
   return [sizeOf(x.shape.slice(0, a)), x.shape[a], sizeOf(x.shape.slice(a + 1))];
 }
 
-export function softmax(x: Tensor, axis = -1): Tensor {
+export function softmax(x: Tensor, axis = -1): Tensor<"float32"> {
   assertTensor(x, "softmax");
   const xv = assertFloat(x, "softmax");
   const [o, n, i] = lineView(x, axis, "softmax");
   const y = f32(backend().softmax(xv, o, n, i), x.shape);
   return record("softmax", [x], y, (dy) => [
-    f32(backend().softmaxGrad(dy.values as Float32Array, y.values as Float32Array, o, n, i), x.shape),
+    f32(backend().softmaxGrad(dy.values, y.values, o, n, i), x.shape),
   ]);
 }
 
-export function logSoftmax(x: Tensor, axis = -1): Tensor {
+export function logSoftmax(x: Tensor, axis = -1): Tensor<"float32"> {
   assertTensor(x, "logSoftmax");
   const xv = assertFloat(x, "logSoftmax");
   const [o, n, i] = lineView(x, axis, "logSoftmax");
   const y = f32(backend().logSoftmax(xv, o, n, i), x.shape);
   return record("logSoftmax", [x], y, (dy) => [
-    f32(backend().logSoftmaxGrad(dy.values as Float32Array, y.values as Float32Array, o, n, i), x.shape),
+    f32(backend().logSoftmaxGrad(dy.values, y.values, o, n, i), x.shape),
   ]);
 }
-
-export const FUSED_ACTIVATIONS: readonly FusedActivation[] = ["linear", "relu", "sigmoid", "tanh"];
 
 /**
  * act(x + bias) in one pass, bias along the last axis (null for none). Layers use it after a
  * matrix product or convolution; its gradient needs only the output.
  */
-export function biasActivation(x: Tensor, bias: Tensor | null, act: FusedActivation = "linear"): Tensor {
+export function biasActivation(x: Tensor, bias: Tensor | null, act: FusedActivation = "linear"): Tensor<"float32"> {
   assertTensor(x, "biasActivation");
   const xv = assertFloat(x, "biasActivation");
   if (!FUSED_ACTIVATIONS.includes(act)) throw new RangeError(`biasActivation: unsupported activation '${act}'; use ${FUSED_ACTIVATIONS.join(", ")}`);
@@ -58,7 +56,7 @@ export function biasActivation(x: Tensor, bias: Tensor | null, act: FusedActivat
   const y = f32(backend().biasActivation(xv, bias ? assertFloat(bias, "biasActivation", "bias") : null, act), x.shape);
   const inputs = bias ? [x, bias] : [x];
   return record("biasActivation", inputs, y, (dy) => {
-    const { dz, db } = backend().biasActivationGrad(dy.values as Float32Array, y.values as Float32Array, act, bias ? channels : 0);
+    const { dz, db } = backend().biasActivationGrad(dy.values, y.values, act, bias ? channels : 0);
     return bias ? [f32(dz, x.shape), f32(db!, bias.shape)] : [f32(dz, x.shape)];
   });
 }

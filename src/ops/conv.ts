@@ -1,8 +1,7 @@
 /** conv2d and conv1d: NHWC (NWC) inputs, HWIO (WIO) kernels, as in Keras. */
-import type { Conv2dGeometry, FusedActivation } from "../backends/kernels.js";
+import { type Conv2dGeometry, FUSED_ACTIVATIONS, type FusedActivation } from "../backends/kernels.js";
 import { shapeToString } from "../tensor/shape.js";
 import { assertTensor, Tensor } from "../tensor/tensor.js";
-import { FUSED_ACTIVATIONS } from "./activations.js";
 import { assertFloat, assertRank, backend, f32, record } from "./core.js";
 import { reshape } from "./shape.js";
 
@@ -64,7 +63,7 @@ export function conv2dGeometry(xShape: readonly number[], wShape: readonly numbe
 }
 
 /** 2-D convolution of x [batch, h, w, in] with kernel [kh, kw, in, out]. */
-export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor {
+export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor<"float32"> {
   assertTensor(x, "conv2d");
   assertTensor(kernel, "conv2d", "kernel");
   assertRank(x, 4, "conv2d", "[batch, h, w, channels]");
@@ -85,10 +84,10 @@ export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): 
   // one node for convolution, bias and activation: the backward pass gets dz = dy * act'(y) and
   // the bias gradient in one sweep, then the two convolution gradients
   return record("conv2d", bias ? [x, kernel, bias] : [x, kernel], y, (dy, needs) => {
-    let dz = dy.values as Float32Array;
+    let dz = dy.values;
     let db: Float32Array | null = null;
-    if (fused) ({ dz, db } = backend().biasActivationGrad(dz, y.values as Float32Array, act, bias ? g.outC : 0));
-    const grads: (Tensor | null)[] = [
+    if (fused) ({ dz, db } = backend().biasActivationGrad(dz, y.values, act, bias ? g.outC : 0));
+    const grads: (Tensor<"float32"> | null)[] = [
       needs[0] ? f32(backend().conv2dBackpropInput(dz, wv, g), x.shape) : null,
       needs[1] ? f32(backend().conv2dBackpropFilter(xv, dz, g), kernel.shape) : null,
     ];
@@ -103,7 +102,7 @@ export interface Conv1dOptions extends Omit<Conv2dOptions, "strides" | "dilation
 }
 
 /** 1-D convolution of x [batch, steps, in] with kernel [k, in, out], as a conv2d of height 1. */
-export function conv1d(x: Tensor, kernel: Tensor, options: Conv1dOptions = {}): Tensor {
+export function conv1d(x: Tensor, kernel: Tensor, options: Conv1dOptions = {}): Tensor<"float32"> {
   assertTensor(x, "conv1d");
   assertTensor(kernel, "conv1d", "kernel");
   assertRank(x, 3, "conv1d", "[batch, steps, channels]");

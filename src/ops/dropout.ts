@@ -3,10 +3,10 @@ import { generator } from "../tensor/random.js";
 import { broadcastShapes, type Shape, shapeToString, sizeOf } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
 import { mul } from "./arithmetic.js";
-import { assertFloat, f32 } from "./core.js";
+import { asFloat, f32 } from "./core.js";
 
 /** The scaled keep-mask: 0 with probability `rate`, 1 / (1 - rate) otherwise. */
-export function dropoutMask(shape: Shape, rate: number, seed?: number): Tensor {
+export function dropoutMask(shape: Shape, rate: number, seed?: number): Tensor<"float32"> {
   if (!(rate >= 0 && rate < 1)) throw new RangeError(`dropout: rate must be in [0, 1), got ${rate}`);
   const rng = generator(seed);
   const keep = 1 / (1 - rate);
@@ -21,9 +21,9 @@ export interface DropoutOptions {
   noiseShape?: Shape;
 }
 
-export function dropout(x: Tensor, rate: number, options: DropoutOptions = {}): Tensor {
-  assertTensor(x, "dropout");
-  assertFloat(x, "dropout");
+export function dropout(input: Tensor, rate: number, options: DropoutOptions = {}): Tensor<"float32"> {
+  assertTensor(input, "dropout");
+  const x = asFloat(input, "dropout");
   if (rate === 0) return x;
   const noiseShape = options.noiseShape ?? x.shape;
   const full = broadcastShapes(noiseShape, x.shape, "dropout");

@@ -15,7 +15,7 @@ function assertLogits(logits: Tensor, who: string): Float32Array {
 }
 
 /** -sum(labels * logSoftmax(logits), -1), labels being distributions over the last axis. */
-export function softmaxCrossEntropyWithLogits(labels: Tensor, logits: Tensor): Tensor {
+export function softmaxCrossEntropyWithLogits(labels: Tensor, logits: Tensor): Tensor<"float32"> {
   const who = "softmaxCrossEntropyWithLogits";
   const lv = assertLogits(logits, who);
   assertTensor(labels, who, "labels");
@@ -31,7 +31,7 @@ export function softmaxCrossEntropyWithLogits(labels: Tensor, logits: Tensor): T
 }
 
 /** The same with int32 class indices of shape logits.shape[:-1]. */
-export function sparseSoftmaxCrossEntropyWithLogits(labels: Tensor, logits: Tensor): Tensor {
+export function sparseSoftmaxCrossEntropyWithLogits(labels: Tensor, logits: Tensor): Tensor<"float32"> {
   const who = "sparseSoftmaxCrossEntropyWithLogits";
   const lv = assertLogits(logits, who);
   assertTensor(labels, who, "labels");
@@ -46,7 +46,7 @@ export function sparseSoftmaxCrossEntropyWithLogits(labels: Tensor, logits: Tens
 }
 
 /** Elementwise binary cross-entropy of sigmoid(logits) against labels in [0, 1]. */
-export function sigmoidCrossEntropyWithLogits(labels: Tensor, logits: Tensor): Tensor {
+export function sigmoidCrossEntropyWithLogits(labels: Tensor, logits: Tensor): Tensor<"float32"> {
   const who = "sigmoidCrossEntropyWithLogits";
   const lv = assertLogits(logits, who);
   assertTensor(labels, who, "labels");

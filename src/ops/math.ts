@@ -4,20 +4,20 @@ import { mul } from "./arithmetic.js";
 import { cast, greaterEqual, lessEqual, logicalAnd } from "./compare.js";
 import { asTensor, assertFloat, backend, make, record, type TensorOrNumber, unaryOp } from "./core.js";
 
-export const square = (x: TensorOrNumber): Tensor => unaryOp("square", x);
-export const sqrt = (x: TensorOrNumber): Tensor => unaryOp("sqrt", x);
-export const rsqrt = (x: TensorOrNumber): Tensor => unaryOp("rsqrt", x);
-export const exp = (x: TensorOrNumber): Tensor => unaryOp("exp", x);
-export const log = (x: TensorOrNumber): Tensor => unaryOp("log", x);
-export const log1p = (x: TensorOrNumber): Tensor => unaryOp("log1p", x);
-export const abs = (x: TensorOrNumber): Tensor => unaryOp("abs", x);
+export const square = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("square", x);
+export const sqrt = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("sqrt", x);
+export const rsqrt = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("rsqrt", x);
+export const exp = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("exp", x);
+export const log = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("log", x);
+export const log1p = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("log1p", x);
+export const abs = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("abs", x);
 /** -1, 0 or 1; its gradient is zero everywhere. */
-export const sign = (x: TensorOrNumber): Tensor => unaryOp("sign", x);
-export const reciprocal = (x: TensorOrNumber): Tensor => unaryOp("reciprocal", x);
-export const erf = (x: TensorOrNumber): Tensor => unaryOp("erf", x);
+export const sign = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("sign", x);
+export const reciprocal = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("reciprocal", x);
+export const erf = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("erf", x);
 
 /** Limits values to [lo, hi]; the gradient passes where the input lies inside the range. */
-export function clip(x: Tensor, lo: number, hi: number): Tensor {
+export function clip(x: Tensor, lo: number, hi: number): Tensor<"float32"> {
   const t = asTensor(x, "clip");
   const xv = assertFloat(t, "clip");
   if (!(lo <= hi)) throw new RangeError(`clip: lower bound ${lo} is above upper bound ${hi}`);

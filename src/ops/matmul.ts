@@ -1,17 +1,16 @@
 /** Matrix product with optional transposes and broadcast batch dimensions. */
 import { broadcastShapes, shapeToString } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
-import { assertFloat, backend, f32, record } from "./core.js";
+import { asFloat, backend, f32, record } from "./core.js";
 import { sumTo } from "./reduce.js";
 
 export interface MatMulOptions { transposeA?: boolean; transposeB?: boolean }
 
 /** a[..., m, k] x b[..., k, n] (after the optional transposes of the last two axes). */
-export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tensor {
-  assertTensor(a, "matMul", "first input");
-  assertTensor(b, "matMul", "second input");
-  const av = assertFloat(a, "matMul", "first input");
-  const bv = assertFloat(b, "matMul", "second input");
+export function matMul(x: Tensor, w: Tensor, options: MatMulOptions = {}): Tensor<"float32"> {
+  assertTensor(x, "matMul", "first input");
+  assertTensor(w, "matMul", "second input");
+  const a = asFloat(x, "matMul", "first input"), b = asFloat(w, "matMul", "second input");
   const transA = options.transposeA ?? false, transB = options.transposeB ?? false;
   if (a.rank < 2 || b.rank < 2) {
     throw new RangeError(`matMul: inputs must have rank >= 2, got ${shapeToString(a.shape)} x ${shapeToString(b.shape)}`);
@@ -26,13 +25,13 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
   }
   const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matMul (batch dimensions)");
   const outShape = [...batch, m, n];
-  const y = f32(backend().matMul(av, a.shape, bv, b.shape, transA, transB, outShape), outShape);
+  const y = f32(backend().matMul(a.values, a.shape, b.values, b.shape, transA, transB, outShape), outShape);
   return record("matMul", [a, b], y, (dy, needs) => {
-    const gradA = (): Tensor => {
+    const gradA = (): Tensor<"float32"> => {
       if (!transA) return matMul(dy, b, { transposeB: !transB });
       return transB ? matMul(b, dy, { transposeA: true, transposeB: true }) : matMul(b, dy, { transposeB: true });
     };
-    const gradB = (): Tensor => {
+    const gradB = (): Tensor<"float32"> => {
       if (!transB) return matMul(a, dy, { transposeA: !transA });
       return transA ? matMul(dy, a, { transposeA: true, transposeB: true }) : matMul(dy, a, { transposeA: true });
     };

@@ -31,15 +31,15 @@ function prepare(x: Tensor, options: Pool2dOptions, who: string): { xv: Float32A
   return { xv, g, outShape: [g.batch, g.outH, g.outW, g.channels] };
 }
 
-export function maxPool2d(x: Tensor, options: Pool2dOptions = {}): Tensor {
+export function maxPool2d(x: Tensor, options: Pool2dOptions = {}): Tensor<"float32"> {
   const { xv, g, outShape } = prepare(x, options, "maxPool2d");
   const y = f32(backend().maxPool2d(xv, g), outShape);
-  return record("maxPool2d", [x], y, (dy) => [f32(backend().maxPool2dGrad(dy.values as Float32Array, xv, g), x.shape)]);
+  return record("maxPool2d", [x], y, (dy) => [f32(backend().maxPool2dGrad(dy.values, xv, g), x.shape)]);
 }
 
 /** Average over each window's cells inside the input ('same' padding cells are not counted). */
-export function avgPool2d(x: Tensor, options: Pool2dOptions = {}): Tensor {
+export function avgPool2d(x: Tensor, options: Pool2dOptions = {}): Tensor<"float32"> {
   const { xv, g, outShape } = prepare(x, options, "avgPool2d");
   const y = f32(backend().avgPool2d(xv, g), outShape);
-  return record("avgPool2d", [x], y, (dy) => [f32(backend().avgPool2dGrad(dy.values as Float32Array, g), x.shape)]);
+  return record("avgPool2d", [x], y, (dy) => [f32(backend().avgPool2dGrad(dy.values, g), x.shape)]);
 }

@@ -24,14 +24,14 @@ function geometry(x: Tensor, size: readonly [number, number], options: ResizeOpt
   return { batch, inH, inW, channels, outH, outW, alignCorners, halfPixelCenters };
 }
 
-export function resizeBilinear(x: Tensor, size: readonly [number, number], options: ResizeOptions = {}): Tensor {
+export function resizeBilinear(x: Tensor, size: readonly [number, number], options: ResizeOptions = {}): Tensor<"float32"> {
   const g = geometry(x, size, options, "resizeBilinear");
   const y = f32(backend().resizeBilinear(assertFloat(x, "resizeBilinear"), g), [g.batch, g.outH, g.outW, g.channels]);
-  return record("resizeBilinear", [x], y, (dy) => [f32(backend().resizeBilinearGrad(dy.values as Float32Array, g), x.shape)]);
+  return record("resizeBilinear", [x], y, (dy) => [f32(backend().resizeBilinearGrad(dy.values, g), x.shape)]);
 }
 
-export function resizeNearest(x: Tensor, size: readonly [number, number], options: ResizeOptions = {}): Tensor {
+export function resizeNearest(x: Tensor, size: readonly [number, number], options: ResizeOptions = {}): Tensor<"float32"> {
   const g = geometry(x, size, options, "resizeNearest");
   const y = f32(backend().resizeNearest(assertFloat(x, "resizeNearest"), g), [g.batch, g.outH, g.outW, g.channels]);
-  return record("resizeNearest", [x], y, (dy) => [f32(backend().resizeNearestGrad(dy.values as Float32Array, g), x.shape)]);
+  return record("resizeNearest", [x], y, (dy) => [f32(backend().resizeNearestGrad(dy.values, g), x.shape)]);
 }

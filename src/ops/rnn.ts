@@ -2,7 +2,7 @@
  * Recurrent layers as single ops over a whole sequence (SimpleRNN, LSTM, GRU with reset_after),
  * in Keras's weight layout. One kernel call runs the forward pass and one the backward pass.
  */
-import type { FusedActivation, RnnSpec } from "../backends/kernels.js";
+import type { FusedActivation, RnnKind, RnnSpec } from "../backends/kernels.js";
 import { shapeToString } from "../tensor/shape.js";
 import { assertTensor, Tensor } from "../tensor/tensor.js";
 import { zeros } from "../tensor/creation.js";
@@ -10,7 +10,7 @@ import { assertFloat, assertRank, backend, f32, record } from "./core.js";
 import { reshape, slice } from "./shape.js";
 import { cast } from "./compare.js";
 
-export type RnnKind = RnnSpec["kind"];
+export type { RnnKind };
 
 export interface RnnOptions {
   /** Initial hidden state [batch, units]; LSTM also takes the cell state: [h0, c0]. Zeros by default. */
@@ -74,14 +74,14 @@ export function rnn(kind: RnnKind, x: Tensor, kernel: Tensor, recurrentKernel: T
   }
   let mask: Float32Array | null = null;
   if (options.mask) {
-    const m = options.mask.dtype === "float32" ? options.mask : cast(options.mask, "float32");
+    const m = cast(options.mask, "float32");
     if (m.size !== batch * steps) throw new RangeError(`${who}: mask must be [${batch}, ${steps}], got ${shapeToString(m.shape)}`);
-    mask = m.values as Float32Array;
+    mask = m.values;
   }
   const k = backend();
-  const xv = x.values as Float32Array, wv = assertFloat(kernel, who, "kernel"), rv = assertFloat(recurrentKernel, who, "recurrent kernel");
+  const xv = assertFloat(x, who), wv = assertFloat(kernel, who, "kernel"), rv = assertFloat(recurrentKernel, who, "recurrent kernel");
   const bv = bias ? assertFloat(bias, who, "bias") : null;
-  const h0 = states[0].values as Float32Array, c0 = kind === "lstm" ? (states[1].values as Float32Array) : null;
+  const h0 = assertFloat(states[0], who, "initial state"), c0 = kind === "lstm" ? assertFloat(states[1], who, "initial cell state") : null;
   const recMask = options.recurrentMask ? assertFloat(options.recurrentMask, who, "recurrent mask") : null;
   if (recMask && recMask.length !== batch * units) throw new RangeError(`${who}: recurrent mask must be [${batch}, ${units}]`);
   const saved = k.rnnForward(spec, xv, wv, rv, bv, h0, c0, mask, recMask);
@@ -99,7 +99,7 @@ export function rnn(kind: RnnKind, x: Tensor, kernel: Tensor, recurrentKernel: T
   }
   const inputs = [x, kernel, recurrentKernel, ...(bias ? [bias] : []), ...states];
   const packed = record(who, inputs, f32(packedValues, [batch, width]), (dy) => {
-    const dv = dy.values as Float32Array;
+    const dv = dy.values;
     let dhs = dv, dcT: Float32Array | null = null;
     if (kind === "lstm") {
       dhs = new Float32Array(batch * seqLen);
@@ -110,7 +110,7 @@ export function rnn(kind: RnnKind, x: Tensor, kernel: Tensor, recurrentKernel: T
       }
     }
     const g = k.rnnBackward(spec, dhs, dcT, xv, wv, rv, bv, h0, c0, mask, recMask, saved);
-    const grads: (Tensor | null)[] = [f32(g.dx, x.shape), f32(g.dW, kernel.shape), f32(g.dR, recurrentKernel.shape)];
+    const grads: (Tensor<"float32"> | null)[] = [f32(g.dx, x.shape), f32(g.dW, kernel.shape), f32(g.dR, recurrentKernel.shape)];
     if (bias) grads.push(f32(g.db!, bias.shape));
     grads.push(f32(g.dh0, [batch, units]));
     if (kind === "lstm") grads.push(f32(g.dc0!, [batch, units]));

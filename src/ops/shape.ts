@@ -1,11 +1,12 @@
 /** Shape and data-movement ops: reshape, transpose, concat, slice, gather, pad, tile, flip, ... */
 import { broadcastShapes, inferReshape, normalizeAxes, normalizeAxis, type Shape, shapesEqual, shapeToString, sizeOf } from "../tensor/shape.js";
-import { assertTensor, Tensor } from "../tensor/tensor.js";
+import type { DType } from "../tensor/dtype.js";
+import { assertTensor, isInt32, Tensor } from "../tensor/tensor.js";
 import { backend, f32, make, record } from "./core.js";
 import { sumTo } from "./reduce.js";
 
 /** Same values, new shape (no copy); one dimension may be -1. */
-export function reshape(x: Tensor, shape: Shape): Tensor {
+export function reshape<D extends DType>(x: Tensor<D>, shape: Shape): Tensor<D> {
   assertTensor(x, "reshape");
   const target = inferReshape(x.size, shape, "reshape", x.shape);
   if (shapesEqual(target, x.shape)) return x;
@@ -13,7 +14,7 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 }
 
 /** Removes size-1 dimensions (all of them, or the given axes, which must have size 1). */
-export function squeeze(x: Tensor, axes?: number | number[]): Tensor {
+export function squeeze<D extends DType>(x: Tensor<D>, axes?: number | number[]): Tensor<D> {
   assertTensor(x, "squeeze");
   const drop = axes === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes(axes, x.rank, "squeeze");
   for (const a of drop) {
@@ -23,7 +24,7 @@ export function squeeze(x: Tensor, axes?: number | number[]): Tensor {
 }
 
 /** Inserts a size-1 dimension at `axis` (negative counts from the end of the result). */
-export function expandDims(x: Tensor, axis = 0): Tensor {
+export function expandDims<D extends DType>(x: Tensor<D>, axis = 0): Tensor<D> {
   assertTensor(x, "expandDims");
   const a = normalizeAxis(axis, x.rank + 1, "expandDims");
   const shape = [...x.shape];
@@ -32,13 +33,13 @@ export function expandDims(x: Tensor, axis = 0): Tensor {
 }
 
 /** The same values, detached from any gradient tape. */
-export function stopGradient(x: Tensor): Tensor {
+export function stopGradient<D extends DType>(x: Tensor<D>): Tensor<D> {
   assertTensor(x, "stopGradient");
   return make(x.values, x.shape, x.dtype);
 }
 
 /** Permutes dimensions (default: reverses them). */
-export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+export function transpose<D extends DType>(x: Tensor<D>, perm?: readonly number[]): Tensor<D> {
   assertTensor(x, "transpose");
   const p = perm ?? x.shape.map((_, i) => x.rank - 1 - i);
   if (p.length !== x.rank || [...p].sort((a, b) => a - b).some((v, i) => v !== i)) {
@@ -52,7 +53,7 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   return record("transpose", [x], y, (dy) => [transpose(dy, inverse)]);
 }
 
-export function concat(xs: readonly Tensor[], axis = 0): Tensor {
+export function concat<D extends DType>(xs: readonly Tensor<D>[], axis = 0): Tensor<D> {
   if (!Array.isArray(xs as unknown) || xs.length === 0) throw new RangeError("concat: expected a non-empty array of tensors");
   xs.forEach((x, i) => assertTensor(x, "concat", `tensor ${i}`));
   const first = xs[0];
@@ -77,7 +78,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   });
 }
 
-export function stack(xs: readonly Tensor[], axis = 0): Tensor {
+export function stack<D extends DType>(xs: readonly Tensor<D>[], axis = 0): Tensor<D> {
   if (!Array.isArray(xs as unknown) || xs.length === 0) throw new RangeError("stack: expected a non-empty array of tensors");
   xs.forEach((x, i) => assertTensor(x, "stack", `tensor ${i}`));
   for (const x of xs) {
@@ -87,14 +88,14 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   return concat(xs.map((x) => expandDims(x, a)), a);
 }
 
-export function unstack(x: Tensor, axis = 0): Tensor[] {
+export function unstack<D extends DType>(x: Tensor<D>, axis = 0): Tensor<D>[] {
   assertTensor(x, "unstack");
   const a = normalizeAxis(axis, x.rank, "unstack");
   return split(x, x.shape[a], a).map((t) => squeeze(t, a));
 }
 
 /** Splits into `n` equal parts or parts of the given sizes along `axis`. */
-export function split(x: Tensor, numOrSizes: number | number[], axis = 0): Tensor[] {
+export function split<D extends DType>(x: Tensor<D>, numOrSizes: number | number[], axis = 0): Tensor<D>[] {
   assertTensor(x, "split");
   const a = normalizeAxis(axis, x.rank, "split");
   const dim = x.shape[a];
@@ -120,7 +121,7 @@ export function split(x: Tensor, numOrSizes: number | number[], axis = 0): Tenso
 }
 
 /** The block starting at `begin` with `size` (-1: to the end) along each axis. */
-export function slice(x: Tensor, begin: readonly number[], size?: readonly number[]): Tensor {
+export function slice<D extends DType>(x: Tensor<D>, begin: readonly number[], size?: readonly number[]): Tensor<D> {
   assertTensor(x, "slice");
   if (begin.length !== x.rank || (size && size.length !== x.rank)) {
     throw new RangeError(`slice: begin [${begin.join(",")}] and size [${size?.join(",") ?? ""}] must have one entry per axis of ${shapeToString(x.shape)}`);
@@ -137,20 +138,18 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
 }
 
 /** Rows (or entries along `axis`) of x at the given int32 indices. */
-export function gather(x: Tensor, indices: Tensor | number[], axis = 0): Tensor {
+export function gather<D extends DType>(x: Tensor<D>, indices: Tensor | number[], axis = 0): Tensor<D> {
   assertTensor(x, "gather");
   const idx = indices instanceof Tensor ? indices : make(Int32Array.from(indices), [indices.length], "int32");
-  if (idx.dtype !== "int32") throw new TypeError(`gather: indices must be int32, got ${idx.dtype}`);
+  if (!isInt32(idx)) throw new TypeError(`gather: indices must be int32, got ${idx.dtype}`);
   const a = normalizeAxis(axis, x.rank, "gather");
   const outShape = [...x.shape.slice(0, a), ...idx.shape, ...x.shape.slice(a + 1)];
-  const y = make(backend().gather(x.values, x.shape, idx.values as Int32Array, a), outShape, x.dtype);
-  return record("gather", [x], y, (dy) => [
-    f32(backend().scatterAdd(dy.values as Float32Array, idx.values as Int32Array, x.shape, a), x.shape),
-  ]);
+  const y = make(backend().gather(x.values, x.shape, idx.values, a), outShape, x.dtype);
+  return record("gather", [x], y, (dy) => [f32(backend().scatterAdd(dy.values, idx.values, x.shape, a), x.shape)]);
 }
 
 /** Pads each axis with [before, after] elements of `value`. */
-export function pad(x: Tensor, paddings: readonly (readonly [number, number])[], value = 0): Tensor {
+export function pad<D extends DType>(x: Tensor<D>, paddings: readonly (readonly [number, number])[], value = 0): Tensor<D> {
   assertTensor(x, "pad");
   if (paddings.length !== x.rank || paddings.some((p) => p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
     throw new RangeError(`pad: expected ${x.rank} pairs of non-negative integers for ${shapeToString(x.shape)}, got ${JSON.stringify(paddings)}`);
@@ -161,7 +160,7 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[],
 }
 
 /** Repeats x reps[i] times along axis i. */
-export function tile(x: Tensor, reps: readonly number[]): Tensor {
+export function tile<D extends DType>(x: Tensor<D>, reps: readonly number[]): Tensor<D> {
   assertTensor(x, "tile");
   if (reps.length !== x.rank || reps.some((r) => !Number.isInteger(r) || r < 0)) {
     throw new RangeError(`tile: reps [${reps.join(",")}] must be ${x.rank} non-negative integers for ${shapeToString(x.shape)}`);
@@ -176,7 +175,7 @@ export function tile(x: Tensor, reps: readonly number[]): Tensor {
   });
 }
 
-export function flip(x: Tensor, axes?: number | number[]): Tensor {
+export function flip<D extends DType>(x: Tensor<D>, axes?: number | number[]): Tensor<D> {
   assertTensor(x, "flip");
   const ax = normalizeAxes(axes, x.rank, "flip");
   const y = make(backend().flip(x.values, x.shape, ax), x.shape, x.dtype);
@@ -184,7 +183,7 @@ export function flip(x: Tensor, axes?: number | number[]): Tensor {
 }
 
 /** Broadcasts x to `shape` by NumPy's rules (a copy). */
-export function broadcastTo(x: Tensor, shape: Shape): Tensor {
+export function broadcastTo<D extends DType>(x: Tensor<D>, shape: Shape): Tensor<D> {
   assertTensor(x, "broadcastTo");
   const full = broadcastShapes(x.shape, shape, "broadcastTo");
   if (!shapesEqual(full, shape)) throw new RangeError(`broadcastTo: cannot broadcast ${shapeToString(x.shape)} to ${shapeToString(shape)}`);

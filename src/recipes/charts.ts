@@ -2,7 +2,7 @@
 import sharp from "sharp";
 import * as vega from "vega";
 import * as vl from "vega-lite";
-import { writeAtomic } from "../models/save.js";
+import { writeAtomic } from "../util/files.js";
 
 export interface LineSeries { name: string; x: number[] | string[]; y: number[]; dashed?: boolean }
 
@@ -47,7 +47,7 @@ export async function chartSvg(chart: LineChart): Promise<string> {
 /** Writes the chart as SVG to `path` (and as PNG beside it when png is set); returns the paths. */
 export async function saveChart(chart: LineChart, path: string, options: { png?: boolean } = {}): Promise<string[]> {
   const svg = await chartSvg(chart);
-  writeAtomic(path, new TextEncoder().encode(svg));
+  writeAtomic(path, svg);
   const written = [path];
   if (options.png) {
     const png = path.replace(/\.svg$/, "") + ".png";

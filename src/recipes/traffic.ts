@@ -22,7 +22,9 @@ import { HoltWinters, errors, persistence, sarima, seasonalNaive } from "../time
 import { calendar, loadHourlyCsv, type HourlySeries } from "../timeseries/hourly.js";
 import { MinMaxScaler } from "../timeseries/scalers.js";
 import { windows } from "../timeseries/windows.js";
+import { sliceRows } from "../training/batches.js";
 import { saveChart } from "./charts.js";
+import { type ForecastRow, formatForecastTable } from "./forecast-table.js";
 import { baseResult, outputDir, type Recipe, type RecipeOptions, type RecipeResult } from "./recipe.js";
 
 const METRO = {
@@ -31,16 +33,7 @@ const METRO = {
   urls: ["https://raw.githubusercontent.com/CodyTheCoderPrice/Finding-Heavy-Traffic-Indicators-on-I94/71a5b54c34abb30e8e72fa0032d3898e3996e5f3/Metro_Interstate_Traffic_Volume.csv"],
 };
 
-export interface ForecastRow {
-  name: string;
-  parameters: number;
-  /** Validation errors in normalized units (min-max scaled flow) and in vehicles per hour. */
-  mse: number; mae: number; mseVph: number; maeVph: number;
-  /** MAE (vehicles/hour) on the subset of origins where SARIMA was run. */
-  maeVphAtSarimaOrigins: number;
-  seconds: number;
-  epochs?: number;
-}
+export { type ForecastRow, formatForecastTable };
 
 type Shape = "course" | "natural";
 
@@ -78,83 +71,87 @@ export async function loadTrafficSeries(options: RecipeOptions): Promise<{ serie
   return { series: loadHourlyCsv(path, { time: "date_time", column: "traffic_volume", afterLongestGap: true }), source: path };
 }
 
-async function runTraffic(options: RecipeOptions): Promise<RecipeResult> {
-  const started = performance.now();
-  const log = options.log ?? console.log;
-  const f = options.flags ?? {};
-  const history = Number(f.history ?? 6), horizon = 24;
-  const maxEpochs = options.epochs ?? 500, batchSize = options.batchSize ?? 32;
-  const patience = Number(f.patience ?? 10);
-  const sarimaOrigins = Number(f["sarima-origins"] ?? 60);
-  if (options.seed !== undefined) setSeed(options.seed);
-  const { series, source } = await loadTrafficSeries(options);
-  const r = series.report;
-  log(`series: ${source}: ${r.rows} rows, ${r.duplicates} duplicate timestamps dropped, ${series.values.length} hours${r.droppedBefore ? ` from ${r.droppedBefore}` : ""}, ${r.interpolated} interpolated (gaps <= 3 h), ${r.missing} missing (no window crosses them)`);
-
-  // windows on the raw series, split 80/20 in time; the scaler sees the training part only
-  const extra = f["time-features"] ? timeFeatures(series) : [];
+/** The series as scaled windows, split 80/20 in time; the scaler sees the training part only. */
+function prepareWindows(series: HourlySeries, history: number, horizon: number, withTimeFeatures: boolean) {
+  const extra = withTimeFeatures ? timeFeatures(series) : [];
   const features = 1 + extra.length;
-  const raw = new Float32Array(series.values.length * features);
-  for (let t = 0; t < series.values.length; t++) {
+  const hours = series.values.length;
+  const raw = new Float32Array(hours * features);
+  for (let t = 0; t < hours; t++) {
     raw[t * features] = series.values[t];
     extra.forEach((c, j) => (raw[t * features + 1 + j] = c[t]));
   }
-  const probe = windows(tensor(raw, [series.values.length, features]), { history, horizon });
+  const probe = windows(tensor(raw, [hours, features]), { history, horizon });
   const nTrain = Math.floor(probe.starts.length * 0.8);
   const trainEnd = probe.starts[nTrain - 1] + history + horizon;
   const scaler = new MinMaxScaler().fit(tensor(series.values.subarray(0, trainEnd)));
   const scale = scaler.scaleOf(), offset = scaler.getConfig().offset[0];
   const yNorm = Float32Array.from(series.values, (v) => (v - offset) / scale);
   const scaled = raw.slice();
-  for (let t = 0; t < series.values.length; t++) scaled[t * features] = yNorm[t];
-  const w = windows(tensor(scaled, [series.values.length, features]), { history, horizon });
-  const part = (t: Tensor, from: number, to: number) => tensor((t.data() as Float32Array).slice(from * (t.size / t.shape[0]), to * (t.size / t.shape[0])), [to - from, ...t.shape.slice(1)]);
+  for (let t = 0; t < hours; t++) scaled[t * features] = yNorm[t];
+  const w = windows(tensor(scaled, [hours, features]), { history, horizon });
   const n = w.starts.length;
-  const [xTrain, yTrain, xVal, yVal] = [part(w.inputs, 0, nTrain), part(w.targets, 0, nTrain), part(w.inputs, nTrain, n), part(w.targets, nTrain, n)];
-  const valOrigins = Int32Array.from(w.starts.subarray(nTrain), (s) => s + history);
-  const truth = yVal.data() as Float32Array;
-  log(`windows: ${n} (history ${history} h${extra.length ? ` + ${extra.length} time features` : ""}, horizon ${horizon} h): ${nTrain} training, ${n - nTrain} validation`);
+  return {
+    history, horizon, features, extraFeatures: extra.length, nTrain, n, trainEnd, scale, offset, yNorm,
+    xTrain: sliceRows(w.inputs, 0, nTrain), yTrain: sliceRows(w.targets, 0, nTrain),
+    xVal: sliceRows(w.inputs, nTrain, n - nTrain), yVal: sliceRows(w.targets, nTrain, n - nTrain),
+    valOrigins: Int32Array.from(w.starts.subarray(nTrain), (st) => st + history),
+  };
+}
+type TrafficData = ReturnType<typeof prepareWindows>;
 
-  // SARIMA is refitted per origin: run it at midnight origins spread over the validation period
-  const midnight = Array.from(valOrigins.keys()).filter((i) => new Date(series.times[valOrigins[i]]).getUTCHours() === 0);
-  const every = Math.max(1, Math.ceil(midnight.length / sarimaOrigins));
-  const sarimaIdx = midnight.filter((_, i) => i % every === 0);
+/** Scores forecasts of every validation window (and of the origins where SARIMA runs). */
+function scorer(data: TrafficData, sarimaIdx: number[]) {
+  const truth = data.yVal.floats(), { horizon, scale } = data;
   const subset = (pred: ArrayLike<number>) => {
     const p: number[] = [], t: number[] = [];
     for (const i of sarimaIdx) for (let k = 0; k < horizon; k++) { p.push(pred[i * horizon + k]); t.push(truth[i * horizon + k]); }
     return errors(p, t);
   };
-  const row = (name: string, parameters: number, pred: ArrayLike<number>, seconds: number, epochs?: number): ForecastRow => {
+  return (name: string, parameters: number, pred: ArrayLike<number>, seconds: number, epochs?: number): ForecastRow => {
     const e = errors(pred, truth);
     return { name, parameters, mse: e.mse, mae: e.mae, mseVph: e.mse * scale * scale, maeVph: e.mae * scale, maeVphAtSarimaOrigins: subset(pred).mae * scale, seconds, epochs };
   };
+}
 
+/** The five networks, each trained with early stopping and saved into `out`. */
+async function trainNetworks(data: TrafficData, score: ReturnType<typeof scorer>, options: RecipeOptions, out: string, log: (line: string) => void) {
+  const f = options.flags ?? {};
+  const patience = Number(f.patience ?? 10);
   const rows: ForecastRow[] = [];
   const histories: Record<string, { loss: number[]; val_loss: number[] }> = {};
   const forecasts: Record<string, Float32Array> = {};
-  const out = outputDir("traffic-forecast", options.out);
-  const reshaped = (x: Tensor, shape: Shape) => (shape === "course" ? reshape(x, [x.shape[0], 1, history * features]) : x);
+  const reshaped = (x: Tensor, shape: Shape) => (shape === "course" ? reshape(x, [x.shape[0], 1, data.history * data.features]) : x);
   for (const [kind, shape] of [["dense", "course"], ["simple_rnn", "course"], ["lstm", "course"], ["simple_rnn", "natural"], ["lstm", "natural"]] as const) {
     const t0 = performance.now();
-    const model = forecaster(kind, shape, history, features);
+    const model = forecaster(kind, shape, data.history, data.features);
     model.compile({ optimizer: "adam", loss: "mse", metrics: ["mae"] });
     const stop = new EarlyStopping({ monitor: "val_loss", patience, restoreBestWeights: true });
-    const h = await model.fit(reshaped(xTrain, shape), yTrain, {
-      epochs: maxEpochs, batchSize, validationData: [reshaped(xVal, shape), yVal], callbacks: [stop], verbose: 0, seed: options.seed,
+    const h = await model.fit(reshaped(data.xTrain, shape), data.yTrain, {
+      epochs: options.epochs ?? 500, batchSize: options.batchSize ?? 32, validationData: [reshaped(data.xVal, shape), data.yVal],
+      callbacks: [stop], verbose: 0, seed: options.seed,
     });
-    const pred = (model.predict(reshaped(xVal, shape), { batchSize: 1024 }) as Tensor).data() as Float32Array;
+    const pred = (model.predict(reshaped(data.xVal, shape), { batchSize: 1024 }) as Tensor).floats();
     forecasts[model.name] = pred;
     histories[model.name] = { loss: h.history.loss, val_loss: h.history.val_loss };
-    await model.save(join(out, `${model.name}.kerno`));
-    const res = row(model.name, model.countParams(), pred, (performance.now() - t0) / 1000, h.epoch.length);
+    model.save(join(out, `${model.name}.kerno`));
+    const res = score(model.name, model.countParams(), pred, (performance.now() - t0) / 1000, h.epoch.length);
     rows.push(res);
     log(`  ${model.name}: ${h.epoch.length} epochs (best ${stop.bestEpoch + 1}), validation MSE ${res.mse.toExponential(3)}, MAE ${res.maeVph.toFixed(0)} vehicles/h, ${res.seconds.toFixed(1)} s`);
   }
+  return { rows, histories, forecasts };
+}
+
+/** Persistence, seasonal naive, Holt-Winters and SARIMA (refitted per sampled origin) on the same windows. */
+function runBaselines(data: TrafficData, score: ReturnType<typeof scorer>, sarimaIdx: number[]) {
+  const { yNorm, valOrigins, horizon, trainEnd, scale } = data;
+  const rows: ForecastRow[] = [];
+  const forecasts: Record<string, Float32Array> = {};
   const timed = (name: string, fn: () => ArrayLike<number>) => {
     const t0 = performance.now();
     const pred = fn();
     forecasts[name] = Float32Array.from(pred);
-    rows.push(row(name, 0, pred, (performance.now() - t0) / 1000));
+    rows.push(score(name, 0, pred, (performance.now() - t0) / 1000));
   };
   timed("persistence", () => persistence(yNorm, valOrigins, horizon));
   timed("seasonal naive (24 h)", () => seasonalNaive(yNorm, valOrigins, horizon, 24));
@@ -162,23 +159,26 @@ async function runTraffic(options: RecipeOptions): Promise<RecipeResult> {
   timed("Holt-Winters (24 h)", () => HoltWinters.fit(yNorm.subarray(0, trainEnd), 24).forecast(yNorm, valOrigins, horizon));
   // SARIMA(1,0,1)(1,1,1)24 refitted on the 2 weeks before each sampled origin
   const t0 = performance.now();
+  const truth = data.yVal.floats();
   const sarimaPred = sarima(yNorm, sarimaIdx.map((i) => valOrigins[i]), horizon, { p: 1, d: 0, q: 1, P: 1, D: 1, Q: 1, s: 24 }, 336);
   const sarimaTruth = sarimaIdx.flatMap((i) => Array.from(truth.subarray(i * horizon, (i + 1) * horizon)));
   const se = errors(sarimaPred, sarimaTruth);
   const fb = sarimaPred.fallbacks ? `, ${sarimaPred.fallbacks} diverged fits replaced by seasonal naive` : "";
   rows.push({ name: `SARIMA(1,0,1)(1,1,1)24 (${sarimaIdx.length} origins${fb})`, parameters: 0, mse: se.mse, mae: se.mae, mseVph: se.mse * scale * scale, maeVph: se.mae * scale, maeVphAtSarimaOrigins: se.mae * scale, seconds: (performance.now() - t0) / 1000 });
+  return { rows, forecasts };
+}
 
-  log("");
-  log(formatForecastTable(rows));
-  const charts: string[] = [];
-  const png = f.png === true;
-  charts.push(...await saveChart({
+/** The loss curves and three validation days' forecasts against the truth. */
+async function plotTraffic(data: TrafficData, series: HourlySeries, midnight: number[], histories: Record<string, { loss: number[]; val_loss: number[] }>, forecasts: Record<string, Float32Array>, out: string, png: boolean): Promise<string[]> {
+  const { horizon, valOrigins, scale, offset } = data;
+  const truth = data.yVal.floats();
+  const charts = await saveChart({
     title: "Training and validation loss (MSE, normalized flow)", xTitle: "epoch", yTitle: "MSE", logY: true,
     series: Object.entries(histories).flatMap(([name, hh]) => [
       { name: `${name} train`, x: hh.loss.map((_, i) => i + 1), y: hh.loss, dashed: true },
       { name: `${name} validation`, x: hh.val_loss.map((_, i) => i + 1), y: hh.val_loss },
     ]),
-  }, join(out, "loss.svg"), { png }));
+  }, join(out, "loss.svg"), { png });
   const days = [0, 1, 2].map((k) => midnight[Math.floor((k * midnight.length) / 3)]).filter((i) => i !== undefined);
   for (const [d, i] of days.entries()) {
     const times = Array.from({ length: horizon }, (_, k) => new Date(series.times[valOrigins[i] + k]).toISOString());
@@ -188,24 +188,38 @@ async function runTraffic(options: RecipeOptions): Promise<RecipeResult> {
       series: [{ name: "truth", x: times, y: vph(truth) }, ...Object.entries(forecasts).map(([name, p]) => ({ name, x: times, y: vph(p), dashed: true }))],
     }, join(out, `forecast-day${d + 1}.svg`), { png }));
   }
+  return charts;
+}
+
+async function runTraffic(options: RecipeOptions): Promise<RecipeResult> {
+  const started = performance.now();
+  const log = options.log ?? console.log;
+  const f = options.flags ?? {};
+  if (options.seed !== undefined) setSeed(options.seed);
+  const { series, source } = await loadTrafficSeries(options);
+  const r = series.report;
+  log(`series: ${source}: ${r.rows} rows, ${r.duplicates} duplicate timestamps dropped, ${series.values.length} hours${r.droppedBefore ? ` from ${r.droppedBefore}` : ""}, ${r.interpolated} interpolated (gaps <= 3 h), ${r.missing} missing (no window crosses them)`);
+  const data = prepareWindows(series, Number(f.history ?? 6), 24, f["time-features"] === true);
+  log(`windows: ${data.n} (history ${data.history} h${data.extraFeatures ? ` + ${data.extraFeatures} time features` : ""}, horizon ${data.horizon} h): ${data.nTrain} training, ${data.n - data.nTrain} validation`);
+  // SARIMA is refitted per origin: run it at midnight origins spread over the validation period
+  const midnight = Array.from(data.valOrigins.keys()).filter((i) => new Date(series.times[data.valOrigins[i]]).getUTCHours() === 0);
+  const every = Math.max(1, Math.ceil(midnight.length / Number(f["sarima-origins"] ?? 60)));
+  const sarimaIdx = midnight.filter((_, i) => i % every === 0);
+  const score = scorer(data, sarimaIdx);
+  const out = outputDir("traffic-forecast", options.out);
+  const nets = await trainNetworks(data, score, options, out, log);
+  const baselines = runBaselines(data, score, sarimaIdx);
+  const rows = [...nets.rows, ...baselines.rows];
+  log("");
+  log(formatForecastTable(rows));
+  const charts = await plotTraffic(data, series, midnight, nets.histories, { ...nets.forecasts, ...baselines.forecasts }, out, f.png === true);
   log(`plots: ${charts.join(", ")}`);
   const best = [...rows].sort((a, b) => a.mse - b.mse)[0];
   return {
-    ...baseResult("traffic-forecast", maxEpochs, started),
+    ...baseResult("traffic-forecast", options.epochs ?? 500, started),
     train: {}, validation: { mse: best.mse, mae: best.mae }, modelPath: out,
-    source, history, horizon, samples: { train: nTrain, validation: n - nTrain }, scaleVph: scale, rows, plots: charts,
+    source, history: data.history, horizon: data.horizon, samples: { train: data.nTrain, validation: data.n - data.nTrain }, scaleVph: data.scale, rows, plots: charts,
   };
-}
-
-export function formatForecastTable(rows: ForecastRow[]): string {
-  const header = ["model", "params", "val MSE", "val MAE", "MSE (veh/h)^2", "MAE veh/h", "MAE veh/h @SARIMA origins", "epochs", "seconds"];
-  const body = rows.map((r) => [
-    r.name, r.parameters ? r.parameters.toLocaleString("en-US") : "-", r.mse.toExponential(3), r.mae.toFixed(4), Math.round(r.mseVph).toLocaleString("en-US"),
-    r.maeVph.toFixed(0), r.maeVphAtSarimaOrigins.toFixed(0), r.epochs === undefined ? "-" : String(r.epochs), r.seconds.toFixed(1),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-  return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...body.map(line)].join("\n");
 }
 
 export const trafficForecast: Recipe = {

@@ -4,7 +4,9 @@ import { generator } from "./random.js";
 import { assertValidShape, type Shape, shapeToString, sizeOf } from "./shape.js";
 import { Tensor } from "./tensor.js";
 
-export type TensorLike = number | boolean | TensorLike[] | TypedArray | Float64Array;
+export type TensorLike = number | boolean | readonly TensorLike[] | TypedArray | Float64Array;
+/** Numbers and nested arrays of numbers: always float32 unless a dtype says otherwise. */
+export type NumberArray = number | readonly NumberArray[];
 
 function inferShape(data: TensorLike): number[] {
   const shape: number[] = [];
@@ -44,6 +46,10 @@ function firstLeaf(data: TensorLike): unknown {
  * booleans give bool, and everything else float32. A typed array of the right dtype is used
  * without a copy.
  */
+export function tensor(data: NumberArray | Float32Array | Float64Array | Uint8Array, shape?: Shape): Tensor<"float32">;
+export function tensor(data: Int32Array, shape?: Shape): Tensor<"int32">;
+export function tensor<D extends DType>(data: TensorLike, shape: Shape | undefined, dtype: D): Tensor<D>;
+export function tensor(data: TensorLike, shape?: Shape, dtype?: DType): Tensor;
 export function tensor(data: TensorLike, shape?: Shape, dtype?: DType): Tensor {
   if (dtype !== undefined && !isDType(dtype)) throw new TypeError(`tensor: unknown dtype '${String(dtype)}'; use float32, int32 or bool`);
   if (shape !== undefined) assertValidShape(shape, "tensor");
@@ -71,15 +77,15 @@ export function tensor(data: TensorLike, shape?: Shape, dtype?: DType): Tensor {
   return new Tensor(values, [...shape], dtypeOf(values));
 }
 
-export function scalar(value: number, dtype: DType = "float32"): Tensor {
-  return tensor(value, [], dtype);
+export function scalar<D extends DType = "float32">(value: number, dtype?: D): Tensor<D> {
+  return tensor(value, [], dtype ?? ("float32" as D));
 }
 
-export function fill(shape: Shape, value: number, dtype: DType = "float32"): Tensor {
-  return filled(shape, value, dtype, "fill");
+export function fill<D extends DType = "float32">(shape: Shape, value: number, dtype?: D): Tensor<D> {
+  return filled(shape, value, dtype ?? ("float32" as D), "fill");
 }
 
-function filled(shape: Shape, value: number, dtype: DType, who: string): Tensor {
+function filled<D extends DType>(shape: Shape, value: number, dtype: D, who: string): Tensor<D> {
   assertValidShape(shape, who);
   if (!isDType(dtype)) throw new TypeError(`${who}: unknown dtype '${String(dtype)}'; use float32, int32 or bool`);
   const values = allocate(dtype, sizeOf(shape));
@@ -87,24 +93,24 @@ function filled(shape: Shape, value: number, dtype: DType, who: string): Tensor 
   return new Tensor(values, [...shape], dtype);
 }
 
-export function zeros(shape: Shape, dtype: DType = "float32"): Tensor {
-  return filled(shape, 0, dtype, "zeros");
+export function zeros<D extends DType = "float32">(shape: Shape, dtype?: D): Tensor<D> {
+  return filled(shape, 0, dtype ?? ("float32" as D), "zeros");
 }
 
-export function ones(shape: Shape, dtype: DType = "float32"): Tensor {
-  return filled(shape, 1, dtype, "ones");
+export function ones<D extends DType = "float32">(shape: Shape, dtype?: D): Tensor<D> {
+  return filled(shape, 1, dtype ?? ("float32" as D), "ones");
 }
 
-export function zerosLike(x: Tensor): Tensor {
+export function zerosLike<D extends DType>(x: Tensor<D>): Tensor<D> {
   return zeros(x.shape, x.dtype);
 }
 
-export function onesLike(x: Tensor): Tensor {
+export function onesLike<D extends DType>(x: Tensor<D>): Tensor<D> {
   return ones(x.shape, x.dtype);
 }
 
 /** [start, start + step, ...) up to but excluding stop, like Python's range. */
-export function range(start: number, stop?: number, step = 1, dtype: DType = "float32"): Tensor {
+export function range<D extends DType = "float32">(start: number, stop?: number, step = 1, dtype: D = "float32" as D): Tensor<D> {
   if (stop === undefined) { stop = start; start = 0; }
   if (step === 0 || !Number.isFinite(step)) throw new RangeError(`range: step must be a non-zero finite number, got ${step}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
@@ -114,7 +120,7 @@ export function range(start: number, stop?: number, step = 1, dtype: DType = "fl
 }
 
 /** Identity matrix [n, m] (m defaults to n). */
-export function eye(n: number, m = n, dtype: DType = "float32"): Tensor {
+export function eye<D extends DType = "float32">(n: number, m = n, dtype: D = "float32" as D): Tensor<D> {
   assertValidShape([n, m], "eye");
   const values = allocate(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
@@ -122,7 +128,7 @@ export function eye(n: number, m = n, dtype: DType = "float32"): Tensor {
 }
 
 /** One-hot float32 rows from integer class indices; an index outside [0, depth) is an error. */
-export function oneHot(indices: Tensor | number[], depth: number): Tensor {
+export function oneHot(indices: Tensor | number[], depth: number): Tensor<"float32"> {
   const idx = indices instanceof Tensor ? indices : tensor(indices, undefined, "int32");
   if (idx.dtype === "bool") throw new TypeError("oneHot: indices must be int32 or integral float32, got bool");
   if (!Number.isInteger(depth) || depth <= 0) throw new RangeError(`oneHot: depth must be a positive integer, got ${depth}`);
@@ -137,7 +143,7 @@ export function oneHot(indices: Tensor | number[], depth: number): Tensor {
 
 export interface RandomOptions { seed?: number; dtype?: "float32" }
 
-export function randomUniform(shape: Shape, minval = 0, maxval = 1, options: RandomOptions = {}): Tensor {
+export function randomUniform(shape: Shape, minval = 0, maxval = 1, options: RandomOptions = {}): Tensor<"float32"> {
   assertValidShape(shape, "randomUniform");
   const rng = generator(options.seed);
   const values = new Float32Array(sizeOf(shape));
@@ -146,7 +152,7 @@ export function randomUniform(shape: Shape, minval = 0, maxval = 1, options: Ran
   return new Tensor(values, [...shape], "float32");
 }
 
-export function randomNormal(shape: Shape, mean = 0, stddev = 1, options: RandomOptions = {}): Tensor {
+export function randomNormal(shape: Shape, mean = 0, stddev = 1, options: RandomOptions = {}): Tensor<"float32"> {
   assertValidShape(shape, "randomNormal");
   const rng = generator(options.seed);
   const values = new Float32Array(sizeOf(shape));
@@ -155,7 +161,7 @@ export function randomNormal(shape: Shape, mean = 0, stddev = 1, options: Random
 }
 
 /** Normal values redrawn until within two standard deviations of the mean (as Keras does). */
-export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, options: RandomOptions = {}): Tensor {
+export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, options: RandomOptions = {}): Tensor<"float32"> {
   assertValidShape(shape, "truncatedNormal");
   const rng = generator(options.seed);
   const values = new Float32Array(sizeOf(shape));

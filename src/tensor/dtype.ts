@@ -3,18 +3,14 @@ export type DType = "float32" | "int32" | "bool";
 export type TypedArray = Float32Array | Int32Array | Uint8Array;
 export type DataFor<D extends DType> = D extends "float32" ? Float32Array : D extends "int32" ? Int32Array : Uint8Array;
 
-export const DTYPES: readonly DType[] = ["float32", "int32", "bool"];
-
 export function isDType(x: unknown): x is DType {
   return x === "float32" || x === "int32" || x === "bool";
 }
 
-export function allocate(dtype: DType, size: number): TypedArray {
-  switch (dtype) {
-    case "float32": return new Float32Array(size);
-    case "int32": return new Int32Array(size);
-    case "bool": return new Uint8Array(size);
-  }
+const ARRAY_TYPES = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
+
+export function allocate<D extends DType>(dtype: D, size: number): DataFor<D> {
+  return new ARRAY_TYPES[dtype](size) as DataFor<D>;
 }
 
 export function dtypeOf(data: TypedArray): DType {
@@ -24,7 +20,7 @@ export function dtypeOf(data: TypedArray): DType {
 }
 
 /** Copies `src` into a new array of `dtype`, rounding toward zero for int32 and testing != 0 for bool. */
-export function castArray(src: ArrayLike<number>, dtype: DType): TypedArray {
+export function castArray<D extends DType>(src: ArrayLike<number>, dtype: D): DataFor<D> {
   const n = src.length;
   const out = allocate(dtype, n);
   if (dtype === "bool") for (let i = 0; i < n; i++) out[i] = src[i] !== 0 ? 1 : 0;

@@ -1,4 +1,4 @@
-import { type DType, type TypedArray } from "./dtype.js";
+import type { DataFor, DType } from "./dtype.js";
 import { type Shape, shapeToString, sizeOf } from "./shape.js";
 
 /** A recorded operation: the tensors it read and how to turn the output's gradient into theirs. */
@@ -10,7 +10,7 @@ export interface GradNode {
    * input i wants one, so that expensive gradients nobody uses (a convolution's input image)
    * can be skipped.
    */
-  readonly backward: (dy: Tensor, needs: readonly boolean[]) => (Tensor | null)[];
+  readonly backward: (dy: Tensor<"float32">, needs: readonly boolean[]) => (Tensor<"float32"> | null)[];
 }
 
 /** Identity of an active gradient tape; tensors it watches carry it in `tape`. */
@@ -22,13 +22,14 @@ export type NestedArray = number | boolean | NestedArray[];
 
 /**
  * An n-dimensional array: row-major, contiguous, backed by a typed array that the garbage
- * collector frees like any other object (no dispose()).
+ * collector frees like any other object (no dispose()). Generic in its dtype, so that the
+ * storage's type follows: a Tensor<"float32"> holds a Float32Array.
  */
-export class Tensor {
+export class Tensor<D extends DType = DType> {
   /** @internal the storage; shared by reshapes of this tensor */
-  values: TypedArray;
+  values: DataFor<D>;
   readonly shape: readonly number[];
-  readonly dtype: DType;
+  readonly dtype: D;
   readonly size: number;
   /** @internal the tape that watches this tensor, if any */
   tape: TapeMark | null = null;
@@ -36,7 +37,7 @@ export class Tensor {
   node: GradNode | null = null;
 
   /** Internal constructor: trusts its arguments. Users call `tensor()` and friends. */
-  constructor(values: TypedArray, shape: Shape, dtype: DType) {
+  constructor(values: DataFor<D>, shape: Shape, dtype: D) {
     this.values = values;
     this.shape = shape as number[];
     this.dtype = dtype;
@@ -48,7 +49,19 @@ export class Tensor {
   }
 
   /** The backing typed array, without a copy: writing to it changes the tensor. */
-  data(): TypedArray {
+  data(): DataFor<D> {
+    return this.values;
+  }
+
+  /** The float32 data, without a copy (a typed view for code that holds a plain Tensor); other dtypes throw. */
+  floats(): Float32Array {
+    if (!isFloat32(this)) throw new TypeError(`floats(): the tensor is ${this.dtype}, not float32`);
+    return this.values;
+  }
+
+  /** The int32 data, without a copy; other dtypes throw. */
+  ints(): Int32Array {
+    if (!isInt32(this)) throw new TypeError(`ints(): the tensor is ${this.dtype}, not int32`);
     return this.values;
   }
 
@@ -78,6 +91,15 @@ export class Tensor {
     return `Tensor(${this.dtype}, ${shapeToString(this.shape)}) [${preview.join(", ")}${this.size > 8 ? ", ..." : ""}]`;
   }
 }
+
+/** Narrows a tensor's type to its runtime dtype (so that its values are typed too). */
+export function hasDType<D extends DType>(x: Tensor, dtype: D): x is Tensor<D> {
+  return x.dtype === dtype;
+}
+
+export const isFloat32 = (x: Tensor): x is Tensor<"float32"> => hasDType(x, "float32");
+export const isInt32 = (x: Tensor): x is Tensor<"int32"> => hasDType(x, "int32");
+export const isBool = (x: Tensor): x is Tensor<"bool"> => hasDType(x, "bool");
 
 /** Where a public API received something that is not a Tensor. */
 export function assertTensor(x: unknown, who: string, what = "input"): asserts x is Tensor {

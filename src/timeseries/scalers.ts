@@ -19,7 +19,7 @@ abstract class Scaler {
     this.a = new Float64Array(f);
     this.b = new Float64Array(f);
     for (let j = 0; j < f; j++) {
-      const [a, b] = this.stats(x.values as Float32Array, n, f, j);
+      const [a, b] = this.stats(x.floats(), n, f, j);
       this.a[j] = a;
       this.b[j] = b === 0 || !Number.isFinite(b) ? 1 : b;
     }

@@ -126,7 +126,7 @@ export function timeseriesDataset(data: Tensor, targets: Tensor | null, options:
   if (targets) {
     const width = targets.size / targets.shape[0];
     const y = new Float32Array(count * width);
-    for (let i = 0; i < count; i++) y.set(targets.values.subarray((start + i * stride) * width, (start + i * stride + 1) * width) as unknown as Float32Array, i * width);
+    for (let i = 0; i < count; i++) y.set(targets.values.subarray((start + i * stride) * width, (start + i * stride + 1) * width), i * width);
     ds = Dataset.fromTensors(xs, tensor(y, targets.rank === 1 ? [count] : [count, ...targets.shape.slice(1)]));
   } else {
     ds = Dataset.fromTensors(xs);

@@ -1,8 +1,8 @@
 /**
  * Losses with Keras's names. Each turns (yTrue, yPred) into one loss per sample; fit() averages
- * them with sample weights (Keras's sum-over-batch-size reduction). Cross-entropies on
- * probabilities use the logits behind a softmax/sigmoid output when there are any (stable and
- * exact, as Keras does); fromLogits says yPred are logits already.
+ * them with sample weights (Keras's sum-over-batch-size reduction). fromLogits says yPred are
+ * logits; compile() switches a cross-entropy on a softmax or sigmoid output to its fromLogits
+ * form and has the model return the logits (stable and exact, as Keras does).
  */
 import { add, div, mul, neg, sub } from "../ops/arithmetic.js";
 import { cast } from "../ops/compare.js";
@@ -15,7 +15,6 @@ import {
 } from "../ops/losses.js";
 import { shapeToString, sizeOf } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { logitsOf } from "../layers/activations.js";
 
 export type LossName =
   | "mse" | "mean_squared_error" | "mae" | "mean_absolute_error" | "huber" | "binary_crossentropy"
@@ -88,10 +87,7 @@ export function binaryCrossentropy(options: { fromLogits?: boolean } = {}): Loss
     perSample(yTrue, yPred) {
       assertSameShape(yTrue, yPred, "binary_crossentropy");
       const t = asFloatLike(yTrue, yPred);
-      const hidden = fromLogits ? null : logitsOf(yPred);
-      if (fromLogits || hidden?.kind === "sigmoid") {
-        return perSampleMean(sigmoidCrossEntropyWithLogits(t, fromLogits ? yPred : hidden!.logits));
-      }
+      if (fromLogits) return perSampleMean(sigmoidCrossEntropyWithLogits(t, yPred));
       const p = clip(yPred, EPS, 1 - EPS);
       return perSampleMean(neg(add(mul(t, log(p)), mul(sub(1, t), log(sub(1, p))))));
     },
@@ -107,8 +103,7 @@ export function categoricalCrossentropy(options: { fromLogits?: boolean } = {}):
         throw new RangeError(`categorical_crossentropy: targets ${shapeToString(yTrue.shape)} must be one-hot like predictions ${shapeToString(yPred.shape)} (for integer labels use sparse_categorical_crossentropy)`);
       }
       const t = yTrue.dtype === "float32" ? yTrue : cast(yTrue, "float32");
-      const hidden = fromLogits ? null : logitsOf(yPred);
-      if (fromLogits || hidden?.kind === "softmax") return perSampleMean(softmaxCrossEntropyWithLogits(t, fromLogits ? yPred : hidden!.logits));
+      if (fromLogits) return perSampleMean(softmaxCrossEntropyWithLogits(t, yPred));
       const p = clip(div(yPred, sum(yPred, -1, true)), EPS, 1 - EPS);
       return perSampleMean(neg(sum(mul(t, log(p)), -1)));
     },
@@ -131,8 +126,7 @@ export function sparseCategoricalCrossentropy(options: { fromLogits?: boolean } 
         for (let i = 0; i < v.length; i++) if (!Number.isInteger(v[i])) throw new RangeError(`sparse_categorical_crossentropy: label ${v[i]} at position ${i} is not an integer class index`);
       }
       if (classes === 1) throw new RangeError(`sparse_categorical_crossentropy: predictions ${shapeToString(yPred.shape)} have a single class; use binary_crossentropy`);
-      const hidden = fromLogits ? null : logitsOf(yPred);
-      const logits = fromLogits ? yPred : hidden?.kind === "softmax" ? hidden.logits : log(clip(yPred, EPS, 1));
+      const logits = fromLogits ? yPred : log(clip(yPred, EPS, 1));
       return perSampleMean(sparseSoftmaxCrossEntropyWithLogits(labels, logits));
     },
   };

@@ -41,11 +41,11 @@ export abstract class Optimizer {
   protected abstract update(v: Variable, g: Float32Array, slots: Float32Array[], lr: number): void;
 
   /** Applies one update to every variable from its gradient (same order). */
-  apply(grads: Tensor[], variables: Variable[]): void {
+  apply(grads: Tensor<"float32">[], variables: Variable[]): void {
     const lr = this.currentLearningRate();
     this.iterations++;
     for (let i = 0; i < variables.length; i++) {
-      this.update(variables[i], grads[i].values as Float32Array, this.slotsFor(variables[i]), lr);
+      this.update(variables[i], grads[i].values, this.slotsFor(variables[i]), lr);
     }
   }
 
@@ -82,7 +82,7 @@ export class SGD extends Optimizer {
   }
   protected slotNames(): string[] { return this.momentum > 0 ? ["momentum"] : []; }
   protected update(v: Variable, g: Float32Array, slots: Float32Array[], lr: number): void {
-    backend().sgdUpdate(v.values as Float32Array, g, slots[0] ?? null, lr, this.momentum, this.nesterov);
+    backend().sgdUpdate(v.values, g, slots[0] ?? null, lr, this.momentum, this.nesterov);
   }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov }; }
 }
@@ -98,7 +98,7 @@ export class RMSprop extends Optimizer {
   }
   protected slotNames(): string[] { return this.momentum > 0 ? ["velocity", "momentum"] : ["velocity"]; }
   protected update(v: Variable, g: Float32Array, slots: Float32Array[], lr: number): void {
-    backend().rmspropUpdate(v.values as Float32Array, g, slots[0], slots[1] ?? null, lr, this.rho, this.momentum, this.epsilon);
+    backend().rmspropUpdate(v.values, g, slots[0], slots[1] ?? null, lr, this.rho, this.momentum, this.epsilon);
   }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon }; }
 }
@@ -115,7 +115,7 @@ export class Adam extends Optimizer {
   }
   protected slotNames(): string[] { return ["m", "v"]; }
   protected update(v: Variable, g: Float32Array, slots: Float32Array[], lr: number): void {
-    backend().adamUpdate(v.values as Float32Array, g, slots[0], slots[1], lr, this.beta1, this.beta2, this.epsilon, this.iterations, this.weightDecay);
+    backend().adamUpdate(v.values, g, slots[0], slots[1], lr, this.beta1, this.beta2, this.epsilon, this.iterations, this.weightDecay);
   }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon }; }
 }

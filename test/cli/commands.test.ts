@@ -40,7 +40,7 @@ test("kerno train --json ends with one JSON object; evaluate and predict use the
   // three test digits as PNGs, in MNIST's own colors
   process.env.KERNO_DATA_DIR = shared;
   const { test: testSet } = await mnist();
-  const images = testSet.images.data() as Float32Array;
+  const images = testSet.images.floats();
   const files: string[] = [];
   for (let i = 0; i < 3; i++) {
     const file = join(out, `digit${i}.png`);

@@ -25,7 +25,7 @@ test("loadDigit inverts dark-on-light digits to MNIST's white-on-black", async (
   await sharp(pixels, { raw: { width: size, height: size, channels: 1 } }).png().toFile(path);
   const d = await loadDigit(path);
   assert.deepEqual(d.shape, [28, 28]);
-  const v = d.data() as Float32Array;
+  const v = d.floats();
   assert.ok(v[0] < 0.05, "background is black");
   assert.ok(v[14 * 28 + 14] > 0.8, "the stroke is bright");
 });

@@ -14,13 +14,13 @@ test("training normalizes with batch statistics and moves the averages; inferenc
   const bn = new BatchNormalization({ momentum: 0.5 });
   const x = randomNormal([64, 3], 5, 2, { seed: 1 });
   const y = bn.apply(x, { training: true }) as Tensor;
-  const v = y.data() as Float32Array;
+  const v = y.floats();
   for (let c = 0; c < 3; c++) {
     let m = 0;
     for (let i = 0; i < 64; i++) m += v[i * 3 + c];
     assert.ok(Math.abs(m / 64) < 1e-4, "normalized mean ~0");
   }
-  const mm = bn.movingMean.data() as Float32Array;
+  const mm = bn.movingMean.floats();
   assert.ok(mm.every((value) => Math.abs(value - 2.5) < 0.5), `moving mean moved halfway to ~5: ${Array.from(mm)}`);
   const inference = bn.apply(x) as Tensor;
   assert.notDeepEqual(inference.data(), y.data());

@@ -7,7 +7,7 @@ import {
 /** Two classes split by the line x0 = x1. */
 function lineData(n: number) {
   const x = randomNormal([n, 2], 0, 1, { seed: 5 });
-  const v = x.data() as Float32Array;
+  const v = x.floats();
   const y = tensor(Int32Array.from({ length: n }, (_, i) => (v[2 * i] > v[2 * i + 1] ? 1 : 0)), [n], "int32");
   return { x, y };
 }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  biasActivation, elu, gelu, leakyRelu, logSoftmax, relu, selu, sigmoid, softmax, softplus, tanh, tensor,
+  biasActivation, elu, gelu, leakyRelu, logSoftmax, relu, selu, sigmoid, softmax, softplus, tanh, type Tensor, tensor,
 } from "../../src/index.js";
 import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
 import { golden, goldenData, goldenTensor } from "../helpers/golden.js";
@@ -21,7 +21,7 @@ test("activation values", () => {
 
 test("gradients of activations (inputs away from kinks)", () => {
   const x = tensor([-1.7, -0.6, -0.2, 0.3, 0.8, 1.9]);
-  const fns = [relu, (t: typeof x) => leakyRelu(t, 0.3), elu, selu, gelu, sigmoid, tanh, softplus];
+  const fns: ((t: Tensor) => Tensor)[] = [relu, (t) => leakyRelu(t, 0.3), elu, selu, gelu, sigmoid, tanh, softplus];
   for (const f of fns) checkGrad((t) => f(t), [x]);
 });
 

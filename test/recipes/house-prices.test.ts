@@ -11,7 +11,7 @@ const dir = tempDir();
 
 test("linear regression recovers an exact linear relation", () => {
   const x = randomNormal([50, 3], 0, 1, { seed: 1 });
-  const v = x.data() as Float32Array;
+  const v = x.floats();
   const y = Float32Array.from({ length: 50 }, (_, i) => 2 + 3 * v[3 * i] - v[3 * i + 1] + 0.5 * v[3 * i + 2]);
   const predict = linearRegression(x, { data: () => y, size: 50 } as never);
   assertClose(predict(x), y, 1e-4, 1e-4);

@@ -4,7 +4,7 @@ import { Dataset, Dense, Input, randomNormal, Sequential, setSeed, tensor, type 
 
 function data(n: number, seed = 1) {
   const x = randomNormal([n, 4], 0, 1, { seed });
-  const v = x.data() as Float32Array;
+  const v = x.floats();
   const y = tensor(Int32Array.from({ length: n }, (_, i) => (v[4 * i] + v[4 * i + 1] > 0 ? 1 : 0)), [n], "int32");
   return { x, y };
 }

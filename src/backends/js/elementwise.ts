@@ -1,5 +1,5 @@
 /** Elementwise kernels of the TypeScript backend: unary math, activations, broadcasting binary ops. */
-import type { BinaryOp, F32, FusedActivation, UnaryOp } from "../kernels.js";
+import { type BinaryOp, type F32, type FusedActivation, isComparison, type UnaryOp } from "../kernels.js";
 import { allocate, dtypeOf, type DType, type TypedArray, castArray } from "../../tensor/dtype.js";
 import { type Shape, sizeOf } from "../../tensor/shape.js";
 
@@ -143,10 +143,6 @@ function binaryFn(op: BinaryOp): (a: number, b: number) => number {
     case "less": return (a, b) => (a < b ? 1 : 0);
     case "lessEqual": return (a, b) => (a <= b ? 1 : 0);
   }
-}
-
-export function isComparison(op: BinaryOp): boolean {
-  return op === "equal" || op === "notEqual" || op === "greater" || op === "greaterEqual" || op === "less" || op === "lessEqual";
 }
 
 /**

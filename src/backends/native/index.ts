@@ -7,19 +7,18 @@
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Conv2dGeometry, F32, FusedActivation, Kernels, Pool2dGeometry, UnaryOp } from "../kernels.js";
+import {
+  BINARY_OPS, type Conv2dGeometry, type F32, FUSED_ACTIVATIONS, isComparison, type Kernels, opCode, type Pool2dGeometry, REDUCE_OPS,
+  RNN_KINDS, type RnnSpec, UNARY_OPS,
+} from "../kernels.js";
 import { jsKernels } from "../js/index.js";
-import { broadcastStrides, isComparison } from "../js/elementwise.js";
+import { broadcastStrides } from "../js/elementwise.js";
 import { registerBackend } from "../registry.js";
 import { type Shape, sizeOf, stridesOf } from "../../tensor/shape.js";
-import type { RnnSpec } from "../kernels.js";
 
 /** What the addon exports (see native/addon.cc). */
 export interface Addon {
   info(): { isa: string; threads: number };
-  setNumThreads(n: number): void;
-  gemm(a: F32, aOff: number, aRs: number, aCs: number, b: F32, bOff: number, bRs: number, bCs: number,
-    c: F32, cOff: number, ldc: number, m: number, n: number, k: number, accumulate: boolean): void;
   matMul(a: F32, b: F32, out: F32, aOffsets: Int32Array, bOffsets: Int32Array, m: number, n: number, k: number, transA: boolean, transB: boolean): void;
   conv2d(x: F32, w: F32, y: F32, g: Int32Array, bias: F32 | null, act: number): void;
   conv2dBackpropInput(dy: F32, w: F32, dx: F32, g: Int32Array): void;
@@ -50,16 +49,6 @@ export interface Addon {
     hs: F32, cs: F32 | null, cache: F32 | null, dx: F32, dW: F32, dR: F32, db: F32 | null, dh0: F32, dc0: F32 | null): void;
 }
 
-const UNARY_CODES: Record<UnaryOp, number> = {
-  neg: 0, abs: 1, sign: 2, square: 3, sqrt: 4, rsqrt: 5, exp: 6, log: 7, log1p: 8, reciprocal: 9,
-  relu: 10, leakyRelu: 11, elu: 12, selu: 13, gelu: 14, sigmoid: 15, tanh: 16, softplus: 17, erf: 18,
-};
-const BINARY_CODES = {
-  add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6,
-  equal: 7, notEqual: 8, greater: 9, greaterEqual: 10, less: 11, lessEqual: 12,
-} as const;
-const ACT_CODES: Record<FusedActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
-const RNN_KINDS = { simple: 0, lstm: 1, gru: 2 } as const;
 
 /** Where node-gyp puts the addon, from src/backends/native or dist/backends/native. */
 export function addonPath(): string {
@@ -85,7 +74,7 @@ function poolGeometry(g: Pool2dGeometry): Int32Array {
 }
 
 export function rnnSpecArray(s: RnnSpec): Int32Array {
-  return Int32Array.of(RNN_KINDS[s.kind], s.batch, s.steps, s.features, s.units, ACT_CODES[s.activation], ACT_CODES[s.recurrentActivation]);
+  return Int32Array.of(opCode(RNN_KINDS, s.kind), s.batch, s.steps, s.features, s.units, opCode(FUSED_ACTIVATIONS, s.activation), opCode(FUSED_ACTIVATIONS, s.recurrentActivation));
 }
 
 /** Offsets (in elements) of each batch matrix of a [..., r, c] operand broadcast to `batchShape`. */
@@ -126,12 +115,12 @@ export function makeNativeKernels(a: Addon): Kernels {
     name: "native",
     unary(op, x, alpha) {
       const y = uninit(x.length);
-      a.unary(UNARY_CODES[op], x, y, alpha);
+      a.unary(opCode(UNARY_OPS, op), x, y, alpha);
       return y;
     },
     unaryGrad(op, dy, x, y, alpha) {
       const dx = uninit(dy.length);
-      a.unaryGrad(UNARY_CODES[op], dy, x, y, dx, alpha);
+      a.unaryGrad(opCode(UNARY_OPS, op), dy, x, y, dx, alpha);
       return dx;
     },
     binary(op, x, xShape, y, yShape, outShape) {
@@ -139,23 +128,23 @@ export function makeNativeKernels(a: Addon): Kernels {
       const total = sizeOf(outShape);
       const cmp = isComparison(op);
       const out = cmp ? new Uint8Array(total) : uninit(total);
-      a.binary(BINARY_CODES[op], x, Int32Array.from(broadcastStrides(xShape, outShape)), y, Int32Array.from(broadcastStrides(yShape, outShape)), out, Int32Array.from(outShape), cmp);
+      a.binary(opCode(BINARY_OPS, op), x, Int32Array.from(broadcastStrides(xShape, outShape)), y, Int32Array.from(broadcastStrides(yShape, outShape)), out, Int32Array.from(outShape), cmp);
       return out;
     },
     biasActivation(x, bias, act) {
       const y = uninit(x.length);
-      if (x.length > 0) a.biasActivation(x, bias, y, bias ? bias.length : 1, ACT_CODES[act]);
+      if (x.length > 0) a.biasActivation(x, bias, y, bias ? bias.length : 1, opCode(FUSED_ACTIVATIONS, act));
       return y;
     },
     biasActivationGrad(dy, y, act, channels) {
       const dz = uninit(dy.length);
       const db = channels > 0 ? uninit(channels) : null;
-      if (dy.length > 0) a.biasActivationGrad(dy, y, dz, db, channels, ACT_CODES[act]);
+      if (dy.length > 0) a.biasActivationGrad(dy, y, dz, db, channels, opCode(FUSED_ACTIVATIONS, act));
       return { dz, db };
     },
     reduce(op, x, outer, n, inner) {
       const y = uninit(outer * inner);
-      a.reduce(op === "sum" ? 0 : op === "max" ? 1 : 2, x, y, outer, n, inner);
+      a.reduce(opCode(REDUCE_OPS, op), x, y, outer, n, inner);
       return y;
     },
     argReduce(op, x, outer, n, inner) {
@@ -181,7 +170,7 @@ export function makeNativeKernels(a: Addon): Kernels {
     },
     conv2d(x, w, g, bias, act) {
       const y = uninit(g.batch * g.outH * g.outW * g.outC);
-      a.conv2d(x, w, y, convGeometry(g), bias, ACT_CODES[act]);
+      a.conv2d(x, w, y, convGeometry(g), bias, opCode(FUSED_ACTIVATIONS, act));
       return y;
     },
     conv2dBackpropInput(dy, w, g) {

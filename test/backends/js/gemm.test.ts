@@ -7,7 +7,7 @@ test("blocked gemm matches a naive product for odd sizes, transposes and accumul
     for (const ta of [false, true]) for (const tb of [false, true]) {
       const a = rand([m * k], m + n), b = rand([k * n], k + 1);
       const c = new Float32Array(m * n).fill(1);
-      gemm(m, n, k, view(a.data() as Float32Array, 0, m, k, ta), view(b.data() as Float32Array, 0, k, n, tb), c, 0, n, true);
+      gemm(m, n, k, view(a.floats(), 0, m, k, ta), view(b.floats(), 0, k, n, tb), c, 0, n, true);
       const want = new Float64Array(m * n).fill(1);
       for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) {
         const av = ta ? a.values[p * m + i] : a.values[i * k + p];

@@ -1,0 +1,120 @@
+/**
+ * The model as the training loop sees it, one pass of evaluation (loss and metrics in inference
+ * mode), and predict.
+ */
+import { noGrad } from "../autodiff/grad.js";
+import type { Variable } from "../autodiff/variable.js";
+import { Dataset, type Example } from "../data/dataset.js";
+import { applyActivation } from "../layers/activations.js";
+import { concat } from "../ops/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { batchRanges, sliceRows } from "./batches.js";
+import type { Logs, TrainingModel } from "./callbacks.js";
+import type { Compiled } from "./compile.js";
+import { weightedLoss } from "./objective.js";
+import { checkTargets, countOf, type OutputSpecs } from "./targets.js";
+
+export interface FitModel extends TrainingModel, OutputSpecs {
+  readonly name: string;
+  trainableWeights: Variable[];
+  compiled: Compiled | null;
+  /** The outputs' names, once the model is built. */
+  readonly outputNames: string[];
+  /** Runs the model; outputs flagged in `logits` come back before their softmax/sigmoid. */
+  forward(inputs: Tensor[], training: boolean, logits?: readonly boolean[]): Tensor[];
+  regularizationLosses(): Tensor<"float32">[];
+}
+
+export type Inputs = Tensor | Tensor[];
+export type ValidationData = [Inputs, Inputs] | [Inputs, Inputs, Tensor] | Dataset<Example>;
+
+export const list = (x: Inputs): Tensor[] => (Array.isArray(x) ? x : [x]);
+
+export function assertCompiled(model: FitModel, who: string): Compiled {
+  if (!model.compiled) throw new Error(`${who}: the model must be compiled first (model.compile({ optimizer, loss, metrics }))`);
+  return model.compiled;
+}
+
+/** The predictions metrics see: outputs that came back as logits go through their activation. */
+export function predictions(compiled: Compiled, outputs: Tensor[]): Tensor[] {
+  return noGrad(() => outputs.map((o, i) => {
+    const act = compiled.logits[i];
+    return act ? applyActivation(act, o) : o;
+  }));
+}
+
+/** Running, sample-weighted means of the losses, and the metrics' states, for one pass. */
+export class EpochLogs {
+  private lossSum = 0;
+  private outputSums: number[];
+  private weight = 0;
+  constructor(private readonly compiled: Compiled, private readonly names: () => string[]) {
+    this.outputSums = compiled.losses.map(() => 0);
+    for (const ms of compiled.metrics) for (const m of ms) m.reset();
+  }
+
+  add(loss: number, outputLosses: number[], ys: Tensor[], preds: Tensor[], sw: Tensor | null): void {
+    const n = ys[0].shape[0];
+    this.lossSum += loss * n;
+    outputLosses.forEach((l, i) => (this.outputSums[i] += l * n));
+    this.weight += n;
+    const weights = sw ? sw.floats() : null;
+    noGrad(() => this.compiled.metrics.forEach((ms, i) => ms.forEach((m) => m.update(ys[i], preds[i], weights))));
+  }
+
+  logs(prefix = ""): Logs {
+    const out: Logs = { [`${prefix}loss`]: this.lossSum / Math.max(this.weight, 1) };
+    const names = this.compiled.losses.length > 1 ? this.names() : null;
+    if (names) names.forEach((name, i) => (out[`${prefix}${name}_loss`] = this.outputSums[i] / Math.max(this.weight, 1)));
+    this.compiled.metrics.forEach((ms, i) => ms.forEach((m) => (out[`${prefix}${names ? `${names[i]}_` : ""}${m.name}`] = m.result())));
+    return out;
+  }
+}
+
+/** One pass over `data` in inference mode: the loss and metrics, their names prefixed. */
+export async function evaluateLogs(model: FitModel, compiled: Compiled, data: ValidationData, batchSize: number, prefix: string): Promise<Logs> {
+  const running = new EpochLogs(compiled, () => model.outputNames);
+  const wantLogits = compiled.logits.map((a) => a !== null);
+  const evalBatch = (bx: Tensor[], by: Tensor[], bw: Tensor | null) => noGrad(() => {
+    const outputs = model.forward(bx, false, wantLogits);
+    const { total, parts } = weightedLoss(compiled, by, outputs, bw, model.regularizationLosses());
+    running.add(total.item(), parts.map((p) => p.item()), by, predictions(compiled, outputs), bw);
+  });
+  if (data instanceof Dataset) {
+    for await (const el of data) evalBatch(list(el.x), list(el.y!), el.sampleWeight ?? null);
+  } else {
+    const [vx, vy, vw] = data as [Inputs, Inputs, Tensor?];
+    const xs = list(vx), ys = list(vy);
+    for (const [start, count] of batchRanges(xs[0].shape[0], batchSize)) {
+      const part = (t: Tensor) => sliceRows(t, start, count);
+      evalBatch(xs.map(part), ys.map(part), vw ? part(vw) : null);
+    }
+  }
+  return running.logs(prefix);
+}
+
+export interface EvaluateOptions { batchSize?: number; sampleWeight?: Tensor; verbose?: 0 | 1 }
+
+/** Loss and metrics in inference mode, as an object of Keras's names. */
+export async function evaluate(model: FitModel, x: Inputs | Dataset<Example>, y: Inputs | undefined, options: EvaluateOptions = {}): Promise<Logs> {
+  const who = `Model '${model.name}'.evaluate`;
+  const compiled = assertCompiled(model, who);
+  if (x instanceof Dataset) return evaluateLogs(model, compiled, x, options.batchSize ?? 32, "");
+  if (y === undefined) throw new RangeError(`${who}: targets y are required`);
+  const xs = list(x), ys = list(y);
+  if (countOf(xs, who, "inputs") !== countOf(ys, who, "targets")) throw new RangeError(`${who}: inputs and targets have different numbers of samples`);
+  checkTargets(model, compiled, xs, ys, who);
+  const data: ValidationData = options.sampleWeight ? [xs, ys, options.sampleWeight] : [xs, ys];
+  const logs = await evaluateLogs(model, compiled, data, options.batchSize ?? 32, "");
+  if (options.verbose) console.log(Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(" - "));
+  return logs;
+}
+
+/** Outputs in inference mode, batch by batch, concatenated. */
+export function predict(model: FitModel, x: Inputs, options: { batchSize?: number } = {}): Tensor[] {
+  const xs = list(x);
+  const n = countOf(xs, `Model '${model.name}'.predict`, "inputs");
+  const chunks = noGrad(() => batchRanges(n, options.batchSize ?? 32).map(([start, count]) => model.forward(xs.map((t) => sliceRows(t, start, count)), false)));
+  if (chunks.length === 0) throw new RangeError(`Model '${model.name}'.predict: no samples`);
+  return chunks[0].map((_, i) => (chunks.length === 1 ? chunks[0][i] : concat(chunks.map((c) => c[i]), 0)));
+}
