@@ -12,30 +12,50 @@ import { fileURLToPath } from "node:url";
 
 export const WORKLOADS = ["sgemm", "mnist-cnn", "mnist-dense", "lstm", "vgg16", "memory"] as const;
 
-interface Sample { metric: string; value: number | null; peakRssMb: number }
+interface Sample {
+  metric: string;
+  value: number | null;
+  peakRssMb: number;
+}
 export interface Row {
-  workload: string; metric: string; unit: string; higherIsBetter: boolean;
-  kernoNative: number | null; kernoJs: number | null; pytorch: number | null; ratio: number | null;
+  workload: string;
+  metric: string;
+  unit: string;
+  higherIsBetter: boolean;
+  kernoNative: number | null;
+  kernoJs: number | null;
+  pytorch: number | null;
+  ratio: number | null;
   pytorchThreads?: number;
 }
 
 const UNITS: Record<string, [string, boolean]> = {
-  "1024^3": ["GFLOPS", true], "2048^3": ["GFLOPS", true],
-  training: ["images/s", true], inference: ["images/s", true],
-  "LSTM(16) epoch": ["s/epoch", false], "SimpleRNN(16) epoch": ["s/epoch", false],
-  "RSS growth, step 200 to 2000": ["%", false], "peak RSS": ["MB", false],
+  "1024^3": ["GFLOPS", true],
+  "2048^3": ["GFLOPS", true],
+  training: ["images/s", true],
+  inference: ["images/s", true],
+  "LSTM(16) epoch": ["s/epoch", false],
+  "SimpleRNN(16) epoch": ["s/epoch", false],
+  "RSS growth, step 200 to 2000": ["%", false],
+  "peak RSS": ["MB", false],
 };
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const PYTHON = "/usr/bin/python3";
 
 function parse(stdout: string): Sample[] {
-  return stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Sample);
+  return stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Sample);
 }
 
 function runKerno(workload: string, backend: string, seconds: number): Sample[] | string {
   const r = spawnSync(process.execPath, ["--import", "tsx", "bench/worker.ts", workload, backend, String(seconds)], {
-    cwd: root, encoding: "utf8", env: { ...process.env, KERNO_BACKEND: backend }, maxBuffer: 1 << 24,
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, KERNO_BACKEND: backend },
+    maxBuffer: 1 << 24,
   });
   if (r.status !== 0) return (r.stderr || r.stdout || `exit ${r.status}`).trim().split("\n").slice(-1)[0];
   return parse(r.stdout);
@@ -49,7 +69,9 @@ function runPytorch(workload: string, threads: number, seconds: number): Sample[
   if (workload === "memory") return [];
   const t = String(threads);
   const r = spawnSync(PYTHON, ["bench/pytorch_bench.py", workload, t, String(seconds)], {
-    cwd: root, encoding: "utf8", maxBuffer: 1 << 24,
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
     // OpenBLAS ignores torch.set_num_threads: pin every pool to the same count
     env: { ...process.env, OMP_NUM_THREADS: t, OPENBLAS_NUM_THREADS: t, MKL_NUM_THREADS: t },
   });
@@ -67,18 +89,23 @@ export function benchWorkload(workload: string, seconds: number, withPytorch: bo
   log(`${workload}: kerno-js`);
   const js = runKerno(workload, "js", seconds);
   const torch: Sample[][] = [];
-  if (withPytorch) for (const threads of [1, 2]) {
-    log(`${workload}: pytorch, ${threads} thread(s)`);
-    torch.push(runPytorch(workload, threads, seconds));
-  }
+  if (withPytorch)
+    for (const threads of [1, 2]) {
+      log(`${workload}: pytorch, ${threads} thread(s)`);
+      torch.push(runPytorch(workload, threads, seconds));
+    }
   if (typeof native === "string") throw new Error(`kerno-native ${workload}: ${native}`);
   const jsSamples = typeof js === "string" ? [] : js;
   const rows: Row[] = native.map((s) => {
     const [unit, higherIsBetter] = UNITS[s.metric] ?? ["", true];
-    let pytorch: number | null = null, pytorchThreads: number | undefined;
+    let pytorch: number | null = null,
+      pytorchThreads: number | undefined;
     torch.forEach((samples, i) => {
       const v = samples.find((p) => p.metric === s.metric)?.value ?? null;
-      if (v !== null && (pytorch === null || better(v, pytorch, higherIsBetter))) { pytorch = v; pytorchThreads = i + 1; }
+      if (v !== null && (pytorch === null || better(v, pytorch, higherIsBetter))) {
+        pytorch = v;
+        pytorchThreads = i + 1;
+      }
     });
     const kernoJs = jsSamples.find((p) => p.metric === s.metric)?.value ?? null;
     const ratio = s.value === null || pytorch === null ? null : higherIsBetter ? s.value / pytorch : pytorch / s.value;
@@ -90,7 +117,13 @@ export function benchWorkload(workload: string, seconds: number, withPytorch: bo
     const pyPeak = torchPeaks.length ? Math.min(...torchPeaks) : null;
     const nativePeak = peak(native)!;
     rows.push({
-      workload, metric: "peak RSS", unit: "MB", higherIsBetter: false, kernoNative: nativePeak, kernoJs: peak(jsSamples), pytorch: pyPeak,
+      workload,
+      metric: "peak RSS",
+      unit: "MB",
+      higherIsBetter: false,
+      kernoNative: nativePeak,
+      kernoJs: peak(jsSamples),
+      pytorch: pyPeak,
       ratio: pyPeak === null ? null : pyPeak / nativePeak,
     });
   }
@@ -107,7 +140,11 @@ function fmt(v: number | null, unit: string): string {
 export function formatTable(rows: Row[], pytorchNote: string): string {
   const header = ["workload", "metric", "unit", "kerno-native", "kerno-js", `pytorch${pytorchNote}`, "ratio"];
   const body = rows.map((r) => [
-    r.workload, r.metric, r.unit, fmt(r.kernoNative, r.unit), fmt(r.kernoJs, r.unit),
+    r.workload,
+    r.metric,
+    r.unit,
+    fmt(r.kernoNative, r.unit),
+    fmt(r.kernoJs, r.unit),
     r.pytorch === null ? "-" : `${fmt(r.pytorch, r.unit)}${r.pytorchThreads ? ` (${r.pytorchThreads}t)` : ""}`,
     r.ratio === null ? "-" : `${r.ratio.toFixed(2)}x`,
   ]);
@@ -124,7 +161,9 @@ export function runBench(args: string[]): number {
   for (const w of named) if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`bench: unknown workload '${w}'; known: ${WORKLOADS.join(", ")}`);
   const workloads = named.length ? named : [...WORKLOADS];
   const withPytorch = pytorchAvailable();
-  const log = (s: string) => { if (!json) process.stderr.write(`  running ${s}\n`); };
+  const log = (s: string) => {
+    if (!json) process.stderr.write(`  running ${s}\n`);
+  };
   const rows = workloads.flatMap((w) => benchWorkload(w, seconds, withPytorch, log));
   if (json) {
     console.log(JSON.stringify(rows.map(({ pytorchThreads: _t, ...r }) => r)));

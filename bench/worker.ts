@@ -3,9 +3,10 @@
  * memory is its own. Prints one JSON line per metric: { metric, value, peakRssMb }.
  * Usage: node --import tsx bench/worker.ts <workload> <native|js> [seconds]
  */
-import { randomNormal, setBackend, slice, tensor, noGrad, type Tensor } from "../src/index.js";
+
 import { backend } from "../src/backends/registry.js";
-import { classifierStep, mnistCnn, mnistDense, recurrentForecaster, regressionStep, rmsprop, adam, vgg16Base } from "./workloads/models.js";
+import { noGrad, randomNormal, setBackend, slice, type Tensor, tensor } from "../src/index.js";
+import { adam, classifierStep, mnistCnn, mnistDense, recurrentForecaster, regressionStep, rmsprop, vgg16Base } from "./workloads/models.js";
 
 const [workload, backendName, secondsArg] = process.argv.slice(2);
 const seconds = Number(secondsArg ?? 3);
@@ -30,14 +31,21 @@ function rate(fn: () => void, minSteps = 3, budget = seconds): number {
 }
 
 function labels(n: number, classes: number): Tensor {
-  return tensor(Int32Array.from({ length: n }, (_, i) => (i * 7 + 3) % classes), [n], "int32");
+  return tensor(
+    Int32Array.from({ length: n }, (_, i) => (i * 7 + 3) % classes),
+    [n],
+    "int32",
+  );
 }
 
 const workloads: Record<string, () => void> = {
   sgemm() {
     for (const n of [1024, 2048]) {
       // the TypeScript product needs ~8 s for one 2048^3 multiplication: skipped
-      if (backendName === "js" && n > 1024) { emit(`${n}^3`, null); continue; }
+      if (backendName === "js" && n > 1024) {
+        emit(`${n}^3`, null);
+        continue;
+      }
       const a = new Float32Array(n * n).map((_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
       const b = a.slice().reverse();
       // the kernel itself, as every matMul op calls it (output allocation included)
@@ -48,20 +56,27 @@ const workloads: Record<string, () => void> = {
   "mnist-cnn"() {
     const model = mnistCnn();
     const step = classifierStep(model, rmsprop(model.params));
-    const x = randomNormal([64, 28, 28, 1], 0, 1, { seed: 1 }), y = labels(64, 10);
+    const x = randomNormal([64, 28, 28, 1], 0, 1, { seed: 1 }),
+      y = labels(64, 10);
     emit("training", 64 * rate(() => step(x, y), backendName === "js" ? 2 : 3, backendName === "js" ? 2 : seconds));
     emit("inference", 64 * rate(() => noGrad(() => model.logits(x)), 3, backendName === "js" ? 2 : seconds));
   },
   "mnist-dense"() {
     const model = mnistDense();
     const step = classifierStep(model, rmsprop(model.params));
-    const x = randomNormal([32, 28, 28], 0, 1, { seed: 1 }), y = labels(32, 10);
+    const x = randomNormal([32, 28, 28], 0, 1, { seed: 1 }),
+      y = labels(32, 10);
     emit("training", 32 * rate(() => step(x, y)));
   },
   lstm() {
-    const samples = 11184, batch = 32;
-    const x = randomNormal([samples, 1, 6], 0, 1, { seed: 1 }), y = randomNormal([samples, 24], 0, 1, { seed: 2 });
-    for (const [kind, label] of [["lstm", "LSTM(16) epoch"], ["simple", "SimpleRNN(16) epoch"]] as const) {
+    const samples = 11184,
+      batch = 32;
+    const x = randomNormal([samples, 1, 6], 0, 1, { seed: 1 }),
+      y = randomNormal([samples, 24], 0, 1, { seed: 2 });
+    for (const [kind, label] of [
+      ["lstm", "LSTM(16) epoch"],
+      ["simple", "SimpleRNN(16) epoch"],
+    ] as const) {
       const model = recurrentForecaster(kind);
       const step = regressionStep(model, adam(model.params));
       const epoch = () => {
@@ -81,16 +96,23 @@ const workloads: Record<string, () => void> = {
     }
   },
   vgg16() {
-    if (backendName === "js") { emit("inference", null); return; }
+    if (backendName === "js") {
+      emit("inference", null);
+      return;
+    }
     const model = vgg16Base();
     const x = randomNormal([8, 224, 224, 3], 0, 1, { seed: 1 });
     emit("inference", 8 * rate(() => noGrad(() => model.features(x)), 2));
   },
   memory() {
-    if (backendName === "js") { emit("RSS growth, step 200 to 2000", null); return; }
+    if (backendName === "js") {
+      emit("RSS growth, step 200 to 2000", null);
+      return;
+    }
     const model = mnistCnn();
     const step = classifierStep(model, rmsprop(model.params));
-    const x = randomNormal([64, 28, 28, 1], 0, 1, { seed: 1 }), y = labels(64, 10);
+    const x = randomNormal([64, 28, 28, 1], 0, 1, { seed: 1 }),
+      y = labels(64, 10);
     let at200 = 0;
     for (let i = 1; i <= 2000; i++) {
       step(x, y);

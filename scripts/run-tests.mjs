@@ -9,11 +9,13 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 function testFiles(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return testFiles(path);
-    return name.endsWith(".test.ts") ? [path] : [];
-  }).sort();
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return testFiles(path);
+      return name.endsWith(".test.ts") ? [path] : [];
+    })
+    .sort();
 }
 
 function run(title, files, env) {
@@ -29,7 +31,9 @@ if (only.length > 0) {
   ok = run("selected tests", only, {});
 } else {
   ok = run("all tests, default backend", testFiles("test"), {});
-  ok = run("ops and autodiff on the TypeScript backend (KERNO_BACKEND=js)", [...testFiles("test/ops"), ...testFiles("test/autodiff")], { KERNO_BACKEND: "js" }) && ok;
+  ok =
+    run("ops and autodiff on the TypeScript backend (KERNO_BACKEND=js)", [...testFiles("test/ops"), ...testFiles("test/autodiff")], { KERNO_BACKEND: "js" }) &&
+    ok;
   ok = run("native kernels on the portable path (KERNO_ISA=portable)", testFiles("test/backends/native"), { KERNO_ISA: "portable" }) && ok;
 }
 process.exit(ok ? 0 : 1);

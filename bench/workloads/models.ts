@@ -2,11 +2,25 @@
  * The benchmark's models written with ops and Variables: the same layers, initializers and
  * optimizers as the course's Keras models, so that a training step here is what fit() runs.
  */
-import {
-  biasActivation, conv2d, grad, matMul, maxPool2d, mean, randomUniform, reshape, rnn, sparseSoftmaxCrossEntropyWithLogits,
-  square, sub, Variable, zeros, type Tensor,
-} from "../../src/index.js";
+
 import { backend } from "../../src/backends/registry.js";
+import {
+  biasActivation,
+  conv2d,
+  grad,
+  matMul,
+  maxPool2d,
+  mean,
+  randomUniform,
+  reshape,
+  rnn,
+  sparseSoftmaxCrossEntropyWithLogits,
+  square,
+  sub,
+  type Tensor,
+  Variable,
+  zeros,
+} from "../../src/index.js";
 
 type Params = Variable[];
 
@@ -27,7 +41,8 @@ export function rmsprop(params: Params, lr = 1e-3): (grads: Tensor<"float32">[])
 
 /** Adam with Keras's defaults (lr 1e-3, betas 0.9 / 0.999, epsilon 1e-7). */
 export function adam(params: Params, lr = 1e-3): (grads: Tensor<"float32">[]) => void {
-  const m = params.map((v) => new Float32Array(v.size)), v2 = params.map((v) => new Float32Array(v.size));
+  const m = params.map((v) => new Float32Array(v.size)),
+    v2 = params.map((v) => new Float32Array(v.size));
   let step = 0;
   return (grads) => {
     step++;
@@ -38,10 +53,14 @@ export function adam(params: Params, lr = 1e-3): (grads: Tensor<"float32">[]) =>
 /** The seed's MNIST CNN: Conv2D 32/64/128 3x3 relu, MaxPooling2D 2, Flatten, Dense 10 (104,202 parameters). */
 export function mnistCnn(seed = 1) {
   const p = [
-    glorot([3, 3, 1, 32], 9, 288, seed), new Variable(zeros([32])),
-    glorot([3, 3, 32, 64], 288, 576, seed + 1), new Variable(zeros([64])),
-    glorot([3, 3, 64, 128], 576, 1152, seed + 2), new Variable(zeros([128])),
-    glorot([1152, 10], 1152, 10, seed + 3), new Variable(zeros([10])),
+    glorot([3, 3, 1, 32], 9, 288, seed),
+    new Variable(zeros([32])),
+    glorot([3, 3, 32, 64], 288, 576, seed + 1),
+    new Variable(zeros([64])),
+    glorot([3, 3, 64, 128], 576, 1152, seed + 2),
+    new Variable(zeros([128])),
+    glorot([1152, 10], 1152, 10, seed + 3),
+    new Variable(zeros([10])),
   ];
   const logits = (x: Tensor): Tensor => {
     let h = maxPool2d(conv2d(x, p[0], { bias: p[1], activation: "relu" }));
@@ -71,12 +90,14 @@ export function classifierStep(model: { params: Params; logits: (x: Tensor) => T
 /** The course's forecaster: SimpleRNN(16) or LSTM(16) on [batch, 1, 6], then Dense(24); MSE. */
 export function recurrentForecaster(kind: "lstm" | "simple", seed = 1) {
   const gates = kind === "lstm" ? 4 : 1;
-  const units = 16, features = 6;
+  const units = 16,
+    features = 6;
   const p = [
     glorot([features, gates * units], features, gates * units, seed),
     glorot([units, gates * units], units, gates * units, seed + 1),
     new Variable(zeros([gates * units])),
-    glorot([units, 24], units, 24, seed + 2), new Variable(zeros([24])),
+    glorot([units, 24], units, 24, seed + 2),
+    new Variable(zeros([24])),
   ];
   const predict = (x: Tensor): Tensor => {
     const { states } = rnn(kind, x, p[0], p[1], p[2]);
@@ -101,10 +122,14 @@ export function vgg16Base(seed = 1) {
     c = v;
   }
   const features = (x: Tensor): Tensor => {
-    let h = x, i = 0;
+    let h = x,
+      i = 0;
     for (const v of cfg) {
       if (v === "M") h = maxPool2d(h);
-      else { h = conv2d(h, p[i], { bias: p[i + 1], padding: "same", activation: "relu" }); i += 2; }
+      else {
+        h = conv2d(h, p[i], { bias: p[i + 1], padding: "same", activation: "relu" });
+        i += 2;
+      }
     }
     return h;
   };

@@ -3,10 +3,11 @@
  * differentiate f with respect to its first argument, which may be a tensor, a Variable, or an
  * array or object of them; the gradients come back in the same structure.
  */
-import { shapeToString } from "../tensor/shape.js";
-import { isFloat32, Tensor, type TapeMark } from "../tensor/tensor.js";
-import { fill, zeros, zerosLike } from "../tensor/creation.js";
+
 import { add } from "../ops/arithmetic.js";
+import { fill, zeros, zerosLike } from "../tensor/creation.js";
+import { shapeToString } from "../tensor/shape.js";
+import { isFloat32, type TapeMark, Tensor } from "../tensor/tensor.js";
 import { newTape, reverseTopological, withTape } from "./tape.js";
 import { Variable } from "./variable.js";
 
@@ -25,7 +26,10 @@ function mapTree(tree: TensorTree, f: (t: Tensor) => Tensor, path = "argument"):
 
 function leavesOf(tree: TensorTree): Tensor[] {
   const out: Tensor[] = [];
-  mapTree(tree, (t) => { out.push(t); return t; });
+  mapTree(tree, (t) => {
+    out.push(t);
+    return t;
+  });
   return out;
 }
 
@@ -40,7 +44,10 @@ export function backprop(output: Tensor, wrt: readonly Tensor[], tape: TapeMark)
       if (!g || !t.node || t.tape !== tape) continue;
       // intermediate gradients are dropped once used; only the leaves' are kept
       if (!keep.has(t)) grads.delete(t);
-      const inputGrads = t.node.backward(g, t.node.inputs.map((x) => x.tape === tape));
+      const inputGrads = t.node.backward(
+        g,
+        t.node.inputs.map((x) => x.tape === tape),
+      );
       t.node.inputs.forEach((x, i) => {
         const gi = inputGrads[i];
         if (!gi || x.tape !== tape) return;
@@ -52,10 +59,15 @@ export function backprop(output: Tensor, wrt: readonly Tensor[], tape: TapeMark)
   return wrt.map((x) => grads.get(x) ?? zeros(x.shape));
 }
 
-export interface ValueAndGrad<G> { value: Tensor<"float32">; grads: G }
+export interface ValueAndGrad<G> {
+  value: Tensor<"float32">;
+  grads: G;
+}
 
 /** With `hasAux`, f returns [value, aux]: aux comes back beside the value, detached from the tape (JAX's has_aux). */
-export interface ValueAndGradAux<G, X> extends ValueAndGrad<G> { aux: X }
+export interface ValueAndGradAux<G, X> extends ValueAndGrad<G> {
+  aux: X;
+}
 
 /** Tensors in `x` (at any depth of arrays and plain objects) as copies without tape or node; other values as they are. */
 function detach<X>(x: X): X {
@@ -74,9 +86,7 @@ function detach<X>(x: X): X {
  * Plain tensors are differentiated as the arguments f receives; Variables are watched directly,
  * so closures that read them count too.
  */
-export function valueAndGrad<A extends TensorTree, R extends unknown[]>(
-  f: (x: A, ...rest: R) => Tensor,
-): (x: A, ...rest: R) => ValueAndGrad<A>;
+export function valueAndGrad<A extends TensorTree, R extends unknown[]>(f: (x: A, ...rest: R) => Tensor): (x: A, ...rest: R) => ValueAndGrad<A>;
 export function valueAndGrad<A extends TensorTree, R extends unknown[], X>(
   f: (x: A, ...rest: R) => readonly [Tensor, X],
   options: { hasAux: true },

@@ -3,7 +3,7 @@
  * stores a GradNode on its output; gradients flow back along those nodes. Nothing is recorded
  * when no tape is active, so inference pays nothing.
  */
-import { type GradNode, Tensor, type TapeMark } from "../tensor/tensor.js";
+import type { GradNode, TapeMark, Tensor } from "../tensor/tensor.js";
 
 let nextId = 1;
 let active: TapeMark | null = null;

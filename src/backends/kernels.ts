@@ -19,8 +19,25 @@ export type F32 = Float32Array;
 
 /** Elementwise functions of one float input. `alpha` parameterizes leakyRelu and elu. */
 export const UNARY_OPS = [
-  "neg", "abs", "sign", "square", "sqrt", "rsqrt", "exp", "log", "log1p", "reciprocal",
-  "relu", "leakyRelu", "elu", "selu", "gelu", "sigmoid", "tanh", "softplus", "erf",
+  "neg",
+  "abs",
+  "sign",
+  "square",
+  "sqrt",
+  "rsqrt",
+  "exp",
+  "log",
+  "log1p",
+  "reciprocal",
+  "relu",
+  "leakyRelu",
+  "elu",
+  "selu",
+  "gelu",
+  "sigmoid",
+  "tanh",
+  "softplus",
+  "erf",
 ] as const;
 export type UnaryOp = (typeof UNARY_OPS)[number];
 
@@ -30,8 +47,19 @@ export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
 
 /** Broadcasting binary ops; the comparisons (from `equal` on) return bool. */
 export const BINARY_OPS = [
-  "add", "sub", "mul", "div", "pow", "maximum", "minimum",
-  "equal", "notEqual", "greater", "greaterEqual", "less", "lessEqual",
+  "add",
+  "sub",
+  "mul",
+  "div",
+  "pow",
+  "maximum",
+  "minimum",
+  "equal",
+  "notEqual",
+  "greater",
+  "greaterEqual",
+  "less",
+  "lessEqual",
 ] as const;
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
@@ -44,7 +72,11 @@ export type RnnKind = (typeof RNN_KINDS)[number];
 
 /** The tables the native addon switches on, by the C++ enum prefix they become. */
 export const OP_TABLES = {
-  UNARY: UNARY_OPS, BINARY: BINARY_OPS, ACT: FUSED_ACTIVATIONS, REDUCE: REDUCE_OPS, RNN: RNN_KINDS,
+  UNARY: UNARY_OPS,
+  BINARY: BINARY_OPS,
+  ACT: FUSED_ACTIVATIONS,
+  REDUCE: REDUCE_OPS,
+  RNN: RNN_KINDS,
 } as const;
 
 /** The code of `op` in its table (its index): what the native addon receives. */
@@ -61,27 +93,47 @@ export function isComparison(op: BinaryOp): boolean {
 /** Everything a conv2d kernel needs to know, resolved once by the op (NHWC input, HWIO filter). */
 export interface Conv2dGeometry {
   batch: number;
-  inH: number; inW: number; inC: number;
-  outH: number; outW: number; outC: number;
-  kH: number; kW: number;
-  strideH: number; strideW: number;
-  dilationH: number; dilationW: number;
-  padTop: number; padLeft: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
 }
 
 /** Pooling window geometry over NHWC input; channels are pooled independently. */
 export interface Pool2dGeometry {
   batch: number;
-  inH: number; inW: number; channels: number;
-  outH: number; outW: number;
-  kH: number; kW: number;
-  strideH: number; strideW: number;
-  padTop: number; padLeft: number;
+  inH: number;
+  inW: number;
+  channels: number;
+  outH: number;
+  outW: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
 }
 
 export interface ResizeGeometry {
-  batch: number; inH: number; inW: number; channels: number; outH: number; outW: number;
-  alignCorners: boolean; halfPixelCenters: boolean;
+  batch: number;
+  inH: number;
+  inW: number;
+  channels: number;
+  outH: number;
+  outW: number;
+  alignCorners: boolean;
+  halfPixelCenters: boolean;
 }
 
 /**
@@ -92,15 +144,29 @@ export interface ResizeGeometry {
  */
 export interface RnnSpec {
   kind: RnnKind;
-  batch: number; steps: number; features: number; units: number;
+  batch: number;
+  steps: number;
+  features: number;
+  units: number;
   activation: FusedActivation;
   recurrentActivation: FusedActivation;
 }
 
 /** What the forward pass keeps for the backward pass: every hidden state (and cell state), and gate values. */
-export interface RnnSaved { hs: F32; cs: F32 | null; cache: F32 | null }
+export interface RnnSaved {
+  hs: F32;
+  cs: F32 | null;
+  cache: F32 | null;
+}
 
-export interface RnnGrads { dx: F32; dW: F32; dR: F32; db: F32 | null; dh0: F32; dc0: F32 | null }
+export interface RnnGrads {
+  dx: F32;
+  dW: F32;
+  dR: F32;
+  db: F32 | null;
+  dh0: F32;
+  dc0: F32 | null;
+}
 
 export interface Kernels {
   readonly name: string;
@@ -175,8 +241,18 @@ export interface Kernels {
   rnnForward(spec: RnnSpec, x: F32, W: F32, R: F32, bias: F32 | null, h0: F32, c0: F32 | null, mask: F32 | null, recMask: F32 | null): RnnSaved;
   /** dhs: the gradient of every output h [batch, steps, units]; dcT: of the final cell state (LSTM). */
   rnnBackward(
-    spec: RnnSpec, dhs: F32, dcT: F32 | null, x: F32, W: F32, R: F32, bias: F32 | null,
-    h0: F32, c0: F32 | null, mask: F32 | null, recMask: F32 | null, saved: RnnSaved,
+    spec: RnnSpec,
+    dhs: F32,
+    dcT: F32 | null,
+    x: F32,
+    W: F32,
+    R: F32,
+    bias: F32 | null,
+    h0: F32,
+    c0: F32 | null,
+    mask: F32 | null,
+    recMask: F32 | null,
+    saved: RnnSaved,
   ): RnnGrads;
 
   // optimizer updates, in place on param and slots

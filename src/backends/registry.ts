@@ -2,10 +2,15 @@
  * Which backend runs the kernels. `KERNO_BACKEND` picks one at startup; otherwise the
  * highest-priority backend that loads wins (native over js), and a fallback is announced once.
  */
-import type { Kernels } from "./kernels.js";
-import { jsKernels } from "./js/index.js";
 
-interface Entry { name: string; priority: number; load: () => Kernels }
+import { jsKernels } from "./js/index.js";
+import type { Kernels } from "./kernels.js";
+
+interface Entry {
+  name: string;
+  priority: number;
+  load: () => Kernels;
+}
 
 const entries = new Map<string, Entry>();
 const loaded = new Map<string, Kernels>();
@@ -58,7 +63,8 @@ function chooseDefault(): Kernels {
 
 /** The active kernels (the hot path of every op). */
 export function backend(): Kernels {
-  return active ?? (active = chooseDefault());
+  active ??= chooseDefault();
+  return active;
 }
 
 /** Switches backends; throws with the reason if the backend cannot load. */

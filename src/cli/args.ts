@@ -10,7 +10,10 @@ export function parse(argv: string[]): { positionals: string[]; flags: Flags } {
   const flags: Flags = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (!arg.startsWith("--")) { positionals.push(arg); continue; }
+    if (!arg.startsWith("--")) {
+      positionals.push(arg);
+      continue;
+    }
     const eq = arg.indexOf("=");
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     if (eq >= 0) flags[name] = arg.slice(eq + 1);

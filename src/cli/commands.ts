@@ -1,13 +1,13 @@
 /** kerno train, summary, evaluate, predict and plot-model. */
 import { existsSync } from "node:fs";
 import { setBackend } from "../backends/registry.js";
-import { fashionMnist, mnist } from "../data/mnist.js";
 import { loadDigit } from "../data/images.js";
-import { div } from "../ops/arithmetic.js";
-import { reshape, stack } from "../ops/shape.js";
+import { fashionMnist, mnist } from "../data/mnist.js";
+import { loadModel } from "../models/load.js";
 import type { Model } from "../models/model.js";
 import { plotModel } from "../models/plot.js";
-import { loadModel } from "../models/load.js";
+import { div } from "../ops/arithmetic.js";
+import { reshape, stack } from "../ops/shape.js";
 import { getRecipe, RECIPES } from "../recipes/index.js";
 import { type Flags, intFlag, parse } from "./args.js";
 
@@ -72,7 +72,11 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   const x = reshape(div(test.images, 255), [test.images.shape[0], ...(wanted.slice(1) as number[])]);
   if (!model.compiled) model.compile({ optimizer: "rmsprop", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
   const logs = await model.evaluate(x, test.labels, { batchSize: 256 });
-  console.log(`${dataset} test set (${test.labels.size} images): ${Object.entries(logs).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ")}`);
+  console.log(
+    `${dataset} test set (${test.labels.size} images): ${Object.entries(logs)
+      .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+      .join(", ")}`,
+  );
   if (flags.json) console.log(JSON.stringify({ dataset, ...logs }));
   return 0;
 }
@@ -91,7 +95,10 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const classes = p.length / images.length;
   const results = images.map((path, i) => {
     const row = Array.from(p.subarray(i * classes, (i + 1) * classes));
-    const top = row.map((v, c) => [c, v] as const).sort((a, b) => b[1] - a[1]).slice(0, 3);
+    const top = row
+      .map((v, c) => [c, v] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3);
     console.log(`${path}: ${top.map(([c, v]) => `${c} (${(100 * v).toFixed(1)}%)`).join(", ")}`);
     return { image: path, top3: top.map(([c, v]) => ({ class: c, probability: v })) };
   });

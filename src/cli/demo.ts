@@ -2,10 +2,22 @@
  * `kerno demo`: a two-layer network learns a noisy XOR-like pattern from generated points, with
  * the autodiff API only (valueAndGrad, Variables and a fused Adam update).
  */
-import {
-  add, biasActivation, getBackend, matMul, mean, randomNormal, randomUniform, sigmoidCrossEntropyWithLogits, tensor, valueAndGrad, Variable, type Tensor,
-} from "../index.js";
+
 import { backend } from "../backends/registry.js";
+import {
+  add,
+  biasActivation,
+  getBackend,
+  matMul,
+  mean,
+  randomNormal,
+  randomUniform,
+  sigmoidCrossEntropyWithLogits,
+  type Tensor,
+  tensor,
+  Variable,
+  valueAndGrad,
+} from "../index.js";
 
 export function makeXorData(n: number, seed: number): { x: Tensor; y: Tensor } {
   const x = randomUniform([n, 2], -1, 1, { seed });
@@ -19,8 +31,10 @@ export function makeXorData(n: number, seed: number): { x: Tensor; y: Tensor } {
 export function trainXor(steps: number, log: (step: number, loss: number) => void): number {
   const { x, y } = makeXorData(512, 1);
   const params = [
-    new Variable(randomNormal([2, 16], 0, 0.7, { seed: 2 })), new Variable(tensor(new Float32Array(16), [16])),
-    new Variable(randomNormal([16, 1], 0, 0.3, { seed: 3 })), new Variable(tensor(new Float32Array(1), [1])),
+    new Variable(randomNormal([2, 16], 0, 0.7, { seed: 2 })),
+    new Variable(tensor(new Float32Array(16), [16])),
+    new Variable(randomNormal([16, 1], 0, 0.3, { seed: 3 })),
+    new Variable(tensor(new Float32Array(1), [1])),
   ];
   const [w1, b1, w2, b2] = params;
   const slots = params.map((p) => [new Float32Array(p.size), new Float32Array(p.size)]);

@@ -1,6 +1,7 @@
 /** `kerno doctor`: which backend runs, with what SIMD path and threads, and why another was skipped. */
-import { backendNotes, getBackend, listBackends } from "../backends/registry.js";
+
 import { addonPath, loadAddon } from "../backends/native/index.js";
+import { backendNotes, getBackend, listBackends } from "../backends/registry.js";
 
 export function runDoctor(): number {
   const active = getBackend();

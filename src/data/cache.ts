@@ -19,7 +19,7 @@ export interface RemoteFile {
 
 export function dataDir(): string {
   const env = process.env.KERNO_DATA_DIR;
-  return env && env.trim() ? env : join(homedir(), ".kerno", "datasets");
+  return env?.trim() ? env : join(homedir(), ".kerno", "datasets");
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -33,19 +33,23 @@ async function download(url: string, log: (s: string) => void): Promise<Uint8Arr
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} ${response.statusText}`);
   const total = Number(response.headers.get("content-length") ?? 0);
   const chunks: Uint8Array[] = [];
-  let received = 0, lastShown = 0;
+  let received = 0,
+    lastShown = 0;
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
     chunks.push(chunk);
     received += chunk.length;
     if (Date.now() - lastShown > 250) {
       lastShown = Date.now();
-      log(total ? `\r  ${url}: ${(100 * received / total).toFixed(0)}% of ${(total / 1e6).toFixed(1)} MB` : `\r  ${url}: ${(received / 1e6).toFixed(1)} MB`);
+      log(total ? `\r  ${url}: ${((100 * received) / total).toFixed(0)}% of ${(total / 1e6).toFixed(1)} MB` : `\r  ${url}: ${(received / 1e6).toFixed(1)} MB`);
     }
   }
   log(`\r  ${url}: ${(received / 1e6).toFixed(1)} MB\n`);
   const out = new Uint8Array(received);
   let pos = 0;
-  for (const c of chunks) { out.set(c, pos); pos += c.length; }
+  for (const c of chunks) {
+    out.set(c, pos);
+    pos += c.length;
+  }
   return out;
 }
 
@@ -61,7 +65,9 @@ export async function fetchCached(file: RemoteFile, options: { log?: (s: string)
     const bytes = readFileSync(local);
     const got = sha256(bytes);
     if (got !== file.sha256) {
-      throw new ChecksumError(`${local}: checksum mismatch (sha256 ${got}, expected ${file.sha256}); the file is corrupt or truncated. Delete it to download it again.`);
+      throw new ChecksumError(
+        `${local}: checksum mismatch (sha256 ${got}, expected ${file.sha256}); the file is corrupt or truncated. Delete it to download it again.`,
+      );
     }
     return bytes;
   }
@@ -85,5 +91,7 @@ export async function fetchCached(file: RemoteFile, options: { log?: (s: string)
       errors.push(`${url}: ${(err as Error).message}`);
     }
   }
-  throw new Error(`cannot get ${file.path}: not in ${dataDir()} and every download failed:\n  ${errors.join("\n  ")}\nSet KERNO_DATA_DIR to a folder holding ${file.path}.`);
+  throw new Error(
+    `cannot get ${file.path}: not in ${dataDir()} and every download failed:\n  ${errors.join("\n  ")}\nSet KERNO_DATA_DIR to a folder holding ${file.path}.`,
+  );
 }

@@ -48,14 +48,21 @@ export function isMissing(v: string | undefined, missing: readonly string[] = DE
 /** Numeric when every present value parses as a number. */
 export function describeColumns(table: Table, missing: readonly string[] = DEFAULT_MISSING): ColumnInfo[] {
   return table.columns.map((name) => {
-    let absent = 0, numeric = true;
+    let absent = 0,
+      numeric = true;
     const categories: string[] = [];
     const seen = new Set<string>();
     for (const r of table.rows) {
       const v = r[name];
-      if (isMissing(v, missing)) { absent++; continue; }
+      if (isMissing(v, missing)) {
+        absent++;
+        continue;
+      }
       if (numeric && Number.isNaN(Number(v))) numeric = false;
-      if (!seen.has(v)) { seen.add(v); categories.push(v); }
+      if (!seen.has(v)) {
+        seen.add(v);
+        categories.push(v);
+      }
     }
     return numeric ? { name, kind: "numeric", missing: absent } : { name, kind: "categorical", missing: absent, categories };
   });
@@ -111,10 +118,14 @@ export function tableToTensors(table: Table, options: ToTensorsOptions): TableTe
       const cats = c.categories!;
       names.push(...cats.map((k) => `${f}=${k}`));
       // a missing categorical value is its own all-zero row
-      encoders.push((r, out) => { for (const k of cats) out.push(r[f] === k ? 1 : 0); });
+      encoders.push((r, out) => {
+        for (const k of cats) out.push(r[f] === k ? 1 : 0);
+      });
     }
   }
-  const xs: number[] = [], ys: number[] = [], kept: number[] = [];
+  const xs: number[] = [],
+    ys: number[] = [],
+    kept: number[] = [];
   let dropped = 0;
   table.rows.forEach((r, i) => {
     const row: number[] = [];
@@ -130,5 +141,11 @@ export function tableToTensors(table: Table, options: ToTensorsOptions): TableTe
     kept.push(i);
   });
   if (kept.length === 0) throw new Error(`${who}: no complete rows left in ${table.source} after dropping missing values`);
-  return { x: tensor(Float32Array.from(xs), [kept.length, names.length]), y: tensor(Float32Array.from(ys), [kept.length]), featureNames: names, rows: kept, dropped };
+  return {
+    x: tensor(Float32Array.from(xs), [kept.length, names.length]),
+    y: tensor(Float32Array.from(ys), [kept.length]),
+    featureNames: names,
+    rows: kept,
+    dropped,
+  };
 }

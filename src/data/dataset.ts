@@ -23,8 +23,18 @@ class RowRef {
 
 type Stage = (input: AsyncIterable<unknown>, pass: number) => AsyncIterable<unknown>;
 
-interface TensorSource { kind: "tensors"; x: Tensor[]; y: Tensor[] | null; multiX: boolean; multiY: boolean; n: number }
-interface GeneratorSource { kind: "generator"; make: () => Iterable<unknown> | AsyncIterable<unknown> }
+interface TensorSource {
+  kind: "tensors";
+  x: Tensor[];
+  y: Tensor[] | null;
+  multiX: boolean;
+  multiY: boolean;
+  n: number;
+}
+interface GeneratorSource {
+  kind: "generator";
+  make: () => Iterable<unknown> | AsyncIterable<unknown>;
+}
 
 function rows(t: Tensor, indices: number[]): Tensor {
   return gather(t, indices, 0);
@@ -51,7 +61,8 @@ export class Dataset<T = Example> implements AsyncIterable<T> {
     if (all.length === 0 || !all.every((t) => t instanceof Tensor)) throw new TypeError("Dataset.fromTensors: expected tensors");
     const n = all[0].shape[0];
     for (const t of all) {
-      if (t.rank === 0 || t.shape[0] !== n) throw new RangeError(`Dataset.fromTensors: every tensor needs the same first dimension (${n} examples), got ${shapeToString(t.shape)}`);
+      if (t.rank === 0 || t.shape[0] !== n)
+        throw new RangeError(`Dataset.fromTensors: every tensor needs the same first dimension (${n} examples), got ${shapeToString(t.shape)}`);
     }
     return new Dataset<Example>({ kind: "tensors", x: xs, y: ys, multiX: Array.isArray(x), multiY: Array.isArray(y), n }, [], n);
   }
@@ -74,7 +85,10 @@ export class Dataset<T = Example> implements AsyncIterable<T> {
       const rng = new Random(seed === undefined ? Math.floor(Math.random() * 2 ** 31) : seed + pass);
       const buffer: unknown[] = [];
       for await (const el of input) {
-        if (buffer.length < bufferSize) { buffer.push(el); continue; }
+        if (buffer.length < bufferSize) {
+          buffer.push(el);
+          continue;
+        }
         const j = rng.int(buffer.length);
         yield buffer[j];
         buffer[j] = el;
@@ -101,7 +115,10 @@ export class Dataset<T = Example> implements AsyncIterable<T> {
       let group: unknown[] = [];
       for await (const el of input) {
         group.push(el);
-        if (group.length === size) { yield collate(source, group); group = []; }
+        if (group.length === size) {
+          yield collate(source, group);
+          group = [];
+        }
       }
       if (group.length > 0 && !options.dropRemainder) yield collate(source, group);
     }, card);
@@ -123,21 +140,27 @@ export class Dataset<T = Example> implements AsyncIterable<T> {
   }
 
   take(n: number): Dataset<T> {
-    return this.with<T>(async function* (input) {
-      if (n <= 0) return;
-      let i = 0;
-      for await (const el of input) {
-        yield el;
-        if (++i >= n) return;
-      }
-    }, this.cardinality === null ? null : Math.min(n, this.cardinality));
+    return this.with<T>(
+      async function* (input) {
+        if (n <= 0) return;
+        let i = 0;
+        for await (const el of input) {
+          yield el;
+          if (++i >= n) return;
+        }
+      },
+      this.cardinality === null ? null : Math.min(n, this.cardinality),
+    );
   }
 
   skip(n: number): Dataset<T> {
-    return this.with<T>(async function* (input) {
-      let i = 0;
-      for await (const el of input) if (i++ >= n) yield el;
-    }, this.cardinality === null ? null : Math.max(0, this.cardinality - n));
+    return this.with<T>(
+      async function* (input) {
+        let i = 0;
+        for await (const el of input) if (i++ >= n) yield el;
+      },
+      this.cardinality === null ? null : Math.max(0, this.cardinality - n),
+    );
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
@@ -177,7 +200,13 @@ function materialize(source: TensorSource | GeneratorSource, el: unknown): unkno
 function stackField(items: unknown[], who: string): Tensor | Tensor[] {
   const first = items[0];
   if (first instanceof Tensor) return stack(items as Tensor[], 0);
-  if (Array.isArray(first)) return first.map((_, i) => stack(items.map((it) => (it as Tensor[])[i]), 0));
+  if (Array.isArray(first))
+    return first.map((_, i) =>
+      stack(
+        items.map((it) => (it as Tensor[])[i]),
+        0,
+      ),
+    );
   throw new TypeError(`Dataset.batch: ${who} must be tensors or lists of tensors`);
 }
 
@@ -191,8 +220,21 @@ function collate(source: TensorSource | GeneratorSource, group: unknown[]): unkn
   const first = items[0];
   if (first instanceof Tensor || Array.isArray(first)) return stackField(items, "elements");
   const ex = first as Example;
-  const out: Example = { x: stackField(items.map((e) => (e as Example).x), "x") };
-  if (ex.y !== undefined) out.y = stackField(items.map((e) => (e as Example).y), "y");
-  if (ex.sampleWeight !== undefined) out.sampleWeight = stack(items.map((e) => (e as Example).sampleWeight!), 0);
+  const out: Example = {
+    x: stackField(
+      items.map((e) => (e as Example).x),
+      "x",
+    ),
+  };
+  if (ex.y !== undefined)
+    out.y = stackField(
+      items.map((e) => (e as Example).y),
+      "y",
+    );
+  if (ex.sampleWeight !== undefined)
+    out.sampleWeight = stack(
+      items.map((e) => (e as Example).sampleWeight!),
+      0,
+    );
   return out;
 }

@@ -43,8 +43,13 @@ export async function loadDigit(path: string): Promise<Tensor> {
   const img = await loadImage(path, { channels: 1, size: [28, 28], fit: "contain", background: 255 });
   const v = img.floats();
   // the border tells the background: light borders mean dark ink on light paper
-  let border = 0, count = 0;
-  for (let i = 0; i < 28; i++) for (const j of [0, 27]) { border += v[i * 28 + j] + v[j * 28 + i]; count += 2; }
+  let border = 0,
+    count = 0;
+  for (let i = 0; i < 28; i++)
+    for (const j of [0, 27]) {
+      border += v[i * 28 + j] + v[j * 28 + i];
+      count += 2;
+    }
   const invert = border / count > 127;
   const out = Float32Array.from(v, (p) => (invert ? 255 - p : p) / 255);
   return tensor(out, [28, 28]);

@@ -20,23 +20,31 @@ type Split = { images: string; imagesSha: string; labels: string; labelsSha: str
 
 const MNIST: Record<"train" | "test", Split> = {
   train: {
-    images: "train-images-idx3-ubyte.gz", imagesSha: "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-    labels: "train-labels-idx1-ubyte.gz", labelsSha: "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+    images: "train-images-idx3-ubyte.gz",
+    imagesSha: "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+    labels: "train-labels-idx1-ubyte.gz",
+    labelsSha: "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
   },
   test: {
-    images: "t10k-images-idx3-ubyte.gz", imagesSha: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-    labels: "t10k-labels-idx1-ubyte.gz", labelsSha: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+    images: "t10k-images-idx3-ubyte.gz",
+    imagesSha: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+    labels: "t10k-labels-idx1-ubyte.gz",
+    labelsSha: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
   },
 };
 
 const FASHION: Record<"train" | "test", Split> = {
   train: {
-    images: "train-images-idx3-ubyte.gz", imagesSha: "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
-    labels: "train-labels-idx1-ubyte.gz", labelsSha: "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+    images: "train-images-idx3-ubyte.gz",
+    imagesSha: "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+    labels: "train-labels-idx1-ubyte.gz",
+    labelsSha: "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
   },
   test: {
-    images: "t10k-images-idx3-ubyte.gz", imagesSha: "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
-    labels: "t10k-labels-idx1-ubyte.gz", labelsSha: "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+    images: "t10k-images-idx3-ubyte.gz",
+    imagesSha: "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+    labels: "t10k-labels-idx1-ubyte.gz",
+    labelsSha: "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
   },
 };
 
@@ -45,7 +53,8 @@ export function parseIdx(bytes: Uint8Array, who: string): { shape: number[]; dat
   if (bytes.length < 4) throw new Error(`${who}: not an IDX file (${bytes.length} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
-  const type = (magic >> 8) & 0xff, dims = magic & 0xff;
+  const type = (magic >> 8) & 0xff,
+    dims = magic & 0xff;
   if (magic >> 16 !== 0 || type !== 0x08 || dims < 1 || dims > 4) throw new Error(`${who}: not an unsigned-byte IDX file (magic 0x${magic.toString(16)})`);
   const shape = Array.from({ length: dims }, (_, i) => view.getUint32(4 + 4 * i));
   const start = 4 + 4 * dims;

@@ -6,13 +6,28 @@
 import { FUSED_ACTIVATIONS, type FusedActivation } from "../backends/kernels.js";
 import * as ops from "../ops/activations.js";
 import { add as addOp, div as divOp, mul as mulOp } from "../ops/arithmetic.js";
-import { abs as absOp, clip as clipOp, exp as expOp } from "../ops/math.js";
 import { asFloat } from "../ops/core.js";
+import { abs as absOp, clip as clipOp, exp as expOp } from "../ops/math.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 export const ACTIVATIONS = [
-  "linear", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "elu", "selu", "gelu", "softplus", "leaky_relu", "exponential", "swish", "silu",
-  "hard_sigmoid", "softsign", "relu6",
+  "linear",
+  "relu",
+  "sigmoid",
+  "tanh",
+  "softmax",
+  "log_softmax",
+  "elu",
+  "selu",
+  "gelu",
+  "softplus",
+  "leaky_relu",
+  "exponential",
+  "swish",
+  "silu",
+  "hard_sigmoid",
+  "softsign",
+  "relu6",
 ] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
 
@@ -44,23 +59,39 @@ export function fusable(name: ActivationName): FusedActivation | null {
 
 export function applyActivation(name: ActivationName, x: Tensor): Tensor<"float32"> {
   switch (name) {
-    case "linear": return asFloat(x, "linear");
-    case "relu": return ops.relu(x);
-    case "sigmoid": return ops.sigmoid(x);
-    case "tanh": return ops.tanh(x);
-    case "softmax": return ops.softmax(x);
-    case "log_softmax": return ops.logSoftmax(x);
-    case "elu": return ops.elu(x);
-    case "selu": return ops.selu(x);
-    case "gelu": return ops.gelu(x);
-    case "softplus": return ops.softplus(x);
-    case "leaky_relu": return ops.leakyRelu(x, 0.2);
-    case "exponential": return expOp(x);
+    case "linear":
+      return asFloat(x, "linear");
+    case "relu":
+      return ops.relu(x);
+    case "sigmoid":
+      return ops.sigmoid(x);
+    case "tanh":
+      return ops.tanh(x);
+    case "softmax":
+      return ops.softmax(x);
+    case "log_softmax":
+      return ops.logSoftmax(x);
+    case "elu":
+      return ops.elu(x);
+    case "selu":
+      return ops.selu(x);
+    case "gelu":
+      return ops.gelu(x);
+    case "softplus":
+      return ops.softplus(x);
+    case "leaky_relu":
+      return ops.leakyRelu(x, 0.2);
+    case "exponential":
+      return expOp(x);
     case "swish":
-    case "silu": return mulOp(asFloat(x, name), ops.sigmoid(x));
+    case "silu":
+      return mulOp(asFloat(x, name), ops.sigmoid(x));
     // Keras 3's hard_sigmoid: relu6(x + 3) / 6
-    case "hard_sigmoid": return clipOp(addOp(mulOp(asFloat(x, name), 1 / 6), 0.5), 0, 1);
-    case "softsign": return divOp(asFloat(x, name), addOp(absOp(x), 1));
-    case "relu6": return clipOp(x, 0, 6);
+    case "hard_sigmoid":
+      return clipOp(addOp(mulOp(asFloat(x, name), 1 / 6), 0.5), 0, 1);
+    case "softsign":
+      return divOp(asFloat(x, name), addOp(absOp(x), 1));
+    case "relu6":
+      return clipOp(x, 0, 6);
   }
 }

@@ -11,7 +11,7 @@ import { rsqrt } from "../ops/math.js";
 import { mean } from "../ops/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Initializer } from "./initializers.js";
-import { type CallOptions, Layer, type LayerArgs, type LayerOutput, shapeString, single, singleShape, type SymShape } from "./layer.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerOutput, type SymShape, shapeString, single, singleShape } from "./layer.js";
 
 export interface BatchNormalizationArgs extends LayerArgs {
   axis?: number;

@@ -1,11 +1,21 @@
 /** Conv2D (NHWC, kernel [kh, kw, in, filters]) and Conv1D (NWC, kernel [k, in, filters]), as in Keras. */
-import { conv1d, conv2d, convOutput, type Padding, pair, assertPadding } from "../ops/conv.js";
+
 import type { Variable } from "../autodiff/variable.js";
 import type { FusedActivation } from "../backends/kernels.js";
+import { assertPadding, conv1d, conv2d, convOutput, type Padding, pair } from "../ops/conv.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type ActivationName, activationName, applyActivation, splitActivation } from "./activations.js";
 import {
-  type CallOptions, type KernelBiasArgs, kernelBiasConfig, Layer, type LayerArgs, type LayerOutput, shapeString, single, singleShape, type SymShape,
+  type CallOptions,
+  type KernelBiasArgs,
+  kernelBiasConfig,
+  Layer,
+  type LayerArgs,
+  type LayerOutput,
+  type SymShape,
+  shapeString,
+  single,
+  singleShape,
 } from "./layer.js";
 
 interface ConvArgs extends LayerArgs, KernelBiasArgs {
@@ -76,7 +86,7 @@ abstract class ConvBase extends Layer {
   }
 
   /** The convolution with its bias and activation: fused into the kernel where it can be. */
-  protected convolve(x: Tensor, options: CallOptions, conv: (fused: FusedActivation) => Tensor): Tensor {
+  protected convolve(_x: Tensor, options: CallOptions, conv: (fused: FusedActivation) => Tensor): Tensor {
     const { fused, after } = splitActivation(this.activation, options.logits);
     return applyActivation(after, conv(fused));
   }
@@ -106,9 +116,15 @@ export class Conv2D extends ConvBase {
 
   call(inputs: LayerOutput, options: CallOptions): Tensor {
     const x = single(inputs, this.who);
-    return this.convolve(x, options, (activation) => conv2d(x, this.kernel, {
-      strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, bias: this.bias, activation,
-    }));
+    return this.convolve(x, options, (activation) =>
+      conv2d(x, this.kernel, {
+        strides: this.strides,
+        padding: this.padding,
+        dilationRate: this.dilationRate,
+        bias: this.bias,
+        activation,
+      }),
+    );
   }
 
   computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
@@ -116,7 +132,10 @@ export class Conv2D extends ConvBase {
     const out = (size: number | null, i: 0 | 1) => {
       if (size === null) return null;
       const o = convOutput(size, this.kernelSize[i], this.strides[i], this.dilationRate[i], this.padding).out;
-      if (o <= 0) throw new RangeError(`${this.who}: a ${this.kernelSize.join("x")} kernel does not fit input ${shapeString(singleShape(inputShape, this.who))} with padding '${this.padding}'`);
+      if (o <= 0)
+        throw new RangeError(
+          `${this.who}: a ${this.kernelSize.join("x")} kernel does not fit input ${shapeString(singleShape(inputShape, this.who))} with padding '${this.padding}'`,
+        );
       return o;
     };
     return [batch, out(h, 0), out(w, 1), this.filters];
@@ -139,7 +158,11 @@ export class Conv1D extends ConvBase {
     this.kernelSize = Array.isArray(args.kernelSize) ? args.kernelSize[0] : args.kernelSize;
     this.strides = args.strides ?? 1;
     this.dilationRate = args.dilationRate ?? 1;
-    for (const [what, v] of [["kernelSize", this.kernelSize], ["strides", this.strides], ["dilationRate", this.dilationRate]] as const) {
+    for (const [what, v] of [
+      ["kernelSize", this.kernelSize],
+      ["strides", this.strides],
+      ["dilationRate", this.dilationRate],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`${this.who}: ${what} must be a positive integer, got ${v}`);
     }
   }
@@ -150,9 +173,15 @@ export class Conv1D extends ConvBase {
 
   call(inputs: LayerOutput, options: CallOptions): Tensor {
     const x = single(inputs, this.who);
-    return this.convolve(x, options, (activation) => conv1d(x, this.kernel, {
-      strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, bias: this.bias, activation,
-    }));
+    return this.convolve(x, options, (activation) =>
+      conv1d(x, this.kernel, {
+        strides: this.strides,
+        padding: this.padding,
+        dilationRate: this.dilationRate,
+        bias: this.bias,
+        activation,
+      }),
+    );
   }
 
   computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {

@@ -1,12 +1,22 @@
 /** Dense: activation(x W + b) on the last axis, W [in, units] and b [units] as in Keras. */
+
+import type { Variable } from "../autodiff/variable.js";
 import { biasActivation } from "../ops/activations.js";
 import { matMul } from "../ops/matmul.js";
 import { reshape } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import type { Variable } from "../autodiff/variable.js";
 import { type ActivationName, activationName, applyActivation, splitActivation } from "./activations.js";
 import {
-  type CallOptions, type KernelBiasArgs, kernelBiasConfig, Layer, type LayerArgs, type LayerOutput, shapeString, single, singleShape, type SymShape,
+  type CallOptions,
+  type KernelBiasArgs,
+  kernelBiasConfig,
+  Layer,
+  type LayerArgs,
+  type LayerOutput,
+  type SymShape,
+  shapeString,
+  single,
+  singleShape,
 } from "./layer.js";
 
 export interface DenseArgs extends LayerArgs, KernelBiasArgs {

@@ -1,7 +1,7 @@
 /** Dropout: in training, zeroes a random fraction `rate` of the inputs and scales the rest. */
 import { dropout } from "../ops/dropout.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type CallOptions, Layer, type LayerArgs, type LayerOutput, single, singleShape, type SymShape } from "./layer.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerOutput, type SymShape, single, singleShape } from "./layer.js";
 
 export interface DropoutArgs extends LayerArgs {
   rate: number;

@@ -1,11 +1,12 @@
 /** Embedding: integer token ids [batch, steps] to vectors [batch, steps, outputDim]; maskZero marks id 0 as padding. */
-import type { Variable } from "../autodiff/variable.js";
+
 import { noGrad } from "../autodiff/grad.js";
+import type { Variable } from "../autodiff/variable.js";
 import { cast, notEqual } from "../ops/compare.js";
 import { gather } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Initializer } from "./initializers.js";
-import { type CallOptions, Layer, type LayerArgs, type LayerOutput, type Mask, single, singleShape, type SymShape } from "./layer.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerOutput, type Mask, type SymShape, single, singleShape } from "./layer.js";
 import { assertRegularizer, type Regularizer } from "./regularizers.js";
 
 export interface EmbeddingArgs extends LayerArgs {
@@ -34,9 +35,14 @@ export class Embedding extends Layer {
   }
 
   override build(): void {
-    this.embeddings = this.addWeight("embeddings", [this.inputDim, this.outputDim], this.args.embeddingsInitializer ?? { name: "randomUniform", minval: -0.05, maxval: 0.05 }, {
-      regularizer: assertRegularizer(this.args.embeddingsRegularizer, this.who),
-    });
+    this.embeddings = this.addWeight(
+      "embeddings",
+      [this.inputDim, this.outputDim],
+      this.args.embeddingsInitializer ?? { name: "randomUniform", minval: -0.05, maxval: 0.05 },
+      {
+        regularizer: assertRegularizer(this.args.embeddingsRegularizer, this.who),
+      },
+    );
   }
 
   call(inputs: LayerOutput, _o: CallOptions): Tensor {
@@ -50,6 +56,11 @@ export class Embedding extends Layer {
   }
 
   /** With maskZero, id 0 is padding: [batch, steps] bool, true for real tokens. */
+  /** Token ids stay integers. */
+  protected override get inputDtype(): null {
+    return null;
+  }
+
   override computeMask(inputs: LayerOutput): Mask {
     if (!this.maskZero) return null;
     const x = single(inputs, this.who);

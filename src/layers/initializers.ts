@@ -3,10 +3,23 @@ import { fill, randomNormal, randomUniform, tensor, truncatedNormal } from "../t
 import type { Tensor } from "../tensor/tensor.js";
 
 export type InitializerName =
-  | "glorotUniform" | "glorotNormal" | "heUniform" | "heNormal" | "lecunUniform" | "lecunNormal"
-  | "zeros" | "ones" | "randomNormal" | "randomUniform" | "truncatedNormal" | "orthogonal";
+  | "glorotUniform"
+  | "glorotNormal"
+  | "heUniform"
+  | "heNormal"
+  | "lecunUniform"
+  | "lecunNormal"
+  | "zeros"
+  | "ones"
+  | "randomNormal"
+  | "randomUniform"
+  | "truncatedNormal"
+  | "orthogonal";
 
-export type Initializer = InitializerName | { name: InitializerName; seed?: number; mean?: number; stddev?: number; minval?: number; maxval?: number; value?: number } | ((shape: number[]) => Tensor);
+export type Initializer =
+  | InitializerName
+  | { name: InitializerName; seed?: number; mean?: number; stddev?: number; minval?: number; maxval?: number; value?: number }
+  | ((shape: number[]) => Tensor);
 
 /** Keras's fan-in and fan-out: the receptive field times the last two axes (kernels are [..., in, out]). */
 export function fans(shape: readonly number[]): [number, number] {
@@ -21,7 +34,8 @@ function orthogonal(shape: number[], seed?: number): Tensor {
   const cols = shape[shape.length - 1];
   const rows = shape.reduce((a, b) => a * b, 1) / cols;
   const a = randomNormal([Math.max(rows, cols), Math.min(rows, cols)], 0, 1, { seed }).data();
-  const n = Math.max(rows, cols), m = Math.min(rows, cols);
+  const n = Math.max(rows, cols),
+    m = Math.min(rows, cols);
   const q = new Float64Array(n * m);
   for (let j = 0; j < m; j++) {
     for (let i = 0; i < n; i++) q[i * m + j] = a[i * m + j];
@@ -47,18 +61,37 @@ export function initialize(init: Initializer, shape: number[], who: string): Ten
   const [fanIn, fanOut] = fans(shape);
   const seed = "seed" in spec ? spec.seed : undefined;
   switch (spec.name) {
-    case "zeros": return fill(shape, 0);
-    case "ones": return fill(shape, 1);
-    case "glorotUniform": { const l = Math.sqrt(6 / (fanIn + fanOut)); return randomUniform(shape, -l, l, { seed }); }
-    case "glorotNormal": return truncatedNormal(shape, 0, Math.sqrt(2 / (fanIn + fanOut)) / 0.8796256610342398, { seed });
-    case "heUniform": { const l = Math.sqrt(6 / fanIn); return randomUniform(shape, -l, l, { seed }); }
-    case "heNormal": return truncatedNormal(shape, 0, Math.sqrt(2 / fanIn) / 0.8796256610342398, { seed });
-    case "lecunUniform": { const l = Math.sqrt(3 / fanIn); return randomUniform(shape, -l, l, { seed }); }
-    case "lecunNormal": return truncatedNormal(shape, 0, Math.sqrt(1 / fanIn) / 0.8796256610342398, { seed });
-    case "randomNormal": return randomNormal(shape, spec.mean ?? 0, spec.stddev ?? 0.05, { seed });
-    case "randomUniform": return randomUniform(shape, spec.minval ?? -0.05, spec.maxval ?? 0.05, { seed });
-    case "truncatedNormal": return truncatedNormal(shape, spec.mean ?? 0, spec.stddev ?? 0.05, { seed });
-    case "orthogonal": return orthogonal(shape, seed);
-    default: throw new RangeError(`${who}: unknown initializer '${String((spec as { name: unknown }).name)}'`);
+    case "zeros":
+      return fill(shape, 0);
+    case "ones":
+      return fill(shape, 1);
+    case "glorotUniform": {
+      const l = Math.sqrt(6 / (fanIn + fanOut));
+      return randomUniform(shape, -l, l, { seed });
+    }
+    case "glorotNormal":
+      return truncatedNormal(shape, 0, Math.sqrt(2 / (fanIn + fanOut)) / 0.8796256610342398, { seed });
+    case "heUniform": {
+      const l = Math.sqrt(6 / fanIn);
+      return randomUniform(shape, -l, l, { seed });
+    }
+    case "heNormal":
+      return truncatedNormal(shape, 0, Math.sqrt(2 / fanIn) / 0.8796256610342398, { seed });
+    case "lecunUniform": {
+      const l = Math.sqrt(3 / fanIn);
+      return randomUniform(shape, -l, l, { seed });
+    }
+    case "lecunNormal":
+      return truncatedNormal(shape, 0, Math.sqrt(1 / fanIn) / 0.8796256610342398, { seed });
+    case "randomNormal":
+      return randomNormal(shape, spec.mean ?? 0, spec.stddev ?? 0.05, { seed });
+    case "randomUniform":
+      return randomUniform(shape, spec.minval ?? -0.05, spec.maxval ?? 0.05, { seed });
+    case "truncatedNormal":
+      return truncatedNormal(shape, spec.mean ?? 0, spec.stddev ?? 0.05, { seed });
+    case "orthogonal":
+      return orthogonal(shape, seed);
+    default:
+      throw new RangeError(`${who}: unknown initializer '${String((spec as { name: unknown }).name)}'`);
   }
 }

@@ -1,6 +1,6 @@
 /** The entry of a functional graph: Input() returns a symbolic tensor of the given sample shape. */
 import type { DType } from "../tensor/dtype.js";
-import { Layer, type LayerNode, SymbolicTensor, type SymShape, uniqueName, type LayerOutput } from "./layer.js";
+import { Layer, type LayerNode, type LayerOutput, SymbolicTensor, type SymShape, uniqueName } from "./layer.js";
 
 export interface InputArgs {
   /** Shape of one sample, without the batch (dimensions may be null for any size). */
@@ -18,7 +18,8 @@ export class InputLayer extends Layer {
   constructor(args: InputArgs) {
     if (!args || !Array.isArray(args.shape)) throw new TypeError("Input: expected { shape: [...] } (the shape of one sample, without the batch)");
     for (const d of args.shape) {
-      if (d !== null && (!Number.isInteger(d) || d <= 0)) throw new RangeError(`Input: shape dimensions must be positive integers or null, got [${args.shape.join(", ")}]`);
+      if (d !== null && (!Number.isInteger(d) || d <= 0))
+        throw new RangeError(`Input: shape dimensions must be positive integers or null, got [${args.shape.join(", ")}]`);
     }
     super({ name: args.name ?? uniqueName("input", true), dtype: args.dtype });
     this.inputArgs = args;

@@ -4,17 +4,27 @@
  * `getConfig` returns the options that recreate the layer. `apply` works on concrete tensors
  * (eager) and on symbolic ones (the functional API), where it records a node of the graph.
  */
+
+import { noGrad } from "../autodiff/grad.js";
 import { Variable } from "../autodiff/variable.js";
+import { cast } from "../ops/compare.js";
 import type { DType } from "../tensor/dtype.js";
 import { assertTensor, Tensor } from "../tensor/tensor.js";
-import { noGrad } from "../autodiff/grad.js";
 import type { ActivationName } from "./activations.js";
 import { type Initializer, initialize } from "./initializers.js";
 import { assertRegularizer, penalty, type Regularizer } from "./regularizers.js";
-import { isShapeList, type LayerNode, snakeCase, SymbolicTensor, type SymShape, uniqueName } from "./symbolic.js";
+import { isShapeList, type LayerNode, SymbolicTensor, type SymShape, snakeCase, uniqueName } from "./symbolic.js";
 
 export {
-  clearSession, isShapeList, type LayerNode, shapeString, singleShape, snakeCase, SymbolicTensor, type SymShape, uniqueName,
+  clearSession,
+  isShapeList,
+  type LayerNode,
+  SymbolicTensor,
+  type SymShape,
+  shapeString,
+  singleShape,
+  snakeCase,
+  uniqueName,
 } from "./symbolic.js";
 
 export interface LayerArgs {
@@ -41,7 +51,11 @@ export interface CallOptions {
   logits?: boolean;
 }
 
-interface WeightEntry { variable: Variable; trainable: boolean; regularizer: Regularizer | null }
+interface WeightEntry {
+  variable: Variable;
+  trainable: boolean;
+  regularizer: Regularizer | null;
+}
 
 /** The options of layers with a kernel and an optional bias (Dense, Conv1D, Conv2D). */
 export interface KernelBiasArgs {
@@ -56,8 +70,10 @@ export interface KernelBiasArgs {
 export function kernelBiasConfig(args: KernelBiasArgs): Record<string, unknown> {
   return {
     useBias: args.useBias ?? true,
-    kernelInitializer: args.kernelInitializer ?? "glorotUniform", biasInitializer: args.biasInitializer ?? "zeros",
-    kernelRegularizer: args.kernelRegularizer ?? null, biasRegularizer: args.biasRegularizer ?? null,
+    kernelInitializer: args.kernelInitializer ?? "glorotUniform",
+    biasInitializer: args.biasInitializer ?? "zeros",
+    kernelRegularizer: args.kernelRegularizer ?? null,
+    biasRegularizer: args.biasRegularizer ?? null,
   };
 }
 
@@ -126,7 +142,12 @@ export abstract class Layer {
     return this.weights.filter((w) => !trainable.has(w));
   }
 
-  protected addWeight(name: string, shape: number[], initializer: Initializer, options: { trainable?: boolean; regularizer?: Regularizer | null } = {}): Variable {
+  protected addWeight(
+    name: string,
+    shape: number[],
+    initializer: Initializer,
+    options: { trainable?: boolean; regularizer?: Regularizer | null } = {},
+  ): Variable {
     const variable = new Variable(initialize(initializer, shape, this.who), { name: `${this.name}/${name}` });
     this.weightEntries.push({ variable, trainable: options.trainable ?? true, regularizer: options.regularizer ?? null });
     return variable;
@@ -137,9 +158,10 @@ export abstract class Layer {
     const kernel = this.addWeight("kernel", kernelShape, args.kernelInitializer ?? "glorotUniform", {
       regularizer: assertRegularizer(args.kernelRegularizer, this.who),
     });
-    const bias = (args.useBias ?? true)
-      ? this.addWeight("bias", [units], args.biasInitializer ?? "zeros", { regularizer: assertRegularizer(args.biasRegularizer, this.who) })
-      : null;
+    const bias =
+      (args.useBias ?? true)
+        ? this.addWeight("bias", [units], args.biasInitializer ?? "zeros", { regularizer: assertRegularizer(args.biasRegularizer, this.who) })
+        : null;
     return { kernel, bias };
   }
 
@@ -167,7 +189,7 @@ export abstract class Layer {
    */
   computeMask(_inputs: LayerOutput, mask: Masks | null): Masks | null {
     if (!this.supportsMasking || mask === null) return null;
-    return Array.isArray(mask) ? mask[0] ?? null : mask;
+    return Array.isArray(mask) ? (mask[0] ?? null) : mask;
   }
 
   /**
@@ -206,15 +228,42 @@ export abstract class Layer {
   apply(inputs: SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[], options: CallOptions = {}): SymbolicTensor | SymbolicTensor[] | LayerOutput {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length === 0) throw new RangeError(`${this.who}: called with no inputs`);
-    if (list.every((t) => t instanceof SymbolicTensor)) return this.applySymbolic(inputs as SymbolicTensor | SymbolicTensor[]);
-    this.ensureBuiltFor(inputs as Tensor | Tensor[]);
-    return this.call(inputs as LayerOutput, options);
+    if (list.every((t) => t instanceof SymbolicTensor)) return this.named(() => this.applySymbolic(inputs as SymbolicTensor | SymbolicTensor[]));
+    return this.named(() => {
+      const x = this.prepare(inputs as LayerOutput);
+      this.ensureBuiltFor(x);
+      return this.call(x, options);
+    });
   }
 
   /** apply() on concrete tensors that also returns the outputs' masks (how models propagate masks). */
   applyWithMask(inputs: LayerOutput, options: CallOptions = {}): { outputs: LayerOutput; mask: Masks | null } {
-    this.ensureBuiltFor(inputs);
-    return this.callWithMask(inputs, options);
+    return this.named(() => {
+      const x = this.prepare(inputs);
+      this.ensureBuiltFor(x);
+      return this.callWithMask(x, options);
+    });
+  }
+
+  /** The dtype inputs are cast to before call (Keras's autocast); null keeps them (Embedding takes integer ids). */
+  protected get inputDtype(): DType | null {
+    return "float32";
+  }
+
+  private prepare(inputs: LayerOutput): LayerOutput {
+    const want = this.inputDtype;
+    const castOne = (t: Tensor) => (want === null || !(t instanceof Tensor) || t.dtype === want ? t : cast(t, want));
+    return Array.isArray(inputs) ? inputs.map(castOne) : castOne(inputs);
+  }
+
+  /** Runs fn; an error that does not name this layer yet gets its name in front (who failed, then why). */
+  private named<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof Error && !err.message.startsWith(this.who)) err.message = `${this.who}: ${err.message}`;
+      throw err;
+    }
   }
 
   /** call() and computeMask() together; models override it to run their graph once. */

@@ -10,7 +10,7 @@ import { cast, logicalAnd, notEqual } from "../ops/compare.js";
 import { max } from "../ops/reduce.js";
 import { reshape } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type CallOptions, Layer, type LayerArgs, type LayerOutput, type Mask, type Masks, single, singleShape, type SymShape } from "./layer.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerOutput, type Mask, type Masks, type SymShape, single, singleShape } from "./layer.js";
 
 /** Steps where some feature differs from `value`: [batch, steps] bool (x is [batch, steps, features]). */
 function stepsThatDiffer(x: Tensor, value: number): Tensor<"bool"> {

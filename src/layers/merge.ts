@@ -3,7 +3,7 @@ import { add, mul, sub } from "../ops/arithmetic.js";
 import { concat } from "../ops/shape.js";
 import { normalizeAxis } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type CallOptions, isShapeList, Layer, type LayerArgs, type LayerOutput, type Mask, type Masks, shapeString, type SymShape } from "./layer.js";
+import { type CallOptions, isShapeList, Layer, type LayerArgs, type LayerOutput, type Mask, type Masks, type SymShape, shapeString } from "./layer.js";
 import { combineMasks } from "./masking.js";
 
 function inputList(inputs: LayerOutput, who: string, min = 2): Tensor[] {
@@ -60,7 +60,10 @@ export class Multiply extends ElementwiseMerge {
 export class Average extends ElementwiseMerge {
   static override readonly className = "Average";
   protected merge(xs: Tensor[]): Tensor {
-    return mul(xs.slice(1).reduce((acc, x) => add(acc, x), xs[0]), 1 / xs.length);
+    return mul(
+      xs.slice(1).reduce((acc, x) => add(acc, x), xs[0]),
+      1 / xs.length,
+    );
   }
 }
 

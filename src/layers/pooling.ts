@@ -1,12 +1,13 @@
 /** Pooling layers: windowed max/average (1-D and 2-D) and global max/average over space or time. */
-import { assertPadding, convOutput, type Padding, pair } from "../ops/conv.js";
-import { avgPool2d, maxPool2d } from "../ops/pool.js";
+
 import { div, maximum, mul } from "../ops/arithmetic.js";
 import { cast } from "../ops/compare.js";
+import { assertPadding, convOutput, type Padding, pair } from "../ops/conv.js";
+import { avgPool2d, maxPool2d } from "../ops/pool.js";
 import { max, mean, sum } from "../ops/reduce.js";
 import { expandDims, reshape } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type CallOptions, Layer, type LayerArgs, type LayerOutput, shapeString, single, singleShape, type SymShape } from "./layer.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerOutput, type SymShape, shapeString, single, singleShape } from "./layer.js";
 
 export interface Pooling2DArgs extends LayerArgs {
   poolSize?: number | [number, number];
@@ -139,7 +140,11 @@ abstract class GlobalPooling extends Layer {
 
   call(inputs: LayerOutput, _o: CallOptions): Tensor {
     const x = single(inputs, this.who);
-    return this.reduce(x, x.shape.slice(1, -1).map((_, i) => i + 1), this.keepdims);
+    return this.reduce(
+      x,
+      x.shape.slice(1, -1).map((_, i) => i + 1),
+      this.keepdims,
+    );
   }
 
   computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {

@@ -7,19 +7,19 @@
  * [batch, timesteps, features]; apply([x, h0, (c0)]) gives initial states. A mask (from
  * Embedding(maskZero) or Masking, carried by the model) skips padded steps.
  */
-import { FUSED_ACTIVATIONS, type FusedActivation } from "../backends/kernels.js";
+
 import type { Variable } from "../autodiff/variable.js";
+import { FUSED_ACTIVATIONS, type FusedActivation } from "../backends/kernels.js";
 import { mul } from "../ops/arithmetic.js";
 import { dropoutMask } from "../ops/dropout.js";
-import { rnn, type RnnKind } from "../ops/rnn.js";
+import { type RnnKind, rnn } from "../ops/rnn.js";
 import { flip, reshape } from "../ops/shape.js";
 import { fill, zeros } from "../tensor/creation.js";
-import type { Tensor } from "../tensor/tensor.js";
 import { type ActivationName, activationName } from "./activations.js";
 import type { Initializer } from "./initializers.js";
-import { type CallOptions, isShapeList, Layer, type LayerArgs, type LayerOutput, type Mask, type Masks, shapeString, type SymShape } from "./layer.js";
-import { assertRegularizer, type Regularizer } from "./regularizers.js";
+import { type CallOptions, isShapeList, Layer, type LayerArgs, type LayerOutput, type Mask, type Masks, type SymShape, shapeString } from "./layer.js";
 import { runUnrolled } from "./recurrent-unrolled.js";
+import { assertRegularizer, type Regularizer } from "./regularizers.js";
 
 export interface RNNArgs extends LayerArgs {
   units: number;
@@ -73,7 +73,10 @@ abstract class RNNBase extends Layer {
     this.goBackwards = args.goBackwards ?? false;
     this.dropout = args.dropout ?? 0;
     this.recurrentDropout = args.recurrentDropout ?? 0;
-    for (const [what, v] of [["dropout", this.dropout], ["recurrentDropout", this.recurrentDropout]] as const) {
+    for (const [what, v] of [
+      ["dropout", this.dropout],
+      ["recurrentDropout", this.recurrentDropout],
+    ] as const) {
       if (!(v >= 0 && v < 1)) throw new RangeError(`${this.who}: ${what} must be in [0, 1), got ${v}`);
     }
   }
@@ -94,7 +97,7 @@ abstract class RNNBase extends Layer {
 
   /** The output sequence keeps the input's mask; a last state or the returned states have none. */
   override computeMask(_inputs: LayerOutput, mask: Masks | null): Masks | null {
-    const m = Array.isArray(mask) ? mask[0] ?? null : mask;
+    const m = Array.isArray(mask) ? (mask[0] ?? null) : mask;
     const out = this.returnSequences ? m : null;
     return this.returnState ? [out, ...Array.from({ length: this.stateCount }, () => null)] : out;
   }
@@ -136,7 +139,8 @@ abstract class RNNBase extends Layer {
 
   protected override checkInputShape(inputShape: SymShape | SymShape[]): void {
     const shape = this.sequenceShape(inputShape);
-    if (shape[2] !== this.kernel.shape[0]) throw new RangeError(`${this.who}: expected input with ${this.kernel.shape[0]} features per step, got ${shapeString(shape)}`);
+    if (shape[2] !== this.kernel.shape[0])
+      throw new RangeError(`${this.who}: expected input with ${this.kernel.shape[0]} features per step, got ${shapeString(shape)}`);
     if (isShapeList(inputShape) && inputShape.length !== 1 + this.stateCount) {
       throw new RangeError(`${this.who}: initial state needs ${this.stateCount} tensor(s) [batch, ${this.units}], got ${inputShape.length - 1}`);
     }
@@ -151,25 +155,35 @@ abstract class RNNBase extends Layer {
     if (options.training && this.dropout > 0) {
       x = mul(x, reshape(dropoutMask([batch, features], this.dropout, seed), [batch, 1, features]));
     }
-    const recurrentMask = options.training && this.recurrentDropout > 0
-      ? dropoutMask([batch, this.units], this.recurrentDropout, seed === undefined ? undefined : seed + 7919)
-      : null;
+    const recurrentMask =
+      options.training && this.recurrentDropout > 0
+        ? dropoutMask([batch, this.units], this.recurrentDropout, seed === undefined ? undefined : seed + 7919)
+        : null;
     if (this.goBackwards) {
       x = flip(x, 1);
       if (mask) mask = flip(mask, 1);
     }
-    const { sequence, states } = this.fusedKernel && this.resetAfter
-      ? rnn(this.kind, x, this.kernel, this.recurrentKernel, this.bias, {
-        initialState: initialState.length ? initialState : undefined,
-        mask, recurrentMask, activation: this.activation as FusedActivation, recurrentActivation: this.recurrentActivation as FusedActivation,
-      })
-      : runUnrolled(
-        { kind: this.kind, units: this.units, activation: this.activation, recurrentActivation: this.recurrentActivation, resetAfter: this.resetAfter },
-        {
-          x, kernel: this.kernel, recurrentKernel: this.recurrentKernel, bias: this.bias, mask, recurrentMask,
-          states: initialState.length ? initialState : Array.from({ length: this.stateCount }, () => zeros([batch, this.units])),
-        },
-      );
+    const { sequence, states } =
+      this.fusedKernel && this.resetAfter
+        ? rnn(this.kind, x, this.kernel, this.recurrentKernel, this.bias, {
+            initialState: initialState.length ? initialState : undefined,
+            mask,
+            recurrentMask,
+            activation: this.activation as FusedActivation,
+            recurrentActivation: this.recurrentActivation as FusedActivation,
+          })
+        : runUnrolled(
+            { kind: this.kind, units: this.units, activation: this.activation, recurrentActivation: this.recurrentActivation, resetAfter: this.resetAfter },
+            {
+              x,
+              kernel: this.kernel,
+              recurrentKernel: this.recurrentKernel,
+              bias: this.bias,
+              mask,
+              recurrentMask,
+              states: initialState.length ? initialState : Array.from({ length: this.stateCount }, () => zeros([batch, this.units])),
+            },
+          );
     const output = this.returnSequences ? sequence : states[0];
     return this.returnState ? [output, ...states] : output;
   }
@@ -183,12 +197,23 @@ abstract class RNNBase extends Layer {
   override getConfig(): Record<string, unknown> {
     const a = this.args;
     return {
-      ...super.getConfig(), units: this.units, activation: this.activation, recurrentActivation: this.recurrentActivation,
-      useBias: this.useBias, returnSequences: this.returnSequences, returnState: this.returnState, goBackwards: this.goBackwards,
-      dropout: this.dropout, recurrentDropout: this.recurrentDropout,
-      kernelInitializer: a.kernelInitializer ?? "glorotUniform", recurrentInitializer: a.recurrentInitializer ?? "orthogonal",
-      biasInitializer: a.biasInitializer ?? "zeros", kernelRegularizer: a.kernelRegularizer ?? null,
-      recurrentRegularizer: a.recurrentRegularizer ?? null, biasRegularizer: a.biasRegularizer ?? null, seed: a.seed ?? null,
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation,
+      recurrentActivation: this.recurrentActivation,
+      useBias: this.useBias,
+      returnSequences: this.returnSequences,
+      returnState: this.returnState,
+      goBackwards: this.goBackwards,
+      dropout: this.dropout,
+      recurrentDropout: this.recurrentDropout,
+      kernelInitializer: a.kernelInitializer ?? "glorotUniform",
+      recurrentInitializer: a.recurrentInitializer ?? "orthogonal",
+      biasInitializer: a.biasInitializer ?? "zeros",
+      kernelRegularizer: a.kernelRegularizer ?? null,
+      recurrentRegularizer: a.recurrentRegularizer ?? null,
+      biasRegularizer: a.biasRegularizer ?? null,
+      seed: a.seed ?? null,
     };
   }
 }

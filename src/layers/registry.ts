@@ -14,26 +14,64 @@ import type { Layer, LayerArgs } from "./layer.js";
 import { Masking } from "./masking.js";
 import { Add, Average, Concatenate, Multiply, Subtract } from "./merge.js";
 import {
-  AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
-  MaxPooling1D, MaxPooling2D,
+  AveragePooling1D,
+  AveragePooling2D,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  MaxPooling1D,
+  MaxPooling2D,
 } from "./pooling.js";
 import { GRU, LSTM, SimpleRNN } from "./recurrent.js";
-import { Flatten, Reshape } from "./reshaping.js";
 import { Rescaling } from "./rescaling.js";
+import { Flatten, Reshape } from "./reshaping.js";
 import { Bidirectional, type MergeMode, TimeDistributed } from "./wrappers.js";
 
 export const BUILTIN_LAYERS = [
-  Activation, LeakyReLU, ReLU, Softmax, BatchNormalization, Conv1D, Conv2D, Dense, Dropout, InputLayer, Add, Average, Concatenate,
-  Multiply, Subtract, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
-  GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, Flatten, Reshape, Rescaling, SimpleRNN, LSTM, GRU, Embedding, Masking,
-  Bidirectional, TimeDistributed,
+  Activation,
+  LeakyReLU,
+  ReLU,
+  Softmax,
+  BatchNormalization,
+  Conv1D,
+  Conv2D,
+  Dense,
+  Dropout,
+  InputLayer,
+  Add,
+  Average,
+  Concatenate,
+  Multiply,
+  Subtract,
+  AveragePooling1D,
+  AveragePooling2D,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  MaxPooling1D,
+  MaxPooling2D,
+  Flatten,
+  Reshape,
+  Rescaling,
+  SimpleRNN,
+  LSTM,
+  GRU,
+  Embedding,
+  Masking,
+  Bidirectional,
+  TimeDistributed,
 ] as const;
 
 export type BuiltinLayerName = (typeof BUILTIN_LAYERS)[number]["className"];
 
 type LayerClass = new (args: never) => Layer;
 type Factory = (config: Record<string, unknown>, who: string) => Layer;
-interface NestedSpec { className: string; config: Record<string, unknown> }
+interface NestedSpec {
+  className: string;
+  config: Record<string, unknown>;
+}
 
 const registry = new Map<string, Factory>();
 
@@ -59,6 +97,8 @@ const inner = (config: Record<string, unknown>, who: string) => {
   const spec = config.layer as NestedSpec;
   return layerFromConfig(spec.className, spec.config, who);
 };
-registerLayerFactory("Bidirectional", (config, who) =>
-  new Bidirectional({ ...(config as LayerArgs), mergeMode: config.mergeMode as MergeMode, layer: inner(config, who) }));
+registerLayerFactory(
+  "Bidirectional",
+  (config, who) => new Bidirectional({ ...(config as LayerArgs), mergeMode: config.mergeMode as MergeMode, layer: inner(config, who) }),
+);
 registerLayerFactory("TimeDistributed", (config, who) => new TimeDistributed({ ...(config as LayerArgs), layer: inner(config, who) }));

@@ -1,10 +1,14 @@
 /** Weight penalties added to the training loss (Keras's l1, l2 and l1_l2). */
-import { abs, square } from "../ops/math.js";
+
 import { add, mul } from "../ops/arithmetic.js";
+import { abs, square } from "../ops/math.js";
 import { sum } from "../ops/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
 
-export interface Regularizer { l1?: number; l2?: number }
+export interface Regularizer {
+  l1?: number;
+  l2?: number;
+}
 
 export const l1 = (factor = 0.01): Regularizer => ({ l1: factor });
 export const l2 = (factor = 0.01): Regularizer => ({ l2: factor });

@@ -2,7 +2,7 @@
 import { add, mul } from "../ops/arithmetic.js";
 import { cast } from "../ops/compare.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type CallOptions, Layer, type LayerArgs, type LayerOutput, single, singleShape, type SymShape } from "./layer.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerOutput, type SymShape, single, singleShape } from "./layer.js";
 
 export interface RescalingArgs extends LayerArgs {
   scale: number;

@@ -1,8 +1,9 @@
 /** Layers that only change shapes: Flatten and Reshape. */
-import { inferReshape } from "../tensor/shape.js";
+
 import { reshape } from "../ops/shape.js";
+import { inferReshape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type CallOptions, Layer, type LayerArgs, type LayerOutput, shapeString, single, singleShape, type SymShape } from "./layer.js";
+import { type CallOptions, Layer, type LayerArgs, type LayerOutput, type SymShape, shapeString, single, singleShape } from "./layer.js";
 
 export class Flatten extends Layer {
   static override readonly className = "Flatten";
@@ -47,7 +48,9 @@ export class Reshape extends Layer {
     try {
       return [shape[0], ...inferReshape(size, this.targetShape, this.who, rest as number[])];
     } catch {
-      throw new RangeError(`${this.who}: cannot reshape input ${shapeString(shape)} (${size} values per sample) into ${shapeString([null, ...this.targetShape])}`);
+      throw new RangeError(
+        `${this.who}: cannot reshape input ${shapeString(shape)} (${size} values per sample) into ${shapeString([null, ...this.targetShape])}`,
+      );
     }
   }
 

@@ -57,7 +57,10 @@ export function clearSession(): void {
 
 /** Keras's to_snake_case: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, LeakyReLU -> leaky_re_lu. */
 export function snakeCase(name: string): string {
-  return name.replace(/(.)([A-Z][a-z0-9]+)/g, "$1_$2").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
+  return name
+    .replace(/(.)([A-Z][a-z0-9]+)/g, "$1_$2")
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
+    .toLowerCase();
 }
 
 export function shapeString(shape: SymShape | readonly number[]): string {

@@ -6,7 +6,16 @@ import { add, mul } from "../ops/arithmetic.js";
 import { concat, flip, reshape } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import {
-  type CallOptions, isShapeList, Layer, type LayerArgs, type LayerOutput, type Masks, shapeString, single, singleShape, type SymShape,
+  type CallOptions,
+  isShapeList,
+  Layer,
+  type LayerArgs,
+  type LayerOutput,
+  type Masks,
+  type SymShape,
+  shapeString,
+  single,
+  singleShape,
 } from "./layer.js";
 
 export type MergeMode = "concat" | "sum" | "mul" | "ave" | null;
@@ -49,7 +58,7 @@ export class Bidirectional extends Layer {
   /** The merged sequence keeps the input's mask (the forward layer's rule); states have none. */
   override computeMask(inputs: LayerOutput, mask: Masks | null): Masks | null {
     const m = this.forwardLayer.computeMask(inputs, mask);
-    const first = Array.isArray(m) ? m[0] ?? null : m;
+    const first = Array.isArray(m) ? (m[0] ?? null) : m;
     if (!this.forwardLayer.returnState) return this.mergeMode === null ? [first, first] : first;
     const states = (Array.isArray(m) ? m.slice(1) : []).map(() => null);
     return [...(this.mergeMode === null ? [first, first] : [first]), ...states, ...states];
@@ -66,18 +75,25 @@ export class Bidirectional extends Layer {
 
   private merge(a: Tensor, b: Tensor): LayerOutput {
     switch (this.mergeMode) {
-      case "concat": return concat([a, b], -1);
-      case "sum": return add(a, b);
-      case "mul": return mul(a, b);
-      case "ave": return mul(add(a, b), 0.5);
-      default: return [a, b];
+      case "concat":
+        return concat([a, b], -1);
+      case "sum":
+        return add(a, b);
+      case "mul":
+        return mul(a, b);
+      case "ave":
+        return mul(add(a, b), 0.5);
+      default:
+        return [a, b];
     }
   }
 
   call(inputs: LayerOutput, options: CallOptions): LayerOutput {
     const x = single(inputs, this.who);
-    const f = this.forwardLayer.apply(x, options), b = this.backwardLayer.apply(x, options);
-    const fs = Array.isArray(f) ? f : [f], bs = Array.isArray(b) ? b : [b];
+    const f = this.forwardLayer.apply(x, options),
+      b = this.backwardLayer.apply(x, options);
+    const fs = Array.isArray(f) ? f : [f],
+      bs = Array.isArray(b) ? b : [b];
     // the backward layer's sequence runs last step first: flip it back to line up in time
     const bOut = this.forwardLayer.returnSequences ? flip(bs[0], 1) : bs[0];
     const merged = this.merge(fs[0], bOut);

@@ -1,9 +1,11 @@
 /**
  * A functional graph: the layer calls (nodes) between a model's symbolic inputs and outputs,
- * in an order where every node comes after the nodes that produce its inputs.
+ * in an order where every node comes after the nodes that produce its inputs, and one pass of
+ * concrete tensors through it.
  */
 import { InputLayer } from "../layers/input.js";
-import type { Layer, LayerNode, SymbolicTensor } from "../layers/layer.js";
+import type { CallOptions, Layer, LayerNode, Mask, SymbolicTensor } from "../layers/layer.js";
+import type { Tensor } from "../tensor/tensor.js";
 
 export interface Graph {
   /** Nodes in execution order, input nodes first. */
@@ -59,4 +61,46 @@ export function buildGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], 
     }
   }
   return { nodes: order, layers };
+}
+
+/**
+ * One pass of `values` (one per input) through the graph. Each layer call gets its inputs' masks
+ * and gives its outputs' (Layer.computeMask), so a mask made by Embedding or Masking reaches every
+ * later layer that supports masking, as in Keras. Outputs flagged in `logits` come back before
+ * their layer's final activation.
+ */
+export function runGraph(
+  graph: Graph,
+  inputs: SymbolicTensor[],
+  outputs: SymbolicTensor[],
+  values: Tensor[],
+  options: CallOptions,
+  logits?: readonly boolean[],
+): { outputs: Tensor[]; masks: Mask[] } {
+  const computed = new Map<number, Tensor>();
+  const masks = new Map<number, Mask>();
+  const inputMasks = Array.isArray(options.mask) ? options.mask : [options.mask ?? null];
+  inputs.forEach((t, i) => {
+    computed.set(t.id, values[i]);
+    masks.set(t.id, inputMasks[i] ?? null);
+  });
+  const logitIds = new Set(outputs.filter((_, i) => logits?.[i]).map((t) => t.id));
+  for (const node of graph.nodes) {
+    if (node.layer instanceof InputLayer) continue;
+    const args = node.inputs.map((t) => computed.get(t.id)!);
+    const argMasks = node.inputs.map((t) => masks.get(t.id) ?? null);
+    const one = node.inputs.length === 1;
+    const result = node.layer.applyWithMask(one ? args[0] : args, {
+      training: options.training,
+      mask: argMasks.every((m) => m === null) ? null : one ? argMasks[0] : argMasks,
+      logits: node.outputs.length === 1 && logitIds.has(node.outputs[0].id),
+    });
+    const outs = Array.isArray(result.outputs) ? result.outputs : [result.outputs];
+    const outMasks = Array.isArray(result.mask) ? result.mask : [result.mask];
+    node.outputs.forEach((t, i) => {
+      computed.set(t.id, outs[i]);
+      masks.set(t.id, outMasks[i] ?? null);
+    });
+  }
+  return { outputs: outputs.map((t) => computed.get(t.id)!), masks: outputs.map((t) => masks.get(t.id) ?? null) };
 }

@@ -53,11 +53,12 @@ export function modelFromConfig(className: string, config: Record<string, unknow
     const out: SymbolicTensor | SymbolicTensor[] = inputs.length === 1 ? layer.apply(inputs[0]) : layer.apply(inputs);
     (Array.isArray(out) ? out : [out]).forEach((t, j) => produced.set(key([name, call, j]), t));
   }
-  const pick = (refs: Ref[]) => refs.map((r) => {
-    const t = produced.get(key(r));
-    if (!t) throw new Error(`${who}: corrupt architecture: no tensor ${key(r)}`);
-    return t;
-  });
+  const pick = (refs: Ref[]) =>
+    refs.map((r) => {
+      const t = produced.get(key(r));
+      if (!t) throw new Error(`${who}: corrupt architecture: no tensor ${key(r)}`);
+      return t;
+    });
   const model = new Model({ inputs: pick(config.inputLayers as Ref[]), outputs: pick(config.outputLayers as Ref[]), name: config.name as string });
   if (config.trainable === false) model.trainable = false;
   return model;
@@ -85,7 +86,13 @@ export function loadModel(path: string, options: LoadOptions = {}): Model {
     throw new Error(`${who}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const { tensors, metadata } = decodeSafetensors(bytes, who);
-  let meta: { format?: string; formatVersion?: number; model?: { className: string; config: Record<string, unknown> }; compile?: CompileConfig | null; optimizerIterations?: number };
+  let meta: {
+    format?: string;
+    formatVersion?: number;
+    model?: { className: string; config: Record<string, unknown> };
+    compile?: CompileConfig | null;
+    optimizerIterations?: number;
+  };
   try {
     meta = JSON.parse(metadata.kerno ?? "null") ?? {};
   } catch {
@@ -103,7 +110,8 @@ export function loadModel(path: string, options: LoadOptions = {}): Model {
   for (const [v, k] of keys) {
     const t = tensors.get(`weights/${k}`);
     if (!t) throw new Error(`${who}: the file has no weight '${k}'`);
-    if (t.shape.join(",") !== v.shape.join(",")) throw new Error(`${who}: weight '${k}' is [${v.shape.join(",")}] in the architecture but [${t.shape.join(",")}] in the file`);
+    if (t.shape.join(",") !== v.shape.join(","))
+      throw new Error(`${who}: weight '${k}' is [${v.shape.join(",")}] in the architecture but [${t.shape.join(",")}] in the file`);
     v.assign(tensor(t.data, t.shape));
   }
   if ((options.compile ?? true) && meta.compile) {

@@ -9,14 +9,23 @@ import type { Dataset, Example } from "../data/dataset.js";
 import type { ActivationName } from "../layers/activations.js";
 import { InputLayer } from "../layers/input.js";
 import {
-  type CallOptions, type LayerOutput, Layer, type LayerNode, type Mask, type Masks, shapeString, SymbolicTensor, type SymShape, uniqueName,
+  type CallOptions,
+  Layer,
+  type LayerNode,
+  type LayerOutput,
+  type Mask,
+  type Masks,
+  SymbolicTensor,
+  type SymShape,
+  shapeString,
+  uniqueName,
 } from "../layers/layer.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { History, Logs } from "../training/callbacks.js";
-import { type CompileArgs, type Compiled, type CompileConfig, resolveCompile } from "../training/compile.js";
-import { type EvaluateOptions, evaluate, fit, type FitOptions, type Inputs, predict } from "../training/fit.js";
+import { type CompileArgs, type CompileConfig, type Compiled, resolveCompile } from "../training/compile.js";
+import { type EvaluateOptions, evaluate, type FitOptions, fit, type Inputs, predict } from "../training/fit.js";
 import type { Optimizer } from "../training/optimizers.js";
-import { buildGraph, type Graph } from "./graph.js";
+import { buildGraph, type Graph, runGraph } from "./graph.js";
 import { saveModel } from "./save.js";
 import { formatSummary, type SummaryOptions } from "./summary.js";
 
@@ -55,7 +64,8 @@ export class Model extends Layer {
   }
 
   protected requireGraph(): Graph {
-    if (!this.graph) throw new Error(`${this.who}: the model has no input shape yet; start it with Input(), give its first layer inputShape, or call it on data`);
+    if (!this.graph)
+      throw new Error(`${this.who}: the model has no input shape yet; start it with Input(), give its first layer inputShape, or call it on data`);
     return this.graph;
   }
 
@@ -90,7 +100,12 @@ export class Model extends Layer {
   private distinct(pick: (l: Layer) => Variable[]): Variable[] {
     const seen = new Set<Variable>();
     const out: Variable[] = [];
-    for (const l of this.layers) for (const v of pick(l)) if (!seen.has(v)) { seen.add(v); out.push(v); }
+    for (const l of this.layers)
+      for (const v of pick(l))
+        if (!seen.has(v)) {
+          seen.add(v);
+          out.push(v);
+        }
     return out;
   }
 
@@ -122,40 +137,10 @@ export class Model extends Layer {
     return this.run(inputs, { training }, logits).outputs;
   }
 
-  /**
-   * One pass through the graph. Each layer call gets its inputs' masks and gives its outputs'
-   * (Layer.computeMask), so a mask made by Embedding or Masking reaches every layer downstream
-   * that supports masking, as in Keras.
-   */
   private run(inputs: Tensor[], options: CallOptions, logits?: readonly boolean[]): { outputs: Tensor[]; masks: Mask[] } {
     const graph = this.requireGraph();
     this.checkInputShape(inputs.map((t) => t.shape as SymShape));
-    const values = new Map<number, Tensor>();
-    const masks = new Map<number, Mask>();
-    const inputMasks = Array.isArray(options.mask) ? options.mask : [options.mask ?? null];
-    this.inputs.forEach((t, i) => {
-      values.set(t.id, inputs[i]);
-      masks.set(t.id, inputMasks[i] ?? null);
-    });
-    const logitIds = new Set(this.outputs.filter((_, i) => logits?.[i]).map((t) => t.id));
-    for (const node of graph.nodes) {
-      if (node.layer instanceof InputLayer) continue;
-      const args = node.inputs.map((t) => values.get(t.id)!);
-      const argMasks = node.inputs.map((t) => masks.get(t.id) ?? null);
-      const one = node.inputs.length === 1;
-      const { outputs, mask } = node.layer.applyWithMask(one ? args[0] : args, {
-        training: options.training,
-        mask: argMasks.every((m) => m === null) ? null : one ? argMasks[0] : argMasks,
-        logits: node.outputs.length === 1 && logitIds.has(node.outputs[0].id),
-      });
-      const outs = Array.isArray(outputs) ? outputs : [outputs];
-      const outMasks = Array.isArray(mask) ? mask : [mask];
-      node.outputs.forEach((t, i) => {
-        values.set(t.id, outs[i]);
-        masks.set(t.id, outMasks[i] ?? null);
-      });
-    }
-    return { outputs: this.outputs.map((t) => values.get(t.id)!), masks: this.outputs.map((t) => masks.get(t.id) ?? null) };
+    return runGraph(graph, this.inputs, this.outputs, inputs, options, logits);
   }
 
   call(inputs: LayerOutput, options: CallOptions): LayerOutput {
@@ -163,7 +148,11 @@ export class Model extends Layer {
   }
 
   protected override callWithMask(inputs: LayerOutput, options: CallOptions): { outputs: LayerOutput; mask: Masks | null } {
-    const { outputs, masks } = this.run(Array.isArray(inputs) ? inputs : [inputs], options, this.outputs.map(() => options.logits ?? false));
+    const { outputs, masks } = this.run(
+      Array.isArray(inputs) ? inputs : [inputs],
+      options,
+      this.outputs.map(() => options.logits ?? false),
+    );
     return outputs.length === 1 ? { outputs: outputs[0], mask: masks[0] } : { outputs, mask: masks };
   }
 
@@ -173,12 +162,17 @@ export class Model extends Layer {
    */
   outputActivationOf(i: number): ActivationName | null {
     const t = this.outputs[i];
-    if (!t || t.node.outputs.length !== 1 || this.nodes.some((n) => n.inputs.includes(t))) return null;
+    if (t?.node.outputs.length !== 1 || this.nodes.some((n) => n.inputs.includes(t))) return null;
     return t.node.layer.outputActivation();
   }
 
   override outputActivation(): ActivationName {
-    return this.outputs.length === 1 ? this.outputActivationOf(0) ?? "linear" : "linear";
+    return this.outputs.length === 1 ? (this.outputActivationOf(0) ?? "linear") : "linear";
+  }
+
+  /** Each layer casts its own inputs. */
+  protected override get inputDtype(): null {
+    return null;
   }
 
   /** The outputs' names (their layers' names). */
@@ -293,4 +287,3 @@ export class Model extends Layer {
 function isInputs(v: unknown): v is Inputs {
   return v instanceof Object && ("shape" in (v as object) || Array.isArray(v));
 }
-

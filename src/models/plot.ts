@@ -4,8 +4,8 @@
  */
 import dagre from "@dagrejs/dagre";
 import { shapeString } from "../layers/layer.js";
-import type { Model } from "./model.js";
 import { writeAtomic } from "../util/files.js";
+import type { Model } from "./model.js";
 
 export interface PlotOptions {
   /** Shapes on the edges (default true). */
@@ -24,9 +24,13 @@ function graphOf(model: Model, showShapes: boolean): PlotGraph {
   const nodes = model.nodes.map((n, i) => ({ id: id(i), label: `${n.layer.name} (${n.layer.className})` }));
   const producer = new Map<number, number>();
   model.nodes.forEach((n, i) => n.outputs.forEach((t) => producer.set(t.id, i)));
-  const edges = model.nodes.flatMap((n, i) => n.inputs.map((t) => ({
-    from: id(producer.get(t.id)!), to: id(i), label: showShapes ? shapeString(t.shape) : "",
-  })));
+  const edges = model.nodes.flatMap((n, i) =>
+    n.inputs.map((t) => ({
+      from: id(producer.get(t.id)!),
+      to: id(i),
+      label: showShapes ? shapeString(t.shape) : "",
+    })),
+  );
   // the outputs' shapes, on edges into small "output" markers
   model.outputs.forEach((t, k) => {
     const outId = `out${k}`;
@@ -41,11 +45,16 @@ const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").
 
 export function toDot(model: Model, options: PlotOptions = {}): string {
   const g = graphOf(model, options.showShapes ?? true);
-  const lines = [`digraph "${escapeDot(model.name)}" {`, `  rankdir=${options.rankdir ?? "TB"};`, '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];'];
-  for (const n of g.nodes) lines.push(`  ${n.id} [label="${escapeDot(n.label)}"${n.id.startsWith("out") ? ", shape=plaintext, style=\"\"" : ""}];`);
+  const lines = [
+    `digraph "${escapeDot(model.name)}" {`,
+    `  rankdir=${options.rankdir ?? "TB"};`,
+    '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", fontname="Helvetica"];',
+    '  edge [fontname="Helvetica", fontsize=10];',
+  ];
+  for (const n of g.nodes) lines.push(`  ${n.id} [label="${escapeDot(n.label)}"${n.id.startsWith("out") ? ', shape=plaintext, style=""' : ""}];`);
   for (const e of g.edges) lines.push(`  ${e.from} -> ${e.to}${e.label ? ` [label="${escapeDot(e.label)}"]` : ""};`);
   lines.push("}");
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 export function toSvg(model: Model, options: PlotOptions = {}): string {
@@ -68,17 +77,24 @@ export function toSvg(model: Model, options: PlotOptions = {}): string {
     const d = edge.points.map((p, i) => `${i ? "L" : "M"} ${p.x.toFixed(1)} ${p.y.toFixed(1)}`).join(" ");
     parts.push(`<path d="${d}" fill="none" stroke="#555" stroke-width="1.2" marker-end="url(#arrow)"/>`);
     if (edge.label && edge.x !== undefined && edge.y !== undefined) {
-      parts.push(`<text x="${edge.x.toFixed(1)}" y="${(edge.y + 4).toFixed(1)}" font-size="11" fill="#333" text-anchor="middle">${escapeXml(edge.label)}</text>`);
+      parts.push(
+        `<text x="${edge.x.toFixed(1)}" y="${(edge.y + 4).toFixed(1)}" font-size="11" fill="#333" text-anchor="middle">${escapeXml(edge.label)}</text>`,
+      );
     }
   }
   for (const id of layout.nodes()) {
     const n = layout.node(id) as { x: number; y: number; width: number; height: number; label: string };
     const output = id.startsWith("out");
-    if (!output) parts.push(`<rect x="${(n.x - n.width / 2).toFixed(1)}" y="${(n.y - n.height / 2).toFixed(1)}" width="${n.width.toFixed(1)}" height="${n.height}" rx="6" fill="#eef3fb" stroke="#4a6fa5"/>`);
-    parts.push(`<text x="${n.x.toFixed(1)}" y="${(n.y + 4.5).toFixed(1)}" font-size="13" text-anchor="middle" fill="${output ? "#555" : "#111"}">${escapeXml(n.label)}</text>`);
+    if (!output)
+      parts.push(
+        `<rect x="${(n.x - n.width / 2).toFixed(1)}" y="${(n.y - n.height / 2).toFixed(1)}" width="${n.width.toFixed(1)}" height="${n.height}" rx="6" fill="#eef3fb" stroke="#4a6fa5"/>`,
+      );
+    parts.push(
+      `<text x="${n.x.toFixed(1)}" y="${(n.y + 4.5).toFixed(1)}" font-size="13" text-anchor="middle" fill="${output ? "#555" : "#111"}">${escapeXml(n.label)}</text>`,
+    );
   }
   parts.push("</svg>");
-  return parts.join("\n") + "\n";
+  return `${parts.join("\n")}\n`;
 }
 
 /** Writes the SVG to `file` and the DOT beside it (same name, .dot). Returns both paths. */

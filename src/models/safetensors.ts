@@ -7,7 +7,11 @@ import type { TypedArray } from "../tensor/dtype.js";
 
 export type SafeDType = "F32" | "I32" | "U8";
 
-export interface SafeTensor { dtype: SafeDType; shape: number[]; data: TypedArray }
+export interface SafeTensor {
+  dtype: SafeDType;
+  shape: number[];
+  data: TypedArray;
+}
 
 const BYTES: Record<SafeDType, number> = { F32: 4, I32: 4, U8: 1 };
 

@@ -35,4 +35,3 @@ export function saveModel(model: Model, path: string): void {
   };
   writeAtomic(path, encodeSafetensors(tensors, { kerno: JSON.stringify(meta) }));
 }
-

@@ -2,9 +2,10 @@
  * Sequential: a plain stack of layers. With Input() first or inputShape on the first layer, the
  * graph is built as layers are added; otherwise on the first call, from the data's shape.
  */
-import { InputLayer, Input } from "../layers/input.js";
-import { Layer, SymbolicTensor, type SymShape } from "../layers/layer.js";
+
 import type { ActivationName } from "../layers/activations.js";
+import { Input, InputLayer } from "../layers/input.js";
+import { Layer, SymbolicTensor, type SymShape } from "../layers/layer.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Model } from "./model.js";
 
@@ -24,7 +25,8 @@ export class Sequential extends Model {
   add(layer: Layer | SymbolicTensor): void {
     if (layer instanceof SymbolicTensor) {
       if (this.stack.length > 0 || this.input) throw new RangeError(`${this.who}: an Input can only come first`);
-      if (!(layer.node.layer instanceof InputLayer)) throw new TypeError(`${this.who}: add() takes layers or an Input(), not the output of ${layer.node.layer.who}`);
+      if (!(layer.node.layer instanceof InputLayer))
+        throw new TypeError(`${this.who}: add() takes layers or an Input(), not the output of ${layer.node.layer.who}`);
       this.input = this.output = layer;
       return;
     }

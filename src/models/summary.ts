@@ -50,7 +50,11 @@ export function formatSummary(model: Model, options: SummaryOptions = {}): strin
   const natural = widths.reduce((a, b) => a + b, 0);
   const total = Math.max(options.lineLength ?? 65, natural);
   widths[widths.length - 1] += total - natural;
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("")
+      .trimEnd();
   const trainable = model.trainableWeights.reduce((s, w) => s + w.size, 0);
   const all = model.countParams();
   const out = [

@@ -26,9 +26,7 @@ export function softmax(x: Tensor, axis = -1): Tensor<"float32"> {
   const xv = assertFloat(x, "softmax");
   const [o, n, i] = lineView(x, axis, "softmax");
   const y = f32(backend().softmax(xv, o, n, i), x.shape);
-  return record("softmax", [x], y, (dy) => [
-    f32(backend().softmaxGrad(dy.values, y.values, o, n, i), x.shape),
-  ]);
+  return record("softmax", [x], y, (dy) => [f32(backend().softmaxGrad(dy.values, y.values, o, n, i), x.shape)]);
 }
 
 export function logSoftmax(x: Tensor, axis = -1): Tensor<"float32"> {
@@ -36,9 +34,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor<"float32"> {
   const xv = assertFloat(x, "logSoftmax");
   const [o, n, i] = lineView(x, axis, "logSoftmax");
   const y = f32(backend().logSoftmax(xv, o, n, i), x.shape);
-  return record("logSoftmax", [x], y, (dy) => [
-    f32(backend().logSoftmaxGrad(dy.values, y.values, o, n, i), x.shape),
-  ]);
+  return record("logSoftmax", [x], y, (dy) => [f32(backend().logSoftmaxGrad(dy.values, y.values, o, n, i), x.shape)]);
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Broadcasting arithmetic: add, sub, mul, div, pow, maximum, minimum, and neg. */
 import type { BinaryOp } from "../backends/kernels.js";
-import { broadcastShapes } from "../tensor/shape.js";
 import type { DType } from "../tensor/dtype.js";
+import { broadcastShapes } from "../tensor/shape.js";
 import { isFloat32, type Tensor } from "../tensor/tensor.js";
 import { cast, greaterEqual, lessEqual } from "./compare.js";
 import { asFloat, backend, binaryOperands, make, record } from "./core.js";
@@ -44,10 +44,7 @@ export function div<D extends DType>(a: Operand<D>, b: Operand<D>): Tensor<D> {
 
 /** a ** b; the gradient with respect to b uses log(a), so it is defined where a > 0. */
 export function pow<D extends DType>(a: Operand<D>, b: Operand<D>): Tensor<D> {
-  return binaryOp("pow", a, b, (dy, ta, tb, y) => [
-    mul(dy, mul(tb, pow(ta, sub(tb, 1)))),
-    mul(dy, mul(y, log(maximum(ta, 1e-30)))),
-  ]);
+  return binaryOp("pow", a, b, (dy, ta, tb, y) => [mul(dy, mul(tb, pow(ta, sub(tb, 1)))), mul(dy, mul(y, log(maximum(ta, 1e-30))))]);
 }
 
 /** Elementwise larger value; ties send the gradient to the first input. */
@@ -67,6 +64,7 @@ export function minimum<D extends DType>(a: Operand<D>, b: Operand<D>): Tensor<D
 
 export function neg<D extends DType>(x: Operand<D>): Tensor<D> {
   const [t] = binaryOperands(x, 0, "neg");
+  if (t.dtype === "bool") throw new TypeError("neg: bool tensors do not support arithmetic; cast to float32 first");
   if (!isFloat32(t)) return mul(t, -1);
   const y = make(backend().unary("neg", t.values, 0), t.shape, t.dtype);
   return record("neg", [t], y, (dy) => [neg(dy)]);

@@ -1,5 +1,6 @@
 /** Comparisons (bool results, no gradient), logical ops, where and cast. */
 import type { BinaryOp } from "../backends/kernels.js";
+import { zerosLike } from "../tensor/creation.js";
 import type { DType } from "../tensor/dtype.js";
 import { isDType } from "../tensor/dtype.js";
 import { broadcastShapes } from "../tensor/shape.js";
@@ -7,7 +8,6 @@ import { assertTensor, hasDType, isBool, isFloat32, type Tensor } from "../tenso
 import type { Operand } from "./arithmetic.js";
 import { asTensor, backend, binaryOperands, make, record } from "./core.js";
 import { sumTo } from "./reduce.js";
-import { zerosLike } from "../tensor/creation.js";
 
 function compare<D extends DType>(op: BinaryOp, a: Operand<D>, b: Operand<D>): Tensor<"bool"> {
   const [ta, tb] = binaryOperands(a, b, op);
@@ -29,7 +29,8 @@ function asBool(x: Tensor, who: string): Tensor<"bool"> {
 }
 
 export function logicalAnd(x: Tensor, y: Tensor): Tensor<"bool"> {
-  const a = asBool(x, "logicalAnd"), b = asBool(y, "logicalAnd");
+  const a = asBool(x, "logicalAnd"),
+    b = asBool(y, "logicalAnd");
   const outShape = broadcastShapes(a.shape, b.shape, "logicalAnd");
   const prod = backend().binary("mul", a.values, a.shape, b.values, b.shape, outShape);
   return make(prod, outShape, "bool");
@@ -37,7 +38,11 @@ export function logicalAnd(x: Tensor, y: Tensor): Tensor<"bool"> {
 
 export function logicalNot(x: Tensor): Tensor<"bool"> {
   const a = asBool(x, "logicalNot");
-  return make(a.values.map((v) => (v ? 0 : 1)), a.shape, "bool");
+  return make(
+    a.values.map((v) => (v ? 0 : 1)),
+    a.shape,
+    "bool",
+  );
 }
 
 /** Elementwise cond ? a : b, with broadcasting; the gradient goes to the branch that was taken. */

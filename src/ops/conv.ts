@@ -1,7 +1,7 @@
 /** conv2d and conv1d: NHWC (NWC) inputs, HWIO (WIO) kernels, as in Keras. */
 import { type Conv2dGeometry, FUSED_ACTIVATIONS, type FusedActivation } from "../backends/kernels.js";
 import { shapeToString } from "../tensor/shape.js";
-import { assertTensor, Tensor } from "../tensor/tensor.js";
+import { assertTensor, type Tensor } from "../tensor/tensor.js";
 import { assertFloat, assertRank, backend, f32, record } from "./core.js";
 import { reshape } from "./shape.js";
 
@@ -46,7 +46,9 @@ export function conv2dGeometry(xShape: readonly number[], wShape: readonly numbe
   const [batch, inH, inW, inC] = xShape;
   const [kH, kW, wIn, outC] = wShape;
   if (wIn !== inC) {
-    throw new RangeError(`${who}: input has ${inC} channels but the kernel expects ${wIn}: input ${shapeToString(xShape)}, kernel ${shapeToString(wShape)} [kh, kw, in, out]`);
+    throw new RangeError(
+      `${who}: input has ${inC} channels but the kernel expects ${wIn}: input ${shapeToString(xShape)}, kernel ${shapeToString(wShape)} [kh, kw, in, out]`,
+    );
   }
   const [strideH, strideW] = pair(options.strides, 1, who, "strides");
   const [dilationH, dilationW] = pair(options.dilationRate, 1, who, "dilationRate");
@@ -54,11 +56,26 @@ export function conv2dGeometry(xShape: readonly number[], wShape: readonly numbe
   const h = convOutput(inH, kH, strideH, dilationH, padding);
   const w = convOutput(inW, kW, strideW, dilationW, padding);
   if (h.out <= 0 || w.out <= 0) {
-    throw new RangeError(`${who}: a ${kH}x${kW} kernel (dilation ${dilationH}x${dilationW}) does not fit input ${shapeToString(xShape)} with padding '${padding}'`);
+    throw new RangeError(
+      `${who}: a ${kH}x${kW} kernel (dilation ${dilationH}x${dilationW}) does not fit input ${shapeToString(xShape)} with padding '${padding}'`,
+    );
   }
   return {
-    batch, inH, inW, inC, outH: h.out, outW: w.out, outC, kH, kW,
-    strideH, strideW, dilationH, dilationW, padTop: h.padBefore, padLeft: w.padBefore,
+    batch,
+    inH,
+    inW,
+    inC,
+    outH: h.out,
+    outW: w.out,
+    outC,
+    kH,
+    kW,
+    strideH,
+    strideW,
+    dilationH,
+    dilationW,
+    padTop: h.padBefore,
+    padLeft: w.padBefore,
   };
 }
 

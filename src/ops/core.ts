@@ -1,11 +1,11 @@
 /** What every op file shares: argument checks and turning kernel output into tensors. */
+
+import { record } from "../autodiff/tape.js";
+import type { UnaryOp } from "../backends/kernels.js";
+import { backend } from "../backends/registry.js";
 import { allocate, type DataFor, type DType, dtypeOf, type TypedArray } from "../tensor/dtype.js";
 import { type Shape, shapeToString } from "../tensor/shape.js";
 import { assertTensor, isFloat32, isInt32, Tensor } from "../tensor/tensor.js";
-
-import type { UnaryOp } from "../backends/kernels.js";
-import { backend } from "../backends/registry.js";
-import { record } from "../autodiff/tape.js";
 
 export { backend, record };
 

@@ -2,7 +2,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { mul } from "./arithmetic.js";
 import { cast, greaterEqual, lessEqual, logicalAnd } from "./compare.js";
-import { asTensor, assertFloat, backend, make, record, type TensorOrNumber, unaryOp } from "./core.js";
+import { assertFloat, asTensor, backend, make, record, type TensorOrNumber, unaryOp } from "./core.js";
 
 export const square = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("square", x);
 export const sqrt = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("sqrt", x);

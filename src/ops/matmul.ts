@@ -4,21 +4,28 @@ import { assertTensor, type Tensor } from "../tensor/tensor.js";
 import { asFloat, backend, f32, record } from "./core.js";
 import { sumTo } from "./reduce.js";
 
-export interface MatMulOptions { transposeA?: boolean; transposeB?: boolean }
+export interface MatMulOptions {
+  transposeA?: boolean;
+  transposeB?: boolean;
+}
 
 /** a[..., m, k] x b[..., k, n] (after the optional transposes of the last two axes). */
 export function matMul(x: Tensor, w: Tensor, options: MatMulOptions = {}): Tensor<"float32"> {
   assertTensor(x, "matMul", "first input");
   assertTensor(w, "matMul", "second input");
-  const a = asFloat(x, "matMul", "first input"), b = asFloat(w, "matMul", "second input");
-  const transA = options.transposeA ?? false, transB = options.transposeB ?? false;
+  const a = asFloat(x, "matMul", "first input"),
+    b = asFloat(w, "matMul", "second input");
+  const transA = options.transposeA ?? false,
+    transB = options.transposeB ?? false;
   if (a.rank < 2 || b.rank < 2) {
     throw new RangeError(`matMul: inputs must have rank >= 2, got ${shapeToString(a.shape)} x ${shapeToString(b.shape)}`);
   }
   const [ar, ac] = a.shape.slice(-2);
   const [br, bc] = b.shape.slice(-2);
-  const m = transA ? ac : ar, k = transA ? ar : ac;
-  const k2 = transB ? bc : br, n = transB ? br : bc;
+  const m = transA ? ac : ar,
+    k = transA ? ar : ac;
+  const k2 = transB ? bc : br,
+    n = transB ? br : bc;
   if (k !== k2) {
     const t = (x: boolean) => (x ? "^T" : "");
     throw new RangeError(`matMul: inner dimensions differ: ${shapeToString(a.shape)}${t(transA)} x ${shapeToString(b.shape)}${t(transB)}`);

@@ -2,8 +2,8 @@
 import type { Pool2dGeometry } from "../backends/kernels.js";
 import { shapeToString } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
-import { assertFloat, assertRank, backend, f32, record } from "./core.js";
 import { assertPadding, convOutput, type Padding, type Pair, pair } from "./conv.js";
+import { assertFloat, assertRank, backend, f32, record } from "./core.js";
 
 export interface Pool2dOptions {
   poolSize?: Pair;

@@ -1,11 +1,11 @@
 /** Reductions over axes: sum, mean, max, min, argmax, argmin, variance, logSumExp. */
 import type { ReduceOp } from "../backends/kernels.js";
 import { normalizeAxes, normalizeAxis, reducedShape, type Shape, shapesEqual, shapeToString, sizeOf } from "../tensor/shape.js";
-import { assertTensor, Tensor } from "../tensor/tensor.js";
+import { assertTensor, type Tensor } from "../tensor/tensor.js";
 import { add, div, mul, sub } from "./arithmetic.js";
 import { cast, equal } from "./compare.js";
-import { exp, log } from "./math.js";
 import { asFloat, assertFloat, backend, f32, make, record } from "./core.js";
+import { exp, log } from "./math.js";
 import { broadcastTo, reshape, stopGradient } from "./shape.js";
 
 export type Axes = number | readonly number[];
@@ -14,7 +14,8 @@ export type Axes = number | readonly number[];
 function asOuterNInner(x: Tensor<"float32">, axes: number[]): { values: Float32Array; outer: number; n: number; inner: number } {
   const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
   if (contiguous && axes.length > 0) {
-    const first = axes[0], last = axes[axes.length - 1];
+    const first = axes[0],
+      last = axes[axes.length - 1];
     return {
       values: x.values,
       outer: sizeOf(x.shape.slice(0, first)),
@@ -24,11 +25,21 @@ function asOuterNInner(x: Tensor<"float32">, axes: number[]): { values: Float32A
   }
   const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const order = [...kept, ...axes];
-  const moved = make(backend().transpose(x.values, x.shape, order), order.map((i) => x.shape[i]), "float32");
+  const moved = make(
+    backend().transpose(x.values, x.shape, order),
+    order.map((i) => x.shape[i]),
+    "float32",
+  );
   return { values: moved.values, outer: sizeOf(kept.map((i) => x.shape[i])), n: sizeOf(axes.map((i) => x.shape[i])), inner: 1 };
 }
 
-function reduceWith(op: ReduceOp, input: Tensor, axes: Axes | undefined, keepDims: boolean, who: string): { y: Tensor<"float32">; ax: number[]; keepShape: number[] } {
+function reduceWith(
+  op: ReduceOp,
+  input: Tensor,
+  axes: Axes | undefined,
+  keepDims: boolean,
+  who: string,
+): { y: Tensor<"float32">; ax: number[]; keepShape: number[] } {
   assertTensor(input, who);
   const x = asFloat(input, who);
   const ax = normalizeAxes(axes, x.rank, who);
@@ -49,6 +60,7 @@ export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor<"float32">
 
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor<"float32"> {
   assertTensor(x, "mean");
+  asFloat(x, "mean");
   const ax = normalizeAxes(axes, x.rank, "mean");
   const count = sizeOf(ax.map((a) => x.shape[a]));
   return mul(sum(x, ax, keepDims), 1 / count);
@@ -77,9 +89,14 @@ function argReduce(op: "argmax" | "argmin", x: Tensor, axis: number): Tensor<"in
   const xv = assertFloat(x, op);
   const a = normalizeAxis(axis, x.rank, op);
   if (x.shape[a] === 0) throw new RangeError(`${op}: axis ${a} of ${shapeToString(x.shape)} is empty`);
-  const outer = sizeOf(x.shape.slice(0, a)), inner = sizeOf(x.shape.slice(a + 1));
+  const outer = sizeOf(x.shape.slice(0, a)),
+    inner = sizeOf(x.shape.slice(a + 1));
   const values = backend().argReduce(op, xv, outer, x.shape[a], inner);
-  return make(values, x.shape.filter((_, i) => i !== a), "int32");
+  return make(
+    values,
+    x.shape.filter((_, i) => i !== a),
+    "int32",
+  );
 }
 
 /** Index of the largest value along `axis` (default: last), as int32. */
@@ -93,6 +110,9 @@ export function argmin(x: Tensor, axis = -1): Tensor<"int32"> {
 
 /** Population variance (divides by n), as numpy.var and keras.ops.var. */
 export function variance(x: Tensor, axes?: Axes, keepDims = false): Tensor<"float32"> {
+  assertTensor(x, "variance");
+  asFloat(x, "variance");
+  normalizeAxes(axes, x.rank, "variance");
   const m = mean(x, axes, true);
   const d = sub(x, m);
   return mean(mul(d, d), axes, keepDims);
@@ -100,12 +120,21 @@ export function variance(x: Tensor, axes?: Axes, keepDims = false): Tensor<"floa
 
 /** log(sum(exp(x))) computed without overflow. */
 export function logSumExp(x: Tensor, axes?: Axes, keepDims = false): Tensor<"float32"> {
+  assertTensor(x, "logSumExp");
+  asFloat(x, "logSumExp");
+  const ax = normalizeAxes(axes, x.rank, "logSumExp");
+  // the sum over an empty axis is 0, its log -Infinity (as scipy.special.logsumexp)
+  if (ax.some((a) => x.shape[a] === 0))
+    return f32(new Float32Array(sizeOf(reducedShape(x.shape, ax, keepDims))).fill(-Infinity), reducedShape(x.shape, ax, keepDims));
   const m = stopGradient(max(x, axes, true));
-  const finiteM = f32(m.values.map((v) => (Number.isFinite(v) ? v : 0)), m.shape);
+  const finiteM = f32(
+    m.values.map((v) => (Number.isFinite(v) ? v : 0)),
+    m.shape,
+  );
   const s = log(sum(exp(sub(x, finiteM)), axes, true));
   const y = add(s, finiteM);
   if (keepDims) return y;
-  return reshape(y, reducedShape(x.shape, normalizeAxes(axes, x.rank, "logSumExp"), false));
+  return reshape(y, reducedShape(x.shape, ax, false));
 }
 
 /** Sums a broadcast gradient back down to `shape` (the shape of the input that was broadcast). */

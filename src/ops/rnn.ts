@@ -3,12 +3,12 @@
  * in Keras's weight layout. One kernel call runs the forward pass and one the backward pass.
  */
 import type { FusedActivation, RnnKind, RnnSpec } from "../backends/kernels.js";
-import { shapeToString } from "../tensor/shape.js";
-import { assertTensor, Tensor } from "../tensor/tensor.js";
 import { zeros } from "../tensor/creation.js";
+import { shapeToString } from "../tensor/shape.js";
+import { assertTensor, type Tensor } from "../tensor/tensor.js";
+import { cast } from "./compare.js";
 import { assertFloat, assertRank, backend, f32, record } from "./core.js";
 import { reshape, slice } from "./shape.js";
-import { cast } from "./compare.js";
 
 export type { RnnKind };
 
@@ -41,7 +41,9 @@ function check(kind: RnnKind, x: Tensor, kernel: Tensor, recurrent: Tensor, bias
   const gu = GATES[kind] * units;
   const [, , features] = x.shape;
   if (kernel.rank !== 2 || kernel.shape[0] !== features || kernel.shape[1] !== gu) {
-    throw new RangeError(`${who}: kernel must be [${features}, ${gu}] for input ${shapeToString(x.shape)} and ${units} units, got ${shapeToString(kernel.shape)}`);
+    throw new RangeError(
+      `${who}: kernel must be [${features}, ${gu}] for input ${shapeToString(x.shape)} and ${units} units, got ${shapeToString(kernel.shape)}`,
+    );
   }
   if (recurrent.rank !== 2 || recurrent.shape[1] !== gu) {
     throw new RangeError(`${who}: recurrent kernel must be [${units}, ${gu}], got ${shapeToString(recurrent.shape)}`);
@@ -59,7 +61,11 @@ export function rnn(kind: RnnKind, x: Tensor, kernel: Tensor, recurrentKernel: T
   const units = check(kind, x, kernel, recurrentKernel, bias, who);
   const [batch, steps, features] = x.shape;
   const spec: RnnSpec = {
-    kind, batch, steps, features, units,
+    kind,
+    batch,
+    steps,
+    features,
+    units,
     activation: options.activation ?? "tanh",
     recurrentActivation: options.recurrentActivation ?? "sigmoid",
   };
@@ -79,9 +85,12 @@ export function rnn(kind: RnnKind, x: Tensor, kernel: Tensor, recurrentKernel: T
     mask = m.values;
   }
   const k = backend();
-  const xv = assertFloat(x, who), wv = assertFloat(kernel, who, "kernel"), rv = assertFloat(recurrentKernel, who, "recurrent kernel");
+  const xv = assertFloat(x, who),
+    wv = assertFloat(kernel, who, "kernel"),
+    rv = assertFloat(recurrentKernel, who, "recurrent kernel");
   const bv = bias ? assertFloat(bias, who, "bias") : null;
-  const h0 = assertFloat(states[0], who, "initial state"), c0 = kind === "lstm" ? assertFloat(states[1], who, "initial cell state") : null;
+  const h0 = assertFloat(states[0], who, "initial state"),
+    c0 = kind === "lstm" ? assertFloat(states[1], who, "initial cell state") : null;
   const recMask = options.recurrentMask ? assertFloat(options.recurrentMask, who, "recurrent mask") : null;
   if (recMask && recMask.length !== batch * units) throw new RangeError(`${who}: recurrent mask must be [${batch}, ${units}]`);
   const saved = k.rnnForward(spec, xv, wv, rv, bv, h0, c0, mask, recMask);
@@ -100,7 +109,8 @@ export function rnn(kind: RnnKind, x: Tensor, kernel: Tensor, recurrentKernel: T
   const inputs = [x, kernel, recurrentKernel, ...(bias ? [bias] : []), ...states];
   const packed = record(who, inputs, f32(packedValues, [batch, width]), (dy) => {
     const dv = dy.values;
-    let dhs = dv, dcT: Float32Array | null = null;
+    let dhs = dv,
+      dcT: Float32Array | null = null;
     if (kind === "lstm") {
       dhs = new Float32Array(batch * seqLen);
       dcT = new Float32Array(batch * units);

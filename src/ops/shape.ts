@@ -1,6 +1,7 @@
 /** Shape and data-movement ops: reshape, transpose, concat, slice, gather, pad, tile, flip, ... */
-import { broadcastShapes, inferReshape, normalizeAxes, normalizeAxis, type Shape, shapesEqual, shapeToString, sizeOf } from "../tensor/shape.js";
+
 import type { DType } from "../tensor/dtype.js";
+import { broadcastShapes, inferReshape, normalizeAxes, normalizeAxis, type Shape, shapesEqual, shapeToString, sizeOf } from "../tensor/shape.js";
 import { assertTensor, isInt32, Tensor } from "../tensor/tensor.js";
 import { backend, f32, make, record } from "./core.js";
 import { sumTo } from "./reduce.js";
@@ -20,7 +21,10 @@ export function squeeze<D extends DType>(x: Tensor<D>, axes?: number | number[])
   for (const a of drop) {
     if (x.shape[a] !== 1) throw new RangeError(`squeeze: axis ${a} of ${shapeToString(x.shape)} has size ${x.shape[a]}, not 1`);
   }
-  return reshape(x, x.shape.filter((_, i) => !drop.includes(i)));
+  return reshape(
+    x,
+    x.shape.filter((_, i) => !drop.includes(i)),
+  );
 }
 
 /** Inserts a size-1 dimension at `axis` (negative counts from the end of the result). */
@@ -67,7 +71,15 @@ export function concat<D extends DType>(xs: readonly Tensor<D>[], axis = 0): Ten
   if (xs.length === 1) return first;
   const outShape = [...first.shape];
   outShape[a] = xs.reduce((s, x) => s + x.shape[a], 0);
-  const y = make(backend().concat(xs.map((x) => x.values), xs.map((x) => x.shape), a), outShape, first.dtype);
+  const y = make(
+    backend().concat(
+      xs.map((x) => x.values),
+      xs.map((x) => x.shape),
+      a,
+    ),
+    outShape,
+    first.dtype,
+  );
   return record("concat", xs, y, (dy) => {
     let start = 0;
     return xs.map((x) => {
@@ -85,7 +97,10 @@ export function stack<D extends DType>(xs: readonly Tensor<D>[], axis = 0): Tens
     if (!shapesEqual(x.shape, xs[0].shape)) throw new RangeError(`stack: shapes differ: ${shapeToString(xs[0].shape)} and ${shapeToString(x.shape)}`);
   }
   const a = normalizeAxis(axis, xs[0].rank + 1, "stack");
-  return concat(xs.map((x) => expandDims(x, a)), a);
+  return concat(
+    xs.map((x) => expandDims(x, a)),
+    a,
+  );
 }
 
 export function unstack<D extends DType>(x: Tensor<D>, axis = 0): Tensor<D>[] {
@@ -134,7 +149,12 @@ export function slice<D extends DType>(x: Tensor<D>, begin: readonly number[], s
   }
   if (shapesEqual(sz, x.shape)) return x;
   const y = make(backend().slice(x.values, x.shape, begin, sz), sz, x.dtype);
-  return record("slice", [x], y, (dy) => [pad(dy, x.shape.map((d, i) => [begin[i], d - begin[i] - sz[i]] as [number, number]))]);
+  return record("slice", [x], y, (dy) => [
+    pad(
+      dy,
+      x.shape.map((d, i) => [begin[i], d - begin[i] - sz[i]] as [number, number]),
+    ),
+  ]);
 }
 
 /** Rows (or entries along `axis`) of x at the given int32 indices. */
@@ -156,7 +176,13 @@ export function pad<D extends DType>(x: Tensor<D>, paddings: readonly (readonly 
   }
   const outShape = x.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
   const y = make(backend().pad(x.values, x.shape, paddings, value), outShape, x.dtype);
-  return record("pad", [x], y, (dy) => [slice(dy, paddings.map((p) => p[0]), x.shape)]);
+  return record("pad", [x], y, (dy) => [
+    slice(
+      dy,
+      paddings.map((p) => p[0]),
+      x.shape,
+    ),
+  ]);
 }
 
 /** Repeats x reps[i] times along axis i. */
@@ -171,7 +197,15 @@ export function tile<D extends DType>(x: Tensor<D>, reps: readonly number[]): Te
     // view dy as [r0, d0, r1, d1, ...] and sum over the repetition axes
     const split = x.shape.flatMap((d, i) => [reps[i], d]);
     const repAxes = x.shape.map((_, i) => 2 * i);
-    return [reshape(sumTo(reshape(dy, split), split.map((d, i) => (repAxes.includes(i) ? 1 : d))), x.shape)];
+    return [
+      reshape(
+        sumTo(
+          reshape(dy, split),
+          split.map((d, i) => (repAxes.includes(i) ? 1 : d)),
+        ),
+        x.shape,
+      ),
+    ];
   });
 }
 

@@ -4,7 +4,12 @@ import * as vega from "vega";
 import * as vl from "vega-lite";
 import { writeAtomic } from "../util/files.js";
 
-export interface LineSeries { name: string; x: number[] | string[]; y: number[]; dashed?: boolean }
+export interface LineSeries {
+  name: string;
+  x: number[] | string[];
+  y: number[];
+  dashed?: boolean;
+}
 
 export interface LineChart {
   title: string;
@@ -19,7 +24,8 @@ export interface LineChart {
 }
 
 function spec(chart: LineChart): vl.TopLevelSpec {
-  const values = chart.series.flatMap((s) => s.y.map((y, i) => ({ series: s.name, x: s.x[i], y, dashed: s.dashed ? "dashed" : "solid" })))
+  const values = chart.series
+    .flatMap((s) => s.y.map((y, i) => ({ series: s.name, x: s.x[i], y, dashed: s.dashed ? "dashed" : "solid" })))
     .filter((d) => Number.isFinite(d.y));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
@@ -32,7 +38,18 @@ function spec(chart: LineChart): vl.TopLevelSpec {
       x: { field: "x", type: chart.temporal ? "temporal" : "quantitative", title: chart.xTitle },
       y: { field: "y", type: "quantitative", title: chart.yTitle, scale: chart.logY ? { type: "log" } : { zero: false } },
       color: { field: "series", type: "nominal", title: null },
-      strokeDash: { field: "dashed", type: "nominal", legend: null, scale: { domain: ["solid", "dashed"], range: [[1, 0], [5, 3]] } },
+      strokeDash: {
+        field: "dashed",
+        type: "nominal",
+        legend: null,
+        scale: {
+          domain: ["solid", "dashed"],
+          range: [
+            [1, 0],
+            [5, 3],
+          ],
+        },
+      },
     },
   } as vl.TopLevelSpec;
 }
@@ -50,7 +67,7 @@ export async function saveChart(chart: LineChart, path: string, options: { png?:
   writeAtomic(path, svg);
   const written = [path];
   if (options.png) {
-    const png = path.replace(/\.svg$/, "") + ".png";
+    const png = `${path.replace(/\.svg$/, "")}.png`;
     writeAtomic(png, await sharp(Buffer.from(svg), { density: 144 }).png().toBuffer());
     written.push(png);
   }

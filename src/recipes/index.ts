@@ -1,8 +1,9 @@
 /** The recipes `kerno train` knows, by name. */
-import { mnistCnn, mnistDense } from "./mnist.js";
-import { trafficForecast } from "./traffic.js";
+
 import { housePrices } from "./house-prices.js";
+import { mnistCnn, mnistDense } from "./mnist.js";
 import type { Recipe } from "./recipe.js";
+import { trafficForecast } from "./traffic.js";
 
 export const RECIPES: Record<string, Recipe> = {
   [mnistDense.name]: mnistDense,

@@ -6,16 +6,16 @@
  * does, then evaluated on it.
  */
 import { join } from "node:path";
-import { setSeed } from "../tensor/random.js";
-import { div } from "../ops/arithmetic.js";
-import { reshape } from "../ops/shape.js";
+import { mnist } from "../data/mnist.js";
 import { Conv2D } from "../layers/conv.js";
 import { Dense } from "../layers/dense.js";
 import { Input } from "../layers/input.js";
 import { MaxPooling2D } from "../layers/pooling.js";
 import { Flatten } from "../layers/reshaping.js";
 import { Sequential } from "../models/sequential.js";
-import { mnist } from "../data/mnist.js";
+import { div } from "../ops/arithmetic.js";
+import { reshape } from "../ops/shape.js";
+import { setSeed } from "../tensor/random.js";
 import { baseResult, lastEpoch, outputDir, type Recipe, type RecipeOptions, type RecipeResult } from "./recipe.js";
 
 export function mnistDenseModel(): Sequential {
@@ -40,7 +40,13 @@ export function mnistCnnModel(): Sequential {
   ]);
 }
 
-async function trainMnist(name: string, build: () => Sequential, channels: boolean, defaults: { epochs: number; batchSize: number }, options: RecipeOptions): Promise<RecipeResult> {
+async function trainMnist(
+  name: string,
+  build: () => Sequential,
+  channels: boolean,
+  defaults: { epochs: number; batchSize: number },
+  options: RecipeOptions,
+): Promise<RecipeResult> {
   const started = performance.now();
   const log = options.log ?? console.log;
   if (options.seed !== undefined) setSeed(options.seed);
@@ -55,7 +61,11 @@ async function trainMnist(name: string, build: () => Sequential, channels: boole
   if ((options.verbose ?? 1) > 0) model.summary({ printFn: log });
   const epochs = options.epochs ?? defaults.epochs;
   const history = await model.fit(xTrain, data.train.labels, {
-    epochs, batchSize: options.batchSize ?? defaults.batchSize, validationData: [xTest, data.test.labels], seed: options.seed, verbose: options.verbose ?? 1,
+    epochs,
+    batchSize: options.batchSize ?? defaults.batchSize,
+    validationData: [xTest, data.test.labels],
+    seed: options.seed,
+    verbose: options.verbose ?? 1,
   });
   const test = await model.evaluate(xTest, data.test.labels, { batchSize: 256 });
   const modelPath = join(outputDir(name, options.out), `${name}.kerno`);

@@ -39,7 +39,8 @@ export interface Recipe {
 
 /** The final epoch's training and validation values, split by the val_ prefix. */
 export function lastEpoch(history: Record<string, number[]>): { train: Logs; validation: Logs } {
-  const train: Logs = {}, validation: Logs = {};
+  const train: Logs = {},
+    validation: Logs = {};
   for (const [k, v] of Object.entries(history)) {
     if (k === "learning_rate") continue;
     if (k.startsWith("val_")) validation[k.slice(4)] = v[v.length - 1];

@@ -8,68 +8,21 @@
  */
 import { join } from "node:path";
 import { reshape } from "../ops/shape.js";
-import { setSeed } from "../tensor/random.js";
 import { tensor } from "../tensor/creation.js";
+import { setSeed } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { Dense } from "../layers/dense.js";
-import { Input } from "../layers/input.js";
-import { LSTM, SimpleRNN } from "../layers/recurrent.js";
-import { Flatten } from "../layers/reshaping.js";
-import { Sequential } from "../models/sequential.js";
-import { EarlyStopping } from "../training/callbacks.js";
-import { dataDir, fetchCached } from "../data/cache.js";
-import { HoltWinters, errors, persistence, sarima, seasonalNaive } from "../timeseries/baselines.js";
-import { calendar, loadHourlyCsv, type HourlySeries } from "../timeseries/hourly.js";
+import { errors, HoltWinters, persistence, sarima, seasonalNaive } from "../timeseries/baselines.js";
+import type { HourlySeries } from "../timeseries/hourly.js";
 import { MinMaxScaler } from "../timeseries/scalers.js";
 import { windows } from "../timeseries/windows.js";
 import { sliceRows } from "../training/batches.js";
+import { EarlyStopping } from "../training/callbacks.js";
 import { saveChart } from "./charts.js";
 import { type ForecastRow, formatForecastTable } from "./forecast-table.js";
 import { baseResult, outputDir, type Recipe, type RecipeOptions, type RecipeResult } from "./recipe.js";
+import { forecaster, loadTrafficSeries, type Shape, timeFeatures } from "./traffic-data.js";
 
-const METRO = {
-  path: "metro-interstate-traffic-volume/Metro_Interstate_Traffic_Volume.csv",
-  sha256: "3ec6b8844c4e5e20904855c81079a30e4342da20b7010e78606a244e539f29f6",
-  urls: ["https://raw.githubusercontent.com/CodyTheCoderPrice/Finding-Heavy-Traffic-Indicators-on-I94/71a5b54c34abb30e8e72fa0032d3898e3996e5f3/Metro_Interstate_Traffic_Volume.csv"],
-};
-
-export { type ForecastRow, formatForecastTable };
-
-type Shape = "course" | "natural";
-
-function forecaster(kind: "dense" | "simple_rnn" | "lstm", shape: Shape, history: number, features: number): Sequential {
-  const model = new Sequential([], { name: `${kind}${kind === "dense" ? "" : `_${shape}`}` });
-  const [steps, perStep] = shape === "course" ? [1, history * features] : [history, features];
-  model.add(Input({ shape: [steps, perStep] }));
-  if (kind === "dense") {
-    model.add(new Flatten());
-    model.add(new Dense({ units: 16, activation: "relu" }));
-  } else {
-    model.add(kind === "lstm" ? new LSTM({ units: 16 }) : new SimpleRNN({ units: 16 }));
-  }
-  model.add(new Dense({ units: 24 }));
-  return model;
-}
-
-/** Sine/cosine of hour of day and day of week, the course's suggested extra features. */
-function timeFeatures(series: HourlySeries): Float32Array[] {
-  const { hour, weekday } = calendar(series.times);
-  const wave = (v: Int32Array, period: number, f: (x: number) => number) => Float32Array.from(v, (x) => f((2 * Math.PI * x) / period));
-  return [wave(hour, 24, Math.sin), wave(hour, 24, Math.cos), wave(weekday, 7, Math.sin), wave(weekday, 7, Math.cos)];
-}
-
-export async function loadTrafficSeries(options: RecipeOptions): Promise<{ series: HourlySeries; source: string }> {
-  const f = options.flags ?? {};
-  if (typeof f.csv === "string") {
-    if (typeof f.time !== "string" || typeof f.column !== "string") throw new Error("traffic-forecast: --csv needs --time <column> and --column <column>");
-    return { series: loadHourlyCsv(f.csv, { time: f.time, column: f.column, afterLongestGap: f["after-longest-gap"] === true }), source: f.csv };
-  }
-  await fetchCached(METRO);
-  const path = join(dataDir(), METRO.path);
-  // stated choices: duplicates by timestamp dropped, the stretch after the 11-month hole (from
-  // 2015-06-11 20:00), gaps of up to 3 hours interpolated, longer ones never inside a window
-  return { series: loadHourlyCsv(path, { time: "date_time", column: "traffic_volume", afterLongestGap: true }), source: path };
-}
+export { type ForecastRow, formatForecastTable, loadTrafficSeries };
 
 /** The series as scaled windows, split 80/20 in time; the scaler sees the training part only. */
 function prepareWindows(series: HourlySeries, history: number, horizon: number, withTimeFeatures: boolean) {
@@ -85,16 +38,28 @@ function prepareWindows(series: HourlySeries, history: number, horizon: number, 
   const nTrain = Math.floor(probe.starts.length * 0.8);
   const trainEnd = probe.starts[nTrain - 1] + history + horizon;
   const scaler = new MinMaxScaler().fit(tensor(series.values.subarray(0, trainEnd)));
-  const scale = scaler.scaleOf(), offset = scaler.getConfig().offset[0];
+  const scale = scaler.scaleOf(),
+    offset = scaler.getConfig().offset[0];
   const yNorm = Float32Array.from(series.values, (v) => (v - offset) / scale);
   const scaled = raw.slice();
   for (let t = 0; t < hours; t++) scaled[t * features] = yNorm[t];
   const w = windows(tensor(scaled, [hours, features]), { history, horizon });
   const n = w.starts.length;
   return {
-    history, horizon, features, extraFeatures: extra.length, nTrain, n, trainEnd, scale, offset, yNorm,
-    xTrain: sliceRows(w.inputs, 0, nTrain), yTrain: sliceRows(w.targets, 0, nTrain),
-    xVal: sliceRows(w.inputs, nTrain, n - nTrain), yVal: sliceRows(w.targets, nTrain, n - nTrain),
+    history,
+    horizon,
+    features,
+    extraFeatures: extra.length,
+    nTrain,
+    n,
+    trainEnd,
+    scale,
+    offset,
+    yNorm,
+    xTrain: sliceRows(w.inputs, 0, nTrain),
+    yTrain: sliceRows(w.targets, 0, nTrain),
+    xVal: sliceRows(w.inputs, nTrain, n - nTrain),
+    yVal: sliceRows(w.targets, nTrain, n - nTrain),
     valOrigins: Int32Array.from(w.starts.subarray(nTrain), (st) => st + history),
   };
 }
@@ -102,15 +67,31 @@ type TrafficData = ReturnType<typeof prepareWindows>;
 
 /** Scores forecasts of every validation window (and of the origins where SARIMA runs). */
 function scorer(data: TrafficData, sarimaIdx: number[]) {
-  const truth = data.yVal.floats(), { horizon, scale } = data;
+  const truth = data.yVal.floats(),
+    { horizon, scale } = data;
   const subset = (pred: ArrayLike<number>) => {
-    const p: number[] = [], t: number[] = [];
-    for (const i of sarimaIdx) for (let k = 0; k < horizon; k++) { p.push(pred[i * horizon + k]); t.push(truth[i * horizon + k]); }
+    const p: number[] = [],
+      t: number[] = [];
+    for (const i of sarimaIdx)
+      for (let k = 0; k < horizon; k++) {
+        p.push(pred[i * horizon + k]);
+        t.push(truth[i * horizon + k]);
+      }
     return errors(p, t);
   };
   return (name: string, parameters: number, pred: ArrayLike<number>, seconds: number, epochs?: number): ForecastRow => {
     const e = errors(pred, truth);
-    return { name, parameters, mse: e.mse, mae: e.mae, mseVph: e.mse * scale * scale, maeVph: e.mae * scale, maeVphAtSarimaOrigins: subset(pred).mae * scale, seconds, epochs };
+    return {
+      name,
+      parameters,
+      mse: e.mse,
+      mae: e.mae,
+      mseVph: e.mse * scale * scale,
+      maeVph: e.mae * scale,
+      maeVphAtSarimaOrigins: subset(pred).mae * scale,
+      seconds,
+      epochs,
+    };
   };
 }
 
@@ -122,14 +103,24 @@ async function trainNetworks(data: TrafficData, score: ReturnType<typeof scorer>
   const histories: Record<string, { loss: number[]; val_loss: number[] }> = {};
   const forecasts: Record<string, Float32Array> = {};
   const reshaped = (x: Tensor, shape: Shape) => (shape === "course" ? reshape(x, [x.shape[0], 1, data.history * data.features]) : x);
-  for (const [kind, shape] of [["dense", "course"], ["simple_rnn", "course"], ["lstm", "course"], ["simple_rnn", "natural"], ["lstm", "natural"]] as const) {
+  for (const [kind, shape] of [
+    ["dense", "course"],
+    ["simple_rnn", "course"],
+    ["lstm", "course"],
+    ["simple_rnn", "natural"],
+    ["lstm", "natural"],
+  ] as const) {
     const t0 = performance.now();
     const model = forecaster(kind, shape, data.history, data.features);
     model.compile({ optimizer: "adam", loss: "mse", metrics: ["mae"] });
     const stop = new EarlyStopping({ monitor: "val_loss", patience, restoreBestWeights: true });
     const h = await model.fit(reshaped(data.xTrain, shape), data.yTrain, {
-      epochs: options.epochs ?? 500, batchSize: options.batchSize ?? 32, validationData: [reshaped(data.xVal, shape), data.yVal],
-      callbacks: [stop], verbose: 0, seed: options.seed,
+      epochs: options.epochs ?? 500,
+      batchSize: options.batchSize ?? 32,
+      validationData: [reshaped(data.xVal, shape), data.yVal],
+      callbacks: [stop],
+      verbose: 0,
+      seed: options.seed,
     });
     const pred = (model.predict(reshaped(data.xVal, shape), { batchSize: 1024 }) as Tensor).floats();
     forecasts[model.name] = pred;
@@ -137,7 +128,9 @@ async function trainNetworks(data: TrafficData, score: ReturnType<typeof scorer>
     model.save(join(out, `${model.name}.kerno`));
     const res = score(model.name, model.countParams(), pred, (performance.now() - t0) / 1000, h.epoch.length);
     rows.push(res);
-    log(`  ${model.name}: ${h.epoch.length} epochs (best ${stop.bestEpoch + 1}), validation MSE ${res.mse.toExponential(3)}, MAE ${res.maeVph.toFixed(0)} vehicles/h, ${res.seconds.toFixed(1)} s`);
+    log(
+      `  ${model.name}: ${h.epoch.length} epochs (best ${stop.bestEpoch + 1}), validation MSE ${res.mse.toExponential(3)}, MAE ${res.maeVph.toFixed(0)} vehicles/h, ${res.seconds.toFixed(1)} s`,
+    );
   }
   return { rows, histories, forecasts };
 }
@@ -160,33 +153,72 @@ function runBaselines(data: TrafficData, score: ReturnType<typeof scorer>, sarim
   // SARIMA(1,0,1)(1,1,1)24 refitted on the 2 weeks before each sampled origin
   const t0 = performance.now();
   const truth = data.yVal.floats();
-  const sarimaPred = sarima(yNorm, sarimaIdx.map((i) => valOrigins[i]), horizon, { p: 1, d: 0, q: 1, P: 1, D: 1, Q: 1, s: 24 }, 336);
+  const sarimaPred = sarima(
+    yNorm,
+    sarimaIdx.map((i) => valOrigins[i]),
+    horizon,
+    { p: 1, d: 0, q: 1, P: 1, D: 1, Q: 1, s: 24 },
+    336,
+  );
   const sarimaTruth = sarimaIdx.flatMap((i) => Array.from(truth.subarray(i * horizon, (i + 1) * horizon)));
   const se = errors(sarimaPred, sarimaTruth);
   const fb = sarimaPred.fallbacks ? `, ${sarimaPred.fallbacks} diverged fits replaced by seasonal naive` : "";
-  rows.push({ name: `SARIMA(1,0,1)(1,1,1)24 (${sarimaIdx.length} origins${fb})`, parameters: 0, mse: se.mse, mae: se.mae, mseVph: se.mse * scale * scale, maeVph: se.mae * scale, maeVphAtSarimaOrigins: se.mae * scale, seconds: (performance.now() - t0) / 1000 });
+  rows.push({
+    name: `SARIMA(1,0,1)(1,1,1)24 (${sarimaIdx.length} origins${fb})`,
+    parameters: 0,
+    mse: se.mse,
+    mae: se.mae,
+    mseVph: se.mse * scale * scale,
+    maeVph: se.mae * scale,
+    maeVphAtSarimaOrigins: se.mae * scale,
+    seconds: (performance.now() - t0) / 1000,
+  });
   return { rows, forecasts };
 }
 
 /** The loss curves and three validation days' forecasts against the truth. */
-async function plotTraffic(data: TrafficData, series: HourlySeries, midnight: number[], histories: Record<string, { loss: number[]; val_loss: number[] }>, forecasts: Record<string, Float32Array>, out: string, png: boolean): Promise<string[]> {
+async function plotTraffic(
+  data: TrafficData,
+  series: HourlySeries,
+  midnight: number[],
+  histories: Record<string, { loss: number[]; val_loss: number[] }>,
+  forecasts: Record<string, Float32Array>,
+  out: string,
+  png: boolean,
+): Promise<string[]> {
   const { horizon, valOrigins, scale, offset } = data;
   const truth = data.yVal.floats();
-  const charts = await saveChart({
-    title: "Training and validation loss (MSE, normalized flow)", xTitle: "epoch", yTitle: "MSE", logY: true,
-    series: Object.entries(histories).flatMap(([name, hh]) => [
-      { name: `${name} train`, x: hh.loss.map((_, i) => i + 1), y: hh.loss, dashed: true },
-      { name: `${name} validation`, x: hh.val_loss.map((_, i) => i + 1), y: hh.val_loss },
-    ]),
-  }, join(out, "loss.svg"), { png });
+  const charts = await saveChart(
+    {
+      title: "Training and validation loss (MSE, normalized flow)",
+      xTitle: "epoch",
+      yTitle: "MSE",
+      logY: true,
+      series: Object.entries(histories).flatMap(([name, hh]) => [
+        { name: `${name} train`, x: hh.loss.map((_, i) => i + 1), y: hh.loss, dashed: true },
+        { name: `${name} validation`, x: hh.val_loss.map((_, i) => i + 1), y: hh.val_loss },
+      ]),
+    },
+    join(out, "loss.svg"),
+    { png },
+  );
   const days = [0, 1, 2].map((k) => midnight[Math.floor((k * midnight.length) / 3)]).filter((i) => i !== undefined);
   for (const [d, i] of days.entries()) {
     const times = Array.from({ length: horizon }, (_, k) => new Date(series.times[valOrigins[i] + k]).toISOString());
     const vph = (arr: ArrayLike<number>) => Array.from({ length: horizon }, (_, k) => arr[i * horizon + k] * scale + offset);
-    charts.push(...await saveChart({
-      title: `24-hour forecasts from ${times[0].slice(0, 10)} 00:00 (validation)`, xTitle: "time", yTitle: "vehicles per hour", temporal: true,
-      series: [{ name: "truth", x: times, y: vph(truth) }, ...Object.entries(forecasts).map(([name, p]) => ({ name, x: times, y: vph(p), dashed: true }))],
-    }, join(out, `forecast-day${d + 1}.svg`), { png }));
+    charts.push(
+      ...(await saveChart(
+        {
+          title: `24-hour forecasts from ${times[0].slice(0, 10)} 00:00 (validation)`,
+          xTitle: "time",
+          yTitle: "vehicles per hour",
+          temporal: true,
+          series: [{ name: "truth", x: times, y: vph(truth) }, ...Object.entries(forecasts).map(([name, p]) => ({ name, x: times, y: vph(p), dashed: true }))],
+        },
+        join(out, `forecast-day${d + 1}.svg`),
+        { png },
+      )),
+    );
   }
   return charts;
 }
@@ -198,9 +230,13 @@ async function runTraffic(options: RecipeOptions): Promise<RecipeResult> {
   if (options.seed !== undefined) setSeed(options.seed);
   const { series, source } = await loadTrafficSeries(options);
   const r = series.report;
-  log(`series: ${source}: ${r.rows} rows, ${r.duplicates} duplicate timestamps dropped, ${series.values.length} hours${r.droppedBefore ? ` from ${r.droppedBefore}` : ""}, ${r.interpolated} interpolated (gaps <= 3 h), ${r.missing} missing (no window crosses them)`);
+  log(
+    `series: ${source}: ${r.rows} rows, ${r.duplicates} duplicate timestamps dropped, ${series.values.length} hours${r.droppedBefore ? ` from ${r.droppedBefore}` : ""}, ${r.interpolated} interpolated (gaps <= 3 h), ${r.missing} missing (no window crosses them)`,
+  );
   const data = prepareWindows(series, Number(f.history ?? 6), 24, f["time-features"] === true);
-  log(`windows: ${data.n} (history ${data.history} h${data.extraFeatures ? ` + ${data.extraFeatures} time features` : ""}, horizon ${data.horizon} h): ${data.nTrain} training, ${data.n - data.nTrain} validation`);
+  log(
+    `windows: ${data.n} (history ${data.history} h${data.extraFeatures ? ` + ${data.extraFeatures} time features` : ""}, horizon ${data.horizon} h): ${data.nTrain} training, ${data.n - data.nTrain} validation`,
+  );
   // SARIMA is refitted per origin: run it at midnight origins spread over the validation period
   const midnight = Array.from(data.valOrigins.keys()).filter((i) => new Date(series.times[data.valOrigins[i]]).getUTCHours() === 0);
   const every = Math.max(1, Math.ceil(midnight.length / Number(f["sarima-origins"] ?? 60)));
@@ -217,8 +253,16 @@ async function runTraffic(options: RecipeOptions): Promise<RecipeResult> {
   const best = [...rows].sort((a, b) => a.mse - b.mse)[0];
   return {
     ...baseResult("traffic-forecast", options.epochs ?? 500, started),
-    train: {}, validation: { mse: best.mse, mae: best.mae }, modelPath: out,
-    source, history: data.history, horizon: data.horizon, samples: { train: data.nTrain, validation: data.n - data.nTrain }, scaleVph: data.scale, rows, plots: charts,
+    train: {},
+    validation: { mse: best.mse, mae: best.mae },
+    modelPath: out,
+    source,
+    history: data.history,
+    horizon: data.horizon,
+    samples: { train: data.nTrain, validation: data.n - data.nTrain },
+    scaleVph: data.scale,
+    rows,
+    plots: charts,
   };
 }
 

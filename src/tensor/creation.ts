@@ -1,5 +1,5 @@
 /** Creating tensors from data and from scratch. */
-import { allocate, castArray, dtypeOf, isDType, type DType, type TypedArray } from "./dtype.js";
+import { allocate, castArray, type DType, dtypeOf, isDType, type TypedArray } from "./dtype.js";
 import { generator } from "./random.js";
 import { assertValidShape, type Shape, shapeToString, sizeOf } from "./shape.js";
 import { Tensor } from "./tensor.js";
@@ -29,7 +29,9 @@ function flatten(data: TensorLike, shape: number[], depth: number, out: number[]
   }
   const n = (data as ArrayLike<unknown>).length;
   if (!(Array.isArray(data) || ArrayBuffer.isView(data)) || n !== shape[depth]) {
-    throw new RangeError(`tensor: ragged nested array: expected length ${shape[depth]} at depth ${depth}, got ${Array.isArray(data) || ArrayBuffer.isView(data) ? n : typeof data}`);
+    throw new RangeError(
+      `tensor: ragged nested array: expected length ${shape[depth]} at depth ${depth}, got ${Array.isArray(data) || ArrayBuffer.isView(data) ? n : typeof data}`,
+    );
   }
   for (let i = 0; i < n; i++) flatten((data as TensorLike[])[i], shape, depth + 1, out);
 }
@@ -111,7 +113,10 @@ export function onesLike<D extends DType>(x: Tensor<D>): Tensor<D> {
 
 /** [start, start + step, ...) up to but excluding stop, like Python's range. */
 export function range<D extends DType = "float32">(start: number, stop?: number, step = 1, dtype: D = "float32" as D): Tensor<D> {
-  if (stop === undefined) { stop = start; start = 0; }
+  if (stop === undefined) {
+    stop = start;
+    start = 0;
+  }
   if (step === 0 || !Number.isFinite(step)) throw new RangeError(`range: step must be a non-zero finite number, got ${step}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const values = allocate(dtype, n);
@@ -141,7 +146,10 @@ export function oneHot(indices: Tensor | number[], depth: number): Tensor<"float
   return new Tensor(values, [...idx.shape, depth], "float32");
 }
 
-export interface RandomOptions { seed?: number; dtype?: "float32" }
+export interface RandomOptions {
+  seed?: number;
+  dtype?: "float32";
+}
 
 export function randomUniform(shape: Shape, minval = 0, maxval = 1, options: RandomOptions = {}): Tensor<"float32"> {
   assertValidShape(shape, "randomUniform");
@@ -167,7 +175,8 @@ export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, options: Ran
   const values = new Float32Array(sizeOf(shape));
   for (let i = 0; i < values.length; i++) {
     let z: number;
-    do z = rng.normal(); while (Math.abs(z) > 2);
+    do z = rng.normal();
+    while (Math.abs(z) > 2);
     values[i] = mean + stddev * z;
   }
   return new Tensor(values, [...shape], "float32");

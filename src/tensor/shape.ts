@@ -54,7 +54,7 @@ export function broadcastShapes(a: Shape, b: Shape, who: string): number[] {
 
 /** Resolves a possibly negative axis against `rank`, with an error naming the op. */
 export function normalizeAxis(axis: number, rank: number, who: string): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
     throw new RangeError(`${who}: axis ${axis} is out of range for a tensor of rank ${rank}`);
   }
   return axis < 0 ? axis + rank : axis;

@@ -35,7 +35,12 @@ export function seasonalNaive(y: ArrayLike<number>, origins: ArrayLike<number>, 
   return out;
 }
 
-export interface HoltWintersParams { alpha: number; beta: number; gamma: number; period: number }
+export interface HoltWintersParams {
+  alpha: number;
+  beta: number;
+  gamma: number;
+  period: number;
+}
 
 /**
  * Additive Holt-Winters: level, trend and a seasonal profile of `period` steps, updated step by
@@ -49,20 +54,33 @@ export class HoltWinters {
     const { alpha, beta, gamma, period } = this.params;
     const season = new Float64Array(period);
     // initial state from the first two periods
-    let mean1 = 0, mean2 = 0, n1 = 0, n2 = 0;
+    let mean1 = 0,
+      mean2 = 0,
+      n1 = 0,
+      n2 = 0;
     for (let i = 0; i < period; i++) {
-      if (!Number.isNaN(y[i])) { mean1 += y[i]; n1++; }
-      if (!Number.isNaN(y[i + period])) { mean2 += y[i + period]; n2++; }
+      if (!Number.isNaN(y[i])) {
+        mean1 += y[i];
+        n1++;
+      }
+      if (!Number.isNaN(y[i + period])) {
+        mean2 += y[i + period];
+        n2++;
+      }
     }
     mean1 /= Math.max(n1, 1);
     mean2 /= Math.max(n2, 1);
-    let level = mean1, trend = (mean2 - mean1) / period;
+    let level = mean1,
+      trend = (mean2 - mean1) / period;
     for (let i = 0; i < period; i++) season[i] = Number.isNaN(y[i]) ? 0 : y[i] - mean1;
     for (let t = period; t < y.length; t++) {
       visit(t, level, trend, season);
       const s = season[t % period];
       const v = y[t];
-      if (Number.isNaN(v)) { level += trend; continue; }
+      if (Number.isNaN(v)) {
+        level += trend;
+        continue;
+      }
       const prevLevel = level;
       level = alpha * (v - s) + (1 - alpha) * (level + trend);
       trend = beta * (level - prevLevel) + (1 - beta) * trend;
@@ -95,20 +113,38 @@ export class HoltWinters {
 
   /** Grid search of alpha, beta, gamma by one-step error on the training series. */
   static fit(y: ArrayLike<number>, period: number): HoltWinters {
-    let best: HoltWinters | null = null, bestSse = Infinity;
+    let best: HoltWinters | null = null,
+      bestSse = Infinity;
     const grid = [0.02, 0.05, 0.1, 0.2, 0.4, 0.7];
-    for (const alpha of grid) for (const beta of [0, 0.01, 0.05]) for (const gamma of grid) {
-      const hw = new HoltWinters({ alpha, beta, gamma, period });
-      const sse = hw.oneStepSse(y);
-      if (sse < bestSse) { bestSse = sse; best = hw; }
-    }
+    for (const alpha of grid)
+      for (const beta of [0, 0.01, 0.05])
+        for (const gamma of grid) {
+          const hw = new HoltWinters({ alpha, beta, gamma, period });
+          const sse = hw.oneStepSse(y);
+          if (sse < bestSse) {
+            bestSse = sse;
+            best = hw;
+          }
+        }
     return best!;
   }
 }
 
-export interface SarimaOrder { p: number; d: number; q: number; P: number; D: number; Q: number; s: number }
+export interface SarimaOrder {
+  p: number;
+  d: number;
+  q: number;
+  P: number;
+  D: number;
+  Q: number;
+  s: number;
+}
 
-interface ArimaModel { train(ts: number[]): ArimaModel; predict(n: number): [number[], number[]]; destroy?(): void }
+interface ArimaModel {
+  train(ts: number[]): ArimaModel;
+  predict(n: number): [number[], number[]];
+  destroy?(): void;
+}
 type ArimaCtor = new (options: Record<string, unknown>) => ArimaModel;
 
 let arimaCtor: ArimaCtor | null = null;
@@ -126,7 +162,11 @@ function loadArima(): ArimaCtor {
  * optimization) is replaced by the seasonal naive forecast, and counted in `fallbacks`.
  */
 export function sarima(
-  y: ArrayLike<number>, origins: ArrayLike<number>, horizon: number, order: SarimaOrder, trainSteps: number,
+  y: ArrayLike<number>,
+  origins: ArrayLike<number>,
+  horizon: number,
+  order: SarimaOrder,
+  trainSteps: number,
 ): Forecasts & { fallbacks?: number } {
   const ARIMA = loadArima();
   const out: Forecasts & { fallbacks?: number } = new Float64Array(origins.length * horizon);
@@ -144,7 +184,9 @@ export function sarima(
     const model = new ARIMA({ ...order, method: 1, verbose: false }).train(ts);
     const [pred] = model.predict(horizon);
     model.destroy?.();
-    const lo = Math.min(...ts), hi = Math.max(...ts), span = hi - lo || 1;
+    const lo = Math.min(...ts),
+      hi = Math.max(...ts),
+      span = hi - lo || 1;
     const sane = pred.length === horizon && pred.every((v) => Number.isFinite(v) && v > lo - span && v < hi + span);
     if (!sane) {
       out.fallbacks++;
@@ -158,7 +200,8 @@ export function sarima(
 
 /** Mean squared and mean absolute error of forecasts against targets (same layout). */
 export function errors(pred: ArrayLike<number>, truth: ArrayLike<number>): { mse: number; mae: number } {
-  let se = 0, ae = 0;
+  let se = 0,
+    ae = 0;
   for (let i = 0; i < truth.length; i++) {
     const e = pred[i] - truth[i];
     se += e * e;

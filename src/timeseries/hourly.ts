@@ -76,20 +76,30 @@ export function toHourly(points: [number, number][], maxInterpolate: number, aft
   let hours = [...seen.keys()].sort((a, b) => a - b);
   let droppedBefore: string | null = null;
   if (afterLongestGap && hours.length > 1) {
-    let at = 0, longest = 0;
-    for (let i = 1; i < hours.length; i++) if (hours[i] - hours[i - 1] > longest) { longest = hours[i] - hours[i - 1]; at = i; }
+    let at = 0,
+      longest = 0;
+    for (let i = 1; i < hours.length; i++)
+      if (hours[i] - hours[i - 1] > longest) {
+        longest = hours[i] - hours[i - 1];
+        at = i;
+      }
     droppedBefore = new Date(hours[at]).toISOString().slice(0, 16).replace("T", " ");
     hours = hours.slice(at);
   }
-  const start = hours[0], end = hours[hours.length - 1];
+  const start = hours[0],
+    end = hours[hours.length - 1];
   const n = Math.round((end - start) / HOUR) + 1;
   const values = new Float32Array(n).fill(NaN);
   const times = new Float64Array(n);
   for (let i = 0; i < n; i++) times[i] = start + i * HOUR;
   for (const h of hours) values[Math.round((h - start) / HOUR)] = seen.get(h)!;
-  let interpolated = 0, missing = 0;
+  let interpolated = 0,
+    missing = 0;
   for (let i = 0; i < n; ) {
-    if (!Number.isNaN(values[i])) { i++; continue; }
+    if (!Number.isNaN(values[i])) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < n && Number.isNaN(values[j])) j++;
     const gap = j - i;
@@ -104,7 +114,8 @@ export function toHourly(points: [number, number][], maxInterpolate: number, aft
 
 /** Hour of day (0-23) and day of week (0 Monday .. 6 Sunday) of each step. */
 export function calendar(times: Float64Array): { hour: Int32Array; weekday: Int32Array } {
-  const hour = new Int32Array(times.length), weekday = new Int32Array(times.length);
+  const hour = new Int32Array(times.length),
+    weekday = new Int32Array(times.length);
   times.forEach((t, i) => {
     const d = new Date(t);
     hour[i] = d.getUTCHours();

@@ -76,8 +76,12 @@ export class MinMaxScaler extends Scaler {
   readonly kind = "MinMaxScaler";
   protected stats(values: Float32Array, n: number, f: number, j: number): [number, number] {
     const c = column(values, n, f, j);
-    let min = Infinity, max = -Infinity;
-    for (const v of c) { if (v < min) min = v; if (v > max) max = v; }
+    let min = Infinity,
+      max = -Infinity;
+    for (const v of c) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
     return [min, max - min];
   }
 }

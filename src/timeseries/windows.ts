@@ -7,11 +7,16 @@ import { tensor } from "../tensor/creation.js";
 import { Tensor } from "../tensor/tensor.js";
 
 /** A series of n steps with f features: Float32Array rows [n * f]. */
-export interface Series { values: Float32Array; length: number; features: number }
+export interface Series {
+  values: Float32Array;
+  length: number;
+  features: number;
+}
 
 export function asSeries(data: Tensor | ArrayLike<number> | number[][], who: string): Series {
   if (data instanceof Tensor) {
-    if (data.rank !== 1 && data.rank !== 2) throw new RangeError(`${who}: expected a series of shape [steps] or [steps, features], got [${data.shape.join(",")}]`);
+    if (data.rank !== 1 && data.rank !== 2)
+      throw new RangeError(`${who}: expected a series of shape [steps] or [steps, features], got [${data.shape.join(",")}]`);
     return { values: Float32Array.from(data.values), length: data.shape[0], features: data.rank === 2 ? data.shape[1] : 1 };
   }
   if (Array.isArray(data) && Array.isArray(data[0])) {
@@ -59,8 +64,14 @@ export function windows(data: Tensor | ArrayLike<number> | number[][], options: 
   const who = "windows";
   const s = asSeries(data, who);
   const { history, horizon } = options;
-  const stride = options.stride ?? 1, target = options.targetColumn ?? 0, f = s.features;
-  for (const [what, v] of [["history", history], ["horizon", horizon], ["stride", stride]] as const) {
+  const stride = options.stride ?? 1,
+    target = options.targetColumn ?? 0,
+    f = s.features;
+  for (const [what, v] of [
+    ["history", history],
+    ["horizon", horizon],
+    ["stride", stride],
+  ] as const) {
     if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${who}: ${what} must be a positive integer, got ${v}`);
   }
   if (!(target >= 0 && target < f)) throw new RangeError(`${who}: targetColumn ${target} is outside the ${f} features`);
@@ -109,12 +120,16 @@ export function timeseriesDataset(data: Tensor, targets: Tensor | null, options:
   const who = "timeseriesDataset";
   const s = asSeries(data, who);
   const { sequenceLength } = options;
-  const stride = options.sequenceStride ?? 1, rate = options.samplingRate ?? 1;
-  const start = options.startIndex ?? 0, end = options.endIndex ?? s.length;
-  if (!Number.isInteger(sequenceLength) || sequenceLength <= 0) throw new RangeError(`${who}: sequenceLength must be a positive integer, got ${sequenceLength}`);
+  const stride = options.sequenceStride ?? 1,
+    rate = options.samplingRate ?? 1;
+  const start = options.startIndex ?? 0,
+    end = options.endIndex ?? s.length;
+  if (!Number.isInteger(sequenceLength) || sequenceLength <= 0)
+    throw new RangeError(`${who}: sequenceLength must be a positive integer, got ${sequenceLength}`);
   const span = (sequenceLength - 1) * rate + 1;
   const count = end - start - span < 0 ? 0 : Math.floor((end - start - span) / stride) + 1;
-  if (targets && targets.shape[0] < start + (count - 1) * stride + 1) throw new RangeError(`${who}: targets have ${targets.shape[0]} rows, fewer than the windows need`);
+  if (targets && targets.shape[0] < start + (count - 1) * stride + 1)
+    throw new RangeError(`${who}: targets have ${targets.shape[0]} rows, fewer than the windows need`);
   const f = s.features;
   const x = new Float32Array(count * sequenceLength * f);
   for (let i = 0; i < count; i++) {

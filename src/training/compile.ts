@@ -67,10 +67,12 @@ export function resolveCompile(args: CompileArgs, names: string[], activations: 
   if (lossSpecs.length !== names.length) throw new RangeError(`compile: ${lossSpecs.length} losses for ${names.length} outputs`);
   const userLosses = lossSpecs.map(getLoss);
   const lossWeights = Array.isArray(args.lossWeights) ? args.lossWeights : names.map((n) => (args.lossWeights as Record<string, number> | undefined)?.[n] ?? 1);
-  const perOutput = names.map((n) => (Array.isArray(args.metrics) ? args.metrics : args.metrics?.[n] ?? []));
+  const perOutput = names.map((n) => (Array.isArray(args.metrics) ? args.metrics : (args.metrics?.[n] ?? [])));
   const logits = userLosses.map((l, i) => (foldable(l) !== null && foldable(l) === activations[i] ? activations[i] : null));
   const compiled: Compiled = {
-    optimizer, lossWeights, logits,
+    optimizer,
+    lossWeights,
+    logits,
     losses: userLosses.map((l, i) => (logits[i] ? lossFromConfig(l.name, { ...l.config, fromLogits: true }) : l)),
     // metrics see probabilities, as the user's loss does
     metrics: userLosses.map((l, i) => perOutput[i].map((m) => getMetric(m, l))),

@@ -37,10 +37,12 @@ export function assertCompiled(model: FitModel, who: string): Compiled {
 
 /** The predictions metrics see: outputs that came back as logits go through their activation. */
 export function predictions(compiled: Compiled, outputs: Tensor[]): Tensor[] {
-  return noGrad(() => outputs.map((o, i) => {
-    const act = compiled.logits[i];
-    return act ? applyActivation(act, o) : o;
-  }));
+  return noGrad(() =>
+    outputs.map((o, i) => {
+      const act = compiled.logits[i];
+      return act ? applyActivation(act, o) : o;
+    }),
+  );
 }
 
 /** Running, sample-weighted means of the losses, and the metrics' states, for one pass. */
@@ -48,7 +50,10 @@ export class EpochLogs {
   private lossSum = 0;
   private outputSums: number[];
   private weight = 0;
-  constructor(private readonly compiled: Compiled, private readonly names: () => string[]) {
+  constructor(
+    private readonly compiled: Compiled,
+    private readonly names: () => string[],
+  ) {
     this.outputSums = compiled.losses.map(() => 0);
     for (const ms of compiled.metrics) for (const m of ms) m.reset();
   }
@@ -75,16 +80,24 @@ export class EpochLogs {
 export async function evaluateLogs(model: FitModel, compiled: Compiled, data: ValidationData, batchSize: number, prefix: string): Promise<Logs> {
   const running = new EpochLogs(compiled, () => model.outputNames);
   const wantLogits = compiled.logits.map((a) => a !== null);
-  const evalBatch = (bx: Tensor[], by: Tensor[], bw: Tensor | null) => noGrad(() => {
-    const outputs = model.forward(bx, false, wantLogits);
-    const { total, parts } = weightedLoss(compiled, by, outputs, bw, model.regularizationLosses());
-    running.add(total.item(), parts.map((p) => p.item()), by, predictions(compiled, outputs), bw);
-  });
+  const evalBatch = (bx: Tensor[], by: Tensor[], bw: Tensor | null) =>
+    noGrad(() => {
+      const outputs = model.forward(bx, false, wantLogits);
+      const { total, parts } = weightedLoss(compiled, by, outputs, bw, model.regularizationLosses());
+      running.add(
+        total.item(),
+        parts.map((p) => p.item()),
+        by,
+        predictions(compiled, outputs),
+        bw,
+      );
+    });
   if (data instanceof Dataset) {
     for await (const el of data) evalBatch(list(el.x), list(el.y!), el.sampleWeight ?? null);
   } else {
     const [vx, vy, vw] = data as [Inputs, Inputs, Tensor?];
-    const xs = list(vx), ys = list(vy);
+    const xs = list(vx),
+      ys = list(vy);
     for (const [start, count] of batchRanges(xs[0].shape[0], batchSize)) {
       const part = (t: Tensor) => sliceRows(t, start, count);
       evalBatch(xs.map(part), ys.map(part), vw ? part(vw) : null);
@@ -93,7 +106,11 @@ export async function evaluateLogs(model: FitModel, compiled: Compiled, data: Va
   return running.logs(prefix);
 }
 
-export interface EvaluateOptions { batchSize?: number; sampleWeight?: Tensor; verbose?: 0 | 1 }
+export interface EvaluateOptions {
+  batchSize?: number;
+  sampleWeight?: Tensor;
+  verbose?: 0 | 1;
+}
 
 /** Loss and metrics in inference mode, as an object of Keras's names. */
 export async function evaluate(model: FitModel, x: Inputs | Dataset<Example>, y: Inputs | undefined, options: EvaluateOptions = {}): Promise<Logs> {
@@ -101,12 +118,18 @@ export async function evaluate(model: FitModel, x: Inputs | Dataset<Example>, y:
   const compiled = assertCompiled(model, who);
   if (x instanceof Dataset) return evaluateLogs(model, compiled, x, options.batchSize ?? 32, "");
   if (y === undefined) throw new RangeError(`${who}: targets y are required`);
-  const xs = list(x), ys = list(y);
+  const xs = list(x),
+    ys = list(y);
   if (countOf(xs, who, "inputs") !== countOf(ys, who, "targets")) throw new RangeError(`${who}: inputs and targets have different numbers of samples`);
   checkTargets(model, compiled, xs, ys, who);
   const data: ValidationData = options.sampleWeight ? [xs, ys, options.sampleWeight] : [xs, ys];
   const logs = await evaluateLogs(model, compiled, data, options.batchSize ?? 32, "");
-  if (options.verbose) console.log(Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(" - "));
+  if (options.verbose)
+    console.log(
+      Object.entries(logs)
+        .map(([k, v]) => `${k}: ${v.toFixed(4)}`)
+        .join(" - "),
+    );
   return logs;
 }
 
@@ -114,7 +137,21 @@ export async function evaluate(model: FitModel, x: Inputs | Dataset<Example>, y:
 export function predict(model: FitModel, x: Inputs, options: { batchSize?: number } = {}): Tensor[] {
   const xs = list(x);
   const n = countOf(xs, `Model '${model.name}'.predict`, "inputs");
-  const chunks = noGrad(() => batchRanges(n, options.batchSize ?? 32).map(([start, count]) => model.forward(xs.map((t) => sliceRows(t, start, count)), false)));
+  const chunks = noGrad(() =>
+    batchRanges(n, options.batchSize ?? 32).map(([start, count]) =>
+      model.forward(
+        xs.map((t) => sliceRows(t, start, count)),
+        false,
+      ),
+    ),
+  );
   if (chunks.length === 0) throw new RangeError(`Model '${model.name}'.predict: no samples`);
-  return chunks[0].map((_, i) => (chunks.length === 1 ? chunks[0][i] : concat(chunks.map((c) => c[i]), 0)));
+  return chunks[0].map((_, i) =>
+    chunks.length === 1
+      ? chunks[0][i]
+      : concat(
+          chunks.map((c) => c[i]),
+          0,
+        ),
+  );
 }

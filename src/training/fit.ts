@@ -5,7 +5,7 @@
  */
 import { valueAndGrad } from "../autodiff/grad.js";
 import type { Variable } from "../autodiff/variable.js";
-import { classWeightsFor, type ClassWeight, sampleClasses } from "../data/balance.js";
+import { type ClassWeight, classWeightsFor, sampleClasses } from "../data/balance.js";
 import { Dataset, type Example } from "../data/dataset.js";
 import { tensor } from "../tensor/creation.js";
 import { generator } from "../tensor/random.js";
@@ -18,7 +18,7 @@ import { weightedLoss } from "./objective.js";
 import { ProgbarLogger } from "./progress.js";
 import { checkTargets, countOf } from "./targets.js";
 
-export { evaluate, type EvaluateOptions, type FitModel, type Inputs, predict, type ValidationData } from "./evaluate.js";
+export { type EvaluateOptions, evaluate, type FitModel, type Inputs, predict, type ValidationData } from "./evaluate.js";
 
 export interface FitOptions {
   epochs?: number;
@@ -40,16 +40,23 @@ export interface FitOptions {
   validationBatchSize?: number;
 }
 
-interface Batch { xs: Tensor[]; ys: Tensor[]; sw: Tensor | null }
+interface Batch {
+  xs: Tensor[];
+  ys: Tensor[];
+  sw: Tensor | null;
+}
 
 /** A training step: forward in training mode, the objective, gradients, the optimizer's update. */
 function makeTrainStep(model: FitModel, compiled: Compiled) {
   const wantLogits = compiled.logits.map((a) => a !== null);
-  const lossAndGrads = valueAndGrad((_vars: Variable[], b: Batch) => {
-    const outputs = model.forward(b.xs, true, wantLogits);
-    const { total, parts } = weightedLoss(compiled, b.ys, outputs, b.sw, model.regularizationLosses());
-    return [total, { outputs, parts }] as const;
-  }, { hasAux: true });
+  const lossAndGrads = valueAndGrad(
+    (_vars: Variable[], b: Batch) => {
+      const outputs = model.forward(b.xs, true, wantLogits);
+      const { total, parts } = weightedLoss(compiled, b.ys, outputs, b.sw, model.regularizationLosses());
+      return [total, { outputs, parts }] as const;
+    },
+    { hasAux: true },
+  );
   return (b: Batch) => {
     const vars = model.trainableWeights;
     const { value, grads, aux } = lossAndGrads(vars, b);
@@ -87,11 +94,13 @@ function combinedWeights(ys: Tensor[], compiled: Compiled, options: FitOptions):
 /** Tensors held in memory: checked, split for validation, and batched by shuffled row indices each epoch. */
 function tensorSource(model: FitModel, compiled: Compiled, x: Inputs, y: Inputs | undefined, options: FitOptions, who: string) {
   if (y === undefined) throw new RangeError(`${who}: targets y are required (or pass a Dataset of { x, y })`);
-  let xs = list(x), ys = list(y);
+  let xs = list(x),
+    ys = list(y);
   let n = countOf(xs, who, "inputs");
   const ny = countOf(ys, who, "targets");
   if (ny !== n) throw new RangeError(`${who}: ${n} input samples but ${ny} target samples`);
-  if (options.sampleWeight && options.sampleWeight.size !== n) throw new RangeError(`${who}: sampleWeight has ${options.sampleWeight.size} values for ${n} samples`);
+  if (options.sampleWeight && options.sampleWeight.size !== n)
+    throw new RangeError(`${who}: sampleWeight has ${options.sampleWeight.size} values for ${n} samples`);
   checkTargets(model, compiled, xs, ys, who);
   let sw = combinedWeights(ys, compiled, options);
   let validation = options.validationData;
@@ -111,7 +120,16 @@ function tensorSource(model: FitModel, compiled: Compiled, x: Inputs, y: Inputs 
     if (options.shuffle ?? true) generator(options.seed === undefined ? undefined : options.seed + epoch).shuffle(order);
     for (let start = 0; start < n; start += batchSize) {
       const idx = order.slice(start, start + batchSize);
-      yield { xs: xs.map((t) => pickRows(t, idx)), ys: ys.map((t) => pickRows(t, idx)), sw: sw ? tensor(Float32Array.from(idx, (i) => sw![i]), [idx.length]) : null };
+      yield {
+        xs: xs.map((t) => pickRows(t, idx)),
+        ys: ys.map((t) => pickRows(t, idx)),
+        sw: sw
+          ? tensor(
+              Float32Array.from(idx, (i) => sw![i]),
+              [idx.length],
+            )
+          : null,
+      };
     }
   }
   return { steps: Math.ceil(n / batchSize), validation, epochBatches };

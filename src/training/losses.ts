@@ -4,21 +4,24 @@
  * logits; compile() switches a cross-entropy on a softmax or sigmoid output to its fromLogits
  * form and has the model return the logits (stable and exact, as Keras does).
  */
-import { add, div, mul, neg, sub } from "../ops/arithmetic.js";
+import { add, div, minimum, mul, neg, sub } from "../ops/arithmetic.js";
 import { cast } from "../ops/compare.js";
+import { sigmoidCrossEntropyWithLogits, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits } from "../ops/losses.js";
 import { abs, clip, log, square } from "../ops/math.js";
 import { mean, sum } from "../ops/reduce.js";
 import { reshape } from "../ops/shape.js";
-import { minimum } from "../ops/arithmetic.js";
-import {
-  sigmoidCrossEntropyWithLogits, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits,
-} from "../ops/losses.js";
 import { shapeToString, sizeOf } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 export type LossName =
-  | "mse" | "mean_squared_error" | "mae" | "mean_absolute_error" | "huber" | "binary_crossentropy"
-  | "categorical_crossentropy" | "sparse_categorical_crossentropy";
+  | "mse"
+  | "mean_squared_error"
+  | "mae"
+  | "mean_absolute_error"
+  | "huber"
+  | "binary_crossentropy"
+  | "categorical_crossentropy"
+  | "sparse_categorical_crossentropy";
 
 export interface Loss {
   readonly name: string;
@@ -33,7 +36,12 @@ const EPS = 1e-7;
 
 /** Mean over every axis but the first: one value per sample. */
 function perSampleMean(x: Tensor): Tensor {
-  return x.rank <= 1 ? x : mean(x, x.shape.slice(1).map((_, i) => i + 1));
+  return x.rank <= 1
+    ? x
+    : mean(
+        x,
+        x.shape.slice(1).map((_, i) => i + 1),
+      );
 }
 
 function assertSameShape(yTrue: Tensor, yPred: Tensor, who: string): void {
@@ -49,7 +57,9 @@ function asFloatLike(yTrue: Tensor, yPred: Tensor): Tensor {
 
 export function meanSquaredError(): Loss {
   return {
-    name: "mean_squared_error", kind: "regression", config: {},
+    name: "mean_squared_error",
+    kind: "regression",
+    config: {},
     perSample(yTrue, yPred) {
       assertSameShape(yTrue, yPred, "mean_squared_error");
       return perSampleMean(square(sub(yPred, asFloatLike(yTrue, yPred))));
@@ -59,7 +69,9 @@ export function meanSquaredError(): Loss {
 
 export function meanAbsoluteError(): Loss {
   return {
-    name: "mean_absolute_error", kind: "regression", config: {},
+    name: "mean_absolute_error",
+    kind: "regression",
+    config: {},
     perSample(yTrue, yPred) {
       assertSameShape(yTrue, yPred, "mean_absolute_error");
       return perSampleMean(abs(sub(yPred, asFloatLike(yTrue, yPred))));
@@ -70,7 +82,9 @@ export function meanAbsoluteError(): Loss {
 /** 0.5 e^2 where |e| <= delta, delta (|e| - 0.5 delta) beyond. */
 export function huber(delta = 1): Loss {
   return {
-    name: "huber", kind: "regression", config: { delta },
+    name: "huber",
+    kind: "regression",
+    config: { delta },
     perSample(yTrue, yPred) {
       assertSameShape(yTrue, yPred, "huber");
       const e = abs(sub(yPred, asFloatLike(yTrue, yPred)));
@@ -83,7 +97,9 @@ export function huber(delta = 1): Loss {
 export function binaryCrossentropy(options: { fromLogits?: boolean } = {}): Loss {
   const fromLogits = options.fromLogits ?? false;
   return {
-    name: "binary_crossentropy", kind: "binary", config: { fromLogits },
+    name: "binary_crossentropy",
+    kind: "binary",
+    config: { fromLogits },
     perSample(yTrue, yPred) {
       assertSameShape(yTrue, yPred, "binary_crossentropy");
       const t = asFloatLike(yTrue, yPred);
@@ -97,10 +113,14 @@ export function binaryCrossentropy(options: { fromLogits?: boolean } = {}): Loss
 export function categoricalCrossentropy(options: { fromLogits?: boolean } = {}): Loss {
   const fromLogits = options.fromLogits ?? false;
   return {
-    name: "categorical_crossentropy", kind: "categorical", config: { fromLogits },
+    name: "categorical_crossentropy",
+    kind: "categorical",
+    config: { fromLogits },
     perSample(yTrue, yPred) {
       if (yTrue.rank !== yPred.rank || yTrue.shape[yTrue.rank - 1] !== yPred.shape[yPred.rank - 1]) {
-        throw new RangeError(`categorical_crossentropy: targets ${shapeToString(yTrue.shape)} must be one-hot like predictions ${shapeToString(yPred.shape)} (for integer labels use sparse_categorical_crossentropy)`);
+        throw new RangeError(
+          `categorical_crossentropy: targets ${shapeToString(yTrue.shape)} must be one-hot like predictions ${shapeToString(yPred.shape)} (for integer labels use sparse_categorical_crossentropy)`,
+        );
       }
       const t = yTrue.dtype === "float32" ? yTrue : cast(yTrue, "float32");
       if (fromLogits) return perSampleMean(softmaxCrossEntropyWithLogits(t, yPred));
@@ -113,19 +133,25 @@ export function categoricalCrossentropy(options: { fromLogits?: boolean } = {}):
 export function sparseCategoricalCrossentropy(options: { fromLogits?: boolean } = {}): Loss {
   const fromLogits = options.fromLogits ?? false;
   return {
-    name: "sparse_categorical_crossentropy", kind: "sparse", config: { fromLogits },
+    name: "sparse_categorical_crossentropy",
+    kind: "sparse",
+    config: { fromLogits },
     perSample(yTrue, yPred) {
       const classes = yPred.shape[yPred.rank - 1];
       const rows = sizeOf(yPred.shape.slice(0, -1));
       if (yTrue.size !== rows) {
-        throw new RangeError(`sparse_categorical_crossentropy: expected one integer label per prediction row (${rows}), got targets ${shapeToString(yTrue.shape)} for predictions ${shapeToString(yPred.shape)}`);
+        throw new RangeError(
+          `sparse_categorical_crossentropy: expected one integer label per prediction row (${rows}), got targets ${shapeToString(yTrue.shape)} for predictions ${shapeToString(yPred.shape)}`,
+        );
       }
       const labels = reshape(yTrue.dtype === "int32" ? yTrue : cast(yTrue, "int32"), yPred.shape.slice(0, -1));
       if (yTrue.dtype === "float32") {
         const v = yTrue.values;
-        for (let i = 0; i < v.length; i++) if (!Number.isInteger(v[i])) throw new RangeError(`sparse_categorical_crossentropy: label ${v[i]} at position ${i} is not an integer class index`);
+        for (let i = 0; i < v.length; i++)
+          if (!Number.isInteger(v[i])) throw new RangeError(`sparse_categorical_crossentropy: label ${v[i]} at position ${i} is not an integer class index`);
       }
-      if (classes === 1) throw new RangeError(`sparse_categorical_crossentropy: predictions ${shapeToString(yPred.shape)} have a single class; use binary_crossentropy`);
+      if (classes === 1)
+        throw new RangeError(`sparse_categorical_crossentropy: predictions ${shapeToString(yPred.shape)} have a single class; use binary_crossentropy`);
       const logits = fromLogits ? yPred : log(clip(yPred, EPS, 1));
       return perSampleMean(sparseSoftmaxCrossEntropyWithLogits(labels, logits));
     },
@@ -133,28 +159,45 @@ export function sparseCategoricalCrossentropy(options: { fromLogits?: boolean } 
 }
 
 const BY_NAME: Record<string, () => Loss> = {
-  mse: meanSquaredError, mean_squared_error: meanSquaredError, meanSquaredError,
-  mae: meanAbsoluteError, mean_absolute_error: meanAbsoluteError, meanAbsoluteError,
+  mse: meanSquaredError,
+  mean_squared_error: meanSquaredError,
+  meanSquaredError,
+  mae: meanAbsoluteError,
+  mean_absolute_error: meanAbsoluteError,
+  meanAbsoluteError,
   huber: () => huber(),
-  binary_crossentropy: () => binaryCrossentropy(), binaryCrossentropy: () => binaryCrossentropy(),
-  categorical_crossentropy: () => categoricalCrossentropy(), categoricalCrossentropy: () => categoricalCrossentropy(),
-  sparse_categorical_crossentropy: () => sparseCategoricalCrossentropy(), sparseCategoricalCrossentropy: () => sparseCategoricalCrossentropy(),
+  binary_crossentropy: () => binaryCrossentropy(),
+  binaryCrossentropy: () => binaryCrossentropy(),
+  categorical_crossentropy: () => categoricalCrossentropy(),
+  categoricalCrossentropy: () => categoricalCrossentropy(),
+  sparse_categorical_crossentropy: () => sparseCategoricalCrossentropy(),
+  sparseCategoricalCrossentropy: () => sparseCategoricalCrossentropy(),
 };
 
 export function getLoss(spec: string | Loss): Loss {
   if (typeof spec !== "string") return spec;
   const make = BY_NAME[spec];
-  if (!make) throw new RangeError(`compile: unknown loss '${spec}'; use one of ${Object.keys(BY_NAME).filter((k) => k.includes("_") || k === "mse" || k === "mae" || k === "huber").join(", ")}`);
+  if (!make)
+    throw new RangeError(
+      `compile: unknown loss '${spec}'; use one of ${Object.keys(BY_NAME)
+        .filter((k) => k.includes("_") || k === "mse" || k === "mae" || k === "huber")
+        .join(", ")}`,
+    );
   return make();
 }
 
 /** Rebuilds a loss from its saved name and config. */
 export function lossFromConfig(name: string, config: Record<string, unknown>): Loss {
   switch (name) {
-    case "huber": return huber(config.delta as number);
-    case "binary_crossentropy": return binaryCrossentropy(config);
-    case "categorical_crossentropy": return categoricalCrossentropy(config);
-    case "sparse_categorical_crossentropy": return sparseCategoricalCrossentropy(config);
-    default: return getLoss(name);
+    case "huber":
+      return huber(config.delta as number);
+    case "binary_crossentropy":
+      return binaryCrossentropy(config);
+    case "categorical_crossentropy":
+      return categoricalCrossentropy(config);
+    case "sparse_categorical_crossentropy":
+      return sparseCategoricalCrossentropy(config);
+    default:
+      return getLoss(name);
   }
 }

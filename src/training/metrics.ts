@@ -19,8 +19,13 @@ abstract class MeanMetric implements Metric {
   private total = 0;
   private count = 0;
   constructor(readonly name: string) {}
-  reset(): void { this.total = 0; this.count = 0; }
-  result(): number { return this.count === 0 ? 0 : this.total / this.count; }
+  reset(): void {
+    this.total = 0;
+    this.count = 0;
+  }
+  result(): number {
+    return this.count === 0 ? 0 : this.total / this.count;
+  }
   protected abstract perSample(yTrue: Tensor, yPred: Tensor): Float64Array;
   update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Float32Array | null): void {
     const v = this.perSample(yTrue, yPred);
@@ -44,7 +49,9 @@ function argmaxRow(v: ArrayLike<number>, offset: number, width: number): number 
 }
 
 export class SparseCategoricalAccuracy extends MeanMetric {
-  constructor(name = "sparse_categorical_accuracy") { super(name); }
+  constructor(name = "sparse_categorical_accuracy") {
+    super(name);
+  }
   protected perSample(yTrue: Tensor, yPred: Tensor): Float64Array {
     const [n, width] = rows(yPred);
     if (yTrue.size !== n) throw new RangeError(`${this.name}: ${yTrue.size} labels for ${n} predictions ${shapeToString(yPred.shape)}`);
@@ -55,7 +62,9 @@ export class SparseCategoricalAccuracy extends MeanMetric {
 }
 
 export class CategoricalAccuracy extends MeanMetric {
-  constructor(name = "categorical_accuracy") { super(name); }
+  constructor(name = "categorical_accuracy") {
+    super(name);
+  }
   protected perSample(yTrue: Tensor, yPred: Tensor): Float64Array {
     const [n, width] = rows(yPred);
     const out = new Float64Array(n);
@@ -65,7 +74,12 @@ export class CategoricalAccuracy extends MeanMetric {
 }
 
 export class BinaryAccuracy extends MeanMetric {
-  constructor(name = "binary_accuracy", readonly threshold = 0.5) { super(name); }
+  constructor(
+    name = "binary_accuracy",
+    readonly threshold = 0.5,
+  ) {
+    super(name);
+  }
   protected perSample(yTrue: Tensor, yPred: Tensor): Float64Array {
     const [n, width] = rows(yPred);
     const out = new Float64Array(n);
@@ -79,7 +93,12 @@ export class BinaryAccuracy extends MeanMetric {
 }
 
 class ErrorMetric extends MeanMetric {
-  constructor(name: string, private readonly squared: boolean) { super(name); }
+  constructor(
+    name: string,
+    private readonly squared: boolean,
+  ) {
+    super(name);
+  }
   protected perSample(yTrue: Tensor, yPred: Tensor): Float64Array {
     const [n, width] = rows(yPred);
     const out = new Float64Array(n);
@@ -100,14 +119,22 @@ export const MeanSquaredError = (name = "mse") => new ErrorMetric(name, true);
 
 /** Binary confusion counts at one threshold (Precision, Recall). */
 abstract class ConfusionMetric implements Metric {
-  protected tp = 0; protected fp = 0; protected fn = 0;
-  constructor(readonly name: string, readonly threshold = 0.5) {}
-  reset(): void { this.tp = this.fp = this.fn = 0; }
+  protected tp = 0;
+  protected fp = 0;
+  protected fn = 0;
+  constructor(
+    readonly name: string,
+    readonly threshold = 0.5,
+  ) {}
+  reset(): void {
+    this.tp = this.fp = this.fn = 0;
+  }
   update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Float32Array | null): void {
     const width = yPred.size / Math.max(1, yTrue.size) >= 1 ? Math.round(yPred.size / yTrue.size) : 1;
     for (let i = 0; i < yPred.size; i++) {
       const w = sampleWeight ? sampleWeight[Math.floor(i / width)] : 1;
-      const positive = yPred.values[i] > this.threshold, actual = yTrue.values[i] > 0.5;
+      const positive = yPred.values[i] > this.threshold,
+        actual = yTrue.values[i] > 0.5;
       if (positive && actual) this.tp += w;
       else if (positive) this.fp += w;
       else if (actual) this.fn += w;
@@ -117,20 +144,33 @@ abstract class ConfusionMetric implements Metric {
 }
 
 export class Precision extends ConfusionMetric {
-  constructor(name = "precision", threshold = 0.5) { super(name, threshold); }
-  result(): number { return this.tp + this.fp === 0 ? 0 : this.tp / (this.tp + this.fp); }
+  constructor(name = "precision", threshold = 0.5) {
+    super(name, threshold);
+  }
+  result(): number {
+    return this.tp + this.fp === 0 ? 0 : this.tp / (this.tp + this.fp);
+  }
 }
 
 export class Recall extends ConfusionMetric {
-  constructor(name = "recall", threshold = 0.5) { super(name, threshold); }
-  result(): number { return this.tp + this.fn === 0 ? 0 : this.tp / (this.tp + this.fn); }
+  constructor(name = "recall", threshold = 0.5) {
+    super(name, threshold);
+  }
+  result(): number {
+    return this.tp + this.fn === 0 ? 0 : this.tp / (this.tp + this.fn);
+  }
 }
 
 /** ROC AUC from confusion counts at evenly spaced thresholds (Keras's default 200), trapezoidal. */
 export class AUC implements Metric {
-  private readonly tp: Float64Array; private readonly fp: Float64Array;
-  private pos = 0; private neg = 0;
-  constructor(readonly name = "auc", readonly numThresholds = 200) {
+  private readonly tp: Float64Array;
+  private readonly fp: Float64Array;
+  private pos = 0;
+  private neg = 0;
+  constructor(
+    readonly name = "auc",
+    readonly numThresholds = 200,
+  ) {
     this.tp = new Float64Array(numThresholds);
     this.fp = new Float64Array(numThresholds);
   }
@@ -140,16 +180,24 @@ export class AUC implements Metric {
     if (i === this.numThresholds - 1) return 1 + 1e-7;
     return i / (this.numThresholds - 1);
   }
-  reset(): void { this.tp.fill(0); this.fp.fill(0); this.pos = this.neg = 0; }
+  reset(): void {
+    this.tp.fill(0);
+    this.fp.fill(0);
+    this.pos = this.neg = 0;
+  }
   update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Float32Array | null): void {
     const width = Math.max(1, Math.round(yPred.size / Math.max(1, yTrue.size)));
     for (let i = 0; i < yPred.size; i++) {
       const w = sampleWeight ? sampleWeight[Math.floor(i / width)] : 1;
-      const p = yPred.values[i], actual = yTrue.values[i] > 0.5;
-      if (actual) this.pos += w; else this.neg += w;
+      const p = yPred.values[i],
+        actual = yTrue.values[i] > 0.5;
+      if (actual) this.pos += w;
+      else this.neg += w;
       for (let t = 0; t < this.numThresholds; t++) {
-        if (p > this.thresholdAt(t)) { if (actual) this.tp[t] += w; else this.fp[t] += w; }
-        else break;
+        if (p > this.thresholdAt(t)) {
+          if (actual) this.tp[t] += w;
+          else this.fp[t] += w;
+        } else break;
       }
     }
   }
@@ -157,9 +205,11 @@ export class AUC implements Metric {
     if (this.pos === 0 || this.neg === 0) return 0;
     let area = 0;
     for (let t = 0; t < this.numThresholds - 1; t++) {
-      const x0 = this.fp[t] / this.neg, x1 = this.fp[t + 1] / this.neg;
-      const y0 = this.tp[t] / this.pos, y1 = this.tp[t + 1] / this.pos;
-      area += (x0 - x1) * (y0 + y1) / 2;
+      const x0 = this.fp[t] / this.neg,
+        x1 = this.fp[t + 1] / this.neg;
+      const y0 = this.tp[t] / this.pos,
+        y1 = this.tp[t + 1] / this.pos;
+      area += ((x0 - x1) * (y0 + y1)) / 2;
     }
     return area;
   }
@@ -178,15 +228,27 @@ export function getMetric(spec: MetricSpec, loss: Loss): Metric {
       if (loss.kind === "categorical") return new CategoricalAccuracy(spec);
       if (loss.kind === "binary") return new BinaryAccuracy(spec, fromLogits ? 0 : 0.5);
       throw new RangeError(`compile: 'accuracy' needs a classification loss, not ${loss.name}; use 'mae' or 'mse'`);
-    case "sparse_categorical_accuracy": return new SparseCategoricalAccuracy();
-    case "categorical_accuracy": return new CategoricalAccuracy();
-    case "binary_accuracy": return new BinaryAccuracy("binary_accuracy", fromLogits ? 0 : 0.5);
-    case "mae": case "mean_absolute_error": return MeanAbsoluteError(spec);
-    case "mse": case "mean_squared_error": return MeanSquaredError(spec);
-    case "precision": return new Precision("precision", fromLogits ? 0 : 0.5);
-    case "recall": return new Recall("recall", fromLogits ? 0 : 0.5);
-    case "auc": return new AUC();
+    case "sparse_categorical_accuracy":
+      return new SparseCategoricalAccuracy();
+    case "categorical_accuracy":
+      return new CategoricalAccuracy();
+    case "binary_accuracy":
+      return new BinaryAccuracy("binary_accuracy", fromLogits ? 0 : 0.5);
+    case "mae":
+    case "mean_absolute_error":
+      return MeanAbsoluteError(spec);
+    case "mse":
+    case "mean_squared_error":
+      return MeanSquaredError(spec);
+    case "precision":
+      return new Precision("precision", fromLogits ? 0 : 0.5);
+    case "recall":
+      return new Recall("recall", fromLogits ? 0 : 0.5);
+    case "auc":
+      return new AUC();
     default:
-      throw new RangeError(`compile: unknown metric '${spec}'; use accuracy, sparse_categorical_accuracy, categorical_accuracy, binary_accuracy, mae, mse, precision, recall or auc`);
+      throw new RangeError(
+        `compile: unknown metric '${spec}'; use accuracy, sparse_categorical_accuracy, categorical_accuracy, binary_accuracy, mae, mse, precision, recall or auc`,
+      );
   }
 }

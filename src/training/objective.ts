@@ -20,9 +20,7 @@ export function weightedLoss(compiled: Compiled, ys: Tensor[], outputs: Tensor[]
     const per = compiled.losses[i].perSample(ys[i], out);
     return sampleWeight ? mul(sum(mul(per, sampleWeight)), 1 / per.size) : mean(per);
   });
-  let total = parts
-    .map((l, i) => (compiled.lossWeights[i] === 1 ? l : mul(l, compiled.lossWeights[i])))
-    .reduce((acc, l) => add(acc, l));
+  let total = parts.map((l, i) => (compiled.lossWeights[i] === 1 ? l : mul(l, compiled.lossWeights[i]))).reduce((acc, l) => add(acc, l));
   for (const p of penalties) total = add(total, p);
   return { total, parts };
 }

@@ -80,32 +80,44 @@ export class SGD extends Optimizer {
     this.momentum = options.momentum ?? 0;
     this.nesterov = options.nesterov ?? false;
   }
-  protected slotNames(): string[] { return this.momentum > 0 ? ["momentum"] : []; }
+  protected slotNames(): string[] {
+    return this.momentum > 0 ? ["momentum"] : [];
+  }
   protected update(v: Variable, g: Float32Array, slots: Float32Array[], lr: number): void {
     backend().sgdUpdate(v.values, g, slots[0] ?? null, lr, this.momentum, this.nesterov);
   }
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov }; }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
+  }
 }
 
 export class RMSprop extends Optimizer {
   readonly className = "RMSprop";
-  readonly rho: number; readonly momentum: number; readonly epsilon: number;
+  readonly rho: number;
+  readonly momentum: number;
+  readonly epsilon: number;
   constructor(options: { learningRate?: LearningRate; rho?: number; momentum?: number; epsilon?: number } = {}) {
     super(options.learningRate ?? 0.001);
     this.rho = options.rho ?? 0.9;
     this.momentum = options.momentum ?? 0;
     this.epsilon = options.epsilon ?? 1e-7;
   }
-  protected slotNames(): string[] { return this.momentum > 0 ? ["velocity", "momentum"] : ["velocity"]; }
+  protected slotNames(): string[] {
+    return this.momentum > 0 ? ["velocity", "momentum"] : ["velocity"];
+  }
   protected update(v: Variable, g: Float32Array, slots: Float32Array[], lr: number): void {
     backend().rmspropUpdate(v.values, g, slots[0], slots[1] ?? null, lr, this.rho, this.momentum, this.epsilon);
   }
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon }; }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon };
+  }
 }
 
 export class Adam extends Optimizer {
   readonly className: string = "Adam";
-  readonly beta1: number; readonly beta2: number; readonly epsilon: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
   protected weightDecay = 0;
   constructor(options: { learningRate?: LearningRate; beta1?: number; beta2?: number; epsilon?: number } = {}) {
     super(options.learningRate ?? 0.001);
@@ -113,11 +125,15 @@ export class Adam extends Optimizer {
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-7;
   }
-  protected slotNames(): string[] { return ["m", "v"]; }
+  protected slotNames(): string[] {
+    return ["m", "v"];
+  }
   protected update(v: Variable, g: Float32Array, slots: Float32Array[], lr: number): void {
     backend().adamUpdate(v.values, g, slots[0], slots[1], lr, this.beta1, this.beta2, this.epsilon, this.iterations, this.weightDecay);
   }
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon }; }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
 }
 
 /** Adam with decoupled weight decay (variable -= lr * weightDecay * variable before each step). */
@@ -127,7 +143,9 @@ export class AdamW extends Adam {
     super(options);
     this.weightDecay = options.weightDecay ?? 0.004;
   }
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), weightDecay: this.weightDecay }; }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), weightDecay: this.weightDecay };
+  }
 }
 
 export type OptimizerSpec = "sgd" | "rmsprop" | "adam" | "adamw" | Optimizer;
@@ -135,11 +153,16 @@ export type OptimizerSpec = "sgd" | "rmsprop" | "adam" | "adamw" | Optimizer;
 export function getOptimizer(spec: OptimizerSpec | string): Optimizer {
   if (typeof spec !== "string") return spec;
   switch (spec.toLowerCase()) {
-    case "sgd": return new SGD();
-    case "rmsprop": return new RMSprop();
-    case "adam": return new Adam();
-    case "adamw": return new AdamW();
-    default: throw new RangeError(`compile: unknown optimizer '${spec}'; use sgd, rmsprop, adam, adamw or an Optimizer instance`);
+    case "sgd":
+      return new SGD();
+    case "rmsprop":
+      return new RMSprop();
+    case "adam":
+      return new Adam();
+    case "adamw":
+      return new AdamW();
+    default:
+      throw new RangeError(`compile: unknown optimizer '${spec}'; use sgd, rmsprop, adam, adamw or an Optimizer instance`);
   }
 }
 
@@ -148,10 +171,15 @@ export function optimizerFromConfig(className: string, config: Record<string, un
   const learningRate = typeof lrConfig === "number" ? lrConfig : scheduleFromConfig(lrConfig.className, lrConfig.config);
   const options = { ...config, learningRate };
   switch (className) {
-    case "SGD": return new SGD(options);
-    case "RMSprop": return new RMSprop(options);
-    case "Adam": return new Adam(options);
-    case "AdamW": return new AdamW(options);
-    default: throw new RangeError(`unknown optimizer '${className}'`);
+    case "SGD":
+      return new SGD(options);
+    case "RMSprop":
+      return new RMSprop(options);
+    case "Adam":
+      return new Adam(options);
+    case "AdamW":
+      return new AdamW(options);
+    default:
+      throw new RangeError(`unknown optimizer '${className}'`);
   }
 }

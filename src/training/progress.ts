@@ -5,7 +5,10 @@
  */
 import { Callback, type Logs } from "./callbacks.js";
 
-export interface Output { write(s: string): void; isTTY?: boolean }
+export interface Output {
+  write(s: string): void;
+  isTTY?: boolean;
+}
 
 function defaultOutput(): Output {
   const out = (globalThis as { process?: { stdout?: Output } }).process?.stdout;
@@ -20,7 +23,8 @@ export function formatLogs(logs: Logs): string {
 }
 
 function formatDuration(seconds: number): string {
-  if (seconds >= 3600) return `${Math.floor(seconds / 3600)}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, "0")}:${String(Math.floor(seconds % 60)).padStart(2, "0")}`;
+  if (seconds >= 3600)
+    return `${Math.floor(seconds / 3600)}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, "0")}:${String(Math.floor(seconds % 60)).padStart(2, "0")}`;
   if (seconds >= 60) return `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, "0")}`;
   return `${Math.round(seconds)}s`;
 }
@@ -37,7 +41,10 @@ export class ProgbarLogger extends Callback {
   private lastDraw = 0;
   private seen = 0;
 
-  constructor(readonly verbose: number, output?: Output) {
+  constructor(
+    readonly verbose: number,
+    output?: Output,
+  ) {
     super();
     this.out = output ?? defaultOutput();
     this.live = verbose === 1 && this.out.isTTY === true;
@@ -53,7 +60,8 @@ export class ProgbarLogger extends Callback {
   /** Keras's bar: '=' for done, '>' at the head while running, '.' for the rest. */
   private bar(done: number, total: number | null): string {
     if (total === null) return `${done}/Unknown`;
-    const width = 30, filled = Math.floor((width * done) / total);
+    const width = 30,
+      filled = Math.floor((width * done) / total);
     const head = filled > 0 ? "=".repeat(filled - 1) + (done < total ? ">" : "=") : "";
     return `${String(done).padStart(String(total).length)}/${total} [${head}${".".repeat(width - head.length)}]`;
   }

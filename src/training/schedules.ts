@@ -14,9 +14,11 @@ export class ExponentialDecay implements LearningRateSchedule {
   }
   at(step: number): number {
     const p = step / this.config.decaySteps;
-    return this.config.initialLearningRate * Math.pow(this.config.decayRate, this.config.staircase ? Math.floor(p) : p);
+    return this.config.initialLearningRate * this.config.decayRate ** (this.config.staircase ? Math.floor(p) : p);
   }
-  getConfig(): Record<string, unknown> { return { ...this.config }; }
+  getConfig(): Record<string, unknown> {
+    return { ...this.config };
+  }
 }
 
 /** Cosine decay from the initial rate to alpha * initial over decaySteps (optionally after a linear warmup). */
@@ -32,7 +34,9 @@ export class CosineDecay implements LearningRateSchedule {
     const t = Math.min(Math.max(step - warmupSteps, 0), decaySteps) / decaySteps;
     return start * ((1 - alpha) * 0.5 * (1 + Math.cos(Math.PI * t)) + alpha);
   }
-  getConfig(): Record<string, unknown> { return { ...this.config }; }
+  getConfig(): Record<string, unknown> {
+    return { ...this.config };
+  }
 }
 
 /** values[i] while step <= boundaries[i] (values has one more entry than boundaries). */
@@ -40,21 +44,29 @@ export class PiecewiseConstantDecay implements LearningRateSchedule {
   readonly className = "PiecewiseConstantDecay";
   constructor(readonly config: { boundaries: number[]; values: number[] }) {
     if (config.values.length !== config.boundaries.length + 1) {
-      throw new RangeError(`PiecewiseConstantDecay: values needs ${config.boundaries.length + 1} entries for ${config.boundaries.length} boundaries, got ${config.values.length}`);
+      throw new RangeError(
+        `PiecewiseConstantDecay: values needs ${config.boundaries.length + 1} entries for ${config.boundaries.length} boundaries, got ${config.values.length}`,
+      );
     }
   }
   at(step: number): number {
     const i = this.config.boundaries.findIndex((b) => step <= b);
     return this.config.values[i === -1 ? this.config.values.length - 1 : i];
   }
-  getConfig(): Record<string, unknown> { return { ...this.config }; }
+  getConfig(): Record<string, unknown> {
+    return { ...this.config };
+  }
 }
 
 export function scheduleFromConfig(className: string, config: Record<string, unknown>): LearningRateSchedule {
   switch (className) {
-    case "ExponentialDecay": return new ExponentialDecay(config as never);
-    case "CosineDecay": return new CosineDecay(config as never);
-    case "PiecewiseConstantDecay": return new PiecewiseConstantDecay(config as never);
-    default: throw new RangeError(`unknown learning-rate schedule '${className}'`);
+    case "ExponentialDecay":
+      return new ExponentialDecay(config as never);
+    case "CosineDecay":
+      return new CosineDecay(config as never);
+    case "PiecewiseConstantDecay":
+      return new PiecewiseConstantDecay(config as never);
+    default:
+      throw new RangeError(`unknown learning-rate schedule '${className}'`);
   }
 }

@@ -2,11 +2,11 @@
  * Checks of inputs and targets before the first step, so that a wrong loss, a shape mismatch or
  * an out-of-range label fails with a clear message rather than deep inside a kernel.
  */
-import { shapeString, type SymShape } from "../layers/symbolic.js";
+import { type SymShape, shapeString } from "../layers/symbolic.js";
 import { shapeToString } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import type { Compiled } from "./compile.js";
 import { sliceRows } from "./batches.js";
+import type { Compiled } from "./compile.js";
 
 /** What the checks need of a model: its outputs' names and shapes (building a deferred model from `sample`). */
 export interface OutputSpecs {
@@ -33,13 +33,16 @@ export function checkTargets(model: OutputSpecs, compiled: Compiled, xs: Tensor[
   const specs = model.outputSpecs(xs.map((x) => sliceRows(x, 0, Math.min(1, x.shape[0]))));
   if (ys.length !== specs.length) throw new RangeError(`${who}: the model has ${specs.length} output(s) but ${ys.length} target array(s) were given`);
   specs.forEach(({ name, shape }, i) => {
-    const y = ys[i], loss = compiled.losses[i];
+    const y = ys[i],
+      loss = compiled.losses[i];
     const width = shape.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1);
     const perSample = y.rank <= 1 ? 1 : y.size / y.shape[0];
     const classes = shape[shape.length - 1] ?? 0;
     if (loss.kind === "sparse") {
       if (perSample !== width / Math.max(classes, 1)) {
-        throw new RangeError(`${who}: sparse_categorical_crossentropy takes one integer label per sample; output '${name}' ${shapeString(shape)} needs targets of shape [n], got ${shapeToString(y.shape)}${perSample === classes ? " (one-hot targets: use categorical_crossentropy)" : ""}`);
+        throw new RangeError(
+          `${who}: sparse_categorical_crossentropy takes one integer label per sample; output '${name}' ${shapeString(shape)} needs targets of shape [n], got ${shapeToString(y.shape)}${perSample === classes ? " (one-hot targets: use categorical_crossentropy)" : ""}`,
+        );
       }
       const v = y.values;
       for (let j = 0; j < v.length; j++) {
@@ -48,11 +51,18 @@ export function checkTargets(model: OutputSpecs, compiled: Compiled, xs: Tensor[
         }
       }
     } else if (loss.kind === "binary" && width !== perSample) {
-      const hint = width > 1 && perSample === 1 ? ` For ${width} classes use sparse_categorical_crossentropy (integer labels) or categorical_crossentropy (one-hot), with a softmax output.` : "";
-      throw new RangeError(`${who}: binary_crossentropy compares one probability per target: output '${name}' gives ${width} value(s) per sample but the targets have ${perSample}.${hint}`);
+      const hint =
+        width > 1 && perSample === 1
+          ? ` For ${width} classes use sparse_categorical_crossentropy (integer labels) or categorical_crossentropy (one-hot), with a softmax output.`
+          : "";
+      throw new RangeError(
+        `${who}: binary_crossentropy compares one probability per target: output '${name}' gives ${width} value(s) per sample but the targets have ${perSample}.${hint}`,
+      );
     } else if ((loss.kind === "categorical" || loss.kind === "regression") && width !== perSample) {
       const hint = loss.kind === "categorical" && perSample === 1 ? " (integer labels: use sparse_categorical_crossentropy)" : "";
-      throw new RangeError(`${who}: ${loss.name} needs targets with ${width} value(s) per sample to match output '${name}' ${shapeString(shape)}, got ${shapeToString(y.shape)}${hint}`);
+      throw new RangeError(
+        `${who}: ${loss.name} needs targets with ${width} value(s) per sample to match output '${name}' ${shapeString(shape)}, got ${shapeToString(y.shape)}${hint}`,
+      );
     }
   });
 }

@@ -1,8 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  add, grad, matMul, mean, mul, noGrad, randomUniform, relu, square, sub, sum, tensor, valueAndGrad, Variable, type Tensor,
-} from "../../src/index.js";
+import { test } from "node:test";
+import { add, grad, matMul, mean, mul, noGrad, randomUniform, relu, square, sub, sum, type Tensor, tensor, Variable, valueAndGrad } from "../../src/index.js";
 import { assertClose } from "../helpers/gradcheck.js";
 
 test("grad of a scalar function of one tensor", () => {
@@ -19,15 +17,21 @@ test("valueAndGrad over an object of tensors keeps the structure; other argument
 });
 
 test("a tensor used several times accumulates its gradient; unused inputs get zeros", () => {
-  const [ga, gb] = grad(([a, b]: Tensor[]) => sum(mul(a, add(a, a))))([tensor([3]), tensor([5])]);
+  const [ga, gb] = grad(([a, _b]: Tensor[]) => sum(mul(a, add(a, a))))([tensor([3]), tensor([5])]);
   assert.deepEqual(ga.toArray(), [12]);
   assert.deepEqual(gb.toArray(), [0]);
 });
 
 test("gradients with respect to the input (saliency-style)", () => {
-  const w = tensor([[1, -2], [3, 4]]);
+  const w = tensor([
+    [1, -2],
+    [3, 4],
+  ]);
   const g = grad((x: Tensor) => sum(relu(matMul(x, w))))(tensor([[1, 1]]));
-  assert.deepEqual(g.toArray(), [[1 + -2 * 0 + 0, 3 + 4]].map(() => [1 * 1 + -2 * 1, 3 + 4]));
+  assert.deepEqual(
+    g.toArray(),
+    [[1 + -2 * 0 + 0, 3 + 4]].map(() => [1 * 1 + -2 * 1, 3 + 4]),
+  );
 });
 
 test("Variables are watched in place, so closures reading them get gradients", () => {

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { tensor, Variable, variable } from "../../src/index.js";
 
 test("Variable copies its initial value and assigns in place", () => {

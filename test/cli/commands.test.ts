@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { mnist } from "../../src/data/mnist.js";
@@ -44,14 +44,19 @@ test("kerno train --json ends with one JSON object; evaluate and predict use the
   const files: string[] = [];
   for (let i = 0; i < 3; i++) {
     const file = join(out, `digit${i}.png`);
-    await sharp(Buffer.from(images.subarray(i * 784, (i + 1) * 784)), { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(file);
+    await sharp(Buffer.from(images.subarray(i * 784, (i + 1) * 784)), { raw: { width: 28, height: 28, channels: 1 } })
+      .png()
+      .toFile(file);
     files.push(file);
   }
   const p = kerno("predict", result.modelPath, ...files, "--json");
   assert.equal(p.status, 0, p.stderr);
   const preds = JSON.parse(p.stdout.trim().split("\n").pop()!);
   const labels = Array.from(testSet.labels.data()).slice(0, 3);
-  assert.deepEqual(preds.map((r: { top3: { class: number }[] }) => r.top3[0].class), labels);
+  assert.deepEqual(
+    preds.map((r: { top3: { class: number }[] }) => r.top3[0].class),
+    labels,
+  );
   assert.match(p.stdout, /digit0.png: 7 \(\d+\.\d%\)/);
 });
 

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { makeXorData, trainXor } from "../../src/cli/demo.js";
 
 test("the demo's network learns: loss falls well below ln 2", () => {

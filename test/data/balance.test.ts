@@ -1,6 +1,17 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { balanceClasses, classCounts, classWeightsFor, interleaveClasses, oneHot, range, sampleClasses, shuffleTogether, tensor, type Tensor } from "../../src/index.js";
+import { test } from "node:test";
+import {
+  balanceClasses,
+  classCounts,
+  classWeightsFor,
+  interleaveClasses,
+  oneHot,
+  range,
+  sampleClasses,
+  shuffleTogether,
+  type Tensor,
+  tensor,
+} from "../../src/index.js";
 
 const y = tensor([0, 0, 0, 0, 0, 0, 1, 1, 2, 2], undefined, "int32");
 const x = range(10);
@@ -16,8 +27,12 @@ test("undersampling and oversampling equalize classes; pairs stay together", () 
   assert.deepEqual(classCounts(uy), { 0: 2, 1: 2, 2: 2 });
   const [ox, oy] = balanceClasses(x, y, { strategy: "oversample", seed: 1 });
   assert.deepEqual(classCounts(oy), { 0: 6, 1: 6, 2: 6 });
-  for (const [bx, by] of [[ux, uy], [ox, oy]] as [Tensor, Tensor][]) {
-    const xs = bx.data(), ys = by.data();
+  for (const [bx, by] of [
+    [ux, uy],
+    [ox, oy],
+  ] as [Tensor, Tensor][]) {
+    const xs = bx.data(),
+      ys = by.data();
     for (let i = 0; i < xs.length; i++) assert.equal(y.data()[xs[i]], ys[i], "x and y stay paired");
   }
   assert.throws(() => balanceClasses(x, y, { strategy: "smote" as never }), /strategy must be 'undersample' or 'oversample'/);

@@ -1,9 +1,9 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { test } from "node:test";
 import { ChecksumError, fetchCached, sha256 } from "../../src/data/cache.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -13,9 +13,16 @@ async function withServer(body: (base: string, hits: () => number) => Promise<vo
   let hits = 0;
   const server = createServer((req, res) => {
     hits++;
-    if (req.url === "/good.bin") { res.writeHead(200, { "content-length": payload.length }); res.end(payload); }
-    else if (req.url === "/bad.bin") { res.writeHead(200); res.end(payload.subarray(0, 100)); }
-    else { res.writeHead(404); res.end(); }
+    if (req.url === "/good.bin") {
+      res.writeHead(200, { "content-length": payload.length });
+      res.end(payload);
+    } else if (req.url === "/bad.bin") {
+      res.writeHead(200);
+      res.end(payload.subarray(0, 100));
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   try {
@@ -50,6 +57,9 @@ test("a download with the wrong checksum is never stored; a corrupt cached file 
   });
   mkdirSync(join(dir, "demo"), { recursive: true });
   writeFileSync(join(dir, "demo/truncated.bin"), payload.subarray(0, 10));
-  await assert.rejects(fetchCached({ path: "demo/truncated.bin", sha256: sha256(payload), urls: [] }), (err) => err instanceof ChecksumError && /corrupt or truncated/.test(err.message));
+  await assert.rejects(
+    fetchCached({ path: "demo/truncated.bin", sha256: sha256(payload), urls: [] }),
+    (err) => err instanceof ChecksumError && /corrupt or truncated/.test(err.message),
+  );
   assert.equal(readFileSync(join(dir, "demo/truncated.bin")).length, 10, "the cache is left as it was");
 });

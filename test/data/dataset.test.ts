@@ -1,13 +1,20 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Dataset, mul, range, reshape, tensor, type Example, type Tensor } from "../../src/index.js";
+import { test } from "node:test";
+import { Dataset, type Example, mul, range, reshape, type Tensor, tensor } from "../../src/index.js";
 
 const x = reshape(range(20), [10, 2]);
 const y = range(10);
 
 test("fromTensors + batch yields gathered rows; a final partial batch unless dropRemainder", async () => {
   const batches = await Dataset.fromTensors(x, y).batch(4).toArray();
-  assert.deepEqual(batches.map((b) => (b.x as Tensor).shape), [[4, 2], [4, 2], [2, 2]]);
+  assert.deepEqual(
+    batches.map((b) => (b.x as Tensor).shape),
+    [
+      [4, 2],
+      [4, 2],
+      [2, 2],
+    ],
+  );
   assert.deepEqual((batches[2].y as Tensor).toArray(), [8, 9]);
   assert.equal(Dataset.fromTensors(x, y).batch(4, { dropRemainder: true }).cardinality, 2);
   assert.throws(() => Dataset.fromTensors(x, range(9)), /same first dimension/);
@@ -17,13 +24,19 @@ test("a seeded shuffle is a new permutation each pass and the same across runs",
   const order = async (ds: Dataset<Example>) => (await ds.toArray()).map((e) => (e.y as Tensor).item());
   const ds = Dataset.fromTensors(x, y).shuffle(7);
   const [p1, p2] = [await order(ds), await order(ds)];
-  assert.deepEqual([...p1].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(
+    [...p1].sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  );
   assert.notDeepEqual(p1, p2);
   assert.deepEqual(await order(Dataset.fromTensors(x, y).shuffle(7)), p1);
 });
 
 test("map (sync and async), prefetch, take, skip and generators", async () => {
-  const doubled = Dataset.fromTensors(x, y).map(async (e) => ({ x: mul(e.x as Tensor, 2), y: e.y })).prefetch(3).batch(5);
+  const doubled = Dataset.fromTensors(x, y)
+    .map(async (e) => ({ x: mul(e.x as Tensor, 2), y: e.y }))
+    .prefetch(3)
+    .batch(5);
   const first = (await doubled.take(1).toArray())[0];
   assert.deepEqual(((first.x as Tensor).toArray() as number[][])[1], [4, 6]);
   assert.equal((await Dataset.fromTensors(x, y).skip(8).toArray()).length, 2);
@@ -32,7 +45,17 @@ test("map (sync and async), prefetch, take, skip and generators", async () => {
   }).batch(2);
   const out = await gen.toArray();
   assert.equal(out.length, 3);
-  assert.deepEqual((out[0].x as Tensor).toArray(), [[0, 0], [1, 1]]);
-  const buffered = await Dataset.fromGenerator(function* () { for (let i = 0; i < 50; i++) yield i; }).shuffle(1, 8).toArray();
-  assert.deepEqual([...buffered].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+  assert.deepEqual((out[0].x as Tensor).toArray(), [
+    [0, 0],
+    [1, 1],
+  ]);
+  const buffered = await Dataset.fromGenerator(function* () {
+    for (let i = 0; i < 50; i++) yield i;
+  })
+    .shuffle(1, 8)
+    .toArray();
+  assert.deepEqual(
+    [...buffered].sort((a, b) => a - b),
+    Array.from({ length: 50 }, (_, i) => i),
+  );
 });

@@ -1,7 +1,7 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { test } from "node:test";
 import { fashionMnist, mnist, parseIdx } from "../../src/data/mnist.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -33,7 +33,8 @@ test("MNIST and Fashion-MNIST load with the official counts", { skip }, async ()
 test("a truncated cached file is a checksum error and stays as it was", { skip }, async () => {
   const dir = tempDir();
   mkdirSync(join(dir, "mnist"));
-  for (const name of ["train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]) copyFileSync(join(shared, "mnist", name), join(dir, "mnist", name));
+  for (const name of ["train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"])
+    copyFileSync(join(shared, "mnist", name), join(dir, "mnist", name));
   const bytes = readFileSync(join(shared, "mnist", "train-images-idx3-ubyte.gz"));
   writeFileSync(join(dir, "mnist", "train-images-idx3-ubyte.gz"), bytes.subarray(0, 1000));
   process.env.KERNO_DATA_DIR = dir;

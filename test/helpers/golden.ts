@@ -2,7 +2,10 @@
 import { readFileSync } from "node:fs";
 import { Tensor } from "../../src/index.js";
 
-interface Arr { shape: number[]; data: number[] }
+interface Arr {
+  shape: number[];
+  data: number[];
+}
 type Case = Record<string, unknown>;
 
 const file = new URL("../fixtures/golden.json", import.meta.url);

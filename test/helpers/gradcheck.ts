@@ -45,9 +45,15 @@ export function checkGrad(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opti
     for (const c of coords) {
       const original = x.values[c];
       x.values[c] = original + eps;
-      const up = objective(noGrad(() => f(...inputs)), weights);
+      const up = objective(
+        noGrad(() => f(...inputs)),
+        weights,
+      );
       x.values[c] = original - eps;
-      const down = objective(noGrad(() => f(...inputs)), weights);
+      const down = objective(
+        noGrad(() => f(...inputs)),
+        weights,
+      );
       x.values[c] = original;
       const numeric = (up - down) / (2 * eps);
       const err = Math.abs(numeric - analytic[c]);
@@ -63,7 +69,8 @@ export function checkGrad(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opti
 export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-5, atol = 1e-5, what = "value"): void {
   assert.equal(actual.length, expected.length, `${what}: length ${actual.length} vs ${expected.length}`);
   for (let i = 0; i < expected.length; i++) {
-    const e = expected[i], a = actual[i];
+    const e = expected[i],
+      a = actual[i];
     if (Number.isNaN(e) && Number.isNaN(a)) continue;
     assert.ok(Math.abs(a - e) <= atol + rtol * Math.abs(e), `${what}[${i}]: ${a} vs expected ${e}`);
   }
@@ -73,5 +80,9 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 export function rand(shape: number[], seed: number, lo = -1, hi = 1): Tensor {
   const rng = new Random(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return new Tensor(Float32Array.from({ length: n }, () => lo + (hi - lo) * rng.uniform()), shape, "float32");
+  return new Tensor(
+    Float32Array.from({ length: n }, () => lo + (hi - lo) * rng.uniform()),
+    shape,
+    "float32",
+  );
 }

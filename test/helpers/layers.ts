@@ -1,6 +1,6 @@
 /** Helpers for layer tests: shape/parameter checks and a quick training step. */
 import assert from "node:assert/strict";
-import { Input, Model, randomNormal, type Layer, type Tensor } from "../../src/index.js";
+import { Input, type Layer, Model, randomNormal, type Tensor } from "../../src/index.js";
 
 /** Applies the layer symbolically to an input of `sampleShape` and checks output shape and parameter count. */
 export function checkLayer(layer: Layer, sampleShape: number[], expectedOutput: (number | null)[], expectedParams: number): Model {

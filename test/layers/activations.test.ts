@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { tensor } from "../../src/index.js";
 import { activationName, applyActivation, fusable, splitActivation } from "../../src/layers/activations.js";
 import { assertClose } from "../helpers/gradcheck.js";

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { BatchNormalization, randomNormal, type Tensor } from "../../src/index.js";
 import { checkLayer } from "../helpers/layers.js";
 
@@ -21,7 +21,10 @@ test("training normalizes with batch statistics and moves the averages; inferenc
     assert.ok(Math.abs(m / 64) < 1e-4, "normalized mean ~0");
   }
   const mm = bn.movingMean.floats();
-  assert.ok(mm.every((value) => Math.abs(value - 2.5) < 0.5), `moving mean moved halfway to ~5: ${Array.from(mm)}`);
+  assert.ok(
+    mm.every((value) => Math.abs(value - 2.5) < 0.5),
+    `moving mean moved halfway to ~5: ${Array.from(mm)}`,
+  );
   const inference = bn.apply(x) as Tensor;
   assert.notDeepEqual(inference.data(), y.data());
   bn.trainable = false;

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { Conv1D, Conv2D, randomNormal } from "../../src/index.js";
 import { checkLayer } from "../helpers/layers.js";
 
@@ -7,7 +7,12 @@ test("Conv2D: Keras output shapes and (kh*kw*in + 1) * filters parameters", () =
   checkLayer(new Conv2D({ filters: 32, kernelSize: 3, activation: "relu" }), [28, 28, 1], [null, 26, 26, 32], 320);
   checkLayer(new Conv2D({ filters: 64, kernelSize: 3 }), [13, 13, 32], [null, 11, 11, 64], 18496);
   checkLayer(new Conv2D({ filters: 128, kernelSize: 3 }), [5, 5, 64], [null, 3, 3, 128], 73856);
-  checkLayer(new Conv2D({ filters: 64, kernelSize: 3, padding: "same" }), [224, 224, 3].map((d, i) => (i < 2 ? 8 : d)), [null, 8, 8, 64], 1792);
+  checkLayer(
+    new Conv2D({ filters: 64, kernelSize: 3, padding: "same" }),
+    [224, 224, 3].map((d, i) => (i < 2 ? 8 : d)),
+    [null, 8, 8, 64],
+    1792,
+  );
   checkLayer(new Conv2D({ filters: 4, kernelSize: [3, 2], strides: 2, padding: "same" }), [7, 7, 3], [null, 4, 4, 4], 3 * 2 * 3 * 4 + 4);
   checkLayer(new Conv2D({ filters: 2, kernelSize: 3, dilationRate: 2, useBias: false }), [9, 9, 1], [null, 5, 5, 2], 18);
   const c = new Conv2D({ filters: 8, kernelSize: 3 });

@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clearSession, Dense, Input, Model, randomNormal, tensor, l2 } from "../../src/index.js";
+import { test } from "node:test";
+import { clearSession, Dense, Input, l2, Model, randomNormal, tensor } from "../../src/index.js";
 import { checkLayer } from "../helpers/layers.js";
 
 test("Dense: output shape and units * (in + 1) parameters, Keras weight layout", () => {
@@ -8,7 +8,10 @@ test("Dense: output shape and units * (in + 1) parameters, Keras weight layout",
   const d = new Dense({ units: 64, activation: "relu" });
   checkLayer(d, [784], [null, 64], 784 * 64 + 64);
   assert.equal(d.name, "dense");
-  assert.deepEqual(d.weights.map((w) => w.shape), [[784, 64], [64]]);
+  assert.deepEqual(
+    d.weights.map((w) => w.shape),
+    [[784, 64], [64]],
+  );
   assert.equal(new Dense({ units: 3 }).name, "dense_1");
   checkLayer(new Dense({ units: 5, useBias: false }), [4, 7], [null, 4, 5], 35);
 });

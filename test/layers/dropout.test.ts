@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { Dropout, ones, type Tensor } from "../../src/index.js";
 import { checkLayer } from "../helpers/layers.js";
 

@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Dense, Dropout, Embedding, Input, LSTM, Model, Sequential, tensor, type Tensor } from "../../src/index.js";
+import { test } from "node:test";
+import { Dense, Dropout, Embedding, Input, LSTM, Model, Sequential, type Tensor, tensor } from "../../src/index.js";
 
 test("Embedding: [batch, steps] ids to [batch, steps, dim], inputDim * outputDim parameters", () => {
   const layer = new Embedding({ inputDim: 50, outputDim: 8 });
@@ -13,8 +13,18 @@ test("Embedding: [batch, steps] ids to [batch, steps, dim], inputDim * outputDim
 
 test("maskZero: computeMask marks the padding ids, and a recurrent layer given the mask skips them", () => {
   const e = new Embedding({ inputDim: 10, outputDim: 3, maskZero: true });
-  const ids = tensor([[4, 2, 0, 0], [4, 2, 9, 0]], undefined, "int32");
-  assert.deepEqual(e.computeMask(ids)!.toArray(), [[true, true, false, false], [true, true, true, false]]);
+  const ids = tensor(
+    [
+      [4, 2, 0, 0],
+      [4, 2, 9, 0],
+    ],
+    undefined,
+    "int32",
+  );
+  assert.deepEqual(e.computeMask(ids)!.toArray(), [
+    [true, true, false, false],
+    [true, true, true, false],
+  ]);
   assert.equal(new Embedding({ inputDim: 10, outputDim: 3 }).computeMask(ids), null);
   const lstm = new LSTM({ units: 2 });
   const h = lstm.apply(e.apply(ids) as Tensor, { mask: e.computeMask(ids) }) as Tensor;
@@ -24,10 +34,20 @@ test("maskZero: computeMask marks the padding ids, and a recurrent layer given t
 
 test("Embedding(maskZero) -> Dropout -> LSTM: the mask reaches the LSTM through the Dropout, as in Keras", () => {
   const model = new Sequential([
-    Input({ shape: [5], dtype: "int32" }), new Embedding({ inputDim: 20, outputDim: 4, maskZero: true }),
-    new Dropout({ rate: 0.5 }), new LSTM({ units: 3 }), new Dense({ units: 1 }),
+    Input({ shape: [5], dtype: "int32" }),
+    new Embedding({ inputDim: 20, outputDim: 4, maskZero: true }),
+    new Dropout({ rate: 0.5 }),
+    new LSTM({ units: 3 }),
+    new Dense({ units: 1 }),
   ]);
-  const padded = tensor([[7, 3, 11, 0, 0], [5, 0, 0, 0, 0]], undefined, "int32");
+  const padded = tensor(
+    [
+      [7, 3, 11, 0, 0],
+      [5, 0, 0, 0, 0],
+    ],
+    undefined,
+    "int32",
+  );
   const input = Input({ shape: [3], dtype: "int32" });
   const twin = new Model({ inputs: input, outputs: model.layers.reduce((t, l) => l.apply(t) as never, input) });
   const a = (model.predict(padded) as Tensor).floats();

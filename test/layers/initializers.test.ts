@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { fans, initialize } from "../../src/layers/initializers.js";
 
 test("fans and initializer ranges follow Keras", () => {
@@ -11,7 +11,11 @@ test("fans and initializer ranges follow Keras", () => {
   const he = initialize({ name: "heNormal", seed: 2 }, [1000, 10], "t").floats();
   const sd = Math.sqrt(he.reduce((s, v) => s + v * v, 0) / he.length);
   assert.ok(Math.abs(sd - Math.sqrt(2 / 1000)) < 0.005, `he sd ${sd}`);
-  assert.ok(initialize("zeros", [3], "t").floats().every((v) => v === 0));
+  assert.ok(
+    initialize("zeros", [3], "t")
+      .floats()
+      .every((v) => v === 0),
+  );
   const q = initialize({ name: "orthogonal", seed: 3 }, [4, 4], "t").floats();
   let dot = 0;
   for (let i = 0; i < 4; i++) dot += q[i * 4] * q[i * 4 + 1];

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { Input, InputLayer } from "../../src/index.js";
 
 test("Input returns a symbolic tensor with a None batch; bad shapes are errors", () => {

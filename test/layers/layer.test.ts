@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clearSession, Dense, Conv2D, MaxPooling2D, BatchNormalization, tensor } from "../../src/index.js";
+import { test } from "node:test";
+import { BatchNormalization, Conv2D, clearSession, Dense, MaxPooling2D, tensor } from "../../src/index.js";
 import { snakeCase, uniqueName } from "../../src/layers/layer.js";
 
 test("automatic names follow Keras", () => {
@@ -22,8 +22,18 @@ test("getWeights/setWeights copy values and check shapes; trainable moves weight
   const d = new Dense({ units: 2, name: "d" });
   d.apply(tensor([[1, 2, 3]]));
   const w = d.getWeights();
-  assert.deepEqual(w.map((t) => t.shape), [[3, 2], [2]]);
-  d.setWeights([tensor([[1, 0], [0, 1], [1, 1]]), tensor([0.5, 0.5])]);
+  assert.deepEqual(
+    w.map((t) => t.shape),
+    [[3, 2], [2]],
+  );
+  d.setWeights([
+    tensor([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]),
+    tensor([0.5, 0.5]),
+  ]);
   assert.deepEqual((d.apply(tensor([[1, 2, 3]])) as ReturnType<typeof tensor>).toArray(), [[4.5, 5.5]]);
   assert.throws(() => d.setWeights([tensor([1])]), /Dense 'd'.setWeights: expected 2 arrays, got 1/);
   d.trainable = false;

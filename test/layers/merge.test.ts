@@ -1,12 +1,14 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Add, Average, Concatenate, Dense, Input, Model, Multiply, Subtract, tensor, type Tensor } from "../../src/index.js";
+import { test } from "node:test";
+import { Add, Average, Concatenate, Dense, Input, Model, Multiply, Subtract, type Tensor, tensor } from "../../src/index.js";
 
 test("merge layers: shapes and values, errors for mismatched inputs", () => {
-  const a = Input({ shape: [4] }), b = Input({ shape: [4] });
+  const a = Input({ shape: [4] }),
+    b = Input({ shape: [4] });
   assert.deepEqual((new Add().apply([a, b]) as { shape: unknown }).shape, [null, 4]);
   assert.deepEqual((new Concatenate().apply([a, b]) as { shape: unknown }).shape, [null, 8]);
-  const x = tensor([[1, 2]]), y = tensor([[3, 5]]);
+  const x = tensor([[1, 2]]),
+    y = tensor([[3, 5]]);
   assert.deepEqual((new Add().apply([x, y]) as Tensor).toArray(), [[4, 7]]);
   assert.deepEqual((new Subtract().apply([x, y]) as Tensor).toArray(), [[-2, -3]]);
   assert.deepEqual((new Multiply().apply([x, y]) as Tensor).toArray(), [[3, 10]]);

@@ -1,8 +1,16 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import {
-  AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
-  MaxPooling1D, MaxPooling2D, tensor, type Tensor,
+  AveragePooling1D,
+  AveragePooling2D,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  MaxPooling1D,
+  MaxPooling2D,
+  type Tensor,
+  tensor,
 } from "../../src/index.js";
 import { checkLayer } from "../helpers/layers.js";
 

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { tensor } from "../../src/index.js";
 import { assertRegularizer, l1, l1l2, l2, penalty } from "../../src/layers/regularizers.js";
 

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { Flatten, Reshape } from "../../src/index.js";
 import { checkLayer } from "../helpers/layers.js";
 

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { Dense, Input, InputLayer, Sequential } from "../../src/index.js";
 
 test("Sequential: add, pop, layers without the InputLayer, one output only", () => {

@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clearSession, Conv2D, Dense, Flatten, Input, MaxPooling2D, Model, Sequential } from "../../src/index.js";
+import { test } from "node:test";
+import { Conv2D, clearSession, Dense, Flatten, Input, MaxPooling2D, Model, Sequential } from "../../src/index.js";
 
 const DENSE = `Model: "model"
 _________________________________________________________________
@@ -66,7 +66,8 @@ test("a frozen nested model counts as non-trainable; branching graphs show 'Conn
   assert.match(text, / base \(Functional\) +\(None, 6, 6, 4\) +112/);
   assert.match(text, /Total params: 257\nTrainable params: 145\nNon-trainable params: 112/);
   const a = Input({ shape: [3] });
-  const left = new Dense({ units: 2, name: "left" }).apply(a), right = new Dense({ units: 2, name: "right" }).apply(a);
+  const left = new Dense({ units: 2, name: "left" }).apply(a),
+    right = new Dense({ units: 2, name: "right" }).apply(a);
   const branched = new Model({ inputs: a, outputs: [left, right] });
   assert.match(branched.summary({ print: false }), /Connected to[\s\S]*left \(Dense\).*input_\d+\[0\]/);
 });

@@ -1,11 +1,25 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import {
-  biasActivation, elu, gelu, leakyRelu, logSoftmax, relu, selu, sigmoid, softmax, softplus, tanh, type Tensor, tensor,
+  biasActivation,
+  elu,
+  gelu,
+  leakyRelu,
+  logSoftmax,
+  mul,
+  relu,
+  selu,
+  sigmoid,
+  softmax,
+  softplus,
+  sum,
+  type Tensor,
+  tanh,
+  tensor,
+  valueAndGrad,
 } from "../../src/index.js";
-import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
 import { golden, goldenData, goldenTensor } from "../helpers/golden.js";
-import { valueAndGrad, mul, sum } from "../../src/index.js";
+import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
 
 test("activation values", () => {
   const x = tensor([-2, -0.5, 0.5, 2]);
@@ -44,7 +58,8 @@ test("softmax matches PyTorch, value and gradient", () => {
 });
 
 test("biasActivation fuses bias and activation, with gradients", () => {
-  const x = rand([3, 4], 1), b = rand([4], 2);
+  const x = rand([3, 4], 1),
+    b = rand([4], 2);
   for (const act of ["linear", "relu", "sigmoid", "tanh"] as const) checkGrad((t, u) => biasActivation(t, u, act), [x, b], { eps: 1e-3 });
   assert.throws(() => biasActivation(x, rand([3], 1)), /bias of shape \[3\] does not match the last axis of \[3,4\]/);
 });

@@ -1,12 +1,24 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { add, div, maximum, minimum, mul, neg, pow, sub, tensor } from "../../src/index.js";
 import { checkGrad, rand } from "../helpers/gradcheck.js";
 
 test("add broadcasts by NumPy's rules", () => {
-  const y = add(tensor([[1, 2, 3], [4, 5, 6]]), tensor([10, 20, 30]));
-  assert.deepEqual(y.toArray(), [[11, 22, 33], [14, 25, 36]]);
-  assert.deepEqual(add(tensor([[1], [2]]), tensor([10, 20])).toArray(), [[11, 21], [12, 22]]);
+  const y = add(
+    tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]),
+    tensor([10, 20, 30]),
+  );
+  assert.deepEqual(y.toArray(), [
+    [11, 22, 33],
+    [14, 25, 36],
+  ]);
+  assert.deepEqual(add(tensor([[1], [2]]), tensor([10, 20])).toArray(), [
+    [11, 21],
+    [12, 22],
+  ]);
   assert.deepEqual(add(2, tensor([1, 2])).toArray(), [3, 4]);
 });
 
@@ -23,7 +35,9 @@ test("incompatible shapes name the op and both shapes", () => {
 });
 
 test("gradients of binary ops, including broadcast operands", () => {
-  const a = rand([3, 4], 1), b = rand([4], 2), c = rand([3, 1], 3);
+  const a = rand([3, 4], 1),
+    b = rand([4], 2),
+    c = rand([3, 1], 3);
   checkGrad(add, [a, b]);
   checkGrad(sub, [a, c]);
   checkGrad(mul, [a, b]);

@@ -1,20 +1,47 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { cast, equal, greater, greaterEqual, less, lessEqual, logicalAnd, logicalNot, notEqual, tensor, where } from "../../src/index.js";
 import { checkGrad, rand } from "../helpers/gradcheck.js";
 
 test("comparisons return bool tensors with broadcasting", () => {
-  const a = tensor([[1, 2], [3, 4]]);
+  const a = tensor([
+    [1, 2],
+    [3, 4],
+  ]);
   const y = greater(a, tensor([2, 2]));
   assert.equal(y.dtype, "bool");
-  assert.deepEqual(y.toArray(), [[false, false], [true, true]]);
-  assert.deepEqual(equal(a, 2).toArray(), [[false, true], [false, false]]);
-  assert.deepEqual(notEqual(a, 2).toArray(), [[true, false], [true, true]]);
-  assert.deepEqual(less(a, 2).toArray(), [[true, false], [false, false]]);
-  assert.deepEqual(lessEqual(a, 2).toArray(), [[true, true], [false, false]]);
-  assert.deepEqual(greaterEqual(a, 3).toArray(), [[false, false], [true, true]]);
-  assert.deepEqual(logicalAnd(greater(a, 1), less(a, 4)).toArray(), [[false, true], [true, false]]);
-  assert.deepEqual(logicalNot(greater(a, 1)).toArray(), [[true, false], [false, false]]);
+  assert.deepEqual(y.toArray(), [
+    [false, false],
+    [true, true],
+  ]);
+  assert.deepEqual(equal(a, 2).toArray(), [
+    [false, true],
+    [false, false],
+  ]);
+  assert.deepEqual(notEqual(a, 2).toArray(), [
+    [true, false],
+    [true, true],
+  ]);
+  assert.deepEqual(less(a, 2).toArray(), [
+    [true, false],
+    [false, false],
+  ]);
+  assert.deepEqual(lessEqual(a, 2).toArray(), [
+    [true, true],
+    [false, false],
+  ]);
+  assert.deepEqual(greaterEqual(a, 3).toArray(), [
+    [false, false],
+    [true, true],
+  ]);
+  assert.deepEqual(logicalAnd(greater(a, 1), less(a, 4)).toArray(), [
+    [false, true],
+    [true, false],
+  ]);
+  assert.deepEqual(logicalNot(greater(a, 1)).toArray(), [
+    [true, false],
+    [false, false],
+  ]);
 });
 
 test("where selects with broadcasting and sends gradients to the chosen branch", () => {

@@ -1,9 +1,9 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { conv1d, conv2d, mul, sum, tensor, valueAndGrad, type Tensor } from "../../src/index.js";
+import { test } from "node:test";
+import { conv1d, conv2d, mul, sum, type Tensor, tensor, valueAndGrad } from "../../src/index.js";
 import { convOutput } from "../../src/ops/conv.js";
-import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
 import { golden, goldenData, goldenTensor } from "../helpers/golden.js";
+import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
 
 // The course's slide prints -2.2 for this sum, but its own numbers give -0.4 (rows: -1.3, 1.9, -2.0,
 // plus the bias 1); either way ReLU outputs 0.
@@ -24,7 +24,8 @@ test("output sizes follow TensorFlow's 'valid' and 'same' rules", () => {
 });
 
 test("gradient checks for each padding, stride and dilation", () => {
-  const x = rand([2, 6, 5, 3], 1), w = rand([3, 3, 3, 2], 2);
+  const x = rand([2, 6, 5, 3], 1),
+    w = rand([3, 3, 3, 2], 2);
   for (const padding of ["valid", "same"] as const) {
     for (const strides of [1, 2]) {
       checkGrad((a, b) => conv2d(a, b, { padding, strides }), [x, w]);

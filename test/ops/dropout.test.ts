@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { dropout, ones } from "../../src/index.js";
 import { dropoutMask } from "../../src/ops/dropout.js";
 import { checkGrad, rand } from "../helpers/gradcheck.js";
@@ -21,5 +21,10 @@ test("dropout is reproducible with a seed and noiseShape broadcasts", () => {
 
 test("dropout's gradient is the mask", () => {
   checkGrad((x) => dropout(x, 0.4, { seed: 5 }), [rand([3, 4], 1)]);
-  assert.equal(dropoutMask([10], 0, 1).data().every((v) => v === 1), true);
+  assert.equal(
+    dropoutMask([10], 0, 1)
+      .data()
+      .every((v) => v === 1),
+    true,
+  );
 });

@@ -1,10 +1,17 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import {
-  mul, sigmoidCrossEntropyWithLogits, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits, sum, tensor, valueAndGrad, Tensor,
+  mul,
+  sigmoidCrossEntropyWithLogits,
+  softmaxCrossEntropyWithLogits,
+  sparseSoftmaxCrossEntropyWithLogits,
+  sum,
+  Tensor,
+  tensor,
+  valueAndGrad,
 } from "../../src/index.js";
-import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
 import { golden, goldenData, goldenTensor } from "../helpers/golden.js";
+import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
 
 function labelsOf(c: Record<string, unknown>): Tensor {
   const l = c.labels as number[];
@@ -27,7 +34,10 @@ test("cross-entropy cores match PyTorch, value and gradient", () => {
 });
 
 test("gradient checks of the fused cores", () => {
-  const labels = tensor([[0.2, 0.8, 0], [1, 0, 0]]);
+  const labels = tensor([
+    [0.2, 0.8, 0],
+    [1, 0, 0],
+  ]);
   checkGrad((x) => softmaxCrossEntropyWithLogits(labels, x), [rand([2, 3], 1, -3, 3)]);
   checkGrad((x) => sparseSoftmaxCrossEntropyWithLogits(tensor([2, 0], undefined, "int32"), x), [rand([2, 3], 2, -3, 3)]);
   checkGrad((x) => sigmoidCrossEntropyWithLogits(tensor([[0, 1, 0.3]]), x), [rand([1, 3], 3, -5, 5)]);
@@ -44,6 +54,15 @@ test("labels outside the class range and mismatched shapes are errors", () => {
   assert.throws(() => sparseSoftmaxCrossEntropyWithLogits(tensor([3], undefined, "int32"), rand([1, 3], 1)), /label 3 at row 0 is outside \[0, 3\)/);
   assert.throws(() => sparseSoftmaxCrossEntropyWithLogits(tensor([1]), rand([1, 3], 1)), /labels must be int32, got float32/);
   assert.throws(() => softmaxCrossEntropyWithLogits(rand([2, 4], 1), rand([2, 3], 1)), /labels \[2,4\] and logits \[2,3\] must have the same shape/);
-  assert.ok(true);
-  assert.equal(sum(sparseSoftmaxCrossEntropyWithLogits(tensor([1], undefined, "int32"), tensor([[0, 0]]))).item().toFixed(4), Math.log(2).toFixed(4));
+  assert.throws(() => sigmoidCrossEntropyWithLogits(rand([3], 1), rand([2], 1)), /labels \[3\] and logits \[2\] must have the same shape/);
+  assert.throws(
+    () => sparseSoftmaxCrossEntropyWithLogits(tensor([0, 1], undefined, "int32"), rand([3, 2], 1)),
+    /labels \[2\] must have the shape of logits \[3,2\] without its last axis/,
+  );
+  assert.equal(
+    sum(sparseSoftmaxCrossEntropyWithLogits(tensor([1], undefined, "int32"), tensor([[0, 0]])))
+      .item()
+      .toFixed(4),
+    Math.log(2).toFixed(4),
+  );
 });

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { abs, clip, erf, exp, log, log1p, reciprocal, rsqrt, sign, sqrt, square, tensor } from "../../src/index.js";
 import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
 

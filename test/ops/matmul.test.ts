@@ -1,11 +1,20 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { matMul, mul, sum, tensor, valueAndGrad, type Tensor } from "../../src/index.js";
-import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
+import { test } from "node:test";
+import { matMul, mul, sum, type Tensor, tensor, valueAndGrad } from "../../src/index.js";
 import { golden, goldenData, goldenTensor } from "../helpers/golden.js";
+import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
 
 test("matMul computes a matrix product", () => {
-  assert.deepEqual(matMul(tensor([[1, 2], [3, 4]]), tensor([[5], [6]])).toArray(), [[17], [39]]);
+  assert.deepEqual(
+    matMul(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      tensor([[5], [6]]),
+    ).toArray(),
+    [[17], [39]],
+  );
 });
 
 test("inner-dimension mismatch names both shapes", () => {
@@ -23,7 +32,8 @@ test("gradients with transposes and broadcast batch dimensions", () => {
 });
 
 test("a large product is exact against a naive loop (blocked kernel edges)", () => {
-  const a = rand([67, 130], 13), b = rand([130, 45], 14);
+  const a = rand([67, 130], 13),
+    b = rand([130, 45], 14);
   const y = matMul(a, b).data();
   const want = new Float64Array(67 * 45);
   for (let i = 0; i < 67; i++) for (let k = 0; k < 130; k++) for (let j = 0; j < 45; j++) want[i * 45 + j] += a.values[i * 130 + k] * b.values[k * 45 + j];
@@ -34,7 +44,10 @@ for (const name of ["matmul_plain", "matmul_tA", "matmul_tB", "matmul_batch_broa
   test(`matMul matches PyTorch: ${name}`, () => {
     const c = golden(name);
     const opts = { transposeA: c.transposeA as boolean, transposeB: c.transposeB as boolean };
-    const { value, grads } = valueAndGrad(([a, b]: Tensor[]) => sum(mul(matMul(a, b, opts), goldenTensor(c, "dy"))))([goldenTensor(c, "a"), goldenTensor(c, "b")]);
+    const { value, grads } = valueAndGrad(([a, b]: Tensor[]) => sum(mul(matMul(a, b, opts), goldenTensor(c, "dy"))))([
+      goldenTensor(c, "a"),
+      goldenTensor(c, "b"),
+    ]);
     assertClose(matMul(goldenTensor(c, "a"), goldenTensor(c, "b"), opts).data(), goldenData(c, "y"), 1e-5, 1e-5);
     assertClose(grads[0].data(), goldenData(c, "da"), 1e-5, 1e-5);
     assertClose(grads[1].data(), goldenData(c, "db"), 1e-5, 1e-5);

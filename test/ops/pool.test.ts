@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { avgPool2d, maxPool2d, mul, sum, tensor, valueAndGrad } from "../../src/index.js";
-import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
 import { golden, goldenData, goldenTensor } from "../helpers/golden.js";
+import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
 
 test("max and average pooling values", () => {
   const x = tensor([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [1, 4, 4, 1]);
@@ -15,7 +15,11 @@ test("max and average pooling values", () => {
 test("gradient checks for pooling with each padding and stride", () => {
   const x = rand([2, 5, 6, 3], 3);
   for (const padding of ["valid", "same"] as const) {
-    for (const [poolSize, strides] of [[2, 2], [3, 1], [3, 2]] as const) {
+    for (const [poolSize, strides] of [
+      [2, 2],
+      [3, 1],
+      [3, 2],
+    ] as const) {
       checkGrad((t) => maxPool2d(t, { poolSize, strides, padding }), [x], { eps: 1e-3 });
       checkGrad((t) => avgPool2d(t, { poolSize, strides, padding }), [x]);
     }
@@ -23,7 +27,10 @@ test("gradient checks for pooling with each padding and stride", () => {
 });
 
 for (const [name, f] of [
-  ["maxpool_valid_2", maxPool2d], ["maxpool_same_3s2", maxPool2d], ["avgpool_valid_2", avgPool2d], ["avgpool_same_3s2", avgPool2d],
+  ["maxpool_valid_2", maxPool2d],
+  ["maxpool_same_3s2", maxPool2d],
+  ["avgpool_valid_2", avgPool2d],
+  ["avgpool_same_3s2", avgPool2d],
 ] as const) {
   test(`pooling matches PyTorch: ${name}`, () => {
     const c = golden(name);

@@ -1,9 +1,12 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { argmax, argmin, logSumExp, max, mean, min, sum, sumTo, tensor, variance } from "../../src/index.js";
 import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
 
-const x = tensor([[1, 5, 3], [4, 2, 6]]);
+const x = tensor([
+  [1, 5, 3],
+  [4, 2, 6],
+]);
 
 test("reductions over axes with and without keepDims", () => {
   assert.equal(sum(x).item(), 21);
@@ -43,8 +46,26 @@ test("gradients of every reduction over each axis", () => {
 });
 
 test("sumTo reduces a broadcast gradient to the operand's shape", () => {
-  assert.deepEqual(sumTo(tensor([[1, 2], [3, 4]]), [2]).toArray(), [4, 6]);
-  assert.deepEqual(sumTo(tensor([[1, 2], [3, 4]]), [2, 1]).toArray(), [[3], [7]]);
+  assert.deepEqual(
+    sumTo(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      [2],
+    ).toArray(),
+    [4, 6],
+  );
+  assert.deepEqual(
+    sumTo(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      [2, 1],
+    ).toArray(),
+    [[3], [7]],
+  );
 });
 
 test("out-of-range axes are clear errors", () => {

@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { mul, resizeBilinear, resizeNearest, sum, tensor, valueAndGrad } from "../../src/index.js";
-import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
 import { golden, goldenData, goldenTensor } from "../helpers/golden.js";
+import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
 
 test("resizing to the same size is the identity; align corners keeps the corners", () => {
   const x = rand([1, 3, 4, 2], 1);
@@ -20,7 +20,11 @@ test("gradients of resizing", () => {
   checkGrad((t) => resizeNearest(t, [6, 3]), [x]);
 });
 
-for (const [name, f] of [["resize_bilinear_up", resizeBilinear], ["resize_bilinear_down", resizeBilinear], ["resize_nearest_up", resizeNearest]] as const) {
+for (const [name, f] of [
+  ["resize_bilinear_up", resizeBilinear],
+  ["resize_bilinear_down", resizeBilinear],
+  ["resize_nearest_up", resizeNearest],
+] as const) {
   test(`resize matches PyTorch: ${name}`, () => {
     const c = golden(name);
     const size = c.size as [number, number];

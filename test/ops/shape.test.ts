@@ -1,11 +1,33 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import {
-  broadcastTo, concat, expandDims, flip, gather, pad, reshape, slice, split, squeeze, stack, tensor, tile, transpose, unstack, stopGradient, grad, sum, mul, type Tensor,
+  broadcastTo,
+  concat,
+  expandDims,
+  flip,
+  gather,
+  grad,
+  mul,
+  pad,
+  reshape,
+  slice,
+  split,
+  squeeze,
+  stack,
+  stopGradient,
+  sum,
+  type Tensor,
+  tensor,
+  tile,
+  transpose,
+  unstack,
 } from "../../src/index.js";
 import { checkGrad, rand } from "../helpers/gradcheck.js";
 
-const x = tensor([[1, 2, 3], [4, 5, 6]]);
+const x = tensor([
+  [1, 2, 3],
+  [4, 5, 6],
+]);
 
 test("reshape, squeeze and expandDims share storage", () => {
   const y = reshape(x, [3, -1]);
@@ -19,19 +41,76 @@ test("reshape, squeeze and expandDims share storage", () => {
 });
 
 test("movement ops compute the right values", () => {
-  assert.deepEqual(transpose(x).toArray(), [[1, 4], [2, 5], [3, 6]]);
+  assert.deepEqual(transpose(x).toArray(), [
+    [1, 4],
+    [2, 5],
+    [3, 6],
+  ]);
   assert.deepEqual(transpose(reshape(x, [1, 2, 3]), [2, 0, 1]).shape, [3, 1, 2]);
-  assert.deepEqual(concat([x, x], 1).toArray(), [[1, 2, 3, 1, 2, 3], [4, 5, 6, 4, 5, 6]]);
-  assert.deepEqual(stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(), [[1, 3], [2, 4]]);
-  assert.deepEqual(unstack(x, 1).map((t) => t.toArray()), [[1, 4], [2, 5], [3, 6]]);
-  assert.deepEqual(split(x, [1, 2], 1).map((t) => t.toArray()), [[[1], [4]], [[2, 3], [5, 6]]]);
-  assert.deepEqual(slice(x, [0, 1], [-1, 2]).toArray(), [[2, 3], [5, 6]]);
-  assert.deepEqual(gather(x, [2, 0], 1).toArray(), [[3, 1], [6, 4]]);
-  assert.deepEqual(pad(tensor([[1]]), [[1, 0], [0, 1]], 9).toArray(), [[9, 9], [1, 9]]);
-  assert.deepEqual(tile(tensor([[1, 2]]), [2, 2]).toArray(), [[1, 2, 1, 2], [1, 2, 1, 2]]);
-  assert.deepEqual(flip(x, 1).toArray(), [[3, 2, 1], [6, 5, 4]]);
-  assert.deepEqual(flip(x).toArray(), [[6, 5, 4], [3, 2, 1]]);
-  assert.deepEqual(broadcastTo(tensor([1, 2]), [2, 2]).toArray(), [[1, 2], [1, 2]]);
+  assert.deepEqual(concat([x, x], 1).toArray(), [
+    [1, 2, 3, 1, 2, 3],
+    [4, 5, 6, 4, 5, 6],
+  ]);
+  assert.deepEqual(stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(), [
+    [1, 3],
+    [2, 4],
+  ]);
+  assert.deepEqual(
+    unstack(x, 1).map((t) => t.toArray()),
+    [
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ],
+  );
+  assert.deepEqual(
+    split(x, [1, 2], 1).map((t) => t.toArray()),
+    [
+      [[1], [4]],
+      [
+        [2, 3],
+        [5, 6],
+      ],
+    ],
+  );
+  assert.deepEqual(slice(x, [0, 1], [-1, 2]).toArray(), [
+    [2, 3],
+    [5, 6],
+  ]);
+  assert.deepEqual(gather(x, [2, 0], 1).toArray(), [
+    [3, 1],
+    [6, 4],
+  ]);
+  assert.deepEqual(
+    pad(
+      tensor([[1]]),
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      9,
+    ).toArray(),
+    [
+      [9, 9],
+      [1, 9],
+    ],
+  );
+  assert.deepEqual(tile(tensor([[1, 2]]), [2, 2]).toArray(), [
+    [1, 2, 1, 2],
+    [1, 2, 1, 2],
+  ]);
+  assert.deepEqual(flip(x, 1).toArray(), [
+    [3, 2, 1],
+    [6, 5, 4],
+  ]);
+  assert.deepEqual(flip(x).toArray(), [
+    [6, 5, 4],
+    [3, 2, 1],
+  ]);
+  assert.deepEqual(broadcastTo(tensor([1, 2]), [2, 2]).toArray(), [
+    [1, 2],
+    [1, 2],
+  ]);
 });
 
 test("gradients of movement ops", () => {
@@ -43,7 +122,15 @@ test("gradients of movement ops", () => {
   checkGrad((u) => split(u, 2, 2)[1], [t]);
   checkGrad((u) => slice(u, [1, 0, 1], [1, 2, 3]), [t]);
   checkGrad((u) => gather(u, [2, 0, 2], 1), [t]);
-  checkGrad((u) => pad(u, [[0, 1], [2, 0], [1, 1]]), [t]);
+  checkGrad(
+    (u) =>
+      pad(u, [
+        [0, 1],
+        [2, 0],
+        [1, 1],
+      ]),
+    [t],
+  );
   checkGrad((u) => tile(u, [2, 1, 3]), [t]);
   checkGrad((u) => flip(u, [0, 2]), [t]);
   checkGrad((u) => broadcastTo(u, [2, 2, 3, 4]), [t]);

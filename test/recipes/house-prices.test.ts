@@ -1,7 +1,7 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { test } from "node:test";
 import { randomNormal } from "../../src/index.js";
 import { housePrices, linearRegression } from "../../src/recipes/house-prices.js";
 import { assertClose } from "../helpers/gradcheck.js";
@@ -20,11 +20,12 @@ test("linear regression recovers an exact linear relation", () => {
 test("house-prices on a generated table: network and baseline dev MAE in dollars", async () => {
   const lines = ["Id,area,rooms,kind,price"];
   for (let i = 0; i < 300; i++) {
-    const area = 50 + ((i * 37) % 200), rooms = 1 + (i % 5);
+    const area = 50 + ((i * 37) % 200),
+      rooms = 1 + (i % 5);
     lines.push(`${i},${area},${i % 17 === 0 ? "NA" : rooms},${i % 2 ? "house" : "flat"},${1000 * area + 5000 * rooms + ((i * 7919) % 3000)}`);
   }
   const csv = join(dir, "homes.csv");
-  writeFileSync(csv, lines.join("\n") + "\n");
+  writeFileSync(csv, `${lines.join("\n")}\n`);
   const result = await housePrices.run({ epochs: 60, seed: 3, verbose: 0, out: join(dir, "out"), log: () => {}, flags: { csv, target: "price" } });
   const mae = result.devMaeDollars as { network: number; linearRegression: number };
   assert.equal(result.features, 2, "numeric columns only, Id excluded");

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { getRecipe, RECIPES } from "../../src/recipes/index.js";
 
 test("recipes by name", () => {

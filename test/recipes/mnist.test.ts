@@ -1,7 +1,7 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { test } from "node:test";
 import { clearSession, loadModel } from "../../src/index.js";
 import { mnistCnn, mnistCnnModel, mnistDense, mnistDenseModel } from "../../src/recipes/mnist.js";
 import { tempDir } from "../helpers/tmp.js";

@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { trafficForecast, formatForecastTable } from "../../src/recipes/traffic.js";
+import { test } from "node:test";
+import { formatForecastTable, trafficForecast } from "../../src/recipes/traffic.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const dir = tempDir();
@@ -20,7 +20,7 @@ function writeSeries(path: string): void {
     lines.push(`${stamp},${v.toFixed(0)}`);
     if (h === 100) lines.push(`${stamp},${v.toFixed(0)}`);
   }
-  writeFileSync(path, lines.join("\n") + "\n");
+  writeFileSync(path, `${lines.join("\n")}\n`);
 }
 
 test("traffic-forecast on a generated series: every model and baseline, plots, models", async () => {
@@ -28,13 +28,23 @@ test("traffic-forecast on a generated series: every model and baseline, plots, m
   writeSeries(csv);
   const logs: string[] = [];
   const result = await trafficForecast.run({
-    epochs: 3, seed: 1, out: join(dir, "out"), log: (s) => logs.push(s),
+    epochs: 3,
+    seed: 1,
+    out: join(dir, "out"),
+    log: (s) => logs.push(s),
     flags: { csv, time: "time", column: "volume", "sarima-origins": "2", patience: "2" },
   });
   const rows = result.rows as { name: string; parameters: number; mse: number; maeVph: number; seconds: number }[];
-  assert.deepEqual(rows.slice(0, 5).map((r) => [r.name, r.parameters]), [
-    ["dense", 520], ["simple_rnn_course", 776], ["lstm_course", 1880], ["simple_rnn_natural", 696], ["lstm_natural", 1560],
-  ]);
+  assert.deepEqual(
+    rows.slice(0, 5).map((r) => [r.name, r.parameters]),
+    [
+      ["dense", 520],
+      ["simple_rnn_course", 776],
+      ["lstm_course", 1880],
+      ["simple_rnn_natural", 696],
+      ["lstm_natural", 1560],
+    ],
+  );
   assert.ok(rows.some((r) => r.name === "seasonal naive (168 h)"));
   assert.ok(rows.some((r) => r.name.startsWith("SARIMA")));
   for (const r of rows) assert.ok(Number.isFinite(r.mse) && Number.isFinite(r.maeVph), r.name);
@@ -47,7 +57,10 @@ test("traffic-forecast on a generated series: every model and baseline, plots, m
 test("bad series input is a clear error", async () => {
   const short = join(dir, "short.csv");
   writeFileSync(short, "time,volume\n2021-01-01 00:00,1\n2021-01-01 01:00,2\n");
-  await assert.rejects(trafficForecast.run({ log: () => {}, flags: { csv: short, time: "time", column: "volume" } }), /the series has 2 steps, fewer than history \+ horizon = 30/);
+  await assert.rejects(
+    trafficForecast.run({ log: () => {}, flags: { csv: short, time: "time", column: "volume" } }),
+    /the series has 2 steps, fewer than history \+ horizon = 30/,
+  );
   await assert.rejects(trafficForecast.run({ log: () => {}, flags: { csv: short, time: "time", column: "cars" } }), /has no column 'cars'/);
   await assert.rejects(trafficForecast.run({ log: () => {}, flags: { csv: short } }), /--csv needs --time <column> and --column <column>/);
 });

@@ -1,14 +1,20 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { eye, fill, oneHot, ones, randomNormal, randomUniform, range, scalar, setSeed, tensor, truncatedNormal, zeros } from "../../src/index.js";
 
 test("tensor infers shape and dtype from nested arrays and typed arrays", () => {
-  const t = tensor([[1, 2, 3], [4, 5, 6]]);
+  const t = tensor([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   assert.deepEqual(t.shape, [2, 3]);
   assert.equal(t.dtype, "float32");
   assert.equal(t.rank, 2);
   assert.equal(t.size, 6);
-  assert.deepEqual(t.toArray(), [[1, 2, 3], [4, 5, 6]]);
+  assert.deepEqual(t.toArray(), [
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   assert.equal(tensor([true, false]).dtype, "bool");
   assert.equal(tensor(new Int32Array([1, 2])).dtype, "int32");
   assert.equal(tensor(new Uint8Array([255])).dtype, "float32");
@@ -35,8 +41,14 @@ test("zeros, ones, fill, range, eye, oneHot", () => {
   assert.deepEqual(fill([2], 7).toArray(), [7, 7]);
   assert.deepEqual(range(5).toArray(), [0, 1, 2, 3, 4]);
   assert.deepEqual(range(1, 2, 0.25).toArray(), [1, 1.25, 1.5, 1.75]);
-  assert.deepEqual(eye(2, 3).toArray(), [[1, 0, 0], [0, 1, 0]]);
-  assert.deepEqual(oneHot([2, 0], 3).toArray(), [[0, 0, 1], [1, 0, 0]]);
+  assert.deepEqual(eye(2, 3).toArray(), [
+    [1, 0, 0],
+    [0, 1, 0],
+  ]);
+  assert.deepEqual(oneHot([2, 0], 3).toArray(), [
+    [0, 0, 1],
+    [1, 0, 0],
+  ]);
 });
 
 test("seeded random: reproducible, right moments, truncated within 2 sigma", () => {
@@ -51,7 +63,11 @@ test("seeded random: reproducible, right moments, truncated within 2 sigma", () 
   assert.ok(Math.abs(mean - 2) < 0.1 && Math.abs(sd - 3) < 0.1, `mean ${mean} sd ${sd}`);
   const u = randomUniform([1000], -2, 5, { seed: 2 }).data();
   assert.ok(u.every((v) => v >= -2 && v < 5));
-  assert.ok(truncatedNormal([1000], 0, 0.5, { seed: 3 }).data().every((v) => Math.abs(v) <= 1));
+  assert.ok(
+    truncatedNormal([1000], 0, 0.5, { seed: 3 })
+      .data()
+      .every((v) => Math.abs(v) <= 1),
+  );
   assert.throws(() => setSeed(NaN), /setSeed: seed must be a finite number, got NaN/);
   assert.throws(() => randomNormal([2], 0, 1, { seed: NaN }), /seed must be a finite number/);
 });

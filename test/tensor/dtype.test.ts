@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { castArray, dtypeOf, upcast } from "../../src/tensor/dtype.js";
 
 test("dtype helpers", () => {

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { broadcastShapes, inferReshape, normalizeAxes, normalizeAxis, reducedShape, sizeOf, stridesOf } from "../../src/tensor/shape.js";
 
 test("shape helpers", () => {

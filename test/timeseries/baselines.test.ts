@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { errors, HoltWinters, persistence, sarima, seasonalNaive } from "../../src/timeseries/baselines.js";
 
 const daily = Float64Array.from({ length: 24 * 20 }, (_, t) => 100 + 50 * Math.sin((2 * Math.PI * t) / 24));

@@ -1,7 +1,7 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { test } from "node:test";
 import { calendar, loadHourlyCsv, parseTime, toHourly } from "../../src/timeseries/hourly.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -9,7 +9,14 @@ const H = 3_600_000;
 
 test("duplicates dropped, short gaps interpolated, long gaps left missing, start after the longest gap", () => {
   const t0 = parseTime("2020-01-01 00:00:00");
-  const pts: [number, number][] = [[t0, 1], [t0, 1], [t0 + H, 2], [t0 + 4 * H, 5], [t0 + 20 * H, 7], [t0 + 21 * H, 8]];
+  const pts: [number, number][] = [
+    [t0, 1],
+    [t0, 1],
+    [t0 + H, 2],
+    [t0 + 4 * H, 5],
+    [t0 + 20 * H, 7],
+    [t0 + 21 * H, 8],
+  ];
   const s = toHourly(pts, 3, false);
   assert.equal(s.values.length, 22);
   assert.deepEqual(Array.from(s.values.subarray(0, 5)), [1, 2, 3, 4, 5]);

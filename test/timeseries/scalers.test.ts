@@ -1,13 +1,27 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { tensor } from "../../src/index.js";
 import { MinMaxScaler, StandardScaler } from "../../src/timeseries/scalers.js";
 import { assertClose } from "../helpers/gradcheck.js";
 
 test("scalers fit on training data only, transform anything, invert exactly", () => {
-  const train = tensor([[0, 10], [10, 30], [NaN, 20]]);
+  const train = tensor([
+    [0, 10],
+    [10, 30],
+    [NaN, 20],
+  ]);
   const mm = new MinMaxScaler().fit(train);
-  assertClose(mm.transform(tensor([[5, 20], [20, 40]])).data(), [0.5, 0.5, 2, 1.5]);
+  assertClose(
+    mm
+      .transform(
+        tensor([
+          [5, 20],
+          [20, 40],
+        ]),
+      )
+      .data(),
+    [0.5, 0.5, 2, 1.5],
+  );
   assertClose(mm.inverseTransform(mm.transform(tensor([[3, 7]]))).data(), [3, 7], 1e-6);
   assert.equal(mm.scaleOf(1), 20);
   const st = new StandardScaler().fit(tensor([1, 2, 3, 4]));

@@ -1,10 +1,23 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { test } from "node:test";
 import {
-  CSVLogger, Dense, EarlyStopping, History, Input, LearningRateScheduler, loadModel, ModelCheckpoint, randomNormal, ReduceLROnPlateau,
-  Sequential, SGD, TerminateOnNaN, tensor, type Logs,
+  CSVLogger,
+  Dense,
+  EarlyStopping,
+  History,
+  Input,
+  LearningRateScheduler,
+  type Logs,
+  loadModel,
+  ModelCheckpoint,
+  ReduceLROnPlateau,
+  randomNormal,
+  Sequential,
+  SGD,
+  TerminateOnNaN,
+  tensor,
 } from "../../src/index.js";
 import { formatPath, type TrainingModel } from "../../src/training/callbacks.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -14,8 +27,14 @@ const dir = tempDir();
 /** A stand-in model whose weights are a number, to drive callbacks with chosen logs. */
 function fakeModel(): TrainingModel & { value: number } {
   const m = {
-    value: 0, stopTraining: false, optimizer: new SGD({ learningRate: 1 }),
-    getWeights: () => [tensor([m.value])], setWeights: (w: ReturnType<typeof tensor>[]) => { m.value = w[0].item(); }, save: () => {},
+    value: 0,
+    stopTraining: false,
+    optimizer: new SGD({ learningRate: 1 }),
+    getWeights: () => [tensor([m.value])],
+    setWeights: (w: ReturnType<typeof tensor>[]) => {
+      m.value = w[0].item();
+    },
+    save: () => {},
   };
   return m;
 }
@@ -77,7 +96,8 @@ test("TerminateOnNaN stops at the first bad batch and says which", async () => {
 test("ModelCheckpoint saves complete files (best only), CSVLogger writes rows, History records logs", async () => {
   const model = new Sequential([Input({ shape: [2] }), new Dense({ units: 1 })]);
   model.compile({ optimizer: "adam", loss: "mse" });
-  const x = randomNormal([32, 2], 0, 1, { seed: 3 }), y = randomNormal([32, 1], 0, 1, { seed: 4 });
+  const x = randomNormal([32, 2], 0, 1, { seed: 3 }),
+    y = randomNormal([32, 1], 0, 1, { seed: 4 });
   const ckpt = new ModelCheckpoint(join(dir, "model-{epoch:02d}.kerno"), { monitor: "loss", saveBestOnly: true });
   const csv = join(dir, "log.csv");
   const history = await model.fit(x, y, { epochs: 3, verbose: 0, callbacks: [ckpt, new CSVLogger(csv)] });
@@ -95,12 +115,18 @@ test("a user callback object gets every hook", async () => {
   model.compile({ optimizer: "sgd", loss: "mse" });
   const seen: string[] = [];
   await model.fit(tensor([[1], [2], [3], [4]]), tensor([[2], [4], [6], [8]]), {
-    epochs: 2, batchSize: 2, verbose: 0,
-    callbacks: [{
-      onTrainBegin: () => void seen.push("trainBegin"), onEpochBegin: (e) => void seen.push(`epoch${e}`),
-      onTrainBatchEnd: (b, logs) => void seen.push(`batch${b}:${logs.loss > 0}`), onEpochEnd: (e, logs) => void seen.push(`end${e}:${"loss" in logs}`),
-      onTrainEnd: () => void seen.push("trainEnd"),
-    }],
+    epochs: 2,
+    batchSize: 2,
+    verbose: 0,
+    callbacks: [
+      {
+        onTrainBegin: () => void seen.push("trainBegin"),
+        onEpochBegin: (e) => void seen.push(`epoch${e}`),
+        onTrainBatchEnd: (b, logs) => void seen.push(`batch${b}:${logs.loss > 0}`),
+        onEpochEnd: (e, logs) => void seen.push(`end${e}:${"loss" in logs}`),
+        onTrainEnd: () => void seen.push("trainEnd"),
+      },
+    ],
   });
   assert.deepEqual(seen, ["trainBegin", "epoch0", "batch0:true", "batch1:true", "end0:true", "epoch1", "batch0:true", "batch1:true", "end1:true", "trainEnd"]);
 });

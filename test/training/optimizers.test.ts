@@ -1,6 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Adam, AdamW, RMSprop, SGD, tensor, Variable, ExponentialDecay } from "../../src/index.js";
+import { test } from "node:test";
+import { Adam, AdamW, ExponentialDecay, RMSprop, SGD, tensor, Variable } from "../../src/index.js";
 import { getOptimizer, optimizerFromConfig } from "../../src/training/optimizers.js";
 import { assertClose } from "../helpers/gradcheck.js";
 
@@ -22,7 +22,7 @@ test("RMSprop and Adam/AdamW match Keras's formulas for one step", () => {
   const r = new Variable(tensor([1, 2]));
   new RMSprop({ learningRate: 0.01 }).apply([g], [r]);
   const ms = [0.1 * 0.25, 0.1 * 1];
-  assertClose(r.data(), [1 - 0.01 * 0.5 / Math.sqrt(ms[0] + 1e-7), 2 + 0.01 / Math.sqrt(ms[1] + 1e-7)], 1e-5);
+  assertClose(r.data(), [1 - (0.01 * 0.5) / Math.sqrt(ms[0] + 1e-7), 2 + 0.01 / Math.sqrt(ms[1] + 1e-7)], 1e-5);
   const a = new Variable(tensor([1, 2]));
   const adam = new Adam({ learningRate: 0.01 });
   adam.apply([g], [a]);

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { CosineDecay, ExponentialDecay, PiecewiseConstantDecay } from "../../src/index.js";
 
 test("learning-rate schedules", () => {

@@ -3,8 +3,8 @@
  * output rows at a time so that big images (VGG16 at 224x224) never need a huge buffer.
  */
 import type { Conv2dGeometry, F32, FusedActivation } from "../kernels.js";
-import { biasActivation } from "./elementwise.js";
 import { gemm, view } from "./gemm.js";
+import { biasActivation } from "./unary.js";
 
 const MAX_PATCH_FLOATS = 1 << 22;
 
@@ -28,7 +28,8 @@ function isPointwise(g: Conv2dGeometry): boolean {
  * point at C contiguous channels. im2col and its adjoint col2im are two uses of this walk.
  */
 function forEachTap(g: Conv2dGeometry, r0: number, rows: number, inside: (p: number, x: number) => void, outside?: (p: number) => void): void {
-  const K = patchSize(g), C = g.inC;
+  const K = patchSize(g),
+    C = g.inC;
   for (let r = 0; r < rows; r++) {
     const flat = r0 + r;
     const ox = flat % g.outW;
@@ -49,10 +50,16 @@ function forEachTap(g: Conv2dGeometry, r0: number, rows: number, inside: (p: num
 /** Fills cols with the receptive fields of output rows [r0, r0 + rows), one row each. */
 function im2col(x: F32, g: Conv2dGeometry, r0: number, rows: number, cols: F32): void {
   const C = g.inC;
-  forEachTap(g, r0, rows, (p, src) => {
-    if (C === 1) cols[p] = x[src];
-    else cols.set(x.subarray(src, src + C), p);
-  }, (p) => cols.fill(0, p, p + C));
+  forEachTap(
+    g,
+    r0,
+    rows,
+    (p, src) => {
+      if (C === 1) cols[p] = x[src];
+      else cols.set(x.subarray(src, src + C), p);
+    },
+    (p) => cols.fill(0, p, p + C),
+  );
 }
 
 /** Adds each patch row back into dx where it was read from (the adjoint of im2col). */

@@ -1,25 +1,26 @@
 /** The TypeScript reference backend: every kernel, in plain TypeScript, usable in a browser. */
 import type { Kernels } from "../kernels.js";
-import * as elementwise from "./elementwise.js";
-import * as reduce from "./reduce.js";
-import * as movement from "./movement.js";
-import * as linalg from "./linalg.js";
 import * as conv from "./conv.js";
-import * as pool from "./pool.js";
-import * as resize from "./resize.js";
-import * as softmax from "./softmax.js";
+import * as elementwise from "./elementwise.js";
+import * as linalg from "./linalg.js";
+import * as movement from "./movement.js";
 import * as optim from "./optim.js";
+import * as pool from "./pool.js";
+import * as reduce from "./reduce.js";
+import * as resize from "./resize.js";
 import * as rnn from "./rnn.js";
+import * as softmax from "./softmax.js";
+import * as unary from "./unary.js";
 
 export const jsKernels: Kernels = {
   name: "js",
-  unary: elementwise.unary,
-  unaryGrad: elementwise.unaryGrad,
+  unary: unary.unary,
+  unaryGrad: unary.unaryGrad,
   binary: elementwise.binary,
   where: elementwise.where,
   cast: elementwise.cast,
-  biasActivation: elementwise.biasActivation,
-  biasActivationGrad: elementwise.biasActivationGrad,
+  biasActivation: unary.biasActivation,
+  biasActivationGrad: unary.biasActivationGrad,
   reduce: reduce.reduce,
   argReduce: reduce.argReduce,
   transpose: movement.transpose,

@@ -1,12 +1,16 @@
 /** Batched matrix product over broadcast batch dimensions. */
-import type { F32 } from "../kernels.js";
+
 import { type Shape, sizeOf } from "../../tensor/shape.js";
+import type { F32 } from "../kernels.js";
 import { broadcastStrides } from "./elementwise.js";
 import { gemm, view } from "./gemm.js";
 
 export function matMul(a: F32, aShape: Shape, b: F32, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): F32 {
-  const ra = aShape.length, rb = bShape.length, ro = outShape.length;
-  const m = outShape[ro - 2], n = outShape[ro - 1];
+  const ra = aShape.length,
+    rb = bShape.length,
+    ro = outShape.length;
+  const m = outShape[ro - 2],
+    n = outShape[ro - 1];
   const k = transA ? aShape[ra - 2] : aShape[ra - 1];
   const out = new Float32Array(sizeOf(outShape));
   const batchShape = outShape.slice(0, ro - 2);
@@ -14,11 +18,16 @@ export function matMul(a: F32, aShape: Shape, b: F32, bShape: Shape, transA: boo
   // batch strides counted in whole matrices, 0 where a batch dim is broadcast
   const aStrides = broadcastStrides(aShape.slice(0, ra - 2), batchShape);
   const bStrides = broadcastStrides(bShape.slice(0, rb - 2), batchShape);
-  const aMat = aShape[ra - 2] * aShape[ra - 1], bMat = bShape[rb - 2] * bShape[rb - 1];
+  const aMat = aShape[ra - 2] * aShape[ra - 1],
+    bMat = bShape[rb - 2] * bShape[rb - 1];
   const idx = new Array<number>(batchShape.length).fill(0);
   for (let t = 0; t < batches; t++) {
-    let ai = 0, bi = 0;
-    for (let d = 0; d < batchShape.length; d++) { ai += idx[d] * aStrides[d]; bi += idx[d] * bStrides[d]; }
+    let ai = 0,
+      bi = 0;
+    for (let d = 0; d < batchShape.length; d++) {
+      ai += idx[d] * aStrides[d];
+      bi += idx[d] * bStrides[d];
+    }
     gemm(m, n, k, view(a, ai * aMat, m, k, transA), view(b, bi * bMat, k, n, transB), out, t * m * n, n, false);
     for (let d = batchShape.length - 1; d >= 0; d--) {
       if (++idx[d] < batchShape[d]) break;

@@ -1,7 +1,8 @@
 /** Data-movement kernels: they copy elements between layouts and work for every dtype. */
-import type { F32 } from "../kernels.js";
+
 import { allocate, dtypeOf, type TypedArray } from "../../tensor/dtype.js";
 import { type Shape, sizeOf, stridesOf } from "../../tensor/shape.js";
+import type { F32 } from "../kernels.js";
 
 function like(x: TypedArray, size: number): TypedArray {
   return allocate(dtypeOf(x), size);
@@ -15,7 +16,10 @@ function gatherStrided(x: TypedArray, out: TypedArray, outShape: Shape, srcStrid
   const rank = outShape.length;
   const total = out.length;
   if (total === 0) return;
-  if (rank === 0) { out[0] = x[srcOffset]; return; }
+  if (rank === 0) {
+    out[0] = x[srcOffset];
+    return;
+  }
   const last = outShape[rank - 1];
   const ls = srcStrides[rank - 1];
   const idx = new Array<number>(rank).fill(0);
@@ -41,13 +45,21 @@ export function transpose(x: TypedArray, shape: Shape, perm: readonly number[]):
   if (shape.length === 2 && perm[0] === 1) {
     const [r, c] = shape;
     const B = 32;
-    for (let i0 = 0; i0 < r; i0 += B) for (let j0 = 0; j0 < c; j0 += B) {
-      const i1 = Math.min(i0 + B, r), j1 = Math.min(j0 + B, c);
-      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * r + i] = x[i * c + j];
-    }
+    for (let i0 = 0; i0 < r; i0 += B)
+      for (let j0 = 0; j0 < c; j0 += B) {
+        const i1 = Math.min(i0 + B, r),
+          j1 = Math.min(j0 + B, c);
+        for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * r + i] = x[i * c + j];
+      }
     return out;
   }
-  gatherStrided(x, out, outShape, perm.map((p) => strides[p]), 0);
+  gatherStrided(
+    x,
+    out,
+    outShape,
+    perm.map((p) => strides[p]),
+    0,
+  );
   return out;
 }
 
@@ -67,7 +79,10 @@ export function pad(x: TypedArray, shape: Shape, paddings: readonly (readonly [n
   if (x.length === 0) return out;
   const outStrides = stridesOf(outShape);
   const rank = shape.length;
-  if (rank === 0) { out[0] = x[0]; return out; }
+  if (rank === 0) {
+    out[0] = x[0];
+    return out;
+  }
   const last = shape[rank - 1];
   const idx = new Array<number>(rank).fill(0);
   let dst = 0;
@@ -92,7 +107,8 @@ export function concat(xs: readonly TypedArray[], shapes: readonly Shape[], axis
   const out = like(xs[0], outer * rowLen);
   let col = 0;
   for (let k = 0; k < xs.length; k++) {
-    const c = chunks[k], x = xs[k];
+    const c = chunks[k],
+      x = xs[k];
     for (let o = 0; o < outer; o++) out.set(x.subarray(o * c, (o + 1) * c), o * rowLen + col);
     col += c;
   }

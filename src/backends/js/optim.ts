@@ -3,7 +3,10 @@ import type { F32 } from "../kernels.js";
 
 export function sgdUpdate(param: F32, grad: F32, velocity: F32 | null, lr: number, momentum: number, nesterov: boolean): void {
   const n = param.length;
-  if (!velocity) { for (let i = 0; i < n; i++) param[i] -= lr * grad[i]; return; }
+  if (!velocity) {
+    for (let i = 0; i < n; i++) param[i] -= lr * grad[i];
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const v = momentum * velocity[i] - lr * grad[i];
     velocity[i] = v;
@@ -12,8 +15,14 @@ export function sgdUpdate(param: F32, grad: F32, velocity: F32 | null, lr: numbe
 }
 
 export function rmspropUpdate(
-  param: F32, grad: F32, meanSquare: F32, momentumBuf: F32 | null,
-  lr: number, rho: number, momentum: number, epsilon: number,
+  param: F32,
+  grad: F32,
+  meanSquare: F32,
+  momentumBuf: F32 | null,
+  lr: number,
+  rho: number,
+  momentum: number,
+  epsilon: number,
 ): void {
   const n = param.length;
   for (let i = 0; i < n; i++) {
@@ -30,11 +39,19 @@ export function rmspropUpdate(
 }
 
 export function adamUpdate(
-  param: F32, grad: F32, m: F32, v: F32,
-  lr: number, beta1: number, beta2: number, epsilon: number, step: number, weightDecay: number,
+  param: F32,
+  grad: F32,
+  m: F32,
+  v: F32,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  epsilon: number,
+  step: number,
+  weightDecay: number,
 ): void {
   const n = param.length;
-  const alpha = (lr * Math.sqrt(1 - Math.pow(beta2, step))) / (1 - Math.pow(beta1, step));
+  const alpha = (lr * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
   const decay = 1 - lr * weightDecay;
   for (let i = 0; i < n; i++) {
     const g = grad[i];

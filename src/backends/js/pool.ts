@@ -6,10 +6,12 @@ function forEachWindow(g: Pool2dGeometry, f: (o: number, y0: number, y1: number,
   for (let n = 0; n < g.batch; n++) {
     for (let oy = 0; oy < g.outH; oy++) {
       const ys = oy * g.strideH - g.padTop;
-      const y0 = Math.max(ys, 0), y1 = Math.min(ys + g.kH, g.inH);
+      const y0 = Math.max(ys, 0),
+        y1 = Math.min(ys + g.kH, g.inH);
       for (let ox = 0; ox < g.outW; ox++) {
         const xs = ox * g.strideW - g.padLeft;
-        const x0 = Math.max(xs, 0), x1 = Math.min(xs + g.kW, g.inW);
+        const x0 = Math.max(xs, 0),
+          x1 = Math.min(xs + g.kW, g.inW);
         f(((n * g.outH + oy) * g.outW + ox) * g.channels, y0, y1, x0, x1, n);
       }
     }
@@ -20,10 +22,14 @@ export function maxPool2d(x: F32, g: Pool2dGeometry): F32 {
   const C = g.channels;
   const out = new Float32Array(g.batch * g.outH * g.outW * C).fill(-Infinity);
   forEachWindow(g, (o, y0, y1, x0, x1, n) => {
-    for (let iy = y0; iy < y1; iy++) for (let ix = x0; ix < x1; ix++) {
-      const src = ((n * g.inH + iy) * g.inW + ix) * C;
-      for (let c = 0; c < C; c++) { const v = x[src + c]; if (v > out[o + c]) out[o + c] = v; }
-    }
+    for (let iy = y0; iy < y1; iy++)
+      for (let ix = x0; ix < x1; ix++) {
+        const src = ((n * g.inH + iy) * g.inW + ix) * C;
+        for (let c = 0; c < C; c++) {
+          const v = x[src + c];
+          if (v > out[o + c]) out[o + c] = v;
+        }
+      }
   });
   return out;
 }
@@ -37,10 +43,15 @@ export function maxPool2dGrad(dy: F32, x: F32, g: Pool2dGeometry): F32 {
   forEachWindow(g, (o, y0, y1, x0, x1, n) => {
     best.fill(-Infinity);
     where.fill(-1);
-    for (let iy = y0; iy < y1; iy++) for (let ix = x0; ix < x1; ix++) {
-      const src = ((n * g.inH + iy) * g.inW + ix) * C;
-      for (let c = 0; c < C; c++) if (x[src + c] > best[c] || where[c] < 0) { best[c] = x[src + c]; where[c] = src + c; }
-    }
+    for (let iy = y0; iy < y1; iy++)
+      for (let ix = x0; ix < x1; ix++) {
+        const src = ((n * g.inH + iy) * g.inW + ix) * C;
+        for (let c = 0; c < C; c++)
+          if (x[src + c] > best[c] || where[c] < 0) {
+            best[c] = x[src + c];
+            where[c] = src + c;
+          }
+      }
     for (let c = 0; c < C; c++) if (where[c] >= 0) dx[where[c]] += dy[o + c];
   });
   return dx;
@@ -50,10 +61,11 @@ export function avgPool2d(x: F32, g: Pool2dGeometry): F32 {
   const C = g.channels;
   const out = new Float32Array(g.batch * g.outH * g.outW * C);
   forEachWindow(g, (o, y0, y1, x0, x1, n) => {
-    for (let iy = y0; iy < y1; iy++) for (let ix = x0; ix < x1; ix++) {
-      const src = ((n * g.inH + iy) * g.inW + ix) * C;
-      for (let c = 0; c < C; c++) out[o + c] += x[src + c];
-    }
+    for (let iy = y0; iy < y1; iy++)
+      for (let ix = x0; ix < x1; ix++) {
+        const src = ((n * g.inH + iy) * g.inW + ix) * C;
+        for (let c = 0; c < C; c++) out[o + c] += x[src + c];
+      }
     const inv = 1 / Math.max(1, (y1 - y0) * (x1 - x0));
     for (let c = 0; c < C; c++) out[o + c] *= inv;
   });
@@ -65,10 +77,11 @@ export function avgPool2dGrad(dy: F32, g: Pool2dGeometry): F32 {
   const dx = new Float32Array(g.batch * g.inH * g.inW * C);
   forEachWindow(g, (o, y0, y1, x0, x1, n) => {
     const inv = 1 / Math.max(1, (y1 - y0) * (x1 - x0));
-    for (let iy = y0; iy < y1; iy++) for (let ix = x0; ix < x1; ix++) {
-      const dst = ((n * g.inH + iy) * g.inW + ix) * C;
-      for (let c = 0; c < C; c++) dx[dst + c] += dy[o + c] * inv;
-    }
+    for (let iy = y0; iy < y1; iy++)
+      for (let ix = x0; ix < x1; ix++) {
+        const dst = ((n * g.inH + iy) * g.inW + ix) * C;
+        for (let c = 0; c < C; c++) dx[dst + c] += dy[o + c] * inv;
+      }
   });
   return dx;
 }

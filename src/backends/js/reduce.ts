@@ -10,8 +10,16 @@ export function reduce(op: ReduceOp, x: F32, outer: number, n: number, inner: nu
       // contiguous run: accumulate in a double for accuracy over long axes
       let acc = op === "sum" ? 0 : x[base];
       if (op === "sum") for (let i = 0; i < n; i++) acc += x[base + i];
-      else if (op === "max") for (let i = 1; i < n; i++) { const v = x[base + i]; if (v > acc || v !== v) acc = v; }
-      else for (let i = 1; i < n; i++) { const v = x[base + i]; if (v < acc || v !== v) acc = v; }
+      else if (op === "max")
+        for (let i = 1; i < n; i++) {
+          const v = x[base + i];
+          if (v > acc || Number.isNaN(v)) acc = v;
+        }
+      else
+        for (let i = 1; i < n; i++) {
+          const v = x[base + i];
+          if (v < acc || Number.isNaN(v)) acc = v;
+        }
       out[dst] = n === 0 ? (op === "sum" ? 0 : op === "max" ? -Infinity : Infinity) : acc;
       continue;
     }
@@ -22,8 +30,16 @@ export function reduce(op: ReduceOp, x: F32, outer: number, n: number, inner: nu
     for (let i = op === "sum" ? 0 : 1; i < n; i++) {
       const row = base + i * inner;
       if (op === "sum") for (let j = 0; j < inner; j++) acc[j] += x[row + j];
-      else if (op === "max") for (let j = 0; j < inner; j++) { const v = x[row + j]; if (v > acc[j] || v !== v) acc[j] = v; }
-      else for (let j = 0; j < inner; j++) { const v = x[row + j]; if (v < acc[j] || v !== v) acc[j] = v; }
+      else if (op === "max")
+        for (let j = 0; j < inner; j++) {
+          const v = x[row + j];
+          if (v > acc[j] || Number.isNaN(v)) acc[j] = v;
+        }
+      else
+        for (let j = 0; j < inner; j++) {
+          const v = x[row + j];
+          if (v < acc[j] || Number.isNaN(v)) acc[j] = v;
+        }
     }
     out.set(acc, dst);
   }
@@ -40,7 +56,10 @@ export function argReduce(op: "argmax" | "argmin", x: F32, outer: number, n: num
       let bestI = 0;
       for (let i = 1; i < n; i++) {
         const v = x[base + i * inner];
-        if (better(v, best)) { best = v; bestI = i; }
+        if (better(v, best)) {
+          best = v;
+          bestI = i;
+        }
       }
       out[o * inner + j] = bestI;
     }

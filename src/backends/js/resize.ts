@@ -8,17 +8,26 @@ function sourceCoord(o: number, inSize: number, outSize: number, g: ResizeGeomet
   return g.halfPixelCenters ? (o + 0.5) * scale - 0.5 : o * scale;
 }
 
-interface Taps { lo: Int32Array; hi: Int32Array; frac: Float32Array }
+interface Taps {
+  lo: Int32Array;
+  hi: Int32Array;
+  frac: Float32Array;
+}
 
 function bilinearTaps(inSize: number, outSize: number, g: ResizeGeometry): Taps {
-  const lo = new Int32Array(outSize), hi = new Int32Array(outSize), frac = new Float32Array(outSize);
+  const lo = new Int32Array(outSize),
+    hi = new Int32Array(outSize),
+    frac = new Float32Array(outSize);
   for (let o = 0; o < outSize; o++) {
     const s = sourceCoord(o, inSize, outSize, g);
     const f = Math.floor(s);
     lo[o] = Math.min(Math.max(f, 0), inSize - 1);
     hi[o] = Math.min(Math.max(f + 1, 0), inSize - 1);
     frac[o] = s - f;
-    if (s < 0) { lo[o] = hi[o] = 0; frac[o] = 0; }
+    if (s < 0) {
+      lo[o] = hi[o] = 0;
+      frac[o] = 0;
+    }
   }
   return { lo, hi, frac };
 }
@@ -37,13 +46,24 @@ function nearestIndex(inSize: number, outSize: number, g: ResizeGeometry): Int32
 /** Calls f(out, a, b, c, d, fx, fy) per output pixel: its four source pixels (channel offsets) and weights. */
 function forEachBilinear(g: ResizeGeometry, f: (o: number, a: number, b: number, c: number, d: number, fx: number, fy: number) => void): void {
   const C = g.channels;
-  const ty = bilinearTaps(g.inH, g.outH, g), tx = bilinearTaps(g.inW, g.outW, g);
-  for (let n = 0; n < g.batch; n++) for (let oy = 0; oy < g.outH; oy++) {
-    const r0 = (n * g.inH + ty.lo[oy]) * g.inW, r1 = (n * g.inH + ty.hi[oy]) * g.inW;
-    for (let ox = 0; ox < g.outW; ox++) {
-      f(((n * g.outH + oy) * g.outW + ox) * C, (r0 + tx.lo[ox]) * C, (r0 + tx.hi[ox]) * C, (r1 + tx.lo[ox]) * C, (r1 + tx.hi[ox]) * C, tx.frac[ox], ty.frac[oy]);
+  const ty = bilinearTaps(g.inH, g.outH, g),
+    tx = bilinearTaps(g.inW, g.outW, g);
+  for (let n = 0; n < g.batch; n++)
+    for (let oy = 0; oy < g.outH; oy++) {
+      const r0 = (n * g.inH + ty.lo[oy]) * g.inW,
+        r1 = (n * g.inH + ty.hi[oy]) * g.inW;
+      for (let ox = 0; ox < g.outW; ox++) {
+        f(
+          ((n * g.outH + oy) * g.outW + ox) * C,
+          (r0 + tx.lo[ox]) * C,
+          (r0 + tx.hi[ox]) * C,
+          (r1 + tx.lo[ox]) * C,
+          (r1 + tx.hi[ox]) * C,
+          tx.frac[ox],
+          ty.frac[oy],
+        );
+      }
     }
-  }
 }
 
 export function resizeBilinear(x: F32, g: ResizeGeometry): F32 {
@@ -77,22 +97,28 @@ export function resizeBilinearGrad(dy: F32, g: ResizeGeometry): F32 {
 export function resizeNearest(x: F32, g: ResizeGeometry): F32 {
   const C = g.channels;
   const out = new Float32Array(g.batch * g.outH * g.outW * C);
-  const iy = nearestIndex(g.inH, g.outH, g), ix = nearestIndex(g.inW, g.outW, g);
-  for (let n = 0; n < g.batch; n++) for (let oy = 0; oy < g.outH; oy++) for (let ox = 0; ox < g.outW; ox++) {
-    const src = ((n * g.inH + iy[oy]) * g.inW + ix[ox]) * C;
-    out.set(x.subarray(src, src + C), ((n * g.outH + oy) * g.outW + ox) * C);
-  }
+  const iy = nearestIndex(g.inH, g.outH, g),
+    ix = nearestIndex(g.inW, g.outW, g);
+  for (let n = 0; n < g.batch; n++)
+    for (let oy = 0; oy < g.outH; oy++)
+      for (let ox = 0; ox < g.outW; ox++) {
+        const src = ((n * g.inH + iy[oy]) * g.inW + ix[ox]) * C;
+        out.set(x.subarray(src, src + C), ((n * g.outH + oy) * g.outW + ox) * C);
+      }
   return out;
 }
 
 export function resizeNearestGrad(dy: F32, g: ResizeGeometry): F32 {
   const C = g.channels;
   const dx = new Float32Array(g.batch * g.inH * g.inW * C);
-  const iy = nearestIndex(g.inH, g.outH, g), ix = nearestIndex(g.inW, g.outW, g);
-  for (let n = 0; n < g.batch; n++) for (let oy = 0; oy < g.outH; oy++) for (let ox = 0; ox < g.outW; ox++) {
-    const dst = ((n * g.inH + iy[oy]) * g.inW + ix[ox]) * C;
-    const src = ((n * g.outH + oy) * g.outW + ox) * C;
-    for (let c = 0; c < C; c++) dx[dst + c] += dy[src + c];
-  }
+  const iy = nearestIndex(g.inH, g.outH, g),
+    ix = nearestIndex(g.inW, g.outW, g);
+  for (let n = 0; n < g.batch; n++)
+    for (let oy = 0; oy < g.outH; oy++)
+      for (let ox = 0; ox < g.outW; ox++) {
+        const dst = ((n * g.inH + iy[oy]) * g.inW + ix[ox]) * C;
+        const src = ((n * g.outH + oy) * g.outW + ox) * C;
+        for (let c = 0; c < C; c++) dx[dst + c] += dy[src + c];
+      }
   return dx;
 }

@@ -12,7 +12,11 @@ export function softmax(x: F32, outer: number, n: number, inner: number): F32 {
     let max = -Infinity;
     for (let i = 0; i < n; i++) max = Math.max(max, x[base + i * s]);
     let sum = 0;
-    for (let i = 0; i < n; i++) { const e = Math.exp(x[base + i * s] - max); out[base + i * s] = e; sum += e; }
+    for (let i = 0; i < n; i++) {
+      const e = Math.exp(x[base + i * s] - max);
+      out[base + i * s] = e;
+      sum += e;
+    }
     const inv = 1 / sum;
     for (let i = 0; i < n; i++) out[base + i * s] *= inv;
   });
@@ -62,7 +66,11 @@ function rowSoftmax(logits: F32, off: number, classes: number, p: F32): number {
   let max = -Infinity;
   for (let c = 0; c < classes; c++) max = Math.max(max, logits[off + c]);
   let sum = 0;
-  for (let c = 0; c < classes; c++) { const e = Math.exp(logits[off + c] - max); p[off + c] = e; sum += e; }
+  for (let c = 0; c < classes; c++) {
+    const e = Math.exp(logits[off + c] - max);
+    p[off + c] = e;
+    sum += e;
+  }
   const inv = 1 / sum;
   for (let c = 0; c < classes; c++) p[off + c] *= inv;
   return max + Math.log(sum);
@@ -74,8 +82,12 @@ export function softmaxCrossEntropy(logits: F32, labels: F32, rows: number, clas
   for (let r = 0; r < rows; r++) {
     const off = r * classes;
     const lse = rowSoftmax(logits, off, classes, dlogits);
-    let l = 0, labelSum = 0;
-    for (let c = 0; c < classes; c++) { l += labels[off + c] * (lse - logits[off + c]); labelSum += labels[off + c]; }
+    let l = 0,
+      labelSum = 0;
+    for (let c = 0; c < classes; c++) {
+      l += labels[off + c] * (lse - logits[off + c]);
+      labelSum += labels[off + c];
+    }
     loss[r] = l;
     // d/dlogits of -sum(z * log p) = p * sum(z) - z
     for (let c = 0; c < classes; c++) dlogits[off + c] = dlogits[off + c] * labelSum - labels[off + c];
@@ -104,7 +116,8 @@ export function sigmoidCrossEntropy(logits: F32, labels: F32): { loss: F32; dlog
   const loss = new Float32Array(n);
   const dlogits = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    const x = logits[i], z = labels[i];
+    const x = logits[i],
+      z = labels[i];
     const ax = Math.abs(x);
     loss[i] = Math.max(x, 0) - x * z + Math.log1p(Math.exp(-ax));
     const e = Math.exp(-ax);

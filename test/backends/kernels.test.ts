@@ -1,8 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { opcodesPath, renderOpcodes } from "../../../scripts/gen-opcodes.js";
-import { BINARY_OPS, isComparison, opCode, UNARY_OPS } from "../../../src/backends/kernels.js";
+import { test } from "node:test";
+import { opcodesPath, renderOpcodes } from "../../scripts/gen-opcodes.js";
+import { BINARY_OPS, isComparison, opCode, UNARY_OPS } from "../../src/backends/kernels.js";
 
 test("native/opcodes.h is generated from the op tables in kernels.ts (run `npm run gen:opcodes` when this fails)", () => {
   assert.equal(readFileSync(opcodesPath, "utf8"), renderOpcodes());

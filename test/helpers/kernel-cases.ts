@@ -1,0 +1,118 @@
+import { jsKernels } from "../../src/backends/js/index.js";
+import type { Conv2dGeometry, Kernels, RnnSpec } from "../../src/backends/kernels.js";
+import { conv2dGeometry } from "../../src/ops/conv.js";
+import { pool2dGeometry } from "../../src/ops/pool.js";
+import { Random } from "../../src/tensor/random.js";
+import { assertClose } from "./gradcheck.js";
+
+export const js = jsKernels;
+export const rng = new Random(99);
+export const randArray = (n: number, lo = -1, hi = 1) => Float32Array.from({ length: n }, () => lo + (hi - lo) * rng.uniform());
+export const randInts = (n: number, hi: number) => Int32Array.from({ length: n }, () => Math.floor(rng.uniform() * hi));
+export const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+export const broadcastShape = (a: number[], b: number[]) => {
+  const r = Math.max(a.length, b.length);
+  return Array.from({ length: r }, (_, i) => Math.max(a[i - (r - a.length)] ?? 1, b[i - (r - b.length)] ?? 1));
+};
+export const close = (got: ArrayLike<number>, want: ArrayLike<number>, what: string, rtol = 1e-5, atol = 1e-6) => assertClose(got, want, rtol, atol, what);
+
+export const CONV_CASES: [number[], number[], number, "valid" | "same", number][] = [
+  [[1, 7, 6, 1], [3, 3, 1, 5], 1, "valid", 1],
+  [[2, 9, 9, 3], [3, 3, 3, 7], 2, "same", 1],
+  [[3, 8, 7, 5], [3, 2, 5, 9], 1, "same", 1],
+  [[2, 10, 11, 4], [3, 3, 4, 13], 2, "valid", 1],
+  [[1, 9, 9, 2], [3, 3, 2, 3], 1, "same", 2],
+  [[4, 5, 5, 17], [1, 1, 17, 6], 1, "valid", 1],
+  [[2, 28, 28, 1], [3, 3, 1, 32], 1, "valid", 1],
+  [[5, 13, 13, 32], [3, 3, 32, 64], 1, "valid", 1],
+];
+export function convCases(): { g: Conv2dGeometry; x: Float32Array; w: Float32Array; dy: Float32Array; what: string }[] {
+  return CONV_CASES.map(([xs, ws, strides, padding, dilationRate]) => {
+    const g = conv2dGeometry(xs, ws, { strides, padding, dilationRate });
+    return {
+      g,
+      x: randArray(size(xs)),
+      w: randArray(size(ws)),
+      dy: randArray(g.batch * g.outH * g.outW * g.outC),
+      what: `conv ${xs} ${ws} s${strides} ${padding} d${dilationRate}`,
+    };
+  });
+}
+
+export const POOL_CASES: [number[], number, number, "valid" | "same"][] = [
+  [[1, 7, 7, 3], 2, 2, "valid"],
+  [[2, 9, 8, 5], 3, 2, "same"],
+  [[3, 6, 6, 17], 3, 1, "same"],
+  [[2, 26, 26, 32], 2, 2, "valid"],
+];
+export function poolCases() {
+  return POOL_CASES.map(([xs, poolSize, strides, padding]) => {
+    const g = pool2dGeometry(xs, { poolSize, strides, padding }, "test");
+    return { g, x: randArray(size(xs)), dy: randArray(g.batch * g.outH * g.outW * g.channels) };
+  });
+}
+
+export const RESIZE_CASES = [
+  { batch: 2, inH: 5, inW: 7, channels: 3, outH: 9, outW: 4, alignCorners: false, halfPixelCenters: true },
+  { batch: 1, inH: 8, inW: 8, channels: 2, outH: 3, outW: 11, alignCorners: true, halfPixelCenters: false },
+  { batch: 1, inH: 4, inW: 6, channels: 1, outH: 8, outW: 12, alignCorners: false, halfPixelCenters: false },
+];
+
+export const REDUCE_SHAPES = [
+  [3, 17, 5],
+  [51, 5, 1],
+  [1, 255, 1],
+  [3, 1, 85],
+];
+export const SOFTMAX_SHAPES = REDUCE_SHAPES;
+export const BINARY_SHAPES = [
+  [
+    [7, 13],
+    [7, 13],
+  ],
+  [[7, 13], [13]],
+  [
+    [7, 1, 5],
+    [3, 1],
+  ],
+  [[1], [4, 9]],
+  [
+    [2, 3, 4, 5],
+    [2, 1, 4, 1],
+  ],
+];
+
+export function rnnCase(kind: RnnSpec["kind"], [batch, steps, features, units]: number[]) {
+  const spec: RnnSpec = { kind, batch, steps, features, units, activation: kind === "simple" ? "relu" : "tanh", recurrentActivation: "sigmoid" };
+  const G = { simple: 1, lstm: 4, gru: 3 }[kind];
+  return {
+    spec,
+    x: randArray(batch * steps * features),
+    W: randArray(features * G * units),
+    R: randArray(units * G * units),
+    bias: randArray(G * units * (kind === "gru" ? 2 : 1)),
+    h0: randArray(batch * units),
+    c0: kind === "lstm" ? randArray(batch * units) : null,
+    mask: steps > 1 ? Float32Array.from({ length: batch * steps }, (_, i) => (i % 3 === 1 ? 0 : 1)) : null,
+    recMask: batch === 3 ? Float32Array.from({ length: batch * units }, (_, i) => (i % 4 === 0 ? 0 : 4 / 3)) : null,
+  };
+}
+export const RNN_SIZES = [
+  [1, 1, 6, 16],
+  [3, 5, 4, 7],
+  [32, 6, 1, 16],
+];
+
+export function optimizerRun(k: Kernels, which: "sgd" | "rmsprop" | "adam"): Float32Array {
+  const local = new Random(3);
+  const p = Float32Array.from({ length: 1003 }, () => local.uniform() - 0.5),
+    g = Float32Array.from({ length: 1003 }, () => local.uniform() - 0.5);
+  const s1 = new Float32Array(1003),
+    s2 = new Float32Array(1003);
+  for (let step = 1; step <= 3; step++) {
+    if (which === "sgd") k.sgdUpdate(p, g, step === 3 ? null : s1, 0.1, 0.9, step === 2);
+    if (which === "rmsprop") k.rmspropUpdate(p, g, s1, step === 3 ? s2 : null, 0.01, 0.9, 0.5, 1e-7);
+    if (which === "adam") k.adamUpdate(p, g, s1, s2, 0.01, 0.9, 0.999, 1e-7, step, step === 2 ? 0.01 : 0);
+  }
+  return p;
+}

@@ -1,0 +1,15 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as kerno from "../src/index.js";
+import { BUILTIN_LAYERS } from "../src/layers/registry.js";
+
+test("every built-in layer class is exported under its Keras name, and every exported layer class is registered", () => {
+  const exported = kerno as unknown as Record<string, unknown>;
+  for (const cls of BUILTIN_LAYERS) assert.equal(exported[cls.className], cls, `${cls.className} is exported`);
+  const registered = new Set<unknown>(BUILTIN_LAYERS);
+  const layerExports = Object.entries(exported).filter(([, v]) => typeof v === "function" && v.prototype instanceof kerno.Layer);
+  for (const [name, cls] of layerExports) {
+    if (cls === kerno.Model || cls === kerno.Sequential) continue;
+    assert.ok(registered.has(cls), `${name} is exported but loadModel could not rebuild it`);
+  }
+});
