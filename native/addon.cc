@@ -356,6 +356,21 @@ void AdamUpdate(const Info& info) {
   if (a.ok()) adam_update(p, g, m, v, n, lr, b1, b2, eps, step, wd);
 }
 
+// imageTransform(x, transforms, y, geometry [batch, inH, inW, channels, outH, outW, fillMode, interpolation], fillValue)
+void ImageTransform(const Info& info) {
+  Args a(info, "imageTransform");
+  const int32_t* p = a.i32(3, "geometry", 8);
+  if (!a.ok()) return;
+  a.require(p[0] >= 0 && p[1] > 0 && p[2] > 0 && p[3] > 0 && p[4] >= 0 && p[5] >= 0, "geometry", "needs non-negative sizes");
+  a.require(p[6] >= 0 && p[6] < FILL_COUNT && p[7] >= 0 && p[7] < INTERP_COUNT, "geometry", "has an unknown fill mode or interpolation");
+  if (!a.ok()) return;
+  const TransformGeom g = {p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], a.f(4, "fillValue")};
+  const float* x = a.f32(0, "x", prod({g.batch, g.inH, g.inW, g.channels}));
+  const float* t = a.f32(1, "transforms", prod({g.batch, 8}));
+  float* y = a.f32(2, "y", prod({g.batch, g.outH, g.outW, g.channels}));
+  if (a.ok()) image_transform(x, t, y, g);
+}
+
 // A recurrent spec (kind, batch, steps, features, units, act, recAct) and the sizes it implies.
 struct RnnSizes {
   RnnSpec s;
@@ -463,6 +478,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT("adamUpdate", AdamUpdate);
   EXPORT("rnnForward", RnnForward);
   EXPORT("rnnBackward", RnnBackward);
+  EXPORT("imageTransform", ImageTransform);
 #undef EXPORT
   return exports;
 }

@@ -31,6 +31,13 @@ struct PoolGeom {
   int batch, inH, inW, channels, outH, outW, kH, kW, strideH, strideW, padTop, padLeft;
 };
 
+// image.cc: batched projective transforms (transforms: 8 floats per image, TensorFlow's layout)
+struct TransformGeom {
+  int batch, inH, inW, channels, outH, outW, fill_mode, interp;
+  float fill;
+};
+void image_transform(const float* x, const float* transforms, float* y, const TransformGeom& g);
+
 // conv.cc
 // y = act(conv(x, w) + bias); bias may be null, act ACT_LINEAR for a plain convolution
 void conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act);

@@ -66,4 +66,18 @@ enum RnnCode {
   RNN_COUNT = 3
 };
 
+enum FillCode {
+  FILL_CONSTANT = 0,
+  FILL_REFLECT = 1,
+  FILL_WRAP = 2,
+  FILL_NEAREST = 3,
+  FILL_COUNT = 4
+};
+
+enum InterpCode {
+  INTERP_BILINEAR = 0,
+  INTERP_NEAREST = 1,
+  INTERP_COUNT = 2
+};
+
 }  // namespace kerno

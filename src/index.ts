@@ -7,6 +7,7 @@ export * from "./ops/arithmetic.js";
 export * from "./ops/compare.js";
 export * from "./ops/conv.js";
 export * from "./ops/dropout.js";
+export * from "./ops/image.js";
 export * from "./ops/losses.js";
 export * from "./ops/math.js";
 export * from "./ops/matmul.js";
@@ -45,9 +46,11 @@ export { balanceClasses, classCounts, classWeightsFor, interleaveClasses, sample
 export { dataDir } from "./data/cache.js";
 // data
 export { Dataset, type Example } from "./data/dataset.js";
+export { IMAGE_EXTENSIONS, type ImageFolderDataset, type ImageFolderOptions, imageDatasetFromDirectory, type LabelMode } from "./data/image-folder.js";
 export { type LoadImageOptions, loadDigit, loadImage } from "./data/images.js";
 export { fashionMnist, type ImageDataset, mnist } from "./data/mnist.js";
 export { Activation, LeakyReLU, ReLU, Softmax } from "./layers/activation.js";
+export { type Factor, RandomBrightness, RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from "./layers/augmentation.js";
 export { BatchNormalization } from "./layers/batch-normalization.js";
 export { Conv1D, Conv2D } from "./layers/conv.js";
 export { Dense } from "./layers/dense.js";
@@ -68,6 +71,7 @@ export {
   MaxPooling1D,
   MaxPooling2D,
 } from "./layers/pooling.js";
+export { CenterCrop, RandomCrop, Resizing } from "./layers/preprocessing.js";
 export { GRU, type GRUArgs, LSTM, type LSTMArgs, type RNNArgs, SimpleRNN } from "./layers/recurrent.js";
 export { registerLayer, registerLayerFactory } from "./layers/registry.js";
 export { l1, l1l2, l2, type Regularizer } from "./layers/regularizers.js";

@@ -70,6 +70,14 @@ export type ReduceOp = (typeof REDUCE_OPS)[number];
 export const RNN_KINDS = ["simple", "lstm", "gru"] as const;
 export type RnnKind = (typeof RNN_KINDS)[number];
 
+/** How image transforms fill points that fall outside the input (Keras's fill_mode). */
+export const FILL_MODES = ["constant", "reflect", "wrap", "nearest"] as const;
+export type FillMode = (typeof FILL_MODES)[number];
+
+/** How image transforms sample between pixels. */
+export const INTERPOLATIONS = ["bilinear", "nearest"] as const;
+export type Interpolation = (typeof INTERPOLATIONS)[number];
+
 /** The tables the native addon switches on, by the C++ enum prefix they become. */
 export const OP_TABLES = {
   UNARY: UNARY_OPS,
@@ -77,6 +85,8 @@ export const OP_TABLES = {
   ACT: FUSED_ACTIVATIONS,
   REDUCE: REDUCE_OPS,
   RNN: RNN_KINDS,
+  FILL: FILL_MODES,
+  INTERP: INTERPOLATIONS,
 } as const;
 
 /** The code of `op` in its table (its index): what the native addon receives. */
@@ -123,6 +133,23 @@ export interface Pool2dGeometry {
   strideW: number;
   padTop: number;
   padLeft: number;
+}
+
+/**
+ * A batched projective image transform (TensorFlow's ImageProjectiveTransformV3): output pixel
+ * (x, y) of image b samples the input at ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k) with
+ * k = c0 x + c1 y + 1, from transforms[b] = [a0, a1, a2, b0, b1, b2, c0, c1].
+ */
+export interface TransformGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  channels: number;
+  outH: number;
+  outW: number;
+  fillMode: FillMode;
+  interpolation: Interpolation;
+  fillValue: number;
 }
 
 export interface ResizeGeometry {
@@ -222,6 +249,10 @@ export interface Kernels {
   resizeBilinearGrad(dy: F32, g: ResizeGeometry): F32;
   resizeNearest(x: F32, g: ResizeGeometry): F32;
   resizeNearestGrad(dy: F32, g: ResizeGeometry): F32;
+  /** Warps every image by its own transform (transforms [batch, 8]); see TransformGeometry. */
+  imageTransform(x: F32, transforms: F32, g: TransformGeometry): F32;
+  /** The adjoint: each output gradient goes back to the input pixels it was sampled from. */
+  imageTransformGrad(dy: F32, transforms: F32, g: TransformGeometry): F32;
 
   // softmax family over the middle axis of [outer, n, inner]
   softmax(x: F32, outer: number, n: number, inner: number): F32;

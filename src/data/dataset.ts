@@ -139,6 +139,28 @@ export class Dataset<T = Example> implements AsyncIterable<T> {
     }, this.cardinality);
   }
 
+  /**
+   * Keeps the elements of the first complete pass in memory and replays them on later passes
+   * (tf.data's cache()), so decoding and preprocessing run once. Stages before cache() run only in
+   * that pass, so the order is fixed from then on: shuffle after cache() to reorder each pass. A
+   * pass that stops early leaves nothing cached.
+   */
+  cache(): Dataset<T> {
+    let stored: unknown[] | null = null;
+    return this.with<T>(async function* (input) {
+      if (stored) {
+        yield* stored;
+        return;
+      }
+      const filling: unknown[] = [];
+      for await (const el of input) {
+        filling.push(el);
+        yield el;
+      }
+      stored = filling;
+    }, this.cardinality);
+  }
+
   take(n: number): Dataset<T> {
     return this.with<T>(
       async function* (input) {

@@ -4,6 +4,7 @@
  * the exports are checked against it.
  */
 import { Activation, LeakyReLU, ReLU, Softmax } from "./activation.js";
+import { RandomBrightness, RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from "./augmentation.js";
 import { BatchNormalization } from "./batch-normalization.js";
 import { Conv1D, Conv2D } from "./conv.js";
 import { Dense } from "./dense.js";
@@ -23,6 +24,7 @@ import {
   MaxPooling1D,
   MaxPooling2D,
 } from "./pooling.js";
+import { CenterCrop, RandomCrop, Resizing } from "./preprocessing.js";
 import { GRU, LSTM, SimpleRNN } from "./recurrent.js";
 import { Rescaling } from "./rescaling.js";
 import { Flatten, Reshape } from "./reshaping.js";
@@ -62,6 +64,15 @@ export const BUILTIN_LAYERS = [
   Masking,
   Bidirectional,
   TimeDistributed,
+  Resizing,
+  CenterCrop,
+  RandomCrop,
+  RandomFlip,
+  RandomRotation,
+  RandomZoom,
+  RandomTranslation,
+  RandomContrast,
+  RandomBrightness,
 ] as const;
 
 export type BuiltinLayerName = (typeof BUILTIN_LAYERS)[number]["className"];

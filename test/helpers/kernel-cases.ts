@@ -116,3 +116,27 @@ export function optimizerRun(k: Kernels, which: "sgd" | "rmsprop" | "adam"): Flo
   }
   return p;
 }
+
+export const TRANSFORM_CASES = (["constant", "reflect", "wrap", "nearest"] as const).flatMap((fillMode) =>
+  (["bilinear", "nearest"] as const).map((interpolation) => ({
+    batch: 3,
+    inH: 7,
+    inW: 9,
+    channels: 3,
+    outH: 6,
+    outW: 10,
+    fillMode,
+    interpolation,
+    fillValue: 0.25,
+  })),
+);
+
+/** Per-image transforms: a rotation with zoom and shift, a projective one, and one that maps far outside. */
+export function transformsFor(batch: number): Float32Array {
+  const rows = [
+    [Math.cos(0.4) * 1.2, -Math.sin(0.4), 1.5, Math.sin(0.4), Math.cos(0.4) * 0.9, -2.25, 0, 0],
+    [1.1, 0.2, -3, -0.1, 0.8, 2, 0.01, -0.02],
+    [2.5, 0, -14.3, 0, -1.7, 20.6, 0, 0],
+  ];
+  return Float32Array.from({ length: batch * 8 }, (_, i) => rows[Math.floor(i / 8) % rows.length][i % 8]);
+}

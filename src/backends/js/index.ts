@@ -10,6 +10,7 @@ import * as reduce from "./reduce.js";
 import * as resize from "./resize.js";
 import * as rnn from "./rnn.js";
 import * as softmax from "./softmax.js";
+import * as transform from "./transform.js";
 import * as unary from "./unary.js";
 
 export const jsKernels: Kernels = {
@@ -43,6 +44,8 @@ export const jsKernels: Kernels = {
   resizeBilinearGrad: resize.resizeBilinearGrad,
   resizeNearest: resize.resizeNearest,
   resizeNearestGrad: resize.resizeNearestGrad,
+  imageTransform: transform.imageTransform,
+  imageTransformGrad: transform.imageTransformGrad,
   softmax: softmax.softmax,
   logSoftmax: softmax.logSoftmax,
   softmaxGrad: softmax.softmaxGrad,

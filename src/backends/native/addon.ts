@@ -31,6 +31,7 @@ export interface Addon {
   sgdUpdate(p: F32, g: F32, vel: F32 | null, lr: number, momentum: number, nesterov: boolean): void;
   rmspropUpdate(p: F32, g: F32, ms: F32, mom: F32 | null, lr: number, rho: number, momentum: number, eps: number): void;
   adamUpdate(p: F32, g: F32, m: F32, v: F32, lr: number, b1: number, b2: number, eps: number, step: number, wd: number): void;
+  imageTransform(x: F32, transforms: F32, y: F32, geometry: Int32Array, fillValue: number): void;
   rnnForward(
     spec: Int32Array,
     x: F32,

@@ -11,7 +11,9 @@ import { jsKernels } from "../js/index.js";
 import {
   BINARY_OPS,
   type Conv2dGeometry,
+  FILL_MODES,
   FUSED_ACTIVATIONS,
+  INTERPOLATIONS,
   isComparison,
   type Kernels,
   opCode,
@@ -250,6 +252,21 @@ export function makeNativeKernels(a: Addon): Kernels {
     },
     adamUpdate(p, g, m, v, lr, b1, b2, eps, step, wd) {
       a.adamUpdate(p, g, m, v, lr, b1, b2, eps, step, wd);
+    },
+    imageTransform(x, transforms, g) {
+      const y = uninit(g.batch * g.outH * g.outW * g.channels);
+      const geometry = Int32Array.of(
+        g.batch,
+        g.inH,
+        g.inW,
+        g.channels,
+        g.outH,
+        g.outW,
+        opCode(FILL_MODES, g.fillMode),
+        opCode(INTERPOLATIONS, g.interpolation),
+      );
+      if (y.length > 0) a.imageTransform(x, transforms, y, geometry, g.fillValue);
+      return y;
     },
     rnnForward(spec, x, W, R, bias, h0, c0, mask, recMask) {
       if (spec.batch * spec.steps === 0) return js.rnnForward(spec, x, W, R, bias, h0, c0, mask, recMask);

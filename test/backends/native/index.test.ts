@@ -26,6 +26,8 @@ import {
   rnnCase,
   SOFTMAX_SHAPES,
   size,
+  TRANSFORM_CASES,
+  transformsFor,
 } from "../../helpers/kernel-cases.js";
 
 let native: Kernels | null = null;
@@ -276,6 +278,20 @@ const cases: Record<Exclude<keyof Kernels, "name">, Case> = {
     for (const g of RESIZE_CASES) {
       const dy = randArray(g.batch * g.outH * g.outW * g.channels);
       close(n.resizeNearestGrad(dy, g), js.resizeNearestGrad(dy, g), "resizeNearestGrad");
+    }
+  },
+  imageTransform(n) {
+    for (const g of TRANSFORM_CASES) {
+      const x = randArray(g.batch * g.inH * g.inW * g.channels),
+        t = transformsFor(g.batch);
+      close(n.imageTransform(x, t, g), js.imageTransform(x, t, g), `imageTransform ${g.fillMode} ${g.interpolation}`, 1e-4, 1e-5);
+    }
+  },
+  imageTransformGrad(n) {
+    for (const g of TRANSFORM_CASES) {
+      const dy = randArray(g.batch * g.outH * g.outW * g.channels),
+        t = transformsFor(g.batch);
+      close(n.imageTransformGrad(dy, t, g), js.imageTransformGrad(dy, t, g), `imageTransformGrad ${g.fillMode} ${g.interpolation}`, 1e-4, 1e-5);
     }
   },
   softmax(n) {
