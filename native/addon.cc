@@ -115,6 +115,38 @@ void Conv2dBackpropFilter(const Info& info) {
   if (a.ok()) conv2d_backprop_filter(x, dy, dw, g);
 }
 
+// depthwise conv: the kernel is [kh, kw, inC, outC / inC]
+size_t depthwise_w(const ConvGeom& g) { return prod({g.kH, g.kW, g.outC}); }
+void DepthwiseConv2d(const Info& info) {
+  Args a(info, "depthwiseConv2d");
+  const ConvGeom g = conv_geom(a, 3);
+  a.require(g.inC > 0 && g.outC % g.inC == 0, "geometry", "needs outC a multiple of inC");
+  const float* x = a.f32(0, "x", conv_x(g));
+  const float* w = a.f32(1, "w", depthwise_w(g));
+  float* y = a.f32(2, "y", conv_y(g));
+  const float* bias = a.f32_or_null(4, "bias", g.outC);
+  const int act = a.code(5, "act", ACT_COUNT);
+  if (a.ok()) depthwise_conv2d(x, w, y, g, bias, act);
+}
+void DepthwiseConv2dBackpropInput(const Info& info) {
+  Args a(info, "depthwiseConv2dBackpropInput");
+  const ConvGeom g = conv_geom(a, 3);
+  a.require(g.inC > 0 && g.outC % g.inC == 0, "geometry", "needs outC a multiple of inC");
+  const float* dy = a.f32(0, "dy", conv_y(g));
+  const float* w = a.f32(1, "w", depthwise_w(g));
+  float* dx = a.f32(2, "dx", conv_x(g));
+  if (a.ok()) depthwise_conv2d_backprop_input(dy, w, dx, g);
+}
+void DepthwiseConv2dBackpropFilter(const Info& info) {
+  Args a(info, "depthwiseConv2dBackpropFilter");
+  const ConvGeom g = conv_geom(a, 3);
+  a.require(g.inC > 0 && g.outC % g.inC == 0, "geometry", "needs outC a multiple of inC");
+  const float* x = a.f32(0, "x", conv_x(g));
+  const float* dy = a.f32(1, "dy", conv_y(g));
+  float* dw = a.f32(2, "dw", depthwise_w(g));
+  if (a.ok()) depthwise_conv2d_backprop_filter(x, dy, dw, g);
+}
+
 void MaxPool2d(const Info& info) {
   Args a(info, "maxPool2d");
   const PoolGeom g = pool_geom(a, 2);
@@ -479,6 +511,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT("rnnForward", RnnForward);
   EXPORT("rnnBackward", RnnBackward);
   EXPORT("imageTransform", ImageTransform);
+  EXPORT("depthwiseConv2d", DepthwiseConv2d);
+  EXPORT("depthwiseConv2dBackpropInput", DepthwiseConv2dBackpropInput);
+  EXPORT("depthwiseConv2dBackpropFilter", DepthwiseConv2dBackpropFilter);
 #undef EXPORT
   return exports;
 }

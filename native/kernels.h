@@ -44,6 +44,11 @@ void conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const f
 void conv2d_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g);
 void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g);
 
+// depthwise.cc: kernel [kh, kw, inC, outC / inC]; g.outC = inC * multiplier
+void depthwise_conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act);
+void depthwise_conv2d_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g);
+void depthwise_conv2d_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g);
+
 // pool.cc
 void max_pool2d(const float* x, float* y, const PoolGeom& g);
 void max_pool2d_grad(const float* dy, const float* x, float* dx, const PoolGeom& g);

@@ -54,6 +54,7 @@ export { type Factor, RandomBrightness, RandomContrast, RandomFlip, RandomRotati
 export { BatchNormalization } from "./layers/batch-normalization.js";
 export { Conv1D, Conv2D } from "./layers/conv.js";
 export { Dense } from "./layers/dense.js";
+export { DepthwiseConv2D } from "./layers/depthwise-conv.js";
 export { Dropout } from "./layers/dropout.js";
 export { Embedding } from "./layers/embedding.js";
 export { Input, InputLayer } from "./layers/input.js";
@@ -61,6 +62,7 @@ export { Input, InputLayer } from "./layers/input.js";
 export { type CallOptions, clearSession, Layer, type LayerArgs, type Mask, SymbolicTensor, type SymShape } from "./layers/layer.js";
 export { Masking } from "./layers/masking.js";
 export { Add, Average, Concatenate, Multiply, Subtract } from "./layers/merge.js";
+export { ZeroPadding2D } from "./layers/padding.js";
 export {
   AveragePooling1D,
   AveragePooling2D,

@@ -240,6 +240,10 @@ export interface Kernels {
   conv2d(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation): F32;
   conv2dBackpropInput(dy: F32, w: F32, g: Conv2dGeometry): F32;
   conv2dBackpropFilter(x: F32, dy: F32, g: Conv2dGeometry): F32;
+  /** Depthwise: kernel [kh, kw, inC, multiplier], g.outC = inC * multiplier; output channel c * multiplier + j. */
+  depthwiseConv2d(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation): F32;
+  depthwiseConv2dBackpropInput(dy: F32, w: F32, g: Conv2dGeometry): F32;
+  depthwiseConv2dBackpropFilter(x: F32, dy: F32, g: Conv2dGeometry): F32;
   maxPool2d(x: F32, g: Pool2dGeometry): F32;
   maxPool2dGrad(dy: F32, x: F32, g: Pool2dGeometry): F32;
   /** Average over the window cells inside the input (padding excluded, as in Keras). */

@@ -2,6 +2,7 @@
 import sharp, { type OutputInfo } from "sharp";
 import { tensor } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { pillowBilinear } from "./pillow-resize.js";
 
 export interface LoadImageOptions {
   /** [height, width] to resize to (default: keep). */
@@ -12,6 +13,11 @@ export interface LoadImageOptions {
   fit?: "fill" | "contain" | "cover";
   /** Padding color for fit 'contain' (default black). */
   background?: number;
+  /**
+   * How to resample: libvips' lanczos3 (default), or "pillow-bilinear", Pillow's Image.resize
+   * BILINEAR bit for bit (for models whose reference preprocessing is PIL's; fit 'fill' only).
+   */
+  resample?: "lanczos3" | "pillow-bilinear";
 }
 
 /** One image as float32 [h, w, channels] with pixel values 0..255. */
@@ -19,7 +25,10 @@ export async function loadImage(path: string, options: LoadImageOptions = {}): P
   const channels = options.channels ?? 3;
   let img = sharp(path, { failOn: "error" }).rotate();
   img = channels === 1 ? img.grayscale() : img.removeAlpha().toColourspace("srgb");
-  if (options.size) {
+  const pillow = options.resample === "pillow-bilinear" && options.size !== undefined;
+  if (pillow && (options.fit ?? "fill") !== "fill")
+    throw new RangeError(`loadImage: resample 'pillow-bilinear' stretches to the size (fit 'fill'), got fit '${options.fit}'`);
+  if (options.size && !pillow) {
     const bg = options.background ?? 0;
     img = img.resize(options.size[1], options.size[0], { fit: options.fit ?? "fill", background: { r: bg, g: bg, b: bg }, kernel: "lanczos3" });
   }
@@ -30,9 +39,15 @@ export async function loadImage(path: string, options: LoadImageOptions = {}): P
     throw new Error(`loadImage: cannot read ${path}: ${(err as Error).message}`);
   }
   const c = info.channels;
-  const out = new Float32Array(info.width * info.height * channels);
-  for (let p = 0; p < info.width * info.height; p++) for (let k = 0; k < channels; k++) out[p * channels + k] = data[p * c + Math.min(k, c - 1)];
-  return tensor(out, [info.height, info.width, channels]);
+  let pixels: Uint8Array = data;
+  let [h, w] = [info.height, info.width];
+  if (pillow && options.size) {
+    pixels = pillowBilinear(data, h, w, c, options.size[0], options.size[1]);
+    [h, w] = options.size;
+  }
+  const out = new Float32Array(w * h * channels);
+  for (let p = 0; p < w * h; p++) for (let k = 0; k < channels; k++) out[p * channels + k] = pixels[p * c + Math.min(k, c - 1)];
+  return tensor(out, [h, w, channels]);
 }
 
 /**

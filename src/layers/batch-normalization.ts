@@ -43,7 +43,7 @@ export class BatchNormalization extends Layer {
 
   constructor(override readonly args: BatchNormalizationArgs = {}) {
     super(args);
-    if (args.axis !== undefined && args.axis !== -1) throw new RangeError(`${this.who}: only axis -1 (channels last) is supported, got ${args.axis}`);
+    if (args.axis !== undefined && !Number.isInteger(args.axis)) throw new RangeError(`${this.who}: axis must be an integer, got ${args.axis}`);
     this.momentum = args.momentum ?? 0.99;
     this.epsilon = args.epsilon ?? 1e-3;
     this.center = args.center ?? true;
@@ -54,6 +54,11 @@ export class BatchNormalization extends Layer {
     const shape = singleShape(inputShape, this.who);
     const c = shape[shape.length - 1];
     if (c === null || shape.length < 2) throw new RangeError(`${this.who}: expected input with a known channel axis, got ${shapeString(shape)}`);
+    // Keras writes the channel axis of NHWC images as 3 (ResNet50) or -1: both are the last axis
+    const axis = this.args.axis ?? -1;
+    if (axis !== -1 && axis !== shape.length - 1) {
+      throw new RangeError(`${this.who}: only the last (channel) axis is supported, got axis ${axis} for input ${shapeString(shape)}`);
+    }
     if (this.scale) this.gamma = this.addWeight("gamma", [c], this.args.gammaInitializer ?? "ones");
     if (this.center) this.beta = this.addWeight("beta", [c], this.args.betaInitializer ?? "zeros");
     this.movingMean = this.addWeight("moving_mean", [c], this.args.movingMeanInitializer ?? "zeros", { trainable: false });
@@ -96,6 +101,6 @@ export class BatchNormalization extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), axis: -1, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale };
+    return { ...super.getConfig(), axis: this.args.axis ?? -1, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale };
   }
 }

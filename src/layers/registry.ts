@@ -8,12 +8,14 @@ import { RandomBrightness, RandomContrast, RandomFlip, RandomRotation, RandomTra
 import { BatchNormalization } from "./batch-normalization.js";
 import { Conv1D, Conv2D } from "./conv.js";
 import { Dense } from "./dense.js";
+import { DepthwiseConv2D } from "./depthwise-conv.js";
 import { Dropout } from "./dropout.js";
 import { Embedding } from "./embedding.js";
 import { InputLayer } from "./input.js";
 import type { Layer, LayerArgs } from "./layer.js";
 import { Masking } from "./masking.js";
 import { Add, Average, Concatenate, Multiply, Subtract } from "./merge.js";
+import { ZeroPadding2D } from "./padding.js";
 import {
   AveragePooling1D,
   AveragePooling2D,
@@ -73,6 +75,8 @@ export const BUILTIN_LAYERS = [
   RandomTranslation,
   RandomContrast,
   RandomBrightness,
+  DepthwiseConv2D,
+  ZeroPadding2D,
 ] as const;
 
 export type BuiltinLayerName = (typeof BUILTIN_LAYERS)[number]["className"];

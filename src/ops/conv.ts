@@ -79,38 +79,65 @@ export function conv2dGeometry(xShape: readonly number[], wShape: readonly numbe
   };
 }
 
-/** 2-D convolution of x [batch, h, w, in] with kernel [kh, kw, in, out]. */
-export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor<"float32"> {
-  assertTensor(x, "conv2d");
-  assertTensor(kernel, "conv2d", "kernel");
-  assertRank(x, 4, "conv2d", "[batch, h, w, channels]");
-  if (kernel.rank !== 4) throw new RangeError(`conv2d: expected kernel of rank 4 [kh, kw, in, out], got ${shapeToString(kernel.shape)}`);
-  const xv = assertFloat(x, "conv2d");
-  const wv = assertFloat(kernel, "conv2d", "kernel");
-  const g = conv2dGeometry(x.shape, kernel.shape, options);
-  const outShape = [g.batch, g.outH, g.outW, g.outC];
+/** The kernels of a convolution family: a regular or a depthwise convolution. */
+type ConvKind = "conv2d" | "depthwiseConv2d";
+
+function checkConvInputs(who: string, x: Tensor, kernel: Tensor, layout: string): void {
+  assertTensor(x, who);
+  assertTensor(kernel, who, "kernel");
+  assertRank(x, 4, who, "[batch, h, w, channels]");
+  if (kernel.rank !== 4) throw new RangeError(`${who}: expected kernel of rank 4 ${layout}, got ${shapeToString(kernel.shape)}`);
+}
+
+/**
+ * One node for convolution, bias and activation: the backward pass gets dz = dy * act'(y) and the
+ * bias gradient in one sweep, then the two convolution gradients.
+ */
+function fusedConvolution(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGeometry, options: Conv2dOptions): Tensor<"float32"> {
+  const xv = assertFloat(x, kind);
+  const wv = assertFloat(kernel, kind, "kernel");
   const act = options.activation ?? "linear";
-  if (!FUSED_ACTIVATIONS.includes(act)) throw new RangeError(`conv2d: unsupported fused activation '${act}'; use ${FUSED_ACTIVATIONS.join(", ")}`);
+  if (!FUSED_ACTIVATIONS.includes(act)) throw new RangeError(`${kind}: unsupported fused activation '${act}'; use ${FUSED_ACTIVATIONS.join(", ")}`);
   const bias = options.bias ?? null;
   if (bias && (bias.rank !== 1 || bias.shape[0] !== g.outC)) {
-    throw new RangeError(`conv2d: bias must be [${g.outC}] (one per output channel), got ${shapeToString(bias.shape)}`);
+    throw new RangeError(`${kind}: bias must be [${g.outC}] (one per output channel), got ${shapeToString(bias.shape)}`);
   }
-  const bv = bias ? assertFloat(bias, "conv2d", "bias") : null;
+  const bv = bias ? assertFloat(bias, kind, "bias") : null;
+  const k = backend();
+  const [forward, backInput, backFilter] =
+    kind === "conv2d"
+      ? [k.conv2d, k.conv2dBackpropInput, k.conv2dBackpropFilter]
+      : [k.depthwiseConv2d, k.depthwiseConv2dBackpropInput, k.depthwiseConv2dBackpropFilter];
+  const y = f32(forward.call(k, xv, wv, g, bv, act), [g.batch, g.outH, g.outW, g.outC]);
   const fused = bias !== null || act !== "linear";
-  const y = f32(backend().conv2d(xv, wv, g, bv, act), outShape);
-  // one node for convolution, bias and activation: the backward pass gets dz = dy * act'(y) and
-  // the bias gradient in one sweep, then the two convolution gradients
-  return record("conv2d", bias ? [x, kernel, bias] : [x, kernel], y, (dy, needs) => {
+  return record(kind, bias ? [x, kernel, bias] : [x, kernel], y, (dy, needs) => {
     let dz = dy.values;
     let db: Float32Array | null = null;
     if (fused) ({ dz, db } = backend().biasActivationGrad(dz, y.values, act, bias ? g.outC : 0));
     const grads: (Tensor<"float32"> | null)[] = [
-      needs[0] ? f32(backend().conv2dBackpropInput(dz, wv, g), x.shape) : null,
-      needs[1] ? f32(backend().conv2dBackpropFilter(xv, dz, g), kernel.shape) : null,
+      needs[0] ? f32(backInput.call(k, dz, wv, g), x.shape) : null,
+      needs[1] ? f32(backFilter.call(k, xv, dz, g), kernel.shape) : null,
     ];
     if (bias) grads.push(f32(db!, bias.shape));
     return grads;
   });
+}
+
+/** 2-D convolution of x [batch, h, w, in] with kernel [kh, kw, in, out]. */
+export function conv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor<"float32"> {
+  checkConvInputs("conv2d", x, kernel, "[kh, kw, in, out]");
+  return fusedConvolution("conv2d", x, kernel, conv2dGeometry(x.shape, kernel.shape, options), options);
+}
+
+/**
+ * Depthwise 2-D convolution (MobileNet's): every input channel of x [batch, h, w, c] is convolved
+ * with its own `multiplier` filters, kernel [kh, kw, c, multiplier]; output channel c * multiplier + j.
+ */
+export function depthwiseConv2d(x: Tensor, kernel: Tensor, options: Conv2dOptions = {}): Tensor<"float32"> {
+  checkConvInputs("depthwiseConv2d", x, kernel, "[kh, kw, channels, multiplier]");
+  const [kh, kw, c, m] = kernel.shape;
+  const g = conv2dGeometry(x.shape, [kh, kw, c, c * m], options, "depthwiseConv2d");
+  return fusedConvolution("depthwiseConv2d", x, kernel, g, options);
 }
 
 export interface Conv1dOptions extends Omit<Conv2dOptions, "strides" | "dilationRate"> {

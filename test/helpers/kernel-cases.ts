@@ -140,3 +140,23 @@ export function transformsFor(batch: number): Float32Array {
   ];
   return Float32Array.from({ length: batch * 8 }, (_, i) => rows[Math.floor(i / 8) % rows.length][i % 8]);
 }
+
+const DEPTHWISE_CASES: [number[], number[], number, "valid" | "same"][] = [
+  [[2, 7, 6, 3], [3, 3, 3, 1], 1, "same"],
+  [[1, 9, 8, 8], [3, 3, 8, 1], 2, "same"],
+  [[2, 6, 6, 5], [3, 2, 5, 2], 1, "valid"],
+  [[1, 5, 5, 17], [1, 1, 17, 3], 1, "valid"],
+];
+export function depthwiseCases() {
+  return DEPTHWISE_CASES.map(([xs, ws, strides, padding]) => {
+    const g = conv2dGeometry(xs, [ws[0], ws[1], ws[2], ws[2] * ws[3]], { strides, padding });
+    return {
+      g,
+      x: randArray(size(xs)),
+      w: randArray(size(ws)),
+      bias: randArray(g.outC),
+      dy: randArray(g.batch * g.outH * g.outW * g.outC),
+      what: `depthwise ${xs} ${ws} s${strides} ${padding}`,
+    };
+  });
+}

@@ -19,6 +19,7 @@ import {
   Conv1D,
   Conv2D,
   Dense,
+  DepthwiseConv2D,
   Dropout,
   Embedding,
   Flatten,
@@ -56,6 +57,7 @@ import {
   type Tensor,
   TimeDistributed,
   tensor,
+  ZeroPadding2D,
 } from "../../src/index.js";
 import { BUILTIN_LAYERS, type BuiltinLayerName, layerFromConfig } from "../../src/layers/registry.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -108,6 +110,17 @@ const cases: Record<BuiltinLayerName, Case | "input"> = {
   RandomTranslation: { layer: () => new RandomTranslation({ heightFactor: 0.1, widthFactor: [0, 0.2], fillMode: "wrap" }), inputs: [[4, 4, 3]] },
   RandomContrast: { layer: () => new RandomContrast({ factor: 0.2 }), inputs: [[4, 4, 3]] },
   RandomBrightness: { layer: () => new RandomBrightness({ factor: [-0.1, 0.2], valueRange: [0, 1] }), inputs: [[4, 4, 3]] },
+  DepthwiseConv2D: { layer: () => new DepthwiseConv2D({ kernelSize: 3, depthMultiplier: 2, padding: "same", activation: "relu" }), inputs: [[5, 5, 3]] },
+  ZeroPadding2D: {
+    layer: () =>
+      new ZeroPadding2D({
+        padding: [
+          [0, 1],
+          [2, 1],
+        ],
+      }),
+    inputs: [[3, 3, 2]],
+  },
 };
 
 const dir = tempDir();

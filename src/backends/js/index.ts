@@ -1,6 +1,7 @@
 /** The TypeScript reference backend: every kernel, in plain TypeScript, usable in a browser. */
 import type { Kernels } from "../kernels.js";
 import * as conv from "./conv.js";
+import * as depthwise from "./depthwise.js";
 import * as elementwise from "./elementwise.js";
 import * as linalg from "./linalg.js";
 import * as movement from "./movement.js";
@@ -36,6 +37,9 @@ export const jsKernels: Kernels = {
   conv2d: conv.conv2d,
   conv2dBackpropInput: conv.conv2dBackpropInput,
   conv2dBackpropFilter: conv.conv2dBackpropFilter,
+  depthwiseConv2d: depthwise.depthwiseConv2d,
+  depthwiseConv2dBackpropInput: depthwise.depthwiseConv2dBackpropInput,
+  depthwiseConv2dBackpropFilter: depthwise.depthwiseConv2dBackpropFilter,
   maxPool2d: pool.maxPool2d,
   maxPool2dGrad: pool.maxPool2dGrad,
   avgPool2d: pool.avgPool2d,

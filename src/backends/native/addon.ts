@@ -31,6 +31,9 @@ export interface Addon {
   sgdUpdate(p: F32, g: F32, vel: F32 | null, lr: number, momentum: number, nesterov: boolean): void;
   rmspropUpdate(p: F32, g: F32, ms: F32, mom: F32 | null, lr: number, rho: number, momentum: number, eps: number): void;
   adamUpdate(p: F32, g: F32, m: F32, v: F32, lr: number, b1: number, b2: number, eps: number, step: number, wd: number): void;
+  depthwiseConv2d(x: F32, w: F32, y: F32, g: Int32Array, bias: F32 | null, act: number): void;
+  depthwiseConv2dBackpropInput(dy: F32, w: F32, dx: F32, g: Int32Array): void;
+  depthwiseConv2dBackpropFilter(x: F32, dy: F32, dw: F32, g: Int32Array): void;
   imageTransform(x: F32, transforms: F32, y: F32, geometry: Int32Array, fillValue: number): void;
   rnnForward(
     spec: Int32Array,

@@ -175,6 +175,24 @@ export function makeNativeKernels(a: Addon): Kernels {
       a.conv2dBackpropFilter(x, dy, dw, convGeometry(g));
       return dw;
     },
+    depthwiseConv2d(x, w, g, bias, act) {
+      if (emptyConv(g)) return js.depthwiseConv2d(x, w, g, bias, act);
+      const y = uninit(g.batch * g.outH * g.outW * g.outC);
+      a.depthwiseConv2d(x, w, y, convGeometry(g), bias, opCode(FUSED_ACTIVATIONS, act));
+      return y;
+    },
+    depthwiseConv2dBackpropInput(dy, w, g) {
+      if (emptyConv(g)) return js.depthwiseConv2dBackpropInput(dy, w, g);
+      const dx = uninit(g.batch * g.inH * g.inW * g.inC);
+      a.depthwiseConv2dBackpropInput(dy, w, dx, convGeometry(g));
+      return dx;
+    },
+    depthwiseConv2dBackpropFilter(x, dy, g) {
+      if (emptyConv(g)) return js.depthwiseConv2dBackpropFilter(x, dy, g);
+      const dw = uninit(g.kH * g.kW * g.outC);
+      a.depthwiseConv2dBackpropFilter(x, dy, dw, convGeometry(g));
+      return dw;
+    },
     maxPool2d(x, g) {
       if (emptyPool(g)) return js.maxPool2d(x, g);
       const y = uninit(g.batch * g.outH * g.outW * g.channels);

@@ -15,6 +15,7 @@ import {
   broadcastShape,
   close,
   convCases,
+  depthwiseCases,
   js,
   optimizerRun,
   poolCases,
@@ -243,6 +244,20 @@ const cases: Record<Exclude<keyof Kernels, "name">, Case> = {
   },
   conv2dBackpropFilter(n) {
     for (const { g, x, dy, what } of convCases()) close(n.conv2dBackpropFilter(x, dy, g), js.conv2dBackpropFilter(x, dy, g), `${what} dw`, 1e-4, 1e-3);
+  },
+  depthwiseConv2d(n) {
+    for (const { g, x, bias, w, what } of depthwiseCases()) {
+      for (const act of FUSED_ACTIVATIONS) close(n.depthwiseConv2d(x, w, g, bias, act), js.depthwiseConv2d(x, w, g, bias, act), `${what} ${act}`, 1e-4, 1e-4);
+      close(n.depthwiseConv2d(x, w, g, null, "linear"), js.depthwiseConv2d(x, w, g, null, "linear"), `${what} no bias`, 1e-4, 1e-4);
+    }
+  },
+  depthwiseConv2dBackpropInput(n) {
+    for (const { g, w, dy, what } of depthwiseCases())
+      close(n.depthwiseConv2dBackpropInput(dy, w, g), js.depthwiseConv2dBackpropInput(dy, w, g), `${what} dx`, 1e-4, 1e-4);
+  },
+  depthwiseConv2dBackpropFilter(n) {
+    for (const { g, x, dy, what } of depthwiseCases())
+      close(n.depthwiseConv2dBackpropFilter(x, dy, g), js.depthwiseConv2dBackpropFilter(x, dy, g), `${what} dw`, 1e-4, 1e-3);
   },
   maxPool2d(n) {
     for (const { g, x } of poolCases()) close(n.maxPool2d(x, g), js.maxPool2d(x, g), "maxPool2d", 0, 0);

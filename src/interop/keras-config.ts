@@ -1,0 +1,189 @@
+/**
+ * Keras's model JSON (what model.to_json(), .keras archives, .h5 files and TensorFlow.js
+ * model.json hold: Keras 2 and Keras 3 layouts) translated into kerno's own model config, which
+ * models/load.ts rebuilds. snake_case options become kerno's camelCase ones; initializers and
+ * regularizers are mapped; options kerno cannot honour are errors naming the layer.
+ */
+import type { Initializer } from "../layers/initializers.js";
+
+type Json = Record<string, unknown>;
+export interface KernoSpec {
+  className: string;
+  config: Json;
+}
+type Ref = [string, number, number];
+
+const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** Keys that hold nothing kerno uses (it loads weights, never runs constraints or tracks these). */
+const IGNORED = new Set([
+  "data_format",
+  "activity_regularizer",
+  "kernel_constraint",
+  "bias_constraint",
+  "recurrent_constraint",
+  "depthwise_constraint",
+  "pointwise_constraint",
+  "beta_constraint",
+  "gamma_constraint",
+  "embeddings_constraint",
+  "sparse",
+  "ragged",
+  "implementation",
+  "unroll",
+  "time_major",
+  "stateful",
+  "batch_size",
+  "synchronized",
+  "renorm",
+  "renorm_clipping",
+  "renorm_momentum",
+  "fused",
+  "virtual_batch_size",
+  "adjustment",
+  "module",
+  "registered_name",
+  "build_config",
+  "autocast",
+  "input_dim_config",
+]);
+
+const INITIALIZERS: Record<string, Initializer> = {
+  Zeros: "zeros",
+  zeros: "zeros",
+  Ones: "ones",
+  ones: "ones",
+  GlorotUniform: "glorotUniform",
+  glorot_uniform: "glorotUniform",
+  GlorotNormal: "glorotNormal",
+  glorot_normal: "glorotNormal",
+  HeUniform: "heUniform",
+  he_uniform: "heUniform",
+  HeNormal: "heNormal",
+  he_normal: "heNormal",
+  LecunUniform: "lecunUniform",
+  LecunNormal: "lecunNormal",
+  Orthogonal: "orthogonal",
+  orthogonal: "orthogonal",
+};
+
+/** A Keras initializer spec as kerno's (weights are loaded over it anyway; an unusual one becomes Glorot). */
+function initializer(spec: unknown): Initializer | undefined {
+  if (spec === null || spec === undefined) return undefined;
+  const name = typeof spec === "string" ? spec : ((spec as Json).class_name as string);
+  const cfg = (typeof spec === "object" ? ((spec as Json).config as Json) : {}) ?? {};
+  if (INITIALIZERS[name]) return INITIALIZERS[name];
+  if (name === "RandomNormal") return { name: "randomNormal", mean: cfg.mean as number, stddev: cfg.stddev as number };
+  if (name === "RandomUniform") return { name: "randomUniform", minval: cfg.minval as number, maxval: cfg.maxval as number };
+  if (name === "TruncatedNormal") return { name: "truncatedNormal", mean: cfg.mean as number, stddev: cfg.stddev as number };
+  if (name === "VarianceScaling") {
+    const { scale, mode, distribution } = cfg as { scale: number; mode: string; distribution: string };
+    const uniform = distribution === "uniform";
+    if (scale === 2 && mode === "fan_in") return uniform ? "heUniform" : "heNormal";
+    if (scale === 1 && mode === "fan_in") return uniform ? "lecunUniform" : "lecunNormal";
+    return uniform ? "glorotUniform" : "glorotNormal";
+  }
+  return "glorotUniform";
+}
+
+function regularizer(spec: unknown): { l1?: number; l2?: number } | null {
+  if (spec === null || spec === undefined) return null;
+  const cfg = ((spec as Json).config as Json) ?? {};
+  const l1 = Number(cfg.l1 ?? 0),
+    l2 = Number(cfg.l2 ?? 0);
+  if (!l1 && !l2) return null;
+  return { ...(l1 ? { l1 } : {}), ...(l2 ? { l2 } : {}) };
+}
+
+/** Keras 3 writes a layer's dtype as a policy object; kerno layers compute in float32. */
+function dtypeOf(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  const name = ((value as Json)?.config as Json)?.name;
+  return typeof name === "string" ? name : undefined;
+}
+
+/** One layer's Keras config as kerno's layer config (options camelCased, special values mapped). */
+export function layerConfig(className: string, cfg: Json, who: string): KernoSpec {
+  const out: Json = {};
+  const layerWho = `${who}: ${className} '${String(cfg.name)}'`;
+  if (cfg.data_format !== undefined && cfg.data_format !== "channels_last")
+    throw new Error(`${layerWho}: data_format '${String(cfg.data_format)}' is not supported (kerno is channels-last)`);
+  if (cfg.stateful === true) throw new Error(`${layerWho}: stateful recurrent layers are not supported`);
+  if (cfg.groups !== undefined && cfg.groups !== 1) throw new Error(`${layerWho}: grouped convolutions (groups ${String(cfg.groups)}) are not supported`);
+  for (const [key, value] of Object.entries(cfg)) {
+    if (IGNORED.has(key) || value === null) continue;
+    if (key.endsWith("_initializer")) out[camel(key)] = initializer(value);
+    else if (key.endsWith("_regularizer")) out[camel(key)] = regularizer(value);
+    else if (key === "dtype") {
+      const d = dtypeOf(value);
+      if (d === "int32" || d === "bool") out.dtype = d;
+    } else if (key === "layer" && typeof value === "object") {
+      const inner = value as Json;
+      out.layer = layerConfig(inner.class_name as string, inner.config as Json, who);
+    } else out[camel(key)] = value;
+  }
+  if (className === "LeakyReLU" && out.alpha === undefined && out.negativeSlope !== undefined) out.alpha = out.negativeSlope;
+  if (className === "ReLU" && Number(out.threshold ?? 0) !== 0) throw new Error(`${layerWho}: a non-zero threshold is not supported`);
+  if (className === "InputLayer") {
+    const shape = (cfg.batch_input_shape ?? cfg.batch_shape) as (number | null)[] | undefined;
+    if (!shape) throw new Error(`${layerWho}: no input shape`);
+    return { className, config: { name: cfg.name, shape: shape.slice(1), ...(out.dtype ? { dtype: out.dtype } : {}) } };
+  }
+  if (className === "Sequential" || className === "Functional" || className === "Model") return modelConfig({ class_name: className, config: cfg }, who);
+  delete out.batchInputShape;
+  delete out.batchShape;
+  delete out.inputShape;
+  return { className, config: out };
+}
+
+/** Keras 3's inbound node ({ args: [...keras tensors] }) or Keras 2's ([[name, call, index, kwargs], ...]) as kerno's refs. */
+function inboundRefs(node: unknown): Ref[] {
+  if (Array.isArray(node)) return node.map((r) => [r[0], r[1], r[2]] as Ref);
+  const refs: Ref[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") {
+      const o = v as Json;
+      if (o.class_name === "__keras_tensor__") {
+        const h = (o.config as Json).keras_history as [string, number, number];
+        refs.push([h[0], h[1], h[2]]);
+      } else Object.values(o).forEach(walk);
+    }
+  };
+  walk((node as Json).args);
+  return refs;
+}
+
+/** Keras lists one input or output as [name, 0, 0] and several as [[...], [...]]. */
+const refList = (v: unknown): Ref[] => ((v as unknown[]).length > 0 && typeof (v as unknown[])[0] === "string" ? [v as Ref] : (v as Ref[]));
+
+/** A Keras model config ({ class_name, config }) as kerno's. */
+export function modelConfig(spec: Json, who: string): KernoSpec {
+  const className = spec.class_name as string;
+  const cfg = spec.config as Json | Json[];
+  if (className === "Sequential") {
+    const list = (Array.isArray(cfg) ? cfg : (cfg.layers as Json[])) ?? [];
+    let inputShape: (number | null)[] | null = null;
+    const layers: KernoSpec[] = [];
+    for (const l of list) {
+      const lc = l.config as Json;
+      const shape = (lc.batch_input_shape ?? lc.batch_shape) as (number | null)[] | undefined;
+      if (shape && !inputShape) inputShape = shape.slice(1);
+      if (l.class_name === "InputLayer") continue;
+      layers.push(layerConfig(l.class_name as string, lc, who));
+    }
+    const name = Array.isArray(cfg) ? "sequential" : cfg.name;
+    return { className: "Sequential", config: { name, trainable: Array.isArray(cfg) ? true : cfg.trainable !== false, inputShape, layers } };
+  }
+  if (className !== "Model" && className !== "Functional") throw new Error(`${who}: unknown model class '${className}'`);
+  const c = cfg as Json;
+  const layers = (c.layers as Json[]).map((l) => {
+    const { className: cn, config } = layerConfig(l.class_name as string, l.config as Json, who);
+    const name = (l.name ?? (l.config as Json).name) as string;
+    return { className: cn, config: { ...config, name }, inboundNodes: ((l.inbound_nodes as unknown[]) ?? []).map(inboundRefs) };
+  });
+  return {
+    className: "Functional",
+    config: { name: c.name, trainable: c.trainable !== false, layers, inputLayers: refList(c.input_layers), outputLayers: refList(c.output_layers) },
+  };
+}
