@@ -40,6 +40,8 @@ export { type NestedArray, Tensor } from "./tensor/tensor.js";
 
 import "./backends/native/index.js";
 
+export * as applications from "./applications/index.js";
+export { decodePredictions, MobileNetV2, ResNet50, TinyDarknet, VGG16, VGG19 } from "./applications/index.js";
 export type { Kernels } from "./backends/kernels.js";
 export { backendNotes, getBackend, listBackends, registerBackend, setBackend } from "./backends/registry.js";
 export { balanceClasses, classCounts, classWeightsFor, interleaveClasses, sampleClasses, shuffleTogether } from "./data/balance.js";
@@ -49,6 +51,9 @@ export { Dataset, type Example } from "./data/dataset.js";
 export { IMAGE_EXTENSIONS, type ImageFolderDataset, type ImageFolderOptions, imageDatasetFromDirectory, type LabelMode } from "./data/image-folder.js";
 export { type LoadImageOptions, loadDigit, loadImage } from "./data/images.js";
 export { fashionMnist, type ImageDataset, mnist } from "./data/mnist.js";
+export { loadKerasWeights as loadWeights } from "./interop/h5.js";
+export { loadModel, modelFormat } from "./interop/load-model.js";
+export { loadTfjsModel } from "./interop/tfjs.js";
 export { Activation, LeakyReLU, ReLU, Softmax } from "./layers/activation.js";
 export { type Factor, RandomBrightness, RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from "./layers/augmentation.js";
 export { BatchNormalization } from "./layers/batch-normalization.js";
@@ -73,6 +78,7 @@ export {
   MaxPooling1D,
   MaxPooling2D,
 } from "./layers/pooling.js";
+export { PreprocessInput, type PreprocessMode } from "./layers/preprocess-input.js";
 export { CenterCrop, RandomCrop, Resizing } from "./layers/preprocessing.js";
 export { GRU, type GRUArgs, LSTM, type LSTMArgs, type RNNArgs, SimpleRNN } from "./layers/recurrent.js";
 export { registerLayer, registerLayerFactory } from "./layers/registry.js";
@@ -80,7 +86,6 @@ export { l1, l1l2, l2, type Regularizer } from "./layers/regularizers.js";
 export { Rescaling } from "./layers/rescaling.js";
 export { Flatten, Reshape } from "./layers/reshaping.js";
 export { Bidirectional, TimeDistributed } from "./layers/wrappers.js";
-export { loadModel } from "./models/load.js";
 export { Model } from "./models/model.js";
 export { plotModel, toDot, toSvg } from "./models/plot.js";
 export { Sequential } from "./models/sequential.js";

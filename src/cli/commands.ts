@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { setBackend } from "../backends/registry.js";
 import { loadDigit } from "../data/images.js";
 import { fashionMnist, mnist } from "../data/mnist.js";
-import { loadModel } from "../models/load.js";
+import { loadModel } from "../interop/load-model.js";
 import type { Model } from "../models/model.js";
 import { plotModel } from "../models/plot.js";
 import { div } from "../ops/arithmetic.js";
@@ -16,7 +16,7 @@ function applyBackend(flags: Flags): void {
 }
 
 /** A recipe's untrained model, or a saved model file. */
-function modelFrom(spec: string | undefined, who: string): Model {
+async function modelFrom(spec: string | undefined, who: string): Promise<Model> {
   if (!spec) throw new Error(`${who}: name a recipe (${Object.keys(RECIPES).join(", ")}) or a saved model file`);
   if (RECIPES[spec]) return RECIPES[spec].model();
   if (existsSync(spec)) return loadModel(spec);
@@ -45,7 +45,7 @@ export async function train(argv: string[]): Promise<number> {
 
 export async function summary(argv: string[]): Promise<number> {
   const { positionals } = parse(argv);
-  modelFrom(positionals[0], "kerno summary").summary();
+  (await modelFrom(positionals[0], "kerno summary")).summary();
   return 0;
 }
 
@@ -53,7 +53,7 @@ export async function plot(argv: string[]): Promise<number> {
   const { positionals, flags } = parse(argv);
   const [spec, out] = positionals;
   if (!out) throw new Error("kerno plot-model: usage: kerno plot-model <recipe|model file> <out.svg>");
-  const files = plotModel(modelFrom(spec, "kerno plot-model"), out, { rankdir: flags.lr ? "LR" : "TB" });
+  const files = plotModel(await modelFrom(spec, "kerno plot-model"), out, { rankdir: flags.lr ? "LR" : "TB" });
   console.log(`wrote ${files.svg} and ${files.dot}`);
   return 0;
 }
@@ -63,7 +63,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   const [file, dataset] = positionals;
   if (!file || !dataset) throw new Error("kerno evaluate: usage: kerno evaluate <model file> <mnist|fashion-mnist>");
   applyBackend(flags);
-  const model = loadModel(file);
+  const model = await loadModel(file);
   const loaders: Record<string, typeof mnist> = { mnist, "fashion-mnist": fashionMnist };
   const load = loaders[dataset];
   if (!load) throw new Error(`kerno evaluate: unknown dataset '${dataset}'; use ${Object.keys(loaders).join(" or ")}`);
@@ -86,7 +86,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const [file, ...images] = positionals;
   if (!file || images.length === 0) throw new Error("kerno predict: usage: kerno predict <model file> <image.png ...>");
   applyBackend(flags);
-  const model = loadModel(file);
+  const model = await loadModel(file);
   const wanted = model.inputs[0].shape.slice(1) as number[];
   const digits = await Promise.all(images.map((p) => loadDigit(p)));
   const x = reshape(stack(digits, 0), [digits.length, ...wanted]);

@@ -12,9 +12,18 @@ import { dirname, join } from "node:path";
 export interface RemoteFile {
   /** Path inside the data directory, e.g. mnist/train-images-idx3-ubyte.gz. */
   path: string;
-  sha256: string;
+  /** The expected sha256, or md5 (Keras's file_hash for its weight files); null when none is published. */
+  sha256?: string;
+  md5?: string | null;
   /** Full URLs, tried in order. */
   urls: string[];
+}
+
+/** The file's published hash and the hash of `bytes` by the same algorithm (null: nothing to check). */
+function checksum(file: RemoteFile, bytes: Uint8Array): { algorithm: string; got: string; want: string } | null {
+  if (file.sha256) return { algorithm: "sha256", got: sha256(bytes), want: file.sha256 };
+  if (file.md5) return { algorithm: "md5", got: createHash("md5").update(bytes).digest("hex"), want: file.md5 };
+  return null;
 }
 
 export function dataDir(): string {
@@ -63,10 +72,10 @@ export async function fetchCached(file: RemoteFile, options: { log?: (s: string)
   const local = join(dataDir(), file.path);
   if (existsSync(local)) {
     const bytes = readFileSync(local);
-    const got = sha256(bytes);
-    if (got !== file.sha256) {
+    const c = checksum(file, bytes);
+    if (c && c.got !== c.want) {
       throw new ChecksumError(
-        `${local}: checksum mismatch (sha256 ${got}, expected ${file.sha256}); the file is corrupt or truncated. Delete it to download it again.`,
+        `${local}: checksum mismatch (${c.algorithm} ${c.got}, expected ${c.want}); the file is corrupt or truncated. Delete it to download it again.`,
       );
     }
     return bytes;
@@ -76,8 +85,8 @@ export async function fetchCached(file: RemoteFile, options: { log?: (s: string)
     try {
       log(`Downloading ${file.path}\n`);
       const bytes = await download(url, log);
-      const got = sha256(bytes);
-      if (got !== file.sha256) throw new ChecksumError(`checksum mismatch (sha256 ${got}, expected ${file.sha256})`);
+      const c = checksum(file, bytes);
+      if (c && c.got !== c.want) throw new ChecksumError(`checksum mismatch (${c.algorithm} ${c.got}, expected ${c.want})`);
       mkdirSync(dirname(local), { recursive: true });
       const tmp = `${local}.${process.pid}.download`;
       try {
@@ -92,6 +101,13 @@ export async function fetchCached(file: RemoteFile, options: { log?: (s: string)
     }
   }
   throw new Error(
-    `cannot get ${file.path}: not in ${dataDir()} and every download failed:\n  ${errors.join("\n  ")}\nSet KERNO_DATA_DIR to a folder holding ${file.path}.`,
+    `cannot get ${file.path}: not in ${dataDir()} and every download failed:\n  ${errors.join("\n  ")}\n` +
+      `Offline, download ${file.urls[0]} elsewhere and put it at ${local} (or set KERNO_DATA_DIR to a folder holding ${file.path}).`,
   );
+}
+
+/** The local path of a cached file, downloaded and checked first when missing (see fetchCached). */
+export async function cachedPath(file: RemoteFile, options: { log?: (s: string) => void } = {}): Promise<string> {
+  await fetchCached(file, options);
+  return join(dataDir(), file.path);
 }

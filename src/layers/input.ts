@@ -12,7 +12,6 @@ export interface InputArgs {
 
 export class InputLayer extends Layer {
   static override readonly className = "InputLayer";
-  readonly output: SymbolicTensor;
   readonly inputArgs: InputArgs;
 
   constructor(args: InputArgs) {
@@ -27,7 +26,11 @@ export class InputLayer extends Layer {
     const node: LayerNode = { layer: this, inputs: [], outputs: [] };
     node.outputs = [new SymbolicTensor([args.batchSize ?? null, ...args.shape], args.dtype ?? "float32", node, 0)];
     this.inboundNodes.push(node);
-    this.output = node.outputs[0];
+  }
+
+  /** The symbolic tensor this input provides. */
+  override get output(): SymbolicTensor {
+    return this.inboundNodes[0].outputs[0];
   }
 
   call(inputs: LayerOutput): LayerOutput {

@@ -177,6 +177,17 @@ export abstract class Layer {
     return out;
   }
 
+  /**
+   * The symbolic output of the layer's call in a functional graph (Keras's layer.output), e.g. to
+   * build a model that stops at this layer: new Model({ inputs: model.inputs, outputs: layer.output }).
+   */
+  get output(): SymbolicTensor | SymbolicTensor[] {
+    const node = this.inboundNodes[0];
+    if (!node) throw new Error(`${this.who}: has no output yet (it has not been called on a symbolic input)`);
+    if (this.inboundNodes.length > 1) throw new Error(`${this.who}: is called ${this.inboundNodes.length} times; pick one of layer.inboundNodes`);
+    return node.outputs.length === 1 ? node.outputs[0] : node.outputs;
+  }
+
   /** Whether a mask passes through this layer unchanged (Keras's supports_masking). */
   protected get supportsMasking(): boolean {
     return false;

@@ -26,6 +26,7 @@ import {
   MaxPooling1D,
   MaxPooling2D,
 } from "./pooling.js";
+import { PreprocessInput } from "./preprocess-input.js";
 import { CenterCrop, RandomCrop, Resizing } from "./preprocessing.js";
 import { GRU, LSTM, SimpleRNN } from "./recurrent.js";
 import { Rescaling } from "./rescaling.js";
@@ -77,6 +78,7 @@ export const BUILTIN_LAYERS = [
   RandomBrightness,
   DepthwiseConv2D,
   ZeroPadding2D,
+  PreprocessInput,
 ] as const;
 
 export type BuiltinLayerName = (typeof BUILTIN_LAYERS)[number]["className"];

@@ -77,7 +77,7 @@ export interface LoadOptions {
 }
 
 /** Loads a model saved by model.save(): architecture, weights and (if compiled) optimizer state. */
-export function loadModel(path: string, options: LoadOptions = {}): Model {
+export function loadKernoModel(path: string, options: LoadOptions = {}): Model {
   const who = `loadModel: ${path}`;
   let bytes: Uint8Array;
   try {

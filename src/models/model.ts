@@ -170,6 +170,17 @@ export class Model extends Layer {
     return this.outputs.length === 1 ? (this.outputActivationOf(0) ?? "linear") : "linear";
   }
 
+  /** A model with one input knows its input shape: a Sequential that starts with it builds at once. */
+  override get declaredInputShape(): SymShape | null {
+    return this.graph && this.inputs.length === 1 ? [null, ...this.inputs[0].shape.slice(1)] : super.declaredInputShape;
+  }
+
+  /** The model's own output(s) (Keras's model.output). */
+  override get output(): SymbolicTensor | SymbolicTensor[] {
+    this.requireGraph();
+    return this.outputs.length === 1 ? this.outputs[0] : this.outputs;
+  }
+
   /** Each layer casts its own inputs. */
   protected override get inputDtype(): null {
     return null;

@@ -12,8 +12,8 @@ import { Model } from "./model.js";
 export class Sequential extends Model {
   static override readonly className: string = "Sequential";
   private readonly stack: Layer[] = [];
-  private input: SymbolicTensor | null = null;
-  private output: SymbolicTensor | null = null;
+  private inputTensor: SymbolicTensor | null = null;
+  private outputTensor: SymbolicTensor | null = null;
 
   constructor(layers: (Layer | SymbolicTensor)[] = [], args: { name?: string; trainable?: boolean } = {}) {
     super(undefined, args.name);
@@ -24,10 +24,10 @@ export class Sequential extends Model {
   /** Appends a layer (or, first, an Input). */
   add(layer: Layer | SymbolicTensor): void {
     if (layer instanceof SymbolicTensor) {
-      if (this.stack.length > 0 || this.input) throw new RangeError(`${this.who}: an Input can only come first`);
+      if (this.stack.length > 0 || this.inputTensor) throw new RangeError(`${this.who}: an Input can only come first`);
       if (!(layer.node.layer instanceof InputLayer))
         throw new TypeError(`${this.who}: add() takes layers or an Input(), not the output of ${layer.node.layer.who}`);
-      this.input = this.output = layer;
+      this.inputTensor = this.outputTensor = layer;
       return;
     }
     if (!(layer instanceof Layer)) throw new TypeError(`${this.who}: add() takes a Layer, got ${layer === null ? "null" : typeof layer}`);
@@ -35,13 +35,14 @@ export class Sequential extends Model {
       this.add(layer.output);
       return;
     }
-    if (!this.output && this.stack.length === 0 && layer.declaredInputShape) this.input = this.output = Input({ shape: layer.declaredInputShape.slice(1) });
+    if (!this.outputTensor && this.stack.length === 0 && layer.declaredInputShape)
+      this.inputTensor = this.outputTensor = Input({ shape: layer.declaredInputShape.slice(1) });
     this.stack.push(layer);
-    if (this.output) {
-      const out = layer.apply(this.output);
+    if (this.outputTensor) {
+      const out = layer.apply(this.outputTensor);
       if (Array.isArray(out)) throw new RangeError(`${this.who}: ${layer.who} has several outputs; use the functional API`);
-      this.output = out;
-      this.setGraph([this.input!], [this.output]);
+      this.outputTensor = out;
+      this.setGraph([this.inputTensor!], [this.outputTensor]);
     }
   }
 
@@ -49,13 +50,13 @@ export class Sequential extends Model {
   pop(): Layer {
     const last = this.stack.pop();
     if (!last) throw new RangeError(`${this.who}: no layers to pop`);
-    this.output = null;
+    this.outputTensor = null;
     this.graph = null;
-    if (this.input) {
-      let x = this.input;
+    if (this.inputTensor) {
+      let x = this.inputTensor;
       for (const l of this.stack) x = l.apply(x) as SymbolicTensor;
-      this.output = x;
-      if (this.stack.length) this.setGraph([this.input], [x]);
+      this.outputTensor = x;
+      if (this.stack.length) this.setGraph([this.inputTensor], [x]);
     }
     return last;
   }
@@ -75,8 +76,8 @@ export class Sequential extends Model {
     const input = Input({ shape: shape.slice(1) });
     let x = input;
     for (const l of this.stack) x = l.apply(x) as SymbolicTensor;
-    this.input = input;
-    this.output = x;
+    this.inputTensor = input;
+    this.outputTensor = x;
     this.setGraph([input], [x]);
   }
 
@@ -95,7 +96,7 @@ export class Sequential extends Model {
     return {
       name: this.name,
       trainable: this.trainable,
-      inputShape: this.input ? this.input.shape.slice(1) : null,
+      inputShape: this.inputTensor ? this.inputTensor.shape.slice(1) : null,
       layers: this.stack.map((l) => ({ className: l.className, config: l.getConfig() })),
     };
   }

@@ -59,6 +59,7 @@ import {
   tensor,
   ZeroPadding2D,
 } from "../../src/index.js";
+import { PreprocessInput } from "../../src/layers/preprocess-input.js";
 import { BUILTIN_LAYERS, type BuiltinLayerName, layerFromConfig } from "../../src/layers/registry.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -111,6 +112,7 @@ const cases: Record<BuiltinLayerName, Case | "input"> = {
   RandomContrast: { layer: () => new RandomContrast({ factor: 0.2 }), inputs: [[4, 4, 3]] },
   RandomBrightness: { layer: () => new RandomBrightness({ factor: [-0.1, 0.2], valueRange: [0, 1] }), inputs: [[4, 4, 3]] },
   DepthwiseConv2D: { layer: () => new DepthwiseConv2D({ kernelSize: 3, depthMultiplier: 2, padding: "same", activation: "relu" }), inputs: [[5, 5, 3]] },
+  PreprocessInput: { layer: () => new PreprocessInput({ mode: "caffe" }), inputs: [[2, 2, 3]] },
   ZeroPadding2D: {
     layer: () =>
       new ZeroPadding2D({
@@ -132,14 +134,14 @@ test("the registry holds exactly the built-in classes", () => {
 
 for (const [name, c] of Object.entries(cases)) {
   if (c === "input") continue;
-  test(`${name}: save and load give the same class, config and predictions`, () => {
+  test(`${name}: save and load give the same class, config and predictions`, async () => {
     const inputs = c.inputs.map((shape) => Input({ shape, dtype: c.ints ? "int32" : "float32" }));
     const layer = c.layer();
     const out = (inputs.length === 1 ? layer.apply(inputs[0]) : layer.apply(inputs)) as SymbolicTensor;
     const model = new Model({ inputs, outputs: out });
     const path = join(dir, `${name}.kerno`);
     model.save(path);
-    const loaded = loadModel(path);
+    const loaded = await loadModel(path);
     const again = loaded.getLayer(layer.name);
     assert.equal(again.className, name);
     assert.deepEqual(again.getConfig(), layer.getConfig());

@@ -19,7 +19,7 @@ test("wrapped models save and load with identical predictions", async () => {
   const path = join(tempDir(), "bi.kerno");
   await model.save(path);
   const data = randomNormal([2, 5, 3], 0, 1, { seed: 3 });
-  assert.deepEqual(Array.from((loadModel(path).predict(data) as Tensor).data()), Array.from((model.predict(data) as Tensor).data()));
+  assert.deepEqual(Array.from(((await loadModel(path)).predict(data) as Tensor).data()), Array.from((model.predict(data) as Tensor).data()));
 });
 
 test("Bidirectional runs its second copy backwards in time and lines the sequences up again", () => {

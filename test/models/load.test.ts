@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { Dense, Input, loadModel, Sequential } from "../../src/index.js";
+import { Dense, Input, Sequential } from "../../src/index.js";
+import { loadKernoModel } from "../../src/models/load.js";
 import { encodeSafetensors } from "../../src/models/safetensors.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -15,17 +16,17 @@ test("corrupt, truncated or foreign files give clear errors and no model", async
   const bytes = readFileSync(path);
   const truncated = join(dir, "truncated.kerno");
   writeFileSync(truncated, bytes.subarray(0, bytes.length - 3));
-  assert.throws(() => loadModel(truncated), /loadModel: .*truncated.kerno: truncated or corrupt/);
+  assert.throws(() => loadKernoModel(truncated), /loadModel: .*truncated.kerno: truncated or corrupt/);
   const garbage = join(dir, "garbage.kerno");
   writeFileSync(garbage, Buffer.from("this is not a model at all"));
-  assert.throws(() => loadModel(garbage), /loadModel: .*garbage.kerno: truncated or corrupt/);
-  assert.throws(() => loadModel(join(dir, "missing.kerno")), /cannot read the file \(ENOENT\)/);
+  assert.throws(() => loadKernoModel(garbage), /loadModel: .*garbage.kerno: truncated or corrupt/);
+  assert.throws(() => loadKernoModel(join(dir, "missing.kerno")), /cannot read the file \(ENOENT\)/);
   const foreign = join(dir, "foreign.safetensors");
   const header = Buffer.from(JSON.stringify({ w: { dtype: "F32", shape: [1], data_offsets: [0, 4] } }));
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(header.length));
   writeFileSync(foreign, Buffer.concat([len, header, Buffer.alloc(4)]));
-  assert.throws(() => loadModel(foreign), /not a kerno model file/);
+  assert.throws(() => loadKernoModel(foreign), /not a kerno model file/);
   assert.ok(existsSync(path));
 });
 
@@ -42,10 +43,10 @@ test("a file from a newer kerno, a missing weight or a wrong shape is named", ()
     ["weights/out/kernel", { shape: [2, 1], data: new Float32Array(2) }],
     ["weights/out/bias", { shape: [1], data: new Float32Array(1) }],
   ]);
-  assert.equal(loadModel(write("good.kerno", good)).name, "tiny");
-  assert.throws(() => loadModel(write("newer.kerno", good, 99)), /written by a newer kerno \(format 99\)/);
-  assert.throws(() => loadModel(write("missing.kerno", new Map([...good].slice(0, 1)))), /the file has no weight 'out\/bias'/);
+  assert.equal(loadKernoModel(write("good.kerno", good)).name, "tiny");
+  assert.throws(() => loadKernoModel(write("newer.kerno", good, 99)), /written by a newer kerno \(format 99\)/);
+  assert.throws(() => loadKernoModel(write("missing.kerno", new Map([...good].slice(0, 1)))), /the file has no weight 'out\/bias'/);
   const wrong = new Map(good);
   wrong.set("weights/out/kernel", { shape: [3, 1], data: new Float32Array(3) });
-  assert.throws(() => loadModel(write("wrong.kerno", wrong)), /weight 'out\/kernel' is \[2,1\] in the architecture but \[3,1\] in the file/);
+  assert.throws(() => loadKernoModel(write("wrong.kerno", wrong)), /weight 'out\/kernel' is \[2,1\] in the architecture but \[3,1\] in the file/);
 });

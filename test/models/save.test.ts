@@ -47,7 +47,7 @@ test("a CNN with batch normalization round-trips: identical predictions and summ
   await model.fit(x, y, { epochs: 2, verbose: 0 });
   const path = join(dir, "cnn.kerno");
   await model.save(path);
-  const loaded = loadModel(path);
+  const loaded = await loadModel(path);
   sameValues(loaded.predict(x) as Tensor, model.predict(x) as Tensor);
   assert.equal(loaded.summary({ print: false }), model.summary({ print: false }));
   assert.equal(readdirSync(dir).filter((f) => f.includes(".tmp")).length, 0, "no temporary files left");
@@ -62,7 +62,7 @@ test("training resumes: optimizer slots and step count are restored", async () =
   await a.fit(x, y, { epochs: 2, verbose: 0, shuffle: false });
   const path = join(dir, "resume.kerno");
   await a.save(path);
-  const b = loadModel(path);
+  const b = await loadModel(path);
   assert.equal(b.optimizer!.iterations, a.optimizer!.iterations);
   await a.fit(x, y, { epochs: 1, verbose: 0, shuffle: false });
   await b.fit(x, y, { epochs: 1, verbose: 0, shuffle: false });
@@ -80,7 +80,7 @@ test("functional models with shared layers and nested models round-trip", async 
   const model = new Model({ inputs: [a, b], outputs: new Dense({ units: 1 }).apply(merged), name: "two_towers" });
   const path = join(dir, "towers.kerno");
   await model.save(path);
-  const loaded = loadModel(path);
+  const loaded = await loadModel(path);
   const xa = randomNormal([5, 4], 0, 1, { seed: 7 }),
     xb = randomNormal([5, 4], 0, 1, { seed: 8 });
   sameValues(loaded.predict([xa, xb]) as Tensor, model.predict([xa, xb]) as Tensor);

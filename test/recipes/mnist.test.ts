@@ -26,5 +26,5 @@ test("mnist-dense trains one epoch on the real data, reports and saves", { skip 
   assert.ok(result.test!.accuracy > 0.93, `test accuracy ${result.test!.accuracy}`);
   assert.ok(result.validation.accuracy > 0.93);
   assert.ok(existsSync(result.modelPath));
-  assert.equal(loadModel(result.modelPath).countParams(), 50890);
+  assert.equal((await loadModel(result.modelPath)).countParams(), 50890);
 });

@@ -103,7 +103,7 @@ test("ModelCheckpoint saves complete files (best only), CSVLogger writes rows, H
   const history = await model.fit(x, y, { epochs: 3, verbose: 0, callbacks: [ckpt, new CSVLogger(csv)] });
   assert.ok(history instanceof History);
   assert.ok(ckpt.saved.length >= 1 && ckpt.saved.every((p) => existsSync(p)));
-  assert.equal(loadModel(ckpt.saved[ckpt.saved.length - 1]).countParams(), 3);
+  assert.equal((await loadModel(ckpt.saved[ckpt.saved.length - 1])).countParams(), 3);
   const rows = readFileSync(csv, "utf8").trim().split("\n");
   assert.equal(rows[0], "epoch,loss");
   assert.equal(rows.length, 4);

@@ -1,0 +1,57 @@
+/**
+ * Writes Keras weight files the way Keras does (for tests: real Keras files cannot be downloaded
+ * here): the legacy layout of Keras 2 and of keras.applications (layer_names, weight_names with
+ * TensorFlow's ":0"), and Keras 3's .weights.h5 (layers/<name>/vars/<i>).
+ */
+import h5wasm from "h5wasm/node";
+import type { Layer, Model } from "../../src/index.js";
+
+/** Keras's weight names for a layer: <layer>/<weight>:0. */
+const kerasName = (layer: Layer, i: number) => `${layer.name}/${layer.weights[i].name.split("/").pop()}:0`;
+
+export async function writeLegacyWeights(model: Model, path: string, transform: (layer: Layer) => Layer[] = (l) => [l]): Promise<void> {
+  await h5wasm.ready;
+  const f = new h5wasm.File(path, "w");
+  const layers = model.layers.flatMap(transform);
+  f.create_attribute(
+    "layer_names",
+    layers.map((l) => l.name),
+  );
+  f.create_attribute("backend", "tensorflow");
+  f.create_attribute("keras_version", "2.1.6");
+  for (const layer of layers) {
+    const g = f.create_group(layer.name);
+    const names = layer.weights.map((_, i) => kerasName(layer, i));
+    if (names.length) g.create_attribute("weight_names", names);
+    else g.create_attribute("weight_names", [] as string[], [0], "S1");
+    layer.weights.forEach((w, i) => {
+      // h5py creates the intermediate groups of "<layer>/<weight>:0"; h5wasm needs them made first
+      const parts = names[i].split("/");
+      let parent = g;
+      for (const part of parts.slice(0, -1)) parent = (parent.get(part) as typeof g | null) ?? parent.create_group(part);
+      parent.create_dataset({ name: parts[parts.length - 1], data: w.floats(), shape: [...w.shape], dtype: "<f" });
+    });
+  }
+  f.close();
+}
+
+export async function writeKeras3Weights(model: Model, path: string): Promise<void> {
+  await h5wasm.ready;
+  const f = new h5wasm.File(path, "w");
+  const write = (group: ReturnType<typeof f.create_group>, m: Model) => {
+    for (const layer of m.layers) {
+      if (layer.weights.length === 0) continue;
+      const g = group.create_group(layer.name);
+      if ("layers" in layer && (layer as Model).layers.length) {
+        write(g.create_group("layers"), layer as Model);
+        continue;
+      }
+      const isRnn = ["LSTM", "GRU", "SimpleRNN"].includes(layer.className);
+      const vars = (isRnn ? g.create_group("cell") : g).create_group("vars");
+      layer.weights.forEach((w, i) => vars.create_dataset({ name: String(i), data: w.floats(), shape: [...w.shape], dtype: "<f" }));
+    }
+  };
+  write(f.create_group("layers"), model);
+  f.create_group("vars");
+  f.close();
+}

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { test } from "node:test";
+import { div, loadImage, reshape, softmax, TinyDarknet, tensor } from "../../src/index.js";
+import { loadTfjsModel } from "../../src/interop/tfjs.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const data = resolve(process.env.KERNO_DATA_DIR ?? "../shared/datasets", "imagenet-pretrained");
+const skip = existsSync(join(data, "tiny_darknet_tfjs/model.json")) ? false : `no Tiny Darknet under ${data}`;
+const expected = skip ? null : JSON.parse(readFileSync(join(data, "expected_predictions.json"), "utf8"));
+const top5 = (p: Float32Array) =>
+  Array.from(p.keys())
+    .sort((a, b) => p[b] - p[a])
+    .slice(0, 5);
+
+test("Tiny Darknet (TF.js layers model): 1,046,488 parameters, and the reference logits on synthetic inputs", { skip }, () => {
+  const model = loadTfjsModel(join(data, "tiny_darknet_tfjs/model.json"));
+  assert.equal(model.countParams(), 1046488);
+  assert.equal(model.layers.length, 52);
+  const ramp = new Float32Array(224 * 224 * 3);
+  for (let h = 0; h < 224; h++) for (let w = 0; w < 224; w++) ramp.set([(h + w) / 446, (h + 223 - w) / 446, 0.25], (h * 224 + w) * 3);
+  for (const [name, x] of [
+    ["constant_0.5", new Float32Array(224 * 224 * 3).fill(0.5)],
+    ["ramp", ramp],
+  ] as const) {
+    const logits = (model.predict(tensor(x, [1, 224, 224, 3])) as ReturnType<typeof tensor>).floats();
+    const want = expected.synthetic[name];
+    assert.deepEqual(
+      top5(logits),
+      want.top5.map((t: { darknet_index: number }) => t.darknet_index),
+      name,
+    );
+    want.logits_first5.forEach((v: number, i: number) => assert.ok(Math.abs(logits[i] - v) < 1e-3, `${name} logit ${i}: ${logits[i]} vs ${v}`));
+    assert.ok(Math.abs(logits.reduce((a, b) => a + b, 0) - want.logits_sum) < 1e-2);
+  }
+});
+
+test("Tiny Darknet on the five photos: the reference top-5 classes, probabilities within 1e-3", { skip }, async () => {
+  const path = join(data, "tiny_darknet_tfjs/model.json");
+  const model = await TinyDarknet({ path });
+  for (const [file, want] of Object.entries(expected.images) as [string, { darknet_index: number; prob: number }[]][]) {
+    // the reference resized with Pillow's BILINEAR: the same pixels here
+    const img = await loadImage(join(data, "images", file), { size: [224, 224], resample: "pillow-bilinear" });
+    const p = softmax(model.predict(reshape(div(img, 255), [1, 224, 224, 3])) as ReturnType<typeof tensor>).floats();
+    assert.deepEqual(
+      top5(p),
+      want.map((t) => t.darknet_index),
+      file,
+    );
+    for (const t of want) assert.ok(Math.abs(p[t.darknet_index] - t.prob) < 1e-3, `${file}: p[${t.darknet_index}] ${p[t.darknet_index]} vs ${t.prob}`);
+  }
+  const base = await TinyDarknet({ includeTop: false, path });
+  assert.deepEqual(base.outputs[0].shape, [null, 14, 14, 128]);
+  assert.equal(base.countParams(), 917488);
+});
+
+test("bad TF.js models: an unknown layer class and a weight of the wrong shape are named", () => {
+  const dir = tempDir();
+  const topology = (layerClass: string) => ({
+    modelTopology: {
+      class_name: "Sequential",
+      config: { name: "m", layers: [{ class_name: layerClass, config: { name: "d", units: 2, batch_input_shape: [null, 3] } }] },
+    },
+    weightsManifest: [
+      {
+        paths: ["w.bin"],
+        weights: [
+          { name: "d/kernel", shape: [3, 2], dtype: "float32" },
+          { name: "d/bias", shape: [2], dtype: "float32" },
+        ],
+      },
+    ],
+  });
+  writeFileSync(join(dir, "w.bin"), Buffer.from(new Float32Array(8).buffer));
+  writeFileSync(join(dir, "ok.json"), JSON.stringify(topology("Dense")));
+  assert.equal(loadTfjsModel(join(dir, "ok.json")).countParams(), 8);
+  writeFileSync(join(dir, "lambda.json"), JSON.stringify(topology("Lambda")));
+  assert.throws(() => loadTfjsModel(join(dir, "lambda.json")), /unknown layer class 'Lambda'/);
+  const wrong = topology("Dense");
+  wrong.weightsManifest[0].weights[0].shape = [2, 3];
+  writeFileSync(join(dir, "wrong.json"), JSON.stringify(wrong));
+  assert.throws(() => loadTfjsModel(join(dir, "wrong.json")), /weight 'd\/kernel' is \[3,2\] in the model but \[2,3\] in the file/);
+  mkdirSync(join(dir, "short"));
+  writeFileSync(join(dir, "short", "model.json"), JSON.stringify(topology("Dense")));
+  writeFileSync(join(dir, "short", "w.bin"), Buffer.alloc(28));
+  assert.throws(() => loadTfjsModel(join(dir, "short", "model.json")), /the weight shards end before 'd\/bias'/);
+  writeFileSync(join(dir, "graph.json"), JSON.stringify({ format: "graph-model", modelTopology: {}, weightsManifest: [] }));
+  assert.throws(() => loadTfjsModel(join(dir, "graph.json")), /a TensorFlow.js graph-model, not a layers model/);
+});
