@@ -102,6 +102,7 @@ export {
   TerminateOnNaN,
 } from "./training/callbacks.js";
 export type { CompileArgs } from "./training/compile.js";
+export { extractFeatures } from "./training/evaluate.js";
 export type { FitOptions } from "./training/fit.js";
 export * as losses from "./training/losses.js";
 export * as metrics from "./training/metrics.js";

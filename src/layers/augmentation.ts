@@ -52,6 +52,10 @@ abstract class RandomImageLayer extends Layer {
     if (shape.length !== 4) throw new RangeError(`${this.who}: expected images of rank 4 [batch, h, w, channels], got ${shapeString(shape)}`);
   }
 
+  override get deterministic(): boolean {
+    return false;
+  }
+
   protected override get supportsMasking(): boolean {
     return true;
   }

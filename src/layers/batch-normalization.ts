@@ -72,6 +72,11 @@ export class BatchNormalization extends Layer {
     }
   }
 
+  /** Frozen, it normalizes with its moving statistics: the same in training as at inference. */
+  override get deterministic(): boolean {
+    return !this.trainable;
+  }
+
   call(inputs: LayerOutput, options: CallOptions): Tensor {
     const x = single(inputs, this.who);
     const axes = x.shape.slice(0, -1).map((_, i) => i);

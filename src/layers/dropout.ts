@@ -21,6 +21,10 @@ export class Dropout extends Layer {
     this.rate = args.rate;
   }
 
+  override get deterministic(): boolean {
+    return this.rate === 0;
+  }
+
   protected override get supportsMasking(): boolean {
     return true;
   }

@@ -188,6 +188,14 @@ export abstract class Layer {
     return node.outputs.length === 1 ? node.outputs[0] : node.outputs;
   }
 
+  /**
+   * Whether the layer computes the same output for the same input in training (no dropout or
+   * augmentation draws, no batch statistics): what fit's cacheFrozenPrefix relies on.
+   */
+  get deterministic(): boolean {
+    return true;
+  }
+
   /** Whether a mask passes through this layer unchanged (Keras's supports_masking). */
   protected get supportsMasking(): boolean {
     return false;

@@ -121,6 +121,10 @@ export class RandomCrop extends SizedLayer {
     super(args);
   }
 
+  override get deterministic(): boolean {
+    return false;
+  }
+
   call(inputs: LayerOutput, options: CallOptions): Tensor {
     const x = single(inputs, this.who);
     const [, h, w] = x.shape;

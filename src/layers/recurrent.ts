@@ -91,6 +91,10 @@ abstract class RNNBase extends Layer {
     return true;
   }
 
+  override get deterministic(): boolean {
+    return this.dropout === 0 && this.recurrentDropout === 0;
+  }
+
   protected override get supportsMasking(): boolean {
     return true;
   }

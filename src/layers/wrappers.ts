@@ -55,6 +55,10 @@ export class Bidirectional extends Layer {
     return true;
   }
 
+  override get deterministic(): boolean {
+    return this.forwardLayer.deterministic && this.backwardLayer.deterministic;
+  }
+
   /** The merged sequence keeps the input's mask (the forward layer's rule); states have none. */
   override computeMask(inputs: LayerOutput, mask: Masks | null): Masks | null {
     const m = this.forwardLayer.computeMask(inputs, mask);
@@ -124,6 +128,10 @@ export class TimeDistributed extends Layer {
     super(args);
     if (!(args?.layer instanceof Layer)) throw new TypeError(`${this.who}: wraps a layer`);
     this.layer = args.layer;
+  }
+
+  override get deterministic(): boolean {
+    return this.layer.deterministic;
   }
 
   /** The per-step mask of the input passes through (the wrapped layer sees single steps). */

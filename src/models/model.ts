@@ -25,6 +25,7 @@ import type { History, Logs } from "../training/callbacks.js";
 import { type CompileArgs, type CompileConfig, type Compiled, resolveCompile } from "../training/compile.js";
 import { type EvaluateOptions, evaluate, type FitOptions, fit, type Inputs, predict } from "../training/fit.js";
 import type { Optimizer } from "../training/optimizers.js";
+import { type FrozenSplit, splitFrozenPrefix } from "./frozen-prefix.js";
 import { buildGraph, type Graph, runGraph } from "./graph.js";
 import { saveModel } from "./save.js";
 import { formatSummary, type SummaryOptions } from "./summary.js";
@@ -184,6 +185,11 @@ export class Model extends Layer {
   /** Each layer casts its own inputs. */
   protected override get inputDtype(): null {
     return null;
+  }
+
+  /** The frozen, deterministic beginning of the model that fit's cacheFrozenPrefix caches, or null. */
+  frozenPrefix(): FrozenSplit | null {
+    return this.graph ? splitFrozenPrefix(this) : null;
   }
 
   /** The outputs' names (their layers' names). */

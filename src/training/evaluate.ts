@@ -14,6 +14,14 @@ import type { Compiled } from "./compile.js";
 import { weightedLoss } from "./objective.js";
 import { checkTargets, countOf, type OutputSpecs } from "./targets.js";
 
+/** A model split after its frozen, deterministic beginning (see models/frozen-prefix.ts). */
+export interface FrozenPrefix {
+  prefixForward(inputs: Tensor[]): Tensor[];
+  forwardSuffix(cached: Tensor[], training: boolean, logits?: readonly boolean[]): Tensor[];
+  layers: { name: string }[];
+  frozenParams: number;
+}
+
 export interface FitModel extends TrainingModel, OutputSpecs {
   readonly name: string;
   trainableWeights: Variable[];
@@ -23,6 +31,8 @@ export interface FitModel extends TrainingModel, OutputSpecs {
   /** Runs the model; outputs flagged in `logits` come back before their softmax/sigmoid. */
   forward(inputs: Tensor[], training: boolean, logits?: readonly boolean[]): Tensor[];
   regularizationLosses(): Tensor<"float32">[];
+  /** The frozen beginning fit may cache (cacheFrozenPrefix), or null. */
+  frozenPrefix?(): FrozenPrefix | null;
 }
 
 export type Inputs = Tensor | Tensor[];
@@ -134,7 +144,7 @@ export async function evaluate(model: FitModel, x: Inputs | Dataset<Example>, y:
 }
 
 /** Outputs in inference mode, batch by batch, concatenated. */
-export function predict(model: FitModel, x: Inputs, options: { batchSize?: number } = {}): Tensor[] {
+export function predict(model: Pick<FitModel, "name" | "forward">, x: Inputs, options: { batchSize?: number } = {}): Tensor[] {
   const xs = list(x);
   const n = countOf(xs, `Model '${model.name}'.predict`, "inputs");
   const chunks = noGrad(() =>
@@ -154,4 +164,25 @@ export function predict(model: FitModel, x: Inputs, options: { batchSize?: numbe
           0,
         ),
   );
+}
+
+/**
+ * Runs a (frozen) model over a Dataset of { x, y } batches or over tensors once and returns its
+ * outputs, with the labels alongside: the course's feature extraction with a pretrained base,
+ * done by hand (fit's cacheFrozenPrefix does it automatically).
+ */
+export async function extractFeatures(
+  model: Pick<FitModel, "name" | "forward">,
+  data: Dataset<Example> | Inputs,
+  options: { batchSize?: number } = {},
+): Promise<{ features: Tensor; labels?: Tensor }> {
+  if (!(data instanceof Dataset)) return { features: predict(model, data, options)[0] };
+  const features: Tensor[] = [],
+    labels: Tensor[] = [];
+  for await (const el of data) {
+    features.push(noGrad(() => model.forward(list(el.x), false)[0]));
+    if (el.y !== undefined) labels.push(list(el.y)[0]);
+  }
+  if (features.length === 0) throw new RangeError(`extractFeatures: the dataset for '${model.name}' is empty`);
+  return { features: concat(features, 0), ...(labels.length ? { labels: concat(labels, 0) } : {}) };
 }

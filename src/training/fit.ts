@@ -3,7 +3,7 @@
  * gradient step, optimizer updates, sample and class weights, running metrics, validation,
  * callbacks and the History.
  */
-import { valueAndGrad } from "../autodiff/grad.js";
+import { noGrad, valueAndGrad } from "../autodiff/grad.js";
 import type { Variable } from "../autodiff/variable.js";
 import { type ClassWeight, classWeightsFor, sampleClasses } from "../data/balance.js";
 import { Dataset, type Example } from "../data/dataset.js";
@@ -13,7 +13,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { pickRows, sliceRows } from "./batches.js";
 import { Callback, type CallbackHooks, History } from "./callbacks.js";
 import type { Compiled } from "./compile.js";
-import { assertCompiled, EpochLogs, evaluateLogs, type FitModel, type Inputs, list, predictions, type ValidationData } from "./evaluate.js";
+import { assertCompiled, EpochLogs, evaluateLogs, type FitModel, type Inputs, list, predict, predictions, type ValidationData } from "./evaluate.js";
 import { weightedLoss } from "./objective.js";
 import { ProgbarLogger } from "./progress.js";
 import { checkTargets, countOf } from "./targets.js";
@@ -38,6 +38,13 @@ export interface FitOptions {
   /** Batches per epoch when fitting a Dataset of unknown size. */
   stepsPerEpoch?: number;
   validationBatchSize?: number;
+  /**
+   * Compute the model's frozen, deterministic beginning (a pretrained base with trainable false,
+   * preprocessing, Flatten) once per example and train only the rest: the course's feature
+   * extraction, made automatic. Tensor inputs are run through it once before the first epoch;
+   * Dataset batches are cached by identity, so a `.cache()`d dataset runs the base in epoch 1 only.
+   */
+  cacheFrozenPrefix?: boolean;
 }
 
 interface Batch {
@@ -152,7 +159,54 @@ function datasetSource(model: FitModel, compiled: Compiled, data: Dataset<Exampl
   return { steps: options.stepsPerEpoch ?? data.cardinality, validation: options.validationData, epochBatches };
 }
 
+/**
+ * With cacheFrozenPrefix: the inputs as the frozen beginning's outputs, and a model view that runs
+ * only the rest. Null when the model has nothing to cache.
+ */
+function frozenView(model: FitModel, x: Inputs | Dataset<Example>, options: FitOptions, who: string) {
+  const split = options.cacheFrozenPrefix ? (model.frozenPrefix?.() ?? null) : null;
+  if (!split) {
+    if (options.cacheFrozenPrefix) console.warn(`${who}: cacheFrozenPrefix: the model has no frozen, deterministic beginning with weights; training it whole`);
+    return null;
+  }
+  const t0 = performance.now();
+  const features = (xs: Tensor[]) => predict({ name: "prefix", forward: (b: Tensor[]) => split.prefixForward(b) }, xs, { batchSize: 64 });
+  const seen = new WeakMap<Tensor, Tensor[]>();
+  const cachedBatch = (xs: Tensor[]) => {
+    let f = seen.get(xs[0]);
+    if (!f) seen.set(xs[0], (f = noGrad(() => split.prefixForward(xs))));
+    return f;
+  };
+  const fromDataset = x instanceof Dataset;
+  const view = new Proxy(model, {
+    get: (target, p) =>
+      p === "forward"
+        ? (xs: Tensor[], training: boolean, logits?: readonly boolean[]) => split.forwardSuffix(fromDataset ? cachedBatch(xs) : xs, training, logits)
+        : Reflect.get(target, p, target),
+  });
+  const mapData = (data: Inputs) => features(list(data));
+  const train = fromDataset ? x : mapData(x as Inputs);
+  let validation = options.validationData;
+  if (validation && !(validation instanceof Dataset)) {
+    const [vx, vy, vw] = validation as [Inputs, Inputs, Tensor?];
+    validation = vw ? [mapData(vx), vy, vw] : [mapData(vx), vy];
+  }
+  if ((options.verbose ?? 1) > 0) {
+    const names = split.layers.map((l) => l.name).join(", ");
+    const when = fromDataset ? "once per batch seen (cached by identity)" : `once, before training (${((performance.now() - t0) / 1000).toFixed(1)} s)`;
+    console.log(`cacheFrozenPrefix: ${names} (${split.frozenParams.toLocaleString("en-US")} frozen parameters) computed ${when}; training the rest`);
+  }
+  return { view, train, options: { ...options, validationData: validation } };
+}
+
 export async function fit(model: FitModel, x: Inputs | Dataset<Example>, y: Inputs | undefined, options: FitOptions = {}): Promise<History> {
+  const frozen = frozenView(model, x, options, `Model '${model.name}'.fit`);
+  if (frozen) return fitModel(model, frozen.view, frozen.train, y, frozen.options);
+  return fitModel(model, model, x, y, options);
+}
+
+/** The loop: `runner` computes (the model, or its part after a cached prefix); callbacks see `model`. */
+async function fitModel(model: FitModel, runner: FitModel, x: Inputs | Dataset<Example>, y: Inputs | undefined, options: FitOptions): Promise<History> {
   const who = `Model '${model.name}'.fit`;
   const compiled = assertCompiled(model, who);
   const epochs = options.epochs ?? 1;
@@ -161,12 +215,12 @@ export async function fit(model: FitModel, x: Inputs | Dataset<Example>, y: Inpu
   if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`${who}: epochs must be a non-negative integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`${who}: batchSize must be a positive integer, got ${batchSize}`);
   if (x instanceof Dataset && y !== undefined) throw new RangeError(`${who}: when x is a Dataset, it yields the targets too; do not pass y`);
-  const source = x instanceof Dataset ? datasetSource(model, compiled, x, options, who) : tensorSource(model, compiled, x, y, options, who);
+  const source = x instanceof Dataset ? datasetSource(runner, compiled, x, options, who) : tensorSource(runner, compiled, x, y, options, who);
   if (source.validation && !(source.validation instanceof Dataset)) {
     const [vx, vy] = source.validation;
-    checkTargets(model, compiled, list(vx), list(vy), `${who} (validationData)`);
+    checkTargets(runner, compiled, list(vx), list(vy), `${who} (validationData)`);
   }
-  const step = makeTrainStep(model, compiled);
+  const step = makeTrainStep(runner, compiled);
   const history = new History();
   const callbacks: (Callback | CallbackHooks)[] = [history, ...(options.callbacks ?? [])];
   if (verbose > 0) callbacks.push(new ProgbarLogger(verbose));
@@ -192,7 +246,7 @@ export async function fit(model: FitModel, x: Inputs | Dataset<Example>, y: Inpu
     }
     const logs = running.logs();
     if (source.validation && !model.stopTraining) {
-      Object.assign(logs, await evaluateLogs(model, compiled, source.validation, options.validationBatchSize ?? batchSize, "val_"));
+      Object.assign(logs, await evaluateLogs(runner, compiled, source.validation, options.validationBatchSize ?? batchSize, "val_"));
     }
     await cbs.call("onEpochEnd", epoch, logs);
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Dataset, Dense, Input, Sequential, type Tensor, tensor } from "../../src/index.js";
+import { Dataset, Dense, extractFeatures, Input, Sequential, type Tensor, tensor } from "../../src/index.js";
 
 function fixed() {
   const m = new Sequential([Input({ shape: [2] }), new Dense({ units: 1, kernelInitializer: "ones", biasInitializer: "zeros" })]);
@@ -39,4 +39,18 @@ test("predict concatenates batches, and a model must be compiled to evaluate", a
   const raw = new Sequential([Input({ shape: [2] }), new Dense({ units: 1 })]);
   await assert.rejects(async () => raw.evaluate(tensor([[1, 1]]), tensor([[1]])), /must be compiled first/);
   assert.throws(() => m.predict(tensor(new Float32Array(0), [0, 2])), /no samples/);
+});
+
+test("extractFeatures runs a model once over a Dataset (or tensors) and keeps the labels beside", async () => {
+  const m = fixed();
+  const x = tensor([
+      [1, 0],
+      [0, 2],
+      [1, 1],
+    ]),
+    y = tensor([[5], [6], [7]]);
+  const { features, labels } = await extractFeatures(m, Dataset.fromTensors(x, y).batch(2));
+  assert.deepEqual(Array.from(features.floats()), [1, 2, 2]);
+  assert.deepEqual(Array.from(labels!.floats()), [5, 6, 7]);
+  assert.deepEqual(Array.from((await extractFeatures(m, x)).features.floats()), [1, 2, 2]);
 });
