@@ -173,8 +173,10 @@ function frozenView(model: FitModel, x: Inputs | Dataset<Example>, options: FitO
   const features = (xs: Tensor[]) => predict({ name: "prefix", forward: (b: Tensor[]) => split.prefixForward(b) }, xs, { batchSize: 64 });
   const seen = new WeakMap<Tensor, Tensor[]>();
   const cachedBatch = (xs: Tensor[]) => {
-    let f = seen.get(xs[0]);
-    if (!f) seen.set(xs[0], (f = noGrad(() => split.prefixForward(xs))));
+    const known = seen.get(xs[0]);
+    if (known) return known;
+    const f = noGrad(() => split.prefixForward(xs));
+    seen.set(xs[0], f);
     return f;
   };
   const fromDataset = x instanceof Dataset;
