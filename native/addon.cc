@@ -465,18 +465,20 @@ void RnnBackward(const Info& info) {
   if (a.ok()) rnn_backward(z.s, dhs, dcT, x, W, R, h0, c0, mask, rec_mask, hs, cs, cache, dx, dW, dR, db, dh0, dc0);
 }
 
-// Tensors are typed arrays that V8 allocates with calloc and frees at garbage collection. By
-// default glibc serves blocks above 128 KB with fresh mmap pages, so every large activation of
-// every training step pays a page fault per 4 KB on first touch (about 2 ms for a 5 MB
-// activation here). Serving blocks up to 32 MB from the heap, and keeping freed memory instead
-// of trimming it back, reuses warm pages, as PyTorch's allocator does.
+// Tensors are typed arrays that V8 allocates with malloc and frees at garbage collection. By
+// default glibc serves large blocks with fresh mmap pages and gives freed memory back, so every
+// large activation of every training step pays a page fault per 4 KB on first touch (a 128 MB
+// activation of a 180x180 batch: about 80 ms, four times the kernel that fills it). Serving every
+// block from the heap (no mmap) and keeping up to 2 GB of freed memory instead of trimming it
+// reuses warm pages, as PyTorch's allocator does; measured on the cats-vs-dogs step: 1.28 s -> 0.45 s.
 void tune_allocator() {
 #if defined(__GLIBC__)
   static bool done = false;
   if (done) return;
   done = true;
   mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-  mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, 2047 * 1024 * 1024);
 #endif
 }
 

@@ -58,10 +58,51 @@ void max_pool2d(const float* x, float* y, const PoolGeom& g) {
   });
 }
 
-// The gradient goes to the first maximal cell of each window (TensorFlow's rule). The argmax is
+// Overlapping windows: the gradient goes to the first maximal cell of each window (TensorFlow's rule). The argmax is
 // recomputed here, vectorized across channels with blends rather than branches. Windows of
 // neighbouring outputs may overlap, so threads split images, not rows.
+// Windows that do not overlap (stride >= window, the usual 2x2/2): each input cell belongs to one
+// window, so its gradient is written once, with blends instead of an indexed scatter.
+void max_pool2d_grad_disjoint(const float* dy, const float* x, float* dx, const PoolGeom& g) {
+  const int C = g.channels;
+  const long image = static_cast<long>(g.inH) * g.inW * C;
+  parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int) {
+    std::memset(dx + n0 * image, 0, sizeof(float) * (n1 - n0) * image);
+    std::vector<float> best(C), taken(C);
+    float* bp = best.data();
+    float* tp = taken.data();
+    for (std::size_t n = n0; n < n1; n++) {
+      const float* xi = x + n * image;
+      float* dxi = dx + n * image;
+      for (int oy = 0; oy < g.outH; oy++)
+        for (int ox = 0; ox < g.outW; ox++) {
+          const Window w = window(g, oy, ox);
+          const float* d = dy + ((static_cast<long>(n) * g.outH + oy) * g.outW + ox) * C;
+          for (int c = 0; c < C; c++) { bp[c] = -std::numeric_limits<float>::infinity(); tp[c] = 0.f; }
+          for (int iy = w.y0; iy < w.y1; iy++)
+            for (int ix = w.x0; ix < w.x1; ix++) {
+              const float* v = xi + (static_cast<long>(iy) * g.inW + ix) * C;
+              for (int c = 0; c < C; c++) bp[c] = v[c] > bp[c] ? v[c] : bp[c];
+            }
+          // the first cell equal to the maximum takes the gradient (TensorFlow's rule)
+          for (int iy = w.y0; iy < w.y1; iy++)
+            for (int ix = w.x0; ix < w.x1; ix++) {
+              const long at = (static_cast<long>(iy) * g.inW + ix) * C;
+              const float* v = xi + at;
+              float* out = dxi + at;
+              for (int c = 0; c < C; c++) {
+                const float hit = (v[c] == bp[c]) & (tp[c] == 0.f) ? 1.f : 0.f;
+                out[c] = hit * d[c];
+                tp[c] += hit;
+              }
+            }
+        }
+    }
+  });
+}
+
 void max_pool2d_grad(const float* dy, const float* x, float* dx, const PoolGeom& g) {
+  if (g.strideH >= g.kH && g.strideW >= g.kW) return max_pool2d_grad_disjoint(dy, x, dx, g);
   const int C = g.channels;
   const long image = static_cast<long>(g.inH) * g.inW * C;
   parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int) {

@@ -1,5 +1,6 @@
 /** kerno train, summary, evaluate, predict and plot-model. */
 import { existsSync } from "node:fs";
+import { MobileNetV2, ResNet50, TinyDarknet, VGG16, VGG19 } from "../applications/index.js";
 import { setBackend } from "../backends/registry.js";
 import { loadDigit } from "../data/images.js";
 import { fashionMnist, mnist } from "../data/mnist.js";
@@ -15,12 +16,23 @@ function applyBackend(flags: Flags): void {
   if (typeof flags.backend === "string") setBackend(flags.backend);
 }
 
-/** A recipe's untrained model, or a saved model file. */
+/** The ImageNet architectures by name (without weights: for summary and plot-model). */
+const APPLICATIONS: Record<string, () => Promise<Model>> = {
+  vgg16: () => VGG16({ weights: null }),
+  vgg19: () => VGG19({ weights: null }),
+  resnet50: () => ResNet50({ weights: null }),
+  mobilenetv2: () => MobileNetV2({ weights: null }),
+  "tiny-darknet": () => TinyDarknet(),
+};
+
+/** A recipe's untrained model, an ImageNet architecture, or a saved model file. */
 async function modelFrom(spec: string | undefined, who: string): Promise<Model> {
-  if (!spec) throw new Error(`${who}: name a recipe (${Object.keys(RECIPES).join(", ")}) or a saved model file`);
-  if (RECIPES[spec]) return RECIPES[spec].model();
+  const known = [...Object.keys(RECIPES), ...Object.keys(APPLICATIONS)].join(", ");
+  if (!spec) throw new Error(`${who}: name a recipe or architecture (${known}) or a saved model file`);
+  if (RECIPES[spec]) return await RECIPES[spec].model();
+  if (APPLICATIONS[spec]) return await APPLICATIONS[spec]();
   if (existsSync(spec)) return loadModel(spec);
-  throw new Error(`${who}: '${spec}' is neither a recipe (${Object.keys(RECIPES).join(", ")}) nor a model file`);
+  throw new Error(`${who}: '${spec}' is neither a recipe or architecture (${known}) nor a model file`);
 }
 
 export async function train(argv: string[]): Promise<number> {

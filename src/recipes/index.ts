@@ -1,5 +1,7 @@
 /** The recipes `kerno train` knows, by name. */
 
+import { catsVsDogs } from "./cats-vs-dogs.js";
+import { catsVsDogsPretrained } from "./cats-vs-dogs-pretrained.js";
 import { housePrices } from "./house-prices.js";
 import { mnistCnn, mnistDense } from "./mnist.js";
 import type { Recipe } from "./recipe.js";
@@ -10,6 +12,8 @@ export const RECIPES: Record<string, Recipe> = {
   [mnistCnn.name]: mnistCnn,
   [trafficForecast.name]: trafficForecast,
   [housePrices.name]: housePrices,
+  [catsVsDogs.name]: catsVsDogs,
+  [catsVsDogsPretrained.name]: catsVsDogsPretrained,
 };
 
 export function getRecipe(name: string): Recipe {

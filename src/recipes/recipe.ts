@@ -33,7 +33,7 @@ export interface Recipe {
   name: string;
   description: string;
   /** The model the recipe trains, untrained (for kerno summary and plot-model). */
-  model(): Model;
+  model(): Model | Promise<Model>;
   run(options: RecipeOptions): Promise<RecipeResult>;
 }
 

@@ -1,0 +1,77 @@
+/**
+ * What the image recipes share: the course's photo folders (train/validation/test of class
+ * subfolders) as cached datasets, and the learning curves.
+ */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { dataDir } from "../data/cache.js";
+import type { Dataset, Example } from "../data/dataset.js";
+import { type ImageFolderDataset, imageDatasetFromDirectory } from "../data/image-folder.js";
+import { saveChart } from "./charts.js";
+
+export interface ImageSplits {
+  dir: string;
+  classNames: string[];
+  train: Dataset<Example>;
+  validation: Dataset<Example>;
+  test: Dataset<Example> | null;
+  counts: { train: number; validation: number; test: number };
+}
+
+/**
+ * The folder's train/ validation/ (and test/) splits at `size`, decoded once and cached in
+ * memory; the training batches are reshuffled every epoch.
+ */
+export function imageSplits(dir: string, size: [number, number], batchSize: number, seed: number, log: (l: string) => void): ImageSplits {
+  const root = resolve(dir);
+  for (const split of ["train", "validation"]) {
+    if (!existsSync(join(root, split)))
+      throw new Error(`image data: ${root} needs train/ and validation/ folders (each with one subfolder per class); ${split}/ is missing`);
+  }
+  const load = (split: string, shuffle: boolean): ImageFolderDataset =>
+    imageDatasetFromDirectory(join(root, split), { imageSize: size, batchSize, labelMode: "binary", shuffle, seed, log: (l) => log(`${split}: ${l}`) });
+  const train = load("train", true);
+  const validation = load("validation", false);
+  const test = existsSync(join(root, "test")) ? load("test", false) : null;
+  return {
+    dir: root,
+    classNames: train.classNames,
+    // the first epoch decodes; then the batches come from memory, in a new order every epoch
+    train: train.cache().shuffle(seed),
+    validation: validation.cache(),
+    test: test?.cache() ?? null,
+    counts: { train: train.filePaths.length, validation: validation.filePaths.length, test: test?.filePaths.length ?? 0 },
+  };
+}
+
+/** The course's data: cats_and_dogs_small in the data cache, unless --images names another folder. */
+export function catsAndDogsDir(flags: Record<string, string | boolean>): string {
+  return typeof flags.images === "string" ? flags.images : join(dataDir(), "cats_and_dogs_small");
+}
+
+/** Loss and accuracy, training and validation, per epoch, as two SVG charts. */
+export async function saveCurves(history: Record<string, number[]>, out: string, title: string, png: boolean): Promise<string[]> {
+  const charts: string[] = [];
+  for (const metric of ["loss", "accuracy"]) {
+    const train = history[metric] ?? [],
+      val = history[`val_${metric}`] ?? [];
+    if (!train.length) continue;
+    const epochs = train.map((_, i) => i + 1);
+    charts.push(
+      ...(await saveChart(
+        {
+          title: `${title}: ${metric}`,
+          xTitle: "epoch",
+          yTitle: metric,
+          series: [
+            { name: "training", x: epochs, y: train, dashed: true },
+            { name: "validation", x: epochs.slice(0, val.length), y: val },
+          ],
+        },
+        join(out, `${metric}.svg`),
+        { png },
+      )),
+    );
+  }
+  return charts;
+}
