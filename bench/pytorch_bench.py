@@ -143,4 +143,70 @@ def vgg16():
     emit("inference", steps * 8 / dt)
 
 
-{"sgemm": sgemm, "mnist-cnn": mnist_cnn, "mnist-dense": mnist_dense, "lstm": lstm, "vgg16": vgg16}[workload]()
+class Rescale(nn.Module):
+    def forward(self, x):
+        return x * (1.0 / 255)
+
+
+def cats_vs_dogs():
+    # the course's first cats-vs-dogs network at 180x180, batch 32, RMSprop, binary cross-entropy
+    model = nn.Sequential(
+        Rescale(), nn.Conv2d(3, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(64, 128, 3), nn.ReLU(), nn.Flatten(), nn.Linear(215168, 1))
+    opt = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    loss_fn = nn.BCEWithLogitsLoss()
+    # three distinct batches, as kerno's fit sees them
+    xs = [torch.rand(32, 3, 180, 180) * 255 for _ in range(3)]
+    ys = [torch.tensor([[float(i % 2)] for i in range(32)]) for _ in range(3)]
+    state = {"i": 0}
+
+    def step():
+        i = state["i"] % 3
+        state["i"] += 1
+        opt.zero_grad(set_to_none=True)
+        loss_fn(model(xs[i]), ys[i]).backward()
+        opt.step()
+    steps, dt = timed(step)
+    emit("training", steps * 32 / dt)
+
+
+def image_folder():
+    import os
+    root = os.path.join(os.environ.get("KERNO_DATA_DIR", "../shared/datasets"), "cats_and_dogs_small", "train")
+    start = time.perf_counter()
+    try:
+        from torchvision import datasets, transforms
+        ds = datasets.ImageFolder(root, transform=transforms.Compose([transforms.Resize((180, 180)), transforms.ToTensor()]))
+        loader = torch.utils.data.DataLoader(ds, batch_size=32, num_workers=threads)
+        n = sum(x.shape[0] for x, _ in loader)
+    except ImportError:
+        # no torchvision: PIL decoding and bilinear resizing in this process
+        from PIL import Image
+        n = 0
+        for cls in sorted(os.listdir(root)):
+            for f in sorted(os.listdir(os.path.join(root, cls))):
+                with Image.open(os.path.join(root, cls, f)) as im:
+                    torch.frombuffer(bytearray(im.convert("RGB").resize((180, 180), Image.BILINEAR).tobytes()), dtype=torch.uint8)
+                n += 1
+    emit("decode + resize", n / (time.perf_counter() - start))
+
+
+def tiny_darknet():
+    # Tiny Darknet up to leaky_re_lu_15 (917,488 parameters), inference on 32 images of 224x224
+    def block(cin, cout, k):
+        return [nn.Conv2d(cin, cout, k, padding=k // 2, bias=False), nn.BatchNorm2d(cout, eps=1e-3), nn.LeakyReLU(0.1)]
+    layers = block(3, 16, 3) + [nn.MaxPool2d(2)] + block(16, 32, 3) + [nn.MaxPool2d(2)]
+    layers += block(32, 16, 1) + block(16, 128, 3) + block(128, 16, 1) + block(16, 128, 3) + [nn.MaxPool2d(2)]
+    layers += block(128, 32, 1) + block(32, 256, 3) + block(256, 32, 1) + block(32, 256, 3) + [nn.MaxPool2d(2)]
+    layers += block(256, 64, 1) + block(64, 512, 3) + block(512, 64, 1) + block(64, 512, 3) + block(512, 128, 1)
+    model = nn.Sequential(*layers).eval()
+    assert sum(p.numel() for p in model.parameters()) + sum(b.numel() for n, b in model.named_buffers() if "running" in n) == 917488
+    x = torch.rand(32, 3, 224, 224)
+    with torch.no_grad():
+        steps, dt = timed(lambda: model(x), min_steps=2)
+    emit("feature extraction", steps * 32 / dt)
+
+
+{"sgemm": sgemm, "mnist-cnn": mnist_cnn, "mnist-dense": mnist_dense, "lstm": lstm, "vgg16": vgg16,
+ "cats-vs-dogs": cats_vs_dogs, "image-folder": image_folder, "tiny-darknet": tiny_darknet}[workload]()

@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 
-export const WORKLOADS = ["sgemm", "mnist-cnn", "mnist-dense", "lstm", "vgg16", "memory"] as const;
+export const WORKLOADS = ["sgemm", "mnist-cnn", "mnist-dense", "lstm", "vgg16", "cats-vs-dogs", "image-folder", "tiny-darknet", "memory"] as const;
 
 interface Sample {
   metric: string;
@@ -38,6 +38,8 @@ const UNITS: Record<string, [string, boolean]> = {
   "SimpleRNN(16) epoch": ["s/epoch", false],
   "RSS growth, step 200 to 2000": ["%", false],
   "peak RSS": ["MB", false],
+  "decode + resize": ["images/s", true],
+  "feature extraction": ["images/s", true],
 };
 
 const root = fileURLToPath(new URL("..", import.meta.url));

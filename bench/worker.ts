@@ -4,8 +4,14 @@
  * Usage: node --import tsx bench/worker.ts <workload> <native|js> [seconds]
  */
 
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { TINY_DARKNET_DIR, TinyDarknet } from "../src/applications/tiny-darknet.js";
 import { backend } from "../src/backends/registry.js";
-import { noGrad, randomNormal, setBackend, slice, type Tensor, tensor } from "../src/index.js";
+import { dataDir } from "../src/data/cache.js";
+import { imageDatasetFromDirectory } from "../src/data/image-folder.js";
+import { noGrad, randomNormal, randomUniform, setBackend, slice, type Tensor, tensor } from "../src/index.js";
+import { catsVsDogsModel } from "../src/recipes/cats-vs-dogs.js";
 import { adam, classifierStep, mnistCnn, mnistDense, recurrentForecaster, regressionStep, rmsprop, vgg16Base } from "./workloads/models.js";
 
 const [workload, backendName, secondsArg] = process.argv.slice(2);
@@ -37,6 +43,45 @@ function labels(n: number, classes: number): Tensor {
     "int32",
   );
 }
+
+/** The image half of the course: training at 180x180, decoding photo folders, a pretrained base. */
+const imageWorkloads: Record<string, () => Promise<void>> = {
+  async "cats-vs-dogs"() {
+    if (backendName === "js") return emit("training", null);
+    const model = catsVsDogsModel();
+    model.compile({ optimizer: "rmsprop", loss: "binary_crossentropy" });
+    // three distinct batches of 32 photos-sized inputs, through model.fit
+    const x = randomUniform([96, 180, 180, 3], 0, 255, { seed: 1 });
+    const y = tensor(
+      Float32Array.from({ length: 96 }, (_, i) => i % 2),
+      [96, 1],
+    );
+    const epoch = () => model.fit(x, y, { epochs: 1, batchSize: 32, shuffle: false, verbose: 0 });
+    await epoch();
+    let epochs = 0;
+    const start = performance.now();
+    while (performance.now() - start < seconds * 1000 || epochs < 2) {
+      await epoch();
+      epochs++;
+    }
+    emit("training", (96 * epochs) / ((performance.now() - start) / 1000));
+  },
+  async "image-folder"() {
+    const dir = join(dataDir(), "cats_and_dogs_small", "train");
+    if (backendName === "js" || !existsSync(dir)) return emit("decode + resize", null);
+    const start = performance.now();
+    let n = 0;
+    for await (const b of imageDatasetFromDirectory(dir, { imageSize: [180, 180], batchSize: 32, shuffle: false, log: () => {} }))
+      n += (b.x as Tensor).shape[0];
+    emit("decode + resize", n / ((performance.now() - start) / 1000));
+  },
+  async "tiny-darknet"() {
+    if (backendName === "js" || !existsSync(join(dataDir(), TINY_DARKNET_DIR, "model.json"))) return emit("feature extraction", null);
+    const base = await TinyDarknet({ includeTop: false });
+    const x = randomUniform([32, 224, 224, 3], 0, 1, { seed: 1 });
+    emit("feature extraction", 32 * rate(() => base.predict(x, { batchSize: 32 }), 2));
+  },
+};
 
 const workloads: Record<string, () => void> = {
   sgemm() {
@@ -122,9 +167,9 @@ const workloads: Record<string, () => void> = {
   },
 };
 
-const run = workloads[workload];
+const run = workloads[workload] ?? imageWorkloads[workload];
 if (!run) {
-  console.error(`unknown workload '${workload}'; known: ${Object.keys(workloads).join(", ")}`);
+  console.error(`unknown workload '${workload}'; known: ${[...Object.keys(workloads), ...Object.keys(imageWorkloads)].join(", ")}`);
   process.exit(2);
 }
-run();
+await run();

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { MobileNetV2, ResNet50, TinyDarknet, VGG16, VGG19 } from "../applications/index.js";
 import { setBackend } from "../backends/registry.js";
-import { loadDigit } from "../data/images.js";
+import { loadDigit, loadImage } from "../data/images.js";
 import { fashionMnist, mnist } from "../data/mnist.js";
 import { loadModel } from "../interop/load-model.js";
 import type { Model } from "../models/model.js";
@@ -10,6 +10,7 @@ import { plotModel } from "../models/plot.js";
 import { div } from "../ops/arithmetic.js";
 import { reshape, stack } from "../ops/shape.js";
 import { getRecipe, RECIPES } from "../recipes/index.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { type Flags, intFlag, parse } from "./args.js";
 
 function applyBackend(flags: Flags): void {
@@ -93,26 +94,50 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** The model's input images from files: MNIST-style digits for 28x28 grayscale models, else photos (pixels 0..255, resized). */
+async function inputImages(model: Model, paths: string[]): Promise<Tensor> {
+  const wanted = model.inputs[0].shape.slice(1) as number[];
+  const [h, w, c = 1] = wanted;
+  if (h === 28 && w === 28 && c === 1) return reshape(stack(await Promise.all(paths.map((p) => loadDigit(p))), 0), [paths.length, ...wanted]);
+  if (c !== 1 && c !== 3) throw new Error(`kerno predict: the model takes [${wanted.join(", ")}] inputs, not images`);
+  return stack(await Promise.all(paths.map((p) => loadImage(p, { size: [h, w], channels: c, fit: "fill" }))), 0);
+}
+
+/** Each row's classes, most likely first: a single sigmoid unit is the probability of class 1. */
+function ranked(p: Float32Array, rows: number, names: string[] | null): { class: string; probability: number }[][] {
+  const classes = p.length / rows;
+  const name = (c: number) => names?.[c] ?? String(c);
+  return Array.from({ length: rows }, (_, i) => {
+    if (classes === 1) {
+      const q = p[i];
+      return q >= 0.5
+        ? [
+            { class: name(1), probability: q },
+            { class: name(0), probability: 1 - q },
+          ]
+        : [
+            { class: name(0), probability: 1 - q },
+            { class: name(1), probability: q },
+          ];
+    }
+    return Array.from(p.subarray(i * classes, (i + 1) * classes))
+      .map((v, c) => ({ class: name(c), probability: v }))
+      .sort((a, b) => b.probability - a.probability)
+      .slice(0, 3);
+  });
+}
+
 export async function predictCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parse(argv);
   const [file, ...images] = positionals;
-  if (!file || images.length === 0) throw new Error("kerno predict: usage: kerno predict <model file> <image.png ...>");
+  if (!file || images.length === 0) throw new Error("kerno predict: usage: kerno predict <model file> <image ...>");
   applyBackend(flags);
   const model = await loadModel(file);
-  const wanted = model.inputs[0].shape.slice(1) as number[];
-  const digits = await Promise.all(images.map((p) => loadDigit(p)));
-  const x = reshape(stack(digits, 0), [digits.length, ...wanted]);
-  const probs = model.predict(x);
-  const p = (Array.isArray(probs) ? probs[0] : probs).floats();
-  const classes = p.length / images.length;
+  const probs = model.predict(await inputImages(model, images), { batchSize: 32 });
+  const tops = ranked((Array.isArray(probs) ? probs[0] : probs).floats(), images.length, model.classNames);
   const results = images.map((path, i) => {
-    const row = Array.from(p.subarray(i * classes, (i + 1) * classes));
-    const top = row
-      .map((v, c) => [c, v] as const)
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 3);
-    console.log(`${path}: ${top.map(([c, v]) => `${c} (${(100 * v).toFixed(1)}%)`).join(", ")}`);
-    return { image: path, top3: top.map(([c, v]) => ({ class: c, probability: v })) };
+    console.log(`${path}: ${tops[i].map((t) => `${t.class} (${(100 * t.probability).toFixed(1)}%)`).join(", ")}`);
+    return { image: path, top: tops[i], top3: tops[i] };
   });
   if (flags.json) console.log(JSON.stringify(results));
   return 0;

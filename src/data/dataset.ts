@@ -4,10 +4,11 @@
  * batch, prefetch, take, skip. Iterating it again starts over (one pass per epoch); a seeded
  * shuffle draws a new, reproducible order each pass.
  */
-import { gather, reshape, slice, stack } from "../ops/shape.js";
+import { gather } from "../ops/shape.js";
 import { Random } from "../tensor/random.js";
 import { shapeToString } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { row, splitRows, stackElements } from "./batching.js";
 
 /** An example or a batch: inputs x, optional targets y and sample weights. */
 export interface Example {
@@ -38,10 +39,6 @@ interface GeneratorSource {
 
 function rows(t: Tensor, indices: number[]): Tensor {
   return gather(t, indices, 0);
-}
-
-function row(t: Tensor, i: number): Tensor {
-  return reshape(slice(t, [i, ...t.shape.slice(1).map(() => 0)], [1, ...t.shape.slice(1)]), t.shape.slice(1));
 }
 
 export class Dataset<T = Example> implements AsyncIterable<T> {
@@ -122,6 +119,29 @@ export class Dataset<T = Example> implements AsyncIterable<T> {
       }
       if (group.length > 0 && !options.dropRemainder) yield collate(source, group);
     }, card);
+  }
+
+  /**
+   * Splits each batch back into examples (tf.data's unbatch): every tensor of an element is cut
+   * along its first axis, which must agree. Shuffling after unbatch mixes examples across batches.
+   */
+  unbatch(): Dataset<T> {
+    const source = this.source;
+    return this.with<T>(async function* (input) {
+      for await (const el of input) yield* splitRows(materialize(source, el));
+    }, null);
+  }
+
+  /** States the number of elements per pass when a stage could not know it (tf.data's assert_cardinality); checked each pass. */
+  assertCardinality(n: number): Dataset<T> {
+    return this.with<T>(async function* (input) {
+      let count = 0;
+      for await (const el of input) {
+        if (++count > n) throw new RangeError(`Dataset.assertCardinality: expected ${n} elements, got more`);
+        yield el;
+      }
+      if (count < n) throw new RangeError(`Dataset.assertCardinality: expected ${n} elements, got ${count}`);
+    }, n);
   }
 
   /** Keeps up to n elements in flight ahead of the consumer (useful when map is asynchronous). */
@@ -219,44 +239,11 @@ function materialize(source: TensorSource | GeneratorSource, el: unknown): unkno
   return el instanceof RowRef && source.kind === "tensors" ? pick(source, (t) => row(t, el.index)) : el;
 }
 
-function stackField(items: unknown[], who: string): Tensor | Tensor[] {
-  const first = items[0];
-  if (first instanceof Tensor) return stack(items as Tensor[], 0);
-  if (Array.isArray(first))
-    return first.map((_, i) =>
-      stack(
-        items.map((it) => (it as Tensor[])[i]),
-        0,
-      ),
-    );
-  throw new TypeError(`Dataset.batch: ${who} must be tensors or lists of tensors`);
-}
-
 /** Batches rows of the source tensors with one gather, and anything else by stacking. */
 function collate(source: TensorSource | GeneratorSource, group: unknown[]): unknown {
   if (source.kind === "tensors" && group.every((el) => el instanceof RowRef)) {
     const indices = group.map((el) => (el as RowRef).index);
     return pick(source, (t) => rows(t, indices));
   }
-  const items = group.map((el) => materialize(source, el));
-  const first = items[0];
-  if (first instanceof Tensor || Array.isArray(first)) return stackField(items, "elements");
-  const ex = first as Example;
-  const out: Example = {
-    x: stackField(
-      items.map((e) => (e as Example).x),
-      "x",
-    ),
-  };
-  if (ex.y !== undefined)
-    out.y = stackField(
-      items.map((e) => (e as Example).y),
-      "y",
-    );
-  if (ex.sampleWeight !== undefined)
-    out.sampleWeight = stack(
-      items.map((e) => (e as Example).sampleWeight!),
-      0,
-    );
-  return out;
+  return stackElements(group.map((el) => materialize(source, el)));
 }

@@ -92,6 +92,7 @@ export function loadKernoModel(path: string, options: LoadOptions = {}): Model {
     model?: { className: string; config: Record<string, unknown> };
     compile?: CompileConfig | null;
     optimizerIterations?: number;
+    classNames?: string[] | null;
   };
   try {
     meta = JSON.parse(metadata.kerno ?? "null") ?? {};
@@ -127,5 +128,6 @@ export function loadKernoModel(path: string, options: LoadOptions = {}): Model {
       }
     }
   }
+  model.classNames = meta.classNames ?? null;
   return model;
 }

@@ -47,6 +47,8 @@ export class Model extends Layer {
   compiled: Compiled | null = null;
   compileConfig: CompileConfig | null = null;
   stopTraining = false;
+  /** The names of the classes the outputs stand for (a folder's subfolders), saved with the model. */
+  classNames: string[] | null = null;
 
   /** Functional models take inputs and outputs; Sequential calls this with none (and its name). */
   constructor(args?: ModelArgs, sequentialName?: string) {

@@ -32,6 +32,7 @@ export function saveModel(model: Model, path: string): void {
     model: modelConfig(model),
     compile: model.compileConfig,
     optimizerIterations: optimizer?.iterations ?? 0,
+    classNames: model.classNames,
   };
   writeAtomic(path, encodeSafetensors(tensors, { kerno: JSON.stringify(meta) }));
 }

@@ -95,6 +95,7 @@ async function runPretrained(options: RecipeOptions): Promise<RecipeResult> {
   }
   const out = outputDir("cats-vs-dogs-pretrained", options.out);
   const modelPath = join(out, "cats-vs-dogs-pretrained.kerno");
+  model.classNames = data.classNames;
   model.save(modelPath);
   const plots = await saveCurves(history, out, `cats vs dogs on ${baseSpec}`, f.png === true);
   log(`model saved to ${modelPath}`);

@@ -63,6 +63,7 @@ async function runCatsVsDogs(options: RecipeOptions): Promise<RecipeResult> {
   const out = outputDir("cats-vs-dogs", options.out);
   const test = data.test ? await model.evaluate(data.test) : undefined;
   const modelPath = join(out, "cats-vs-dogs.kerno");
+  model.classNames = data.classNames;
   model.save(modelPath);
   const plots = await saveCurves(history.history, out, "cats vs dogs", f.png === true);
   log(

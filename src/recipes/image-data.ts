@@ -20,7 +20,7 @@ export interface ImageSplits {
 
 /**
  * The folder's train/ validation/ (and test/) splits at `size`, decoded once and cached in
- * memory; the training batches are reshuffled every epoch.
+ * memory; the training images are reshuffled into new batches every epoch.
  */
 export function imageSplits(dir: string, size: [number, number], batchSize: number, seed: number, log: (l: string) => void): ImageSplits {
   const root = resolve(dir);
@@ -36,8 +36,13 @@ export function imageSplits(dir: string, size: [number, number], batchSize: numb
   return {
     dir: root,
     classNames: train.classNames,
-    // the first epoch decodes; then the batches come from memory, in a new order every epoch
-    train: train.cache().shuffle(seed),
+    // decoded once, kept as single images, and dealt into new batches every epoch
+    train: train
+      .unbatch()
+      .cache()
+      .shuffle(seed)
+      .batch(batchSize)
+      .assertCardinality(Math.ceil(train.filePaths.length / batchSize)),
     validation: validation.cache(),
     test: test?.cache() ?? null,
     counts: { train: train.filePaths.length, validation: validation.filePaths.length, test: test?.filePaths.length ?? 0 },

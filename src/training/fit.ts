@@ -7,6 +7,7 @@ import { noGrad, valueAndGrad } from "../autodiff/grad.js";
 import type { Variable } from "../autodiff/variable.js";
 import { type ClassWeight, classWeightsFor, sampleClasses } from "../data/balance.js";
 import { Dataset, type Example } from "../data/dataset.js";
+import { concat } from "../ops/shape.js";
 import { tensor } from "../tensor/creation.js";
 import { generator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -41,8 +42,9 @@ export interface FitOptions {
   /**
    * Compute the model's frozen, deterministic beginning (a pretrained base with trainable false,
    * preprocessing, Flatten) once per example and train only the rest: the course's feature
-   * extraction, made automatic. Tensor inputs are run through it once before the first epoch;
-   * Dataset batches are cached by identity, so a `.cache()`d dataset runs the base in epoch 1 only.
+   * extraction, made automatic. It runs before the first epoch: over tensor inputs, or over one
+   * pass of a Dataset (whose examples are then reshuffled into batches of its batch size every
+   * epoch, unless shuffle is false; random transforms in the Dataset's pipeline are drawn once).
    */
   cacheFrozenPrefix?: boolean;
 }
@@ -159,11 +161,41 @@ function datasetSource(model: FitModel, compiled: Compiled, data: Dataset<Exampl
   return { steps: options.stepsPerEpoch ?? data.cardinality, validation: options.validationData, epochBatches };
 }
 
+/** One pass of a Dataset of { x, y } batches as tensors: its inputs through `features`, and its rows' size. */
+async function datasetFeatures(data: Dataset<Example>, features: (xs: Tensor[]) => Tensor[], who: string) {
+  const parts: { xs: Tensor[]; ys: Tensor[]; sw: Tensor | null }[] = [];
+  for await (const el of data) {
+    if (el.y === undefined) throw new RangeError(`${who}: the Dataset must yield { x, y } batches`);
+    parts.push({ xs: noGrad(() => features(list(el.x))), ys: list(el.y), sw: el.sampleWeight ?? null });
+  }
+  if (parts.length === 0) throw new RangeError(`${who}: the Dataset yielded no batches`);
+  const join = (pick: (p: (typeof parts)[number]) => Tensor[]) =>
+    pick(parts[0]).map((_, i) =>
+      concat(
+        parts.map((p) => pick(p)[i]),
+        0,
+      ),
+    );
+  const weighted = parts.every((p) => p.sw !== null);
+  return {
+    x: join((p) => p.xs),
+    y: join((p) => p.ys),
+    sw: weighted
+      ? concat(
+          parts.map((p) => p.sw!),
+          0,
+        )
+      : undefined,
+    batchSize: parts[0].ys[0].shape[0],
+  };
+}
+
 /**
- * With cacheFrozenPrefix: the inputs as the frozen beginning's outputs, and a model view that runs
- * only the rest. Null when the model has nothing to cache.
+ * With cacheFrozenPrefix: the inputs as the frozen beginning's outputs (computed once, before the
+ * first epoch; a Dataset is read for one pass and its examples reshuffled into new batches each
+ * epoch), and a model view that runs only the rest. Null when the model has nothing to cache.
  */
-function frozenView(model: FitModel, x: Inputs | Dataset<Example>, options: FitOptions, who: string) {
+async function frozenView(model: FitModel, x: Inputs | Dataset<Example>, y: Inputs | undefined, options: FitOptions, who: string) {
   const split = options.cacheFrozenPrefix ? (model.frozenPrefix?.() ?? null) : null;
   if (!split) {
     if (options.cacheFrozenPrefix) console.warn(`${who}: cacheFrozenPrefix: the model has no frozen, deterministic beginning with weights; training it whole`);
@@ -171,39 +203,43 @@ function frozenView(model: FitModel, x: Inputs | Dataset<Example>, options: FitO
   }
   const t0 = performance.now();
   const features = (xs: Tensor[]) => predict({ name: "prefix", forward: (b: Tensor[]) => split.prefixForward(b) }, xs, { batchSize: 64 });
-  const seen = new WeakMap<Tensor, Tensor[]>();
-  const cachedBatch = (xs: Tensor[]) => {
-    const known = seen.get(xs[0]);
-    if (known) return known;
-    const f = noGrad(() => split.prefixForward(xs));
-    seen.set(xs[0], f);
-    return f;
-  };
-  const fromDataset = x instanceof Dataset;
   const view = new Proxy(model, {
     get: (target, p) =>
       p === "forward"
-        ? (xs: Tensor[], training: boolean, logits?: readonly boolean[]) => split.forwardSuffix(fromDataset ? cachedBatch(xs) : xs, training, logits)
+        ? (xs: Tensor[], training: boolean, logits?: readonly boolean[]) => split.forwardSuffix(xs, training, logits)
         : Reflect.get(target, p, target),
   });
-  const mapData = (data: Inputs) => features(list(data));
-  const train = fromDataset ? x : mapData(x as Inputs);
+  let train: { x: Inputs; y: Inputs | undefined; options: FitOptions };
+  if (x instanceof Dataset) {
+    if (y !== undefined) throw new RangeError(`${who}: when x is a Dataset, it yields the targets too; do not pass y`);
+    if (options.sampleWeight || options.validationSplit)
+      throw new RangeError(`${who}: sampleWeight and validationSplit apply to tensors; a Dataset carries its own`);
+    const d = await datasetFeatures(x, features, who);
+    train = { x: d.x, y: d.y, options: { batchSize: d.batchSize, ...options, sampleWeight: d.sw } };
+  } else {
+    train = { x: features(list(x)), y, options };
+  }
   let validation = options.validationData;
-  if (validation && !(validation instanceof Dataset)) {
+  if (validation instanceof Dataset) {
+    const v = await datasetFeatures(validation, features, `${who} (validationData)`);
+    validation = v.sw ? [v.x, v.y, v.sw] : [v.x, v.y];
+  } else if (validation) {
     const [vx, vy, vw] = validation as [Inputs, Inputs, Tensor?];
-    validation = vw ? [mapData(vx), vy, vw] : [mapData(vx), vy];
+    validation = vw ? [features(list(vx)), vy, vw] : [features(list(vx)), vy];
   }
   if ((options.verbose ?? 1) > 0) {
     const names = split.layers.map((l) => l.name).join(", ");
-    const when = fromDataset ? "once per batch seen (cached by identity)" : `once, before training (${((performance.now() - t0) / 1000).toFixed(1)} s)`;
-    console.log(`cacheFrozenPrefix: ${names} (${split.frozenParams.toLocaleString("en-US")} frozen parameters) computed ${when}; training the rest`);
+    const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+    console.log(
+      `cacheFrozenPrefix: ${names} (${split.frozenParams.toLocaleString("en-US")} frozen parameters) computed once, before training (${seconds} s); training the rest`,
+    );
   }
-  return { view, train, options: { ...options, validationData: validation } };
+  return { view, x: train.x, y: train.y, options: { ...train.options, validationData: validation } };
 }
 
 export async function fit(model: FitModel, x: Inputs | Dataset<Example>, y: Inputs | undefined, options: FitOptions = {}): Promise<History> {
-  const frozen = frozenView(model, x, options, `Model '${model.name}'.fit`);
-  if (frozen) return fitModel(model, frozen.view, frozen.train, y, frozen.options);
+  const frozen = await frozenView(model, x, y, options, `Model '${model.name}'.fit`);
+  if (frozen) return fitModel(model, frozen.view, frozen.x, frozen.y, frozen.options);
   return fitModel(model, model, x, y, options);
 }
 

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { mnist } from "../../src/data/mnist.js";
+import { Dense, GlobalAveragePooling2D, Input, Rescaling, Sequential } from "../../src/index.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const bin = fileURLToPath(new URL("../../bin/kerno.js", import.meta.url));
@@ -52,9 +53,9 @@ test("kerno train --json ends with one JSON object; evaluate and predict use the
   const p = kerno("predict", result.modelPath, ...files, "--json");
   assert.equal(p.status, 0, p.stderr);
   const preds = JSON.parse(p.stdout.trim().split("\n").pop()!);
-  const labels = Array.from(testSet.labels.data()).slice(0, 3);
+  const labels = Array.from(testSet.labels.data()).slice(0, 3).map(String);
   assert.deepEqual(
-    preds.map((r: { top3: { class: number }[] }) => r.top3[0].class),
+    preds.map((r: { top: { class: string }[] }) => r.top[0].class),
     labels,
   );
   assert.match(p.stdout, /digit0.png: 7 \(\d+\.\d%\)/);
@@ -64,4 +65,39 @@ test("bad commands fail with a message", () => {
   assert.match(kerno("train").stderr, /name a recipe: mnist-dense, mnist-cnn, traffic-forecast, house-prices/);
   assert.match(kerno("train", "mnist-dense", "--epochs", "x").stderr, /--epochs needs a non-negative integer/);
   assert.match(kerno("evaluate", "nofile.kerno", "mnist").stderr, /cannot read the file/);
+});
+
+test("kerno predict on photos: resized to the model's input, a sigmoid output ranked as two named classes", async () => {
+  // a "redness" detector: the mean of red minus blue, through one sigmoid unit
+  const model = new Sequential([
+    Input({ shape: [8, 6, 3] }),
+    new Rescaling({ scale: 1 / 255 }),
+    new GlobalAveragePooling2D(),
+    new Dense({ units: 1, activation: "sigmoid" }),
+  ]);
+  model.getLayer(model.layers[2].name).weights[0].values.set([-10, 0, 10]);
+  model.classNames = ["red", "blue"];
+  const file = join(out, "redness.kerno");
+  model.save(file);
+  const photos = [
+    ["red.jpg", { r: 230, g: 20, b: 20 }],
+    ["blue.png", { r: 20, g: 20, b: 230 }],
+  ] as const;
+  for (const [name, background] of photos)
+    await sharp({ create: { width: 40, height: 30, channels: 3, background } })
+      .toFormat(name.endsWith("png") ? "png" : "jpeg")
+      .toFile(join(out, name));
+  const p = kerno("predict", file, ...photos.map(([name]) => join(out, name)), "--json");
+  assert.equal(p.status, 0, p.stderr);
+  const preds = JSON.parse(p.stdout.trim().split("\n").pop()!) as { top: { class: string; probability: number }[] }[];
+  assert.deepEqual(
+    preds.map((r) => r.top.map((t) => t.class)),
+    [
+      ["red", "blue"],
+      ["blue", "red"],
+    ],
+  );
+  assert.ok(preds.every((r) => Math.abs(r.top[0].probability + r.top[1].probability - 1) < 1e-6 && r.top[0].probability > 0.9));
+  assert.match(p.stdout, /red\.jpg: red \(\d+\.\d%\), blue \(\d+\.\d%\)/);
+  assert.match(kerno("predict", file).stderr, /usage: kerno predict <model file> <image \.\.\.>/);
 });

@@ -59,3 +59,29 @@ test("map (sync and async), prefetch, take, skip and generators", async () => {
     Array.from({ length: 50 }, (_, i) => i),
   );
 });
+
+test("unbatch cuts batches into examples; shuffling after it mixes examples across batches", async () => {
+  const rowsBack = await Dataset.fromTensors(x, y).batch(4).unbatch().toArray();
+  assert.equal(rowsBack.length, 10);
+  assert.deepEqual((rowsBack[5].x as Tensor).toArray(), [10, 11]);
+  assert.equal((rowsBack[5].y as Tensor).item(), 5);
+  // fixed batches of a cache, re-dealt each pass
+  const cached = Dataset.fromTensors(x, y).batch(5).cache().unbatch().shuffle(3).batch(5).assertCardinality(2);
+  assert.equal(cached.cardinality, 2);
+  const labels = async () => (await cached.toArray()).map((b) => Array.from((b.y as Tensor).data()));
+  const [p1, p2] = [await labels(), await labels()];
+  assert.deepEqual(
+    p1.flat().sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  );
+  assert.notDeepEqual(p1, p2);
+  assert.ok(
+    p1.some((b) => b.some((v) => v < 5) && b.some((v) => v >= 5)),
+    `batches ${JSON.stringify(p1)} never mix`,
+  );
+});
+
+test("assertCardinality fails a pass with another count", async () => {
+  await assert.rejects(Dataset.fromTensors(x, y).assertCardinality(9).toArray(), /expected 9 elements, got more/);
+  await assert.rejects(Dataset.fromTensors(x, y).assertCardinality(11).toArray(), /expected 11 elements, got 10/);
+});

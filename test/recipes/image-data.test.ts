@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { Tensor } from "../../src/index.js";
+import { catsAndDogsDir, imageSplits, saveCurves } from "../../src/recipes/image-data.js";
+import { makePhotoSplits } from "../helpers/photos.js";
+import { tempDir } from "../helpers/tmp.js";
+
+test("imageSplits: the three splits at the size asked, binary labels, new batches of the training images every epoch", async () => {
+  const dir = await makePhotoSplits({ train: 6, validation: 2, test: 3 });
+  const lines: string[] = [];
+  const data = imageSplits(dir, [16, 12], 4, 1, (l) => lines.push(l));
+  assert.deepEqual(data.classNames, ["cats", "dogs"]);
+  assert.deepEqual(data.counts, { train: 12, validation: 4, test: 6 });
+  assert.ok(lines.includes("train: Found 12 files belonging to 2 classes."), lines.join("\n"));
+  assert.equal(data.train.cardinality, 3);
+  const epoch = async () => (await data.train.toArray()).map((b) => ({ x: b.x as Tensor, y: Array.from((b.y as Tensor).floats()) }));
+  const [e1, e2] = [await epoch(), await epoch()];
+  assert.deepEqual(e1[0].x.shape, [4, 16, 12, 3]);
+  assert.deepEqual(
+    e1.flatMap((b) => b.y).sort(),
+    Array.from({ length: 12 }, (_, i) => (i < 6 ? 0 : 1)),
+  );
+  assert.notDeepEqual(
+    e1.map((b) => b.y),
+    e2.map((b) => b.y),
+    "batches are dealt anew",
+  );
+  // a red image is a cat
+  const x = e1[0].x.floats();
+  const first = e1[0].y[0];
+  assert.equal(x[0] > x[2] ? 0 : 1, first);
+  assert.equal((await data.test!.toArray()).length, 2);
+});
+
+test("imageSplits names the missing folder; catsAndDogsDir follows --images", () => {
+  const dir = tempDir();
+  assert.throws(() => imageSplits(dir, [8, 8], 2, 1, () => {}), /needs train\/ and validation\/ folders .*train\/ is missing/);
+  assert.equal(catsAndDogsDir({ images: "/some/where" }), "/some/where");
+  assert.match(catsAndDogsDir({}), /cats_and_dogs_small$/);
+  rmSync(dir, { recursive: true });
+});
+
+test("saveCurves writes the loss and accuracy charts", async () => {
+  const out = tempDir();
+  const charts = await saveCurves({ loss: [0.7, 0.5], val_loss: [0.72, 0.6], accuracy: [0.5, 0.7], val_accuracy: [0.5, 0.65] }, out, "t", false);
+  assert.equal(charts.length, 2);
+  for (const c of charts) assert.ok(existsSync(c) && c.startsWith(join(out)), c);
+});
