@@ -86,6 +86,7 @@ export { l1, l1l2, l2, type Regularizer } from "./layers/regularizers.js";
 export { Rescaling } from "./layers/rescaling.js";
 export { Flatten, Reshape } from "./layers/reshaping.js";
 export { Bidirectional, TimeDistributed } from "./layers/wrappers.js";
+export { loadKernoModel } from "./models/load.js";
 export { Model } from "./models/model.js";
 export { plotModel, toDot, toSvg } from "./models/plot.js";
 export { Sequential } from "./models/sequential.js";

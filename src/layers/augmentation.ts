@@ -9,7 +9,6 @@ import { add, mul, sub } from "../ops/arithmetic.js";
 import { imageTransform } from "../ops/image.js";
 import { clip } from "../ops/math.js";
 import { mean } from "../ops/reduce.js";
-import { concat, flip, gather } from "../ops/shape.js";
 import { tensor } from "../tensor/creation.js";
 import { generator, type Random } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -94,18 +93,23 @@ export class RandomFlip extends RandomImageLayer {
   }
 
   protected augment(x: Tensor): Tensor {
-    let y = x;
+    const [n, h, w] = x.shape;
+    const flips = { 2: new Array<boolean>(n).fill(false), 1: new Array<boolean>(n).fill(false) };
     for (const [axis, on] of [
       [2, this.mode !== "vertical"],
       [1, this.mode !== "horizontal"],
     ] as const) {
-      if (!on) continue;
-      // each image picks itself or its flipped copy
-      const n = y.shape[0];
-      const pick = Array.from({ length: n }, (_, i) => (this.random().uniform() < 0.5 ? n + i : i));
-      y = gather(concat([y, flip(y, axis)], 0), pick, 0);
+      if (on) for (let i = 0; i < n; i++) flips[axis][i] = this.random().uniform() < 0.5;
     }
-    return y;
+    if (!flips[1].includes(true) && !flips[2].includes(true)) return x;
+    // one warp, exact: a mirror maps pixel centers onto pixel centers, read by nearest neighbour
+    const t = Float32Array.from({ length: n * 8 }, (_, k) => {
+      const i = Math.floor(k / 8),
+        fx = flips[2][i],
+        fy = flips[1][i];
+      return [fx ? -1 : 1, 0, fx ? w - 1 : 0, 0, fy ? -1 : 1, fy ? h - 1 : 0, 0, 0][k % 8];
+    });
+    return imageTransform(x, tensor(t, [n, 8]), { interpolation: "nearest", fillMode: "constant" });
   }
 
   override getConfig(): Record<string, unknown> {

@@ -71,7 +71,7 @@ async function runPretrained(options: RecipeOptions): Promise<RecipeResult> {
   if ((options.verbose ?? 1) > 0) model.summary({ printFn: log });
   const epochs = options.epochs ?? 30;
   const verbose = options.verbose ?? 1;
-  const best = () => new EarlyStopping({ monitor: "val_loss", patience: Number(f.patience ?? 1e9), restoreBestWeights: true });
+  const best = () => new EarlyStopping({ monitor: "val_loss", patience: Number(f.patience ?? 10), restoreBestWeights: true });
   const frozen = await model.fit(data.train, { epochs, validationData: data.validation, callbacks: [best()], verbose, cacheFrozenPrefix: true });
   const testFrozen = data.test ? await model.evaluate(data.test) : undefined;
   if (testFrozen) log(`frozen base: test accuracy ${(100 * testFrozen.accuracy).toFixed(2)}%`);

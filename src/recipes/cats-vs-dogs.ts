@@ -4,7 +4,8 @@
  * the MNIST CNN with Rescaling in front and one sigmoid unit at the end; --deeper is the course's
  * five-convolution version; --augment adds random flips, rotation 0.1 and zoom 0.2 in front and
  * Dropout(0.5) before the classifier. RMSprop, binary cross-entropy; the weights of the epoch with
- * the lowest validation loss are kept and evaluated on the test set.
+ * the lowest validation loss are kept and evaluated on the test set, and training stops when the
+ * validation loss has not improved for --patience epochs (10; 20 with --augment).
  */
 import { join } from "node:path";
 import { RandomFlip, RandomRotation, RandomZoom } from "../layers/augmentation.js";
@@ -57,8 +58,10 @@ async function runCatsVsDogs(options: RecipeOptions): Promise<RecipeResult> {
   model.compile({ optimizer: "rmsprop", loss: "binary_crossentropy", metrics: ["accuracy"] });
   if ((options.verbose ?? 1) > 0) model.summary({ printFn: log });
   const epochs = options.epochs ?? (f.augment ? 100 : 30);
-  // keep the best epoch (lowest validation loss), as the course's ModelCheckpoint(save_best_only) does
-  const best = new EarlyStopping({ monitor: "val_loss", patience: Number(f.patience ?? epochs), restoreBestWeights: true });
+  // keep the best epoch (lowest validation loss), as the course's ModelCheckpoint(save_best_only)
+  // does, and stop once it is long past (--patience; the noisier augmented runs wait longer)
+  const patience = Number(f.patience ?? (f.augment ? 20 : 10));
+  const best = new EarlyStopping({ monitor: "val_loss", patience, restoreBestWeights: true });
   const history = await model.fit(data.train, { epochs, validationData: data.validation, callbacks: [best], verbose: options.verbose ?? 1 });
   const out = outputDir("cats-vs-dogs", options.out);
   const test = data.test ? await model.evaluate(data.test) : undefined;

@@ -4,9 +4,11 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { splitRows, stackElements } from "../data/batching.js";
 import { dataDir } from "../data/cache.js";
-import type { Dataset, Example } from "../data/dataset.js";
+import { Dataset, type Example } from "../data/dataset.js";
 import { type ImageFolderDataset, imageDatasetFromDirectory } from "../data/image-folder.js";
+import { Random } from "../tensor/random.js";
 import { saveChart } from "./charts.js";
 
 export interface ImageSplits {
@@ -36,17 +38,36 @@ export function imageSplits(dir: string, size: [number, number], batchSize: numb
   return {
     dir: root,
     classNames: train.classNames,
-    // decoded once, kept as single images, and dealt into new batches every epoch
-    train: train
-      .unbatch()
-      .cache()
-      .shuffle(seed)
-      .batch(batchSize)
-      .assertCardinality(Math.ceil(train.filePaths.length / batchSize)),
+    train: reshuffledCache(train, batchSize, seed),
     validation: validation.cache(),
     test: test?.cache() ?? null,
     counts: { train: train.filePaths.length, validation: validation.filePaths.length, test: test?.filePaths.length ?? 0 },
   };
+}
+
+/**
+ * The first pass streams the folder's batches (decoding overlaps training) and keeps their images;
+ * later passes deal the kept images into new batches in a new order: cache-then-shuffle without
+ * waiting for the whole folder to decode first.
+ */
+export function reshuffledCache(data: Dataset<Example>, batchSize: number, seed: number): Dataset<Example> {
+  let kept: Example[] | null = null;
+  let pass = 0;
+  return Dataset.fromGenerator(async function* () {
+    pass++;
+    if (!kept) {
+      const filling: Example[] = [];
+      for await (const batch of data) {
+        filling.push(...(splitRows(batch) as Example[]));
+        yield batch;
+      }
+      kept = filling;
+      return;
+    }
+    const order = Array.from(kept.keys());
+    new Random(seed + pass).shuffle(order);
+    for (let s = 0; s < order.length; s += batchSize) yield stackElements(order.slice(s, s + batchSize).map((i) => kept![i])) as Example;
+  }, data.cardinality);
 }
 
 /** The course's data: cats_and_dogs_small in the data cache, unless --images names another folder. */

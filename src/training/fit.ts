@@ -228,10 +228,11 @@ async function frozenView(model: FitModel, x: Inputs | Dataset<Example>, y: Inpu
     validation = vw ? [features(list(vx)), vy, vw] : [features(list(vx)), vy];
   }
   if ((options.verbose ?? 1) > 0) {
-    const names = split.layers.map((l) => l.name).join(", ");
+    const all = split.layers.map((l) => l.name);
+    const names = all.length > 4 ? `${all.slice(0, 2).join(", ")}, ..., ${all.at(-1)} (${all.length} layers)` : all.join(", ");
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
     console.log(
-      `cacheFrozenPrefix: ${names} (${split.frozenParams.toLocaleString("en-US")} frozen parameters) computed once, before training (${seconds} s); training the rest`,
+      `cacheFrozenPrefix: ${names}, ${split.frozenParams.toLocaleString("en-US")} frozen parameters, computed once, before training (${seconds} s); training the rest`,
     );
   }
   return { view, x: train.x, y: train.y, options: { ...train.options, validationData: validation } };

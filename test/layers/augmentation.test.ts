@@ -48,6 +48,16 @@ test("RandomFlip flips whole images, each with probability 1/2", () => {
     assert.ok(isFlip || row(y).every((v, j) => v === row(x)[j]), `image ${i} is itself or its mirror`);
     if (isFlip) flips++;
   }
+  // both axes: each image is one of its four mirrors, exactly
+  const both = new RandomFlip({ seed: 9 }).apply(x, { training: true }) as Tensor;
+  const variants = [x, flip(x, 1), flip(x, 2), flip(x, [1, 2])];
+  for (let i = 0; i < 4; i++) {
+    const row = (t: Tensor) => values(t).slice(i * 90, (i + 1) * 90);
+    assert.ok(
+      variants.some((v) => row(v).every((p, j) => p === row(both)[j])),
+      `image ${i} is a mirror of itself`,
+    );
+  }
   const many = new RandomFlip({ mode: "vertical", seed: 2 });
   let total = 0;
   const one = tensor([1, 2], [1, 2, 1, 1]);

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { Tensor } from "../../src/index.js";
-import { catsAndDogsDir, imageSplits, saveCurves } from "../../src/recipes/image-data.js";
+import { Dataset, type Tensor, tensor } from "../../src/index.js";
+import { catsAndDogsDir, imageSplits, reshuffledCache, saveCurves } from "../../src/recipes/image-data.js";
 import { makePhotoSplits } from "../helpers/photos.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -47,4 +47,25 @@ test("saveCurves writes the loss and accuracy charts", async () => {
   const charts = await saveCurves({ loss: [0.7, 0.5], val_loss: [0.72, 0.6], accuracy: [0.5, 0.7], val_accuracy: [0.5, 0.65] }, out, "t", false);
   assert.equal(charts.length, 2);
   for (const c of charts) assert.ok(existsSync(c) && c.startsWith(join(out)), c);
+});
+
+test("reshuffledCache reads its source once, streaming, then deals the kept examples into new batches", async () => {
+  let passes = 0;
+  const source = Dataset.fromGenerator(function* () {
+    passes++;
+    for (let b = 0; b < 3; b++) yield { x: tensor([b * 2, b * 2 + 1], [2, 1]), y: tensor([b * 2, b * 2 + 1], [2]) };
+  }, 3);
+  const ds = reshuffledCache(source, 2, 5);
+  const labels = async () => (await ds.toArray()).map((b) => Array.from((b.y as Tensor).floats()));
+  const first = await labels();
+  assert.deepEqual(first, [
+    [0, 1],
+    [2, 3],
+    [4, 5],
+  ]);
+  const later = [await labels(), await labels()];
+  assert.equal(passes, 1);
+  for (const epoch of later) assert.deepEqual(epoch.flat().sort(), [0, 1, 2, 3, 4, 5]);
+  assert.ok(later.some((epoch) => JSON.stringify(epoch) !== JSON.stringify(first)));
+  assert.equal(ds.cardinality, 3);
 });
