@@ -1,46 +1,38 @@
 /**
- * `npm run bench` / `kerno bench [workload] [--json] [--seconds N]`: each workload on
- * kerno-native, kerno-js and PyTorch (1 and 2 threads, the faster counts), side by side in one
- * run, each in its own process (so peak resident memory is per workload). Prints a table with
- * ratios, or with --json one JSON array of rows
- * { workload, metric, unit, higherIsBetter, kernoNative, kernoJs, pytorch, ratio }
- * (ratio = kerno-native over PyTorch, oriented so that above 1 means kerno is better).
+ * `npm run bench` / `kerno bench [workload ...] [--json] [--seconds N] [--save]`: each workload on
+ * kerno-native, kerno-js, PyTorch (1 and 2 threads, the faster counts) and, for inference,
+ * ONNX Runtime, side by side in one run, each in its own process (so peak resident memory is per
+ * workload). Prints a table with ratios, or with --json one JSON array of rows. --save writes the
+ * run, with the machine, its load average, the versions and the date, under bench/results/
+ * (`npm run bench:readme` puts the newest into the README).
  */
 import { spawnSync } from "node:child_process";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
+import { loadAddon } from "../src/backends/native/index.js";
+import { ONNX_METRICS } from "./onnx-runtime.js";
+import { saveRun } from "./results.js";
+import { best, type Row, ratioOf, type Sample, UNITS } from "./rows.js";
+import { formatTable } from "./table.js";
 
-export const WORKLOADS = ["sgemm", "mnist-cnn", "mnist-dense", "lstm", "vgg16", "cats-vs-dogs", "image-folder", "tiny-darknet", "memory"] as const;
+export const WORKLOADS = [
+  "sgemm",
+  "mnist-cnn",
+  "mnist-dense",
+  "course-mnist-cnn",
+  "lstm",
+  "vgg16",
+  "cats-vs-dogs-cnn",
+  "image-folder",
+  "tiny-darknet",
+  "memory",
+] as const;
 
-interface Sample {
-  metric: string;
-  value: number | null;
-  peakRssMb: number;
-}
-export interface Row {
-  workload: string;
-  metric: string;
-  unit: string;
-  higherIsBetter: boolean;
-  kernoNative: number | null;
-  kernoJs: number | null;
-  pytorch: number | null;
-  ratio: number | null;
-  pytorchThreads?: number;
-}
+/** PyTorch's thread counts per workload: the course run with 1 thread takes minutes longer (measured), so only 2. */
+const PYTORCH_THREADS: Record<string, number[]> = { "course-mnist-cnn": [2] };
 
-const UNITS: Record<string, [string, boolean]> = {
-  "1024^3": ["GFLOPS", true],
-  "2048^3": ["GFLOPS", true],
-  training: ["images/s", true],
-  inference: ["images/s", true],
-  "LSTM(16) epoch": ["s/epoch", false],
-  "SimpleRNN(16) epoch": ["s/epoch", false],
-  "RSS growth, step 200 to 2000": ["%", false],
-  "peak RSS": ["MB", false],
-  "decode + resize": ["images/s", true],
-  "feature extraction": ["images/s", true],
-};
+export const POLICY =
+  "Training runs through model.fit on pools of distinct batches, reshuffled every epoch, on both sides; neither side flushes denormals to zero.";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const PYTHON = "/usr/bin/python3";
@@ -52,127 +44,124 @@ function parse(stdout: string): Sample[] {
     .map((l) => JSON.parse(l) as Sample);
 }
 
-function runKerno(workload: string, backend: string, seconds: number): Sample[] | string {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/worker.ts", workload, backend, String(seconds)], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, KERNO_BACKEND: backend },
-    maxBuffer: 1 << 24,
-  });
-  if (r.status !== 0) return (r.stderr || r.stdout || `exit ${r.status}`).trim().split("\n").slice(-1)[0];
+function spawn(cmd: string, args: string[], env: NodeJS.ProcessEnv, who: string): Sample[] {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${who}: ${(r.stderr || r.stdout || `exit ${r.status}`).trim().split("\n").slice(-1)[0]}`);
   return parse(r.stdout);
 }
 
-export function pytorchAvailable(): boolean {
-  return spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8" }).status === 0;
+function version(cmd: string, args: string[]): string | null {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : null;
 }
 
-function runPytorch(workload: string, threads: number, seconds: number): Sample[] {
-  if (workload === "memory") return [];
-  const t = String(threads);
-  const r = spawnSync(PYTHON, ["bench/pytorch_bench.py", workload, t, String(seconds)], {
-    cwd: root,
-    encoding: "utf8",
-    maxBuffer: 1 << 24,
-    // OpenBLAS ignores torch.set_num_threads: pin every pool to the same count
-    env: { ...process.env, OMP_NUM_THREADS: t, OPENBLAS_NUM_THREADS: t, MKL_NUM_THREADS: t },
+export const pytorchVersion = () => version(PYTHON, ["-c", "import torch; print(torch.__version__)"]);
+export const onnxRuntimeVersion = () => version(process.execPath, ["-e", "console.log(require('onnxruntime-node').env.versions.common)"]);
+
+// OpenBLAS and OpenMP ignore torch.set_num_threads: pin every pool to the same count
+const threadEnv = (t: number) => ({ OMP_NUM_THREADS: String(t), OPENBLAS_NUM_THREADS: String(t), MKL_NUM_THREADS: String(t) });
+
+export function benchWorkload(workload: string, seconds: number, withPytorch: boolean, withOnnx: boolean, log: (s: string) => void): Row[] {
+  const kerno = (b: string) => {
+    log(`${workload}: kerno-${b}`);
+    return spawn(process.execPath, ["--import", "tsx", "bench/worker.ts", workload, b, String(seconds)], { KERNO_BACKEND: b }, `kerno-${b} ${workload}`);
+  };
+  const native = kerno("native");
+  let js: Sample[] = [];
+  try {
+    js = kerno("js");
+  } catch (err) {
+    log(`${workload}: kerno-js failed (${(err as Error).message})`);
+  }
+  const torchThreads = withPytorch && workload !== "memory" ? (PYTORCH_THREADS[workload] ?? [1, 2]) : [];
+  const torch = torchThreads.map((t) => {
+    log(`${workload}: pytorch, ${t} thread(s)`);
+    return spawn(PYTHON, ["bench/pytorch_bench.py", workload, String(t), String(seconds)], threadEnv(t), `PyTorch ${workload}`);
   });
-  if (r.status !== 0) throw new Error(`PyTorch ${workload}: ${r.stderr.trim().split("\n").slice(-1)[0]}`);
-  return parse(r.stdout);
-}
-
-function better(a: number, b: number, higher: boolean): boolean {
-  return higher ? a > b : a < b;
-}
-
-export function benchWorkload(workload: string, seconds: number, withPytorch: boolean, log: (s: string) => void): Row[] {
-  log(`${workload}: kerno-native`);
-  const native = runKerno(workload, "native", seconds);
-  log(`${workload}: kerno-js`);
-  const js = runKerno(workload, "js", seconds);
-  const torch: Sample[][] = [];
-  if (withPytorch)
-    for (const threads of [1, 2]) {
-      log(`${workload}: pytorch, ${threads} thread(s)`);
-      torch.push(runPytorch(workload, threads, seconds));
-    }
-  if (typeof native === "string") throw new Error(`kerno-native ${workload}: ${native}`);
-  const jsSamples = typeof js === "string" ? [] : js;
+  const onnx =
+    withOnnx && ONNX_METRICS[workload]
+      ? [1, 2].map((t) => {
+          log(`${workload}: onnx runtime, ${t} thread(s)`);
+          return spawn(process.execPath, ["--import", "tsx", "bench/onnx-runtime.ts", workload, String(t), String(seconds)], {}, `ONNX Runtime ${workload}`);
+        })
+      : [];
   const rows: Row[] = native.map((s) => {
     const [unit, higherIsBetter] = UNITS[s.metric] ?? ["", true];
-    let pytorch: number | null = null,
-      pytorchThreads: number | undefined;
-    torch.forEach((samples, i) => {
-      const v = samples.find((p) => p.metric === s.metric)?.value ?? null;
-      if (v !== null && (pytorch === null || better(v, pytorch, higherIsBetter))) {
-        pytorch = v;
-        pytorchThreads = i + 1;
-      }
-    });
-    const kernoJs = jsSamples.find((p) => p.metric === s.metric)?.value ?? null;
-    const ratio = s.value === null || pytorch === null ? null : higherIsBetter ? s.value / pytorch : pytorch / s.value;
-    return { workload, metric: s.metric, unit, higherIsBetter, kernoNative: s.value, kernoJs, pytorch, ratio, pytorchThreads };
+    const py = best(torch, s.metric, higherIsBetter);
+    const row: Row = {
+      workload,
+      metric: s.metric,
+      unit,
+      higherIsBetter,
+      kernoNative: s.value,
+      kernoJs: js.find((p) => p.metric === s.metric)?.value ?? null,
+      pytorch: py.value,
+      ratio: ratioOf(s.value, py.value, higherIsBetter),
+      pytorchThreads: py.index >= 0 ? torchThreads[py.index] : undefined,
+    };
+    const ort = best(onnx, s.metric, higherIsBetter);
+    if (ort.value !== null) Object.assign(row, { onnxRuntime: ort.value, ratioOnnx: ratioOf(s.value, ort.value, higherIsBetter) });
+    return row;
   });
   if (workload !== "memory") {
     const peak = (samples: Sample[]) => (samples.length ? Math.max(...samples.map((p) => p.peakRssMb)) : null);
     const torchPeaks = torch.map(peak).filter((v): v is number => v !== null);
     const pyPeak = torchPeaks.length ? Math.min(...torchPeaks) : null;
-    const nativePeak = peak(native)!;
+    const nativePeak = peak(native);
     rows.push({
       workload,
       metric: "peak RSS",
       unit: "MB",
       higherIsBetter: false,
       kernoNative: nativePeak,
-      kernoJs: peak(jsSamples),
+      kernoJs: peak(js),
       pytorch: pyPeak,
-      ratio: pyPeak === null ? null : pyPeak / nativePeak,
+      ratio: ratioOf(nativePeak, pyPeak, false),
     });
   }
   return rows;
 }
 
-function fmt(v: number | null, unit: string): string {
-  if (v === null) return "-";
-  if (unit === "s/epoch") return v.toFixed(3);
-  if (unit === "%") return v.toFixed(1);
-  return v >= 100 ? Math.round(v).toLocaleString("en-US") : v.toFixed(1);
-}
-
-export function formatTable(rows: Row[], pytorchNote: string): string {
-  const header = ["workload", "metric", "unit", "kerno-native", "kerno-js", `pytorch${pytorchNote}`, "ratio"];
-  const body = rows.map((r) => [
-    r.workload,
-    r.metric,
-    r.unit,
-    fmt(r.kernoNative, r.unit),
-    fmt(r.kernoJs, r.unit),
-    r.pytorch === null ? "-" : `${fmt(r.pytorch, r.unit)}${r.pytorchThreads ? ` (${r.pytorchThreads}t)` : ""}`,
-    r.ratio === null ? "-" : `${r.ratio.toFixed(2)}x`,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-  return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...body.map(line)].join("\n");
+function isaOf(): string {
+  try {
+    return loadAddon().info().isa;
+  } catch {
+    return "no native addon";
+  }
 }
 
 export function runBench(args: string[]): number {
   const json = args.includes("--json");
+  const save = args.includes("--save");
   const secondsAt = args.indexOf("--seconds");
   const seconds = secondsAt >= 0 ? Number(args[secondsAt + 1]) : 3;
   const named = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--seconds");
   for (const w of named) if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`bench: unknown workload '${w}'; known: ${WORKLOADS.join(", ")}`);
   const workloads = named.length ? named : [...WORKLOADS];
-  const withPytorch = pytorchAvailable();
+  const loadStart = loadavg()[0];
+  const torchVersion = pytorchVersion();
+  const ortVersion = torchVersion ? onnxRuntimeVersion() : null;
   const log = (s: string) => {
     if (!json) process.stderr.write(`  running ${s}\n`);
   };
-  const rows = workloads.flatMap((w) => benchWorkload(w, seconds, withPytorch, log));
+  if (!json) process.stderr.write(`load average at the start: ${loadStart.toFixed(2)}${loadStart >= 0.3 ? " (above 0.3: timings will be noisy)" : ""}\n`);
+  const rows = workloads.flatMap((w) => benchWorkload(w, seconds, torchVersion !== null, ortVersion !== null, log));
+  const loadEnd = loadavg()[0];
+  if (save) {
+    const cpu = cpus()[0]?.model ?? "unknown CPU";
+    const machine = { cpu, cores: cpus().length, isa: isaOf(), node: process.version, pytorch: torchVersion, onnxRuntime: ortVersion, loadStart, loadEnd };
+    const path = saveRun({ date: new Date().toISOString(), machine, seconds, policy: POLICY, rows });
+    process.stderr.write(`saved to ${path}\n`);
+  }
   if (json) {
     console.log(JSON.stringify(rows.map(({ pytorchThreads: _t, ...r }) => r)));
   } else {
-    console.log(`kerno bench on ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores), node ${process.version}`);
-    console.log(formatTable(rows, withPytorch ? "" : " (not installed)"));
-    console.log("ratio = kerno-native vs PyTorch (best of 1 and 2 threads); above 1 means kerno is better");
+    console.log(
+      `kerno bench on ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores), node ${process.version}; load average ${loadStart.toFixed(2)} -> ${loadEnd.toFixed(2)}`,
+    );
+    console.log(formatTable(rows, torchVersion ? "" : " (not installed)"));
+    console.log("ratio = kerno-native vs PyTorch (best of 1 and 2 threads) or ONNX Runtime; above 1 means kerno is better");
+    console.log(POLICY);
   }
   return 0;
 }

@@ -1,0 +1,60 @@
+/** The bench's rows: one metric of one workload, kerno beside PyTorch and ONNX Runtime. */
+
+export interface Sample {
+  metric: string;
+  value: number | null;
+  peakRssMb: number;
+}
+
+export interface Row {
+  workload: string;
+  metric: string;
+  unit: string;
+  higherIsBetter: boolean;
+  kernoNative: number | null;
+  kernoJs: number | null;
+  pytorch: number | null;
+  /** kerno-native over PyTorch, oriented so that above 1 means kerno is better. */
+  ratio: number | null;
+  pytorchThreads?: number;
+  onnxRuntime?: number | null;
+  /** kerno-native over ONNX Runtime, oriented likewise. */
+  ratioOnnx?: number | null;
+}
+
+export const UNITS: Record<string, [string, boolean]> = {
+  "1024^3": ["GFLOPS", true],
+  "2048^3": ["GFLOPS", true],
+  "training (fit)": ["images/s", true],
+  "training (kernel)": ["images/s", true],
+  inference: ["images/s", true],
+  "inference, batch 1024": ["images/s", true],
+  "5 epochs, wall": ["s", false],
+  "test accuracy": ["%", true],
+  "LSTM(16) epoch": ["s/epoch", false],
+  "SimpleRNN(16) epoch": ["s/epoch", false],
+  "RSS growth, step 200 to 2000": ["%", false],
+  "peak RSS": ["MB", false],
+  "decode + resize": ["images/s", true],
+  "feature extraction": ["images/s", true],
+};
+
+/** a over b, oriented so that above 1 means a is better. */
+export function ratioOf(a: number | null, b: number | null, higherIsBetter: boolean): number | null {
+  if (a === null || b === null || a === 0 || b === 0) return null;
+  return higherIsBetter ? a / b : b / a;
+}
+
+/** The best value of a metric among several runs (threads), and which run gave it. */
+export function best(runs: Sample[][], metric: string, higherIsBetter: boolean): { value: number | null; index: number } {
+  let value: number | null = null,
+    index = -1;
+  runs.forEach((samples, i) => {
+    const v = samples.find((s) => s.metric === metric)?.value ?? null;
+    if (v !== null && (value === null || (higherIsBetter ? v > value : v < value))) {
+      value = v;
+      index = i;
+    }
+  });
+  return { value, index };
+}

@@ -1,0 +1,69 @@
+/** Workloads that time kernels and layers below fit: the matrix product, recurrent epochs, VGG16's base, memory growth. */
+import { VGG16 } from "../../src/applications/vgg.js";
+import { backend } from "../../src/backends/registry.js";
+import { randomNormal, slice, tensor } from "../../src/index.js";
+import { type Context, emit, pattern, rate } from "./measure.js";
+import { adam, classifierStep, mnistCnn, recurrentForecaster, regressionStep, rmsprop } from "./models.js";
+
+export const kernelWorkloads: Record<string, (ctx: Context) => Promise<void>> = {
+  async sgemm({ backendName, seconds }) {
+    for (const n of [1024, 2048]) {
+      // the TypeScript product needs ~8 s for one 2048^3 multiplication: skipped
+      if (backendName === "js" && n > 1024) {
+        emit(`${n}^3`, null);
+        continue;
+      }
+      const a = new Float32Array(n * n).map((_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
+      const b = a.slice().reverse();
+      // the kernel itself, as every matMul op calls it (output allocation included)
+      const multiply = () => backend().matMul(a, [n, n], b, [n, n], false, false, [n, n]);
+      emit(`${n}^3`, (2 * n ** 3 * rate(multiply, backendName === "js" ? 1 : seconds, 1)) / 1e9);
+    }
+  },
+  async lstm() {
+    const samples = 11184,
+      batch = 32;
+    const x = randomNormal([samples, 1, 6], 0, 1, { seed: 1 }),
+      y = randomNormal([samples, 24], 0, 1, { seed: 2 });
+    for (const [kind, label] of [
+      ["lstm", "LSTM(16) epoch"],
+      ["simple", "SimpleRNN(16) epoch"],
+    ] as const) {
+      const model = recurrentForecaster(kind);
+      const step = regressionStep(model, adam(model.params));
+      const epoch = () => {
+        for (let i = 0; i < samples; i += batch) {
+          const n = Math.min(batch, samples - i);
+          step(slice(x, [i, 0, 0], [n, 1, 6]), slice(y, [i, 0], [n, 24]));
+        }
+      };
+      epoch();
+      let best = Infinity;
+      for (let r = 0; r < 3; r++) {
+        const t = performance.now();
+        epoch();
+        best = Math.min(best, (performance.now() - t) / 1000);
+      }
+      emit(label, best);
+    }
+  },
+  async vgg16({ backendName, seconds }) {
+    if (backendName === "js") return emit("inference", null);
+    const model = await VGG16({ weights: null, includeTop: false });
+    const x = randomNormal([8, 224, 224, 3], 0, 1, { seed: 1 });
+    emit("inference", 8 * rate(() => model.predict(x, { batchSize: 8 }), seconds, 2));
+  },
+  async memory({ backendName }) {
+    if (backendName === "js") return emit("RSS growth, step 200 to 2000", null);
+    const model = mnistCnn();
+    const step = classifierStep(model, rmsprop(model.params));
+    const x = randomNormal([64, 28, 28, 1], 0, 1, { seed: 1 }),
+      y = tensor(pattern(64, 10), [64], "int32");
+    let at200 = 0;
+    for (let i = 1; i <= 2000; i++) {
+      step(x, y);
+      if (i === 200) at200 = process.memoryUsage().rss;
+    }
+    emit("RSS growth, step 200 to 2000", (100 * (process.memoryUsage().rss - at200)) / at200);
+  },
+};

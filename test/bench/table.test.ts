@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { END, START, withBlock } from "../../bench/readme.js";
+import { latestRun, type SavedRun, saveRun } from "../../bench/results.js";
+import { best, type Row, ratioOf } from "../../bench/rows.js";
+import { formatTable, readmeBlock } from "../../bench/table.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const row = (over: Partial<Row>): Row => ({
+  workload: "mnist-cnn",
+  metric: "training (fit)",
+  unit: "images/s",
+  higherIsBetter: true,
+  kernoNative: 3000,
+  kernoJs: 100,
+  pytorch: 2000,
+  ratio: 1.5,
+  ...over,
+});
+
+test("ratios point the same way for rates and times; best picks across thread counts", () => {
+  assert.equal(ratioOf(3000, 2000, true), 1.5);
+  assert.equal(ratioOf(80, 120, false), 1.5, "a shorter time is better");
+  assert.equal(ratioOf(null, 1, true), null);
+  const runs = [[{ metric: "m", value: 5, peakRssMb: 1 }], [{ metric: "m", value: 7, peakRssMb: 1 }]];
+  assert.deepEqual(best(runs, "m", true), { value: 7, index: 1 });
+  assert.deepEqual(best(runs, "m", false), { value: 5, index: 0 });
+  assert.deepEqual(best(runs, "other", true), { value: null, index: -1 });
+});
+
+test("the table shows ONNX Runtime columns only when a row has them", () => {
+  const plain = formatTable([row({})]);
+  assert.match(plain, /\| mnist-cnn \| training \(fit\) \| images\/s \| 3,000 +\| 100 +\| 2,000 +\| 1\.50x \|/);
+  assert.doesNotMatch(plain, /onnx/);
+  const withOrt = formatTable([row({ metric: "inference, batch 1024", onnxRuntime: 24000, ratioOnnx: 0.125 }), row({})]);
+  assert.match(withOrt, /onnx runtime \| ratio vs onnx/);
+  assert.match(withOrt, /24,000 +\| 0\.13x/);
+  assert.match(formatTable([row({ unit: "s", metric: "5 epochs, wall", kernoNative: 71.23, pytorch: 80 })]), /71\.2/);
+});
+
+test("a saved run round-trips and becomes the README's block between the markers", () => {
+  const dir = tempDir();
+  const run: SavedRun = {
+    date: "2026-12-01T10:00:00.000Z",
+    machine: { cpu: "Test CPU", cores: 2, isa: "avx512", node: "v20", pytorch: "1.13", onnxRuntime: "1.30", loadStart: 0.12, loadEnd: 1.5 },
+    seconds: 3,
+    policy: "Distinct batches on both sides.",
+    rows: [row({})],
+  };
+  saveRun({ ...run, date: "2026-11-30T10:00:00.000Z" }, dir);
+  saveRun(run, dir);
+  const latest = latestRun(dir)!;
+  assert.equal(latest.run.date, run.date, "the newest file wins");
+  const block = readmeBlock(latest.run, latest.file);
+  assert.match(block, /Test CPU, 2 cores, kerno's avx512 path, Node v20, PyTorch 1\.13, ONNX Runtime 1\.30; load average 0\.12 at the start/);
+  const readme = `# x\n${START}\nold table\n${END}\nafter\n`;
+  const next = withBlock(readme, block);
+  assert.ok(next.includes(block) && !next.includes("old table") && next.endsWith(`${END}\nafter\n`));
+  assert.throws(() => withBlock("no markers", block), /needs the markers/);
+  assert.equal(latestRun(`${dir}/none`), null);
+});
