@@ -20,7 +20,9 @@ using DirectRowsFn = void (*)(const float*, const float*, float*, const ConvGeom
 }  // namespace kerno
 
 #define KERNO_VARIANTS_OF "conv_direct.inc"
+#define KERNO_VARIANTS_AVX512 1
 #include "isa_variants.inc"
+#undef KERNO_VARIANTS_AVX512
 #undef KERNO_VARIANTS_OF
 
 namespace kerno {
@@ -98,14 +100,29 @@ constexpr long kDirectMaxPatch = 32;
 DirectRowsFn direct_variant(const ConvGeom& g, bool filter) {
   if (patch_size(g) > kDirectMaxPatch) return nullptr;
 #ifdef KERNO_X86
+  if (active_isa() == Isa::avx512)
+    if (DirectRowsFn f = avx512::direct_rows_for(g.outC, filter)) return f;
   if (active_isa() != Isa::portable) return avx2::direct_rows_for(g.outC, filter);
 #endif
   return portable::direct_rows_for(g.outC, filter);
 }
 
-void conv2d_direct(DirectRowsFn rows, const float* x, const float* w, float* y, const ConvGeom& g) {
+void apply_bias_act(const void* ctx, float* c, std::ptrdiff_t ldc, int, int rows, int j0, int cols);
+struct BiasAct {
+  const float* bias;
+  int act;
+};
+
+// Blocks of 64 output pixels, each finished by its bias and activation while still in L1.
+void conv2d_direct(DirectRowsFn rows, const float* x, const float* w, float* y, const ConvGeom& g, const BiasAct* ba) {
   const long M = static_cast<long>(g.batch) * g.outH * g.outW;
-  parallel_for(M, 256, [&](std::size_t r0, std::size_t r1, int) { rows(x, w, y, g, r0, r1); });
+  parallel_for(M, 256, [&](std::size_t r0, std::size_t r1, int) {
+    for (std::size_t b = r0; b < r1; b += 64) {
+      const std::size_t e = std::min(r1, b + 64);
+      rows(x, w, y, g, b, e);
+      if (ba) apply_bias_act(ba, y + b * g.outC, g.outC, 0, static_cast<int>(e - b), 0, g.outC);
+    }
+  });
 }
 
 void conv2d_backprop_filter_direct(DirectRowsFn rows, const float* x, const float* dy, float* dw, const ConvGeom& g) {
@@ -159,11 +176,6 @@ void pack_patch_rows(const void* ctx, int i0, int mc, int p0, int kc, float* out
   }
 }
 
-struct BiasAct {
-  const float* bias;
-  int act;
-};
-
 void apply_bias_act(const void* ctx, float* c, std::ptrdiff_t ldc, int, int rows, int j0, int cols) {
   const BiasAct& ba = *static_cast<const BiasAct*>(ctx);
   for (int r = 0; r < rows; r++) {
@@ -189,11 +201,8 @@ void conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const f
   const BiasAct ba{bias, act};
   const Epilogue epilogue{apply_bias_act, &ba};
   const Epilogue* epi = bias || act != ACT_LINEAR ? &epilogue : nullptr;
-  if (DirectRowsFn rows = direct_variant(g, false)) {
-    conv2d_direct(rows, x, w, y, g);
-    if (epi) bias_activation(y, bias, y, M * N, N, act);
-    return;
-  }
+  if (DirectRowsFn rows = direct_variant(g, false)) return conv2d_direct(rows, x, w, y, g, epi ? &ba : nullptr);
+  if (winograd_applies(g, WinogradPass::forward)) return winograd_conv3x3(x, w, y, g, bias, act);
   if (pointwise(g)) {
     const MatRef A = row_major(x, K);
     sgemm_packed(M, N, K, strided_packer(&A), row_major(w, N), y, N, false, true, epi);
@@ -209,6 +218,7 @@ void conv2d_backprop_input(const float* dy, const float* w, float* dx, const Con
     sgemm(M, K, N, row_major(dy, N), transposed(w, N), dx, K, false, true);
     return;
   }
+  if (winograd_applies(g, WinogradPass::input)) return winograd_backprop_input(dy, w, dx, g);
   // threads own whole images (col2im of one image never races with another's); inside, chunks
   // of several small images or of part of one large image keep the products big enough
   const long per_image = static_cast<long>(g.outH) * g.outW;
@@ -233,6 +243,7 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const Co
     return;
   }
   if (DirectRowsFn rows = direct_variant(g, true)) return conv2d_backprop_filter_direct(rows, x, dy, dw, g);
+  if (winograd_applies(g, WinogradPass::filter)) return winograd_backprop_filter(x, dy, dw, g);
   const long per_image = static_cast<long>(g.outH) * g.outW;
   const long rows_per_chunk = chunk_rows(g);
   const int threads = std::min(num_threads(), g.batch);

@@ -44,6 +44,13 @@ void conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const f
 void conv2d_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g);
 void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g);
 
+// winograd.cc: 3x3 kernels at stride 1 and dilation 1 (winograd_applies says when conv.cc uses them)
+enum class WinogradPass { forward, input, filter };
+bool winograd_applies(const ConvGeom& g, WinogradPass pass);
+void winograd_conv3x3(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act);
+void winograd_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g);
+void winograd_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g);
+
 // depthwise.cc: kernel [kh, kw, inC, outC / inC]; g.outC = inC * multiplier
 void depthwise_conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act);
 void depthwise_conv2d_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g);

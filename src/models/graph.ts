@@ -3,8 +3,11 @@
  * in an order where every node comes after the nodes that produce its inputs, and one pass of
  * concrete tensors through it.
  */
+
+import { activeTape } from "../autodiff/tape.js";
 import { InputLayer } from "../layers/input.js";
 import type { CallOptions, Layer, LayerNode, Mask, SymbolicTensor } from "../layers/layer.js";
+import { bufferPool } from "../tensor/buffer-pool.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 export interface Graph {
@@ -85,7 +88,9 @@ export function runGraph(
     masks.set(t.id, inputMasks[i] ?? null);
   });
   const logitIds = new Set(outputs.filter((_, i) => logits?.[i]).map((t) => t.id));
-  for (const node of graph.nodes) {
+  // in inference nothing keeps an intermediate once its last reader ran: recycle its buffer
+  const recycler = !options.training && activeTape() === null ? new Recycler(graph, outputs, values) : null;
+  for (const [index, node] of graph.nodes.entries()) {
     if (node.layer instanceof InputLayer) continue;
     const args = node.inputs.map((t) => computed.get(t.id)!);
     const argMasks = node.inputs.map((t) => masks.get(t.id) ?? null);
@@ -100,7 +105,47 @@ export function runGraph(
     node.outputs.forEach((t, i) => {
       computed.set(t.id, outs[i]);
       masks.set(t.id, outMasks[i] ?? null);
+      recycler?.produced(outs[i]);
     });
+    recycler?.consumed(index, node, computed);
   }
   return { outputs: outputs.map((t) => computed.get(t.id)!), masks: outputs.map((t) => masks.get(t.id) ?? null) };
+}
+
+/**
+ * Gives a graph run's intermediate buffers back to the pool after their last reader: counted per
+ * buffer, since a reshape or an identity layer shares its input's; the inputs', the outputs' and
+ * the weights' buffers are never given back.
+ */
+class Recycler {
+  private readonly lastUse = new Map<number, number>();
+  private readonly keep = new Set<ArrayBufferLike>();
+  private readonly keepIds: Set<number>;
+  private readonly users = new Map<ArrayBufferLike, number>();
+
+  constructor(graph: Graph, outputs: SymbolicTensor[], inputs: Tensor[]) {
+    graph.nodes.forEach((node, i) => {
+      for (const t of node.inputs) this.lastUse.set(t.id, i);
+    });
+    this.keepIds = new Set(outputs.map((t) => t.id));
+    for (const t of inputs) this.keep.add(t.values.buffer);
+    for (const layer of graph.layers) for (const w of layer.weights) this.keep.add(w.values.buffer);
+  }
+
+  produced(t: Tensor): void {
+    const b = t.values.buffer;
+    this.users.set(b, (this.users.get(b) ?? 0) + 1);
+  }
+
+  consumed(index: number, node: LayerNode, computed: Map<number, Tensor>): void {
+    for (const s of new Set(node.inputs)) {
+      if (this.lastUse.get(s.id) !== index || this.keepIds.has(s.id)) continue;
+      const t = computed.get(s.id);
+      if (!t || t.dtype !== "float32") continue;
+      const b = t.values.buffer;
+      const left = (this.users.get(b) ?? 1) - 1;
+      this.users.set(b, left);
+      if (left === 0 && !this.keep.has(b)) bufferPool.give(t.values as Float32Array);
+    }
+  }
 }

@@ -215,6 +215,25 @@ export class Model extends Layer {
   /** Builds a model whose input shape was not known (Sequential without Input). */
   protected buildFromData(_sample: Tensor[]): void {}
 
+  /**
+   * Bytes of the largest activation one sample makes (float32), nested models included: what
+   * predict sizes its chunks by. Null when a shape is not known ahead (a dynamic dimension).
+   */
+  largestActivationBytes(): number | null {
+    let most = 0;
+    for (const node of this.nodes) {
+      const inner = node.layer instanceof Model ? node.layer.largestActivationBytes() : 0;
+      if (inner === null) return null;
+      most = Math.max(most, inner);
+      for (const out of node.outputs) {
+        const dims = out.shape.slice(1);
+        if (dims.some((d) => d === null)) return null;
+        most = Math.max(most, 4 * (dims as number[]).reduce((a, b) => a * b, 1));
+      }
+    }
+    return most;
+  }
+
   /** Nodes of this model's graph (for summary and plots). */
   get nodes(): LayerNode[] {
     return this.graph ? this.graph.nodes : [];

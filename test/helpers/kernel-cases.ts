@@ -25,6 +25,14 @@ export const CONV_CASES: [number[], number[], number, "valid" | "same", number][
   [[4, 5, 5, 17], [1, 1, 17, 6], 1, "valid", 1],
   [[2, 28, 28, 1], [3, 3, 1, 32], 1, "valid", 1],
   [[5, 13, 13, 32], [3, 3, 32, 64], 1, "valid", 1],
+  // first layers on the direct path: padding edges, strides and dilation around the blocked interior
+  [[2, 11, 13, 3], [3, 3, 3, 16], 2, "same", 1],
+  [[1, 12, 15, 1], [3, 3, 1, 64], 1, "same", 2],
+  [[2, 9, 10, 3], [3, 3, 3, 128], 1, "same", 1],
+  // Winograd: 3x3 at stride 1, odd and even sizes, same and valid padding
+  [[2, 9, 7, 16], [3, 3, 16, 24], 1, "same", 1],
+  [[3, 6, 5, 20], [3, 3, 20, 16], 1, "valid", 1],
+  [[1, 4, 4, 16], [3, 3, 16, 16], 1, "valid", 1],
 ];
 export function convCases(): { g: Conv2dGeometry; x: Float32Array; w: Float32Array; dy: Float32Array; what: string }[] {
   return CONV_CASES.map(([xs, ws, strides, padding, dilationRate]) => {

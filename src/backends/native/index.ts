@@ -5,6 +5,7 @@
  * here and filled in place by the addon.
  */
 
+import { bufferPool } from "../../tensor/buffer-pool.js";
 import { type Shape, sizeOf, stridesOf } from "../../tensor/shape.js";
 import { broadcastStrides } from "../js/elementwise.js";
 import { jsKernels } from "../js/index.js";
@@ -77,13 +78,15 @@ const emptyPool = (g: Pool2dGeometry) => g.batch * g.inH * g.inW * g.channels * 
 
 /**
  * An output array for a kernel that writes every element. Large ones skip V8's zero fill (a
- * calloc, then a page fault per 4 KB on first touch): the kernel overwrites them anyway.
+ * calloc, then a page fault per 4 KB on first touch) and come from the buffer pool, recycled
+ * while still in cache when a graph run released one of that size.
  */
 function uninit(n: number): Float32Array {
-  if (n < 4096) return new Float32Array(n);
-  const b = Buffer.allocUnsafeSlow(n * 4);
-  return new Float32Array(b.buffer, b.byteOffset, n);
+  return n < POOLED_FROM ? new Float32Array(n) : bufferPool.take(n);
 }
+
+// Below 256 KB, V8's own zero-filled arrays are cheaper than a pooled one's bookkeeping.
+const POOLED_FROM = 65536;
 
 export function makeNativeKernels(a: Addon): Kernels {
   const js = jsKernels;
