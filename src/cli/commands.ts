@@ -2,16 +2,15 @@
 import { existsSync } from "node:fs";
 import { MobileNetV2, ResNet50, TinyDarknet, VGG16, VGG19 } from "../applications/index.js";
 import { setBackend } from "../backends/registry.js";
-import { loadDigit, loadImage } from "../data/images.js";
 import { fashionMnist, mnist } from "../data/mnist.js";
 import { loadModel } from "../interop/load-model.js";
 import type { Model } from "../models/model.js";
 import { plotModel } from "../models/plot.js";
 import { div } from "../ops/arithmetic.js";
-import { reshape, stack } from "../ops/shape.js";
+import { reshape } from "../ops/shape.js";
 import { getRecipe, RECIPES } from "../recipes/index.js";
-import type { Tensor } from "../tensor/tensor.js";
 import { type Flags, intFlag, parse } from "./args.js";
+import { inputImages, inputScale } from "./images.js";
 
 function applyBackend(flags: Flags): void {
   if (typeof flags.backend === "string") setBackend(flags.backend);
@@ -27,7 +26,7 @@ const APPLICATIONS: Record<string, () => Promise<Model>> = {
 };
 
 /** A recipe's untrained model, an ImageNet architecture, or a saved model file. */
-async function modelFrom(spec: string | undefined, who: string): Promise<Model> {
+export async function modelFrom(spec: string | undefined, who: string): Promise<Model> {
   const known = [...Object.keys(RECIPES), ...Object.keys(APPLICATIONS)].join(", ");
   if (!spec) throw new Error(`${who}: name a recipe or architecture (${known}) or a saved model file`);
   if (RECIPES[spec]) return await RECIPES[spec].model();
@@ -94,15 +93,6 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** The model's input images from files: MNIST-style digits for 28x28 grayscale models, else photos (pixels 0..255, resized). */
-async function inputImages(model: Model, paths: string[]): Promise<Tensor> {
-  const wanted = model.inputs[0].shape.slice(1) as number[];
-  const [h, w, c = 1] = wanted;
-  if (h === 28 && w === 28 && c === 1) return reshape(stack(await Promise.all(paths.map((p) => loadDigit(p))), 0), [paths.length, ...wanted]);
-  if (c !== 1 && c !== 3) throw new Error(`kerno predict: the model takes [${wanted.join(", ")}] inputs, not images`);
-  return stack(await Promise.all(paths.map((p) => loadImage(p, { size: [h, w], channels: c, fit: "fill" }))), 0);
-}
-
 /** Each row's classes, most likely first: a single sigmoid unit is the probability of class 1. */
 function ranked(p: Float32Array, rows: number, names: string[] | null): { class: string; probability: number }[][] {
   const classes = p.length / rows;
@@ -133,7 +123,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (!file || images.length === 0) throw new Error("kerno predict: usage: kerno predict <model file> <image ...>");
   applyBackend(flags);
   const model = await loadModel(file);
-  const probs = model.predict(await inputImages(model, images), { batchSize: 32 });
+  const probs = model.predict(await inputImages(model, images, inputScale(model, flags)), { batchSize: 32 });
   const tops = ranked((Array.isArray(probs) ? probs[0] : probs).floats(), images.length, model.classNames);
   const results = images.map((path, i) => {
     console.log(`${path}: ${tops[i].map((t) => `${t.class} (${(100 * t.probability).toFixed(1)}%)`).join(", ")}`);

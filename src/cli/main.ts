@@ -3,6 +3,7 @@ import { runBenchCommand } from "./bench.js";
 import { evaluateCommand, plot, predictCommand, summary, train } from "./commands.js";
 import { runDemo } from "./demo.js";
 import { runDoctor } from "./doctor.js";
+import { attackCommand, interpretCommand } from "./interpret.js";
 
 const HELP = `kerno: deep learning for TypeScript and Node.js
 
@@ -10,24 +11,31 @@ Usage: kerno <command> [options]
 
 Commands:
   train <recipe> [--epochs N] [--batch-size N] [--backend native|js] [--seed N] [--out DIR] [--json]
-                  run one of the course's experiments: mnist-dense, mnist-cnn, traffic-forecast,
-                  house-prices (their own options: see the README)
-  summary <recipe|model file>        print the model's summary table
+                  run one of the course's experiments: mnist-dense, mnist-cnn, cats-vs-dogs,
+                  cats-vs-dogs-pretrained, traffic-forecast, house-prices (options: see the README)
+  summary <recipe|architecture|model file>
+                  print the model's summary table (architectures: vgg16 vgg19 resnet50
+                  mobilenetv2 tiny-darknet)
   evaluate <model file> <dataset>    test-set loss and metrics (mnist, fashion-mnist)
-  predict <model file> <image ...>   top-3 classes of digit images (PNG, JPEG, ...)
+  predict <model file> <image ...>   the likeliest classes of digits or photos (PNG, JPEG, ...)
+  interpret filters|featuremaps|gradcam|saliency <model> [image] [--layer L] [--class C]
+                  look inside a network: filter images, feature maps, heat maps (PNG)
+  attack one-pixel <model> --images DIR | --dataset mnist [--pixels N] [--count N]
+                  the one-pixel attack by differential evolution
   plot-model <recipe|model file> <out.svg>
                   write the layer graph as SVG (and DOT beside it)
   demo            train a tiny network on generated data and print its loss falling
   doctor          show the active backend and why any other was skipped
   bench [workload ...] [--json] [--seconds N]
-                  kerno-native vs kerno-js vs PyTorch, side by side (workloads:
-                  sgemm, mnist-cnn, mnist-dense, lstm, vgg16, memory)
+                  kerno-native vs kerno-js vs PyTorch (and ONNX Runtime), side by side
+                  (workloads and --save: see the README)
   help, --help    show this help
 
 Environment:
   KERNO_BACKEND      force a backend: native (an error if the addon cannot load) or js
   KERNO_NUM_THREADS  threads of the native backend (default: the usable cores)
   KERNO_ISA          cap the native SIMD path: avx512, avx2 or portable
+  KERNO_WINOGRAD     off, or all (Winograd on every 3x3 pass it can take; default: where it measured faster)
   KERNO_DATA_DIR     where data sets are cached (default ~/.kerno/datasets)
 `;
 
@@ -52,6 +60,10 @@ export async function main(argv: string[]): Promise<number> {
       return predictCommand(rest);
     case "plot-model":
       return plot(rest);
+    case "interpret":
+      return interpretCommand(rest);
+    case "attack":
+      return attackCommand(rest);
     case "doctor":
       return runDoctor();
     case "bench":

@@ -70,7 +70,8 @@ export function buildGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], 
  * One pass of `values` (one per input) through the graph. Each layer call gets its inputs' masks
  * and gives its outputs' (Layer.computeMask), so a mask made by Embedding or Masking reaches every
  * later layer that supports masking, as in Keras. Outputs flagged in `logits` come back before
- * their layer's final activation.
+ * their layer's final activation. `given` supplies the values of some symbolic tensors: their
+ * nodes are not called.
  */
 export function runGraph(
   graph: Graph,
@@ -79,6 +80,7 @@ export function runGraph(
   values: Tensor[],
   options: CallOptions,
   logits?: readonly boolean[],
+  given?: ReadonlyMap<number, Tensor>,
 ): { outputs: Tensor[]; masks: Mask[] } {
   const computed = new Map<number, Tensor>();
   const masks = new Map<number, Mask>();
@@ -89,9 +91,14 @@ export function runGraph(
   });
   const logitIds = new Set(outputs.filter((_, i) => logits?.[i]).map((t) => t.id));
   // in inference nothing keeps an intermediate once its last reader ran: recycle its buffer
-  const recycler = !options.training && activeTape() === null ? new Recycler(graph, outputs, values) : null;
+  const recycler = !options.training && activeTape() === null ? new Recycler(graph, outputs, [...values, ...(given?.values() ?? [])]) : null;
   for (const [index, node] of graph.nodes.entries()) {
     if (node.layer instanceof InputLayer) continue;
+    // values supplied for a node's outputs replace its call (how interpretation watches a layer's output)
+    if (given && node.outputs.every((t) => given.has(t.id))) {
+      for (const t of node.outputs) computed.set(t.id, given.get(t.id)!);
+      continue;
+    }
     const args = node.inputs.map((t) => computed.get(t.id)!);
     const argMasks = node.inputs.map((t) => masks.get(t.id) ?? null);
     const one = node.inputs.length === 1;
@@ -114,8 +121,8 @@ export function runGraph(
 
 /**
  * Gives a graph run's intermediate buffers back to the pool after their last reader: counted per
- * buffer, since a reshape or an identity layer shares its input's; the inputs', the outputs' and
- * the weights' buffers are never given back.
+ * buffer, since a reshape or an identity layer shares its input's; the inputs' (given values
+ * included), the outputs' and the weights' buffers are never given back.
  */
 class Recycler {
   private readonly lastUse = new Map<number, number>();
@@ -141,7 +148,7 @@ class Recycler {
     for (const s of new Set(node.inputs)) {
       if (this.lastUse.get(s.id) !== index || this.keepIds.has(s.id)) continue;
       const t = computed.get(s.id);
-      if (!t || t.dtype !== "float32") continue;
+      if (t?.dtype !== "float32") continue;
       const b = t.values.buffer;
       const left = (this.users.get(b) ?? 1) - 1;
       this.users.set(b, left);

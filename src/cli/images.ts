@@ -1,0 +1,39 @@
+/** Images from files as a model's input: MNIST-style digits for 28x28 grayscale models, else photos resized to the input. */
+import { loadDigit, loadImage } from "../data/images.js";
+import type { Model } from "../models/model.js";
+import { mul } from "../ops/arithmetic.js";
+import { reshape, stack } from "../ops/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { Flags } from "./args.js";
+
+/** Whether the model takes 28x28 grayscale digits. */
+export function isDigitModel(model: Model): boolean {
+  const [h, w, c = 1] = model.inputs[0].shape.slice(1) as number[];
+  return h === 28 && w === 28 && c === 1;
+}
+
+/**
+ * The largest input value the model expects: --input-scale, else 1 for digit models (MNIST
+ * pixels / 255) and Tiny Darknet, else 255 (photo models rescale inside, as the course's do).
+ */
+export function inputScale(model: Model, flags: Flags): 1 | 255 {
+  if (flags["input-scale"] !== undefined) {
+    const v = Number(flags["input-scale"]);
+    if (v !== 1 && v !== 255) throw new Error(`--input-scale must be 1 or 255, got ${String(flags["input-scale"])}`);
+    return v;
+  }
+  return isDigitModel(model) || model.name === "tiny_darknet" ? 1 : 255;
+}
+
+/** The images at `paths` as one batch [n, h, w, c] for the model, values 0..scale. */
+export async function inputImages(model: Model, paths: string[], scale: 1 | 255): Promise<Tensor> {
+  const wanted = model.inputs[0].shape.slice(1) as number[];
+  const [h, w, c = 1] = wanted;
+  if (isDigitModel(model)) {
+    const digits = reshape(stack(await Promise.all(paths.map((p) => loadDigit(p))), 0), [paths.length, ...wanted]);
+    return scale === 1 ? digits : mul(digits, 255);
+  }
+  if (c !== 1 && c !== 3) throw new Error(`the model takes [${wanted.join(", ")}] inputs, not images`);
+  const photos = stack(await Promise.all(paths.map((p) => loadImage(p, { size: [h, w], channels: c, fit: "fill" }))), 0);
+  return scale === 255 ? photos : mul(photos, 1 / 255);
+}

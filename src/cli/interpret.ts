@@ -1,0 +1,217 @@
+/**
+ * kerno interpret filters | featuremaps | gradcam | saliency, and kerno attack one-pixel: the
+ * course's look inside a network, as PNG pictures and, with --json, one JSON summary line.
+ */
+import { readdirSync } from "node:fs";
+import { extname, join } from "node:path";
+import { onePixelAttack } from "../attacks/one-pixel.js";
+import { argmaxRow, probabilities } from "../attacks/probabilities.js";
+import { fashionMnist, mnist } from "../data/mnist.js";
+import { gradCam, integratedGradients, occlusion, saliency, smoothGrad } from "../interpret/attribution.js";
+import { featureMaps } from "../interpret/feature-maps.js";
+import { visualizeLayer } from "../interpret/filters.js";
+import { overlay, savePng, stretch } from "../interpret/pictures.js";
+import type { PreprocessMode } from "../layers/preprocess-input.js";
+import type { Model } from "../models/model.js";
+import { div, mul } from "../ops/arithmetic.js";
+import { reshape, slice } from "../ops/shape.js";
+import { tensor } from "../tensor/creation.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { type Flags, intFlag, parse } from "./args.js";
+import { modelFrom } from "./commands.js";
+import { inputImages, inputScale } from "./images.js";
+
+const USAGE = `usage:
+  kerno interpret filters <model> --layer L [--filters 0-15] [--preprocess unit|tf|caffe|torch|none]
+  kerno interpret featuremaps <model> <image> --layer L
+  kerno interpret gradcam <model> <image> [--class C] [--layer L]
+  kerno interpret saliency <model> <image> [--class C] [--method vanilla|smoothgrad|integrated|occlusion]
+  (each with [--out DIR] [--input-scale 1|255] [--json])`;
+
+/** "0-15" or "3,7,9" as filter indices. */
+export function filterList(spec: string | boolean | undefined, fallback: number[]): number[] {
+  if (typeof spec !== "string") return fallback;
+  const out: number[] = [];
+  for (const part of spec.split(",")) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!m) throw new Error(`--filters: expected ranges like 0-15 or 3,7,9, got '${spec}'`);
+    const [a, b] = [Number(m[1]), Number(m[2] ?? m[1])];
+    for (let i = a; i <= b; i++) out.push(i);
+  }
+  return out;
+}
+
+const outDir = (flags: Flags, what: string) => (typeof flags.out === "string" ? flags.out : join("out", "interpret", what));
+const report = (flags: Flags, summary: object) => {
+  if (flags.json) console.log(JSON.stringify(summary));
+};
+
+/** The photo as seen by people (0..255 RGB) for overlays, from the model's input. */
+function viewable(x: Tensor, scale: number): Tensor {
+  const [, h, w, c] = x.shape;
+  const img = reshape(scale === 1 ? mul(x, 255) : x, [h, w, c]);
+  if (c === 3) return img;
+  const v = img.floats();
+  return tensor(
+    Float32Array.from({ length: h * w * 3 }, (_, i) => v[Math.floor(i / 3)]),
+    [h, w, 3],
+  );
+}
+
+async function oneImage(model: Model, flags: Flags, path: string | undefined, who: string): Promise<{ x: Tensor; scale: 1 | 255 }> {
+  if (!path) throw new Error(`${who}: name an image\n${USAGE}`);
+  const scale = inputScale(model, flags);
+  return { x: await inputImages(model, [path], scale), scale };
+}
+
+export async function interpretCommand(argv: string[]): Promise<number> {
+  const { positionals, flags } = parse(argv);
+  const [what, spec, imagePath] = positionals;
+  const who = `kerno interpret ${what ?? ""}`.trim();
+  if (!what || !spec) throw new Error(`kerno interpret: ${USAGE}`);
+  const model = await modelFrom(spec, who);
+  const classIndex = intFlag(flags, "class");
+  const out = outDir(flags, what);
+  const layer = typeof flags.layer === "string" ? flags.layer : undefined;
+  switch (what) {
+    case "filters": {
+      if (!layer) throw new Error(`${who}: --layer is required; layers: ${model.layers.map((l) => l.name).join(", ")}`);
+      const preprocess = (typeof flags.preprocess === "string" ? flags.preprocess : inputScale(model, flags) === 1 ? "unit" : "none") as
+        | PreprocessMode
+        | "none";
+      const t0 = performance.now();
+      const r = visualizeLayer(
+        model,
+        layer,
+        filterList(
+          flags.filters,
+          Array.from({ length: 16 }, (_, i) => i),
+        ),
+        { preprocess },
+      );
+      const file = await savePng(r.grid, join(out, `${layer}.png`));
+      const rows = r.filters.map((f) => ({ filter: f.filter, activation: f.activation, noiseActivation: f.noiseActivation }));
+      for (const f of rows)
+        console.log(`filter ${f.filter}: mean activation ${f.activation.toFixed(3)} (noise of the same statistics: ${f.noiseActivation.toFixed(3)})`);
+      console.log(`wrote ${file} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      report(flags, { layer, file, filters: rows });
+      return 0;
+    }
+    case "featuremaps": {
+      if (!layer) throw new Error(`${who}: --layer is required; layers: ${model.layers.map((l) => l.name).join(", ")}`);
+      const { x } = await oneImage(model, flags, imagePath, who);
+      const r = featureMaps(model, layer, x);
+      const file = await savePng(r.grid, join(out, `${layer}.png`));
+      console.log(`wrote ${file} (${r.activations.shape[3]} maps of ${r.activations.shape[1]}x${r.activations.shape[2]})`);
+      report(flags, { layer, file, shape: r.activations.shape });
+      return 0;
+    }
+    case "gradcam": {
+      const { x, scale } = await oneImage(model, flags, imagePath, who);
+      const r = gradCam(model, x, { classIndex, layer });
+      const file = await savePng(overlay(viewable(x, scale), r.map), join(out, "gradcam.png"));
+      console.log(`class ${r.classIndex}, layer ${r.layer}: wrote ${file}`);
+      report(flags, { classIndex: r.classIndex, layer: r.layer, file });
+      return 0;
+    }
+    case "saliency": {
+      const { x, scale } = await oneImage(model, flags, imagePath, who);
+      const method = typeof flags.method === "string" ? flags.method : "vanilla";
+      const methods: Record<string, () => { classIndex: number; map: Tensor }> = {
+        vanilla: () => saliency(model, x, { classIndex }),
+        smoothgrad: () => smoothGrad(model, x, { classIndex }),
+        integrated: () => integratedGradients(model, x, { classIndex }),
+        occlusion: () => occlusion(model, x, { classIndex }),
+      };
+      if (!methods[method]) throw new Error(`${who}: --method must be one of ${Object.keys(methods).join(", ")}, got '${method}'`);
+      const r = methods[method]();
+      const [h, w] = r.map.shape;
+      const map = await savePng(tensor(stretch(r.map.floats()), [h, w, 1]), join(out, `${method}.png`));
+      const over = await savePng(overlay(viewable(x, scale), r.map), join(out, `${method}-overlay.png`));
+      console.log(`class ${r.classIndex}: wrote ${map} and ${over}`);
+      report(flags, { classIndex: r.classIndex, method, files: [map, over] });
+      return 0;
+    }
+    default:
+      throw new Error(`kerno interpret: unknown '${what}'\n${USAGE}`);
+  }
+}
+
+const IMAGE = new Set([".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"]);
+
+/** kerno attack one-pixel <model> --images DIR | --dataset mnist|fashion-mnist [--pixels N] [--count N] [--out DIR] [--json] */
+export async function attackCommand(argv: string[]): Promise<number> {
+  const { positionals, flags } = parse(argv);
+  const [what, spec] = positionals;
+  const who = "kerno attack one-pixel";
+  if (what !== "one-pixel" || !spec)
+    throw new Error("kerno attack: usage: kerno attack one-pixel <model> --images DIR | --dataset mnist [--pixels 1] [--count N] [--json]");
+  const model = await modelFrom(spec, who);
+  const count = intFlag(flags, "count") ?? 10;
+  const pixels = intFlag(flags, "pixels") ?? 1;
+  const scale = inputScale(model, flags);
+  let x: Tensor,
+    labels: number[] | null = null,
+    names: string[];
+  if (typeof flags.dataset === "string") {
+    const loaders: Record<string, typeof mnist> = { mnist, "fashion-mnist": fashionMnist };
+    if (!loaders[flags.dataset]) throw new Error(`${who}: --dataset must be mnist or fashion-mnist, got '${flags.dataset}'`);
+    const { test } = await loaders[flags.dataset]();
+    const n = Math.min(count, test.labels.size);
+    const images = slice(test.images, [0, 0, 0], [n, 28, 28]);
+    x = reshape(scale === 1 ? div(images, 255) : images, [n, 28, 28, 1]);
+    labels = Array.from(test.labels.data()).slice(0, n);
+    names = labels.map((_, i) => `${flags.dataset}-test-${i}`);
+  } else if (typeof flags.images === "string") {
+    const dir = flags.images;
+    const files = readdirSync(dir)
+      .filter((f) => IMAGE.has(extname(f).toLowerCase()))
+      .sort()
+      .slice(0, count);
+    if (files.length === 0) throw new Error(`${who}: no images in ${dir}`);
+    x = await inputImages(
+      model,
+      files.map((f) => join(dir, f)),
+      scale,
+    );
+    names = files;
+  } else throw new Error(`${who}: give --images DIR or --dataset mnist`);
+  const out = outDir(flags, "one-pixel");
+  const rows = [];
+  let attacked = 0,
+    successes = 0;
+  const t0 = performance.now();
+  const clean = probabilities(model, x);
+  for (let i = 0; i < x.shape[0]; i++) {
+    // as in the paper, only images the model gets right are attacked
+    if (labels && argmaxRow(clean, i) !== labels[i]) {
+      console.log(`${names[i]}: misclassified to begin with (${argmaxRow(clean, i)}, label ${labels[i]}); skipped`);
+      continue;
+    }
+    const image = slice(x, [i, 0, 0, 0], [1, ...x.shape.slice(1)]);
+    const r = onePixelAttack(model, image, { pixels, trueClass: labels?.[i], valueRange: [0, scale], seed: i + 1 });
+    attacked++;
+    if (r.success) {
+      successes++;
+      await savePng(viewable(reshape(r.image, [1, ...r.image.shape]), scale), join(out, `${names[i].replace(/\.[^.]+$/, "")}-adversarial.png`));
+    }
+    const row = {
+      image: names[i],
+      success: r.success,
+      trueClass: r.trueClass,
+      predictedClass: r.predictedClass,
+      changes: r.changes,
+      evaluations: r.evaluations,
+    };
+    console.log(
+      `${names[i]}: ${r.success ? `flipped ${r.trueClass} -> ${r.predictedClass}` : `held (${r.trueClass}, p ${r.trueProbabilityAfter.toFixed(3)})`} after ${r.evaluations} evaluations`,
+    );
+    rows.push(row);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(
+    `one-pixel attack (${pixels} pixel${pixels > 1 ? "s" : ""}): ${successes} of ${attacked} images flipped (${((100 * successes) / Math.max(1, attacked)).toFixed(1)}%) in ${seconds.toFixed(1)} s`,
+  );
+  report(flags, { pixels, attacked, successes, rate: successes / Math.max(1, attacked), seconds, results: rows });
+  return 0;
+}
