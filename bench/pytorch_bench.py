@@ -284,9 +284,76 @@ def tiny_darknet():
     emit("feature extraction", inference_images_per_s(model, torch.rand(32, 3, 224, 224)))
 
 
+def one_pixel():
+    """Differential evolution as kerno runs it: population 400, F 0.5, no crossover, 100
+    generations (no early stop), each generation one batched forward pass of the MNIST CNN."""
+    model = MnistCnn().eval()
+    image = torch.rand(1, 28, 28)
+    pop_size, gens = 400, 100
+
+    def evaluate(pop):
+        xs = image.repeat(pop.shape[0], 1, 1, 1)
+        idx = torch.arange(pop.shape[0])
+        xs[idx, 0, pop[:, 1].round().long(), pop[:, 0].round().long()] = pop[:, 2]
+        with torch.no_grad():
+            return torch.softmax(model(xs), 1)[:, 3]
+
+    def run(generations):
+        lo, hi = torch.tensor([0.0, 0.0, 0.0]), torch.tensor([27.0, 27.0, 1.0])
+        pop = torch.rand(pop_size, 3) * hi
+        fit = evaluate(pop)
+        for _ in range(generations):
+            r = torch.stack([torch.randperm(pop_size)[:3] for _ in range(pop_size)])
+            mutant = torch.clamp(pop[r[:, 0]] + 0.5 * (pop[r[:, 1]] - pop[r[:, 2]]), lo, hi)
+            mfit = evaluate(mutant)
+            better = mfit <= fit
+            pop[better], fit[better] = mutant[better], mfit[better]
+    run(2)
+    start = time.perf_counter()
+    run(gens)
+    emit("100 generations x 400", time.perf_counter() - start)
+
+
+def filter_viz():
+    """Graetz's filter visualization on Tiny Darknet's base (random weights: the same arithmetic),
+    as kerno runs it: sizes 56, 67, ... capped at 224, 20 Adam steps of 0.1 each, 5x5 blur between."""
+    def block(cin, cout, k):
+        return [nn.Conv2d(cin, cout, k, padding=k // 2, bias=False), nn.BatchNorm2d(cout, eps=1e-3), nn.LeakyReLU(0.1)]
+    layers = block(3, 16, 3) + [nn.MaxPool2d(2)] + block(16, 32, 3) + [nn.MaxPool2d(2)]
+    layers += block(32, 16, 1) + block(16, 128, 3) + block(128, 16, 1) + block(16, 128, 3) + [nn.MaxPool2d(2)]
+    layers += block(128, 32, 1) + block(32, 256, 3) + block(256, 32, 1) + block(32, 256, 3) + [nn.MaxPool2d(2)]
+    layers += block(256, 64, 1) + block(64, 512, 3) + block(512, 64, 1) + block(64, 512, 3) + block(512, 128, 1)
+    model = nn.Sequential(*layers).eval()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    sizes, s = [], 56
+    for _ in range(12):
+        if not sizes or sizes[-1] != min(s, 224):
+            sizes.append(min(s, 224))
+        s = round(s * 1.2)
+
+    def run(steps):
+        img = torch.rand(1, 3, sizes[0], sizes[0])
+        for i, size in enumerate(sizes):
+            if i > 0:
+                img = F.avg_pool2d(F.interpolate(img, size=(size, size), mode="bilinear", align_corners=False), 5, 1, 2, count_include_pad=False)
+            z = img.clone().requires_grad_(True)
+            opt = torch.optim.Adam([z], lr=0.1, weight_decay=1e-6)
+            for _ in range(steps):
+                opt.zero_grad()
+                (-model(z)[0, 0].mean()).backward()
+                opt.step()
+            img = z.detach().clamp(0, 1)
+    run(1)
+    start = time.perf_counter()
+    run(20)
+    emit("one filter, 56 to 224", time.perf_counter() - start)
+
+
 if workload == "export-onnx":
     export_onnx(sys.argv[2], sys.argv[3])
     sys.exit(0)
 
 {"sgemm": sgemm, "mnist-cnn": mnist_cnn, "mnist-dense": mnist_dense, "course-mnist-cnn": course_mnist_cnn, "lstm": lstm, "vgg16": vgg16,
- "cats-vs-dogs-cnn": cats_vs_dogs, "image-folder": image_folder, "tiny-darknet": tiny_darknet}[workload]()
+ "cats-vs-dogs-cnn": cats_vs_dogs, "image-folder": image_folder, "tiny-darknet": tiny_darknet,
+ "one-pixel": one_pixel, "filter-viz": filter_viz}[workload]()

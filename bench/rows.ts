@@ -37,6 +37,8 @@ export const UNITS: Record<string, [string, boolean]> = {
   "peak RSS": ["MB", false],
   "decode + resize": ["images/s", true],
   "feature extraction": ["images/s", true],
+  "100 generations x 400": ["s", false],
+  "one filter, 56 to 224": ["s", false],
 };
 
 /** a over b, oriented so that above 1 means a is better. */

@@ -25,6 +25,8 @@ export const WORKLOADS = [
   "cats-vs-dogs-cnn",
   "image-folder",
   "tiny-darknet",
+  "one-pixel",
+  "filter-viz",
   "memory",
 ] as const;
 

@@ -6,11 +6,12 @@
 import { setBackend } from "../src/index.js";
 import { courseWorkloads } from "./workloads/course.js";
 import { imageWorkloads } from "./workloads/images.js";
+import { interpretWorkloads } from "./workloads/interpret.js";
 import { kernelWorkloads } from "./workloads/kernels.js";
 
 const [workload, backendName, secondsArg] = process.argv.slice(2);
 setBackend(backendName);
-const all = { ...kernelWorkloads, ...courseWorkloads, ...imageWorkloads };
+const all = { ...kernelWorkloads, ...courseWorkloads, ...imageWorkloads, ...interpretWorkloads };
 const run = all[workload];
 if (!run) {
   console.error(`unknown workload '${workload}'; known: ${Object.keys(all).join(", ")}`);

@@ -27,6 +27,8 @@ export interface OnePixelOptions {
   valueRange?: [number, number];
   /** Treat the output as logits (default: unless it ends in softmax or sigmoid). */
   logits?: boolean;
+  /** Stop at the first generation with a flipped label (true); false runs every generation (for timing). */
+  stopEarly?: boolean;
   seed?: number;
 }
 
@@ -131,7 +133,8 @@ export function onePixelAttack(model: Model, image: Tensor, options: OnePixelOpt
   let scores = evaluate(pop);
   let generation = 0;
   const winner = () => scores.findIndex((s) => flipped(s.predicted));
-  while (winner() < 0 && generation < maxGen) {
+  const stopEarly = options.stopEarly ?? true;
+  while ((!stopEarly || winner() < 0) && generation < maxGen) {
     generation++;
     // DE/rand/1, no crossover: every candidate's mutant competes with it
     const mutants = pop.map((_, i) => {

@@ -29,6 +29,16 @@ test("differential evolution finds the one pixel the model watches, and stops as
   assert.equal(r.evaluations, 1 + 400 * (r.generations + 1));
 });
 
+test("stopEarly false runs every generation and still reports the best flip", () => {
+  const model = oneWatchedPixel();
+  const black = tensor(new Float32Array(64), [8, 8, 1]);
+  const r = onePixelAttack(model, black, { seed: 3, population: 50, generations: 6, stopEarly: false });
+  assert.equal(r.generations, 6);
+  assert.equal(r.evaluations, 1 + 50 * 7);
+  assert.equal(r.success, true);
+  assert.deepEqual([r.changes[0].x, r.changes[0].y], [5, 2]);
+});
+
 test("targeted attacks, several pixels, and attacks that cannot succeed", () => {
   const model = oneWatchedPixel();
   const black = tensor(new Float32Array(64), [8, 8, 1]);
