@@ -115,7 +115,15 @@ import { fashionMnist as fashionMnistData, mnist as mnistData } from "./data/mni
 /** keras.datasets-style access: datasets.mnist(), datasets.fashionMnist(). */
 export const datasets = { mnist: mnistData, fashionMnist: fashionMnistData };
 
+export { fgsm, type GradientAttackOptions, pgd } from "./attacks/gradient.js";
+export { type OnePixelOptions, type OnePixelResult, onePixelAttack } from "./attacks/one-pixel.js";
+// looking inside networks, and fooling them
+export { type AttackSpec, attackSuccessRate, type SuccessRate } from "./attacks/success-rate.js";
 export { type ColumnInfo, describeColumns, readCsv, type Table, tableToTensors } from "./data/csv.js";
+export { type Attribution, gradCam, integratedGradients, occlusion, saliency, smoothGrad } from "./interpret/attribution.js";
+export { type Exemplar, featureMaps, topActivating } from "./interpret/feature-maps.js";
+export { type FilterImage, type VisualizeOptions, visualizeFilter, visualizeLayer } from "./interpret/filters.js";
+export { grid, overlay, pngBytes, savePng } from "./interpret/pictures.js";
 export { errors as forecastErrors, HoltWinters, persistence, sarima, seasonalNaive } from "./timeseries/baselines.js";
 export { calendar, type HourlySeries, loadHourlyCsv, toHourly } from "./timeseries/hourly.js";
 export { MinMaxScaler, StandardScaler } from "./timeseries/scalers.js";

@@ -13,3 +13,10 @@ test("every built-in layer class is exported under its Keras name, and every exp
     assert.ok(registered.has(cls), `${name} is exported but loadModel could not rebuild it`);
   }
 });
+
+test("the interpretation and attack functions are exported", () => {
+  const exported = kerno as unknown as Record<string, unknown>;
+  const names = ["visualizeFilter", "visualizeLayer", "featureMaps", "topActivating", "saliency", "smoothGrad", "integratedGradients", "occlusion", "gradCam"];
+  for (const name of [...names, "onePixelAttack", "fgsm", "pgd", "attackSuccessRate", "savePng", "overlay", "grid"])
+    assert.equal(typeof exported[name], "function", name);
+});

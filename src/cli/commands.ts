@@ -1,14 +1,21 @@
 /** kerno train, summary, evaluate, predict and plot-model. */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, extname, join } from "node:path";
 import { MobileNetV2, ResNet50, TinyDarknet, VGG16, VGG19 } from "../applications/index.js";
 import { setBackend } from "../backends/registry.js";
+import { readCsv } from "../data/csv.js";
 import { fashionMnist, mnist } from "../data/mnist.js";
+import type { TablePlan } from "../data/table-plan.js";
 import { loadModel } from "../interop/load-model.js";
 import type { Model } from "../models/model.js";
 import { plotModel } from "../models/plot.js";
 import { div } from "../ops/arithmetic.js";
 import { reshape } from "../ops/shape.js";
 import { getRecipe, RECIPES } from "../recipes/index.js";
+import { trainOwnImages } from "../recipes/own-images.js";
+import { trainOwnSeries } from "../recipes/own-series.js";
+import { predictRows, TABLE_PLAN_FILE, trainOwnTable } from "../recipes/own-table.js";
+import type { RecipeOptions, RecipeResult } from "../recipes/recipe.js";
 import { type Flags, intFlag, parse } from "./args.js";
 import { inputImages, inputScale } from "./images.js";
 
@@ -35,22 +42,44 @@ export async function modelFrom(spec: string | undefined, who: string): Promise<
   throw new Error(`${who}: '${spec}' is neither a recipe or architecture (${known}) nor a model file`);
 }
 
+/** kerno train --images DIR, --csv FILE or --series FILE: the run for the user's own data, if any. */
+function ownDataRun(flags: Flags): ((options: RecipeOptions) => Promise<RecipeResult>) | null {
+  if (typeof flags.images === "string") {
+    const dir = flags.images;
+    return (options) => trainOwnImages(dir, options);
+  }
+  if (typeof flags.csv === "string") {
+    const file = flags.csv;
+    return (options) => trainOwnTable(file, options);
+  }
+  if (typeof flags.series === "string") {
+    const file = flags.series;
+    return (options) => trainOwnSeries(file, options);
+  }
+  return null;
+}
+
 export async function train(argv: string[]): Promise<number> {
   const { positionals, flags } = parse(argv);
   const [name] = positionals;
-  if (!name) throw new Error(`kerno train: name a recipe: ${Object.keys(RECIPES).join(", ")}`);
-  const recipe = getRecipe(name);
   applyBackend(flags);
   const json = flags.json === true;
   const verbose = intFlag(flags, "verbose");
-  const result = await recipe.run({
+  const options = {
     epochs: intFlag(flags, "epochs"),
     batchSize: intFlag(flags, "batch-size"),
     seed: intFlag(flags, "seed"),
     out: typeof flags.out === "string" ? flags.out : undefined,
     verbose: (verbose ?? 1) as 0 | 1 | 2,
     flags,
-  });
+  };
+  // no recipe: the user's own data
+  const own = name ? null : ownDataRun(flags);
+  if (!name && !own)
+    throw new Error(
+      `kerno train: name a recipe (${Object.keys(RECIPES).join(", ")}) or give --images DIR, --csv FILE --target COL or --series FILE --column COL`,
+    );
+  const result = own ? await own(options) : await getRecipe(name).run(options);
   if (json) console.log(JSON.stringify(result));
   return 0;
 }
@@ -117,12 +146,31 @@ function ranked(p: Float32Array, rows: number, names: string[] | null): { class:
   });
 }
 
+/** kerno predict <model> rows.csv: the rows encoded by the plan saved beside the model (kerno train --csv). */
+function predictTableCommand(model: Model, file: string, csvs: string[], json: boolean): number {
+  const planPath = join(dirname(file), TABLE_PLAN_FILE);
+  if (!existsSync(planPath))
+    throw new Error(`kerno predict: ${file} has no ${TABLE_PLAN_FILE} beside it (written by kerno train --csv), so CSV rows cannot be encoded for it`);
+  const plan = JSON.parse(readFileSync(planPath, "utf8")) as TablePlan;
+  const results = csvs.flatMap((csv) => {
+    const rows = readCsv(csv).rows;
+    return predictRows(model, plan, rows).map((p, i) => ({ file: csv, row: i + 1, ...p }));
+  });
+  for (const r of results)
+    console.log(
+      `${r.file} row ${r.row}: ${plan.target} ${typeof r.prediction === "number" ? r.prediction.toPrecision(6) : `${r.prediction} (${(100 * r.probability!).toFixed(1)}%)`}`,
+    );
+  if (json) console.log(JSON.stringify(results));
+  return 0;
+}
+
 export async function predictCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parse(argv);
   const [file, ...images] = positionals;
-  if (!file || images.length === 0) throw new Error("kerno predict: usage: kerno predict <model file> <image ...>");
+  if (!file || images.length === 0) throw new Error("kerno predict: usage: kerno predict <model file> <image ...> | <rows.csv ...>");
   applyBackend(flags);
   const model = await loadModel(file);
+  if (images.every((p) => extname(p).toLowerCase() === ".csv")) return predictTableCommand(model, file, images, flags.json === true);
   const probs = model.predict(await inputImages(model, images, inputScale(model, flags)), { batchSize: 32 });
   const tops = ranked((Array.isArray(probs) ? probs[0] : probs).floats(), images.length, model.classNames);
   const results = images.map((path, i) => {

@@ -6,10 +6,19 @@ import { reshape, stack } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Flags } from "./args.js";
 
-/** Whether the model takes 28x28 grayscale digits. */
+/** Whether the model scales pixels 0..255 itself (a Rescaling or PreprocessInput layer before any weights). */
+export function rescalesInside(model: Model): boolean {
+  for (const layer of model.layers) {
+    if (layer.className === "Rescaling" || layer.className === "PreprocessInput") return true;
+    if (layer.weights.length > 0) return false;
+  }
+  return false;
+}
+
+/** Whether the model takes MNIST digits: 28x28 grayscale, pixels / 255 (not a photo model that rescales inside). */
 export function isDigitModel(model: Model): boolean {
   const [h, w, c = 1] = model.inputs[0].shape.slice(1) as number[];
-  return h === 28 && w === 28 && c === 1;
+  return h === 28 && w === 28 && c === 1 && !rescalesInside(model);
 }
 
 /**

@@ -139,16 +139,22 @@ export async function interpretCommand(argv: string[]): Promise<number> {
 
 const IMAGE = new Set([".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"]);
 
-/** kerno attack one-pixel <model> --images DIR | --dataset mnist|fashion-mnist [--pixels N] [--count N] [--out DIR] [--json] */
+/**
+ * kerno attack one-pixel <model> --images DIR [--label N] | --dataset mnist|fashion-mnist
+ *   [--pixels N] [--count N] [--population 400] [--generations 100] [--out DIR] [--json]
+ */
 export async function attackCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parse(argv);
   const [what, spec] = positionals;
   const who = "kerno attack one-pixel";
   if (what !== "one-pixel" || !spec)
-    throw new Error("kerno attack: usage: kerno attack one-pixel <model> --images DIR | --dataset mnist [--pixels 1] [--count N] [--json]");
+    throw new Error(
+      "kerno attack: usage: kerno attack one-pixel <model> --images DIR [--label N] | --dataset mnist [--pixels 1] [--count N] [--population 400] [--generations 100] [--json]",
+    );
   const model = await modelFrom(spec, who);
   const count = intFlag(flags, "count") ?? 10;
   const pixels = intFlag(flags, "pixels") ?? 1;
+  const budget = { population: intFlag(flags, "population") ?? 400, generations: intFlag(flags, "generations") ?? 100 };
   const scale = inputScale(model, flags);
   let x: Tensor,
     labels: number[] | null = null,
@@ -175,6 +181,9 @@ export async function attackCommand(argv: string[]): Promise<number> {
       scale,
     );
     names = files;
+    // a folder of one class: --label says which, so that misclassified photos are skipped as for datasets
+    const label = intFlag(flags, "label");
+    if (label !== undefined) labels = files.map(() => label);
   } else throw new Error(`${who}: give --images DIR or --dataset mnist`);
   const out = outDir(flags, "one-pixel");
   const rows = [];
@@ -189,7 +198,7 @@ export async function attackCommand(argv: string[]): Promise<number> {
       continue;
     }
     const image = slice(x, [i, 0, 0, 0], [1, ...x.shape.slice(1)]);
-    const r = onePixelAttack(model, image, { pixels, trueClass: labels?.[i], valueRange: [0, scale], seed: i + 1 });
+    const r = onePixelAttack(model, image, { ...budget, pixels, trueClass: labels?.[i], valueRange: [0, scale], seed: i + 1 });
     attacked++;
     if (r.success) {
       successes++;
@@ -212,6 +221,6 @@ export async function attackCommand(argv: string[]): Promise<number> {
   console.log(
     `one-pixel attack (${pixels} pixel${pixels > 1 ? "s" : ""}): ${successes} of ${attacked} images flipped (${((100 * successes) / Math.max(1, attacked)).toFixed(1)}%) in ${seconds.toFixed(1)} s`,
   );
-  report(flags, { pixels, attacked, successes, rate: successes / Math.max(1, attacked), seconds, results: rows });
+  report(flags, { pixels, ...budget, attacked, successes, rate: successes / Math.max(1, attacked), seconds, results: rows });
   return 0;
 }

@@ -21,7 +21,7 @@ import { RMSprop } from "../training/optimizers.js";
 import { catsAndDogsDir, imageSplits, saveCurves } from "./image-data.js";
 import { baseResult, lastEpoch, outputDir, type Recipe, type RecipeOptions, type RecipeResult } from "./recipe.js";
 
-interface Base {
+export interface Base {
   model: Model;
   size: [number, number];
   mode: PreprocessMode;
@@ -37,15 +37,15 @@ export async function pretrainedBase(spec: string, flags: Record<string, string 
   return { model, size: [h, w], mode };
 }
 
-/** The course's composite: preprocessing, the frozen base, Flatten, one sigmoid unit. */
-export function withHead(base: Base): Model {
+/** The course's composite: preprocessing, the frozen base, Flatten, one sigmoid unit (or `classes` softmax units). */
+export function withHead(base: Base, classes = 1, name = "cats_vs_dogs_pretrained"): Model {
   const inputs = Input({ shape: [...base.size, 3] });
   let x = new PreprocessInput({ mode: base.mode }).apply(inputs);
   x = base.model.apply(x) as typeof x;
   x = new Flatten().apply(x);
-  const outputs = new Dense({ units: 1, activation: "sigmoid" }).apply(x);
+  const head = classes === 1 ? new Dense({ units: 1, activation: "sigmoid" }) : new Dense({ units: classes, activation: "softmax" });
   base.model.trainable = false;
-  return new Model({ inputs, outputs, name: "cats_vs_dogs_pretrained" });
+  return new Model({ inputs, outputs: head.apply(x), name });
 }
 
 /** Unfreezes the base's last `n` layers (batch normalization excepted), as the course does for VGG16. */

@@ -2,7 +2,7 @@
 export interface ForecastRow {
   name: string;
   parameters: number;
-  /** Validation errors in normalized units (min-max scaled flow) and in vehicles per hour. */
+  /** Validation errors in normalized units (min-max scaled) and in the series' units (vehicles per hour for traffic: "Vph"). */
   mse: number;
   mae: number;
   mseVph: number;
@@ -13,16 +13,17 @@ export interface ForecastRow {
   epochs?: number;
 }
 
-export function formatForecastTable(rows: ForecastRow[]): string {
-  const header = ["model", "params", "val MSE", "val MAE", "MSE (veh/h)^2", "MAE veh/h", "MAE veh/h @SARIMA origins", "epochs", "seconds"];
+/** The table; `unit` labels the columns in the series' own units (vehicles per hour for traffic). */
+export function formatForecastTable(rows: ForecastRow[], unit = "veh/h"): string {
+  const header = ["model", "params", "val MSE", "val MAE", `MSE (${unit})^2`, `MAE ${unit}`, `MAE ${unit} @SARIMA origins`, "epochs", "seconds"];
   const body = rows.map((r) => [
     r.name,
     r.parameters ? r.parameters.toLocaleString("en-US") : "-",
     r.mse.toExponential(3),
     r.mae.toFixed(4),
     Math.round(r.mseVph).toLocaleString("en-US"),
-    r.maeVph.toFixed(0),
-    r.maeVphAtSarimaOrigins.toFixed(0),
+    r.maeVph >= 100 ? r.maeVph.toFixed(0) : r.maeVph.toPrecision(4),
+    r.maeVphAtSarimaOrigins >= 100 ? r.maeVphAtSarimaOrigins.toFixed(0) : r.maeVphAtSarimaOrigins.toPrecision(4),
     r.epochs === undefined ? "-" : String(r.epochs),
     r.seconds.toFixed(1),
   ]);

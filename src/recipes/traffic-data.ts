@@ -6,7 +6,7 @@ import { Input } from "../layers/input.js";
 import { LSTM, SimpleRNN } from "../layers/recurrent.js";
 import { Flatten } from "../layers/reshaping.js";
 import { Sequential } from "../models/sequential.js";
-import { calendar, type HourlySeries, loadHourlyCsv } from "../timeseries/hourly.js";
+import { type HourlySeries, loadHourlyCsv } from "../timeseries/hourly.js";
 import type { RecipeOptions } from "./recipe.js";
 
 const METRO = {
@@ -19,7 +19,7 @@ const METRO = {
 
 export type Shape = "course" | "natural";
 
-export function forecaster(kind: "dense" | "simple_rnn" | "lstm", shape: Shape, history: number, features: number): Sequential {
+export function forecaster(kind: "dense" | "simple_rnn" | "lstm", shape: Shape, history: number, features: number, horizon = 24): Sequential {
   const model = new Sequential([], { name: `${kind}${kind === "dense" ? "" : `_${shape}`}` });
   const [steps, perStep] = shape === "course" ? [1, history * features] : [history, features];
   model.add(Input({ shape: [steps, perStep] }));
@@ -29,15 +29,8 @@ export function forecaster(kind: "dense" | "simple_rnn" | "lstm", shape: Shape, 
   } else {
     model.add(kind === "lstm" ? new LSTM({ units: 16 }) : new SimpleRNN({ units: 16 }));
   }
-  model.add(new Dense({ units: 24 }));
+  model.add(new Dense({ units: horizon }));
   return model;
-}
-
-/** Sine/cosine of hour of day and day of week, the course's suggested extra features. */
-export function timeFeatures(series: HourlySeries): Float32Array[] {
-  const { hour, weekday } = calendar(series.times);
-  const wave = (v: Int32Array, period: number, f: (x: number) => number) => Float32Array.from(v, (x) => f((2 * Math.PI * x) / period));
-  return [wave(hour, 24, Math.sin), wave(hour, 24, Math.cos), wave(weekday, 7, Math.sin), wave(weekday, 7, Math.cos)];
 }
 
 export async function loadTrafficSeries(options: RecipeOptions): Promise<{ series: HourlySeries; source: string }> {

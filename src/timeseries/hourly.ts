@@ -8,8 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
-
-const HOUR = 3_600_000;
+import { type Frequency, HOURLY } from "./frequency.js";
 
 export interface HourlySeries {
   /** Time of each step (ms, naive local time read as UTC). */
@@ -65,13 +64,18 @@ export function loadHourlyCsv(path: string, options: HourlyCsvOptions): HourlySe
 
 /** Lays (time, value) points on an hourly grid with the cleaning rules above. */
 export function toHourly(points: [number, number][], maxInterpolate: number, afterLongestGap: boolean): HourlySeries {
+  return toRegular(points, HOURLY, maxInterpolate, afterLongestGap);
+}
+
+/** Lays (time, value) points on the grid of `freq` (one slot per step) with the cleaning rules above; gaps are counted in steps. */
+export function toRegular(points: [number, number][], freq: Frequency, maxInterpolate: number, afterLongestGap: boolean): HourlySeries {
   const sorted = [...points].sort((a, b) => a[0] - b[0]);
   const seen = new Map<number, number>();
   let duplicates = 0;
   for (const [t, v] of sorted) {
-    const hour = Math.round(t / HOUR) * HOUR;
-    if (seen.has(hour)) duplicates++;
-    else if (!Number.isNaN(v)) seen.set(hour, v);
+    const slot = freq.slot(t);
+    if (seen.has(slot)) duplicates++;
+    else if (!Number.isNaN(v)) seen.set(slot, v);
   }
   let hours = [...seen.keys()].sort((a, b) => a - b);
   let droppedBefore: string | null = null;
@@ -83,16 +87,16 @@ export function toHourly(points: [number, number][], maxInterpolate: number, aft
         longest = hours[i] - hours[i - 1];
         at = i;
       }
-    droppedBefore = new Date(hours[at]).toISOString().slice(0, 16).replace("T", " ");
+    droppedBefore = new Date(freq.time(hours[at])).toISOString().slice(0, 16).replace("T", " ");
     hours = hours.slice(at);
   }
   const start = hours[0],
     end = hours[hours.length - 1];
-  const n = Math.round((end - start) / HOUR) + 1;
+  const n = end - start + 1;
   const values = new Float32Array(n).fill(NaN);
   const times = new Float64Array(n);
-  for (let i = 0; i < n; i++) times[i] = start + i * HOUR;
-  for (const h of hours) values[Math.round((h - start) / HOUR)] = seen.get(h)!;
+  for (let i = 0; i < n; i++) times[i] = freq.time(start + i);
+  for (const h of hours) values[h - start] = seen.get(h)!;
   let interpolated = 0,
     missing = 0;
   for (let i = 0; i < n; ) {

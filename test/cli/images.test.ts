@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import sharp from "sharp";
 import { inputImages, inputScale, isDigitModel } from "../../src/cli/images.js";
-import { Dense, Flatten, Input, Sequential } from "../../src/index.js";
+import { Dense, Flatten, Input, Rescaling, Sequential } from "../../src/index.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const model = (shape: number[]) => new Sequential([Input({ shape }), new Flatten(), new Dense({ units: 2 })]);
@@ -27,4 +27,10 @@ test("digit models take 0..1 digits, photo models 0..255 photos at their input s
     [1, 0, 0.2],
   );
   assert.deepEqual((await inputImages(digit, [file], 1)).shape, [1, 28, 28, 1]);
+});
+
+test("a 28x28 grayscale model that rescales its own input is a photo model (kerno train --images), not an MNIST digit one", () => {
+  const own = new Sequential([Input({ shape: [28, 28, 1] }), new Rescaling({ scale: 1 / 255 }), new Flatten(), new Dense({ units: 3 })]);
+  assert.equal(isDigitModel(own), false);
+  assert.equal(inputScale(own, {}), 255);
 });

@@ -46,11 +46,13 @@ test("kerno interpret and kerno attack write PNGs and a JSON summary for a saved
     assert.equal(r.status, 0, `${what}: ${r.stderr}`);
   }
   assert.ok(existsSync(join(out, "gradcam.png")) && existsSync(join(out, "vanilla-overlay.png")));
-  const a = kerno("attack", "one-pixel", file, "--images", photos, "--count", "2", "--json", "--out", out);
+  const a = kerno("attack", "one-pixel", file, "--images", photos, "--count", "2", "--population", "20", "--generations", "3", "--json", "--out", out);
   assert.equal(a.status, 0, a.stderr);
   const attack = JSON.parse(a.stdout.trim().split("\n").pop()!);
   assert.equal(attack.attacked, 2);
   assert.equal(attack.results.length, 2);
+  assert.deepEqual([attack.population, attack.generations], [20, 3]);
+  for (const r of attack.results) assert.ok(r.evaluations <= 1 + 20 * 4, `${r.evaluations} evaluations`);
   assert.match(kerno("interpret", "filters", file).stderr, /--layer is required; layers: feat, flatten.*, out/);
   assert.match(kerno("interpret", "gradcam", file, join(photos, "a.png"), "--class", "5").stderr, /the model has 2 classes, got classIndex 5/);
 });

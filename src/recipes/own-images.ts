@@ -1,0 +1,166 @@
+/**
+ * kerno train --images DIR: a user's folder of photos to a trained, evaluated, saved classifier.
+ * A small CNN sized to the photos (augmented when there are few of them), or a frozen pretrained
+ * base with a new head (--base); early stopping keeps the best epoch; unequal classes are weighted
+ * (or --balance undersample|oversample|weights|none); the report gives per-class precision,
+ * recall, F1 and support and the confusion matrix (terminal table, SVG and PNG).
+ */
+import { join } from "node:path";
+import { balanceClasses } from "../data/balance.js";
+import type { Dataset, Example } from "../data/dataset.js";
+import { RandomFlip, RandomRotation, RandomZoom } from "../layers/augmentation.js";
+import { Conv2D } from "../layers/conv.js";
+import { Dense } from "../layers/dense.js";
+import { Dropout } from "../layers/dropout.js";
+import { Input } from "../layers/input.js";
+import type { Layer } from "../layers/layer.js";
+import { MaxPooling2D } from "../layers/pooling.js";
+import { Rescaling } from "../layers/rescaling.js";
+import { Flatten } from "../layers/reshaping.js";
+import type { Model } from "../models/model.js";
+import { Sequential } from "../models/sequential.js";
+import { setSeed } from "../tensor/random.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { EarlyStopping } from "../training/monitor-callbacks.js";
+import { writeAtomic } from "../util/files.js";
+import { pretrainedBase, withHead } from "./cats-vs-dogs-pretrained.js";
+import { saveConfusion } from "./confusion-chart.js";
+import { reshuffledCache, saveCurves } from "./image-data.js";
+import { materialize, ownImages } from "./own-image-data.js";
+import { classifierReport } from "./own-report.js";
+import { baseResult, lastEpoch, outputDir, type RecipeOptions, type RecipeResult } from "./recipe.js";
+
+/** Fewer training photos than this get random flips, rotations and zooms. */
+export const AUGMENT_BELOW = 5000;
+const BALANCE = ["undersample", "oversample", "weights", "none"] as const;
+type Balance = (typeof BALANCE)[number];
+
+/**
+ * Convolution blocks (3x3, then 2x2 max pooling; 32, 64, 128, 256 filters) while the feature map is
+ * at least 10 pixels wide, then dropout and the classifier: the course's network, sized to the photos.
+ */
+export function smallCnn(size: [number, number], channels: number, classes: number, options: { augment: boolean; seed: number }): Sequential {
+  const layers: Layer[] = [];
+  if (options.augment) {
+    const seed = options.seed;
+    layers.push(new RandomFlip({ mode: "horizontal", seed }), new RandomRotation({ factor: 0.05, seed }), new RandomZoom({ heightFactor: 0.1, seed }));
+  }
+  layers.push(new Rescaling({ scale: 1 / 255 }));
+  let side = Math.min(...size);
+  for (let block = 0; block < 4 && side >= 10; block++) {
+    layers.push(new Conv2D({ filters: 32 << block, kernelSize: 3, activation: "relu" }), new MaxPooling2D({ poolSize: 2 }));
+    side = Math.floor((side - 2) / 2);
+  }
+  layers.push(new Flatten(), new Dropout({ rate: 0.5, seed: options.seed }), new Dense({ units: classes, activation: "softmax" }));
+  return new Sequential([Input({ shape: [...size, channels] }), ...layers], { name: "image_classifier" });
+}
+
+function balanceFlag(flags: Record<string, string | boolean>, counts: number[], log: (l: string) => void): Balance {
+  if (typeof flags.balance === "string") {
+    if (!(BALANCE as readonly string[]).includes(flags.balance))
+      throw new Error(`kerno train --images: --balance must be one of ${BALANCE.join(", ")}, got '${flags.balance}'`);
+    return flags.balance as Balance;
+  }
+  const ratio = Math.max(...counts) / Math.max(1, Math.min(...counts));
+  if (ratio <= 1.5) return "none";
+  log(`classes are unequal (largest ${ratio.toFixed(1)}x the smallest): weighting the loss by class (--balance to choose)`);
+  return "weights";
+}
+
+/** The labels the model predicts for a dataset, beside the true ones. */
+async function predictions(model: Model, data: Dataset<Example>): Promise<{ truth: number[]; predicted: number[] }> {
+  const truth: number[] = [],
+    predicted: number[] = [];
+  for await (const batch of data) {
+    const probs = (model.predict(batch.x as Tensor) as Tensor).floats();
+    const labels = (batch.y as Tensor).data();
+    const k = probs.length / labels.length;
+    for (let i = 0; i < labels.length; i++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c;
+      truth.push(Number(labels[i]));
+      predicted.push(best);
+    }
+  }
+  return { truth, predicted };
+}
+
+export async function trainOwnImages(dir: string, options: RecipeOptions): Promise<RecipeResult> {
+  const started = performance.now();
+  const log = options.log ?? console.log;
+  const f = options.flags ?? {};
+  const seed = options.seed ?? 1;
+  setSeed(seed);
+  const batchSize = options.batchSize ?? 32;
+  const baseSpec = typeof f.base === "string" ? f.base : null;
+  const base = baseSpec ? await pretrainedBase(baseSpec, f) : null;
+  const sizeFlag = typeof f.size === "string" ? Number(f.size) : undefined;
+  if (sizeFlag !== undefined && !(Number.isInteger(sizeFlag) && sizeFlag >= 8))
+    throw new Error(`kerno train --images: --size must be an integer of at least 8, got '${f.size}'`);
+  const data = await ownImages(dir, {
+    size: base ? base.size : sizeFlag ? [sizeFlag, sizeFlag] : undefined,
+    colorMode: base ? "rgb" : undefined,
+    batchSize,
+    seed,
+    log,
+  });
+  const classes = data.classNames.length;
+  const trainCount = data.trainCounts.reduce((s, v) => s + v, 0);
+  const augment = !base && f["no-augment"] !== true && trainCount < AUGMENT_BELOW;
+  const channels = data.colorMode === "grayscale" ? 1 : 3;
+  const model: Model = base ? withHead(base, classes, "image_classifier") : smallCnn(data.size, channels, classes, { augment, seed });
+  model.compile({ optimizer: "rmsprop", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
+  const verbose = options.verbose ?? 1;
+  log(
+    `${data.layout} in ${data.root}: ${classes} classes (${data.classNames.map((c, i) => `${c} ${data.trainCounts[i]}`).join(", ")}), ` +
+      `${data.size.join("x")} ${data.colorMode}; ${base ? `frozen ${baseSpec} base with a new head` : `a small CNN${augment ? " with augmentation" : ""}`}`,
+  );
+  if (verbose > 0) model.summary({ printFn: log });
+  const balance = balanceFlag(f, data.trainCounts, log);
+  const patience = Number(f.patience ?? (base ? 5 : 10));
+  const best = new EarlyStopping({ monitor: "val_loss", patience, restoreBestWeights: true });
+  const epochs = options.epochs ?? (base ? 30 : 60);
+  const fitOptions = { epochs, validationData: data.validation.cache(), callbacks: [best], verbose, cacheFrozenPrefix: base !== null };
+  let history: Awaited<ReturnType<Model["fit"]>>;
+  if (balance === "none") history = await model.fit(reshuffledCache(data.train, batchSize, seed), fitOptions);
+  else {
+    const all = await materialize(data.train);
+    const [x, y] = balance === "weights" ? [all.x, all.y] : balanceClasses(all.x, all.y, { strategy: balance, seed });
+    if (balance !== "weights") log(`${balance}: ${all.y.size} training images became ${y.size}`);
+    history = await model.fit(x, y, { ...fitOptions, batchSize, shuffle: true, classWeight: balance === "weights" ? "balanced" : undefined });
+  }
+  const evaluatedOn = data.test ? "test" : "validation";
+  const { truth, predicted } = await predictions(model, (data.test ?? data.validation).cache());
+  const out = outputDir("images", options.out);
+  const modelPath = join(out, "image-classifier.kerno");
+  model.classNames = data.classNames;
+  model.save(modelPath);
+  const report = classifierReport(truth, predicted, data.classNames, evaluatedOn, log);
+  const plots = [
+    ...(await saveCurves(history.history, out, "your images", f.png === true)),
+    ...(await saveConfusion(report.confusion, data.classNames, join(out, "confusion"), `confusion matrix (${evaluatedOn})`)),
+  ];
+  const result: RecipeResult = {
+    ...baseResult("images", history.epoch.length, started),
+    ...lastEpoch(history.history),
+    ...(data.test ? { test: { accuracy: report.accuracy } } : {}),
+    evaluatedOn,
+    accuracy: report.accuracy,
+    modelPath,
+    model: base ? `${baseSpec} + head` : "small CNN",
+    augment,
+    balance,
+    bestEpoch: best.bestEpoch + 1,
+    layout: data.layout,
+    classNames: data.classNames,
+    trainCounts: data.trainCounts,
+    imageSize: data.size,
+    colorMode: data.colorMode,
+    skippedFiles: [...data.ignored, ...data.train.skipped],
+    report,
+    plots,
+  };
+  writeAtomic(join(out, "report.json"), `${JSON.stringify({ ...result, history: history.history }, null, 1)}\n`);
+  log(`model saved to ${modelPath}; report in ${join(out, "report.json")}`);
+  return result;
+}

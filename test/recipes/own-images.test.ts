@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { test } from "node:test";
+import { dataDir } from "../../src/data/cache.js";
+import { loadModel } from "../../src/interop/load-model.js";
+import { smallCnn, trainOwnImages } from "../../src/recipes/own-images.js";
+import { makeFashionFolders } from "../helpers/fashion-folders.js";
+import { makePhotoSplits } from "../helpers/photos.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const hasFashion = existsSync(join(dataDir(), "fashion-mnist"));
+
+/** Every file under dir with its size and modification time: to show nothing in the user's folder changed. */
+function snapshot(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(`${relative(dir, p)} ${statSync(p).size} ${statSync(p).mtimeMs}`);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+test("a folder of Fashion-MNIST PNGs (train/ and test/ of three classes) trains to at least 90% with no option", {
+  skip: hasFashion ? false : "Fashion-MNIST not in the data cache (set KERNO_DATA_DIR)",
+}, async () => {
+  const dir = await makeFashionFolders();
+  writeFileSync(join(dir, "train", "Bag", "notes.txt"), "not a photo");
+  const before = snapshot(dir);
+  const out = tempDir();
+  const lines: string[] = [];
+  const r = await trainOwnImages(dir, { out, verbose: 0, log: (l) => lines.push(l) });
+  assert.ok((r.accuracy as number) >= 0.9, `test accuracy ${r.accuracy}`);
+  assert.equal(r.evaluatedOn, "test");
+  assert.deepEqual(r.classNames, ["Bag", "T-shirt_top", "Trouser"]);
+  assert.deepEqual([r.imageSize, r.colorMode, r.layout, r.augment], [[28, 28], "grayscale", "train/test", true]);
+  assert.match(lines.join("\n"), /skipping 1 file\(s\) that are not images .*notes\.txt/);
+  assert.match(lines.join("\n"), /\n\s+Trouser\s+\d\.\d{3}\s+\d\.\d{3}\s+\d\.\d{3}\s+100\n/);
+  for (const f of ["image-classifier.kerno", "report.json", "confusion.png", "confusion.svg", "loss.svg"]) assert.ok(existsSync(join(out, f)), f);
+  const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+  assert.equal(
+    report.report.confusion.flat().reduce((s: number, v: number) => s + v, 0),
+    300,
+  );
+  assert.deepEqual((await loadModel(join(out, "image-classifier.kerno"))).classNames, ["Bag", "T-shirt_top", "Trouser"]);
+  assert.deepEqual(snapshot(dir), before, "nothing in the user's folder changed");
+});
+
+test("class folders alone: validation from them, unequal classes weighted, --balance oversample, and bad folders", async () => {
+  const splits = await makePhotoSplits({ train: 10, validation: 0, test: 0 });
+  const dir = join(splits, "train");
+  for (const f of readdirSync(join(dir, "dogs")).slice(0, 6)) rmSync(join(dir, "dogs", f));
+  const lines: string[] = [];
+  const options = { out: tempDir(), verbose: 0 as const, epochs: 2, log: (l: string) => lines.push(l) };
+  const r = await trainOwnImages(dir, options);
+  assert.equal(r.layout, "class folders");
+  assert.equal(r.evaluatedOn, "validation");
+  assert.equal(r.balance, "weights");
+  assert.match(lines.join("\n"), /classes are unequal \(largest 2\.0x the smallest\): weighting the loss by class/);
+  lines.length = 0;
+  const o = await trainOwnImages(dir, { ...options, flags: { balance: "oversample" } });
+  assert.equal(o.balance, "oversample");
+  assert.match(lines.join("\n"), /oversample: 12 training images became 16/);
+  await assert.rejects(
+    trainOwnImages(dir, { ...options, flags: { balance: "smote" } }),
+    /--balance must be one of undersample, oversample, weights, none, got 'smote'/,
+  );
+  renameSync(join(dir, "dogs"), join(splits, "dogs-elsewhere"));
+  await assert.rejects(trainOwnImages(dir, options), /has one class folder \('cats'\); a classifier needs at least two/);
+  const empty = tempDir();
+  await assert.rejects(trainOwnImages(empty, options), /has no class folders/);
+  await assert.rejects(trainOwnImages(join(empty, "missing"), options), /is not a folder/);
+});
+
+test("the small CNN has a convolution block per halving down to about 10 pixels, and augmentation only when asked", () => {
+  const blocks = (m: ReturnType<typeof smallCnn>) => m.layers.filter((l) => l.className === "Conv2D").length;
+  assert.equal(blocks(smallCnn([28, 28], 1, 3, { augment: false, seed: 1 })), 2);
+  assert.equal(blocks(smallCnn([180, 180], 3, 2, { augment: false, seed: 1 })), 4);
+  const augmented = smallCnn([64, 64], 3, 5, { augment: true, seed: 1 });
+  assert.deepEqual(
+    augmented.layers.slice(0, 3).map((l) => l.className),
+    ["RandomFlip", "RandomRotation", "RandomZoom"],
+  );
+  assert.deepEqual(augmented.outputs[0].shape, [null, 5]);
+});
