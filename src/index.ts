@@ -44,7 +44,7 @@ export * as applications from "./applications/index.js";
 export { decodePredictions, MobileNetV2, ResNet50, TinyDarknet, VGG16, VGG19 } from "./applications/index.js";
 export type { Kernels } from "./backends/kernels.js";
 export { backendNotes, getBackend, listBackends, registerBackend, setBackend } from "./backends/registry.js";
-export { balanceClasses, classCounts, classWeightsFor, interleaveClasses, sampleClasses, shuffleTogether } from "./data/balance.js";
+export { balanceClasses, classCounts, classWeightsFor, interleaveClasses, sampleClasses, shuffleTogether, undersampleConfident } from "./data/balance.js";
 export { dataDir } from "./data/cache.js";
 // data
 export { Dataset, type Example } from "./data/dataset.js";

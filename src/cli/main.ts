@@ -13,14 +13,19 @@ Commands:
   train <recipe> [--epochs N] [--batch-size N] [--backend native|js] [--seed N] [--out DIR] [--json]
                   run one of the course's experiments: mnist-dense, mnist-cnn, cats-vs-dogs,
                   cats-vs-dogs-pretrained, traffic-forecast, house-prices (options: see the README)
+  train --images DIR | --csv FILE --target COL | --series FILE --column COL
+                  your own photos (class folders), table or series: a trained, evaluated, saved
+                  model with report.json and plots
   summary <recipe|architecture|model file>
                   print the model's summary table (architectures: vgg16 vgg19 resnet50
                   mobilenetv2 tiny-darknet)
   evaluate <model file> <dataset>    test-set loss and metrics (mnist, fashion-mnist)
   predict <model file> <image ...>   the likeliest classes of digits or photos (PNG, JPEG, ...)
+  predict <model file> <rows.csv>    a --csv model's predictions for new rows
   interpret filters|featuremaps|gradcam|saliency <model> [image] [--layer L] [--class C]
                   look inside a network: filter images, feature maps, heat maps (PNG)
-  attack one-pixel <model> --images DIR | --dataset mnist [--pixels N] [--count N]
+  attack one-pixel <model> --images DIR [--label N] | --dataset mnist [--pixels N] [--count N]
+                  [--population N] [--generations N]
                   the one-pixel attack by differential evolution
   plot-model <recipe|model file> <out.svg>
                   write the layer graph as SVG (and DOT beside it)

@@ -108,3 +108,45 @@ export function balanceClasses(x: Tensor, y: Tensor, options: BalanceOptions): [
   rng.shuffle(chosen);
   return [gather(x, chosen, 0), gather(y, chosen, 0)];
 }
+
+export interface ConfidentUndersampleOptions {
+  /** Examples kept per class at most (default: as many as the rarest class has). */
+  target?: number;
+  /** Only examples whose true class a first model gives at least this probability may be dropped (0.9). */
+  threshold?: number;
+  seed?: number;
+}
+
+/**
+ * Heuristic subsampling (the course's class priors): from each class larger than `target`, drop
+ * random examples that a first model already classifies with high confidence (probability of the
+ * true class >= threshold, the low-ambiguity region), keeping every ambiguous one; a class with too
+ * few confident examples keeps more than `target`. `probabilities` is the first model's [n, classes]
+ * output on x.
+ */
+export function undersampleConfident(x: Tensor, y: Tensor, probabilities: Tensor, options: ConfidentUndersampleOptions = {}): [Tensor, Tensor] {
+  const who = "undersampleConfident";
+  const n = assertPaired(x, y, who);
+  const k = probabilities.shape[1];
+  if (probabilities.rank !== 2 || probabilities.shape[0] !== n)
+    throw new RangeError(`${who}: probabilities must be [${n}, classes], got ${shapeToString(probabilities.shape)}`);
+  const classes = sampleClasses(y);
+  const p = probabilities.floats();
+  const threshold = options.threshold ?? 0.9;
+  const byClass = new Map<number, number[]>();
+  classes.forEach((c, i) => {
+    if (c < 0 || c >= k) throw new RangeError(`${who}: example ${i} has class ${c}, outside the ${k} probability columns`);
+    if (!byClass.has(c)) byClass.set(c, []);
+    byClass.get(c)!.push(i);
+  });
+  const target = options.target ?? Math.min(...[...byClass.values()].map((v) => v.length));
+  const rng = generator(options.seed);
+  const dropped = new Set<number>();
+  for (const [c, idx] of byClass) {
+    if (idx.length <= target) continue;
+    const confident = rng.shuffle(idx.filter((i) => p[i * k + c] >= threshold));
+    for (const i of confident.slice(0, idx.length - target)) dropped.add(i);
+  }
+  const kept = rng.shuffle(Array.from({ length: n }, (_, i) => i).filter((i) => !dropped.has(i)));
+  return [gather(x, kept, 0), gather(y, kept, 0)];
+}

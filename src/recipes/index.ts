@@ -2,6 +2,7 @@
 
 import { catsVsDogs } from "./cats-vs-dogs.js";
 import { catsVsDogsPretrained } from "./cats-vs-dogs-pretrained.js";
+import { classPriors } from "./class-priors.js";
 import { housePrices } from "./house-prices.js";
 import { mnistCnn, mnistDense } from "./mnist.js";
 import type { Recipe } from "./recipe.js";
@@ -14,6 +15,7 @@ export const RECIPES: Record<string, Recipe> = {
   [housePrices.name]: housePrices,
   [catsVsDogs.name]: catsVsDogs,
   [catsVsDogsPretrained.name]: catsVsDogsPretrained,
+  [classPriors.name]: classPriors,
 };
 
 export function getRecipe(name: string): Recipe {

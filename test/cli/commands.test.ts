@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -62,7 +62,10 @@ test("kerno train --json ends with one JSON object; evaluate and predict use the
 });
 
 test("bad commands fail with a message", () => {
-  assert.match(kerno("train").stderr, /name a recipe: mnist-dense, mnist-cnn, traffic-forecast, house-prices/);
+  assert.match(
+    kerno("train").stderr,
+    /name a recipe \(mnist-dense, mnist-cnn, traffic-forecast, house-prices.*\) or give --images DIR, --csv FILE --target COL or --series FILE --column COL/,
+  );
   assert.match(kerno("train", "mnist-dense", "--epochs", "x").stderr, /--epochs needs a non-negative integer/);
   assert.match(kerno("evaluate", "nofile.kerno", "mnist").stderr, /cannot read the file/);
 });
@@ -100,4 +103,20 @@ test("kerno predict on photos: resized to the model's input, a sigmoid output ra
   assert.ok(preds.every((r) => Math.abs(r.top[0].probability + r.top[1].probability - 1) < 1e-6 && r.top[0].probability > 0.9));
   assert.match(p.stdout, /red\.jpg: red \(\d+\.\d%\), blue \(\d+\.\d%\)/);
   assert.match(kerno("predict", file).stderr, /usage: kerno predict <model file> <image \.\.\.>/);
+});
+
+test("kerno train --csv then kerno predict on new rows of the table", () => {
+  const dir = tempDir();
+  const csv = join(dir, "t.csv");
+  const rows = Array.from({ length: 120 }, (_, i) => `${i % 10},${(i * 37) % 11},${(i % 10) + 2 * ((i * 37) % 11) + 0.1 * (i % 3)}`);
+  writeFileSync(csv, `a,b,y\n${rows.join("\n")}\n`);
+  const trained = kerno("train", "--csv", csv, "--target", "y", "--epochs", "3", "--out", dir, "--json");
+  assert.equal(trained.status, 0, trained.stderr);
+  const result = JSON.parse(trained.stdout.trim().split("\n").pop()!);
+  assert.equal(result.task, "regression");
+  writeFileSync(join(dir, "new.csv"), "a,b\n1,2\n3,4\n");
+  const p = kerno("predict", join(dir, "table-model.kerno"), join(dir, "new.csv"), "--json");
+  assert.equal(p.status, 0, p.stderr);
+  assert.match(p.stdout, /new\.csv row 2: y -?\d/);
+  assert.match(kerno("predict", join(dir, "table-model.kerno"), csv.replace("t.csv", "missing.csv")).stderr, /cannot read/);
 });

@@ -45,3 +45,25 @@ test("interleaving puts different classes next to each other; shuffling keeps pa
   const [sx, sy] = shuffleTogether(x, y, { seed: 3 });
   for (let i = 0; i < 10; i++) assert.equal(y.data()[sx.data()[i]], sy.data()[i]);
 });
+
+test("heuristic subsampling drops only confidently classified examples of the larger classes", async () => {
+  const { undersampleConfident } = await import("../../src/index.js");
+  // class 0 has 6 examples: 0-3 confident (p 0.95), 4-5 ambiguous (p 0.55); classes 1 and 2 have 2 each
+  const p = new Float32Array(30);
+  for (let i = 0; i < 10; i++) {
+    const c = y.data()[i];
+    const conf = i < 4 || i > 5 ? 0.95 : 0.55;
+    for (let j = 0; j < 3; j++) p[i * 3 + j] = j === c ? conf : (1 - conf) / 2;
+  }
+  const probs = tensor(p, [10, 3]);
+  const [kx, ky] = undersampleConfident(x, y, probs, { seed: 1 });
+  assert.deepEqual(classCounts(ky), { 0: 2, 1: 2, 2: 2 });
+  const keptZeros = Array.from(kx.data()).filter((v, i) => ky.data()[i] === 0);
+  assert.deepEqual(keptZeros.sort(), [4, 5], "the ambiguous examples stay");
+  // not enough confident examples to reach the target: the class keeps more
+  const [, few] = undersampleConfident(x, y, probs, { target: 1, seed: 1 });
+  assert.deepEqual(classCounts(few), { 0: 2, 1: 1, 2: 1 });
+  const [, loose] = undersampleConfident(x, y, probs, { threshold: 0.5, target: 3, seed: 1 });
+  assert.deepEqual(classCounts(loose), { 0: 3, 1: 2, 2: 2 });
+  assert.throws(() => undersampleConfident(x, y, tensor(new Float32Array(9), [3, 3])), /probabilities must be \[10, classes\], got \[3, ?3\]/);
+});
