@@ -120,10 +120,14 @@ export { type OnePixelOptions, type OnePixelResult, onePixelAttack } from "./att
 // looking inside networks, and fooling them
 export { type AttackSpec, attackSuccessRate, type SuccessRate } from "./attacks/success-rate.js";
 export { type ColumnInfo, describeColumns, readCsv, type Table, tableToTensors } from "./data/csv.js";
+export { combineHierarchy, groupByEmbeddings, groupClasses, type HierarchicalParts, trainHierarchy } from "./hierarchical/classifier.js";
+// divide and conquer
+export { agglomerate, cutTree, dendrogramSvg, type Linkage, type Merge } from "./hierarchical/clustering.js";
 export { type Attribution, gradCam, integratedGradients, occlusion, saliency, smoothGrad } from "./interpret/attribution.js";
 export { type Exemplar, featureMaps, topActivating } from "./interpret/feature-maps.js";
 export { type FilterImage, type VisualizeOptions, visualizeFilter, visualizeLayer } from "./interpret/filters.js";
 export { grid, overlay, pngBytes, savePng } from "./interpret/pictures.js";
+export { HierarchyCombine } from "./layers/hierarchy-combine.js";
 export { errors as forecastErrors, HoltWinters, persistence, sarima, seasonalNaive } from "./timeseries/baselines.js";
 export { calendar, type HourlySeries, loadHourlyCsv, toHourly } from "./timeseries/hourly.js";
 export { MinMaxScaler, StandardScaler } from "./timeseries/scalers.js";

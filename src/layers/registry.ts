@@ -11,6 +11,7 @@ import { Dense } from "./dense.js";
 import { DepthwiseConv2D } from "./depthwise-conv.js";
 import { Dropout } from "./dropout.js";
 import { Embedding } from "./embedding.js";
+import { HierarchyCombine } from "./hierarchy-combine.js";
 import { InputLayer } from "./input.js";
 import type { Layer, LayerArgs } from "./layer.js";
 import { Masking } from "./masking.js";
@@ -79,6 +80,7 @@ export const BUILTIN_LAYERS = [
   DepthwiseConv2D,
   ZeroPadding2D,
   PreprocessInput,
+  HierarchyCombine,
 ] as const;
 
 export type BuiltinLayerName = (typeof BUILTIN_LAYERS)[number]["className"];

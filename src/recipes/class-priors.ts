@@ -22,10 +22,10 @@ import { classificationReport } from "../training/classification-report.js";
 import { writeAtomic } from "../util/files.js";
 import { baseResult, outputDir, type Recipe, type RecipeOptions, type RecipeResult } from "./recipe.js";
 
-export function priorsModel(): Sequential {
+export function priorsModel(classes = 10, name = "fashion_dense"): Sequential {
   return new Sequential(
-    [Input({ shape: [28, 28] }), new Flatten(), new Dense({ units: 128, activation: "relu" }), new Dense({ units: 10, activation: "softmax" })],
-    { name: "fashion_dense" },
+    [Input({ shape: [28, 28] }), new Flatten(), new Dense({ units: 128, activation: "relu" }), new Dense({ units: classes, activation: "softmax" })],
+    { name },
   );
 }
 

@@ -3,6 +3,7 @@
 import { catsVsDogs } from "./cats-vs-dogs.js";
 import { catsVsDogsPretrained } from "./cats-vs-dogs-pretrained.js";
 import { classPriors } from "./class-priors.js";
+import { fashionHierarchical } from "./fashion-hierarchical.js";
 import { housePrices } from "./house-prices.js";
 import { mnistCnn, mnistDense } from "./mnist.js";
 import type { Recipe } from "./recipe.js";
@@ -16,6 +17,7 @@ export const RECIPES: Record<string, Recipe> = {
   [catsVsDogs.name]: catsVsDogs,
   [catsVsDogsPretrained.name]: catsVsDogsPretrained,
   [classPriors.name]: classPriors,
+  [fashionHierarchical.name]: fashionHierarchical,
 };
 
 export function getRecipe(name: string): Recipe {

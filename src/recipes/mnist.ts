@@ -27,17 +27,20 @@ export function mnistDenseModel(): Sequential {
   ]);
 }
 
-export function mnistCnnModel(): Sequential {
-  return new Sequential([
-    Input({ shape: [28, 28, 1] }),
-    new Conv2D({ filters: 32, kernelSize: 3, activation: "relu" }),
-    new MaxPooling2D({ poolSize: 2 }),
-    new Conv2D({ filters: 64, kernelSize: 3, activation: "relu" }),
-    new MaxPooling2D({ poolSize: 2 }),
-    new Conv2D({ filters: 128, kernelSize: 3, activation: "relu" }),
-    new Flatten(),
-    new Dense({ units: 10, activation: "softmax" }),
-  ]);
+export function mnistCnnModel(classes = 10, name?: string): Sequential {
+  return new Sequential(
+    [
+      Input({ shape: [28, 28, 1] }),
+      new Conv2D({ filters: 32, kernelSize: 3, activation: "relu" }),
+      new MaxPooling2D({ poolSize: 2 }),
+      new Conv2D({ filters: 64, kernelSize: 3, activation: "relu" }),
+      new MaxPooling2D({ poolSize: 2 }),
+      new Conv2D({ filters: 128, kernelSize: 3, activation: "relu" }),
+      new Flatten(),
+      new Dense({ units: classes, activation: "softmax" }),
+    ],
+    name ? { name } : undefined,
+  );
 }
 
 async function trainMnist(
