@@ -58,7 +58,7 @@ test("heuristic subsampling drops only confidently classified examples of the la
   const probs = tensor(p, [10, 3]);
   const [kx, ky] = undersampleConfident(x, y, probs, { seed: 1 });
   assert.deepEqual(classCounts(ky), { 0: 2, 1: 2, 2: 2 });
-  const keptZeros = Array.from(kx.data()).filter((v, i) => ky.data()[i] === 0);
+  const keptZeros = Array.from(kx.data()).filter((_, i) => ky.data()[i] === 0);
   assert.deepEqual(keptZeros.sort(), [4, 5], "the ambiguous examples stay");
   // not enough confident examples to reach the target: the class keeps more
   const [, few] = undersampleConfident(x, y, probs, { target: 1, seed: 1 });

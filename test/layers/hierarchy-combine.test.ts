@@ -31,5 +31,5 @@ test("route: the likeliest group's expert, zero elsewhere; config round trip and
     b = Input({ shape: [3] });
   assert.throws(() => layer.apply([a, b]), /expects inputs \[batch, 2\], \[batch, 2\], got/);
   const ok = new HierarchyCombine({ groups: [[2, 0], [1]] }).apply([a, Input({ shape: [2] })]);
-  assert.deepEqual(ok.shape, [null, 3]);
+  assert.deepEqual((ok as { shape: unknown }).shape, [null, 3]);
 });
