@@ -3,7 +3,20 @@
 export type Flags = Record<string, string | boolean>;
 
 /** Options that take no value. */
-const BOOLEAN = new Set(["json", "lr", "help", "log-target", "time-features", "png", "after-longest-gap", "deeper", "augment", "no-augment"]);
+const BOOLEAN = new Set([
+  "json",
+  "lr",
+  "help",
+  "log-target",
+  "time-features",
+  "png",
+  "after-longest-gap",
+  "deeper",
+  "augment",
+  "no-augment",
+  "hierarchical",
+  "cnn",
+]);
 
 export function parse(argv: string[]): { positionals: string[]; flags: Flags } {
   const positionals: string[] = [];

@@ -3,7 +3,8 @@
  * A small CNN sized to the photos (augmented when there are few of them), or a frozen pretrained
  * base with a new head (--base); early stopping keeps the best epoch; unequal classes are weighted
  * (or --balance undersample|oversample|weights|none); the report gives per-class precision,
- * recall, F1 and support and the confusion matrix (terminal table, SVG and PNG).
+ * recall, F1 and support and the confusion matrix (terminal table, SVG and PNG); --hierarchical
+ * adds a divide-and-conquer model beside the flat one (src/recipes/own-hierarchy.ts).
  */
 import { join } from "node:path";
 import { balanceClasses } from "../data/balance.js";
@@ -26,6 +27,7 @@ import { writeAtomic } from "../util/files.js";
 import { pretrainedBase, withHead } from "./cats-vs-dogs-pretrained.js";
 import { saveConfusion } from "./confusion-chart.js";
 import { reshuffledCache, saveCurves } from "./image-data.js";
+import { trainOwnHierarchy } from "./own-hierarchy.js";
 import { materialize, ownImages } from "./own-image-data.js";
 import { classifierReport } from "./own-report.js";
 import { baseResult, lastEpoch, outputDir, type RecipeOptions, type RecipeResult } from "./recipe.js";
@@ -39,7 +41,7 @@ type Balance = (typeof BALANCE)[number];
  * Convolution blocks (3x3, then 2x2 max pooling; 32, 64, 128, 256 filters) while the feature map is
  * at least 10 pixels wide, then dropout and the classifier: the course's network, sized to the photos.
  */
-export function smallCnn(size: [number, number], channels: number, classes: number, options: { augment: boolean; seed: number }): Sequential {
+export function smallCnn(size: [number, number], channels: number, classes: number, options: { augment: boolean; seed: number; name?: string }): Sequential {
   const layers: Layer[] = [];
   if (options.augment) {
     const seed = options.seed;
@@ -52,7 +54,7 @@ export function smallCnn(size: [number, number], channels: number, classes: numb
     side = Math.floor((side - 2) / 2);
   }
   layers.push(new Flatten(), new Dropout({ rate: 0.5, seed: options.seed }), new Dense({ units: classes, activation: "softmax" }));
-  return new Sequential([Input({ shape: [...size, channels] }), ...layers], { name: "image_classifier" });
+  return new Sequential([Input({ shape: [...size, channels] }), ...layers], { name: options.name ?? "image_classifier" });
 }
 
 function balanceFlag(flags: Record<string, string | boolean>, counts: number[], log: (l: string) => void): Balance {
@@ -108,8 +110,14 @@ export async function trainOwnImages(dir: string, options: RecipeOptions): Promi
   const trainCount = data.trainCounts.reduce((s, v) => s + v, 0);
   const augment = !base && f["no-augment"] !== true && trainCount < AUGMENT_BELOW;
   const channels = data.colorMode === "grayscale" ? 1 : 3;
-  const model: Model = base ? withHead(base, classes, "image_classifier") : smallCnn(data.size, channels, classes, { augment, seed });
-  model.compile({ optimizer: "rmsprop", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
+  const hierarchical = f.hierarchical === true;
+  if (hierarchical && base) throw new Error("kerno train --images: --hierarchical trains small CNNs from scratch; leave out --base");
+  const build = (k: number, name: string) => {
+    const m: Model = base ? withHead(base, k, name) : smallCnn(data.size, channels, k, { augment, seed, name });
+    m.compile({ optimizer: "rmsprop", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
+    return m;
+  };
+  const model = build(classes, "image_classifier");
   const verbose = options.verbose ?? 1;
   log(
     `${data.layout} in ${data.root}: ${classes} classes (${data.classNames.map((c, i) => `${c} ${data.trainCounts[i]}`).join(", ")}), ` +
@@ -160,6 +168,25 @@ export async function trainOwnImages(dir: string, options: RecipeOptions): Promi
     report,
     plots,
   };
+  if (hierarchical) {
+    const validation = await predictions(model, data.validation.cache());
+    result.hierarchical = await trainOwnHierarchy({
+      train: data.train,
+      validation: data.validation.cache(),
+      evaluation: (data.test ?? data.validation).cache(),
+      classNames: data.classNames,
+      validationTruth: validation.truth,
+      validationPredicted: validation.predicted,
+      build,
+      epochs,
+      batchSize,
+      patience,
+      seed,
+      groups: typeof f.groups === "string" ? Number(f.groups) : undefined,
+      out,
+      log,
+    });
+  }
   writeAtomic(join(out, "report.json"), `${JSON.stringify({ ...result, history: history.history }, null, 1)}\n`);
   log(`model saved to ${modelPath}; report in ${join(out, "report.json")}`);
   return result;

@@ -87,3 +87,23 @@ test("the small CNN has a convolution block per halving down to about 10 pixels,
   );
   assert.deepEqual(augmented.outputs[0].shape, [null, 5]);
 });
+
+test("--hierarchical adds a divide-and-conquer model saved beside the flat one", {
+  skip: hasFashion ? false : "Fashion-MNIST not in the data cache (set KERNO_DATA_DIR)",
+}, async () => {
+  const dir = await makeFashionFolders({ train: 60, test: 20 });
+  const out = tempDir();
+  const lines: string[] = [];
+  const r = await trainOwnImages(dir, { out, epochs: 2, verbose: 0, flags: { hierarchical: true }, log: (l) => lines.push(l) });
+  const h = r.hierarchical as { groups: string[][]; accuracy: number };
+  assert.equal(h.groups.flat().length, 3);
+  assert.equal(h.groups.length, 2);
+  assert.ok(h.accuracy >= 0 && h.accuracy <= 1);
+  assert.ok(existsSync(join(out, "hierarchical.kerno")) && existsSync(join(out, "dendrogram.svg")));
+  assert.match(lines.join("\n"), /hierarchy: \{.*\} \{.*\}/);
+  const two = await makePhotoSplits({ train: 4, test: 2 });
+  await assert.rejects(
+    trainOwnImages(two, { out: tempDir(), epochs: 1, verbose: 0, flags: { hierarchical: true }, log: () => {} }),
+    /needs at least 3 classes to group, got 2/,
+  );
+});

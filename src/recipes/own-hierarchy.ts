@@ -1,0 +1,79 @@
+/**
+ * kerno train --images DIR --hierarchical: after the flat model, the divide-and-conquer one. The
+ * flat model's confusion on the validation photos groups the classes (Ward; --groups k, default
+ * about the square root of the class count), a coarse CNN and one expert CNN per group train like
+ * the flat one, and the joined model is scored on the same photos, saved as hierarchical.kerno
+ * beside a dendrogram.
+ */
+import { join } from "node:path";
+import type { Dataset, Example } from "../data/dataset.js";
+import { combineHierarchy, groupClasses, trainHierarchy } from "../hierarchical/classifier.js";
+import { dendrogramSvg } from "../hierarchical/clustering.js";
+import type { Model } from "../models/model.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { confusionMatrix } from "../training/classification-report.js";
+import { EarlyStopping } from "../training/monitor-callbacks.js";
+import { writeAtomic } from "../util/files.js";
+import { materialize } from "./own-image-data.js";
+
+export interface OwnHierarchyInput {
+  train: Dataset<Example>;
+  validation: Dataset<Example>;
+  evaluation: Dataset<Example>;
+  classNames: string[];
+  /** The flat model's predictions on the validation photos, beside the truth. */
+  validationTruth: number[];
+  validationPredicted: number[];
+  build: (classes: number, role: string) => Model;
+  epochs: number;
+  batchSize: number;
+  patience: number;
+  seed: number;
+  groups?: number;
+  out: string;
+  log: (line: string) => void;
+}
+
+export async function trainOwnHierarchy(input: OwnHierarchyInput) {
+  const k = input.classNames.length;
+  if (k < 3) throw new Error(`kerno train --images --hierarchical: needs at least 3 classes to group, got ${k}`);
+  const groupsWanted = input.groups ?? Math.max(2, Math.round(Math.sqrt(k)));
+  if (!(Number.isInteger(groupsWanted) && groupsWanted >= 2 && groupsWanted < k))
+    throw new Error(`kerno train --images --hierarchical: --groups must be an integer from 2 to ${k - 1}, got '${input.groups}'`);
+  const confusion = confusionMatrix(input.validationTruth, input.validationPredicted, k);
+  const { groups, merges } = groupClasses(confusion, { k: groupsWanted });
+  input.log(`hierarchy: ${groups.map((g) => `{${g.map((c) => input.classNames[c]).join(", ")}}`).join(" ")}`);
+  const [train, validation] = [await materialize(input.train), await materialize(input.validation)];
+  const t0 = performance.now();
+  const parts = await trainHierarchy(train.x, train.y, {
+    groups,
+    build: input.build,
+    epochs: input.epochs,
+    batchSize: input.batchSize,
+    validation,
+    callbacks: () => [new EarlyStopping({ monitor: "val_loss", patience: input.patience, restoreBestWeights: true })],
+    seed: input.seed,
+    log: input.log,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const model = combineHierarchy(parts, "product");
+  model.classNames = input.classNames;
+  let right = 0,
+    total = 0;
+  for await (const batch of input.evaluation) {
+    const probs = (model.predict(batch.x as Tensor) as Tensor).floats();
+    const labels = (batch.y as Tensor).data();
+    for (let i = 0; i < labels.length; i++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c;
+      if (best === Number(labels[i])) right++;
+      total++;
+    }
+  }
+  const modelPath = join(input.out, "hierarchical.kerno");
+  model.save(modelPath);
+  writeAtomic(join(input.out, "dendrogram.svg"), dendrogramSvg(merges, input.classNames));
+  const accuracy = right / Math.max(1, total);
+  input.log(`hierarchical model: accuracy ${(100 * accuracy).toFixed(2)}% (${seconds.toFixed(1)} s to train); saved to ${modelPath}`);
+  return { groups: groups.map((g) => g.map((c) => input.classNames[c])), accuracy, seconds, modelPath };
+}
