@@ -141,7 +141,7 @@ const IMAGE = new Set([".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"]);
 
 /**
  * kerno attack one-pixel <model> --images DIR [--label N] | --dataset mnist|fashion-mnist
- *   [--pixels N] [--count N] [--population 400] [--generations 100] [--out DIR] [--json]
+ *   [--pixels N] [--count N] [--from N] [--population 400] [--generations 100] [--out DIR] [--json]
  */
 export async function attackCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parse(argv);
@@ -163,11 +163,13 @@ export async function attackCommand(argv: string[]): Promise<number> {
     const loaders: Record<string, typeof mnist> = { mnist, "fashion-mnist": fashionMnist };
     if (!loaders[flags.dataset]) throw new Error(`${who}: --dataset must be mnist or fashion-mnist, got '${flags.dataset}'`);
     const { test } = await loaders[flags.dataset]();
-    const n = Math.min(count, test.labels.size);
-    const images = slice(test.images, [0, 0, 0], [n, 28, 28]);
+    // --from: the first test image (a long run can go on where an earlier one stopped: seeds follow the index)
+    const from = intFlag(flags, "from") ?? 0;
+    const n = Math.max(0, Math.min(count, test.labels.size - from));
+    const images = slice(test.images, [from, 0, 0], [n, 28, 28]);
     x = reshape(scale === 1 ? div(images, 255) : images, [n, 28, 28, 1]);
-    labels = Array.from(test.labels.data()).slice(0, n);
-    names = labels.map((_, i) => `${flags.dataset}-test-${i}`);
+    labels = Array.from(test.labels.data()).slice(from, from + n);
+    names = labels.map((_, i) => `${flags.dataset}-test-${from + i}`);
   } else if (typeof flags.images === "string") {
     const dir = flags.images;
     const files = readdirSync(dir)
@@ -186,6 +188,8 @@ export async function attackCommand(argv: string[]): Promise<number> {
     if (label !== undefined) labels = files.map(() => label);
   } else throw new Error(`${who}: give --images DIR or --dataset mnist`);
   const out = outDir(flags, "one-pixel");
+  const first = typeof flags.dataset === "string" ? (intFlag(flags, "from") ?? 0) : 0;
+  const seedOf = (i: number) => first + i + 1;
   const rows = [];
   let attacked = 0,
     successes = 0;
@@ -198,7 +202,7 @@ export async function attackCommand(argv: string[]): Promise<number> {
       continue;
     }
     const image = slice(x, [i, 0, 0, 0], [1, ...x.shape.slice(1)]);
-    const r = onePixelAttack(model, image, { ...budget, pixels, trueClass: labels?.[i], valueRange: [0, scale], seed: i + 1 });
+    const r = onePixelAttack(model, image, { ...budget, pixels, trueClass: labels?.[i], valueRange: [0, scale], seed: seedOf(i) });
     attacked++;
     if (r.success) {
       successes++;

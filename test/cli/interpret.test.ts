@@ -56,3 +56,33 @@ test("kerno interpret and kerno attack write PNGs and a JSON summary for a saved
   assert.match(kerno("interpret", "filters", file).stderr, /--layer is required; layers: feat, flatten.*, out/);
   assert.match(kerno("interpret", "gradcam", file, join(photos, "a.png"), "--class", "5").stderr, /the model has 2 classes, got classIndex 5/);
 });
+
+const mnistThere = existsSync(join(process.env.KERNO_DATA_DIR ?? "../shared/datasets", "mnist", "t10k-images-idx3-ubyte.gz"));
+test("kerno attack one-pixel --dataset mnist --from N goes on at test image N", { skip: mnistThere ? false : "MNIST not in the data cache" }, () => {
+  const dir = tempDir();
+  const file = join(dir, "digits.kerno");
+  const model = new Sequential([Input({ shape: [28, 28, 1] }), new Flatten(), new Dense({ units: 10, activation: "softmax" })]);
+  model.save(file);
+  const r = kerno(
+    "attack",
+    "one-pixel",
+    file,
+    "--dataset",
+    "mnist",
+    "--from",
+    "5",
+    "--count",
+    "2",
+    "--population",
+    "10",
+    "--generations",
+    "1",
+    "--json",
+    "--out",
+    dir,
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^mnist-test-5: /m);
+  assert.match(r.stdout, /^mnist-test-6: /m);
+  assert.doesNotMatch(r.stdout, /^mnist-test-[0-4]: /m);
+});
