@@ -110,6 +110,7 @@ export * as metrics from "./training/metrics.js";
 // training
 export { Adam, AdamW, Optimizer, RMSprop, SGD } from "./training/optimizers.js";
 export { CosineDecay, ExponentialDecay, PiecewiseConstantDecay } from "./training/schedules.js";
+export { TensorBoard, type TensorBoardOptions } from "./training/tensorboard.js";
 
 import { fashionMnist as fashionMnistData, mnist as mnistData } from "./data/mnist.js";
 /** keras.datasets-style access: datasets.mnist(), datasets.fashionMnist(). */

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, extname, join } from "node:path";
 import { MobileNetV2, ResNet50, TinyDarknet, VGG16, VGG19 } from "../applications/index.js";
-import { setBackend } from "../backends/registry.js";
+import { getBackend, setBackend } from "../backends/registry.js";
 import { readCsv } from "../data/csv.js";
 import { fashionMnist, mnist } from "../data/mnist.js";
 import type { TablePlan } from "../data/table-plan.js";
@@ -16,6 +16,7 @@ import { trainOwnImages } from "../recipes/own-images.js";
 import { trainOwnSeries } from "../recipes/own-series.js";
 import { predictRows, TABLE_PLAN_FILE, trainOwnTable } from "../recipes/own-table.js";
 import type { RecipeOptions, RecipeResult } from "../recipes/recipe.js";
+import { endRun, runsRoot, startRun } from "../runs/runs.js";
 import { type Flags, intFlag, parse } from "./args.js";
 import { inputImages, inputScale } from "./images.js";
 
@@ -79,8 +80,22 @@ export async function train(argv: string[]): Promise<number> {
     throw new Error(
       `kerno train: name a recipe (${Object.keys(RECIPES).join(", ")}) or give --images DIR, --csv FILE --target COL or --series FILE --column COL`,
     );
-  const result = own ? await own(options) : await getRecipe(name).run(options);
-  if (json) console.log(JSON.stringify(result));
+  const run = own ?? getRecipe(name).run;
+  const runName = name ?? (flags.images ? "images" : flags.csv ? "csv" : "series");
+  const runDir = startRun(runsRoot(typeof flags.runs === "string" ? flags.runs : undefined), runName, {
+    command: ["kerno", "train", ...argv],
+    options: { epochs: options.epochs, batchSize: options.batchSize, seed: options.seed, flags },
+    backend: getBackend(),
+  });
+  if (options.verbose > 0) console.log(`run folder: ${runDir}`);
+  try {
+    const result = await run({ ...options, runDir, out: options.out ?? runDir });
+    endRun(runDir, { report: result });
+    if (json) console.log(JSON.stringify({ ...result, runDir }));
+  } catch (err) {
+    endRun(runDir, { error: err as Error });
+    throw err;
+  }
   return 0;
 }
 

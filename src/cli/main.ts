@@ -4,6 +4,7 @@ import { evaluateCommand, plot, predictCommand, summary, train } from "./command
 import { runDemo } from "./demo.js";
 import { runDoctor } from "./doctor.js";
 import { attackCommand, interpretCommand } from "./interpret.js";
+import { runsCommand } from "./runs.js";
 
 const HELP = `kerno: deep learning for TypeScript and Node.js
 
@@ -16,6 +17,9 @@ Commands:
   train --images DIR | --csv FILE --target COL | --series FILE --column COL
                   your own photos (class folders), table or series: a trained, evaluated, saved
                   model with report.json and plots
+  runs [--runs DIR] [--json]
+                  the runs folder: every kerno train's config, live history, summary, report,
+                  model and plots (runs/<date>-<time>-<name>/; --runs or KERNO_RUNS_DIR elsewhere)
   summary <recipe|architecture|model file>
                   print the model's summary table (architectures: vgg16 vgg19 resnet50
                   mobilenetv2 tiny-darknet)
@@ -57,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
       return runDemo(rest);
     case "train":
       return train(rest);
+    case "runs":
+      return runsCommand(rest);
     case "summary":
       return summary(rest);
     case "evaluate":

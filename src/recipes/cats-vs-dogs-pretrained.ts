@@ -72,7 +72,14 @@ async function runPretrained(options: RecipeOptions): Promise<RecipeResult> {
   const epochs = options.epochs ?? 30;
   const verbose = options.verbose ?? 1;
   const best = () => new EarlyStopping({ monitor: "val_loss", patience: Number(f.patience ?? 10), restoreBestWeights: true });
-  const frozen = await model.fit(data.train, { epochs, validationData: data.validation, callbacks: [best()], verbose, cacheFrozenPrefix: true });
+  const frozen = await model.fit(data.train, {
+    epochs,
+    validationData: data.validation,
+    callbacks: [best()],
+    verbose,
+    cacheFrozenPrefix: true,
+    runDir: options.runDir,
+  });
   const testFrozen = data.test ? await model.evaluate(data.test) : undefined;
   if (testFrozen) log(`frozen base: test accuracy ${(100 * testFrozen.accuracy).toFixed(2)}%`);
   const history: Record<string, number[]> = { ...frozen.history };
@@ -88,6 +95,7 @@ async function runPretrained(options: RecipeOptions): Promise<RecipeResult> {
       callbacks: [best()],
       verbose,
       cacheFrozenPrefix: true,
+      runDir: options.runDir,
     });
     for (const [k, v] of Object.entries(tuned.history)) history[k] = [...(history[k] ?? []), ...v];
     testTuned = data.test ? await model.evaluate(data.test) : undefined;

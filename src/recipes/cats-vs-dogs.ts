@@ -62,7 +62,13 @@ async function runCatsVsDogs(options: RecipeOptions): Promise<RecipeResult> {
   // does, and stop once it is long past (--patience; the noisier augmented runs wait longer)
   const patience = Number(f.patience ?? (f.augment ? 20 : 10));
   const best = new EarlyStopping({ monitor: "val_loss", patience, restoreBestWeights: true });
-  const history = await model.fit(data.train, { epochs, validationData: data.validation, callbacks: [best], verbose: options.verbose ?? 1 });
+  const history = await model.fit(data.train, {
+    epochs,
+    validationData: data.validation,
+    callbacks: [best],
+    verbose: options.verbose ?? 1,
+    runDir: options.runDir,
+  });
   const out = outputDir("cats-vs-dogs", options.out);
   const test = data.test ? await model.evaluate(data.test) : undefined;
   const modelPath = join(out, "cats-vs-dogs.kerno");

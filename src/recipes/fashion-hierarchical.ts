@@ -63,7 +63,7 @@ async function runHierarchical(options: RecipeOptions): Promise<RecipeResult> {
   setSeed(seed);
   const t0 = performance.now();
   const flat = architecture(10, cnn, "flat");
-  await flat.fit(x, y, { epochs, batchSize: 32, verbose: 0, seed });
+  await flat.fit(x, y, { epochs, batchSize: 32, verbose: 0, seed, runDir: options.runDir });
   const flatSeconds = (performance.now() - t0) / 1000;
   const flatAccuracy = accuracy(argmaxRows((flat.predict(xTest, { batchSize: 1024 }) as Tensor).floats(), 10), yTest);
   log(`flat ${cnn ? "CNN" : "dense network"}: test accuracy ${(100 * flatAccuracy).toFixed(2)}% (${flatSeconds.toFixed(1)} s)`);

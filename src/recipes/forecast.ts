@@ -127,6 +127,7 @@ async function trainNetworks(
       callbacks: [stop],
       verbose: 0,
       seed: options.seed,
+      runDir: options.runDir,
     });
     const pred = (model.predict(reshaped(data.xVal, shape), { batchSize: 1024 }) as Tensor).floats();
     forecasts[model.name] = pred;

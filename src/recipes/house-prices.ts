@@ -153,6 +153,7 @@ async function runHousePrices(options: RecipeOptions): Promise<RecipeResult> {
     validationData: [xDev, encode(priceDev)],
     verbose: 0,
     seed,
+    runDir: options.runDir,
     callbacks: [
       {
         onEpochEnd: (epoch, logs) => {

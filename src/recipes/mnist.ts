@@ -69,6 +69,7 @@ async function trainMnist(
     validationData: [xTest, data.test.labels],
     seed: options.seed,
     verbose: options.verbose ?? 1,
+    runDir: options.runDir,
   });
   const test = await model.evaluate(xTest, data.test.labels, { batchSize: 256 });
   const modelPath = join(outputDir(name, options.out), `${name}.kerno`);

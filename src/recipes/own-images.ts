@@ -128,7 +128,7 @@ export async function trainOwnImages(dir: string, options: RecipeOptions): Promi
   const patience = Number(f.patience ?? (base ? 5 : 10));
   const best = new EarlyStopping({ monitor: "val_loss", patience, restoreBestWeights: true });
   const epochs = options.epochs ?? (base ? 30 : 60);
-  const fitOptions = { epochs, validationData: data.validation.cache(), callbacks: [best], verbose, cacheFrozenPrefix: base !== null };
+  const fitOptions = { epochs, validationData: data.validation.cache(), callbacks: [best], verbose, cacheFrozenPrefix: base !== null, runDir: options.runDir };
   let history: Awaited<ReturnType<Model["fit"]>>;
   if (balance === "none") history = await model.fit(reshuffledCache(data.train, batchSize, seed), fitOptions);
   else {

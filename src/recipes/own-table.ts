@@ -124,7 +124,7 @@ export async function trainOwnTable(path: string, options: RecipeOptions): Promi
   // mean absolute error by default: the course's choice for prices, and robust to a few extreme rows
   const regressionLoss = f.loss === undefined ? "mae" : String(f.loss);
   if (regressionLoss !== "mae" && regressionLoss !== "mse") throw new Error(`${who}: --loss must be mae or mse, got '${f.loss}'`);
-  const fitModel = async (model: Sequential) => {
+  const fitModel = async (model: Sequential, runDir?: string) => {
     model.compile({
       optimizer: new Adam({ learningRate: 1e-3 }),
       loss: classification ? "sparse_categorical_crossentropy" : regressionLoss,
@@ -138,11 +138,12 @@ export async function trainOwnTable(path: string, options: RecipeOptions): Promi
       callbacks: [stop],
       verbose: 0,
       seed,
+      runDir,
     });
     return { history, bestEpoch: stop.bestEpoch + 1 };
   };
   const network = tableModel(plan);
-  const trained = await fitModel(network);
+  const trained = await fitModel(network, options.runDir);
   const predict = (m: Sequential) => (m.predict(test.x, { batchSize: 1024 }) as Tensor).floats();
   const rows: Record<string, unknown>[] = [];
   let baselineName: string;

@@ -9,8 +9,10 @@ export interface RecipeOptions {
   epochs?: number;
   batchSize?: number;
   seed?: number;
-  /** Folder for the saved model and plots (default ./out/<recipe>). */
+  /** Folder for the saved model and plots (default ./out/<recipe>; kerno train: the run folder). */
   out?: string;
+  /** The run folder (src/runs) that the main fit writes its summary and history into. */
+  runDir?: string;
   verbose?: 0 | 1 | 2;
   /** Recipe-specific flags from the command line (--csv, --target, ...). */
   flags?: Record<string, string | boolean>;

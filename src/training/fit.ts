@@ -8,6 +8,7 @@ import type { Variable } from "../autodiff/variable.js";
 import { type ClassWeight, classWeightsFor, sampleClasses } from "../data/balance.js";
 import { Dataset, type Example } from "../data/dataset.js";
 import { concat } from "../ops/shape.js";
+import { RunHistory } from "../runs/run-history.js";
 import { tensor } from "../tensor/creation.js";
 import { generator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -47,6 +48,8 @@ export interface FitOptions {
    * epoch, unless shuffle is false; random transforms in the Dataset's pipeline are drawn once).
    */
   cacheFrozenPrefix?: boolean;
+  /** A run folder (src/runs): the summary and every epoch's logs are written there as training goes. */
+  runDir?: string;
 }
 
 interface Batch {
@@ -261,7 +264,8 @@ async function fitModel(model: FitModel, runner: FitModel, x: Inputs | Dataset<E
   }
   const step = makeTrainStep(runner, compiled);
   const history = new History();
-  const callbacks: (Callback | CallbackHooks)[] = [history, ...(options.callbacks ?? [])];
+  // the run's history last, so that it records what other callbacks add to the logs
+  const callbacks: (Callback | CallbackHooks)[] = [history, ...(options.callbacks ?? []), ...(options.runDir ? [new RunHistory(options.runDir)] : [])];
   if (verbose > 0) callbacks.push(new ProgbarLogger(verbose));
   for (const cb of callbacks) {
     if (cb instanceof Callback) {

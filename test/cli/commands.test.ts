@@ -11,7 +11,8 @@ import { tempDir } from "../helpers/tmp.js";
 
 const bin = fileURLToPath(new URL("../../bin/kerno.js", import.meta.url));
 const shared = resolve(process.env.KERNO_DATA_DIR ?? "../shared/datasets");
-const env = { ...process.env, KERNO_DATA_DIR: shared };
+const runs = tempDir("kerno-runs-");
+const env = { ...process.env, KERNO_DATA_DIR: shared, KERNO_RUNS_DIR: runs };
 const kerno = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env });
 const skip = existsSync(join(shared, "mnist", "train-images-idx3-ubyte.gz")) ? false : `MNIST not found under ${shared}`;
 const out = tempDir();
@@ -35,6 +36,12 @@ test("kerno train --json ends with one JSON object; evaluate and predict use the
   assert.ok(["native", "js"].includes(result.backend));
   for (const key of ["epochs", "wallSeconds", "train", "validation", "test", "modelPath"]) assert.ok(key in result, key);
   assert.ok(result.test.accuracy > 0.9);
+  // the run folder: config, a finished status, one epoch of history, the summary and the report
+  assert.ok(result.runDir.startsWith(runs), result.runDir);
+  for (const f of ["config.json", "status.json", "history.csv", "summary.txt", "report.json"]) assert.ok(existsSync(join(result.runDir, f)), f);
+  const listed = JSON.parse(kerno("runs", "--json").stdout) as { status: string; epochs: number; best: { metric: string } | null; name: string }[];
+  const mine = listed.find((r) => r.name === "mnist-dense")!;
+  assert.deepEqual([mine.status, mine.epochs, mine.best?.metric], ["finished", 1, "val_accuracy"]);
   const e = kerno("evaluate", result.modelPath, "mnist");
   assert.equal(e.status, 0, e.stderr);
   assert.match(e.stdout, /mnist test set \(10000 images\): loss [\d.]+, accuracy 0\.9\d+/);
@@ -119,4 +126,9 @@ test("kerno train --csv then kerno predict on new rows of the table", () => {
   assert.equal(p.status, 0, p.stderr);
   assert.match(p.stdout, /new\.csv row 2: y -?\d/);
   assert.match(kerno("predict", join(dir, "table-model.kerno"), csv.replace("t.csv", "missing.csv")).stderr, /cannot read/);
+  // a run that fails is listed as failed
+  assert.notEqual(kerno("train", "--csv", join(dir, "nothing.csv"), "--target", "y").status, 0);
+  const listed = JSON.parse(kerno("runs", "--json").stdout) as { name: string; status: string }[];
+  assert.ok(listed.some((r) => r.name === "csv" && r.status === "failed"));
+  assert.match(kerno("runs").stdout, /run\s+started\s+status\s+epochs\s+best validation\s+duration/);
 });

@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { endRun, listRuns, readHistory, runsRoot, startRun } from "../../src/runs/runs.js";
+import { tempDir } from "../helpers/tmp.js";
+
+test("a run's folder from start to finish or failure, listed newest first with its best validation value", () => {
+  const root = tempDir();
+  const a = startRun(root, "mnist cnn", { options: { epochs: 2 } });
+  assert.match(a, /\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-mnist_cnn$/);
+  writeFileSync(join(a, "history.csv"), "epoch,loss,val_accuracy,val_loss\n0,0.5,0.91,0.3\n1,0.4,0.95,0.35\n");
+  assert.equal(listRuns(root)[0].status, "running");
+  endRun(a, { report: { test: { accuracy: 0.99 } } });
+  const b = startRun(root, "mnist cnn", {});
+  assert.notEqual(a, b, "same second, new folder");
+  endRun(b, { error: new Error("out of memory") });
+  const runs = listRuns(root);
+  const byDir = new Map(runs.map((r) => [r.dir, r]));
+  assert.equal(byDir.get(a)!.status, "finished");
+  assert.deepEqual(byDir.get(a)!.best, { metric: "val_accuracy", value: 0.95 });
+  assert.equal(byDir.get(a)!.epochs, 2);
+  assert.equal(byDir.get(b)!.status, "failed");
+  assert.equal(runsRoot("x/y").endsWith(join("x", "y")), true);
+});
+
+test("a run whose process died while running is killed; damaged or missing files still list", () => {
+  const root = tempDir();
+  const dir = startRun(root, "traffic", {});
+  const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
+  writeFileSync(join(dir, "status.json"), JSON.stringify({ status: "running", pid: dead, started: new Date().toISOString() }));
+  writeFileSync(join(dir, "history.csv"), "epoch,loss,val_loss\n0,1,0.9\n1,0.8,0.7\n2,0.7,");
+  appendFileSync(join(dir, "config.json"), "garbage");
+  mkdirSync(join(root, "empty-folder"));
+  const runs = listRuns(root);
+  const killed = runs.find((r) => r.dir === dir)!;
+  assert.equal(killed.status, "killed");
+  assert.equal(killed.epochs, 2, "the torn last line is left out");
+  assert.equal(runs.find((r) => r.name === "empty-folder")!.status, "killed");
+  assert.deepEqual(readHistory(join(dir, "history.csv")).val_loss, [0.9, 0.7]);
+  assert.deepEqual(listRuns(join(root, "nowhere")), []);
+});
