@@ -27,7 +27,13 @@ test("fit with runDir writes the summary once and appends each epoch to history.
     verbose: 0,
     validationData: [x, y],
     runDir,
-    callbacks: [{ onEpochEnd: () => void (rowsSeen = readFileSync(join(runDir, "history.csv"), "utf8").trim().split("\n").length - 1) }],
+    callbacks: [
+      {
+        onEpochEnd: () => {
+          rowsSeen = readFileSync(join(runDir, "history.csv"), "utf8").trim().split("\n").length - 1;
+        },
+      },
+    ],
   });
   const lines = readFileSync(join(runDir, "history.csv"), "utf8").trim().split("\n");
   assert.equal(lines[0], "epoch,loss,val_loss");
