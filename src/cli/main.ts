@@ -1,6 +1,7 @@
 /** The `kerno` command line. */
 import { runBenchCommand } from "./bench.js";
 import { evaluateCommand, plot, predictCommand, summary, train } from "./commands.js";
+import { dashboardCommand } from "./dashboard.js";
 import { runDemo } from "./demo.js";
 import { runDoctor } from "./doctor.js";
 import { attackCommand, interpretCommand } from "./interpret.js";
@@ -20,6 +21,8 @@ Commands:
   runs [--runs DIR] [--json]
                   the runs folder: every kerno train's config, live history, summary, report,
                   model and plots (runs/<date>-<time>-<name>/; --runs or KERNO_RUNS_DIR elsewhere)
+  dashboard [--runs DIR] [--port 6007] [--host 127.0.0.1]
+                  the runs in a local web page: live curves, graph, report, pictures, bench
   summary <recipe|architecture|model file>
                   print the model's summary table (architectures: vgg16 vgg19 resnet50
                   mobilenetv2 tiny-darknet)
@@ -63,6 +66,8 @@ export async function main(argv: string[]): Promise<number> {
       return train(rest);
     case "runs":
       return runsCommand(rest);
+    case "dashboard":
+      return dashboardCommand(rest);
     case "summary":
       return summary(rest);
     case "evaluate":

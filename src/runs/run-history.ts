@@ -1,11 +1,13 @@
 /**
- * What fit writes into a run folder (`runDir`): summary.txt once, and the per-epoch logs appended
+ * What fit writes into a run folder (`runDir`): summary.txt and the layer graph (model.svg, .dot)
+ * once, and the per-epoch logs appended
  * to history.csv as they come (a second model trained into the same run writes
  * history-<model name>.csv), so that a dashboard can follow the run and a killed run keeps them.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Model } from "../models/model.js";
+import { plotModel } from "../models/plot.js";
 import { Callback, type Logs } from "../training/callback.js";
 import { CSVLogger } from "../training/callbacks.js";
 import { writeAtomic } from "../util/files.js";
@@ -35,6 +37,7 @@ export class RunHistory extends Callback {
       model.summary({ printFn: (l: string) => lines.push(l) });
       writeAtomic(summary, `${lines.join("\n")}\n`);
     }
+    if (!existsSync(join(this.runDir, "model.svg")) && Array.isArray(model?.nodes)) plotModel(model, join(this.runDir, "model.svg"));
     this.csv = new CSVLogger(this.file, { append: true });
     this.csv.onTrainBegin();
   }
