@@ -16,7 +16,7 @@ import { classificationReport } from "../../src/training/classification-report.j
 import { tempDir } from "../helpers/tmp.js";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function model() {
   const m = new Sequential([Input({ shape: [2] }), new Dense({ units: 8, activation: "relu" }), new Dense({ units: 2, activation: "softmax" })], { name: "toy" });
