@@ -19,14 +19,25 @@ const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsS
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function model() {
-  const m = new Sequential([Input({ shape: [2] }), new Dense({ units: 8, activation: "relu" }), new Dense({ units: 2, activation: "softmax" })], { name: "toy" });
+  const m = new Sequential([Input({ shape: [2] }), new Dense({ units: 8, activation: "relu" }), new Dense({ units: 2, activation: "softmax" })], {
+    name: "toy",
+  });
   m.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
   return m;
 }
-const x = tensor(Float32Array.from({ length: 64 }, (_, i) => ((i * 37) % 17) / 17), [32, 2]);
-const y = tensor(Int32Array.from({ length: 32 }, (_, i) => i % 2), [32], "int32");
+const x = tensor(
+  Float32Array.from({ length: 64 }, (_, i) => ((i * 37) % 17) / 17),
+  [32, 2],
+);
+const y = tensor(
+  Int32Array.from({ length: 32 }, (_, i) => i % 2),
+  [32],
+  "int32",
+);
 
-test("the dashboard in Chromium: live curves, a finished run's graph, confusion matrix and report", { skip: CHROMIUM ? false : "no chromium (apt-get install chromium)" }, async () => {
+test("the dashboard in Chromium: live curves, a finished run's graph, confusion matrix and report", {
+  skip: CHROMIUM ? false : "no chromium (apt-get install chromium)",
+}, async () => {
   const root = tempDir();
   // a finished classifier run
   const finished = startRun(root, "finished", {});

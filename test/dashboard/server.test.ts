@@ -50,7 +50,13 @@ test("the dashboard serves the runs, their files, a live stream, and nothing out
     assert.equal((await next()).history.epoch.length, 2);
     await reader.cancel();
     // nothing outside: encoded slashes, dot segments, files that are not plain names
-    for (const path of [`/api/runs/..%2F..%2Fetc/files/passwd`, `/api/runs/${id}/files/..%2Fconfig.json`, "/api/runs/../../etc/passwd", `/api/runs/${id}/files/.hidden`, "/app.js/../../package.json"]) {
+    for (const path of [
+      `/api/runs/..%2F..%2Fetc/files/passwd`,
+      `/api/runs/${id}/files/..%2Fconfig.json`,
+      "/api/runs/../../etc/passwd",
+      `/api/runs/${id}/files/.hidden`,
+      "/app.js/../../package.json",
+    ]) {
       const r = await get(url, path);
       assert.equal(r.status, 404, `${path}: ${r.status}`);
     }
