@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { writeAtomic } from "../util/files.js";
 
 export type RunStatus = "running" | "finished" | "failed" | "killed";
@@ -25,6 +26,11 @@ export function runsRoot(flag?: string): string {
   return resolve(flag ?? process.env.KERNO_RUNS_DIR ?? "runs");
 }
 
+/** kerno's version, from the package.json two folders up (the same from src/runs and dist/runs). */
+function kernoVersion(): string {
+  return readJson<{ version?: string }>(fileURLToPath(new URL("../../package.json", import.meta.url)))?.version ?? "unknown";
+}
+
 const stamp = (d: Date) => d.toISOString().slice(0, 19).replace("T", "-").replace(/:/g, "-");
 
 /** Creates the run's folder with its config and a "running" status; returns the folder. */
@@ -38,10 +44,10 @@ export function startRun(root: string, name: string, config: Record<string, unkn
     cpus: cpus().length,
     cpu: cpus()[0]?.model ?? "unknown",
     memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
     platform: process.platform,
   };
-  writeAtomic(join(dir, "config.json"), `${JSON.stringify({ name, started: started.toISOString(), ...config, machine }, null, 1)}\n`);
+  const versions = { kerno: kernoVersion(), node: process.version };
+  writeAtomic(join(dir, "config.json"), `${JSON.stringify({ name, started: started.toISOString(), ...config, versions, machine }, null, 1)}\n`);
   writeStatus(dir, { status: "running", pid: process.pid, started: started.toISOString() });
   return dir;
 }

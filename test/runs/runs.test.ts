@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { endRun, listRuns, readHistory, runsRoot, startRun } from "../../src/runs/runs.js";
@@ -10,6 +10,9 @@ test("a run's folder from start to finish or failure, listed newest first with i
   const root = tempDir();
   const a = startRun(root, "mnist cnn", { options: { epochs: 2 } });
   assert.match(a, /\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-mnist_cnn$/);
+  const config = JSON.parse(readFileSync(join(a, "config.json"), "utf8"));
+  assert.match(config.versions.kerno, /^\d+\.\d+\.\d+/);
+  assert.deepEqual(config.options, { epochs: 2 });
   writeFileSync(join(a, "history.csv"), "epoch,loss,val_accuracy,val_loss\n0,0.5,0.91,0.3\n1,0.4,0.95,0.35\n");
   assert.equal(listRuns(root)[0].status, "running");
   endRun(a, { report: { test: { accuracy: 0.99 } } });
