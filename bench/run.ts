@@ -168,4 +168,11 @@ export function runBench(args: string[]): number {
   return 0;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) process.exitCode = runBench(process.argv.slice(2));
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    process.exitCode = runBench(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`kerno ${(err as Error).message}\n`);
+    process.exitCode = 2;
+  }
+}

@@ -6,6 +6,7 @@ import { runDemo } from "./demo.js";
 import { runDoctor } from "./doctor.js";
 import { attackCommand, interpretCommand } from "./interpret.js";
 import { runsCommand } from "./runs.js";
+import { checkOptions, USAGE, usageText } from "./usage.js";
 
 const HELP = `kerno: deep learning for TypeScript and Node.js
 
@@ -41,7 +42,7 @@ Commands:
   bench [workload ...] [--json] [--seconds N]
                   kerno-native vs kerno-js vs PyTorch (and ONNX Runtime), side by side
                   (workloads and --save: see the README)
-  help, --help    show this help
+  help, --help    show this help; kerno <command> --help shows a command's usage and options
 
 Environment:
   KERNO_BACKEND      force a backend: native (an error if the addon cannot load) or js
@@ -51,8 +52,18 @@ Environment:
   KERNO_DATA_DIR     where data sets are cached (default ~/.kerno/datasets)
 `;
 
+/** The option names in argv (--name or --name=value). */
+const optionNames = (argv: string[]) => argv.filter((a) => a.startsWith("--")).map((a) => a.slice(2).split("=")[0]);
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command in USAGE) {
+    if (rest.includes("--help") || rest.includes("-h")) {
+      process.stdout.write(usageText(command));
+      return 0;
+    }
+    checkOptions(command, optionNames(rest));
+  }
   switch (command) {
     case undefined:
     case "help":
