@@ -3,7 +3,8 @@
  * with bounded concurrency. Used by imageDatasetFromDirectory and the CLI.
  */
 import { readFile } from "node:fs/promises";
-import sharp, { type KernelEnum } from "sharp";
+import type { KernelEnum } from "sharp";
+import { sharpLib } from "../util/lazy-modules.js";
 
 export type ColorMode = "rgb" | "grayscale" | "rgba";
 export type Interpolation = "bilinear" | "nearest" | "bicubic" | "area" | "lanczos3" | "lanczos5" | "mitchellcubic";
@@ -35,7 +36,7 @@ export async function decodeInto(path: string, options: DecodeOptions, out: Floa
   const [h, w] = options.size;
   const c = CHANNELS[options.colorMode];
   // reading the file here and handing sharp the bytes decodes about 15% faster than libvips' own file reading
-  let img = sharp(await readFile(path), { failOn: "error" }).rotate();
+  let img = sharpLib()(await readFile(path), { failOn: "error" }).rotate();
   img =
     options.colorMode === "grayscale"
       ? img.grayscale()

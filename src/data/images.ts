@@ -1,7 +1,8 @@
 /** Reading images into tensors with sharp (decoding, grayscale/RGB, resizing). */
-import sharp, { type OutputInfo } from "sharp";
+import type { OutputInfo } from "sharp";
 import { tensor } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { sharpLib } from "../util/lazy-modules.js";
 import { pillowBilinear } from "./pillow-resize.js";
 
 export interface LoadImageOptions {
@@ -23,7 +24,7 @@ export interface LoadImageOptions {
 /** One image as float32 [h, w, channels] with pixel values 0..255. */
 export async function loadImage(path: string, options: LoadImageOptions = {}): Promise<Tensor> {
   const channels = options.channels ?? 3;
-  let img = sharp(path, { failOn: "error" }).rotate();
+  let img = sharpLib()(path, { failOn: "error" }).rotate();
   img = channels === 1 ? img.grayscale() : img.removeAlpha().toColourspace("srgb");
   const pillow = options.resample === "pillow-bilinear" && options.size !== undefined;
   if (pillow && (options.fit ?? "fill") !== "fill")

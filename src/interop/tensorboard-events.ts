@@ -8,14 +8,15 @@ import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import protobuf from "protobufjs";
+import type protobuf from "protobufjs";
+import { protobufLib } from "../util/lazy-modules.js";
 import { frameRecord } from "./tfrecord.js";
 
 let root: protobuf.Root | null = null;
 
 /** The proto types (loaded once from the repository's protos/ folder, beside src/ and dist/). */
 export function tensorboardProtos(): { Event: protobuf.Type; GraphDef: protobuf.Type } {
-  root ??= protobuf.loadSync(fileURLToPath(new URL("../../protos/tensorboard.proto", import.meta.url)));
+  root ??= protobufLib().loadSync(fileURLToPath(new URL("../../protos/tensorboard.proto", import.meta.url)));
   return { Event: root.lookupType("tensorflow.Event"), GraphDef: root.lookupType("tensorflow.GraphDef") };
 }
 

@@ -4,10 +4,10 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import sharp from "sharp";
 import { tensor } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { writeAtomic } from "../util/files.js";
+import { sharpLib } from "../util/lazy-modules.js";
 
 /** [h, w, c] (c 1 or 3) or [h, w] values in 0..255 (clipped and rounded) as PNG bytes. */
 export async function pngBytes(image: Tensor): Promise<Buffer> {
@@ -17,7 +17,7 @@ export async function pngBytes(image: Tensor): Promise<Buffer> {
   const v = image.floats();
   const px = Buffer.alloc(h * w * c);
   for (let i = 0; i < px.length; i++) px[i] = Math.max(0, Math.min(255, Math.round(v[i])));
-  return sharp(px, { raw: { width: w, height: h, channels: c } })
+  return sharpLib()(px, { raw: { width: w, height: h, channels: c } })
     .png()
     .toBuffer();
 }

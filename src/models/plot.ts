@@ -2,9 +2,10 @@
  * plotModel: the layer graph as Graphviz DOT and as SVG (laid out by dagre, so branching
  * functional models stay readable), one box per layer call, with tensor shapes on the edges.
  */
-import dagre from "@dagrejs/dagre";
+
 import { shapeString } from "../layers/layer.js";
 import { writeAtomic } from "../util/files.js";
+import { dagreLib } from "../util/lazy-modules.js";
 import type { Model } from "./model.js";
 
 export interface PlotOptions {
@@ -59,6 +60,7 @@ export function toDot(model: Model, options: PlotOptions = {}): string {
 
 export function toSvg(model: Model, options: PlotOptions = {}): string {
   const g = graphOf(model, options.showShapes ?? true);
+  const dagre = dagreLib();
   const layout = new dagre.graphlib.Graph();
   layout.setGraph({ rankdir: options.rankdir ?? "TB", nodesep: 30, ranksep: 50, edgesep: 20, marginx: 20, marginy: 20 });
   layout.setDefaultEdgeLabel(() => ({}));

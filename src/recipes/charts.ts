@@ -1,8 +1,8 @@
 /** Line charts for the recipes' reports, drawn with Vega-Lite (SVG; PNG through sharp). */
-import sharp from "sharp";
-import * as vega from "vega";
-import * as vl from "vega-lite";
+
+import type * as vl from "vega-lite";
 import { writeAtomic } from "../util/files.js";
+import { sharpLib } from "../util/lazy-modules.js";
 
 export interface LineSeries {
   name: string;
@@ -55,7 +55,9 @@ function spec(chart: LineChart): vl.TopLevelSpec {
 }
 
 export async function chartSvg(chart: LineChart): Promise<string> {
-  const view = new vega.View(vega.parse(vl.compile(spec(chart)).spec), { renderer: "none" });
+  // vega and vega-lite load with the first chart (importing kerno does not load them)
+  const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
+  const view = new vega.View(vega.parse(vegaLite.compile(spec(chart)).spec), { renderer: "none" });
   const svg = await view.toSVG();
   view.finalize();
   return svg;
@@ -68,7 +70,7 @@ export async function saveChart(chart: LineChart, path: string, options: { png?:
   const written = [path];
   if (options.png) {
     const png = `${path.replace(/\.svg$/, "")}.png`;
-    writeAtomic(png, await sharp(Buffer.from(svg), { density: 144 }).png().toBuffer());
+    writeAtomic(png, await sharpLib()(Buffer.from(svg), { density: 144 }).png().toBuffer());
     written.push(png);
   }
   return written;

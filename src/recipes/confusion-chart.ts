@@ -1,6 +1,7 @@
 /** The confusion matrix as a picture: a grid of counts shaded by each true class's share (SVG, and PNG through sharp). */
-import sharp from "sharp";
+
 import { writeAtomic } from "../util/files.js";
+import { sharpLib } from "../util/lazy-modules.js";
 
 const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
@@ -44,6 +45,6 @@ export function confusionSvg(confusion: number[][], classNames: string[], title 
 export async function saveConfusion(confusion: number[][], classNames: string[], pathWithoutExtension: string, title?: string): Promise<string[]> {
   const svg = confusionSvg(confusion, classNames, title);
   writeAtomic(`${pathWithoutExtension}.svg`, svg);
-  writeAtomic(`${pathWithoutExtension}.png`, await sharp(Buffer.from(svg), { density: 96 }).png().toBuffer());
+  writeAtomic(`${pathWithoutExtension}.png`, await sharpLib()(Buffer.from(svg), { density: 96 }).png().toBuffer());
   return [`${pathWithoutExtension}.svg`, `${pathWithoutExtension}.png`];
 }

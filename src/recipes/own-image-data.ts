@@ -6,11 +6,11 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { extname, join, relative, resolve, sep } from "node:path";
-import sharp from "sharp";
 import type { Dataset, Example } from "../data/dataset.js";
 import { IMAGE_EXTENSIONS, type ImageFolderDataset, type ImageFolderOptions, imageDatasetFromDirectory } from "../data/image-folder.js";
 import { concat } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { sharpLib } from "../util/lazy-modules.js";
 
 export type FolderLayout = "train/validation/test" | "train/test" | "class folders";
 
@@ -69,11 +69,11 @@ export async function photoShape(files: string[], largest = 180): Promise<{ size
 
 /** A photo's shorter side, and whether it is gray: one channel, or three that agree (a gray photo saved as RGB). */
 async function look(file: string): Promise<{ side: number; gray: boolean }> {
-  const meta = await sharp(file).metadata();
+  const meta = await sharpLib()(file).metadata();
   const side = Math.min(meta.width ?? 0, meta.height ?? 0);
   if (!side) throw new Error(`${file} has no size`);
   if ((meta.channels ?? 3) <= 2 || meta.space === "b-w") return { side, gray: true };
-  const px = await sharp(file).removeAlpha().resize(32, 32, { fit: "fill" }).raw().toBuffer();
+  const px = await sharpLib()(file).removeAlpha().resize(32, 32, { fit: "fill" }).raw().toBuffer();
   for (let i = 0; i < px.length; i += 3) if (Math.abs(px[i] - px[i + 1]) > 3 || Math.abs(px[i] - px[i + 2]) > 3) return { side, gray: false };
   return { side, gray: true };
 }
