@@ -1,0 +1,80 @@
+/**
+ * kerno as a dependency, for real: npm pack (prepack builds dist/), npm install of the tarball
+ * into a fresh project (dependencies from the npm registry, the addon compiled from the tarball's
+ * sources), then a plain .mjs script and a .ts one (run through tsx and type-checked) that build,
+ * fit and save a model, and npx kerno from that project. Skips only when npm cannot reach its registry.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { tempDir } from "../helpers/tmp.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const npm = (cwd: string, ...args: string[]) =>
+  spawnSync("npm", args, { cwd, encoding: "utf8", timeout: 600000, env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false" } });
+const registry = spawnSync("npm", ["ping"], { encoding: "utf8", timeout: 30000 }).status === 0;
+
+const MJS = `import { Dense, Input, Sequential, loadModel, tensor } from "kerno";
+const model = new Sequential([Input({ shape: [2] }), new Dense({ units: 4, activation: "relu" }), new Dense({ units: 1 })]);
+model.compile({ optimizer: "adam", loss: "mse" });
+const history = await model.fit(tensor([0, 0, 0, 1, 1, 0, 1, 1], [4, 2]), tensor([0, 1, 1, 0], [4, 1]), { epochs: 3, verbose: 0 });
+model.save("model.kerno");
+console.log("mjs", history.history.loss.length, (await loadModel("model.kerno")).countParams());
+`;
+const TS = `import { Dense, Input, Sequential, type Tensor, tensor } from "kerno";
+const model: Sequential = new Sequential([Input({ shape: [2] }), new Dense({ units: 1 })]);
+model.compile({ optimizer: "sgd", loss: "mse" });
+const history = await model.fit(tensor([0, 1, 2, 3], [2, 2]), tensor([1, 2], [2, 1]), { epochs: 2, verbose: 0 });
+model.save("model-ts.kerno");
+const out: Tensor = model.predict(tensor([1, 1], [1, 2])) as Tensor;
+console.log("ts", history.history.loss.length, out.shape.join("x"));
+`;
+
+test("npm pack, install the tarball in a fresh project, and use kerno from .mjs, .ts and npx", {
+  skip: registry ? false : "the npm registry is not reachable",
+}, () => {
+  const dir = tempDir("kerno-pack-");
+  const pack = npm(root, "pack", "--pack-destination", dir);
+  assert.equal(pack.status, 0, pack.stderr);
+  const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"))!;
+  const project = join(dir, "project");
+  spawnSync("mkdir", [project]);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-project", version: "1.0.0", type: "module", private: true }));
+  const install = npm(project, "install", join(dir, tarball));
+  assert.equal(install.status, 0, install.stderr);
+  assert.ok(existsSync(join(project, "node_modules", "kerno", "dist", "index.d.ts")), "dist/ with types is in the package");
+  writeFileSync(join(project, "fit.mjs"), MJS);
+  writeFileSync(join(project, "fit.ts"), TS);
+  const mjs = spawnSync(process.execPath, ["fit.mjs"], { cwd: project, encoding: "utf8" });
+  assert.equal(mjs.status, 0, mjs.stderr);
+  assert.equal(mjs.stdout.trim(), "mjs 3 17");
+  const ts = spawnSync(process.execPath, ["--import", "tsx", "fit.ts"], { cwd: project, encoding: "utf8" });
+  assert.equal(ts.status, 0, ts.stderr);
+  assert.equal(ts.stdout.trim(), "ts 2 1x1");
+  writeFileSync(
+    join(project, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: ["node"],
+        typeRoots: [join(root, "node_modules", "@types")],
+      },
+      files: ["fit.ts"],
+    }),
+  );
+  const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: project, encoding: "utf8" });
+  assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+  const help = spawnSync("npx", ["kerno", "--help"], { cwd: project, encoding: "utf8" });
+  assert.equal(help.status, 0, help.stderr);
+  assert.match(help.stdout, /Usage: kerno <command>/);
+  const doctor = spawnSync("npx", ["kerno", "doctor"], { cwd: project, encoding: "utf8" });
+  assert.match(doctor.stdout, /active backend: native/, "the addon was compiled at install");
+});
