@@ -99,6 +99,16 @@ export async function train(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** kerno export <model> <out.onnx>: the model as ONNX for serving engines. */
+export async function exportCommand(argv: string[]): Promise<number> {
+  const { positionals } = parse(argv);
+  const [spec, out] = positionals;
+  if (!spec || !out) throw new Error("kerno export: usage: kerno export <model file|recipe|architecture> <out.onnx>");
+  const model = await modelFrom(spec, "kerno export");
+  console.log(`wrote ${model.export(out)} (ONNX opset 17, input ${model.inputs[0].shape.map((d) => d ?? "batch").join("x")})`);
+  return 0;
+}
+
 export async function summary(argv: string[]): Promise<number> {
   const { positionals } = parse(argv);
   (await modelFrom(positionals[0], "kerno summary")).summary();

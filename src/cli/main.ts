@@ -1,6 +1,6 @@
 /** The `kerno` command line. */
 import { runBenchCommand } from "./bench.js";
-import { evaluateCommand, plot, predictCommand, summary, train } from "./commands.js";
+import { evaluateCommand, exportCommand, plot, predictCommand, summary, train } from "./commands.js";
 import { dashboardCommand } from "./dashboard.js";
 import { runDemo } from "./demo.js";
 import { runDoctor } from "./doctor.js";
@@ -35,6 +35,8 @@ Commands:
   attack one-pixel <model> --images DIR [--label N] | --dataset mnist [--pixels N] [--count N]
                   [--population N] [--generations N]
                   the one-pixel attack by differential evolution
+  export <model file|recipe> <out.onnx>
+                  the model as ONNX (opset 17, dynamic batch) for ONNX Runtime, Triton, ...
   plot-model <recipe|model file> <out.svg>
                   write the layer graph as SVG (and DOT beside it)
   demo            train a tiny network on generated data and print its loss falling
@@ -87,6 +89,8 @@ export async function main(argv: string[]): Promise<number> {
       return predictCommand(rest);
     case "plot-model":
       return plot(rest);
+    case "export":
+      return exportCommand(rest);
     case "interpret":
       return interpretCommand(rest);
     case "attack":

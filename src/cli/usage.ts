@@ -65,6 +65,7 @@ kerno train --images DIR | --csv FILE --target COL | --series FILE --column COL 
     usage: "kerno predict <model file> <image ...> | <rows.csv ...> [--json] [--input-scale 1|255] [--backend native|js]",
     options: ["json", "input-scale", "backend"],
   },
+  export: { usage: "kerno export <model file|recipe|architecture> <out.onnx>", options: [] },
   "plot-model": { usage: "kerno plot-model <recipe|model file> <out.svg> [--lr]", options: ["lr"] },
   interpret: {
     usage: `kerno interpret filters <model> --layer L [--filters 0-15] [--preprocess MODE]

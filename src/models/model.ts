@@ -6,6 +6,7 @@
  */
 import type { Variable } from "../autodiff/variable.js";
 import type { Dataset, Example } from "../data/dataset.js";
+import { exportOnnx } from "../interop/onnx-export.js";
 import type { ActivationName } from "../layers/activations.js";
 import { InputLayer } from "../layers/input.js";
 import {
@@ -281,6 +282,11 @@ export class Model extends Layer {
   /** Saves architecture, weights and optimizer state to one file, atomically. */
   save(path: string): void {
     saveModel(this, path);
+  }
+
+  /** Writes the model as ONNX (opset 17, dynamic batch) for serving engines; see src/interop/onnx-export.ts. */
+  export(path: string): string {
+    return exportOnnx(this, path);
   }
 
   /** Stable keys for every weight: nested models prefix their name (vgg16/block1_conv1/kernel). */

@@ -1,0 +1,90 @@
+/**
+ * Building an ONNX graph: nodes, initializers and kerno's NHWC tensors tracked with their layout.
+ * Convolutions, pooling and batch normalization run in ONNX's NCHW; a tensor is transposed only
+ * when an op needs the other layout (a Flatten after convolutions sees NHWC again, so its order
+ * is Keras's).
+ */
+import type { Variable } from "../autodiff/variable.js";
+
+export type Layout = "nhwc" | "nchw";
+
+/** A value in the ONNX graph: its name, rank and, for rank 4, its layout. */
+export interface OnnxValue {
+  name: string;
+  rank: number;
+  layout: Layout;
+}
+
+const ATTR = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7 } as const;
+
+export type AttrValue = number | string | number[] | { float: number };
+
+function attribute(name: string, v: AttrValue): Record<string, unknown> {
+  if (typeof v === "string") return { name, type: ATTR.STRING, s: Buffer.from(v) };
+  if (Array.isArray(v)) return { name, type: ATTR.INTS, ints: v };
+  if (typeof v === "object") return { name, type: ATTR.FLOAT, f: v.float };
+  return { name, type: ATTR.INT, i: v };
+}
+
+export class OnnxGraphBuilder {
+  readonly nodes: Record<string, unknown>[] = [];
+  readonly initializers: Record<string, unknown>[] = [];
+  private count = 0;
+
+  fresh(hint: string): string {
+    return `${hint}_${this.count++}`;
+  }
+
+  /** Adds a node; returns its (first) output's name. */
+  op(type: string, inputs: string[], attrs: Record<string, AttrValue> = {}, hint = type.toLowerCase()): string {
+    const out = this.fresh(hint);
+    this.nodes.push({ opType: type, name: out, input: inputs, output: [out], attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)) });
+    return out;
+  }
+
+  /** A float32 initializer; returns its name. */
+  floats(hint: string, data: Float32Array | number[], dims: number[]): string {
+    const name = this.fresh(hint);
+    const f = Float32Array.from(data);
+    this.initializers.push({ name, dims, dataType: 1, rawData: Buffer.from(f.buffer, f.byteOffset, f.byteLength) });
+    return name;
+  }
+
+  int64s(hint: string, data: number[]): string {
+    const name = this.fresh(hint);
+    this.initializers.push({ name, dims: [data.length], dataType: 7, int64Data: data });
+    return name;
+  }
+
+  /** A weight, transposed by `perm` (a permutation of its axes) when given. */
+  weight(hint: string, v: Variable, perm?: number[]): string {
+    if (!perm) return this.floats(hint, v.floats(), [...v.shape]);
+    const shape = v.shape;
+    const outShape = perm.map((p) => shape[p]);
+    const src = v.floats();
+    const out = new Float32Array(src.length);
+    const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+    const idx = new Array<number>(shape.length).fill(0);
+    for (let o = 0; o < out.length; o++) {
+      let rem = o,
+        s = 0;
+      for (let k = outShape.length - 1; k >= 0; k--) {
+        idx[k] = rem % outShape[k];
+        rem = Math.floor(rem / outShape[k]);
+      }
+      for (let k = 0; k < perm.length; k++) s += idx[k] * strides[perm[k]];
+      out[o] = src[s];
+    }
+    return this.floats(hint, out, outShape);
+  }
+
+  toNchw(v: OnnxValue): OnnxValue {
+    if (v.rank !== 4 || v.layout === "nchw") return v;
+    return { name: this.op("Transpose", [v.name], { perm: [0, 3, 1, 2] }, "to_nchw"), rank: 4, layout: "nchw" };
+  }
+
+  toNhwc(v: OnnxValue): OnnxValue {
+    if (v.rank !== 4 || v.layout === "nhwc") return v;
+    return { name: this.op("Transpose", [v.name], { perm: [0, 2, 3, 1] }, "to_nhwc"), rank: 4, layout: "nhwc" };
+  }
+}

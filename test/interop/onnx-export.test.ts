@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import * as ort from "onnxruntime-node";
+import { dataDir } from "../../src/data/cache.js";
+import {
+  BatchNormalization,
+  Bidirectional,
+  Concatenate,
+  Conv1D,
+  Conv2D,
+  Dense,
+  DepthwiseConv2D,
+  Dropout,
+  GlobalAveragePooling2D,
+  GRU,
+  Input,
+  LSTM,
+  Model,
+  Rescaling,
+  randomUniform,
+  Sequential,
+  type Tensor,
+  TinyDarknet,
+  ZeroPadding2D,
+} from "../../src/index.js";
+import { toOnnx } from "../../src/interop/onnx-export.js";
+import { mnistCnnModel } from "../../src/recipes/mnist.js";
+import { forecaster } from "../../src/recipes/traffic-data.js";
+import { tempDir } from "../helpers/tmp.js";
+
+/** The largest difference between kerno's predict and ONNX Runtime on the exported model. */
+async function difference(model: Model, shape: number[]): Promise<number> {
+  const x = randomUniform(shape, 0, 1, { seed: 5 });
+  const want = (model.predict(x) as Tensor).floats();
+  const session = await ort.InferenceSession.create(toOnnx(model));
+  const got = (await session.run({ [session.inputNames[0]]: new ort.Tensor("float32", x.floats(), shape) }))[session.outputNames[0]];
+  assert.deepEqual(got.dims, [shape[0], ...(model.outputs[0].shape.slice(1) as number[])]);
+  return Math.max(...Array.from(want, (v, i) => Math.abs(v - (got.data as Float32Array)[i])));
+}
+
+test("the MNIST CNN, the traffic LSTM and a Bidirectional GRU match kerno in ONNX Runtime within 1e-4 (any batch size)", async () => {
+  assert.ok((await difference(mnistCnnModel(), [3, 28, 28, 1])) < 1e-4);
+  assert.ok((await difference(mnistCnnModel(), [1, 28, 28, 1])) < 1e-4);
+  assert.ok((await difference(forecaster("lstm", "natural", 6, 1), [4, 6, 1])) < 1e-4);
+  assert.ok((await difference(forecaster("simple_rnn", "course", 6, 1), [2, 1, 6])) < 1e-4);
+  const bigru = new Sequential([
+    Input({ shape: [7, 3] }),
+    new Bidirectional({ layer: new GRU({ units: 5, returnSequences: true }) }),
+    new Bidirectional({ layer: new LSTM({ units: 4 }), mergeMode: "ave" }),
+    new Dense({ units: 2, activation: "softmax" }),
+  ]);
+  assert.ok((await difference(bigru, [3, 7, 3])) < 1e-4);
+});
+
+test("convolutions in NCHW inside, Keras's NHWC order outside: padding, depthwise, batch norm, concatenation, dropout removed", async () => {
+  const inputs = Input({ shape: [9, 9, 3] });
+  let x = new Rescaling({ scale: 1 / 255, offset: -0.5 }).apply(inputs);
+  x = new ZeroPadding2D({ padding: 1 }).apply(x);
+  const a = new Conv2D({ filters: 4, kernelSize: 3, strides: 2, padding: "same", activation: "relu" }).apply(x);
+  const b = new DepthwiseConv2D({ kernelSize: 3, strides: 2, padding: "same", depthMultiplier: 2 }).apply(x);
+  x = new Concatenate().apply([a, b]) as typeof x;
+  x = new BatchNormalization().apply(x);
+  x = new Dropout({ rate: 0.5 }).apply(x);
+  const outputs = new Dense({ units: 3, activation: "swish" }).apply(new GlobalAveragePooling2D().apply(x));
+  const model = new Model({ inputs, outputs });
+  const bn = model.layers.find((l) => l.className === "BatchNormalization")!;
+  for (const v of bn.weights) v.assign(randomUniform(v.shape, 0.5, 1.5, { seed: 9 }));
+  assert.ok((await difference(model, [2, 9, 9, 3])) < 1e-4);
+});
+
+test("Tiny Darknet (ImageNet weights) matches in ONNX Runtime", {
+  skip: existsSync(join(dataDir(), "imagenet-pretrained")) ? false : "Tiny Darknet not in the data cache",
+}, async () => {
+  assert.ok((await difference(await TinyDarknet(), [2, 224, 224, 3])) < 1e-4);
+});
+
+test("a layer ONNX export does not cover is an error naming it; kerno export writes the file", () => {
+  const conv1d = new Sequential([Input({ shape: [8, 2] }), new Conv1D({ filters: 2, kernelSize: 3, name: "wave" })]);
+  assert.throws(() => toOnnx(conv1d), /ONNX export: layer 'wave' \(Conv1D\) cannot be exported to ONNX/);
+  const gelu = new Sequential([Input({ shape: [3] }), new Dense({ units: 2, activation: "gelu", name: "g" })]);
+  assert.throws(() => toOnnx(gelu), /layer 'g' \(Dense\): activation 'gelu' cannot be exported/);
+  const out = join(tempDir(), "cnn.onnx");
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL("../../bin/kerno.js", import.meta.url)), "export", "mnist-cnn", out], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /wrote .*cnn\.onnx \(ONNX opset 17, input batchx28x28x1\)/);
+  assert.ok(existsSync(out));
+});
