@@ -103,6 +103,12 @@ function layerToOnnx(g: Builder, layer: Layer, inputs: OnnxValue[], outRank: num
       const y = g.op("Conv", w[1] ? [v.name, kernel, g.weight("bias", w[1])] : [v.name, kernel], attrs);
       return act({ name: y, rank: 4, layout: "nchw" });
     }
+    case "Conv1D":
+    case "MaxPooling1D":
+    case "AveragePooling1D":
+    case "GlobalAveragePooling1D":
+    case "GlobalMaxPooling1D":
+      return sequenceOp(g, layer.className, c, w, x, act, who);
     case "MaxPooling2D":
     case "AveragePooling2D": {
       const v = g.toNchw(x);
@@ -111,6 +117,7 @@ function layerToOnnx(g: Builder, layer: Layer, inputs: OnnxValue[], outRank: num
     }
     case "GlobalAveragePooling2D":
     case "GlobalMaxPooling2D": {
+      if (c.keepdims) throw new Error(`ONNX export: ${who}: keepdims is not supported`);
       const v = g.toNchw(x);
       const pooled = g.op(layer.className === "GlobalAveragePooling2D" ? "GlobalAveragePool" : "GlobalMaxPool", [v.name]);
       return { name: g.op("Flatten", [pooled], { axis: 1 }), rank: 2, layout: "nhwc" };
@@ -198,6 +205,25 @@ function layerToOnnx(g: Builder, layer: Layer, inputs: OnnxValue[], outRank: num
     default:
       throw new Error(`ONNX export: ${who} cannot be exported to ONNX`);
   }
+}
+
+/** Conv1D and 1-D pooling on [batch, steps, channels]: ONNX's [batch, channels, steps] inside. */
+function sequenceOp(g: Builder, kind: string, c: Config, w: Variable[], x: OnnxValue, act: (v: OnnxValue) => OnnxValue, who: string): OnnxValue {
+  if (c.keepdims) throw new Error(`ONNX export: ${who}: keepdims is not supported`);
+  const channelsFirst = g.op("Transpose", [x.name], { perm: [0, 2, 1] }, "to_ncw");
+  const back = (y: string): OnnxValue => ({ name: g.op("Transpose", [y], { perm: [0, 2, 1] }, "to_nwc"), rank: 3, layout: "nhwc" });
+  const auto_pad = c.padding === "same" ? "SAME_UPPER" : "VALID";
+  if (kind === "Conv1D") {
+    const attrs = { kernel_shape: [Number(c.kernelSize)], strides: [Number(c.strides)], dilations: [Number(c.dilationRate ?? 1)], auto_pad };
+    const kernel = g.weight("kernel", w[0], [2, 1, 0]);
+    return act(back(g.op("Conv", w[1] ? [channelsFirst, kernel, g.weight("bias", w[1])] : [channelsFirst, kernel], attrs)));
+  }
+  if (kind === "MaxPooling1D" || kind === "AveragePooling1D") {
+    const attrs = { kernel_shape: [Number(c.poolSize)], strides: [Number(c.strides)], auto_pad };
+    return back(g.op(kind === "MaxPooling1D" ? "MaxPool" : "AveragePool", [channelsFirst], attrs));
+  }
+  const pooled = g.op(kind === "GlobalAveragePooling1D" ? "GlobalAveragePool" : "GlobalMaxPool", [channelsFirst]);
+  return { name: g.op("Flatten", [pooled], { axis: 1 }), rank: 2, layout: "nhwc" };
 }
 
 /** Keras's depthwise kernel [kh, kw, in, multiplier] as ONNX's grouped weights [in * multiplier, 1, kh, kw]. */
