@@ -6,6 +6,7 @@ import { runDemo } from "./demo.js";
 import { runDoctor } from "./doctor.js";
 import { attackCommand, interpretCommand } from "./interpret.js";
 import { runsCommand } from "./runs.js";
+import { serveCommand } from "./serve.js";
 import { checkOptions, USAGE, usageText } from "./usage.js";
 
 const HELP = `kerno: deep learning for TypeScript and Node.js
@@ -37,6 +38,8 @@ Commands:
                   the one-pixel attack by differential evolution
   export <model file|recipe> <out.onnx>
                   the model as ONNX (opset 17, dynamic batch) for ONNX Runtime, Triton, ...
+  serve <model.onnx|model.kerno> [--port 8501] [--host 127.0.0.1]
+                  JSON predictions over HTTP (POST /predict {"inputs": [...]}, GET /health)
   plot-model <recipe|model file> <out.svg>
                   write the layer graph as SVG (and DOT beside it)
   demo            train a tiny network on generated data and print its loss falling
@@ -91,6 +94,8 @@ export async function main(argv: string[]): Promise<number> {
       return plot(rest);
     case "export":
       return exportCommand(rest);
+    case "serve":
+      return serveCommand(rest);
     case "interpret":
       return interpretCommand(rest);
     case "attack":

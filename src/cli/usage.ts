@@ -65,6 +65,7 @@ kerno train --images DIR | --csv FILE --target COL | --series FILE --column COL 
     usage: "kerno predict <model file> <image ...> | <rows.csv ...> [--json] [--input-scale 1|255] [--backend native|js]",
     options: ["json", "input-scale", "backend"],
   },
+  serve: { usage: "kerno serve <model.onnx|model.kerno> [--port 8501] [--host 127.0.0.1] [--max-batch 1024]", options: ["port", "host", "max-batch"] },
   export: { usage: "kerno export <model file|recipe|architecture> <out.onnx>", options: [] },
   "plot-model": { usage: "kerno plot-model <recipe|model file> <out.svg> [--lr]", options: ["lr"] },
   interpret: {
