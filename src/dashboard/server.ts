@@ -2,11 +2,11 @@
  * kerno dashboard: a small local web app over the runs folder. It binds 127.0.0.1 unless told
  * otherwise, serves its own page and uPlot from node_modules (no network needed), the runs list,
  * each run's history, files and a server-sent event stream that pushes new epochs as the training
- * process appends them (the server watches the file; the page never polls faster than every 5 s),
+ * process appends them (the server watches the folder; the page never polls faster than every 5 s),
  * and the newest saved benchmark. Only names that are plain file names inside a run folder are
  * served: nothing outside the runs folder or the dashboard's own files.
  */
-import { existsSync, readdirSync, readFileSync, statSync, unwatchFile, watchFile } from "node:fs";
+import { existsSync, type FSWatcher, readdirSync, readFileSync, statSync, watch } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, extname, join, resolve } from "node:path";
@@ -79,18 +79,45 @@ function newestBench(dir: string): unknown {
   }
 }
 
-/** Server-sent events: the run's history and status now and whenever history.csv or status.json change. */
+/** What changed in a run folder: the history's and status's sizes and times. */
+function signature(dir: string): string {
+  return ["history.csv", "status.json"]
+    .map((f) => {
+      try {
+        const st = statSync(join(dir, f));
+        return `${st.size}:${st.mtimeMs}`;
+      } catch {
+        return "-";
+      }
+    })
+    .join("|");
+}
+
+/**
+ * Server-sent events: the run's history and status now and whenever they change. The folder is
+ * watched (fs.watch), with a check every 2 s behind it for file systems that do not report changes.
+ */
 function stream(req: IncomingMessage, res: ServerResponse, runsDir: string, dir: string): void {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+  let last = "";
   const push = () => {
+    const now = signature(dir);
+    if (now === last) return;
+    last = now;
     const run = listRuns(runsDir).find((r) => r.dir === dir);
     res.write(`data: ${JSON.stringify({ history: readHistory(join(dir, "history.csv")), status: run?.status ?? "killed" })}\n\n`);
   };
   push();
-  const watched = [join(dir, "history.csv"), join(dir, "status.json")];
-  for (const f of watched) watchFile(f, { interval: 500 }, push);
+  let watcher: FSWatcher | null = null;
+  try {
+    watcher = watch(dir, push);
+  } catch {
+    watcher = null;
+  }
+  const timer = setInterval(push, 2000);
   req.on("close", () => {
-    for (const f of watched) unwatchFile(f, push);
+    watcher?.close();
+    clearInterval(timer);
   });
 }
 

@@ -21,7 +21,7 @@ function get(url: string, path: string): Promise<{ status: number; body: string 
   });
 }
 
-test("the dashboard serves the runs, their files, a live stream, and nothing outside the runs folder", async () => {
+test("the dashboard serves the runs, their files, a live stream, and nothing outside the runs folder", { timeout: 60000 }, async () => {
   const root = tempDir();
   const dir = startRun(root, "live", {});
   writeFileSync(join(dir, "history.csv"), "epoch,loss,val_loss\n0,1,0.9\n");
