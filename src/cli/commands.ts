@@ -11,6 +11,7 @@ import type { Model } from "../models/model.js";
 import { plotModel } from "../models/plot.js";
 import { div } from "../ops/arithmetic.js";
 import { reshape } from "../ops/shape.js";
+import { forecastFromCsv, forecastPlanBeside } from "../recipes/forecast-predict.js";
 import { getRecipe, RECIPES } from "../recipes/index.js";
 import { trainOwnImages } from "../recipes/own-images.js";
 import { trainOwnSeries } from "../recipes/own-series.js";
@@ -192,9 +193,19 @@ function predictTableCommand(model: Model, file: string, csvs: string[], json: b
 export async function predictCommand(argv: string[]): Promise<number> {
   const { positionals, flags } = parse(argv);
   const [file, ...images] = positionals;
-  if (!file || images.length === 0) throw new Error("kerno predict: usage: kerno predict <model file> <image ...> | <rows.csv ...>");
+  if (!file || images.length === 0) throw new Error("kerno predict: usage: kerno predict <model file> <image ...> | <rows.csv ...> | <series.csv>");
   applyBackend(flags);
   const model = await loadModel(file);
+  const forecastPlan = forecastPlanBeside(file);
+  if (forecastPlan && images.every((p) => extname(p).toLowerCase() === ".csv")) {
+    const forecasts = images.map((csv) => ({ file: csv, forecast: forecastFromCsv(model, forecastPlan, csv) }));
+    for (const f of forecasts)
+      console.log(
+        `${f.file}: next ${f.forecast.length} steps of ${forecastPlan.column}: ${f.forecast.map((p) => `${p.time} ${p.value.toPrecision(5)}`).join(", ")}`,
+      );
+    if (flags.json) console.log(JSON.stringify(forecasts));
+    return 0;
+  }
   if (images.every((p) => extname(p).toLowerCase() === ".csv")) return predictTableCommand(model, file, images, flags.json === true);
   const probs = model.predict(await inputImages(model, images, inputScale(model, flags)), { batchSize: 32 });
   const tops = ranked((Array.isArray(probs) ? probs[0] : probs).floats(), images.length, model.classNames);

@@ -20,6 +20,7 @@ import { windows } from "../timeseries/windows.js";
 import { sliceRows } from "../training/batches.js";
 import { EarlyStopping } from "../training/callbacks.js";
 import { saveChart } from "./charts.js";
+import { writeForecastPlan } from "./forecast-predict.js";
 import { type ForecastRow, formatForecastTable } from "./forecast-table.js";
 import { baseResult, outputDir, type RecipeOptions, type RecipeResult } from "./recipe.js";
 import { forecaster, type Shape } from "./traffic-data.js";
@@ -240,6 +241,8 @@ export interface ForecastSetup {
   /** What the values are, for the table and plots ("veh/h", "vehicles per hour"). */
   unit: string;
   valueLabel: string;
+  /** The CSV columns the series came from (written to forecast-plan.json for kerno predict). */
+  columns: { time: string; value: string };
 }
 
 /**
@@ -274,6 +277,8 @@ export async function runForecast(setup: ForecastSetup, options: RecipeOptions):
   const score = scorer(data, sarimaIdx);
   const out = outputDir(setup.name, options.out);
   const nets = await trainNetworks(data, score, options, out, setup.unit, log);
+  const plan = { time: setup.columns.time, column: setup.columns.value, history: data.history, horizon: data.horizon, scale: data.scale, offset: data.offset };
+  writeForecastPlan(out, { ...plan, timeFeatures: extra.length > 0 });
   const baselines = runBaselines(data, score, sarimaIdx, freq);
   const rows = [...nets.rows, ...baselines.rows];
   log("");

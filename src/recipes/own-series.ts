@@ -73,5 +73,5 @@ export async function trainOwnSeries(path: string, options: RecipeOptions): Prom
   const afterGap = f["after-longest-gap"] === true || startAfterLongestGap(observed);
   const series = toRegular(points, freq, 3, afterGap);
   log(`${path}: '${column}' by '${time}', ${freq.name}${afterGap ? `; only the part after the longest gap (from ${series.report.droppedBefore})` : ""}`);
-  return runForecast({ name: "series", series, source: path, freq, unit: column, valueLabel: column }, options);
+  return runForecast({ name: "series", series, source: path, freq, unit: column, valueLabel: column, columns: { time, value: column } }, options);
 }

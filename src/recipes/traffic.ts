@@ -13,7 +13,9 @@ export { type ForecastRow, formatForecastTable, loadTrafficSeries };
 
 async function runTraffic(options: RecipeOptions): Promise<RecipeResult> {
   const { series, source } = await loadTrafficSeries(options);
-  return runForecast({ name: "traffic-forecast", series, source, freq: HOURLY, unit: "veh/h", valueLabel: "vehicles per hour" }, options);
+  const f = options.flags ?? {};
+  const columns = typeof f.csv === "string" ? { time: String(f.time), value: String(f.column) } : { time: "date_time", value: "traffic_volume" };
+  return runForecast({ name: "traffic-forecast", series, source, freq: HOURLY, unit: "veh/h", valueLabel: "vehicles per hour", columns }, options);
 }
 
 export const trafficForecast: Recipe = {
