@@ -1,5 +1,5 @@
 /** Outcome 1: a CNN, in the Sequential and the functional API, its summary and its graph. */
-import { Conv2D, Dense, Flatten, Input, MaxPooling2D, Model, Sequential, plotModel } from "../src/index.js";
+import { Conv2D, Dense, Flatten, Input, MaxPooling2D, Model, plotModel, Sequential } from "../src/index.js";
 
 export function run(out: string) {
   // #region build-cnn

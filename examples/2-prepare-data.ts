@@ -1,13 +1,13 @@
 /** Outcome 2: folders of photos (rescaled, resized, augmented), a table and a series. */
 import {
   Input,
+  imageDatasetFromDirectory,
   RandomFlip,
   RandomRotation,
   RandomZoom,
   Rescaling,
-  Sequential,
-  imageDatasetFromDirectory,
   readCsv,
+  Sequential,
   tableToTensors,
   windows,
 } from "../src/index.js";

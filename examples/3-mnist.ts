@@ -1,5 +1,5 @@
 /** Outcome 3: an MNIST recognizer (the course: dense about 97%, CNN 99.3%). */
-import { Dense, Flatten, Input, Sequential, datasets, div, slice } from "../src/index.js";
+import { Dense, datasets, div, Flatten, Input, Sequential, slice } from "../src/index.js";
 
 export async function run(examples = 60000, epochs = 5) {
   // #region mnist

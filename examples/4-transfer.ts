@@ -1,5 +1,5 @@
 /** Outcome 4: a pretrained base, frozen, under a new head; then fine-tuning. */
-import { Dense, Flatten, Input, Model, RMSprop, TinyDarknet, applications, imageDatasetFromDirectory } from "../src/index.js";
+import { applications, Dense, Flatten, Input, imageDatasetFromDirectory, Model, RMSprop, TinyDarknet } from "../src/index.js";
 
 export async function run(photos: string, epochs = 10) {
   // #region transfer

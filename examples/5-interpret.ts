@@ -1,5 +1,5 @@
 /** Outcome 5: what a filter looks for, where the evidence is, and a one-pixel attack. */
-import { TinyDarknet, div, gradCam, loadImage, onePixelAttack, overlay, savePng, visualizeFilter } from "../src/index.js";
+import { div, gradCam, loadImage, onePixelAttack, overlay, savePng, TinyDarknet, visualizeFilter } from "../src/index.js";
 
 export async function run(photo: string, out: string, budget = { scales: 8, steps: 20, population: 400, generations: 100 }) {
   // #region interpret

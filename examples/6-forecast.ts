@@ -1,5 +1,5 @@
 /** Outcomes 6 and 7: an LSTM forecast beside classical time-series analysis. */
-import { Dense, HoltWinters, Input, LSTM, Sequential, chronologicalSplit, forecastErrors, seasonalNaive, slice, windows } from "../src/index.js";
+import { chronologicalSplit, Dense, forecastErrors, HoltWinters, Input, LSTM, Sequential, seasonalNaive, slice, windows } from "../src/index.js";
 
 export async function run(series: number[], epochs = 20) {
   // #region forecast

@@ -1,5 +1,5 @@
 /** Outcome 8: regression on house prices, against the mean absolute error of a linear model. */
-import { Adam, Dense, EarlyStopping, Input, Sequential, StandardScaler, readCsv, tableToTensors } from "../src/index.js";
+import { Adam, Dense, EarlyStopping, Input, readCsv, Sequential, StandardScaler, tableToTensors } from "../src/index.js";
 
 export async function run(csv: string, target: string, epochs = 200) {
   // #region regression
