@@ -5,10 +5,12 @@
  * through protobufjs, atomically. A layer ONNX cannot express here is an error naming it.
  */
 import { fileURLToPath } from "node:url";
+import { noGrad } from "../autodiff/grad.js";
 import type { Variable } from "../autodiff/variable.js";
 import type { Layer, LayerNode } from "../layers/layer.js";
 import type { SymbolicTensor } from "../layers/symbolic.js";
 import type { Model } from "../models/model.js";
+import { reshape, transpose } from "../ops/shape.js";
 import { writeAtomic } from "../util/files.js";
 import { protobufLib } from "../util/lazy-modules.js";
 import { type OnnxGraphBuilder as Builder, OnnxGraphBuilder, type OnnxValue } from "./onnx-graph.js";
@@ -229,12 +231,8 @@ function sequenceOp(g: Builder, kind: string, c: Config, w: Variable[], x: OnnxV
 /** Keras's depthwise kernel [kh, kw, in, multiplier] as ONNX's grouped weights [in * multiplier, 1, kh, kw]. */
 function depthwiseKernel(g: Builder, v: Variable): string {
   const [kh, kw, cin, m] = v.shape;
-  const src = v.floats();
-  const out = new Float32Array(src.length);
-  for (let i = 0; i < kh; i++)
-    for (let j = 0; j < kw; j++)
-      for (let ch = 0; ch < cin; ch++) for (let k = 0; k < m; k++) out[((ch * m + k) * kh + i) * kw + j] = src[((i * kw + j) * cin + ch) * m + k];
-  return g.floats("depthwise", out, [cin * m, 1, kh, kw]);
+  const grouped = noGrad(() => reshape(transpose(v, [2, 3, 0, 1]), [cin * m, 1, kh, kw]));
+  return g.floats("depthwise", grouped.floats(), [...grouped.shape]);
 }
 
 /** A nested model (a layer with a graph of its own), found without importing Model (which imports this file). */

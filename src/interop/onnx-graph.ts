@@ -4,7 +4,9 @@
  * when an op needs the other layout (a Flatten after convolutions sees NHWC again, so its order
  * is Keras's).
  */
-import type { Variable } from "../autodiff/variable.js";
+import { noGrad } from "../autodiff/grad.js";
+import { transpose } from "../ops/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
 
 export type Layout = "nhwc" | "nchw";
 
@@ -56,26 +58,10 @@ export class OnnxGraphBuilder {
     return name;
   }
 
-  /** A weight, transposed by `perm` (a permutation of its axes) when given. */
-  weight(hint: string, v: Variable, perm?: number[]): string {
-    if (!perm) return this.floats(hint, v.floats(), [...v.shape]);
-    const shape = v.shape;
-    const outShape = perm.map((p) => shape[p]);
-    const src = v.floats();
-    const out = new Float32Array(src.length);
-    const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-    const idx = new Array<number>(shape.length).fill(0);
-    for (let o = 0; o < out.length; o++) {
-      let rem = o,
-        s = 0;
-      for (let k = outShape.length - 1; k >= 0; k--) {
-        idx[k] = rem % outShape[k];
-        rem = Math.floor(rem / outShape[k]);
-      }
-      for (let k = 0; k < perm.length; k++) s += idx[k] * strides[perm[k]];
-      out[o] = src[s];
-    }
-    return this.floats(hint, out, outShape);
+  /** A weight, its axes permuted by `perm` when given (kerno's transpose op, outside any tape). */
+  weight(hint: string, v: Tensor, perm?: number[]): string {
+    const t = perm ? noGrad(() => transpose(v, perm)) : v;
+    return this.floats(hint, t.floats(), [...t.shape]);
   }
 
   toNchw(v: OnnxValue): OnnxValue {
