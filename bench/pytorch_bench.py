@@ -271,15 +271,20 @@ def image_folder():
     emit("decode + resize", n / (time.perf_counter() - start))
 
 
-def tiny_darknet():
-    # Tiny Darknet up to leaky_re_lu_15 (917,488 parameters), inference on 32 images of 224x224
+def tiny_darknet_base():
+    """Tiny Darknet up to leaky_re_lu_15 (917,488 parameters), in inference mode."""
     def block(cin, cout, k):
         return [nn.Conv2d(cin, cout, k, padding=k // 2, bias=False), nn.BatchNorm2d(cout, eps=1e-3), nn.LeakyReLU(0.1)]
     layers = block(3, 16, 3) + [nn.MaxPool2d(2)] + block(16, 32, 3) + [nn.MaxPool2d(2)]
     layers += block(32, 16, 1) + block(16, 128, 3) + block(128, 16, 1) + block(16, 128, 3) + [nn.MaxPool2d(2)]
     layers += block(128, 32, 1) + block(32, 256, 3) + block(256, 32, 1) + block(32, 256, 3) + [nn.MaxPool2d(2)]
     layers += block(256, 64, 1) + block(64, 512, 3) + block(512, 64, 1) + block(64, 512, 3) + block(512, 128, 1)
-    model = nn.Sequential(*layers).eval()
+    return nn.Sequential(*layers).eval()
+
+
+def tiny_darknet():
+    # Tiny Darknet up to leaky_re_lu_15 (917,488 parameters), inference on 32 images of 224x224
+    model = tiny_darknet_base()
     assert sum(p.numel() for p in model.parameters()) + sum(b.numel() for n, b in model.named_buffers() if "running" in n) == 917488
     emit("feature extraction", inference_images_per_s(model, torch.rand(32, 3, 224, 224)))
 
@@ -317,13 +322,7 @@ def one_pixel():
 def filter_viz():
     """Graetz's filter visualization on Tiny Darknet's base (random weights: the same arithmetic),
     as kerno runs it: sizes 56, 67, ... capped at 224, 20 Adam steps of 0.1 each, 5x5 blur between."""
-    def block(cin, cout, k):
-        return [nn.Conv2d(cin, cout, k, padding=k // 2, bias=False), nn.BatchNorm2d(cout, eps=1e-3), nn.LeakyReLU(0.1)]
-    layers = block(3, 16, 3) + [nn.MaxPool2d(2)] + block(16, 32, 3) + [nn.MaxPool2d(2)]
-    layers += block(32, 16, 1) + block(16, 128, 3) + block(128, 16, 1) + block(16, 128, 3) + [nn.MaxPool2d(2)]
-    layers += block(128, 32, 1) + block(32, 256, 3) + block(256, 32, 1) + block(32, 256, 3) + [nn.MaxPool2d(2)]
-    layers += block(256, 64, 1) + block(64, 512, 3) + block(512, 64, 1) + block(64, 512, 3) + block(512, 128, 1)
-    model = nn.Sequential(*layers).eval()
+    model = tiny_darknet_base()
     for p in model.parameters():
         p.requires_grad_(False)
     sizes, s = [], 56
