@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from "node:module";
 import { dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { listRuns, readHistory } from "../runs/runs.js";
+import { listRuns, readHistory, readJson, runEntry } from "../runs/runs.js";
 
 const STATIC = fileURLToPath(new URL("../../src/dashboard/static/", import.meta.url));
 const BENCH = fileURLToPath(new URL("../../bench/results/", import.meta.url));
@@ -54,17 +54,15 @@ function uplotFile(name: string): string {
   return join(dirname(require.resolve("uplot/package.json")), "dist", name);
 }
 
-function runDetails(runsDir: string, dir: string) {
+function runDetails(dir: string) {
   const files = readdirSync(dir).filter((f) => PLAIN.test(f) && TYPES[extname(f)] && statSync(join(dir, f)).isFile());
-  const entry = listRuns(runsDir).find((r) => r.dir === dir) ?? null;
-  const readJson = (f: string) => {
-    try {
-      return JSON.parse(readFileSync(join(dir, f), "utf8"));
-    } catch {
-      return null;
-    }
+  return {
+    run: runEntry(dir),
+    files,
+    config: readJson(join(dir, "config.json")),
+    report: readJson(join(dir, "report.json")),
+    history: readHistory(join(dir, "history.csv")),
   };
-  return { run: entry, files, config: readJson("config.json"), report: readJson("report.json"), history: readHistory(join(dir, "history.csv")) };
 }
 
 function newestBench(dir: string): unknown {
@@ -97,15 +95,14 @@ function signature(dir: string): string {
  * Server-sent events: the run's history and status now and whenever they change. The folder is
  * watched (fs.watch), with a check every 2 s behind it for file systems that do not report changes.
  */
-function stream(req: IncomingMessage, res: ServerResponse, runsDir: string, dir: string): void {
+function stream(req: IncomingMessage, res: ServerResponse, dir: string): void {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
   let last = "";
   const push = () => {
     const now = signature(dir);
     if (now === last) return;
     last = now;
-    const run = listRuns(runsDir).find((r) => r.dir === dir);
-    res.write(`data: ${JSON.stringify({ history: readHistory(join(dir, "history.csv")), status: run?.status ?? "killed" })}\n\n`);
+    res.write(`data: ${JSON.stringify({ history: readHistory(join(dir, "history.csv")), status: runEntry(dir).status })}\n\n`);
   };
   push();
   let watcher: FSWatcher | null = null;
@@ -138,8 +135,8 @@ export function createDashboard(options: DashboardOptions): Server {
       const m = /^\/api\/runs\/([^/]+)(?:\/(stream|files\/([^/]+)))?$/.exec(path);
       const dir = m ? runFolder(runsDir, m[1]) : null;
       if (!m || !dir) return send(res, 404, `not found: ${path}`);
-      if (!m[2]) return json(res, runDetails(runsDir, dir));
-      if (m[2] === "stream") return stream(req, res, runsDir, dir);
+      if (!m[2]) return json(res, runDetails(dir));
+      if (m[2] === "stream") return stream(req, res, dir);
       const name = m[3];
       const type = TYPES[extname(name)];
       if (!PLAIN.test(name) || !type || !existsSync(join(dir, name))) return send(res, 404, `not found: ${path}`);

@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeAtomic } from "../util/files.js";
 
@@ -66,7 +66,8 @@ export function endRun(dir: string, outcome: { report: unknown } | { error: Erro
   } else writeStatus(dir, { status: "failed", pid: process.pid, started: status?.started ?? ended, ended, error: outcome.error.message });
 }
 
-function readJson<T>(path: string): T | null {
+/** A JSON file's value, or null when it is missing or damaged. */
+export function readJson<T>(path: string): T | null {
   try {
     return JSON.parse(readFileSync(path, "utf8")) as T;
   } catch {
@@ -108,33 +109,36 @@ export interface RunEntry {
   best: { metric: string; value: number } | null;
 }
 
+/** One run folder as listed (missing or damaged files leave their fields empty). */
+export function runEntry(dir: string): RunEntry {
+  const config = readJson<{ name?: string; started?: string }>(join(dir, "config.json"));
+  const status = readJson<StatusFile>(join(dir, "status.json"));
+  const history = readHistory(join(dir, "history.csv"));
+  const started = config?.started ?? status?.started ?? statSync(dir).mtime.toISOString();
+  const state: RunStatus = !status ? "killed" : status.status === "running" && !alive(status.pid) ? "killed" : status.status;
+  const keys = Object.keys(history);
+  const metric = ["val_accuracy", "val_loss"].find((k) => keys.includes(k)) ?? keys.find((k) => k.startsWith("val_"));
+  const values = metric ? history[metric] : [];
+  const higher = metric?.includes("acc") ?? false;
+  const best = metric && values.length ? { metric, value: higher ? Math.max(...values) : Math.min(...values) } : null;
+  const ended = status?.ended ? Date.parse(status.ended) : state === "running" ? Date.now() : null;
+  return {
+    name: config?.name ?? basename(dir),
+    dir,
+    started,
+    status: state,
+    seconds: ended ? (ended - Date.parse(started)) / 1000 : null,
+    epochs: history.epoch?.length ?? 0,
+    best,
+  };
+}
+
 /** Every run under `root`, newest first; folders with missing or damaged files still list. */
 export function listRuns(root: string): RunEntry[] {
   if (!existsSync(root)) return [];
   return readdirSync(root)
-    .filter((d) => statSync(join(root, d)).isDirectory())
-    .map((d) => {
-      const dir = join(root, d);
-      const config = readJson<{ name?: string; started?: string }>(join(dir, "config.json"));
-      const status = readJson<StatusFile>(join(dir, "status.json"));
-      const history = readHistory(join(dir, "history.csv"));
-      const started = config?.started ?? status?.started ?? statSync(dir).mtime.toISOString();
-      const state: RunStatus = !status ? "killed" : status.status === "running" && !alive(status.pid) ? "killed" : status.status;
-      const keys = Object.keys(history);
-      const metric = ["val_accuracy", "val_loss"].find((k) => keys.includes(k)) ?? keys.find((k) => k.startsWith("val_"));
-      const values = metric ? history[metric] : [];
-      const higher = metric?.includes("acc") ?? false;
-      const best = metric && values.length ? { metric, value: higher ? Math.max(...values) : Math.min(...values) } : null;
-      const ended = status?.ended ? Date.parse(status.ended) : state === "running" ? Date.now() : null;
-      return {
-        name: config?.name ?? d,
-        dir,
-        started,
-        status: state,
-        seconds: ended ? (ended - Date.parse(started)) / 1000 : null,
-        epochs: history.epoch?.length ?? 0,
-        best,
-      };
-    })
+    .map((d) => join(root, d))
+    .filter((dir) => statSync(dir).isDirectory())
+    .map(runEntry)
     .sort((a, b) => b.started.localeCompare(a.started));
 }
