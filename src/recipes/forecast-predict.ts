@@ -6,12 +6,12 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { parse } from "csv-parse/sync";
+import { readCsv } from "../data/csv.js";
 import type { Model } from "../models/model.js";
 import { tensor } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { calendarFeatures, detectFrequency } from "../timeseries/frequency.js";
-import { parseTime } from "../timeseries/hourly.js";
+import { seriesPoints } from "../timeseries/hourly.js";
 import { writeAtomic } from "../util/files.js";
 
 export const FORECAST_PLAN_FILE = "forecast-plan.json";
@@ -39,12 +39,8 @@ export function forecastPlanBeside(modelFile: string): ForecastPlan | null {
 /** The next `horizon` values after the CSV's last `history` steps, with their times (ISO). */
 export function forecastFromCsv(model: Model, plan: ForecastPlan, csv: string): { time: string; value: number }[] {
   const who = "kerno predict";
-  const rows = parse(readFileSync(csv, "utf8"), { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
-  for (const c of [plan.time, plan.column])
-    if (rows.length && !(c in rows[0])) throw new Error(`${who}: ${csv} has no column '${c}'; columns: ${Object.keys(rows[0]).join(", ")}`);
-  const points = rows
-    .map((r) => [parseTime(r[plan.time]), r[plan.column] === "" ? Number.NaN : Number(r[plan.column])] as [number, number])
-    .filter(([t, v]) => !Number.isNaN(t) && Number.isFinite(v))
+  const points = seriesPoints(readCsv(csv).rows, plan.time, plan.column, csv, who)
+    .filter(([, v]) => Number.isFinite(v))
     .sort((a, b) => a[0] - b[0]);
   if (points.length < plan.history) throw new Error(`${who}: the model forecasts from the last ${plan.history} steps; ${csv} has ${points.length} usable rows`);
   const freq = detectFrequency(

@@ -7,10 +7,9 @@
  * than half of the observations come after it, only the part after it is kept (as the traffic
  * data's 11-month hole), or always with --after-longest-gap.
  */
-import { readFileSync } from "node:fs";
-import { parse } from "csv-parse/sync";
+import { readCsv } from "../data/csv.js";
 import { detectFrequency } from "../timeseries/frequency.js";
-import { parseTime, toRegular } from "../timeseries/hourly.js";
+import { parseTime, seriesPoints, toRegular } from "../timeseries/hourly.js";
 import { runForecast } from "./forecast.js";
 import type { RecipeOptions, RecipeResult } from "./recipe.js";
 
@@ -45,23 +44,10 @@ export async function trainOwnSeries(path: string, options: RecipeOptions): Prom
   const log = options.log ?? console.log;
   const f = options.flags ?? {};
   if (typeof f.column !== "string") throw new Error(`${who}: say which column to forecast with --column <column>`);
-  let rows: Record<string, string>[];
-  try {
-    rows = parse(readFileSync(path, "utf8"), { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
-  } catch (err) {
-    throw new Error(`${who}: cannot read ${path} as CSV (${(err as Error).message})`);
-  }
-  if (rows.length === 0) throw new Error(`${who}: ${path} has no rows`);
+  const rows = readCsv(path).rows;
   const column = f.column;
-  if (!(column in rows[0])) throw new Error(`${who}: ${path} has no column '${column}'; columns: ${Object.keys(rows[0]).join(", ")}`);
   const time = timeColumn(rows, typeof f.time === "string" ? f.time : undefined, path);
-  const points: [number, number][] = rows.map((r, i) => {
-    const t = parseTime(r[time]);
-    if (Number.isNaN(t)) throw new Error(`${who}: ${path} row ${i + 2}: cannot read time '${r[time]}'`);
-    const v = r[column] === "" ? NaN : Number(r[column]);
-    if (r[column] !== "" && Number.isNaN(v)) throw new Error(`${who}: ${path} row ${i + 2}: column '${column}' is not numeric ('${r[column]}')`);
-    return [t, v];
-  });
+  const points = seriesPoints(rows, time, column, path, who);
   const freq = detectFrequency(
     points.map((p) => p[0]),
     who,

@@ -6,8 +6,7 @@
  * kept. Timestamps are read as naive local times (daylight-saving repeats and skips are then a
  * duplicate and a one-hour gap).
  */
-import { readFileSync } from "node:fs";
-import { parse } from "csv-parse/sync";
+import { readCsv } from "../data/csv.js";
 import { type Frequency, HOURLY } from "./frequency.js";
 
 export interface HourlySeries {
@@ -38,27 +37,24 @@ export interface HourlyCsvOptions {
   afterLongestGap?: boolean;
 }
 
-/** Reads a CSV file into an hourly series (see the module comment for the cleaning rules). */
-export function loadHourlyCsv(path: string, options: HourlyCsvOptions): HourlySeries {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new Error(`loadHourlyCsv: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+/** Each row's (time, value): a blank value is NaN; an unreadable time or a value that is not a number is an error naming the row. */
+export function seriesPoints(rows: Record<string, string>[], time: string, column: string, path: string, who: string): [number, number][] {
+  for (const c of [time, column]) {
+    if (rows.length > 0 && !(c in rows[0])) throw new Error(`${who}: ${path} has no column '${c}'; columns: ${Object.keys(rows[0]).join(", ")}`);
   }
-  const rows = parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
-  if (rows.length === 0) throw new Error(`loadHourlyCsv: ${path} has no rows`);
-  for (const c of [options.time, options.column]) {
-    if (!(c in rows[0])) throw new Error(`loadHourlyCsv: ${path} has no column '${c}'; columns: ${Object.keys(rows[0]).join(", ")}`);
-  }
-  const points: [number, number][] = rows.map((r, i) => {
-    const t = parseTime(r[options.time]);
-    if (Number.isNaN(t)) throw new Error(`loadHourlyCsv: ${path} row ${i + 2}: cannot read time '${r[options.time]}'`);
-    const raw = r[options.column];
-    const v = raw === "" || raw === undefined ? NaN : Number(raw);
-    if (raw !== "" && Number.isNaN(v)) throw new Error(`loadHourlyCsv: ${path} row ${i + 2}: column '${options.column}' is not numeric ('${raw}')`);
+  return rows.map((r, i) => {
+    const t = parseTime(r[time]);
+    if (Number.isNaN(t)) throw new Error(`${who}: ${path} row ${i + 2}: cannot read time '${r[time]}'`);
+    const raw = r[column];
+    const v = raw === "" || raw === undefined ? Number.NaN : Number(raw);
+    if (raw !== "" && Number.isNaN(v)) throw new Error(`${who}: ${path} row ${i + 2}: column '${column}' is not numeric ('${raw}')`);
     return [t, v];
   });
+}
+
+/** Reads a CSV file into an hourly series (see the module comment for the cleaning rules). */
+export function loadHourlyCsv(path: string, options: HourlyCsvOptions): HourlySeries {
+  const points = seriesPoints(readCsv(path).rows, options.time, options.column, path, "loadHourlyCsv");
   return toHourly(points, options.maxInterpolate ?? 3, options.afterLongestGap ?? false);
 }
 
