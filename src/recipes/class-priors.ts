@@ -15,6 +15,7 @@ import { Input } from "../layers/input.js";
 import { Flatten } from "../layers/reshaping.js";
 import { Sequential } from "../models/sequential.js";
 import { div } from "../ops/arithmetic.js";
+import { argmax } from "../ops/reduce.js";
 import { gather } from "../ops/shape.js";
 import { generator, setSeed } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -73,12 +74,7 @@ async function runPriors(options: RecipeOptions): Promise<RecipeResult> {
     const model = priorsModel();
     model.compile({ optimizer: "rmsprop", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
     await model.fit(tx, ty, { epochs, batchSize, verbose: 0, seed, classWeight });
-    const probs = (model.predict(xTest, { batchSize: 1024 }) as Tensor).floats();
-    const predicted = truth.map((_, i) => {
-      let best = 0;
-      for (let c = 1; c < 10; c++) if (probs[i * 10 + c] > probs[i * 10 + best]) best = c;
-      return best;
-    });
+    const predicted = Array.from(argmax(model.predict(xTest, { batchSize: 1024 }) as Tensor).data());
     const report = classificationReport(truth, predicted, data.classNames);
     const row = {
       strategy,

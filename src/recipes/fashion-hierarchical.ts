@@ -13,6 +13,7 @@ import { combineHierarchy, groupClasses, groupLabels, trainHierarchy } from "../
 import { dendrogramSvg, type Linkage } from "../hierarchical/clustering.js";
 import type { Model } from "../models/model.js";
 import { div } from "../ops/arithmetic.js";
+import { argmax } from "../ops/reduce.js";
 import { gather, reshape } from "../ops/shape.js";
 import { generator, setSeed } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -29,12 +30,8 @@ function architecture(classes: number, cnn: boolean, name: string): Model {
   return model;
 }
 
-const argmaxRows = (p: Float32Array, k: number) =>
-  Array.from({ length: p.length / k }, (_, i) => {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (p[i * k + c] > p[i * k + best]) best = c;
-    return best;
-  });
+/** The predicted class of each row. */
+const classesOf = (probs: Tensor) => Array.from(argmax(probs).data());
 
 const accuracy = (pred: number[], truth: ArrayLike<number>) => pred.filter((p, i) => p === Number(truth[i])).length / pred.length;
 
@@ -65,9 +62,9 @@ async function runHierarchical(options: RecipeOptions): Promise<RecipeResult> {
   const flat = architecture(10, cnn, "flat");
   await flat.fit(x, y, { epochs, batchSize: 32, verbose: 0, seed, runDir: options.runDir });
   const flatSeconds = (performance.now() - t0) / 1000;
-  const flatAccuracy = accuracy(argmaxRows((flat.predict(xTest, { batchSize: 1024 }) as Tensor).floats(), 10), yTest);
+  const flatAccuracy = accuracy(classesOf(flat.predict(xTest, { batchSize: 1024 }) as Tensor), yTest);
   log(`flat ${cnn ? "CNN" : "dense network"}: test accuracy ${(100 * flatAccuracy).toFixed(2)}% (${flatSeconds.toFixed(1)} s)`);
-  const held = argmaxRows((flat.predict(xHeld, { batchSize: 1024 }) as Tensor).floats(), 10);
+  const held = classesOf(flat.predict(xHeld, { batchSize: 1024 }) as Tensor);
   const confusion = confusionMatrix(Array.from(yHeld.data(), Number), held, 10);
   const { groups, merges } = groupClasses(confusion, { k }, linkage);
   log(`groups (${linkage} linkage on the held-out confusion matrix): ${groups.map((g) => `{${g.map((c) => names[c]).join(", ")}}`).join(" ")}`);
@@ -77,16 +74,16 @@ async function runHierarchical(options: RecipeOptions): Promise<RecipeResult> {
   const hierSeconds = (performance.now() - t1) / 1000;
   const product = combineHierarchy(parts, "product");
   const route = combineHierarchy(parts, "route");
-  const productAccuracy = accuracy(argmaxRows((product.predict(xTest, { batchSize: 1024 }) as Tensor).floats(), 10), yTest);
-  const routeAccuracy = accuracy(argmaxRows((route.predict(xTest, { batchSize: 1024 }) as Tensor).floats(), 10), yTest);
+  const productAccuracy = accuracy(classesOf(product.predict(xTest, { batchSize: 1024 }) as Tensor), yTest);
+  const routeAccuracy = accuracy(classesOf(route.predict(xTest, { batchSize: 1024 }) as Tensor), yTest);
   // per level: the coarse model's group accuracy, and each expert's accuracy on its own group's images
   const testGroups = groupLabels(data.test.labels, groups).data();
-  const coarseAccuracy = accuracy(argmaxRows((parts.coarse.predict(xTest, { batchSize: 1024 }) as Tensor).floats(), groups.length), testGroups);
+  const coarseAccuracy = accuracy(classesOf(parts.coarse.predict(xTest, { batchSize: 1024 }) as Tensor), testGroups);
   const withinGroup = groups
     .filter((g) => g.length > 1)
     .map((g, e) => {
       const rows = Array.from(yTest.keys()).filter((i) => g.includes(Number(yTest[i])));
-      const pred = argmaxRows((parts.experts[e].predict(gather(xTest, rows, 0), { batchSize: 1024 }) as Tensor).floats(), g.length);
+      const pred = classesOf(parts.experts[e].predict(gather(xTest, rows, 0), { batchSize: 1024 }) as Tensor);
       return {
         group: g.map((c) => names[c]),
         accuracy: accuracy(

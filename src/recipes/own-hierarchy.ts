@@ -10,6 +10,7 @@ import type { Dataset, Example } from "../data/dataset.js";
 import { combineHierarchy, groupClasses, trainHierarchy } from "../hierarchical/classifier.js";
 import { dendrogramSvg } from "../hierarchical/clustering.js";
 import type { Model } from "../models/model.js";
+import { argmax } from "../ops/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { confusionMatrix } from "../training/classification-report.js";
 import { EarlyStopping } from "../training/monitor-callbacks.js";
@@ -61,14 +62,10 @@ export async function trainOwnHierarchy(input: OwnHierarchyInput) {
   let right = 0,
     total = 0;
   for await (const batch of input.evaluation) {
-    const probs = (model.predict(batch.x as Tensor) as Tensor).floats();
+    const predicted = argmax(model.predict(batch.x as Tensor) as Tensor).data();
     const labels = (batch.y as Tensor).data();
-    for (let i = 0; i < labels.length; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c;
-      if (best === Number(labels[i])) right++;
-      total++;
-    }
+    for (let i = 0; i < labels.length; i++) if (predicted[i] === Number(labels[i])) right++;
+    total += labels.length;
   }
   const modelPath = join(input.out, "hierarchical.kerno");
   model.save(modelPath);

@@ -20,6 +20,7 @@ import { Rescaling } from "../layers/rescaling.js";
 import { Flatten } from "../layers/reshaping.js";
 import type { Model } from "../models/model.js";
 import { Sequential } from "../models/sequential.js";
+import { argmax } from "../ops/reduce.js";
 import { setSeed } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { EarlyStopping } from "../training/monitor-callbacks.js";
@@ -74,15 +75,8 @@ async function predictions(model: Model, data: Dataset<Example>): Promise<{ trut
   const truth: number[] = [],
     predicted: number[] = [];
   for await (const batch of data) {
-    const probs = (model.predict(batch.x as Tensor) as Tensor).floats();
-    const labels = (batch.y as Tensor).data();
-    const k = probs.length / labels.length;
-    for (let i = 0; i < labels.length; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c;
-      truth.push(Number(labels[i]));
-      predicted.push(best);
-    }
+    predicted.push(...argmax(model.predict(batch.x as Tensor) as Tensor).data());
+    truth.push(...Array.from((batch.y as Tensor).data(), Number));
   }
   return { truth, predicted };
 }

@@ -13,6 +13,7 @@ import { Input } from "../layers/input.js";
 import type { Layer } from "../layers/layer.js";
 import type { Model } from "../models/model.js";
 import { Sequential } from "../models/sequential.js";
+import { argmax } from "../ops/reduce.js";
 import { tensor } from "../tensor/creation.js";
 import { generator, setSeed } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -62,11 +63,7 @@ function split(n: number, testFraction: number, seed: number): { train: number[]
 /** Accuracy, macro F1 and AUC; with `log`, the per-class report and confusion matrix are printed too. */
 function classScores(probs: Float32Array, labels: Float32Array, plan: TablePlan, name: string, log?: (l: string) => void) {
   const k = plan.classes!.length;
-  const predicted = Array.from(labels, (_, i) => {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c;
-    return best;
-  });
+  const predicted = Array.from(argmax(tensor(probs, [labels.length, k])).data());
   const truth = Array.from(labels);
   const report = log ? classifierReport(truth, predicted, plan.classes!, `test rows (${name})`, log) : classificationReport(truth, predicted, plan.classes!);
   return { accuracy: report.accuracy, macroF1: report.macro.f1, auc: multiclassAuc(probs, labels, k), report };
@@ -220,9 +217,6 @@ export function predictRows(model: Model, plan: TablePlan, rows: Record<string, 
   const out = (model.predict(x, { batchSize: 1024 }) as Tensor).floats();
   if (plan.task === "regression") return rows.map((_, i) => ({ prediction: out[i] * plan.targetStd! + plan.targetMean! }));
   const k = plan.classes!.length;
-  return rows.map((_, i) => {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (out[i * k + c] > out[i * k + best]) best = c;
-    return { prediction: plan.classes![best], probability: out[i * k + best] };
-  });
+  const best = argmax(tensor(out, [rows.length, k])).data();
+  return rows.map((_, i) => ({ prediction: plan.classes![best[i]], probability: out[i * k + best[i]] }));
 }

@@ -8,6 +8,7 @@
 import { createServer, type Server } from "node:http";
 import { extname } from "node:path";
 import { loadModel } from "../interop/load-model.js";
+import { argmax } from "../ops/reduce.js";
 import { tensor } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 
@@ -122,11 +123,7 @@ export function createPredictionServer(predictor: Predictor, limits: ServeLimits
         const result: Record<string, unknown> = { outputs: nest(out.data, out.shape) };
         const k = out.shape[1];
         if (predictor.classNames && out.shape.length === 2 && k === predictor.classNames.length)
-          result.classes = Array.from({ length: out.shape[0] }, (_, i) => {
-            let best = 0;
-            for (let c = 1; c < k; c++) if (out.data[i * k + c] > out.data[i * k + best]) best = c;
-            return predictor.classNames![best];
-          });
+          result.classes = Array.from(argmax(tensor(out.data, out.shape)).data(), (c) => predictor.classNames![c]);
         reply(200, result);
       } catch (err) {
         reply(err instanceof BadRequest ? 400 : 500, { error: (err as Error).message });
