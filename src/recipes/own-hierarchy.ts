@@ -15,11 +15,11 @@ import type { Tensor } from "../tensor/tensor.js";
 import { confusionMatrix } from "../training/classification-report.js";
 import { EarlyStopping } from "../training/monitor-callbacks.js";
 import { writeAtomic } from "../util/files.js";
-import { materialize } from "./own-image-data.js";
 
 export interface OwnHierarchyInput {
-  train: Dataset<Example>;
-  validation: Dataset<Example>;
+  /** The training and validation photos as tensors (decoded once by the caller). */
+  train: { x: Tensor; y: Tensor };
+  validation: { x: Tensor; y: Tensor };
   evaluation: Dataset<Example>;
   classNames: string[];
   /** The flat model's predictions on the validation photos, beside the truth. */
@@ -44,14 +44,13 @@ export async function trainOwnHierarchy(input: OwnHierarchyInput) {
   const confusion = confusionMatrix(input.validationTruth, input.validationPredicted, k);
   const { groups, merges } = groupClasses(confusion, { k: groupsWanted });
   input.log(`hierarchy: ${groups.map((g) => `{${g.map((c) => input.classNames[c]).join(", ")}}`).join(" ")}`);
-  const [train, validation] = [await materialize(input.train), await materialize(input.validation)];
   const t0 = performance.now();
-  const parts = await trainHierarchy(train.x, train.y, {
+  const parts = await trainHierarchy(input.train.x, input.train.y, {
     groups,
     build: input.build,
     epochs: input.epochs,
     batchSize: input.batchSize,
-    validation,
+    validation: input.validation,
     callbacks: () => [new EarlyStopping({ monitor: "val_loss", patience: input.patience, restoreBestWeights: true })],
     seed: input.seed,
     log: input.log,

@@ -122,17 +122,22 @@ export async function trainOwnImages(dir: string, options: RecipeOptions): Promi
   const patience = Number(f.patience ?? (base ? 5 : 10));
   const best = new EarlyStopping({ monitor: "val_loss", patience, restoreBestWeights: true });
   const epochs = options.epochs ?? (base ? 30 : 60);
-  const fitOptions = { epochs, validationData: data.validation.cache(), callbacks: [best], verbose, cacheFrozenPrefix: base !== null, runDir: options.runDir };
+  // each split decoded once: the validation and test photos are cached for every pass over them
+  const validation = data.validation.cache();
+  const evaluation = data.test ? data.test.cache() : validation;
+  const fitOptions = { epochs, validationData: validation, callbacks: [best], verbose, cacheFrozenPrefix: base !== null, runDir: options.runDir };
   let history: Awaited<ReturnType<Model["fit"]>>;
-  if (balance === "none") history = await model.fit(reshuffledCache(data.train, batchSize, seed), fitOptions);
+  // the training photos stream through a cache, or are held as tensors when balancing or the hierarchy needs them
+  let all: Awaited<ReturnType<typeof materialize>> | null = null;
+  if (balance === "none" && !hierarchical) history = await model.fit(reshuffledCache(data.train, batchSize, seed), fitOptions);
   else {
-    const all = await materialize(data.train);
-    const [x, y] = balance === "weights" ? [all.x, all.y] : balanceClasses(all.x, all.y, { strategy: balance, seed });
-    if (balance !== "weights") log(`${balance}: ${all.y.size} training images became ${y.size}`);
+    all = await materialize(data.train);
+    const [x, y] = balance === "weights" || balance === "none" ? [all.x, all.y] : balanceClasses(all.x, all.y, { strategy: balance, seed });
+    if (balance === "undersample" || balance === "oversample") log(`${balance}: ${all.y.size} training images became ${y.size}`);
     history = await model.fit(x, y, { ...fitOptions, batchSize, shuffle: true, classWeight: balance === "weights" ? "balanced" : undefined });
   }
   const evaluatedOn = data.test ? "test" : "validation";
-  const { truth, predicted } = await predictions(model, (data.test ?? data.validation).cache());
+  const { truth, predicted } = await predictions(model, evaluation);
   const out = outputDir("images", options.out);
   const modelPath = join(out, "image-classifier.kerno");
   model.classNames = data.classNames;
@@ -162,15 +167,15 @@ export async function trainOwnImages(dir: string, options: RecipeOptions): Promi
     report,
     plots,
   };
-  if (hierarchical) {
-    const validation = await predictions(model, data.validation.cache());
+  if (hierarchical && all) {
+    const onValidation = data.test ? await predictions(model, validation) : { truth, predicted };
     result.hierarchical = await trainOwnHierarchy({
-      train: data.train,
-      validation: data.validation.cache(),
-      evaluation: (data.test ?? data.validation).cache(),
+      train: all,
+      validation: await materialize(validation),
+      evaluation,
       classNames: data.classNames,
-      validationTruth: validation.truth,
-      validationPredicted: validation.predicted,
+      validationTruth: onValidation.truth,
+      validationPredicted: onValidation.predicted,
       build,
       epochs,
       batchSize,
