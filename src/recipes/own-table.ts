@@ -90,19 +90,13 @@ export async function trainOwnTable(path: string, options: RecipeOptions): Promi
   const plan = fitTablePlan({ ...table, rows: usable }, target, parts.train, task);
   const rowsOf = (idx: number[]) => idx.map((i) => usable[i]);
   const encode = (idx: number[]) => {
-    const rows = rowsOf(idx);
-    let y = encodeTarget(plan, rows);
-    let x = encodeFeatures(plan, rows);
     // a class that never occurs in the training rows cannot be predicted: those rows are left out
-    const keep = Array.from(y.keys()).filter((i) => y[i] >= 0 || plan.task === "regression");
-    if (keep.length < y.length) {
-      const d = plan.featureNames.length;
-      x = Float32Array.from({ length: keep.length * d }, (_, j) => x[keep[Math.floor(j / d)] * d + (j % d)]);
-      y = Float32Array.from(keep, (i) => y[i]);
-    }
+    const rows = rowsOf(idx).filter((r) => plan.task === "regression" || plan.classes!.includes(r[target]));
+    const y = encodeTarget(plan, rows);
+    const x = encodeFeatures(plan, rows);
     const classification = plan.task === "classification";
     return {
-      x: tensor(x, [keep.length, plan.featureNames.length]),
+      x: tensor(x, [rows.length, plan.featureNames.length]),
       y: classification ? tensor(Int32Array.from(y), [y.length], "int32") : tensor(y, [y.length, 1]),
       raw: y,
     };
