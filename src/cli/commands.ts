@@ -100,13 +100,16 @@ export async function train(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** kerno export <model> <out.onnx>: the model as ONNX for serving engines. */
+/** kerno export <model> <out.onnx|out.keras>: the model as ONNX for serving engines, or as Keras 3's archive. */
 export async function exportCommand(argv: string[]): Promise<number> {
   const { positionals } = parse(argv);
   const [spec, out] = positionals;
-  if (!spec || !out) throw new Error("kerno export: usage: kerno export <model file|recipe|architecture> <out.onnx>");
+  if (!spec || !out) throw new Error("kerno export: usage: kerno export <model file|recipe|architecture> <out.onnx|out.keras>");
   const model = await modelFrom(spec, "kerno export");
-  console.log(`wrote ${model.export(out)} (ONNX opset 17, input ${model.inputs[0].shape.map((d) => d ?? "batch").join("x")})`);
+  if (out.endsWith(".keras")) {
+    await model.save(out);
+    console.log(`wrote ${out} (Keras 3 archive: config.json, model.weights.h5; open with keras.models.load_model)`);
+  } else console.log(`wrote ${model.export(out)} (ONNX opset 17, input ${model.inputs[0].shape.map((d) => d ?? "batch").join("x")})`);
   return 0;
 }
 

@@ -66,7 +66,7 @@ kerno train --images DIR | --csv FILE --target COL | --series FILE --column COL 
     options: ["json", "input-scale", "backend"],
   },
   serve: { usage: "kerno serve <model.onnx|model.kerno> [--port 8501] [--host 127.0.0.1] [--max-batch 1024]", options: ["port", "host", "max-batch"] },
-  export: { usage: "kerno export <model file|recipe|architecture> <out.onnx>", options: [] },
+  export: { usage: "kerno export <model file|recipe|architecture> <out.onnx|out.keras>", options: [] },
   "plot-model": { usage: "kerno plot-model <recipe|model file> <out.svg> [--lr]", options: ["lr"] },
   interpret: {
     usage: `kerno interpret filters <model> --layer L [--filters 0-15] [--preprocess MODE]

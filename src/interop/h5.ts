@@ -2,13 +2,16 @@
  * Keras weight files in HDF5 (read through h5wasm): the legacy layout of Keras 2 and of the
  * keras.applications downloads (root attribute layer_names; per layer group, weight_names), the
  * same inside a whole-model .h5 (group model_weights, attribute model_config), and Keras 3's
- * .weights.h5 (layers/<name>/vars/<i>, recurrent cells under cell/, nested models under layers/).
+ * .weights.h5 (layers/<class key>/vars/<i>, recurrent cells under cell/, nested models under layers/;
+ * see keras-layout.ts).
  */
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import type { Variable } from "../autodiff/variable.js";
 import type { Layer } from "../layers/layer.js";
-import { Model } from "../models/model.js";
+import { isModel } from "../models/is-model.js";
+import type { Model } from "../models/model.js";
 import { shapeToString } from "../tensor/shape.js";
+import { kerasLayerKeys, kerasVariableGroups } from "./keras-layout.js";
 
 type H5 = typeof import("h5wasm/node").default;
 type H5File = InstanceType<H5["File"]>;
@@ -125,20 +128,22 @@ function varsOf(group: H5Group | null): { name: string; shape: number[]; data: F
     .map((i) => ({ name: `vars/${i}`, ...floats(vars.get(String(i)) as H5Dataset) }));
 }
 
-/** Keras 3's layout: each layer's variables where Keras tracks them. */
+/**
+ * Keras 3's layout (keras-layout.ts): layers addressed by class and position, their variables
+ * where Keras tracks them. A group under the layer's own name is accepted too (files written by
+ * other tools that key layers by name).
+ */
 function loadKeras3(model: Model, layersGroup: H5Group, who: string): void {
-  for (const layer of weightedLayers(model)) {
-    const group = layersGroup.get(layer.name) as H5Group | null;
-    if (!group) throw new Error(`${who}: the file has no weights for layer '${layer.name}' (it has ${layersGroup.keys().join(", ")})`);
-    if (layer instanceof Model) {
+  for (const { layer, key } of kerasLayerKeys(model)) {
+    if (layer.weights.length === 0) continue;
+    const group = (layersGroup.get(key) as H5Group | null) ?? (layersGroup.get(layer.name) as H5Group | null);
+    if (!group)
+      throw new Error(`${who}: the file has no weights for layer '${layer.name}' (looked for layers/${key}; it has ${layersGroup.keys().join(", ")})`);
+    if (isModel(layer)) {
       loadKeras3(layer, group.get("layers") as H5Group, who);
       continue;
     }
-    const sub = (path: string) => group.get(path) as H5Group | null;
-    let arrays = varsOf(group);
-    if (layer.className === "Bidirectional") arrays = [...varsOf(sub("forward_layer/cell")), ...varsOf(sub("backward_layer/cell"))];
-    else if (arrays.length === 0 && sub("cell")) arrays = varsOf(sub("cell"));
-    else if (arrays.length === 0 && sub("layer")) arrays = varsOf(sub("layer"));
+    const arrays = kerasVariableGroups(layer).flatMap(({ path }) => varsOf(path ? (group.get(path) as H5Group | null) : group));
     assignInOrder(layer, arrays, who);
   }
 }

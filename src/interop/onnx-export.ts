@@ -9,6 +9,7 @@ import { noGrad } from "../autodiff/grad.js";
 import type { Variable } from "../autodiff/variable.js";
 import type { Layer, LayerNode } from "../layers/layer.js";
 import type { SymbolicTensor } from "../layers/symbolic.js";
+import { isModel } from "../models/is-model.js";
 import type { Model } from "../models/model.js";
 import { reshape, transpose } from "../ops/shape.js";
 import { writeAtomic } from "../util/files.js";
@@ -234,9 +235,6 @@ function depthwiseKernel(g: Builder, v: Variable): string {
   const grouped = noGrad(() => reshape(transpose(v, [2, 3, 0, 1]), [cin * m, 1, kh, kw]));
   return g.floats("depthwise", grouped.floats(), [...grouped.shape]);
 }
-
-/** A nested model (a layer with a graph of its own), found without importing Model (which imports this file). */
-const isModel = (layer: Layer): layer is Model => Array.isArray((layer as Partial<Model>).nodes) && Array.isArray((layer as Partial<Model>).outputs);
 
 /** Emits the nodes of `model`'s graph given ONNX values for its inputs; returns values for its outputs. */
 function emitModel(g: Builder, model: Model, inputs: OnnxValue[]): OnnxValue[] {

@@ -6,6 +6,7 @@
  */
 import type { Variable } from "../autodiff/variable.js";
 import type { Dataset, Example } from "../data/dataset.js";
+import { saveKeras } from "../interop/keras-save.js";
 import { exportOnnx } from "../interop/onnx-export.js";
 import type { ActivationName } from "../layers/activations.js";
 import { InputLayer } from "../layers/input.js";
@@ -279,9 +280,15 @@ export class Model extends Layer {
     return text;
   }
 
-  /** Saves architecture, weights and optimizer state to one file, atomically. */
-  save(path: string): void {
+  /**
+   * Saves the model atomically. Kerno's own format (any name but .keras: architecture, weights,
+   * optimizer state in one file) is written before this returns; a path ending in .keras gets
+   * Keras 3's archive (architecture and weights), complete when the promise resolves.
+   */
+  save(path: string): Promise<void> {
+    if (path.endsWith(".keras")) return saveKeras(this, path);
     saveModel(this, path);
+    return Promise.resolve();
   }
 
   /** Writes the model as ONNX (opset 17, dynamic batch) for serving engines; see src/interop/onnx-export.ts. */

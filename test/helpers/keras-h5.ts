@@ -1,7 +1,7 @@
 /**
  * Writes Keras weight files the way Keras does (for tests: real Keras files cannot be downloaded
  * here): the legacy layout of Keras 2 and of keras.applications (layer_names, weight_names with
- * TensorFlow's ":0"), and Keras 3's .weights.h5 (layers/<name>/vars/<i>).
+ * TensorFlow's ":0"), and Keras 3's .weights.h5 (layers/<class key>/vars/<i>).
  */
 import h5wasm from "h5wasm/node";
 import type { Layer, Model } from "../../src/index.js";
@@ -35,19 +35,33 @@ export async function writeLegacyWeights(model: Model, path: string, transform: 
   f.close();
 }
 
+/**
+ * Keras 3's layout as saving_lib writes it, spelled out independently of kerno's reader and
+ * writer (for chains of layers): layers/<snake_case class>[_<n>]/vars/<i>, keyed by class and
+ * position, never by the layer's name; recurrent variables under cell/, nested models under layers/.
+ */
 export async function writeKeras3Weights(model: Model, path: string): Promise<void> {
   await h5wasm.ready;
   const f = new h5wasm.File(path, "w");
+  const snake = (name: string) =>
+    name
+      .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
+      .replace(/([a-z])([A-Z])/g, "$1_$2")
+      .toLowerCase();
   const write = (group: ReturnType<typeof f.create_group>, m: Model) => {
+    const used = new Map<string, number>();
     for (const layer of m.layers) {
-      if (layer.weights.length === 0) continue;
-      const g = group.create_group(layer.name);
+      const base = snake(layer.className);
+      const n = used.has(base) ? used.get(base)! + 1 : 0;
+      used.set(base, n);
+      const g = group.create_group(n === 0 ? base : `${base}_${n}`);
       if ("layers" in layer && (layer as Model).layers.length) {
         write(g.create_group("layers"), layer as Model);
         continue;
       }
       const isRnn = ["LSTM", "GRU", "SimpleRNN"].includes(layer.className);
-      const vars = (isRnn ? g.create_group("cell") : g).create_group("vars");
+      g.create_group("vars");
+      const vars = isRnn ? g.create_group("cell").create_group("vars") : (g.get("vars") as ReturnType<typeof f.create_group>);
       layer.weights.forEach((w, i) => vars.create_dataset({ name: String(i), data: w.floats(), shape: [...w.shape], dtype: "<f" }));
     }
   };

@@ -53,7 +53,7 @@ test("weights for another architecture, a wrong shape, or a missing layer are cl
   await assert.rejects(loadKerasWeights(small, join(dir, "text.h5")), /not an HDF5 file/);
 });
 
-test("Keras 3's .weights.h5 layout: layers/<name>/vars/<i>, recurrent cells under cell/", async () => {
+test("Keras 3's .weights.h5 layout: layers keyed by class (not name), recurrent cells under cell/", async () => {
   const dir = tempDir();
   const x = Input({ shape: [5, 2] });
   const make = () => new Model({ inputs: x, outputs: new Dense({ units: 1, name: "head" }).apply(new GRU({ units: 3, name: "gru" }).apply(x)) });
