@@ -32,5 +32,23 @@
         ["OS=='linux'", { "libraries": ["-lpthread"] }]
       ]
     }
+  ],
+  "conditions": [
+    [
+      "<!(node scripts/mpi-flags.mjs has)==1",
+      {
+        "targets": [
+          {
+            "target_name": "kerno_mpi",
+            "sources": ["native/mpi/distributed.cc"],
+            "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+            "defines": ["OMPI_SKIP_MPICXX=1", "MPICH_SKIP_MPICXX=1", "NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_DISABLE_CPP_EXCEPTIONS"],
+            "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
+            "cflags_cc": ["-std=c++17", "-O2", "-Wall", "<!@(node scripts/mpi-flags.mjs cflags)"],
+            "libraries": ["<!@(node scripts/mpi-flags.mjs libs)", "-ldl"]
+          }
+        ]
+      }
+    ]
   ]
 }

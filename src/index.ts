@@ -51,6 +51,7 @@ export { Dataset, type Example } from "./data/dataset.js";
 export { IMAGE_EXTENSIONS, type ImageFolderDataset, type ImageFolderOptions, imageDatasetFromDirectory, type LabelMode } from "./data/image-folder.js";
 export { type LoadImageOptions, loadDigit, loadImage } from "./data/images.js";
 export { fashionMnist, type ImageDataset, mnist } from "./data/mnist.js";
+export { type Distributed, type DistributedOptions, distributedAvailable, initDistributed } from "./distributed/mpi.js";
 export { loadKerasWeights as loadWeights } from "./interop/h5.js";
 export { loadModel, modelFormat } from "./interop/load-model.js";
 export { loadTfjsModel } from "./interop/tfjs.js";

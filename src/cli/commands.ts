@@ -6,6 +6,7 @@ import { getBackend, setBackend } from "../backends/registry.js";
 import { readCsv } from "../data/csv.js";
 import { fashionMnist, mnist } from "../data/mnist.js";
 import type { TablePlan } from "../data/table-plan.js";
+import { initDistributed } from "../distributed/mpi.js";
 import { loadModel } from "../interop/load-model.js";
 import type { Model } from "../models/model.js";
 import { plotModel } from "../models/plot.js";
@@ -83,6 +84,22 @@ export async function train(argv: string[]): Promise<number> {
     );
   const run = own ?? getRecipe(name).run;
   const runName = name ?? (flags.images ? "images" : flags.csv ? "csv" : "series");
+  if (flags.distributed === true) {
+    if (own || !getRecipe(name).distributed)
+      throw new Error(
+        `kerno train: --distributed works with ${Object.values(RECIPES)
+          .filter((r) => r.distributed)
+          .map((r) => r.name)
+          .join(", ")} (not ${runName})`,
+      );
+    const { rank, size } = initDistributed();
+    // rank 0 writes the run folder, the model and the output; the other ranks only train
+    if (rank !== 0) {
+      await run({ ...options, verbose: 0, out: undefined, distributed: true });
+      return 0;
+    }
+    if (options.verbose > 0) console.log(`data-parallel training: ${size} ranks, batch ${options.batchSize ?? "default"} per rank`);
+  }
   const runDir = startRun(runsRoot(typeof flags.runs === "string" ? flags.runs : undefined), runName, {
     command: ["kerno", "train", ...argv],
     options: { epochs: options.epochs, batchSize: options.batchSize, seed: options.seed, flags },
@@ -90,7 +107,7 @@ export async function train(argv: string[]): Promise<number> {
   });
   if (options.verbose > 0) console.log(`run folder: ${runDir}`);
   try {
-    const result = await run({ ...options, runDir, out: options.out ?? runDir });
+    const result = await run({ ...options, runDir, out: options.out ?? runDir, distributed: flags.distributed === true });
     endRun(runDir, { report: result });
     if (json) console.log(JSON.stringify({ ...result, runDir }));
   } catch (err) {

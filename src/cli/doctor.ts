@@ -2,6 +2,7 @@
 
 import { addonPath, loadAddon } from "../backends/native/index.js";
 import { backendNotes, getBackend, listBackends } from "../backends/registry.js";
+import { distributedAvailable, mpiAddonPath } from "../distributed/mpi.js";
 
 export function runDoctor(): number {
   const active = getBackend();
@@ -14,6 +15,12 @@ export function runDoctor(): number {
     console.log(`native addon: unavailable: ${(err as Error).message}`);
   }
   for (const note of backendNotes()) console.log(note);
+  // reported without joining an MPI job (initDistributed would start one)
+  console.log(
+    distributedAvailable()
+      ? `distributed training: available (${mpiAddonPath()}; run under mpirun with --distributed)`
+      : "distributed training: unavailable (kerno was built without MPI: apt-get install libopenmpi-dev openmpi-bin, then npm rebuild kerno)",
+  );
   console.log(`node ${process.version} on ${process.platform}-${process.arch}`);
   return 0;
 }

@@ -9,7 +9,7 @@ export interface CommandUsage {
   options: string[];
 }
 
-const TRAIN_COMMON = ["epochs", "batch-size", "backend", "seed", "out", "runs", "verbose", "json", "png", "patience"];
+const TRAIN_COMMON = ["epochs", "batch-size", "backend", "seed", "out", "runs", "verbose", "json", "png", "patience", "distributed"];
 
 export const USAGE: Record<string, CommandUsage> = {
   train: {
@@ -21,7 +21,8 @@ kerno train --images DIR | --csv FILE --target COL | --series FILE --column COL 
   house-prices (--csv --target --loss mae|mse --log-target --dev-size), class-priors (--minority --fraction),
   fashion-mnist-hierarchical (--groups --linkage ward|average --cnn)
   own data: --images (--base --balance --size --no-augment --hierarchical --groups),
-  --csv (--target --task --loss --test-size), --series (--column --time --history --horizon --time-features)`,
+  --csv (--target --task --loss --test-size), --series (--column --time --history --horizon --time-features)
+  data-parallel over MPI (mnist-dense, mnist-cnn): mpirun -np 2 npx kerno train mnist-cnn --distributed`,
     options: [
       ...TRAIN_COMMON,
       "images",

@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { mnist } from "../data/mnist.js";
+import { initDistributed } from "../distributed/mpi.js";
 import { Conv2D } from "../layers/conv.js";
 import { Dense } from "../layers/dense.js";
 import { Input } from "../layers/input.js";
@@ -51,7 +52,9 @@ async function trainMnist(
   options: RecipeOptions,
 ): Promise<RecipeResult> {
   const started = performance.now();
-  const log = options.log ?? console.log;
+  // under data-parallel training rank 0 alone prints and saves
+  const primary = !options.distributed || initDistributed().rank === 0;
+  const log = primary ? (options.log ?? console.log) : () => {};
   if (options.seed !== undefined) setSeed(options.seed);
   const data = await mnist();
   const prep = (images: typeof data.train.images) => {
@@ -61,7 +64,7 @@ async function trainMnist(
   const [xTrain, xTest] = [prep(data.train.images), prep(data.test.images)];
   const model = build();
   model.compile({ optimizer: "rmsprop", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
-  if ((options.verbose ?? 1) > 0) model.summary({ printFn: log });
+  if ((options.verbose ?? 1) > 0 && primary) model.summary({ printFn: log });
   const epochs = options.epochs ?? defaults.epochs;
   const history = await model.fit(xTrain, data.train.labels, {
     epochs,
@@ -70,10 +73,11 @@ async function trainMnist(
     seed: options.seed,
     verbose: options.verbose ?? 1,
     runDir: options.runDir,
+    distributed: options.distributed,
   });
   const test = await model.evaluate(xTest, data.test.labels, { batchSize: 256 });
-  const modelPath = join(outputDir(name, options.out), `${name}.kerno`);
-  await model.save(modelPath);
+  const modelPath = join(primary ? outputDir(name, options.out) : "", `${name}.kerno`);
+  if (primary) await model.save(modelPath);
   log(`test accuracy ${(100 * test.accuracy).toFixed(2)}% (loss ${test.loss.toFixed(4)}); model saved to ${modelPath}`);
   return { ...baseResult(name, epochs, started), ...lastEpoch(history.history), test, modelPath };
 }
@@ -83,6 +87,7 @@ export const mnistDense: Recipe = {
   description: "MNIST digits with a dense network: Flatten, Dense(64, relu), Dense(10, softmax) (the course: just above 97%)",
   model: mnistDenseModel,
   run: (options) => trainMnist("mnist-dense", mnistDenseModel, false, { epochs: 5, batchSize: 32 }, options),
+  distributed: true,
 };
 
 export const mnistCnn: Recipe = {
@@ -90,4 +95,5 @@ export const mnistCnn: Recipe = {
   description: "MNIST digits with the course's CNN: Conv2D 32/64/128, max pooling, Dense(10) (the course: 99.3%)",
   model: mnistCnnModel,
   run: (options) => trainMnist("mnist-cnn", mnistCnnModel, true, { epochs: 5, batchSize: 64 }, options),
+  distributed: true,
 };

@@ -17,6 +17,8 @@ export interface RecipeOptions {
   /** Recipe-specific flags from the command line (--csv, --target, ...). */
   flags?: Record<string, string | boolean>;
   log?: (line: string) => void;
+  /** Data-parallel training over MPI (under mpirun): only recipes with `distributed: true` take it. */
+  distributed?: boolean;
 }
 
 export interface RecipeResult {
@@ -37,6 +39,8 @@ export interface Recipe {
   /** The model the recipe trains, untrained (for kerno summary and plot-model). */
   model(): Model | Promise<Model>;
   run(options: RecipeOptions): Promise<RecipeResult>;
+  /** Whether run() honours options.distributed. */
+  distributed?: boolean;
 }
 
 /** The final epoch's training and validation values, split by the val_ prefix. */

@@ -25,6 +25,8 @@ export interface FrozenPrefix {
 export interface FitModel extends TrainingModel, OutputSpecs {
   readonly name: string;
   trainableWeights: Variable[];
+  /** Every variable, trainable or not (broadcast from rank 0 in data-parallel training). */
+  readonly weights: Variable[];
   compiled: Compiled | null;
   /** The outputs' names, once the model is built. */
   readonly outputNames: string[];
@@ -75,6 +77,25 @@ export class EpochLogs {
     this.weight += n;
     const weights = sw ? sw.floats() : null;
     noGrad(() => this.compiled.metrics.forEach((ms, i) => ms.forEach((m) => m.update(ys[i], preds[i], weights))));
+  }
+
+  /** Every accumulator (losses, weight, each metric's state) in one array, to be summed across workers. */
+  state(): Float64Array {
+    const metrics = this.compiled.metrics.flat();
+    const missing = metrics.find((m) => !m.state || !m.setState);
+    if (missing) throw new Error(`metric '${missing.name}' has no state()/setState(), so it cannot be combined across workers`);
+    return Float64Array.from([this.lossSum, this.weight, ...this.outputSums, ...metrics.flatMap((m) => m.state!())]);
+  }
+
+  setState(s: Float64Array): void {
+    [this.lossSum, this.weight] = [s[0], s[1]];
+    let at = 2;
+    for (let i = 0; i < this.outputSums.length; i++) this.outputSums[i] = s[at++];
+    for (const m of this.compiled.metrics.flat()) {
+      const n = m.state!().length;
+      m.setState!(s.subarray(at, at + n));
+      at += n;
+    }
   }
 
   logs(prefix = ""): Logs {

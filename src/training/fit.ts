@@ -5,20 +5,21 @@
  */
 import { noGrad, valueAndGrad } from "../autodiff/grad.js";
 import type { Variable } from "../autodiff/variable.js";
-import { type ClassWeight, classWeightsFor, sampleClasses } from "../data/balance.js";
+import type { ClassWeight } from "../data/balance.js";
 import { Dataset, type Example } from "../data/dataset.js";
+import { DataParallel } from "../distributed/data-parallel.js";
+import { type DistributedOptions, initDistributed } from "../distributed/mpi.js";
 import { concat } from "../ops/shape.js";
 import { RunHistory } from "../runs/run-history.js";
-import { tensor } from "../tensor/creation.js";
-import { generator } from "../tensor/random.js";
+import { zerosLike } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { pickRows, sliceRows } from "./batches.js";
 import { Callback, type CallbackHooks, History } from "./callbacks.js";
 import type { Compiled } from "./compile.js";
 import { assertCompiled, EpochLogs, evaluateLogs, type FitModel, type Inputs, list, predict, predictions, type ValidationData } from "./evaluate.js";
 import { weightedLoss } from "./objective.js";
 import { ProgbarLogger } from "./progress.js";
-import { checkTargets, countOf } from "./targets.js";
+import { type Batch, datasetSource, tensorSource } from "./sources.js";
+import { checkTargets } from "./targets.js";
 
 export { type EvaluateOptions, evaluate, type FitModel, type Inputs, predict, type ValidationData } from "./evaluate.js";
 
@@ -50,16 +51,16 @@ export interface FitOptions {
   cacheFrozenPrefix?: boolean;
   /** A run folder (src/runs): the summary and every epoch's logs are written there as training goes. */
   runDir?: string;
-}
-
-interface Batch {
-  xs: Tensor[];
-  ys: Tensor[];
-  sw: Tensor | null;
+  /**
+   * Data-parallel training over MPI (run under mpirun; see src/distributed): batchSize is per
+   * rank, rank 0's weights are broadcast first, gradients averaged every step; rank 0 alone runs
+   * the callbacks and writes the run folder. True, or options such as { timeoutSeconds }.
+   */
+  distributed?: boolean | DistributedOptions;
 }
 
 /** A training step: forward in training mode, the objective, gradients, the optimizer's update. */
-function makeTrainStep(model: FitModel, compiled: Compiled) {
+function makeTrainStep(model: FitModel, compiled: Compiled, parallel: DataParallel | null) {
   const wantLogits = compiled.logits.map((a) => a !== null);
   const lossAndGrads = valueAndGrad(
     (_vars: Variable[], b: Batch) => {
@@ -71,9 +72,14 @@ function makeTrainStep(model: FitModel, compiled: Compiled) {
   );
   return (b: Batch) => {
     const vars = model.trainableWeights;
-    const { value, grads, aux } = lossAndGrads(vars, b);
+    const rows = b.ys[0].shape[0];
+    // a rank whose shard of a short last batch is empty still joins the allreduce, with zeros
+    const r = rows > 0 ? lossAndGrads(vars, b) : null;
+    let grads: Tensor<"float32">[] = r ? r.grads : vars.map((v) => zerosLike(v));
+    if (parallel) grads = parallel.averageGradients(grads, rows, b.globalRows ?? rows);
     if (vars.length > 0) compiled.optimizer.apply(grads, vars);
-    return { loss: value.item(), outputLosses: aux.parts.map((p) => p.item()), preds: predictions(compiled, aux.outputs) };
+    if (!r) return null;
+    return { loss: r.value.item(), outputLosses: r.aux.parts.map((p) => p.item()), preds: predictions(compiled, r.aux.outputs) };
   };
 }
 
@@ -85,83 +91,6 @@ class CallbackList {
       if (fn) await fn.apply(cb, args);
     }
   }
-}
-
-/** Sample weights from class weights (by each sample's class) times explicit sample weights. */
-function combinedWeights(ys: Tensor[], compiled: Compiled, options: FitOptions): Float32Array | null {
-  let w: Float32Array | null = options.sampleWeight ? Float32Array.from(options.sampleWeight.values) : null;
-  if (options.classWeight) {
-    const classes = sampleClasses(ys[0], compiled.losses[0].kind);
-    const table = options.classWeight === "balanced" ? classWeightsFor(classes) : options.classWeight;
-    const cw = Float32Array.from(classes, (c) => {
-      const v = table[c];
-      if (v === undefined) throw new RangeError(`fit: classWeight has no entry for class ${c}`);
-      return v;
-    });
-    w = w ? w.map((v, i) => v * cw[i]) : cw;
-  }
-  return w;
-}
-
-/** Tensors held in memory: checked, split for validation, and batched by shuffled row indices each epoch. */
-function tensorSource(model: FitModel, compiled: Compiled, x: Inputs, y: Inputs | undefined, options: FitOptions, who: string) {
-  if (y === undefined) throw new RangeError(`${who}: targets y are required (or pass a Dataset of { x, y })`);
-  let xs = list(x),
-    ys = list(y);
-  let n = countOf(xs, who, "inputs");
-  const ny = countOf(ys, who, "targets");
-  if (ny !== n) throw new RangeError(`${who}: ${n} input samples but ${ny} target samples`);
-  if (options.sampleWeight && options.sampleWeight.size !== n)
-    throw new RangeError(`${who}: sampleWeight has ${options.sampleWeight.size} values for ${n} samples`);
-  checkTargets(model, compiled, xs, ys, who);
-  let sw = combinedWeights(ys, compiled, options);
-  let validation = options.validationData;
-  if (options.validationSplit) {
-    const split = options.validationSplit;
-    if (!(split > 0 && split < 1)) throw new RangeError(`${who}: validationSplit must be in (0, 1), got ${split}`);
-    const nTrain = n - Math.floor(n * split);
-    validation = [xs.map((t) => sliceRows(t, nTrain, n - nTrain)), ys.map((t) => sliceRows(t, nTrain, n - nTrain))];
-    xs = xs.map((t) => sliceRows(t, 0, nTrain));
-    ys = ys.map((t) => sliceRows(t, 0, nTrain));
-    sw = sw ? sw.slice(0, nTrain) : null;
-    n = nTrain;
-  }
-  const batchSize = options.batchSize ?? 32;
-  async function* epochBatches(epoch: number): AsyncGenerator<Batch> {
-    const order = Array.from({ length: n }, (_, i) => i);
-    if (options.shuffle ?? true) generator(options.seed === undefined ? undefined : options.seed + epoch).shuffle(order);
-    for (let start = 0; start < n; start += batchSize) {
-      const idx = order.slice(start, start + batchSize);
-      yield {
-        xs: xs.map((t) => pickRows(t, idx)),
-        ys: ys.map((t) => pickRows(t, idx)),
-        sw: sw
-          ? tensor(
-              Float32Array.from(idx, (i) => sw![i]),
-              [idx.length],
-            )
-          : null,
-      };
-    }
-  }
-  return { steps: Math.ceil(n / batchSize), validation, epochBatches };
-}
-
-/** A Dataset of { x, y } batches, checked on its first batch. */
-function datasetSource(model: FitModel, compiled: Compiled, data: Dataset<Example>, options: FitOptions, who: string) {
-  let checked = false;
-  async function* epochBatches(): AsyncGenerator<Batch> {
-    let batches = 0;
-    for await (const el of data) {
-      if (el.y === undefined) throw new RangeError(`${who}: the Dataset must yield { x, y } batches`);
-      const b = { xs: list(el.x), ys: list(el.y), sw: el.sampleWeight ?? null };
-      if (!checked) checkTargets(model, compiled, b.xs, b.ys, who);
-      checked = true;
-      yield b;
-      if (options.stepsPerEpoch !== undefined && ++batches >= options.stepsPerEpoch) break;
-    }
-  }
-  return { steps: options.stepsPerEpoch ?? data.cardinality, validation: options.validationData, epochBatches };
 }
 
 /** One pass of a Dataset of { x, y } batches as tensors: its inputs through `features`, and its rows' size. */
@@ -257,16 +186,27 @@ async function fitModel(model: FitModel, runner: FitModel, x: Inputs | Dataset<E
   if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`${who}: epochs must be a non-negative integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`${who}: batchSize must be a positive integer, got ${batchSize}`);
   if (x instanceof Dataset && y !== undefined) throw new RangeError(`${who}: when x is a Dataset, it yields the targets too; do not pass y`);
-  const source = x instanceof Dataset ? datasetSource(runner, compiled, x, options, who) : tensorSource(runner, compiled, x, y, options, who);
+  const parallel = options.distributed ? new DataParallel(initDistributed(options.distributed === true ? {} : options.distributed)) : null;
+  if (parallel && x instanceof Dataset)
+    throw new RangeError(`${who}: distributed training takes tensors (each rank gathers its shard of every batch); read the Dataset into tensors first`);
+  if (parallel) {
+    options = { ...options, seed: parallel.sharedSeed(options.seed) };
+    parallel.broadcastVariables(model.weights, "broadcast of the initial weights from rank 0");
+  }
+  const source = x instanceof Dataset ? datasetSource(runner, compiled, x, options, who) : tensorSource(runner, compiled, x, y, options, who, parallel);
   if (source.validation && !(source.validation instanceof Dataset)) {
     const [vx, vy] = source.validation;
     checkTargets(runner, compiled, list(vx), list(vy), `${who} (validationData)`);
   }
-  const step = makeTrainStep(runner, compiled);
+  const step = makeTrainStep(runner, compiled, parallel);
   const history = new History();
-  // the run's history last, so that it records what other callbacks add to the logs
-  const callbacks: (Callback | CallbackHooks)[] = [history, ...(options.callbacks ?? []), ...(options.runDir ? [new RunHistory(options.runDir)] : [])];
-  if (verbose > 0) callbacks.push(new ProgbarLogger(verbose));
+  // the run's history last, so that it records what other callbacks add to the logs; under
+  // data-parallel training the other ranks keep only the history (rank 0 writes and decides)
+  const callbacks: (Callback | CallbackHooks)[] = [history];
+  if (!parallel || parallel.rank === 0) {
+    callbacks.push(...(options.callbacks ?? []), ...(options.runDir ? [new RunHistory(options.runDir)] : []));
+    if (verbose > 0) callbacks.push(new ProgbarLogger(verbose));
+  }
   for (const cb of callbacks) {
     if (cb instanceof Callback) {
       cb.setModel(model);
@@ -283,16 +223,25 @@ async function fitModel(model: FitModel, runner: FitModel, x: Inputs | Dataset<E
     for await (const b of source.epochBatches(epoch)) {
       await cbs.call("onTrainBatchBegin", batch, {});
       const r = step(b);
-      running.add(r.loss, r.outputLosses, b.ys, r.preds, b.sw);
+      if (r) running.add(r.loss, r.outputLosses, b.ys, r.preds, b.sw);
       await cbs.call("onTrainBatchEnd", batch++, running.logs());
+      if (parallel) model.stopTraining = parallel.agree(model.stopTraining, "broadcast of rank 0's stop flag");
       if (model.stopTraining) break;
+    }
+    if (parallel) {
+      const state = running.state();
+      parallel.sumState(state, `allreduce of epoch ${epoch + 1}'s metrics`);
+      running.setState(state);
     }
     const logs = running.logs();
     if (source.validation && !model.stopTraining) {
       Object.assign(logs, await evaluateLogs(runner, compiled, source.validation, options.validationBatchSize ?? batchSize, "val_"));
     }
     await cbs.call("onEpochEnd", epoch, logs);
+    if (parallel) model.stopTraining = parallel.agree(model.stopTraining, "broadcast of rank 0's stop flag");
   }
   await cbs.call("onTrainEnd", {});
+  // rank 0's callbacks may have restored other weights (EarlyStopping's best): every rank ends alike
+  if (parallel) parallel.broadcastVariables(model.weights, "broadcast of the final weights from rank 0");
   return history;
 }

@@ -12,6 +12,9 @@ export interface Metric {
   reset(): void;
   update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Float32Array | null): void;
   result(): number;
+  /** The accumulators as numbers that add up across workers (Keras's merge_state), and back. */
+  state?(): number[];
+  setState?(state: ArrayLike<number>): void;
 }
 
 /** Weighted mean of a per-sample value. */
@@ -25,6 +28,12 @@ abstract class MeanMetric implements Metric {
   }
   result(): number {
     return this.count === 0 ? 0 : this.total / this.count;
+  }
+  state(): number[] {
+    return [this.total, this.count];
+  }
+  setState(s: ArrayLike<number>): void {
+    [this.total, this.count] = [s[0], s[1]];
   }
   protected abstract perSample(yTrue: Tensor, yPred: Tensor): Float64Array;
   update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Float32Array | null): void {
@@ -129,6 +138,12 @@ abstract class ConfusionMetric implements Metric {
   reset(): void {
     this.tp = this.fp = this.fn = 0;
   }
+  state(): number[] {
+    return [this.tp, this.fp, this.fn];
+  }
+  setState(s: ArrayLike<number>): void {
+    [this.tp, this.fp, this.fn] = [s[0], s[1], s[2]];
+  }
   update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Float32Array | null): void {
     const width = yPred.size / Math.max(1, yTrue.size) >= 1 ? Math.round(yPred.size / yTrue.size) : 1;
     for (let i = 0; i < yPred.size; i++) {
@@ -184,6 +199,17 @@ export class AUC implements Metric {
     this.tp.fill(0);
     this.fp.fill(0);
     this.pos = this.neg = 0;
+  }
+  state(): number[] {
+    return [this.pos, this.neg, ...this.tp, ...this.fp];
+  }
+  setState(s: ArrayLike<number>): void {
+    const n = this.numThresholds;
+    [this.pos, this.neg] = [s[0], s[1]];
+    for (let t = 0; t < n; t++) {
+      this.tp[t] = s[2 + t];
+      this.fp[t] = s[2 + n + t];
+    }
   }
   update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Float32Array | null): void {
     const width = Math.max(1, Math.round(yPred.size / Math.max(1, yTrue.size)));

@@ -1,0 +1,106 @@
+/**
+ * Data-parallel training over MPI, Horovod's model: every rank holds the whole model, rank 0's
+ * initial weights are broadcast, each rank computes gradients on its shard of every global batch,
+ * the gradients are averaged (weighted by each shard's rows, so that uneven shards give exactly
+ * the full batch's mean) by allreduce in fixed-size buckets, and every rank applies the same
+ * update. Metrics are summed over ranks at the end of each epoch; rank 0 alone runs callbacks
+ * (progress, checkpoints, run folders) and decides when to stop.
+ */
+import type { Variable } from "../autodiff/variable.js";
+import { tensor } from "../tensor/creation.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { Distributed } from "./mpi.js";
+
+/** Floats per allreduce bucket (4 MB): big enough for shared-memory bandwidth, small enough to reuse. */
+const BUCKET_FLOATS = 1 << 20;
+
+export class DataParallel {
+  private readonly bucket = new Float32Array(BUCKET_FLOATS);
+  private step = 0;
+
+  constructor(readonly comm: Distributed) {}
+
+  get rank(): number {
+    return this.comm.rank;
+  }
+  get size(): number {
+    return this.comm.size;
+  }
+
+  /** This rank's part of a global batch's row indices: contiguous, sizes differing by at most one. */
+  shard<T>(rows: T[]): T[] {
+    const base = Math.floor(rows.length / this.size),
+      extra = rows.length % this.size;
+    const start = this.rank * base + Math.min(this.rank, extra);
+    return rows.slice(start, start + base + (this.rank < extra ? 1 : 0));
+  }
+
+  /** Rank 0's seed everywhere (its own draw when none is given), so that every rank shuffles alike. */
+  sharedSeed(seed: number | undefined): number {
+    const s = new Int32Array([seed ?? Math.floor(Math.random() * 2 ** 31)]);
+    this.comm.broadcast(s, "broadcast of the shuffle seed");
+    return s[0];
+  }
+
+  /** Rank 0's flag everywhere (stop training, ...). */
+  agree(flag: boolean, what: string): boolean {
+    const f = new Int32Array([flag ? 1 : 0]);
+    this.comm.broadcast(f, what);
+    return f[0] === 1;
+  }
+
+  /** Rank 0's values of `vars` into every rank's, bucket by bucket. */
+  broadcastVariables(vars: Variable[], what: string): void {
+    this.buckets(
+      vars.map((v) => v.values),
+      (bucket) => this.comm.broadcast(bucket, what),
+    );
+  }
+
+  /**
+   * The global batch's mean gradient from this rank's mean over `rows` of `totalRows` rows:
+   * each rank's gradients weighted by rows / totalRows, then summed over ranks.
+   */
+  averageGradients(grads: Tensor[], rows: number, totalRows: number): Tensor<"float32">[] {
+    const scale = rows / totalRows;
+    const out = grads.map((g) => {
+      const values = new Float32Array(g.size);
+      const src = g.floats();
+      for (let i = 0; i < values.length; i++) values[i] = src[i] * scale;
+      return values;
+    });
+    this.step++;
+    this.buckets(out, (bucket) => this.comm.allreduceSum(bucket, `allreduce of gradients (step ${this.step})`));
+    return out.map((values, i) => tensor(values, [...grads[i].shape]));
+  }
+
+  /** Sums `state` (an epoch's loss and metric accumulators) over ranks, in place. */
+  sumState(state: Float64Array, what: string): void {
+    this.comm.allreduceSum(state, what);
+  }
+
+  /** Runs `collective` over `arrays` packed into buckets, then unpacks the results into them. */
+  private buckets(arrays: Float32Array[], collective: (bucket: Float32Array) => void): void {
+    let fill = 0;
+    const pending: { array: Float32Array; from: number; at: number; count: number }[] = [];
+    const flush = () => {
+      if (fill === 0) return;
+      const bucket = this.bucket.subarray(0, fill);
+      for (const p of pending) bucket.set(p.array.subarray(p.from, p.from + p.count), p.at);
+      collective(bucket);
+      for (const p of pending) p.array.set(bucket.subarray(p.at, p.at + p.count), p.from);
+      pending.length = 0;
+      fill = 0;
+    };
+    for (const array of arrays) {
+      for (let from = 0; from < array.length; ) {
+        const count = Math.min(array.length - from, BUCKET_FLOATS - fill);
+        pending.push({ array, from, at: fill, count });
+        fill += count;
+        from += count;
+        if (fill === BUCKET_FLOATS) flush();
+      }
+    }
+    flush();
+  }
+}
