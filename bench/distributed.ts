@@ -81,7 +81,7 @@ if (process.env.OMPI_COMM_WORLD_SIZE || process.env.PMI_SIZE) {
   const two = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
   // the course CNN's gradients; the allreduce time per MB from the largest size (bandwidth-bound),
   // the fixed part from the gradients' own size; compute is what the 2-rank step spends besides
-  const gradMb = (104_202 * 4) / 2 ** 20;
+  const gradMb = (mnistCnnModel().countParams() * 4) / 2 ** 20;
   const perMb = two.allreduce.at(-1).ms / two.allreduce.at(-1).mb;
   const latencyMs = Math.max(0, two.allreduce[0].ms - gradMb * perMb);
   const computeMs = two.fit.stepMs - two.allreduce[0].ms;

@@ -8,6 +8,7 @@
  */
 import type { Variable } from "../autodiff/variable.js";
 import { tensor } from "../tensor/creation.js";
+import { generator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Distributed } from "./mpi.js";
 
@@ -35,9 +36,9 @@ export class DataParallel {
     return rows.slice(start, start + base + (this.rank < extra ? 1 : 0));
   }
 
-  /** Rank 0's seed everywhere (its own draw when none is given), so that every rank shuffles alike. */
+  /** Rank 0's seed everywhere (drawn from kerno's generator when none is given, so setSeed decides it). */
   sharedSeed(seed: number | undefined): number {
-    const s = new Int32Array([seed ?? Math.floor(Math.random() * 2 ** 31)]);
+    const s = new Int32Array([seed ?? generator().int(2 ** 31 - 1)]);
     this.comm.broadcast(s, "broadcast of the shuffle seed");
     return s[0];
   }
@@ -51,10 +52,8 @@ export class DataParallel {
 
   /** Rank 0's values of `vars` into every rank's, bucket by bucket. */
   broadcastVariables(vars: Variable[], what: string): void {
-    this.buckets(
-      vars.map((v) => v.values),
-      (bucket) => this.comm.broadcast(bucket, what),
-    );
+    const values = vars.map((v) => v.values);
+    this.buckets(values, values, 1, (bucket) => this.comm.broadcast(bucket, what));
   }
 
   /**
@@ -62,15 +61,14 @@ export class DataParallel {
    * each rank's gradients weighted by rows / totalRows, then summed over ranks.
    */
   averageGradients(grads: Tensor[], rows: number, totalRows: number): Tensor<"float32">[] {
-    const scale = rows / totalRows;
-    const out = grads.map((g) => {
-      const values = new Float32Array(g.size);
-      const src = g.floats();
-      for (let i = 0; i < values.length; i++) values[i] = src[i] * scale;
-      return values;
-    });
+    const out = grads.map((g) => new Float32Array(g.size));
     this.step++;
-    this.buckets(out, (bucket) => this.comm.allreduceSum(bucket, `allreduce of gradients (step ${this.step})`));
+    this.buckets(
+      grads.map((g) => g.floats()),
+      out,
+      rows / totalRows,
+      (bucket) => this.comm.allreduceSum(bucket, `allreduce of gradients (step ${this.step})`),
+    );
     return out.map((values, i) => tensor(values, [...grads[i].shape]));
   }
 
@@ -79,28 +77,32 @@ export class DataParallel {
     this.comm.allreduceSum(state, what);
   }
 
-  /** Runs `collective` over `arrays` packed into buckets, then unpacks the results into them. */
-  private buckets(arrays: Float32Array[], collective: (bucket: Float32Array) => void): void {
+  /**
+   * Packs `sources` (times `scale`) into buckets, runs `collective` on each, and unpacks the
+   * results into `targets` (arrays of the same lengths; they may be the sources).
+   */
+  private buckets(sources: Float32Array[], targets: Float32Array[], scale: number, collective: (bucket: Float32Array) => void): void {
     let fill = 0;
-    const pending: { array: Float32Array; from: number; at: number; count: number }[] = [];
+    const pending: { index: number; from: number; at: number; count: number }[] = [];
     const flush = () => {
       if (fill === 0) return;
       const bucket = this.bucket.subarray(0, fill);
-      for (const p of pending) bucket.set(p.array.subarray(p.from, p.from + p.count), p.at);
       collective(bucket);
-      for (const p of pending) p.array.set(bucket.subarray(p.at, p.at + p.count), p.from);
+      for (const p of pending) targets[p.index].set(bucket.subarray(p.at, p.at + p.count), p.from);
       pending.length = 0;
       fill = 0;
     };
-    for (const array of arrays) {
-      for (let from = 0; from < array.length; ) {
-        const count = Math.min(array.length - from, BUCKET_FLOATS - fill);
-        pending.push({ array, from, at: fill, count });
+    sources.forEach((source, index) => {
+      for (let from = 0; from < source.length; ) {
+        const count = Math.min(source.length - from, BUCKET_FLOATS - fill);
+        if (scale === 1) this.bucket.set(source.subarray(from, from + count), fill);
+        else for (let i = 0; i < count; i++) this.bucket[fill + i] = source[from + i] * scale;
+        pending.push({ index, from, at: fill, count });
         fill += count;
         from += count;
         if (fill === BUCKET_FLOATS) flush();
       }
-    }
+    });
     flush();
   }
 }

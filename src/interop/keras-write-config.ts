@@ -7,7 +7,8 @@
  */
 import type { Initializer } from "../layers/initializers.js";
 import { InputLayer } from "../layers/input.js";
-import type { Layer, LayerNode, SymbolicTensor } from "../layers/layer.js";
+import type { Layer, SymbolicTensor } from "../layers/layer.js";
+import { tensorRef } from "../models/graph.js";
 import { isModel } from "../models/is-model.js";
 import type { Model } from "../models/model.js";
 import { kerasLayerOrder } from "./keras-layout.js";
@@ -90,25 +91,18 @@ export function kerasLayerSpec(spec: Spec, who: string): Json {
   return kerasObject("keras.layers", className, out);
 }
 
-/** A symbolic tensor as the __keras_tensor__ Keras writes into inbound nodes. */
-function kerasTensor(t: SymbolicTensor, callIndex: (n: LayerNode) => number): Json {
-  return {
-    class_name: "__keras_tensor__",
-    config: { shape: t.shape, dtype: t.dtype, keras_history: [t.node.layer.name, callIndex(t.node), t.index] },
-  };
-}
-
 function functionalConfig(model: Model, who: string): Json {
   const nodes = model.nodes;
-  const callIndex = (node: LayerNode) => nodes.filter((n) => n.layer === node.layer).indexOf(node);
-  const ref = (t: SymbolicTensor) => [t.node.layer.name, callIndex(t.node), t.index];
+  const ref = (t: SymbolicTensor) => tensorRef(nodes, t);
+  // a symbolic tensor as the __keras_tensor__ Keras writes into inbound nodes
+  const kerasTensor = (t: SymbolicTensor) => ({ class_name: "__keras_tensor__", config: { shape: t.shape, dtype: t.dtype, keras_history: ref(t) } });
   const layers = kerasLayerOrder(model).map((layer) => {
     const calls = layer instanceof InputLayer ? [] : nodes.filter((n) => n.layer === layer);
     return {
       ...kerasSpecOf(layer, who),
       name: layer.name,
       inbound_nodes: calls.map((n) => ({
-        args: [n.inputs.length === 1 ? kerasTensor(n.inputs[0], callIndex) : n.inputs.map((t) => kerasTensor(t, callIndex))],
+        args: [n.inputs.length === 1 ? kerasTensor(n.inputs[0]) : n.inputs.map(kerasTensor)],
         kwargs: {},
       })),
     };

@@ -34,32 +34,28 @@ const IDENTITY = new Set([
   "RandomCrop",
 ]);
 
+/** Keras activations that are one ONNX node of the same name's counterpart (with its attributes). */
+const ONE_NODE_ACTIVATIONS: Record<string, [string, Record<string, { float: number }>?]> = {
+  relu: ["Relu"],
+  sigmoid: ["Sigmoid"],
+  tanh: ["Tanh"],
+  elu: ["Elu"],
+  selu: ["Selu"],
+  softplus: ["Softplus"],
+  softsign: ["Softsign"],
+  exponential: ["Exp"],
+  leaky_relu: ["LeakyRelu", { alpha: { float: 0.2 } }],
+  hard_sigmoid: ["HardSigmoid", { alpha: { float: 0.2 }, beta: { float: 0.5 } }],
+};
+
 /** An activation by Keras name, applied to v. */
 export function activation(g: Builder, name: string, v: OnnxValue, who: string): OnnxValue {
   const same = (n: string) => ({ ...v, name: n });
+  const one = ONE_NODE_ACTIVATIONS[name];
+  if (one) return same(g.op(one[0], [v.name], one[1]));
   switch (name) {
     case "linear":
       return v;
-    case "relu":
-      return same(g.op("Relu", [v.name]));
-    case "sigmoid":
-      return same(g.op("Sigmoid", [v.name]));
-    case "tanh":
-      return same(g.op("Tanh", [v.name]));
-    case "elu":
-      return same(g.op("Elu", [v.name]));
-    case "selu":
-      return same(g.op("Selu", [v.name]));
-    case "softplus":
-      return same(g.op("Softplus", [v.name]));
-    case "softsign":
-      return same(g.op("Softsign", [v.name]));
-    case "exponential":
-      return same(g.op("Exp", [v.name]));
-    case "leaky_relu":
-      return same(g.op("LeakyRelu", [v.name], { alpha: { float: 0.2 } }));
-    case "hard_sigmoid":
-      return same(g.op("HardSigmoid", [v.name], { alpha: { float: 0.2 }, beta: { float: 0.5 } }));
     case "relu6":
       return same(g.op("Clip", [v.name, g.floats("zero", [0], []), g.floats("six", [6], [])]));
     case "swish":

@@ -66,6 +66,16 @@ export function buildGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], 
   return { nodes: order, layers };
 }
 
+/** Which of its layer's calls in `nodes` a node is (Keras's node index within a model's config). */
+export function callIndex(nodes: LayerNode[], node: LayerNode): number {
+  return nodes.filter((n) => n.layer === node.layer).indexOf(node);
+}
+
+/** A tensor as Keras's reference [layer name, call index, output index] within `nodes`. */
+export function tensorRef(nodes: LayerNode[], t: SymbolicTensor): [string, number, number] {
+  return [t.node.layer.name, callIndex(nodes, t.node), t.index];
+}
+
 /**
  * One pass of `values` (one per input) through the graph. Each layer call gets its inputs' masks
  * and gives its outputs' (Layer.computeMask), so a mask made by Embedding or Masking reaches every

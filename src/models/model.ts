@@ -28,7 +28,7 @@ import { type CompileArgs, type CompileConfig, type Compiled, resolveCompile } f
 import { type EvaluateOptions, evaluate, type FitOptions, fit, type Inputs, predict } from "../training/fit.js";
 import type { Optimizer } from "../training/optimizers.js";
 import { type FrozenSplit, splitFrozenPrefix } from "./frozen-prefix.js";
-import { buildGraph, type Graph, runGraph } from "./graph.js";
+import { buildGraph, type Graph, runGraph, tensorRef } from "./graph.js";
 import { saveModel } from "./save.js";
 import { formatSummary, type SummaryOptions } from "./summary.js";
 
@@ -319,8 +319,7 @@ export class Model extends Layer {
    */
   override getConfig(): Record<string, unknown> {
     const graph = this.requireGraph();
-    const callIndex = (node: LayerNode) => graph.nodes.filter((n) => n.layer === node.layer).indexOf(node);
-    const ref = (t: SymbolicTensor) => [t.node.layer.name, callIndex(t.node), t.index];
+    const ref = (t: SymbolicTensor) => tensorRef(graph.nodes, t);
     return {
       name: this.name,
       trainable: this.trainable,

@@ -66,7 +66,7 @@ export function batchOf(body: unknown, inputShape: (number | null)[], maxBatch: 
   const rows = (body as { inputs?: unknown; instances?: unknown } | null)?.inputs ?? (body as { instances?: unknown } | null)?.instances;
   if (!Array.isArray(rows) || rows.length === 0) throw new BadRequest('expected {"inputs": [example, ...]} with at least one example');
   if (rows.length > maxBatch) throw new BadRequest(`at most ${maxBatch} examples per request, got ${rows.length}`);
-  const flat: number[] = [];
+  const parts: number[][] = [];
   let shape: number[] | null = null;
   rows.forEach((row, i) => {
     const dims: number[] = [];
@@ -75,12 +75,19 @@ export function batchOf(body: unknown, inputShape: (number | null)[], maxBatch: 
     shape = dims;
     const values = (row as unknown[]).flat(Number.POSITIVE_INFINITY) as unknown[];
     if (values.some((v) => typeof v !== "number" || !Number.isFinite(v))) throw new BadRequest(`example ${i} holds something that is not a finite number`);
-    flat.push(...(values as number[]));
+    parts.push(values as number[]);
   });
   const example = shape as unknown as number[];
   const fits = example.length === inputShape.length && inputShape.every((d, k) => d === null || d === example[k]);
   if (!fits) throw new BadRequest(`each example must have shape [${inputShape.map((d) => d ?? "any").join(", ")}], got [${example.join(", ")}]`);
-  return { data: Float32Array.from(flat), shape: [rows.length, ...example] };
+  // copied row by row (spreading a photo's values into one push would overflow the call stack)
+  const data = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    data.set(p, at);
+    at += p.length;
+  }
+  return { data, shape: [rows.length, ...example] };
 }
 
 function nest(data: Float32Array, shape: number[]): unknown {

@@ -3,7 +3,6 @@
  * shuffled row indices each epoch; under data-parallel training each rank gathers its shard of
  * every global batch) or a Dataset of { x, y } batches.
  */
-import type { ClassWeight } from "../data/balance.js";
 import { classWeightsFor, sampleClasses } from "../data/balance.js";
 import type { Dataset, Example } from "../data/dataset.js";
 import type { DataParallel } from "../distributed/data-parallel.js";
@@ -12,7 +11,8 @@ import { generator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { pickRows, sliceRows } from "./batches.js";
 import type { Compiled } from "./compile.js";
-import { type FitModel, type Inputs, list, type ValidationData } from "./evaluate.js";
+import { type FitModel, type Inputs, list } from "./evaluate.js";
+import type { FitOptions } from "./fit.js";
 import { checkTargets, countOf } from "./targets.js";
 
 export interface Batch {
@@ -24,16 +24,10 @@ export interface Batch {
 }
 
 /** What the sources read of fit's options. */
-export interface SourceOptions {
-  batchSize?: number;
-  validationData?: ValidationData;
-  validationSplit?: number;
-  shuffle?: boolean;
-  seed?: number;
-  classWeight?: ClassWeight | "balanced";
-  sampleWeight?: Tensor;
-  stepsPerEpoch?: number;
-}
+export type SourceOptions = Pick<
+  FitOptions,
+  "batchSize" | "validationData" | "validationSplit" | "shuffle" | "seed" | "classWeight" | "sampleWeight" | "stepsPerEpoch"
+>;
 
 /** Sample weights from class weights (by each sample's class) times explicit sample weights. */
 function combinedWeights(ys: Tensor[], compiled: Compiled, options: SourceOptions): Float32Array | null {

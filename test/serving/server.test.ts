@@ -85,5 +85,10 @@ test("batches: ragged examples are named", () => {
     /example 1 has shape \[3\], example 0 \[2\]/,
   );
   assert.deepEqual(batchOf({ instances: [[1, 2]] }, [2], 10).shape, [1, 2]);
+  // a photo-sized example (224 x 224 x 3 values) arrives whole
+  const photo = Array.from({ length: 224 }, (_, i) => Array.from({ length: 224 }, (_, j) => [i, j, 1]));
+  const big = batchOf({ inputs: [photo, photo] }, [224, 224, 3], 10);
+  assert.deepEqual(big.shape, [2, 224, 224, 3]);
+  assert.deepEqual(Array.from(big.data.subarray(150_528 + 3 * 225, 150_528 + 3 * 226)), [1, 1, 1]);
   assert.throws(() => batchOf({ rows: [] }, [2], 10), /expected \{"inputs"/);
 });
