@@ -25,6 +25,8 @@ export interface Row {
 export const UNITS: Record<string, [string, boolean]> = {
   "1024^3": ["GFLOPS", true],
   "2048^3": ["GFLOPS", true],
+  "FMA peak (measured)": ["GFLOPS", true],
+  "2048^3, share of FMA peak": ["%", true],
   "training (fit)": ["images/s", true],
   "training (kernel)": ["images/s", true],
   inference: ["images/s", true],

@@ -31,6 +31,8 @@ Napi::Value Info_(const Info& info) {
   return o;
 }
 
+Napi::Value FmaPeak(const Info& info) { return Napi::Number::New(info.Env(), fma_peak_gflops()); }
+
 size_t prod(std::initializer_list<long> dims) {
   size_t n = 1;
   for (long d : dims) n *= static_cast<size_t>(d < 0 ? 0 : d);
@@ -486,6 +488,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tune_allocator();
 #define EXPORT(name, fn) exports.Set(name, Napi::Function::New(env, fn, name))
   EXPORT("info", Info_);
+  EXPORT("fmaPeak", FmaPeak);
   EXPORT("matMul", MatMul);
   EXPORT("conv2d", Conv2d);
   EXPORT("conv2dBackpropInput", Conv2dBackpropInput);

@@ -1,14 +1,16 @@
-// conv2d in NHWC/HWIO. The forward pass is an implicit GEMM: the blocked SGEMM's A panels are
-// packed straight from the image's receptive fields (no im2col buffer), and bias + activation
-// run as its epilogue on each block of output while it is in cache. The backward passes build
+// conv2d in NHWC/HWIO. The forward pass is an indirect GEMM (conv_indirect.cc: the micro-kernel
+// reads receptive fields in place, with bias + activation in registers). The backward passes build
 // patch matrices chunk by chunk (im2col) in per-thread buffers; col2im scatters the input
 // gradient back, threads owning whole images. First layers with tiny patches use direct loops
-// (conv_direct.inc). (Measured here: implicit GEMM won for the forward pass, im2col chunks for
-// both gradients.)
+// (conv_direct.inc). 3x3 stride-1 passes may also run as Winograd convolutions (winograd.cc):
+// the first call on each shape times every way it may run and keeps the fastest (autotune.h).
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
+#include "autotune.h"
 #include "cpu.h"
 #include "gemm.h"
 #include "kernels.h"
@@ -137,45 +139,6 @@ void conv2d_backprop_filter_direct(DirectRowsFn rows, const float* x, const floa
   }
 }
 
-// ---- implicit GEMM: image patches are packed straight into the product's A panels ----
-
-struct PatchSource {
-  const float* x;
-  const ConvGeom* g;
-};
-
-// A = the patch matrix [pixels x (kh*kw*c)]: row r is output pixel r's receptive field.
-void pack_patch_rows(const void* ctx, int i0, int mc, int p0, int kc, float* out) {
-  const PatchSource& ps = *static_cast<const PatchSource*>(ctx);
-  const ConvGeom& g = *ps.g;
-  constexpr int MR = kGemmMR;
-  const int C = g.inC;
-  for (int ir = 0; ir < mc; ir += MR) {
-    float* dst = out + static_cast<long>(ir) * kc;
-    Pixel px(g, i0 + ir);
-    for (int r = 0; r < MR; r++, px.next(g)) {
-      if (ir + r >= mc) {
-        for (int p = 0; p < kc; p++) dst[p * MR + r] = 0.f;
-        continue;
-      }
-      int tap = p0 / C, c = p0 % C;
-      for (int p = 0; p < kc; tap++, c = 0) {
-        const int run = std::min(C - c, kc - p);
-        const long iy = px.oy * g.strideH - g.padTop + static_cast<long>(tap / g.kW) * g.dilH;
-        const long ix = px.ox * g.strideW - g.padLeft + static_cast<long>(tap % g.kW) * g.dilW;
-        float* d = dst + p * MR + r;
-        if (iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW) {
-          for (int q = 0; q < run; q++) d[q * MR] = 0.f;
-        } else {
-          const float* src = ps.x + ((px.n * g.inH + iy) * g.inW + ix) * C + c;
-          for (int q = 0; q < run; q++) d[q * MR] = src[q];
-        }
-        p += run;
-      }
-    }
-  }
-}
-
 void apply_bias_act(const void* ctx, float* c, std::ptrdiff_t ldc, int, int rows, int j0, int cols) {
   const BiasAct& ba = *static_cast<const BiasAct*>(ctx);
   for (int r = 0; r < rows; r++) {
@@ -194,31 +157,62 @@ std::vector<float>& patch_buffer(std::size_t floats) {
   return buf;
 }
 
-}  // namespace
-
-void conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act) {
-  const long M = static_cast<long>(g.batch) * g.outH * g.outW, K = patch_size(g), N = g.outC;
-  const BiasAct ba{bias, act};
-  const Epilogue epilogue{apply_bias_act, &ba};
-  const Epilogue* epi = bias || act != ACT_LINEAR ? &epilogue : nullptr;
-  if (DirectRowsFn rows = direct_variant(g, false)) return conv2d_direct(rows, x, w, y, g, epi ? &ba : nullptr);
-  if (winograd_applies(g, WinogradPass::forward)) return winograd_conv3x3(x, w, y, g, bias, act);
-  if (pointwise(g)) {
-    const MatRef A = row_major(x, K);
-    sgemm_packed(M, N, K, strided_packer(&A), row_major(w, N), y, N, false, true, epi);
-    return;
-  }
-  const PatchSource src{x, &g};
-  sgemm_packed(M, N, K, APacker{pack_patch_rows, &src}, row_major(w, N), y, N, false, true, epi);
+// Identifies a pass on one shape, for remembering which way of running it was fastest.
+std::vector<int> tuning_key(const ConvGeom& g, WinogradPass pass) {
+  return {static_cast<int>(pass), g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padTop, g.padLeft};
 }
 
-void conv2d_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g) {
-  const long M = static_cast<long>(g.batch) * g.outH * g.outW, K = patch_size(g), N = g.outC;
-  if (pointwise(g)) {
-    sgemm(M, K, N, row_major(dy, N), transposed(w, N), dx, K, false, true);
-    return;
-  }
-  if (winograd_applies(g, WinogradPass::input)) return winograd_backprop_input(dy, w, dx, g);
+// The input gradient of a stride-1 convolution is the forward convolution of dy with the kernel
+// turned 180 degrees and its in- and out-channels swapped, padded by the kernel's span less the
+// forward padding.
+struct TurnedConv {
+  std::vector<float> w;
+  ConvGeom g;
+};
+
+bool turnable(const ConvGeom& g) {
+  return g.strideH == 1 && g.strideW == 1 && g.dilH == 1 && g.dilW == 1 && g.padTop < g.kH && g.padLeft < g.kW;
+}
+
+TurnedConv turned(const float* w, const ConvGeom& g) {
+  const long C = g.inC, K = g.outC, taps = static_cast<long>(g.kH) * g.kW;
+  TurnedConv t{std::vector<float>(taps * C * K),
+               ConvGeom{g.batch, g.outH, g.outW, g.outC, g.inH, g.inW, g.inC, g.kH, g.kW, 1, 1, 1, 1, g.kH - 1 - g.padTop, g.kW - 1 - g.padLeft}};
+  for (long tap = 0; tap < taps; tap++)
+    for (long c = 0; c < C; c++)
+      for (long k = 0; k < K; k++) t.w[(taps - 1 - tap) * K * C + k * C + c] = w[tap * C * K + c * K + k];
+  return t;
+}
+
+// The ways a pass may run, as autotune's candidates.
+enum Way { kPatchGemm = 0, kIndirect = 1, kWinograd2 = 2, kWinograd4 = 4 };
+
+// KERNO_CONV=gemm|indirect|f2|f4 runs every pass that has that way that way (tests and
+// measurements); otherwise, and by default, the ways a pass has are timed at first use.
+int forced_way() {
+  static const int way = [] {
+    const char* v = std::getenv("KERNO_CONV");
+    if (!v) return -1;
+    const std::string s(v);
+    return s == "gemm" ? kPatchGemm : s == "indirect" ? kIndirect : s == "f2" ? kWinograd2 : s == "f4" ? kWinograd4 : -1;
+  }();
+  return way;
+}
+
+std::vector<int> conv_ways(const ConvGeom& g, WinogradPass pass) {
+  std::vector<int> ways;
+  if (pass == WinogradPass::forward) ways.push_back(kIndirect);
+  else ways.push_back(kPatchGemm);
+  if (pass == WinogradPass::input && turnable(g)) ways.push_back(kIndirect);
+  for (int m : {2, 4})
+    if (winograd_fits(g, pass, m)) ways.push_back(m);
+  for (int way : ways)
+    if (way == forced_way()) return {way};
+  return ways;
+}
+
+void backprop_input_gemm(const float* dy, const float* w, float* dx, const ConvGeom& g) {
+  const long K = patch_size(g), N = g.outC;
   // threads own whole images (col2im of one image never races with another's); inside, chunks
   // of several small images or of part of one large image keep the products big enough
   const long per_image = static_cast<long>(g.outH) * g.outW;
@@ -236,14 +230,8 @@ void conv2d_backprop_input(const float* dy, const float* w, float* dx, const Con
   });
 }
 
-void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g) {
-  const long M = static_cast<long>(g.batch) * g.outH * g.outW, K = patch_size(g), N = g.outC;
-  if (pointwise(g)) {
-    sgemm(K, N, M, transposed(x, K), row_major(dy, N), dw, N, false, true);
-    return;
-  }
-  if (DirectRowsFn rows = direct_variant(g, true)) return conv2d_backprop_filter_direct(rows, x, dy, dw, g);
-  if (winograd_applies(g, WinogradPass::filter)) return winograd_backprop_filter(x, dy, dw, g);
+void backprop_filter_gemm(const float* x, const float* dy, float* dw, const ConvGeom& g) {
+  const long K = patch_size(g), N = g.outC;
   const long per_image = static_cast<long>(g.outH) * g.outW;
   const long rows_per_chunk = chunk_rows(g);
   const int threads = std::min(num_threads(), g.batch);
@@ -261,6 +249,54 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const Co
   });
   for (auto& p : partial)
     for (long i = 0; i < K * N; i++) dw[i] += p[i];
+}
+
+}  // namespace
+
+void conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act) {
+  const long M = static_cast<long>(g.batch) * g.outH * g.outW, K = patch_size(g), N = g.outC;
+  const BiasAct ba{bias, act};
+  const Epilogue epilogue{apply_bias_act, &ba};
+  const Epilogue* epi = bias || act != ACT_LINEAR ? &epilogue : nullptr;
+  if (DirectRowsFn rows = direct_variant(g, false)) return conv2d_direct(rows, x, w, y, g, epi ? &ba : nullptr);
+  if (pointwise(g)) {
+    const MatRef A = row_major(x, K);
+    sgemm_packed(M, N, K, strided_packer(&A), row_major(w, N), y, N, false, true, epi);
+    return;
+  }
+  run_fastest(tuning_key(g, WinogradPass::forward), conv_ways(g, WinogradPass::forward), [&](int way) {
+    if (way == kIndirect) return conv2d_indirect(x, w, y, g, bias, act);
+    winograd_conv3x3(x, w, y, g, bias, act, way);
+  });
+}
+
+void conv2d_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g) {
+  const long M = static_cast<long>(g.batch) * g.outH * g.outW, K = patch_size(g), N = g.outC;
+  if (pointwise(g)) {
+    sgemm(M, K, N, row_major(dy, N), transposed(w, N), dx, K, false, true);
+    return;
+  }
+  const std::vector<int> ways = conv_ways(g, WinogradPass::input);
+  TurnedConv t;
+  if (ways.size() > 1 || ways[0] != kPatchGemm) t = turned(w, g);
+  run_fastest(tuning_key(g, WinogradPass::input), ways, [&](int way) {
+    if (way == kPatchGemm) return backprop_input_gemm(dy, w, dx, g);
+    if (way == kIndirect) return conv2d_indirect(dy, t.w.data(), dx, t.g, nullptr, ACT_LINEAR);
+    winograd_conv3x3(dy, t.w.data(), dx, t.g, nullptr, ACT_LINEAR, way);
+  });
+}
+
+void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g) {
+  const long M = static_cast<long>(g.batch) * g.outH * g.outW, K = patch_size(g), N = g.outC;
+  if (pointwise(g)) {
+    sgemm(K, N, M, transposed(x, K), row_major(dy, N), dw, N, false, true);
+    return;
+  }
+  if (DirectRowsFn rows = direct_variant(g, true)) return conv2d_backprop_filter_direct(rows, x, dy, dw, g);
+  run_fastest(tuning_key(g, WinogradPass::filter), conv_ways(g, WinogradPass::filter), [&](int way) {
+    if (way == kPatchGemm) return backprop_filter_gemm(x, dy, dw, g);
+    winograd_backprop_filter(x, dy, dw, g);
+  });
 }
 
 }  // namespace kerno

@@ -3,8 +3,10 @@
 #include "gemm.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "cpu.h"
 #include "threadpool.h"
@@ -83,6 +85,26 @@ void sgemm_packed(int m, int n, int k, const APacker& A, MatRef B, float* C, std
       block(0, m, static_cast<int>(b0) * 16, std::min<int>(n, static_cast<int>(b1) * 16), k, A, B, C, ldc, accumulate, epilogue);
     });
   }
+}
+
+double fma_peak_gflops() {
+  using FmaFn = float (*)(long);
+  FmaFn fn = portable::fma_chains;
+  int width = 4;
+#ifdef KERNO_X86
+  if (active_isa() == Isa::avx512) fn = avx512::fma_chains, width = 16;
+  else if (active_isa() == Isa::avx2) fn = avx2::fma_chains, width = 8;
+#endif
+  const long iterations = 20'000'000;
+  const int threads = num_threads();
+  std::vector<float> sums(threads);
+  fn(iterations / 10);  // wake the core up to its clock
+  const auto t0 = std::chrono::steady_clock::now();
+  parallel_for(threads, 1, [&](std::size_t b, std::size_t e, int) {
+    for (std::size_t t = b; t < e; t++) sums[t] = fn(iterations);
+  });
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return 2.0 * 16 * width * static_cast<double>(iterations) * threads / seconds / 1e9;
 }
 
 APacker strided_packer(const MatRef* A) { return APacker{pack_strided, A}; }

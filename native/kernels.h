@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "opcodes.h"  // op codes (UNARY_*, BINARY_*, ACT_*, REDUCE_*, RNN_*), generated from src/backends/kernels.ts
 
@@ -43,12 +44,15 @@ void image_transform(const float* x, const float* transforms, float* y, const Tr
 void conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act);
 void conv2d_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g);
 void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g);
+// conv_indirect.cc: the forward pass as an indirect GEMM (pointers into x instead of packed patches)
+void conv2d_indirect(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act);
 
-// winograd.cc: 3x3 kernels at stride 1 and dilation 1 (winograd_applies says when conv.cc uses them)
+// winograd.cc: 3x3 kernels at stride 1 and dilation 1, output tiles m = 2 (F(2x2, 3x3)) or
+// 4 (F(4x4, 3x3)); the filter gradient uses F(3x3, 2x2).
 enum class WinogradPass { forward, input, filter };
-bool winograd_applies(const ConvGeom& g, WinogradPass pass);
-void winograd_conv3x3(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act);
-void winograd_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g);
+// Whether tile m (2 or 4) applies to this pass and shape (the filter gradient has only m = 2).
+bool winograd_fits(const ConvGeom& g, WinogradPass pass, int m);
+void winograd_conv3x3(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, int m);
 void winograd_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g);
 
 // depthwise.cc: kernel [kh, kw, inC, outC / inC]; g.outC = inC * multiplier

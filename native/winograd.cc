@@ -1,9 +1,10 @@
-// Winograd convolutions for 3x3 kernels at stride 1 (Lavin and Gray, 2015). F(2x2, 3x3): each
-// 2x2 block of outputs takes 16 multiplications per input and output channel instead of 36, as
-// 16 matrix products (tiles x in-channels) x (in-channels x out-channels) between transforms.
-// The input gradient is the same convolution with the kernel turned 180 degrees and its
-// channels swapped; the filter gradient uses F(3x3, 2x2), summing over tiles inside 16 products.
+// Winograd convolutions for 3x3 kernels at stride 1 (Lavin and Gray, 2015). F(m x m, 3x3) turns
+// each m x m block of outputs into alpha^2 = (m + 2)^2 products per input and output channel
+// instead of 9 m^2: F(2x2, 3x3) takes 16 instead of 36, F(4x4, 3x3) 36 instead of 144, as alpha^2
+// matrix products (tiles x in-channels) x (in-channels x out-channels) between transforms.
+// The input gradient runs as a forward pass with the kernel turned (conv.cc); the filter gradient uses F(3x3, 2x2), summing over tiles inside 16 products.
 // Tiles go in blocks sized to keep a block's transforms in L2; threads take whole blocks.
+// Which pass runs which tile (or the GEMM) is chosen by timing in conv.cc.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -16,8 +17,10 @@
 
 namespace kerno {
 using InputTransformFn = void (*)(const float* const*, int, float*, long, bool);
+using InputTransform4Fn = void (*)(const float* const*, int, float*, long);
 using OutputTransformFn = void (*)(const float*, long, int, float* const*, const float*, int);
 using GradTransformFn = void (*)(const float* const*, int, float*, long);
+using FilterTransformFn = void (*)(const float*, long, long, long, const float*, int, float*);
 }  // namespace kerno
 
 #define KERNO_VARIANTS_OF "winograd_kernel.inc"
@@ -31,43 +34,71 @@ namespace {
 
 struct Transforms {
   InputTransformFn in;
-  OutputTransformFn out;
+  InputTransform4Fn in4;
+  OutputTransformFn out, out4;
   GradTransformFn grad;
+  FilterTransformFn filter;
 };
 
+#define KERNO_TRANSFORMS(ns) \
+  Transforms { ns::input_transform, ns::input_transform4, ns::output_transform, ns::output_transform4, ns::grad_transform, ns::filter_transform }
 Transforms pick() {
 #ifdef KERNO_X86
   switch (active_isa()) {
-    case Isa::avx512: return {avx512::input_transform, avx512::output_transform, avx512::grad_transform};
-    case Isa::avx2: return {avx2::input_transform, avx2::output_transform, avx2::grad_transform};
+    case Isa::avx512: return KERNO_TRANSFORMS(avx512);
+    case Isa::avx2: return KERNO_TRANSFORMS(avx2);
     default: break;
   }
 #endif
-  return {portable::input_transform, portable::output_transform, portable::grad_transform};
+  return KERNO_TRANSFORMS(portable);
 }
+#undef KERNO_TRANSFORMS
 
 const Transforms& transforms() {
   static const Transforms t = pick();
   return t;
 }
 
-// U[xi][c][k] = (G w G^T)[xi] for each (c, k), G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1].
-void filter_transform(const float* w, long CK, float* U) {
-  const float G[4][3] = {{1, 0, 0}, {.5f, .5f, .5f}, {.5f, -.5f, .5f}, {0, 0, 1}};
-  for (long e = 0; e < CK; e++) {
-    float t[4][3];
-    for (int i = 0; i < 4; i++)
-      for (int b = 0; b < 3; b++) t[i][b] = G[i][0] * w[b * CK + e] + G[i][1] * w[(3 + b) * CK + e] + G[i][2] * w[(6 + b) * CK + e];
-    for (int i = 0; i < 4; i++)
-      for (int j = 0; j < 4; j++) U[(i * 4 + j) * CK + e] = t[i][0] * G[j][0] + t[i][1] * G[j][1] + t[i][2] * G[j][2];
+// One Winograd scheme F(m x m, 3x3): output tiles of m x m from input tiles of alpha = m + 2,
+// and G (alpha x 3), whose outer products give the filter transform's coefficients.
+struct Scheme {
+  int m, alpha;
+  float coef[36 * 9];  // coef[xi * 9 + a * 3 + b] = G[i][a] * G[j][b], xi = i * alpha + j
+  Scheme(int m_, const float (*G)[3]) : m(m_), alpha(m_ + 2) {
+    for (int i = 0; i < alpha; i++)
+      for (int j = 0; j < alpha; j++)
+        for (int a = 0; a < 3; a++)
+          for (int b = 0; b < 3; b++) coef[(i * alpha + j) * 9 + a * 3 + b] = G[i][a] * G[j][b];
   }
+  int points() const { return alpha * alpha; }
+};
+
+const Scheme& scheme(int m) {
+  static const float G2[4][3] = {{1, 0, 0}, {.5f, .5f, .5f}, {.5f, -.5f, .5f}, {0, 0, 1}};
+  static const float G4[6][3] = {{1, 0, 0}, {1.f / 3, 1.f / 3, 1.f / 3}, {-1.f / 3, 1.f / 3, -1.f / 3},
+                                 {1.f / 15, -2.f / 15, 4.f / 15}, {-16.f / 15, -8.f / 15, -4.f / 15}, {0, 0, 1}};
+  static const Scheme f2(2, G2), f4(4, G4);
+  return m == 4 ? f4 : f2;
 }
 
-// Tiles per block: a block's 16 transformed tiles of in- and out-channels take about 2 MB, and
-// never fewer than 48 tiles, below which the 16 products are too small to run at speed.
-long tile_block(long C, long K) {
-  const long tb = (2 * 1024 * 1024 / 4) / (16 * (C + K));
-  return std::max<long>(48, std::min<long>(480, tb / 6 * 6));
+// U[xi][c][k] = (G w G^T)[xi] for each (c, k), in parallel slices of the channel pairs.
+void filter_transform(const float* w, long CK, const Scheme& s, float* U) {
+  const FilterTransformFn fn = transforms().filter;
+  parallel_for(CK, 4096, [&](std::size_t e0, std::size_t e1, int) {
+    for (std::size_t b = e0; b < e1; b += 2048) fn(w, CK, b, std::min(e1, b + 2048), s.coef, s.points(), U);
+  });
+}
+
+// Tiles per block: a block's transformed tiles of in- and out-channels take about 2 MB and at
+// least 48 tiles (smaller products run slowly); then evened out so every thread gets as many blocks.
+long tile_block(long C, long K, int points, long tiles) {
+  const long tb = (2 * 1024 * 1024 / 4) / (points * (C + K));
+  long TB = std::max<long>(48, std::min<long>(480, tb / 6 * 6));
+  const long threads = num_threads();
+  long blocks = (tiles + TB - 1) / TB;
+  blocks = (blocks + threads - 1) / threads * threads;
+  TB = std::max<long>(6, ((tiles + blocks - 1) / blocks + 5) / 6 * 6);
+  return TB;
 }
 
 std::vector<float>& scratch(int which, std::size_t floats) {
@@ -84,37 +115,28 @@ const float* zeros_row(std::size_t floats) {
 float* sink_row(std::size_t floats) { return scratch(3, floats).data(); }
 
 struct Tiles {
-  long th, tw, per_image, count;
-  explicit Tiles(const ConvGeom& g)
-      : th((g.outH + 1) / 2), tw((g.outW + 1) / 2), per_image(th * tw), count(static_cast<long>(g.batch) * th * tw) {}
+  long m, th, tw, per_image, count;
+  Tiles(const ConvGeom& g, int m_)
+      : m(m_), th((g.outH + m_ - 1) / m_), tw((g.outW + m_ - 1) / m_), per_image(th * tw), count(static_cast<long>(g.batch) * th * tw) {}
+  // image and top-left output pixel of tile t
+  void origin(long t, long& n, long& oy, long& ox) const {
+    n = t / per_image;
+    const long rem = t % per_image;
+    oy = rem / tw * m;
+    ox = rem % tw * m;
+  }
 };
 
-// The 16 input rows of tile t: 4x4 pixels from (2*ty - padTop, 2*tx - padLeft), null outside.
-void patch(const float* x, const ConvGeom& g, const Tiles& tl, long t, const float* zero, const float* d[16]) {
-  const long n = t / tl.per_image, rem = t % tl.per_image;
-  const long iy0 = rem / tl.tw * 2 - g.padTop, ix0 = rem % tl.tw * 2 - g.padLeft;
-  for (int i = 0; i < 4; i++)
-    for (int j = 0; j < 4; j++) {
-      const long iy = iy0 + i, ix = ix0 + j;
-      d[i * 4 + j] = iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW ? x + ((n * g.inH + iy) * g.inW + ix) * g.inC : zero;
+// The alpha x alpha input rows of tile t, from (m*ty - padTop, m*tx - padLeft); zero outside.
+void patch(const float* x, const ConvGeom& g, const Tiles& tl, long t, const float* zero, const float** d) {
+  const int alpha = static_cast<int>(tl.m) + 2;
+  long n, oy, ox;
+  tl.origin(t, n, oy, ox);
+  for (int i = 0; i < alpha; i++)
+    for (int j = 0; j < alpha; j++) {
+      const long iy = oy - g.padTop + i, ix = ox - g.padLeft + j;
+      d[i * alpha + j] = iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW ? x + ((n * g.inH + iy) * g.inW + ix) * g.inC : zero;
     }
-}
-
-}  // namespace
-
-namespace {
-
-enum class Mode { off, automatic, all };
-
-// KERNO_WINOGRAD: "off"; "all" (every 3x3 stride-1 pass, for measuring); default: the cost model.
-Mode mode() {
-  static const Mode m = [] {
-    const char* v = std::getenv("KERNO_WINOGRAD");
-    if (v && (std::strcmp(v, "off") == 0 || std::strcmp(v, "0") == 0)) return Mode::off;
-    if (v && std::strcmp(v, "all") == 0) return Mode::all;
-    return Mode::automatic;
-  }();
-  return m;
 }
 
 bool shape_fits(const ConvGeom& g) {
@@ -124,69 +146,55 @@ bool shape_fits(const ConvGeom& g) {
 
 }  // namespace
 
-// Measured on the course's shapes (MNIST, cats vs dogs, VGG16, Tiny Darknet; AVX-512): the
-// forward and input-gradient passes ran at best 1.1x and often slower than the implicit GEMM
-// (its products are large and its packing amortized; Winograd's 16 products per tile block are
-// small), so they stay on the GEMM. The filter gradient sums over all tiles inside its products
-// and ran 1.3-2.1x faster wherever the tiles outnumber the channel pairs: that is the rule.
-bool winograd_applies(const ConvGeom& g, WinogradPass pass) {
-  if (mode() == Mode::off || !shape_fits(g)) return false;
-  if (mode() == Mode::all) return true;
-  const long tiles = static_cast<long>(g.batch) * ((g.outH + 1) / 2) * ((g.outW + 1) / 2);
-  return pass == WinogradPass::filter && tiles >= 1024 && tiles * 64 >= static_cast<long>(g.inC) * g.outC;
+bool winograd_fits(const ConvGeom& g, WinogradPass pass, int m) {
+  if (!shape_fits(g)) return false;
+  if (pass == WinogradPass::filter) return m == 2;  // F(3x3, 2x2) only
+  return m == 2 || (m == 4 && g.outH >= 4 && g.outW >= 4);
 }
 
-void winograd_conv3x3(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act) {
+void winograd_conv3x3(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, int m) {
+  const Scheme& s = scheme(m);
+  const int P = s.points();
   const long C = g.inC, K = g.outC;
-  const Tiles tl(g);
-  std::vector<float> U(16 * C * K);
-  filter_transform(w, C * K, U.data());
-  const long TB = tile_block(C, K);
+  const Tiles tl(g, s.m);
+  std::vector<float> U(P * C * K);
+  filter_transform(w, C * K, s, U.data());
+  const long TB = tile_block(C, K, P, tl.count);
   const long blocks = (tl.count + TB - 1) / TB;
   const Transforms& tf = transforms();
   parallel_for(blocks, 1, [&](std::size_t b0, std::size_t b1, int) {
-    float* V = scratch(0, 16 * TB * C).data();
-    float* M = scratch(1, 16 * TB * K).data();
+    float* V = scratch(0, P * TB * C).data();
+    float* M = scratch(1, P * TB * K).data();
     const float* zero = zeros_row(C);
     float* sink = sink_row(K);
     for (long b = static_cast<long>(b0); b < static_cast<long>(b1); b++) {
       const long t0 = b * TB, tb = std::min(TB, tl.count - t0);
-      const float* d[16];
+      const float* d[36];
       for (long t = 0; t < tb; t++) {
         patch(x, g, tl, t0 + t, zero, d);
-        tf.in(d, static_cast<int>(C), V + t * C, tb * C, false);
+        if (m == 4) tf.in4(d, static_cast<int>(C), V + t * C, tb * C);
+        else tf.in(d, static_cast<int>(C), V + t * C, tb * C, false);
       }
-      for (int xi = 0; xi < 16; xi++)
+      for (int xi = 0; xi < P; xi++)
         sgemm(tb, K, C, row_major(V + xi * tb * C, C), row_major(U.data() + xi * C * K, K), M + xi * tb * K, K, false, false);
       for (long t = 0; t < tb; t++) {
-        const long n = (t0 + t) / tl.per_image, rem = (t0 + t) % tl.per_image;
-        const long oy = rem / tl.tw * 2, ox = rem % tl.tw * 2;
-        float* out[4];
-        for (int o = 0; o < 4; o++) {
-          const long yy = oy + o / 2, xx = ox + o % 2;
+        long n, oy, ox;
+        tl.origin(t0 + t, n, oy, ox);
+        float* out[16];
+        for (int o = 0; o < m * m; o++) {
+          const long yy = oy + o / m, xx = ox + o % m;
           out[o] = yy < g.outH && xx < g.outW ? y + ((n * g.outH + yy) * g.outW + xx) * K : sink;
         }
-        tf.out(M + t * K, tb * K, static_cast<int>(K), out, bias, act);
+        (m == 4 ? tf.out4 : tf.out)(M + t * K, tb * K, static_cast<int>(K), out, bias, act);
       }
     }
   });
 }
 
-void winograd_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g) {
-  const long C = g.inC, K = g.outC;
-  std::vector<float> turned(9 * C * K);
-  for (int a = 0; a < 3; a++)
-    for (int b = 0; b < 3; b++)
-      for (long c = 0; c < C; c++)
-        for (long k = 0; k < K; k++) turned[((2 - a) * 3 + (2 - b)) * K * C + k * C + c] = w[(a * 3 + b) * C * K + c * K + k];
-  const ConvGeom back{g.batch, g.outH, g.outW, g.outC, g.inH, g.inW, g.inC, 3, 3, 1, 1, 1, 1, 2 - g.padTop, 2 - g.padLeft};
-  winograd_conv3x3(dy, turned.data(), dx, back, nullptr, ACT_LINEAR);
-}
-
 void winograd_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g) {
   const long C = g.inC, K = g.outC, CK = C * K;
-  const Tiles tl(g);
-  const long TB = tile_block(C, K);
+  const Tiles tl(g, 2);
+  const long TB = tile_block(C, K, 16, tl.count);
   const long blocks = (tl.count + TB - 1) / TB;
   const int threads = std::max<int>(1, std::min<long>(num_threads(), blocks));
   std::vector<std::vector<float>> sums(threads, std::vector<float>(16 * CK, 0.f));
@@ -203,8 +211,8 @@ void winograd_backprop_filter(const float* x, const float* dy, float* dw, const 
       for (long t = 0; t < tb; t++) {
         patch(x, g, tl, t0 + t, zero, d);
         tf.in(d, static_cast<int>(C), V + t * C, tb * C, true);
-        const long n = (t0 + t) / tl.per_image, rem = (t0 + t) % tl.per_image;
-        const long oy = rem / tl.tw * 2, ox = rem % tl.tw * 2;
+        long n, oy, ox;
+        tl.origin(t0 + t, n, oy, ox);
         for (int o = 0; o < 4; o++) {
           const long yy = oy + o / 2, xx = ox + o % 2;
           q[o] = yy < g.outH && xx < g.outW ? dy + ((n * g.outH + yy) * g.outW + xx) * K : zero;

@@ -1,5 +1,6 @@
 /** Workloads that time kernels and layers below fit: the matrix product, recurrent epochs, VGG16's base, memory growth. */
 import { VGG16 } from "../../src/applications/vgg.js";
+import { loadAddon } from "../../src/backends/native/index.js";
 import { backend } from "../../src/backends/registry.js";
 import { randomNormal, slice, tensor } from "../../src/index.js";
 import { type Context, emit, pattern, rate } from "./measure.js";
@@ -7,6 +8,7 @@ import { adam, classifierStep, mnistCnn, recurrentForecaster, regressionStep, rm
 
 export const kernelWorkloads: Record<string, (ctx: Context) => Promise<void>> = {
   async sgemm({ backendName, seconds }) {
+    let gflops2048: number | null = null;
     for (const n of [1024, 2048]) {
       // the TypeScript product needs ~8 s for one 2048^3 multiplication: skipped
       if (backendName === "js" && n > 1024) {
@@ -17,8 +19,14 @@ export const kernelWorkloads: Record<string, (ctx: Context) => Promise<void>> = 
       const b = a.slice().reverse();
       // the kernel itself, as every matMul op calls it (output allocation included)
       const multiply = () => backend().matMul(a, [n, n], b, [n, n], false, false, [n, n]);
-      emit(`${n}^3`, (2 * n ** 3 * rate(multiply, backendName === "js" ? 1 : seconds, 1)) / 1e9);
+      const gflops = (2 * n ** 3 * rate(multiply, backendName === "js" ? 1 : seconds, 1)) / 1e9;
+      emit(`${n}^3`, gflops);
+      if (n === 2048) gflops2048 = gflops;
     }
+    // the share of this CPU's multiply-add peak, measured by the addon on the same threads
+    const peak = backendName === "native" ? loadAddon().fmaPeak() : null;
+    emit("FMA peak (measured)", peak);
+    emit("2048^3, share of FMA peak", peak && gflops2048 ? (100 * gflops2048) / peak : null);
   },
   async lstm() {
     const samples = 11184,

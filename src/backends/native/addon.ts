@@ -7,6 +7,8 @@ import type { F32 } from "../kernels.js";
 /** What the addon exports (see native/addon.cc). */
 export interface Addon {
   info(): { isa: string; threads: number };
+  /** This CPU's measured multiply-add peak in GFLOPS on the active instruction set, all threads (about 0.2 s). */
+  fmaPeak(): number;
   matMul(a: F32, b: F32, out: F32, aOffsets: Int32Array, bOffsets: Int32Array, m: number, n: number, k: number, transA: boolean, transB: boolean): void;
   conv2d(x: F32, w: F32, y: F32, g: Int32Array, bias: F32 | null, act: number): void;
   conv2dBackpropInput(dy: F32, w: F32, dx: F32, g: Int32Array): void;

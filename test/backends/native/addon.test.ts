@@ -46,6 +46,33 @@ test("the addon checks its arguments: a bad call is a TypeError naming the kerne
   assert.throws(() => a.adamUpdate(x, x, x, new Float32Array(2), 0.1, 0.9, 0.999, 1e-7, 1, 0), /native adamUpdate: argument 'v' has 2 elements/);
 });
 
+test("a convolution's first call, which times the ways it may run, returns what every later call returns", { skip }, () => {
+  // a shape no other test uses, so that this process has not chosen its ways yet
+  for (const [xShape, wShape] of [
+    [
+      [3, 11, 9, 24],
+      [3, 3, 24, 40],
+    ],
+    [
+      [2, 10, 10, 20],
+      [3, 3, 20, 36],
+    ],
+  ]) {
+    const g = conv2dGeometry(xShape, wShape, { padding: "same" });
+    const x = randArray(size(xShape)),
+      w = randArray(size(wShape)),
+      dy = randArray(g.batch * g.outH * g.outW * g.outC);
+    const first = [native!.conv2d(x, w, g, null, "relu"), native!.conv2dBackpropInput(dy, w, g), native!.conv2dBackpropFilter(x, dy, g)];
+    const later = [native!.conv2d(x, w, g, null, "relu"), native!.conv2dBackpropInput(dy, w, g), native!.conv2dBackpropFilter(x, dy, g)];
+    first.forEach((f, i) => assert.deepEqual(f, later[i], `pass ${i} of ${xShape} * ${wShape}`));
+  }
+});
+
+test("the addon measures this CPU's multiply-add peak (what the bench states GEMM speed as a share of)", { skip }, () => {
+  const peak = loadAddon().fmaPeak();
+  assert.ok(Number.isFinite(peak) && peak > 0, `fmaPeak() = ${peak}`);
+});
+
 test("the addon is safe from worker_threads, concurrently with the main thread", { skip }, async () => {
   const { Worker } = await import("node:worker_threads");
   const xShape = [4, 16, 16, 8],

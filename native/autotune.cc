@@ -1,0 +1,52 @@
+#include "autotune.h"
+
+#include <chrono>
+#include <map>
+#include <mutex>
+
+namespace kerno {
+namespace {
+
+std::mutex mu;
+std::map<std::vector<int>, int>& winners() {
+  static std::map<std::vector<int>, int> m;
+  return m;
+}
+
+}  // namespace
+
+void run_fastest(const std::vector<int>& key, const std::vector<int>& candidates, const std::function<void(int)>& run) {
+  if (candidates.size() == 1) return run(candidates[0]);
+  int known = -1;
+  {
+    std::lock_guard<std::mutex> lk(mu);
+    auto it = winners().find(key);
+    if (it != winners().end()) known = it->second;
+  }
+  if (known >= 0) return run(known);
+  using clock = std::chrono::steady_clock;
+  std::vector<double> best(candidates.size(), 1e300);
+  // The first round also pays for first-touch page faults and cold caches; quick calls get
+  // more rounds (up to 3, while the rounds so far took under 20 ms) and keep their best time.
+  double spent = 0;
+  for (int round = 0; round < 3 && (round == 0 || spent < 0.02); round++) {
+    for (std::size_t i = 0; i < candidates.size(); i++) {
+      const auto t0 = clock::now();
+      run(candidates[i]);
+      const double s = std::chrono::duration<double>(clock::now() - t0).count();
+      spent += s;
+      if (s < best[i]) best[i] = s;
+    }
+  }
+  std::size_t win = 0;
+  for (std::size_t i = 1; i < candidates.size(); i++)
+    if (best[i] < best[win]) win = i;
+  {
+    std::lock_guard<std::mutex> lk(mu);
+    winners()[key] = candidates[win];
+  }
+  // the output must be the winner's, as every later call's will be (the ways round differently)
+  if (win != candidates.size() - 1) run(candidates[win]);
+}
+
+}  // namespace kerno
