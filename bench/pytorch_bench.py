@@ -8,6 +8,7 @@ Usage: /usr/bin/python3 bench/pytorch_bench.py <workload> <threads> [seconds]
 (the second form writes the workload's model, random weights, batch axis dynamic, for the ONNX
 Runtime column)
 """
+import contextlib
 import json
 import resource
 import sys
@@ -214,6 +215,18 @@ def vgg16():
     emit("inference", inference_images_per_s(vgg16_base(), torch.randn(8, 3, 224, 224)))
 
 
+def mixed_bfloat16():
+    # the same models in float32 and under CPU autocast to bfloat16 (PyTorch's mixed precision)
+    images = torch.randn(3840, 1, 28, 28)
+    labels = torch.randint(0, 10, (3840,))
+    for policy in ("float32", "mixed_bfloat16"):
+        ctx = (lambda: torch.autocast("cpu", dtype=torch.bfloat16)) if policy == "mixed_bfloat16" else contextlib.nullcontext
+        with ctx():
+            emit(f"VGG16 inference, {policy}", inference_images_per_s(vgg16_base(), torch.randn(8, 3, 224, 224)))
+            model = MnistCnn()
+            emit(f"MNIST CNN training (fit), {policy}", train_images_per_s(model, images, labels, nn.CrossEntropyLoss(), rmsprop(model), 64))
+
+
 def export_onnx(name, out):
     model, shape = {"mnist-cnn": (MnistCnn(), (1, 28, 28)), "vgg16": (vgg16_base(), (3, 224, 224))}[name]
     torch.onnx.export(model.eval(), torch.randn(1, *shape), out, input_names=["x"], output_names=["y"],
@@ -353,6 +366,6 @@ if workload == "export-onnx":
     export_onnx(sys.argv[2], sys.argv[3])
     sys.exit(0)
 
-{"sgemm": sgemm, "mnist-cnn": mnist_cnn, "mnist-dense": mnist_dense, "course-mnist-cnn": course_mnist_cnn, "lstm": lstm, "vgg16": vgg16,
+{"sgemm": sgemm, "mnist-cnn": mnist_cnn, "mnist-dense": mnist_dense, "course-mnist-cnn": course_mnist_cnn, "lstm": lstm, "vgg16": vgg16, "mixed-bfloat16": mixed_bfloat16,
  "cats-vs-dogs-cnn": cats_vs_dogs, "image-folder": image_folder, "tiny-darknet": tiny_darknet,
  "one-pixel": one_pixel, "filter-viz": filter_viz}[workload]()

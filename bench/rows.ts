@@ -41,6 +41,10 @@ export const UNITS: Record<string, [string, boolean]> = {
   "feature extraction": ["images/s", true],
   "100 generations x 400": ["s", false],
   "one filter, 56 to 224": ["s", false],
+  "VGG16 inference, float32": ["images/s", true],
+  "VGG16 inference, mixed_bfloat16": ["images/s", true],
+  "MNIST CNN training (fit), float32": ["images/s", true],
+  "MNIST CNN training (fit), mixed_bfloat16": ["images/s", true],
 };
 
 /** a over b, oriented so that above 1 means a is better. */

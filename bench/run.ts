@@ -22,6 +22,7 @@ export const WORKLOADS = [
   "course-mnist-cnn",
   "lstm",
   "vgg16",
+  "mixed-bfloat16",
   "cats-vs-dogs-cnn",
   "image-folder",
   "tiny-darknet",

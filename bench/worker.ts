@@ -8,10 +8,11 @@ import { courseWorkloads } from "./workloads/course.js";
 import { imageWorkloads } from "./workloads/images.js";
 import { interpretWorkloads } from "./workloads/interpret.js";
 import { kernelWorkloads } from "./workloads/kernels.js";
+import { mixedWorkloads } from "./workloads/mixed.js";
 
 const [workload, backendName, secondsArg] = process.argv.slice(2);
 setBackend(backendName);
-const all = { ...kernelWorkloads, ...courseWorkloads, ...imageWorkloads, ...interpretWorkloads };
+const all = { ...kernelWorkloads, ...courseWorkloads, ...imageWorkloads, ...interpretWorkloads, ...mixedWorkloads };
 const run = all[workload];
 if (!run) {
   console.error(`unknown workload '${workload}'; known: ${Object.keys(all).join(", ")}`);

@@ -28,6 +28,7 @@ Napi::Value Info_(const Info& info) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("isa", isa_name(active_isa()));
   o.Set("threads", num_threads());
+  o.Set("bf16", bf16_supported());
   return o;
 }
 
@@ -65,11 +66,18 @@ PoolGeom pool_geom(Args& a, int i) {
 size_t pool_x(const PoolGeom& g) { return prod({g.batch, g.inH, g.inW, g.channels}); }
 size_t pool_y(const PoolGeom& g) { return prod({g.batch, g.outH, g.outW, g.channels}); }
 
-// matMul(a, b, out, aOffsets, bOffsets, m, n, k, transA, transB): one product per batch entry
+// A mixed-precision flag: true asks for bfloat16 products, which this CPU must support.
+bool bf16_flag(Args& a, int i) {
+  const bool bf16 = a.flag(i, "bf16");
+  a.require(!bf16 || bf16_supported(), "bf16", "asks for bfloat16 products, but this CPU (or KERNO_ISA) lacks AVX512_BF16");
+  return bf16;
+}
+
+// matMul(a, b, out, aOffsets, bOffsets, m, n, k, transA, transB, bf16): one product per batch entry
 void MatMul(const Info& info) {
   Args a(info, "matMul");
   const int m = a.num(5, "m"), n = a.num(6, "n"), k = a.num(7, "k");
-  const bool ta = a.flag(8, "transA"), tb = a.flag(9, "transB");
+  const bool ta = a.flag(8, "transA"), tb = a.flag(9, "transB"), bf16 = bf16_flag(a, 10);
   const size_t batches = a.len(3);
   const int32_t* ao = a.i32(3, "aOffsets");
   const int32_t* bo = a.i32(4, "bOffsets", batches);
@@ -85,11 +93,12 @@ void MatMul(const Info& info) {
   for (size_t t = 0; t < batches; t++) {
     MatRef MA = ta ? MatRef{A + ao[t], 1, m} : MatRef{A + ao[t], k, 1};
     MatRef MB = tb ? MatRef{B + bo[t], 1, k} : MatRef{B + bo[t], n, 1};
-    sgemm(m, n, k, MA, MB, out + t * prod({m, n}), n, false, true);
+    if (bf16) gemm_bf16(m, n, k, MA, MB, out + t * prod({m, n}), n, false, true);
+    else sgemm(m, n, k, MA, MB, out + t * prod({m, n}), n, false, true);
   }
 }
 
-// conv2d(x, w, y, geometry, bias | null, act)
+// conv2d(x, w, y, geometry, bias | null, act, bf16); the gradients' last argument is bf16 too
 void Conv2d(const Info& info) {
   Args a(info, "conv2d");
   const ConvGeom g = conv_geom(a, 3);
@@ -98,7 +107,8 @@ void Conv2d(const Info& info) {
   float* y = a.f32(2, "y", conv_y(g));
   const float* bias = a.f32_or_null(4, "bias", g.outC);
   const int act = a.code(5, "act", ACT_COUNT);
-  if (a.ok()) conv2d(x, w, y, g, bias, act);
+  const bool bf16 = bf16_flag(a, 6);
+  if (a.ok()) conv2d(x, w, y, g, bias, act, bf16);
 }
 void Conv2dBackpropInput(const Info& info) {
   Args a(info, "conv2dBackpropInput");
@@ -106,7 +116,8 @@ void Conv2dBackpropInput(const Info& info) {
   const float* dy = a.f32(0, "dy", conv_y(g));
   const float* w = a.f32(1, "w", conv_w(g));
   float* dx = a.f32(2, "dx", conv_x(g));
-  if (a.ok()) conv2d_backprop_input(dy, w, dx, g);
+  const bool bf16 = bf16_flag(a, 4);
+  if (a.ok()) conv2d_backprop_input(dy, w, dx, g, bf16);
 }
 void Conv2dBackpropFilter(const Info& info) {
   Args a(info, "conv2dBackpropFilter");
@@ -114,7 +125,8 @@ void Conv2dBackpropFilter(const Info& info) {
   const float* x = a.f32(0, "x", conv_x(g));
   const float* dy = a.f32(1, "dy", conv_y(g));
   float* dw = a.f32(2, "dw", conv_w(g));
-  if (a.ok()) conv2d_backprop_filter(x, dy, dw, g);
+  const bool bf16 = bf16_flag(a, 4);
+  if (a.ok()) conv2d_backprop_filter(x, dy, dw, g, bf16);
 }
 
 // depthwise conv: the kernel is [kh, kw, inC, outC / inC]

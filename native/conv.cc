@@ -14,6 +14,7 @@
 #include "cpu.h"
 #include "gemm.h"
 #include "kernels.h"
+#include "patches.h"
 #include "threadpool.h"
 
 namespace kerno {
@@ -29,70 +30,6 @@ using DirectRowsFn = void (*)(const float*, const float*, float*, const ConvGeom
 
 namespace kerno {
 namespace {
-
-long patch_size(const ConvGeom& g) { return static_cast<long>(g.kH) * g.kW * g.inC; }
-
-bool pointwise(const ConvGeom& g) {
-  return g.kH == 1 && g.kW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0;
-}
-
-// Rows of the patch matrix per chunk: about 512 KB of patches, a multiple of the micro-tile.
-long chunk_rows(const ConvGeom& g) {
-  long rows = std::max<long>(48, (1L << 17) / std::max<long>(1, patch_size(g)));
-  return (rows + 5) / 6 * 6;
-}
-
-// Output pixel coordinates of consecutive rows, advanced without a division per row.
-struct Pixel {
-  long ox, oy, n;
-  Pixel(const ConvGeom& g, long r) : ox(r % g.outW), oy((r / g.outW) % g.outH), n(r / (static_cast<long>(g.outW) * g.outH)) {}
-  void next(const ConvGeom& g) {
-    if (++ox == g.outW) {
-      ox = 0;
-      if (++oy == g.outH) { oy = 0; n++; }
-    }
-  }
-};
-
-void im2col(const float* x, const ConvGeom& g, long r0, long rows, float* cols) {
-  const long K = patch_size(g), C = g.inC;
-  Pixel p(g, r0);
-  for (long r = 0; r < rows; r++, p.next(g)) {
-    const long ox = p.ox, oy = p.oy, n = p.n;
-    float* dst = cols + r * K;
-    for (int ky = 0; ky < g.kH; ky++) {
-      const long iy = oy * g.strideH - g.padTop + static_cast<long>(ky) * g.dilH;
-      for (int kx = 0; kx < g.kW; kx++, dst += C) {
-        const long ix = ox * g.strideW - g.padLeft + static_cast<long>(kx) * g.dilW;
-        if (iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW) {
-          std::memset(dst, 0, sizeof(float) * C);
-        } else {
-          const float* src = x + ((n * g.inH + iy) * g.inW + ix) * C;
-          if (C == 1) *dst = *src;
-          else std::memcpy(dst, src, sizeof(float) * C);
-        }
-      }
-    }
-  }
-}
-
-void col2im(const float* cols, const ConvGeom& g, long r0, long rows, float* dx) {
-  const long K = patch_size(g), C = g.inC;
-  Pixel p(g, r0);
-  for (long r = 0; r < rows; r++, p.next(g)) {
-    const long ox = p.ox, oy = p.oy, n = p.n;
-    const float* src = cols + r * K;
-    for (int ky = 0; ky < g.kH; ky++) {
-      const long iy = oy * g.strideH - g.padTop + static_cast<long>(ky) * g.dilH;
-      for (int kx = 0; kx < g.kW; kx++, src += C) {
-        const long ix = ox * g.strideW - g.padLeft + static_cast<long>(kx) * g.dilW;
-        if (iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW) continue;
-        float* dst = dx + ((n * g.inH + iy) * g.inW + ix) * C;
-        for (long c = 0; c < C; c++) dst[c] += src[c];
-      }
-    }
-  }
-}
 
 // First layers (1 or 3 input channels) have patches of 9 to 27 values: too short for the
 // product to pay for im2col and packing, so they use the direct loops of conv_direct.inc when
@@ -151,12 +88,6 @@ void apply_bias_act(const void* ctx, float* c, std::ptrdiff_t ldc, int, int rows
   }
 }
 
-std::vector<float>& patch_buffer(std::size_t floats) {
-  thread_local std::vector<float> buf;
-  if (buf.size() < floats) buf.resize(floats);
-  return buf;
-}
-
 // Identifies a pass on one shape, for remembering which way of running it was fastest.
 std::vector<int> tuning_key(const ConvGeom& g, WinogradPass pass) {
   return {static_cast<int>(pass), g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilH, g.dilW, g.padTop, g.padLeft};
@@ -211,90 +142,49 @@ std::vector<int> conv_ways(const ConvGeom& g, WinogradPass pass) {
   return ways;
 }
 
-void backprop_input_gemm(const float* dy, const float* w, float* dx, const ConvGeom& g) {
-  const long K = patch_size(g), N = g.outC;
-  // threads own whole images (col2im of one image never races with another's); inside, chunks
-  // of several small images or of part of one large image keep the products big enough
-  const long per_image = static_cast<long>(g.outH) * g.outW;
-  const long image_size = static_cast<long>(g.inH) * g.inW * g.inC;
-  const long rows_per_chunk = chunk_rows(g) >= per_image ? chunk_rows(g) / per_image * per_image : chunk_rows(g);
-  parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int) {
-    std::vector<float>& cols = patch_buffer(rows_per_chunk * K);
-    std::memset(dx + n0 * image_size, 0, sizeof(float) * (n1 - n0) * image_size);
-    const long end = static_cast<long>(n1) * per_image;
-    for (long r0 = n0 * per_image; r0 < end; r0 += rows_per_chunk) {
-      const long rows = std::min(rows_per_chunk, end - r0);
-      sgemm(rows, K, N, row_major(dy + r0 * N, N), transposed(w, N), cols.data(), K, false, false);
-      col2im(cols.data(), g, r0, rows, dx);
-    }
-  });
-}
-
-void backprop_filter_gemm(const float* x, const float* dy, float* dw, const ConvGeom& g) {
-  const long K = patch_size(g), N = g.outC;
-  const long per_image = static_cast<long>(g.outH) * g.outW;
-  const long rows_per_chunk = chunk_rows(g);
-  const int threads = std::min(num_threads(), g.batch);
-  std::vector<std::vector<float>> partial(std::max(0, threads - 1), std::vector<float>(K * N));
-  std::memset(dw, 0, sizeof(float) * K * N);
-  parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int t) {
-    float* acc = t == 0 ? dw : partial[t - 1].data();
-    std::vector<float>& cols = patch_buffer(rows_per_chunk * K);
-    const long end = static_cast<long>(n1) * per_image;
-    for (long r0 = n0 * per_image; r0 < end; r0 += rows_per_chunk) {
-      const long rows = std::min(rows_per_chunk, end - r0);
-      im2col(x, g, r0, rows, cols.data());
-      sgemm(K, N, rows, transposed(cols.data(), K), row_major(dy + r0 * N, N), acc, N, true, false);
-    }
-  });
-  for (auto& p : partial)
-    for (long i = 0; i < K * N; i++) dw[i] += p[i];
-}
-
 }  // namespace
 
-void conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act) {
-  const long M = static_cast<long>(g.batch) * g.outH * g.outW, K = patch_size(g), N = g.outC;
+// bf16: mixed precision, each pass a patch product in bfloat16 with float32 sums (first layers'
+// direct loops, whose patches are too short for a product to pay, stay float32).
+void conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, bool bf16) {
   const BiasAct ba{bias, act};
   const Epilogue epilogue{apply_bias_act, &ba};
   const Epilogue* epi = bias || act != ACT_LINEAR ? &epilogue : nullptr;
   if (DirectRowsFn rows = direct_variant(g, false)) return conv2d_direct(rows, x, w, y, g, epi ? &ba : nullptr);
-  if (pointwise(g)) {
-    const MatRef A = row_major(x, K);
-    sgemm_packed(M, N, K, strided_packer(&A), row_major(w, N), y, N, false, true, epi);
-    return;
-  }
+  if (pointwise(g) || bf16) return patch_conv2d(x, w, y, g, epi, bf16);
   run_fastest(tuning_key(g, WinogradPass::forward), conv_ways(g, WinogradPass::forward), [&](int way) {
     if (way == kIndirect) return conv2d_indirect(x, w, y, g, bias, act);
     winograd_conv3x3(x, w, y, g, bias, act, way);
   });
 }
 
-void conv2d_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g) {
+void conv2d_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g, bool bf16) {
   const long M = static_cast<long>(g.batch) * g.outH * g.outW, K = patch_size(g), N = g.outC;
   if (pointwise(g)) {
-    sgemm(M, K, N, row_major(dy, N), transposed(w, N), dx, K, false, true);
-    return;
+    if (bf16) return gemm_bf16(M, K, N, row_major(dy, N), transposed(w, N), dx, K, false, true);
+    return sgemm(M, K, N, row_major(dy, N), transposed(w, N), dx, K, false, true);
   }
+  if (bf16) return patch_backprop_input(dy, w, dx, g, true);
   const std::vector<int> ways = conv_ways(g, WinogradPass::input);
   TurnedConv t;
   if (ways.size() > 1 || ways[0] != kPatchGemm) t = turned(w, g);
   run_fastest(tuning_key(g, WinogradPass::input), ways, [&](int way) {
-    if (way == kPatchGemm) return backprop_input_gemm(dy, w, dx, g);
+    if (way == kPatchGemm) return patch_backprop_input(dy, w, dx, g, false);
     if (way == kIndirect) return conv2d_indirect(dy, t.w.data(), dx, t.g, nullptr, ACT_LINEAR);
     winograd_conv3x3(dy, t.w.data(), dx, t.g, nullptr, ACT_LINEAR, way);
   });
 }
 
-void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g) {
+void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g, bool bf16) {
   const long M = static_cast<long>(g.batch) * g.outH * g.outW, K = patch_size(g), N = g.outC;
   if (pointwise(g)) {
-    sgemm(K, N, M, transposed(x, K), row_major(dy, N), dw, N, false, true);
-    return;
+    if (bf16) return gemm_bf16(K, N, M, transposed(x, K), row_major(dy, N), dw, N, false, true);
+    return sgemm(K, N, M, transposed(x, K), row_major(dy, N), dw, N, false, true);
   }
   if (DirectRowsFn rows = direct_variant(g, true)) return conv2d_backprop_filter_direct(rows, x, dy, dw, g);
+  if (bf16) return patch_backprop_filter(x, dy, dw, g, true);
   run_fastest(tuning_key(g, WinogradPass::filter), conv_ways(g, WinogradPass::filter), [&](int way) {
-    if (way == kPatchGemm) return backprop_filter_gemm(x, dy, dw, g);
+    if (way == kPatchGemm) return patch_backprop_filter(x, dy, dw, g, false);
     winograd_backprop_filter(x, dy, dw, g);
   });
 }

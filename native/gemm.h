@@ -4,6 +4,8 @@
 // of C as soon as it is final, while it is still in cache (bias + activation).
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 namespace kerno {
 
@@ -44,5 +46,37 @@ void sgemm_packed(int m, int n, int k, const APacker& A, MatRef B, float* C, std
 // The multiply-add peak of this CPU on the active instruction set with every pool thread, in
 // GFLOPS, measured (about 0.2 s): what GEMM speeds are a share of.
 double fma_peak_gflops();
+
+// Mixed precision (gemm_bf16.cc): A and B rounded to bfloat16, products summed in float32, on
+// CPUs with AVX512_BF16 (bf16_supported(); callers check it: elsewhere these do nothing).
+bool bf16_supported();
+std::uint16_t to_bf16(float f);
+void to_bf16(const float* x, std::uint16_t* y, std::size_t n);
+
+// A view of a bfloat16 matrix, as MatRef.
+struct Bf16Ref {
+  const std::uint16_t* data;
+  std::ptrdiff_t rs, cs;
+};
+
+// A float32 matrix [rows x cols] converted to bfloat16, rows or columns contiguous as in M.
+struct Bf16Matrix {
+  std::vector<std::uint16_t> values;
+  Bf16Ref ref;
+  Bf16Matrix(int rows, int cols, MatRef M, bool parallel);
+};
+
+// B [k x n] as bfloat16 pairs along k, packed once and shared by every block and thread.
+struct Bf16PackedB {
+  std::vector<std::uint32_t> words;
+  int k = 0, n = 0;
+  std::size_t slivers() const;
+};
+Bf16PackedB bf16_pack_b(int k, int n, Bf16Ref B, bool parallel);
+
+// C[m x B.n] = A[m x B.k] B, plus C when accumulate; the epilogue as in sgemm_packed.
+void gemm_bf16_packed(int m, const Bf16Ref& A, const Bf16PackedB& B, float* C, std::ptrdiff_t ldc, bool accumulate, bool parallel,
+                      const Epilogue* epilogue);
+void gemm_bf16(int m, int n, int k, MatRef A, MatRef B, float* C, std::ptrdiff_t ldc, bool accumulate, bool parallel);
 
 }  // namespace kerno

@@ -41,9 +41,10 @@ void image_transform(const float* x, const float* transforms, float* y, const Tr
 
 // conv.cc
 // y = act(conv(x, w) + bias); bias may be null, act ACT_LINEAR for a plain convolution
-void conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act);
-void conv2d_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g);
-void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g);
+// bf16: mixed precision (operands rounded to bfloat16, float32 sums); needs bf16_supported()
+void conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, bool bf16);
+void conv2d_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g, bool bf16);
+void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g, bool bf16);
 // conv_indirect.cc: the forward pass as an indirect GEMM (pointers into x instead of packed patches)
 void conv2d_indirect(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act);
 

@@ -62,6 +62,7 @@ export { Conv1D, Conv2D } from "./layers/conv.js";
 export { Dense } from "./layers/dense.js";
 export { DepthwiseConv2D } from "./layers/depthwise-conv.js";
 export { Dropout } from "./layers/dropout.js";
+export { DTYPE_POLICIES, type DTypePolicyName, mixedPrecision } from "./layers/dtype-policy.js";
 export { Embedding } from "./layers/embedding.js";
 export { Input, InputLayer } from "./layers/input.js";
 // layers and models (Keras-style)

@@ -10,6 +10,13 @@ import type { Shape } from "../tensor/shape.js";
 
 export type F32 = Float32Array;
 
+/**
+ * How products (matMul, conv2d and its gradients) treat their operands: float32, or bfloat16
+ * (mixed precision: operands rounded to bfloat16, products summed in float32).
+ */
+export type Precision = "float32" | "bfloat16";
+export const PRECISIONS: readonly Precision[] = ["float32", "bfloat16"];
+
 /*
  * The op tables. Each list is the single source of the op names: the TypeScript types derive
  * from it, and an op's native code is its position in the list (`native/opcodes.h` is generated
@@ -197,6 +204,8 @@ export interface RnnGrads {
 
 export interface Kernels {
   readonly name: string;
+  /** Whether products run in bfloat16 here (the js backend emulates them; native needs AVX512_BF16). */
+  readonly bfloat16: boolean;
 
   // elementwise
   unary(op: UnaryOp, x: F32, alpha: number): F32;
@@ -233,13 +242,13 @@ export interface Kernels {
   flip(x: TypedArray, shape: Shape, axes: readonly number[]): TypedArray;
 
   // linear algebra: batched a[...,m,k] x b[...,k,n]; batch dims broadcast
-  matMul(a: F32, aShape: Shape, b: F32, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): F32;
+  matMul(a: F32, aShape: Shape, b: F32, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape, precision?: Precision): F32;
 
   // convolution and pooling, NHWC
   /** act(conv2d(x, w) + bias): bias (per output channel) may be null; "linear" for no activation. */
-  conv2d(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation): F32;
-  conv2dBackpropInput(dy: F32, w: F32, g: Conv2dGeometry): F32;
-  conv2dBackpropFilter(x: F32, dy: F32, g: Conv2dGeometry): F32;
+  conv2d(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation, precision?: Precision): F32;
+  conv2dBackpropInput(dy: F32, w: F32, g: Conv2dGeometry, precision?: Precision): F32;
+  conv2dBackpropFilter(x: F32, dy: F32, g: Conv2dGeometry, precision?: Precision): F32;
   /** Depthwise: kernel [kh, kw, inC, multiplier], g.outC = inC * multiplier; output channel c * multiplier + j. */
   depthwiseConv2d(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation): F32;
   depthwiseConv2dBackpropInput(dy: F32, w: F32, g: Conv2dGeometry): F32;

@@ -8,6 +8,7 @@ import { fashionMnist, mnist } from "../data/mnist.js";
 import type { TablePlan } from "../data/table-plan.js";
 import { initDistributed } from "../distributed/mpi.js";
 import { loadModel } from "../interop/load-model.js";
+import { type DTypePolicyName, mixedPrecision } from "../layers/dtype-policy.js";
 import type { Model } from "../models/model.js";
 import { plotModel } from "../models/plot.js";
 import { div } from "../ops/arithmetic.js";
@@ -66,6 +67,8 @@ export async function train(argv: string[]): Promise<number> {
   const { positionals, flags } = parse(argv);
   const [name] = positionals;
   applyBackend(flags);
+  // --dtype-policy mixed_bfloat16: the recipe's layers compute their products in bfloat16
+  if (flags["dtype-policy"] !== undefined) mixedPrecision.setGlobalPolicy(String(flags["dtype-policy"]) as DTypePolicyName);
   const json = flags.json === true;
   const verbose = intFlag(flags, "verbose");
   const options = {

@@ -9,7 +9,7 @@ export interface CommandUsage {
   options: string[];
 }
 
-const TRAIN_COMMON = ["epochs", "batch-size", "backend", "seed", "out", "runs", "verbose", "json", "png", "patience", "distributed"];
+const TRAIN_COMMON = ["epochs", "batch-size", "backend", "seed", "out", "runs", "verbose", "json", "png", "patience", "distributed", "dtype-policy"];
 
 export const USAGE: Record<string, CommandUsage> = {
   train: {
@@ -22,7 +22,8 @@ kerno train --images DIR | --csv FILE --target COL | --series FILE --column COL 
   fashion-mnist-hierarchical (--groups --linkage ward|average --cnn)
   own data: --images (--base --balance --size --no-augment --hierarchical --groups),
   --csv (--target --task --loss --test-size), --series (--column --time --history --horizon --time-features)
-  data-parallel over MPI (mnist-dense, mnist-cnn): mpirun -np 2 npx kerno train mnist-cnn --distributed`,
+  data-parallel over MPI (mnist-dense, mnist-cnn): mpirun -np 2 npx kerno train mnist-cnn --distributed
+  mixed precision (bfloat16 products, float32 variables): --dtype-policy mixed_bfloat16`,
     options: [
       ...TRAIN_COMMON,
       "images",

@@ -95,7 +95,7 @@ function regularizer(spec: unknown): { l1?: number; l2?: number } | null {
   return { ...(l1 ? { l1 } : {}), ...(l2 ? { l2 } : {}) };
 }
 
-/** Keras 3 writes a layer's dtype as a policy object; kerno layers compute in float32. */
+/** Keras 3 writes a layer's dtype as a policy object: float32 (kerno's default) or mixed_bfloat16 are kept. */
 function dtypeOf(value: unknown): string | undefined {
   if (typeof value === "string") return value;
   const name = ((value as Json)?.config as Json)?.name;
@@ -116,7 +116,7 @@ export function layerConfig(className: string, cfg: Json, who: string): KernoSpe
     else if (key.endsWith("_regularizer")) out[camel(key)] = regularizer(value);
     else if (key === "dtype") {
       const d = dtypeOf(value);
-      if (d === "int32" || d === "bool") out.dtype = d;
+      if (d === "int32" || d === "bool" || d === "mixed_bfloat16") out.dtype = d;
     } else if (key === "layer" && typeof value === "object") {
       const inner = value as Json;
       out.layer = layerConfig(inner.class_name as string, inner.config as Json, who);

@@ -81,7 +81,7 @@ export function kerasLayerSpec(spec: Spec, who: string): Json {
     else if (key === "layer") out.layer = kerasLayerSpec(value as Spec, who);
     else if (key !== "dtype") out[snake(key)] = value;
   }
-  out.dtype = FLOAT32_POLICY;
+  out.dtype = config.dtype === "mixed_bfloat16" ? kerasObject("keras", "DTypePolicy", { name: "mixed_bfloat16" }) : FLOAT32_POLICY;
   // Keras 3 spells LeakyReLU's slope negative_slope; SimpleRNN has no recurrent activation
   if (className === "LeakyReLU") {
     out.negative_slope = out.alpha;

@@ -123,6 +123,7 @@ export class Conv2D extends ConvBase {
         dilationRate: this.dilationRate,
         bias: this.bias,
         activation,
+        precision: this.precision,
       }),
     );
   }
@@ -180,6 +181,7 @@ export class Conv1D extends ConvBase {
         dilationRate: this.dilationRate,
         bias: this.bias,
         activation,
+        precision: this.precision,
       }),
     );
   }

@@ -69,7 +69,7 @@ export class Dense extends Layer {
     const x = single(inputs, this.who);
     const flat = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]]);
     const { fused, after } = splitActivation(this.activation, options.logits);
-    const y = applyActivation(after, biasActivation(matMul(flat, this.kernel), this.bias, fused));
+    const y = applyActivation(after, biasActivation(matMul(flat, this.kernel, { precision: this.precision }), this.bias, fused));
     return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
   }
 

@@ -7,10 +7,12 @@
 
 import { noGrad } from "../autodiff/grad.js";
 import { Variable } from "../autodiff/variable.js";
+import type { Precision } from "../backends/kernels.js";
 import { cast } from "../ops/compare.js";
 import type { DType } from "../tensor/dtype.js";
 import { assertTensor, Tensor } from "../tensor/tensor.js";
 import type { ActivationName } from "./activations.js";
+import { assertPolicyRuns, type DTypePolicyName, isDTypePolicy, mixedPrecision, policyPrecision } from "./dtype-policy.js";
 import { type Initializer, initialize } from "./initializers.js";
 import { assertRegularizer, penalty, type Regularizer } from "./regularizers.js";
 import { isShapeList, type LayerNode, SymbolicTensor, type SymShape, snakeCase, uniqueName } from "./symbolic.js";
@@ -32,7 +34,8 @@ export interface LayerArgs {
   trainable?: boolean;
   /** Shape of one sample (without the batch), for the first layer of a Sequential model. */
   inputShape?: number[];
-  dtype?: DType;
+  /** A dtype policy ("float32", "mixed_bfloat16"; default: the global policy), or an Input's dtype. */
+  dtype?: DType | DTypePolicyName;
 }
 
 /** A layer's mask: [batch, steps] bool (true: a real step), one per input or output, or null. */
@@ -92,10 +95,20 @@ export abstract class Layer {
   private _trainable: boolean;
   private readonly weightEntries: WeightEntry[] = [];
 
+  /** Keras's dtype policy, fixed at construction: "mixed_bfloat16" runs the layer's products in bfloat16. */
+  readonly dtypePolicy: DTypePolicyName;
+
   constructor(args: LayerArgs = {}) {
     this.args = args;
     this.name = args.name ?? uniqueName(snakeCase(this.className));
     this._trainable = args.trainable ?? true;
+    this.dtypePolicy = isDTypePolicy(args.dtype) ? args.dtype : mixedPrecision.globalPolicy();
+    assertPolicyRuns(this.dtypePolicy, this.who);
+  }
+
+  /** The precision of this layer's products (matMul, conv) under its policy. */
+  protected get precision(): Precision {
+    return policyPrecision(this.dtypePolicy);
   }
 
   get className(): string {
@@ -232,7 +245,12 @@ export abstract class Layer {
 
   /** The options that recreate this layer with `new Class(config)`. */
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, ...(this.args.inputShape ? { inputShape: this.args.inputShape } : {}) };
+    return {
+      name: this.name,
+      trainable: this.trainable,
+      ...(this.args.inputShape ? { inputShape: this.args.inputShape } : {}),
+      ...(this.dtypePolicy !== "float32" ? { dtype: this.dtypePolicy } : {}),
+    };
   }
 
   /** Output dtype (float32 unless a layer says otherwise). */

@@ -1,5 +1,5 @@
 /** conv2d and conv1d: NHWC (NWC) inputs, HWIO (WIO) kernels, as in Keras. */
-import { type Conv2dGeometry, FUSED_ACTIVATIONS, type FusedActivation } from "../backends/kernels.js";
+import { type Conv2dGeometry, FUSED_ACTIVATIONS, type FusedActivation, PRECISIONS, type Precision } from "../backends/kernels.js";
 import { shapeToString } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
 import { assertFloat, assertRank, backend, f32, record } from "./core.js";
@@ -16,6 +16,11 @@ export interface Conv2dOptions {
   bias?: Tensor | null;
   /** Fused after the bias (linear, relu, sigmoid, tanh). */
   activation?: FusedActivation;
+  /**
+   * "bfloat16": mixed precision, the convolution and both its gradients on operands rounded to
+   * bfloat16 with float32 sums (conv2d and conv1d; depthwise convolutions stay float32).
+   */
+  precision?: Precision;
 }
 
 export function pair(v: Pair | undefined, fallback: number, who: string, what: string): [number, number] {
@@ -103,20 +108,26 @@ function fusedConvolution(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGe
     throw new RangeError(`${kind}: bias must be [${g.outC}] (one per output channel), got ${shapeToString(bias.shape)}`);
   }
   const bv = bias ? assertFloat(bias, kind, "bias") : null;
+  const precision = options.precision ?? "float32";
+  if (!PRECISIONS.includes(precision)) throw new RangeError(`${kind}: precision must be ${PRECISIONS.join(" or ")}, got '${String(precision)}'`);
   const k = backend();
   const [forward, backInput, backFilter] =
     kind === "conv2d"
-      ? [k.conv2d, k.conv2dBackpropInput, k.conv2dBackpropFilter]
-      : [k.depthwiseConv2d, k.depthwiseConv2dBackpropInput, k.depthwiseConv2dBackpropFilter];
-  const y = f32(forward.call(k, xv, wv, g, bv, act), [g.batch, g.outH, g.outW, g.outC]);
+      ? [
+          (x: Float32Array, w: Float32Array, g: Conv2dGeometry, b: Float32Array | null, a: FusedActivation) => k.conv2d(x, w, g, b, a, precision),
+          (dy: Float32Array, w: Float32Array, g: Conv2dGeometry) => k.conv2dBackpropInput(dy, w, g, precision),
+          (x: Float32Array, dy: Float32Array, g: Conv2dGeometry) => k.conv2dBackpropFilter(x, dy, g, precision),
+        ]
+      : [k.depthwiseConv2d.bind(k), k.depthwiseConv2dBackpropInput.bind(k), k.depthwiseConv2dBackpropFilter.bind(k)];
+  const y = f32(forward(xv, wv, g, bv, act), [g.batch, g.outH, g.outW, g.outC]);
   const fused = bias !== null || act !== "linear";
   return record(kind, bias ? [x, kernel, bias] : [x, kernel], y, (dy, needs) => {
     let dz = dy.values;
     let db: Float32Array | null = null;
     if (fused) ({ dz, db } = backend().biasActivationGrad(dz, y.values, act, bias ? g.outC : 0));
     const grads: (Tensor<"float32"> | null)[] = [
-      needs[0] ? f32(backInput.call(k, dz, wv, g), x.shape) : null,
-      needs[1] ? f32(backFilter.call(k, xv, dz, g), kernel.shape) : null,
+      needs[0] ? f32(backInput(dz, wv, g), x.shape) : null,
+      needs[1] ? f32(backFilter(xv, dz, g), kernel.shape) : null,
     ];
     if (bias) grads.push(f32(db!, bias.shape));
     return grads;

@@ -8,6 +8,6 @@ const { x, w, geometry, outSize, repeats } = workerData;
 let y = new Float32Array(outSize);
 for (let i = 0; i < repeats; i++) {
   y = new Float32Array(outSize);
-  addon.conv2d(x, w, y, geometry, null, 0);
+  addon.conv2d(x, w, y, geometry, null, 0, false);
 }
 parentPort.postMessage(y);

@@ -2,7 +2,8 @@
  * conv2d in NHWC/HWIO by im2col and the blocked gemm. The patch matrix is built for a chunk of
  * output rows at a time so that big images (VGG16 at 224x224) never need a huge buffer.
  */
-import type { Conv2dGeometry, F32, FusedActivation } from "../kernels.js";
+import type { Conv2dGeometry, F32, FusedActivation, Precision } from "../kernels.js";
+import { operand } from "./bfloat16.js";
 import { gemm, view } from "./gemm.js";
 import { biasActivation } from "./unary.js";
 
@@ -70,8 +71,8 @@ function col2im(cols: F32, g: Conv2dGeometry, r0: number, rows: number, dx: F32)
   });
 }
 
-export function conv2d(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation): F32 {
-  const y = convolve(x, w, g);
+export function conv2d(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation, precision: Precision = "float32"): F32 {
+  const y = convolve(operand(x, precision), operand(w, precision), g);
   return bias || act !== "linear" ? biasActivation(y, bias, act) : y;
 }
 
@@ -94,7 +95,9 @@ function convolve(x: F32, w: F32, g: Conv2dGeometry): F32 {
   return out;
 }
 
-export function conv2dBackpropInput(dy: F32, w: F32, g: Conv2dGeometry): F32 {
+export function conv2dBackpropInput(dyValues: F32, wValues: F32, g: Conv2dGeometry, precision: Precision = "float32"): F32 {
+  const dy = operand(dyValues, precision),
+    w = operand(wValues, precision);
   const rowsTotal = g.batch * g.outH * g.outW;
   const K = patchSize(g);
   const dx = new Float32Array(g.batch * g.inH * g.inW * g.inC);
@@ -113,7 +116,9 @@ export function conv2dBackpropInput(dy: F32, w: F32, g: Conv2dGeometry): F32 {
   return dx;
 }
 
-export function conv2dBackpropFilter(x: F32, dy: F32, g: Conv2dGeometry): F32 {
+export function conv2dBackpropFilter(xValues: F32, dyValues: F32, g: Conv2dGeometry, precision: Precision = "float32"): F32 {
+  const x = operand(xValues, precision),
+    dy = operand(dyValues, precision);
   const rowsTotal = g.batch * g.outH * g.outW;
   const K = patchSize(g);
   const dw = new Float32Array(K * g.outC);

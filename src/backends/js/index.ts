@@ -16,6 +16,7 @@ import * as unary from "./unary.js";
 
 export const jsKernels: Kernels = {
   name: "js",
+  bfloat16: true,
   unary: unary.unary,
   unaryGrad: unary.unaryGrad,
   binary: elementwise.binary,

@@ -1,11 +1,23 @@
 /** Batched matrix product over broadcast batch dimensions. */
 
 import { type Shape, sizeOf } from "../../tensor/shape.js";
-import type { F32 } from "../kernels.js";
+import type { F32, Precision } from "../kernels.js";
+import { operand } from "./bfloat16.js";
 import { broadcastStrides } from "./elementwise.js";
 import { gemm, view } from "./gemm.js";
 
-export function matMul(a: F32, aShape: Shape, b: F32, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape): F32 {
+export function matMul(
+  aValues: F32,
+  aShape: Shape,
+  bValues: F32,
+  bShape: Shape,
+  transA: boolean,
+  transB: boolean,
+  outShape: Shape,
+  precision: Precision = "float32",
+): F32 {
+  const a = operand(aValues, precision),
+    b = operand(bValues, precision);
   const ra = aShape.length,
     rb = bShape.length,
     ro = outShape.length;

@@ -6,13 +6,26 @@ import type { F32 } from "../kernels.js";
 
 /** What the addon exports (see native/addon.cc). */
 export interface Addon {
-  info(): { isa: string; threads: number };
+  info(): { isa: string; threads: number; bf16: boolean };
   /** This CPU's measured multiply-add peak in GFLOPS on the active instruction set, all threads (about 0.2 s). */
   fmaPeak(): number;
-  matMul(a: F32, b: F32, out: F32, aOffsets: Int32Array, bOffsets: Int32Array, m: number, n: number, k: number, transA: boolean, transB: boolean): void;
-  conv2d(x: F32, w: F32, y: F32, g: Int32Array, bias: F32 | null, act: number): void;
-  conv2dBackpropInput(dy: F32, w: F32, dx: F32, g: Int32Array): void;
-  conv2dBackpropFilter(x: F32, dy: F32, dw: F32, g: Int32Array): void;
+  matMul(
+    a: F32,
+    b: F32,
+    out: F32,
+    aOffsets: Int32Array,
+    bOffsets: Int32Array,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+    bf16: boolean,
+  ): void;
+  /** bf16 (here and in the gradients): operands rounded to bfloat16, float32 sums; needs info().bf16. */
+  conv2d(x: F32, w: F32, y: F32, g: Int32Array, bias: F32 | null, act: number, bf16: boolean): void;
+  conv2dBackpropInput(dy: F32, w: F32, dx: F32, g: Int32Array, bf16: boolean): void;
+  conv2dBackpropFilter(x: F32, dy: F32, dw: F32, g: Int32Array, bf16: boolean): void;
   maxPool2d(x: F32, y: F32, g: Int32Array): void;
   maxPool2dGrad(dy: F32, x: F32, dx: F32, g: Int32Array): void;
   avgPool2d(x: F32, y: F32, g: Int32Array): void;

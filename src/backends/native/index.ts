@@ -19,6 +19,7 @@ import {
   type Kernels,
   opCode,
   type Pool2dGeometry,
+  type Precision,
   REDUCE_OPS,
   RNN_KINDS,
   type RnnSpec,
@@ -90,9 +91,21 @@ const POOLED_FROM = 65536;
 
 export function makeNativeKernels(a: Addon): Kernels {
   const js = jsKernels;
+  const info = a.info();
+  // the addon checks the CPU too; this names the op and the way out
+  const bf16 = (precision: Precision): boolean => {
+    if (precision === "float32") return false;
+    if (!info.bf16) {
+      throw new RangeError(
+        `bfloat16 products need a CPU with AVX512_BF16 (this one runs ${info.isa} without it): use the float32 policy, or the js backend, which emulates them`,
+      );
+    }
+    return true;
+  };
   return {
     ...js,
     name: "native",
+    bfloat16: info.bf16,
     unary(op, x, alpha) {
       const y = uninit(x.length);
       a.unary(opCode(UNARY_OPS, op), x, y, alpha);
@@ -149,33 +162,33 @@ export function makeNativeKernels(a: Addon): Kernels {
       a.transpose(x, y, Int32Array.from(perm.map((p) => shape[p])), Int32Array.from(perm.map((p) => strides[p])));
       return y;
     },
-    matMul(x, xShape, y, yShape, transA, transB, outShape) {
-      if (hasZero(outShape) || hasZero(xShape) || hasZero(yShape)) return js.matMul(x, xShape, y, yShape, transA, transB, outShape);
+    matMul(x, xShape, y, yShape, transA, transB, outShape, precision = "float32") {
+      if (hasZero(outShape) || hasZero(xShape) || hasZero(yShape)) return js.matMul(x, xShape, y, yShape, transA, transB, outShape, precision);
       const r = outShape.length;
       const m = outShape[r - 2],
         n = outShape[r - 1];
       const k = transA ? xShape[xShape.length - 2] : xShape[xShape.length - 1];
       const batch = outShape.slice(0, -2);
       const out = uninit(sizeOf(outShape));
-      a.matMul(x, y, out, batchOffsets(xShape, batch), batchOffsets(yShape, batch), m, n, k, transA, transB);
+      a.matMul(x, y, out, batchOffsets(xShape, batch), batchOffsets(yShape, batch), m, n, k, transA, transB, bf16(precision));
       return out;
     },
-    conv2d(x, w, g, bias, act) {
-      if (emptyConv(g)) return js.conv2d(x, w, g, bias, act);
+    conv2d(x, w, g, bias, act, precision = "float32") {
+      if (emptyConv(g)) return js.conv2d(x, w, g, bias, act, precision);
       const y = uninit(g.batch * g.outH * g.outW * g.outC);
-      a.conv2d(x, w, y, convGeometry(g), bias, opCode(FUSED_ACTIVATIONS, act));
+      a.conv2d(x, w, y, convGeometry(g), bias, opCode(FUSED_ACTIVATIONS, act), bf16(precision));
       return y;
     },
-    conv2dBackpropInput(dy, w, g) {
-      if (emptyConv(g)) return js.conv2dBackpropInput(dy, w, g);
+    conv2dBackpropInput(dy, w, g, precision = "float32") {
+      if (emptyConv(g)) return js.conv2dBackpropInput(dy, w, g, precision);
       const dx = uninit(g.batch * g.inH * g.inW * g.inC);
-      a.conv2dBackpropInput(dy, w, dx, convGeometry(g));
+      a.conv2dBackpropInput(dy, w, dx, convGeometry(g), bf16(precision));
       return dx;
     },
-    conv2dBackpropFilter(x, dy, g) {
-      if (emptyConv(g)) return js.conv2dBackpropFilter(x, dy, g);
+    conv2dBackpropFilter(x, dy, g, precision = "float32") {
+      if (emptyConv(g)) return js.conv2dBackpropFilter(x, dy, g, precision);
       const dw = uninit(g.kH * g.kW * g.inC * g.outC);
-      a.conv2dBackpropFilter(x, dy, dw, convGeometry(g));
+      a.conv2dBackpropFilter(x, dy, dw, convGeometry(g), bf16(precision));
       return dw;
     },
     depthwiseConv2d(x, w, g, bias, act) {

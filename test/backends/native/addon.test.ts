@@ -27,11 +27,11 @@ test("the addon checks its arguments: a bad call is a TypeError naming the kerne
   assert.throws(() => (a.conv2d as (...args: unknown[]) => void)(x, x, y), /native conv2d: argument 'geometry' must be a Int32Array/);
   const g = Int32Array.of(1, 4, 4, 1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 0, 0);
   assert.throws(
-    () => a.conv2d(new Float32Array(15), new Float32Array(9), new Float32Array(4), g, null, 0),
+    () => a.conv2d(new Float32Array(15), new Float32Array(9), new Float32Array(4), g, null, 0, false),
     /native conv2d: argument 'x' has 15 elements, needs at least 16/,
   );
   assert.throws(
-    () => a.conv2d(new Float32Array(16), new Float32Array(9), new Float32Array(4), g, null, 7),
+    () => a.conv2d(new Float32Array(16), new Float32Array(9), new Float32Array(4), g, null, 7, false),
     /native conv2d: argument 'act' must be an integer in \[0, 3\]/,
   );
   assert.throws(

@@ -232,6 +232,45 @@ const cases: Record<Exclude<keyof Kernels, "name">, Case> = {
         }
     }
   },
+  bfloat16(n) {
+    // mixed precision: where the CPU has AVX512_BF16, every product matches the js emulation
+    // (same rounded operands, float32 sums); elsewhere asking for it is a clear error
+    const a = randArray(2 * 37 * 300),
+      b = randArray(300 * 41);
+    if (!n.bfloat16) {
+      assert.throws(() => n.matMul(a, [2, 37, 300], b, [300, 41], false, false, [2, 37, 41], "bfloat16"), /AVX512_BF16/);
+      return;
+    }
+    const bf = n.matMul(a, [2, 37, 300], b, [300, 41], false, false, [2, 37, 41], "bfloat16");
+    close(bf, js.matMul(a, [2, 37, 300], b, [300, 41], false, false, [2, 37, 41], "bfloat16"), "bf16 matMul", 1e-4, 1e-4);
+    const fp = js.matMul(a, [2, 37, 300], b, [300, 41], false, false, [2, 37, 41]);
+    assert.ok(
+      bf.some((v, i) => Math.abs(v - fp[i]) > 1e-4),
+      "bf16 matMul: rounds its operands",
+    );
+    close(bf, fp, "bf16 matMul against float32 (outputs of size ~6)", 0, 0.1);
+    for (const [ta, tb] of [
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
+      const aShape = ta ? [300, 37] : [37, 300],
+        bShape = tb ? [41, 300] : [300, 41];
+      const got = n.matMul(a.subarray(0, 37 * 300), aShape, b, bShape, ta, tb, [37, 41], "bfloat16");
+      close(got, js.matMul(a.subarray(0, 37 * 300), aShape, b, bShape, ta, tb, [37, 41], "bfloat16"), `bf16 matMul ${ta} ${tb}`, 1e-4, 1e-4);
+    }
+    for (const { g, x, w, dy, what } of convCases()) {
+      // first layers' direct loops (patches of at most 32 values) stay float32: there, within
+      // bfloat16's error (1% of the largest output)
+      const direct = g.kH * g.kW * g.inC <= 32;
+      const same = (got: Float32Array, want: Float32Array, pass: string, exact = !direct) =>
+        close(got, want, `bf16 ${what} ${pass}`, exact ? 1e-4 : 0, exact ? 1e-4 : 0.01 * want.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+      const bias = randArray(g.outC);
+      same(n.conv2d(x, w, g, bias, "relu", "bfloat16"), js.conv2d(x, w, g, bias, "relu", "bfloat16"), "forward");
+      same(n.conv2dBackpropInput(dy, w, g, "bfloat16"), js.conv2dBackpropInput(dy, w, g, "bfloat16"), "dx", true);
+      same(n.conv2dBackpropFilter(x, dy, g, "bfloat16"), js.conv2dBackpropFilter(x, dy, g, "bfloat16"), "dw");
+    }
+  },
   conv2d(n) {
     for (const { g, x, w, what } of convCases()) {
       close(n.conv2d(x, w, g, null, "linear"), js.conv2d(x, w, g, null, "linear"), `${what} forward`, 1e-4, 1e-4);
