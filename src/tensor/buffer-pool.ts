@@ -9,19 +9,27 @@
 
 const owned = new WeakSet<ArrayBuffer>();
 
+/** The most a reused buffer may exceed the request by: beyond it, the big buffer is worth keeping for a big request. */
+const MAX_SLACK = 8;
+
 export class BufferPool {
   private readonly free = new Map<number, Float32Array[]>();
   private held = 0;
 
   constructor(private readonly limitBytes: number) {}
 
-  /** A float32 array of n elements with undefined contents: a recycled one when available. */
+  /**
+   * A float32 array of n elements with undefined contents: a recycled one of that size when
+   * available, else the front of the smallest waiting buffer of up to MAX_SLACK times the size
+   * (a network's activations shrink layer by layer: VGG16's pooled and deeper outputs fit in its
+   * first layers' buffers, which halves its inference memory), else a fresh one.
+   */
   take(n: number): Float32Array {
-    const stack = this.free.get(n);
-    const reused = stack?.pop();
+    const capacity = this.fittingCapacity(n);
+    const reused = capacity === undefined ? undefined : this.free.get(capacity)?.pop();
     if (reused) {
-      this.held -= n * 4;
-      return reused;
+      this.held -= reused.byteLength;
+      return reused.length === n ? reused : new Float32Array(reused.buffer, 0, n);
     }
     const buffer = Buffer.allocUnsafeSlow(n * 4);
     owned.add(buffer.buffer as ArrayBuffer);
@@ -30,12 +38,24 @@ export class BufferPool {
 
   /** Returns a buffer that nothing will read again; false when it is not one of the pool's or the pool is full. */
   give(a: Float32Array): boolean {
-    if (!owned.has(a.buffer as ArrayBuffer) || a.byteOffset !== 0 || this.held + a.byteLength > this.limitBytes) return false;
-    const stack = this.free.get(a.length);
-    if (stack) stack.push(a);
-    else this.free.set(a.length, [a]);
-    this.held += a.byteLength;
+    const buffer = a.buffer as ArrayBuffer;
+    if (!owned.has(buffer) || a.byteOffset !== 0 || this.held + buffer.byteLength > this.limitBytes) return false;
+    // the whole buffer waits, whatever part of it the array used
+    const whole = a.byteLength === buffer.byteLength ? a : new Float32Array(buffer);
+    const stack = this.free.get(whole.length);
+    if (stack) stack.push(whole);
+    else this.free.set(whole.length, [whole]);
+    this.held += buffer.byteLength;
     return true;
+  }
+
+  private fittingCapacity(n: number): number | undefined {
+    if (this.free.get(n)?.length) return n;
+    let best: number | undefined;
+    for (const [capacity, stack] of this.free) {
+      if (capacity > n && capacity <= n * MAX_SLACK && stack.length > 0 && (best === undefined || capacity < best)) best = capacity;
+    }
+    return best;
   }
 
   /** Bytes waiting to be reused. */

@@ -20,3 +20,19 @@ test("the pool hands back the most recently given buffer of a size, and only tak
   pool.clear();
   assert.equal(pool.heldBytes, 0);
 });
+
+test("a smaller request reuses the smallest waiting buffer that fits, and gives the whole buffer back", () => {
+  const pool = new BufferPool(4096);
+  const big = pool.take(64),
+    bigger = pool.take(128);
+  pool.give(bigger);
+  pool.give(big);
+  const small = pool.take(20);
+  assert.equal(small.length, 20);
+  assert.equal(small.buffer, big.buffer, "the 64-element buffer, not the 128");
+  assert.equal(pool.heldBytes, 512);
+  assert.ok(pool.give(small));
+  assert.equal(pool.heldBytes, 512 + 256, "counted at its whole size");
+  assert.equal(pool.take(64).buffer, big.buffer, "and whole again for a request of its size");
+  assert.notEqual(pool.take(8).buffer, bigger.buffer, "more than 8 times too big: a fresh one");
+});
