@@ -25,11 +25,11 @@
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_DISABLE_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions", "-O2", "-O0"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-O2", "-O0"],
-      "cflags_cc": ["-std=c++17", "-O3", "-ffp-contract=fast", "-fno-math-errno", "-Wall", "-Wno-unused-function"],
+      "cflags_cc": ["-std=c++17", "-O3", "-ffp-contract=fast", "-fno-math-errno", "-fno-trapping-math", "-Wall", "-Wno-unused-function"],
       "xcode_settings": {
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
         "GCC_OPTIMIZATION_LEVEL": "3",
-        "OTHER_CPLUSPLUSFLAGS": ["-ffp-contract=fast", "-fno-math-errno"]
+        "OTHER_CPLUSPLUSFLAGS": ["-ffp-contract=fast", "-fno-math-errno", "-fno-trapping-math"]
       },
       "msvs_settings": { "VCCLCompilerTool": { "Optimization": 2, "AdditionalOptions": ["/std:c++17"] } },
       "conditions": [

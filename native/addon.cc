@@ -250,7 +250,7 @@ void Binary(const Info& info) {
   if (a.ok()) binary(op, A, as, B, bs, out_f, out_b, shape, rank, total);
 }
 
-// biasActivation(x, bias | null, y, channels, act)
+// biasActivation(x, bias | null, y, channels, act, scale | null)
 void BiasActivation(const Info& info) {
   Args a(info, "biasActivation");
   const float* x = a.f32(0, "x");
@@ -260,7 +260,8 @@ void BiasActivation(const Info& info) {
   const float* bias = a.f32_or_null(1, "bias", channels);
   float* y = a.f32(2, "y", n);
   const int act = a.code(4, "act", ACT_COUNT);
-  if (a.ok()) bias_activation(x, bias, y, n, channels, act);
+  const float* scale = a.f32_or_null(5, "scale", channels);
+  if (a.ok()) bias_activation(x, bias, scale, y, n, channels, act);
 }
 // biasActivationGrad(dy, y, dz, db | null, channels, act)
 void BiasActivationGrad(const Info& info) {

@@ -73,7 +73,7 @@ void unary_grad(int op, const float* dy, const float* x, const float* y, float* 
 // out has the broadcast shape; strides (in elements, 0 where broadcast) per output axis.
 void binary(int op, const float* a, const int32_t* a_strides, const float* b, const int32_t* b_strides,
             float* out_f, uint8_t* out_b, const int32_t* out_shape, int rank, std::size_t total);
-void bias_activation(const float* x, const float* bias, float* y, std::size_t n, std::size_t channels, int act);
+void bias_activation(const float* x, const float* bias, const float* scale, float* y, std::size_t n, std::size_t channels, int act);
 // dz = dy * act'(y); db (when not null) = column sums of dz over rows of `channels`
 void bias_activation_grad(const float* dy, const float* y, float* dz, float* db, std::size_t n, std::size_t channels, int act);
 void reduce(int op, const float* x, float* y, std::size_t outer, std::size_t n, std::size_t inner);  // op: REDUCE_*

@@ -216,8 +216,11 @@ export interface Kernels {
   /** Broadcasting select: cond ? a : b. */
   where(cond: Uint8Array, condShape: Shape, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): TypedArray;
   cast(x: TypedArray, dtype: DType): TypedArray;
-  /** y = act(x + bias), bias broadcast along the last axis (length bias.length); null bias adds nothing. */
-  biasActivation(x: F32, bias: F32 | null, act: FusedActivation): F32;
+  /**
+   * y = act(x * scale + bias), scale and bias broadcast along the last axis (of their length);
+   * a null bias adds nothing, a null or absent scale multiplies by 1.
+   */
+  biasActivation(x: F32, bias: F32 | null, act: FusedActivation, scale?: F32 | null): F32;
   /**
    * The backward pass of biasActivation in one sweep: dz = dy * act'(z) from y = act(z) alone,
    * and the bias gradient db = sum of dz over all rows of `channels` (null when channels is 0).

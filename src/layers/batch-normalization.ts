@@ -6,6 +6,7 @@
  */
 import { noGrad } from "../autodiff/grad.js";
 import type { Variable } from "../autodiff/variable.js";
+import { scaleShift } from "../ops/activations.js";
 import { add, mul, sub } from "../ops/arithmetic.js";
 import { rsqrt } from "../ops/math.js";
 import { mean } from "../ops/reduce.js";
@@ -95,10 +96,10 @@ export class BatchNormalization extends Layer {
     }
     let scale = rsqrt(add(v, this.epsilon));
     if (this.gamma) scale = mul(scale, this.gamma);
-    // y = x * scale + (beta - mean * scale): two broadcast passes over x
+    // y = x * scale + (beta - mean * scale): one pass over x
     let shift = mul(m, scale);
     shift = this.beta ? sub(this.beta, shift) : mul(shift, -1);
-    return add(mul(x, scale), shift);
+    return scaleShift(x, scale, shift);
   }
 
   computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {

@@ -2,7 +2,9 @@
 import { FUSED_ACTIVATIONS, type FusedActivation } from "../backends/kernels.js";
 import { normalizeAxis, shapeToString, sizeOf } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
+import { mul } from "./arithmetic.js";
 import { assertFloat, backend, f32, record, type TensorOrNumber, unaryOp } from "./core.js";
+import { sum } from "./reduce.js";
 
 export const relu = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("relu", x);
 /** x for x > 0, alpha * x otherwise (alpha 0.2 as keras.ops.leaky_relu; the LeakyReLU layer uses 0.3). */
@@ -35,6 +37,30 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor<"float32"> {
   const [o, n, i] = lineView(x, axis, "logSoftmax");
   const y = f32(backend().logSoftmax(xv, o, n, i), x.shape);
   return record("logSoftmax", [x], y, (dy) => [f32(backend().logSoftmaxGrad(dy.values, y.values, o, n, i), x.shape)]);
+}
+
+/**
+ * x * scale + shift in one pass, scale and shift along the last axis: batch normalization's
+ * affine step, which as a multiply and then an add wrote a whole intermediate the size of x.
+ */
+export function scaleShift(x: Tensor, scale: Tensor, shift: Tensor): Tensor<"float32"> {
+  assertTensor(x, "scaleShift");
+  const xv = assertFloat(x, "scaleShift");
+  const channels = x.shape[x.rank - 1];
+  for (const [name, t] of [
+    ["scale", scale],
+    ["shift", shift],
+  ] as const) {
+    assertTensor(t, "scaleShift");
+    if (t.rank !== 1 || t.shape[0] !== channels) {
+      throw new RangeError(`scaleShift: ${name} of shape ${shapeToString(t.shape)} does not match the last axis of ${shapeToString(x.shape)}`);
+    }
+  }
+  const y = f32(backend().biasActivation(xv, assertFloat(shift, "scaleShift", "shift"), "linear", assertFloat(scale, "scaleShift", "scale")), x.shape);
+  return record("scaleShift", [x, scale, shift], y, (dy, needs) => {
+    const rows = x.shape.slice(0, -1).map((_, i) => i);
+    return [needs[0] ? (mul(dy, scale) as Tensor<"float32">) : null, needs[1] ? sum(mul(dy, x), rows) : null, needs[2] ? sum(dy, rows) : null];
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   logSoftmax,
   mul,
   relu,
+  scaleShift,
   selu,
   sigmoid,
   softmax,
@@ -62,4 +63,13 @@ test("biasActivation fuses bias and activation, with gradients", () => {
     b = rand([4], 2);
   for (const act of ["linear", "relu", "sigmoid", "tanh"] as const) checkGrad((t, u) => biasActivation(t, u, act), [x, b], { eps: 1e-3 });
   assert.throws(() => biasActivation(x, rand([3], 1)), /bias of shape \[3\] does not match the last axis of \[3,4\]/);
+});
+
+test("scaleShift is x * scale + shift along the last axis in one pass, with gradients", () => {
+  const x = tensor([1, -2, 3, 0.5, 4, -1], [2, 1, 3]),
+    scale = tensor([2, -1, 0.5], [3]),
+    shift = tensor([0.25, 1, -3], [3]);
+  assertClose(scaleShift(x, scale, shift).data(), [2.25, 3, -1.5, 1.25, -3, -3.5], 1e-6, 0);
+  checkGrad((t, s, h) => scaleShift(t, s, h), [rand([2, 3, 4], 3), rand([4], 4), rand([4], 5)], { eps: 1e-3 });
+  assert.throws(() => scaleShift(x, rand([2], 1), shift), /scaleShift: scale of shape \[2\] does not match the last axis of \[2,1,3\]/);
 });

@@ -84,14 +84,15 @@ export function unaryGrad(op: UnaryOp, dy: F32, x: F32, y: F32, alpha: number): 
   return out;
 }
 
-export function biasActivation(x: F32, bias: F32 | null, act: FusedActivation): F32 {
+export function biasActivation(x: F32, bias: F32 | null, act: FusedActivation, scale: F32 | null = null): F32 {
   const n = x.length;
   const out = new Float32Array(n);
-  const c = bias ? bias.length : 1;
+  const c = bias?.length ?? scale?.length ?? 1;
   const activate = fusedActivation[act];
   for (let i = 0; i < n; i += c) {
     for (let j = 0; j < c; j++) {
-      const z = bias ? x[i + j] + bias[j] : x[i + j];
+      const scaled = scale ? Math.fround(x[i + j] * scale[j]) : x[i + j];
+      const z = bias ? scaled + bias[j] : scaled;
       out[i + j] = activate(z);
     }
   }

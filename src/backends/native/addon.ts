@@ -33,7 +33,7 @@ export interface Addon {
   unary(op: number, x: F32, y: F32, alpha: number): void;
   unaryGrad(op: number, dy: F32, x: F32, y: F32, dx: F32, alpha: number): void;
   binary(op: number, a: F32, aStrides: Int32Array, b: F32, bStrides: Int32Array, out: F32 | Uint8Array, outShape: Int32Array, comparison: boolean): void;
-  biasActivation(x: F32, bias: F32 | null, y: F32, channels: number, act: number): void;
+  biasActivation(x: F32, bias: F32 | null, y: F32, channels: number, act: number, scale: F32 | null): void;
   biasActivationGrad(dy: F32, y: F32, dz: F32, db: F32 | null, channels: number, act: number): void;
   reduce(op: number, x: F32, y: F32, outer: number, n: number, inner: number): void;
   argReduce(isMax: boolean, x: F32, y: Int32Array, outer: number, n: number, inner: number): void;

@@ -133,9 +133,9 @@ export function makeNativeKernels(a: Addon): Kernels {
       );
       return out;
     },
-    biasActivation(x, bias, act) {
+    biasActivation(x, bias, act, scale = null) {
       const y = uninit(x.length);
-      if (x.length > 0) a.biasActivation(x, bias, y, bias ? bias.length : 1, opCode(FUSED_ACTIVATIONS, act));
+      if (x.length > 0) a.biasActivation(x, bias, y, bias?.length ?? scale?.length ?? 1, opCode(FUSED_ACTIVATIONS, act), scale);
       return y;
     },
     biasActivationGrad(dy, y, act, channels) {

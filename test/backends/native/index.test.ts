@@ -94,10 +94,13 @@ const cases: Record<Exclude<keyof Kernels, "name">, Case> = {
   },
   biasActivation(n) {
     const z = randArray(35 * 13),
-      bias = randArray(13);
+      bias = randArray(13),
+      scale = randArray(13);
     for (const act of FUSED_ACTIVATIONS) {
       close(n.biasActivation(z, bias, act), js.biasActivation(z, bias, act), act);
       close(n.biasActivation(z, null, act), js.biasActivation(z, null, act), `${act} without bias`);
+      close(n.biasActivation(z, bias, act, scale), js.biasActivation(z, bias, act, scale), `${act} with a scale`);
+      close(n.biasActivation(z, null, act, scale), js.biasActivation(z, null, act, scale), `${act} with a scale, without bias`);
     }
   },
   biasActivationGrad(n) {
