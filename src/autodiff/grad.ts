@@ -5,9 +5,11 @@
  */
 
 import { add } from "../ops/arithmetic.js";
+import { isPooled } from "../tensor/buffer-pool.js";
 import { fill, zeros, zerosLike } from "../tensor/creation.js";
 import { shapeToString } from "../tensor/shape.js";
 import { isFloat32, type TapeMark, Tensor } from "../tensor/tensor.js";
+import { GradientMap, giveBack, keptBuffers } from "./recycle.js";
 import { newTape, reverseTopological, withTape } from "./tape.js";
 import { Variable } from "./variable.js";
 
@@ -33,13 +35,22 @@ function leavesOf(tree: TensorTree): Tensor[] {
   return out;
 }
 
-/** Gradients of scalar `output` with respect to `wrt`, following the nodes recorded on `tape`. */
-export function backprop(output: Tensor, wrt: readonly Tensor[], tape: TapeMark): Tensor<"float32">[] {
-  const grads = new Map<Tensor, Tensor<"float32">>();
+/**
+ * Gradients of scalar `output` with respect to `wrt`, following the nodes recorded on `tape`.
+ * With `recycle`, the step's buffers go back to the pool (recycle.ts): each gradient once spent,
+ * then the forward intermediates; `recycle` lists the tensors whose buffers must stay.
+ */
+export function backprop(output: Tensor, wrt: readonly Tensor[], tape: TapeMark, recycle?: readonly Tensor[]): Tensor<"float32">[] {
+  const order = reverseTopological(output, tape);
+  // small steps have nothing pooled (below the pool's size) and skip the bookkeeping
+  const kept = recycle && order.some((t) => isPooled(t.values)) ? keptBuffers(order, tape, recycle) : null;
+  const grads = kept ? new GradientMap() : new Map<Tensor, Tensor<"float32">>();
   grads.set(output, fill(output.shape, 1));
   const keep = new Set(wrt);
+  // while gradients flow, the forward buffers are still read by the nodes' backward functions
+  const busy = kept ? new Set([...kept, ...order.map((t) => t.values.buffer)]) : null;
   withTape(null, () => {
-    for (const t of reverseTopological(output, tape)) {
+    for (const t of order) {
       const g = grads.get(t);
       if (!g || !t.node || t.tape !== tape) continue;
       // intermediate gradients are dropped once used; only the leaves' are kept
@@ -48,15 +59,26 @@ export function backprop(output: Tensor, wrt: readonly Tensor[], tape: TapeMark)
         g,
         t.node.inputs.map((x) => x.tape === tape),
       );
+      const spent = [g]; // gradients that, once summed or passed on, nothing reads again
       t.node.inputs.forEach((x, i) => {
         const gi = inputGrads[i];
         if (!gi || x.tape !== tape) return;
         const prev = grads.get(x);
+        if (prev) spent.push(prev, gi);
         grads.set(x, prev ? add(prev, gi) : gi);
       });
+      if (busy && grads instanceof GradientMap) grads.recycle(keep.has(t) ? [] : spent, busy);
     }
   });
-  return wrt.map((x) => grads.get(x) ?? zeros(x.shape));
+  const result = wrt.map((x) => grads.get(x) ?? zeros(x.shape));
+  if (kept) {
+    for (const g of result) kept.add(g.values.buffer);
+    giveBack(
+      order.filter((t) => t.node && t.tape === tape),
+      kept,
+    );
+  }
+  return result;
 }
 
 export interface ValueAndGrad<G> {
@@ -67,6 +89,14 @@ export interface ValueAndGrad<G> {
 /** With `hasAux`, f returns [value, aux]: aux comes back beside the value, detached from the tape (JAX's has_aux). */
 export interface ValueAndGradAux<G, X> extends ValueAndGrad<G> {
   aux: X;
+}
+
+/** The tensors in `x`, at any depth of arrays and plain objects. */
+function tensorsIn(x: unknown, out: Tensor[] = []): Tensor[] {
+  if (x instanceof Tensor) out.push(x);
+  else if (Array.isArray(x)) for (const v of x) tensorsIn(v, out);
+  else if (x !== null && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) tensorsIn(v, out);
+  return out;
 }
 
 /** Tensors in `x` (at any depth of arrays and plain objects) as copies without tape or node; other values as they are. */
@@ -89,11 +119,11 @@ function detach<X>(x: X): X {
 export function valueAndGrad<A extends TensorTree, R extends unknown[]>(f: (x: A, ...rest: R) => Tensor): (x: A, ...rest: R) => ValueAndGrad<A>;
 export function valueAndGrad<A extends TensorTree, R extends unknown[], X>(
   f: (x: A, ...rest: R) => readonly [Tensor, X],
-  options: { hasAux: true },
+  options: { hasAux: true; recycle?: boolean },
 ): (x: A, ...rest: R) => ValueAndGradAux<A, X>;
 export function valueAndGrad<A extends TensorTree, R extends unknown[], X>(
   f: (x: A, ...rest: R) => Tensor | readonly [Tensor, X],
-  options: { hasAux?: boolean } = {},
+  options: { hasAux?: boolean; recycle?: boolean } = {},
 ): (x: A, ...rest: R) => ValueAndGrad<A> | ValueAndGradAux<A, X> {
   const hasAux = options.hasAux ?? false;
   return (x: A, ...rest: R) => {
@@ -119,7 +149,9 @@ export function valueAndGrad<A extends TensorTree, R extends unknown[], X>(
         throw new RangeError(`grad: f must return a scalar float32 tensor, got ${value.dtype} of shape ${shapeToString(value.shape)}`);
       }
       const leaves = leavesOf(watched);
-      const grads = value.tape === tape ? backprop(value, leaves, tape) : leaves.map((l) => zerosLike(l));
+      // recycle (fit's training step): intermediates nothing outside can hold go back to the pool
+      const keep = options.recycle ? [value, ...leaves, ...tensorsIn(hasAux ? (out as readonly [Tensor, X])[1] : [])] : undefined;
+      const grads = value.tape === tape ? backprop(value, leaves, tape, keep) : leaves.map((l) => zerosLike(l));
       let i = 0;
       const structured = mapTree(watched, () => grads[i++]) as A;
       const result = { value: new Tensor(value.values, value.shape, value.dtype), grads: structured };

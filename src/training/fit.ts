@@ -68,7 +68,8 @@ function makeTrainStep(model: FitModel, compiled: Compiled, parallel: DataParall
       const { total, parts } = weightedLoss(compiled, b.ys, outputs, b.sw, model.regularizationLosses());
       return [total, { outputs, parts }] as const;
     },
-    { hasAux: true },
+    // the step's activations and gradients are reused by the next step (autodiff/recycle.ts)
+    { hasAux: true, recycle: true },
   );
   return (b: Batch) => {
     const vars = model.trainableWeights;
