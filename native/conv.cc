@@ -197,8 +197,10 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const Co
     if (bf16) return gemm_bf16(K, N, M, transposed(x, K), row_major(dy, N), dw, N, false, true);
     return sgemm(K, N, M, transposed(x, K), row_major(dy, N), dw, N, false, true);
   }
-  if (bf16 && direct_variant(g, true)) return conv2d_backprop_filter_direct(direct_variant(g, true), x, dy, dw, g);
-  if (bf16) return patch_backprop_filter(x, dy, dw, g, true);
+  if (bf16) {
+    if (DirectRowsFn rows = direct_variant(g, true)) return conv2d_backprop_filter_direct(rows, x, dy, dw, g);
+    return patch_backprop_filter(x, dy, dw, g, true);
+  }
   run_fastest(tuning_key(g, WinogradPass::filter), conv_ways(g, WinogradPass::filter), [&](int way) {
     if (way == kPatchGemm) return patch_backprop_filter(x, dy, dw, g, false);
     if (way == kDirect) return conv2d_backprop_filter_direct(direct_rows_fn(g, true), x, dy, dw, g);

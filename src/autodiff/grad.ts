@@ -43,12 +43,11 @@ function leavesOf(tree: TensorTree): Tensor[] {
 export function backprop(output: Tensor, wrt: readonly Tensor[], tape: TapeMark, recycle?: readonly Tensor[]): Tensor<"float32">[] {
   const order = reverseTopological(output, tape);
   // small steps have nothing pooled (below the pool's size) and skip the bookkeeping
-  const kept = recycle && order.some((t) => isPooled(t.values)) ? keptBuffers(order, tape, recycle) : null;
-  const grads = kept ? new GradientMap() : new Map<Tensor, Tensor<"float32">>();
+  const kept = recycle && order.some((t) => isPooled(t.values)) ? keptBuffers(order, recycle) : null;
+  // while gradients flow, the forward buffers are still read by the nodes' backward functions
+  const grads = new GradientMap(kept && new Set([...kept, ...order.map((t) => t.values.buffer)]));
   grads.set(output, fill(output.shape, 1));
   const keep = new Set(wrt);
-  // while gradients flow, the forward buffers are still read by the nodes' backward functions
-  const busy = kept ? new Set([...kept, ...order.map((t) => t.values.buffer)]) : null;
   withTape(null, () => {
     for (const t of order) {
       const g = grads.get(t);
@@ -67,16 +66,13 @@ export function backprop(output: Tensor, wrt: readonly Tensor[], tape: TapeMark,
         if (prev) spent.push(prev, gi);
         grads.set(x, prev ? add(prev, gi) : gi);
       });
-      if (busy && grads instanceof GradientMap) grads.recycle(keep.has(t) ? [] : spent, busy);
+      if (!keep.has(t)) grads.recycle(spent);
     }
   });
   const result = wrt.map((x) => grads.get(x) ?? zeros(x.shape));
   if (kept) {
     for (const g of result) kept.add(g.values.buffer);
-    giveBack(
-      order.filter((t) => t.node && t.tape === tape),
-      kept,
-    );
+    giveBack(order, kept);
   }
   return result;
 }
@@ -91,22 +87,26 @@ export interface ValueAndGradAux<G, X> extends ValueAndGrad<G> {
   aux: X;
 }
 
-/** The tensors in `x`, at any depth of arrays and plain objects. */
-function tensorsIn(x: unknown, out: Tensor[] = []): Tensor[] {
-  if (x instanceof Tensor) out.push(x);
-  else if (Array.isArray(x)) for (const v of x) tensorsIn(v, out);
-  else if (x !== null && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) tensorsIn(v, out);
-  return out;
-}
-
-/** Tensors in `x` (at any depth of arrays and plain objects) as copies without tape or node; other values as they are. */
-function detach<X>(x: X): X {
-  if (x instanceof Tensor) return new Tensor(x.values, x.shape, x.dtype) as X;
-  if (Array.isArray(x)) return x.map(detach) as X;
+/** `x` with f applied to its tensors, at any depth of arrays and plain objects; other values as they are. */
+function mapTensors<X>(x: X, f: (t: Tensor) => Tensor): X {
+  if (x instanceof Tensor) return f(x) as X;
+  if (Array.isArray(x)) return x.map((v) => mapTensors(v, f)) as X;
   if (x !== null && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype) {
-    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, detach(v)])) as X;
+    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, mapTensors(v, f)])) as X;
   }
   return x;
+}
+
+/** Tensors in `x` as copies without tape or node. */
+const detach = <X>(x: X): X => mapTensors(x, (t) => new Tensor(t.values, t.shape, t.dtype));
+
+function tensorsIn(x: unknown): Tensor[] {
+  const out: Tensor[] = [];
+  mapTensors(x, (t) => {
+    out.push(t);
+    return t;
+  });
+  return out;
 }
 
 /**
@@ -150,7 +150,7 @@ export function valueAndGrad<A extends TensorTree, R extends unknown[], X>(
       }
       const leaves = leavesOf(watched);
       // recycle (fit's training step): intermediates nothing outside can hold go back to the pool
-      const keep = options.recycle ? [value, ...leaves, ...tensorsIn(hasAux ? (out as readonly [Tensor, X])[1] : [])] : undefined;
+      const keep = options.recycle ? [value, ...tensorsIn(hasAux ? (out as readonly [Tensor, X])[1] : [])] : undefined;
       const grads = value.tape === tape ? backprop(value, leaves, tape, keep) : leaves.map((l) => zerosLike(l));
       let i = 0;
       const structured = mapTree(watched, () => grads[i++]) as A;

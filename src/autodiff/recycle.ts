@@ -7,15 +7,18 @@
  * input), the value, the aux outputs or the returned gradients still use.
  */
 import { bufferPool, isPooled } from "../tensor/buffer-pool.js";
-import type { TapeMark, Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 
-/** Buffers that must outlive the step: those of the given tensors and of every leaf on the tape's paths. */
-export function keptBuffers(order: readonly Tensor[], tape: TapeMark, keep: readonly Tensor[]): Set<ArrayBufferLike> {
+/**
+ * Buffers that must outlive the step, of the tape's tensors in `order` (reverseTopological's: op
+ * outputs and leaves on this tape): those of `keep`, of the leaves (weights, watched inputs) and
+ * of the inputs recorded from outside the tape (constants, the batch).
+ */
+export function keptBuffers(order: readonly Tensor[], keep: readonly Tensor[]): Set<ArrayBufferLike> {
   const kept = new Set<ArrayBufferLike>(keep.map((t) => t.values.buffer));
   for (const t of order) {
-    if (!t.node || t.tape !== tape) kept.add(t.values.buffer);
-    // inputs recorded from outside the tape (constants, the batch) stay theirs
-    for (const x of t.node?.inputs ?? []) if (!x.node || x.tape !== tape) kept.add(x.values.buffer);
+    if (!t.node) kept.add(t.values.buffer);
+    for (const x of t.node?.inputs ?? []) if (x.tape !== t.tape) kept.add(x.values.buffer);
   }
   return kept;
 }
@@ -32,12 +35,16 @@ export function giveBack(tensors: Iterable<Tensor>, kept: ReadonlySet<ArrayBuffe
 }
 
 /**
- * The gradients waiting to flow back, counted per buffer (a reshape's or an add's gradient shares
- * its input's), so that a spent one is given back only when nothing waiting holds its buffer.
+ * The gradients waiting to flow back. When recycling (`busy`: the buffers that must not be given
+ * back while gradients flow), they are counted per buffer (a reshape's or an add's gradient shares
+ * its input's), so that a spent one is given back only when nothing waiting holds its buffer;
+ * otherwise it is a plain map.
  */
 export class GradientMap {
   private readonly byTensor = new Map<Tensor, Tensor<"float32">>();
   private readonly holders = new Map<ArrayBufferLike, number>();
+
+  constructor(private readonly busy: ReadonlySet<ArrayBufferLike> | null) {}
 
   get(t: Tensor): Tensor<"float32"> | undefined {
     return this.byTensor.get(t);
@@ -46,21 +53,22 @@ export class GradientMap {
   set(t: Tensor, g: Tensor<"float32">): void {
     this.delete(t);
     this.byTensor.set(t, g);
-    this.holders.set(g.values.buffer, (this.holders.get(g.values.buffer) ?? 0) + 1);
+    if (this.busy) this.holders.set(g.values.buffer, (this.holders.get(g.values.buffer) ?? 0) + 1);
   }
 
   delete(t: Tensor): void {
     const g = this.byTensor.get(t);
     if (!g) return;
     this.byTensor.delete(t);
-    this.holders.set(g.values.buffer, (this.holders.get(g.values.buffer) ?? 1) - 1);
+    if (this.busy) this.holders.set(g.values.buffer, (this.holders.get(g.values.buffer) ?? 1) - 1);
   }
 
-  /** Gives back the spent gradients that no waiting gradient shares a buffer with. */
-  recycle(spent: readonly Tensor<"float32">[], kept: ReadonlySet<ArrayBufferLike>): void {
+  /** Gives back the spent gradients that no waiting gradient shares a buffer with (nothing when not recycling). */
+  recycle(spent: readonly Tensor<"float32">[]): void {
+    if (!this.busy) return;
     giveBack(
       spent.filter((g) => (this.holders.get(g.values.buffer) ?? 0) === 0),
-      kept,
+      this.busy,
     );
   }
 }
