@@ -19,7 +19,8 @@
         "native/rnn.cc",
         "native/image.cc",
         "native/depthwise.cc",
-        "native/winograd.cc"
+        "native/winograd.cc",
+        "native/vmath.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_DISABLE_CPP_EXCEPTIONS"],

@@ -144,7 +144,7 @@ void unary(int op, const float* x, float* y, std::size_t n, float alpha) {
     case UNARY_SQUARE: return map_unary(x, y, n, [](float v) { return v * v; });
     case UNARY_SQRT: return map_unary(x, y, n, [](float v) { return std::sqrt(v); });
     case UNARY_RSQRT: return map_unary(x, y, n, [](float v) { return 1.f / std::sqrt(v); });
-    case UNARY_EXP: return map_unary(x, y, n, [](float v) { return std::exp(v); });
+    case UNARY_EXP: return for_range(n, [&](std::size_t a, std::size_t b) { exp_map(x + a, y + a, b - a); });
     case UNARY_LOG: return map_unary(x, y, n, [](float v) { return std::log(v); });
     case UNARY_LOG1P: return map_unary(x, y, n, [](float v) { return std::log1p(v); });
     case UNARY_RECIPROCAL: return map_unary(x, y, n, [](float v) { return 1.f / v; });
@@ -154,8 +154,8 @@ void unary(int op, const float* x, float* y, std::size_t n, float alpha) {
     case UNARY_ELU: return map_unary(x, y, n, [alpha](float v) { return v > 0 ? v : alpha * std::expm1(v); });
     case UNARY_SELU: return map_unary(x, y, n, [](float v) { return kSeluScale * (v > 0 ? v : kSeluAlpha * std::expm1(v)); });
     case UNARY_GELU: return map_unary(x, y, n, [](float v) { return 0.5f * v * (1.f + std::erf(v * 0.70710678f)); });
-    case UNARY_SIGMOID: return map_unary(x, y, n, [](float v) { return sigmoidf(v); });
-    case UNARY_TANH: return map_unary(x, y, n, [](float v) { return std::tanh(v); });
+    case UNARY_SIGMOID: return for_range(n, [&](std::size_t a, std::size_t b) { act_map(ACT_SIGMOID, x + a, y + a, b - a); });
+    case UNARY_TANH: return for_range(n, [&](std::size_t a, std::size_t b) { act_map(ACT_TANH, x + a, y + a, b - a); });
     case UNARY_SOFTPLUS: return map_unary(x, y, n, [](float v) { return std::max(v, 0.f) + std::log1p(std::exp(-std::fabs(v))); });
     case UNARY_ERF: return map_unary(x, y, n, [](float v) { return std::erf(v); });
     default: unknown_op("unary", op);
@@ -278,7 +278,8 @@ void bias_activation(const float* x, const float* bias, const float* scale, floa
           for (std::size_t c = 0; c < channels; c++) dst[c] = src[c] + (bias ? bias[c] : 0.f);
           break;
         default:
-          for (std::size_t c = 0; c < channels; c++) dst[c] = act_apply(act, src[c] + (bias ? bias[c] : 0.f));
+          for (std::size_t c = 0; c < channels; c++) dst[c] = src[c] + (bias ? bias[c] : 0.f);
+          act_map(act, dst, dst, channels);
       }
     }
   });

@@ -66,31 +66,32 @@ void rnn_forward(const RnnSpec& s, const float* x, const float* W, const float* 
       }
       const float* xz = xw.data() + row * GU;
       const float* hz = hr.data() + static_cast<long>(b) * GU;
+      // pre-activations first, then each gate's activation over its U values at once (vmath)
       if (s.kind == RNN_SIMPLE) {
-        for (int u = 0; u < U; u++) hb[u] = act_apply(s.act, xz[u] + hz[u] + (b_in ? b_in[u] : 0.f));
+        for (int u = 0; u < U; u++) hb[u] = xz[u] + hz[u] + (b_in ? b_in[u] : 0.f);
+        act_map(s.act, hb, hb, U);
       } else if (s.kind == RNN_LSTM) {
         float* cb = c.data() + static_cast<long>(b) * U;
         float* gates = cache + row * 4 * U;
-        for (int u = 0; u < U; u++) {
-          auto pre = [&](int gate) { return xz[gate * U + u] + hz[gate * U + u] + (b_in ? b_in[gate * U + u] : 0.f); };
-          const float i = act_apply(s.rec_act, pre(0)), f = act_apply(s.rec_act, pre(1));
-          const float g = act_apply(s.act, pre(2)), o = act_apply(s.rec_act, pre(3));
-          cb[u] = f * cb[u] + i * g;
-          hb[u] = o * act_apply(s.act, cb[u]);
-          gates[u] = i; gates[U + u] = f; gates[2 * U + u] = g; gates[3 * U + u] = o;
-        }
+        for (int j = 0; j < GU; j++) gates[j] = xz[j] + hz[j] + (b_in ? b_in[j] : 0.f);
+        act_map(s.rec_act, gates, gates, 2 * U);
+        act_map(s.act, gates + 2 * U, gates + 2 * U, U);
+        act_map(s.rec_act, gates + 3 * U, gates + 3 * U, U);
+        for (int u = 0; u < U; u++) cb[u] = gates[U + u] * cb[u] + gates[u] * gates[2 * U + u];
+        act_map(s.act, cb, hb, U);
+        for (int u = 0; u < U; u++) hb[u] *= gates[3 * U + u];
         std::memcpy(cs + row * U, cb, sizeof(float) * U);
       } else {
         float* saved = cache + row * 4 * U;
+        for (int j = 0; j < 2 * U; j++) saved[j] = xz[j] + (b_in ? b_in[j] : 0.f) + hz[j] + (b_rec ? b_rec[j] : 0.f);
+        act_map(s.rec_act, saved, saved, 2 * U);
         for (int u = 0; u < U; u++) {
-          auto in = [&](int gate) { return xz[gate * U + u] + (b_in ? b_in[gate * U + u] : 0.f); };
-          auto rec = [&](int gate) { return hz[gate * U + u] + (b_rec ? b_rec[gate * U + u] : 0.f); };
-          const float z = act_apply(s.rec_act, in(0) + rec(0)), r = act_apply(s.rec_act, in(1) + rec(1));
-          const float hzh = rec(2);
-          const float hh = act_apply(s.act, in(2) + r * hzh);
-          saved[u] = z; saved[U + u] = r; saved[2 * U + u] = hh; saved[3 * U + u] = hzh;
-          hb[u] = z * hb[u] + (1.f - z) * hh;
+          const float hzh = hz[2 * U + u] + (b_rec ? b_rec[2 * U + u] : 0.f);
+          saved[3 * U + u] = hzh;
+          saved[2 * U + u] = xz[2 * U + u] + (b_in ? b_in[2 * U + u] : 0.f) + saved[U + u] * hzh;
         }
+        act_map(s.act, saved + 2 * U, saved + 2 * U, U);
+        for (int u = 0; u < U; u++) hb[u] = saved[u] * hb[u] + (1.f - saved[u]) * saved[2 * U + u];
       }
       std::memcpy(hout, hb, sizeof(float) * U);
     }
@@ -107,6 +108,7 @@ void rnn_backward(const RnnSpec& s, const float* dhs, const float* dcT, const fl
   float* dzh = s.kind == RNN_GRU ? dzh_store.data() : dzx.data();
   std::vector<float> dh(static_cast<std::size_t>(B) * U, 0.f), dc(static_cast<std::size_t>(B) * U, 0.f);
   std::vector<float> direct(static_cast<std::size_t>(B) * U, 0.f);
+  std::vector<float> tanh_c(s.kind == RNN_LSTM ? U : 0);  // act(c) of one row, recomputed
   if (s.kind == RNN_LSTM && dcT) std::memcpy(dc.data(), dcT, sizeof(float) * B * U);
   for (int t = T - 1; t >= 0; t--) {
     for (int b = 0; b < B; b++) {
@@ -130,9 +132,10 @@ void rnn_backward(const RnnSpec& s, const float* dhs, const float* dcT, const fl
         const float* ccur = cs + row * U;
         const float* cprev = t > 0 ? cs + (row - 1) * U : c0 + static_cast<long>(b) * U;
         float* dcb = dc.data() + static_cast<long>(b) * U;
+        act_map(s.act, ccur, tanh_c.data(), U);
         for (int u = 0; u < U; u++) {
           const float i = gates[u], f = gates[U + u], g = gates[2 * U + u], o = gates[3 * U + u];
-          const float tc = act_apply(s.act, ccur[u]);
+          const float tc = tanh_c[u];
           const float dct = dcb[u] + dhb[u] * o * dact(s.act, tc);
           dz[u] = dct * g * dact(s.rec_act, i);
           dz[U + u] = dct * cprev[u] * dact(s.rec_act, f);

@@ -4,6 +4,7 @@
  */
 import type { FusedActivation, RnnKind, RnnSpec } from "../backends/kernels.js";
 import { zeros } from "../tensor/creation.js";
+import { allocate } from "../tensor/dtype.js";
 import { shapeToString } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
 import { cast } from "./compare.js";
@@ -100,10 +101,16 @@ export function rnn(kind: RnnKind, x: Tensor, kernel: Tensor, recurrentKernel: T
   const width = seqLen + (kind === "lstm" ? units : 0);
   let packedValues = saved.hs;
   if (kind === "lstm") {
-    packedValues = new Float32Array(batch * width);
+    // element loops: a subarray per row costs more than copying 16 floats
+    const hs = saved.hs,
+      cs = saved.cs!;
+    packedValues = allocate("float32", batch * width);
     for (let b = 0; b < batch; b++) {
-      packedValues.set(saved.hs.subarray(b * seqLen, (b + 1) * seqLen), b * width);
-      packedValues.set(saved.cs!.subarray((b * steps + steps - 1) * units, (b * steps + steps) * units), b * width + seqLen);
+      const dst = b * width,
+        src = b * seqLen,
+        last = (b * steps + steps - 1) * units;
+      for (let j = 0; j < seqLen; j++) packedValues[dst + j] = hs[src + j];
+      for (let u = 0; u < units; u++) packedValues[dst + seqLen + u] = cs[last + u];
     }
   }
   const inputs = [x, kernel, recurrentKernel, ...(bias ? [bias] : []), ...states];
@@ -112,11 +119,12 @@ export function rnn(kind: RnnKind, x: Tensor, kernel: Tensor, recurrentKernel: T
     let dhs = dv,
       dcT: Float32Array | null = null;
     if (kind === "lstm") {
-      dhs = new Float32Array(batch * seqLen);
-      dcT = new Float32Array(batch * units);
+      dhs = allocate("float32", batch * seqLen);
+      dcT = allocate("float32", batch * units);
       for (let b = 0; b < batch; b++) {
-        dhs.set(dv.subarray(b * width, b * width + seqLen), b * seqLen);
-        dcT.set(dv.subarray(b * width + seqLen, (b + 1) * width), b * units);
+        const src = b * width;
+        for (let j = 0; j < seqLen; j++) dhs[b * seqLen + j] = dv[src + j];
+        for (let u = 0; u < units; u++) dcT[b * units + u] = dv[src + seqLen + u];
       }
     }
     const g = k.rnnBackward(spec, dhs, dcT, xv, wv, rv, bv, h0, c0, mask, recMask, saved);
@@ -127,7 +135,9 @@ export function rnn(kind: RnnKind, x: Tensor, kernel: Tensor, recurrentKernel: T
     return grads;
   });
   const sequence = kind === "lstm" ? reshape(slice(packed, [0, 0], [batch, seqLen]), [batch, steps, units]) : reshape(packed, [batch, steps, units]);
-  const lastH = reshape(slice(sequence, [0, steps - 1, 0], [batch, 1, units]), [batch, units]);
+  // the final state straight from the packed output (one slice, one pad in the backward pass),
+  // and without a copy when it is all there is (one step, no cell state)
+  const lastH = steps === 1 && kind !== "lstm" ? reshape(packed, [batch, units]) : slice(packed, [0, (steps - 1) * units], [batch, units]);
   const outStates = kind === "lstm" ? [lastH, slice(packed, [0, seqLen], [batch, units])] : [lastH];
   return { sequence, states: outStates };
 }

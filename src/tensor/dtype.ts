@@ -1,3 +1,5 @@
+import { SMALL_ARRAY_MAX, smallFloat32 } from "./small-arrays.js";
+
 /** Element types: float32 for values, int32 for labels and indices, bool (stored as bytes) for masks. */
 export type DType = "float32" | "int32" | "bool";
 export type TypedArray = Float32Array | Int32Array | Uint8Array;
@@ -9,7 +11,9 @@ export function isDType(x: unknown): x is DType {
 
 const ARRAY_TYPES = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
 
+/** A zero-filled array; small float32 ones are views into a shared slab (small-arrays.ts). */
 export function allocate<D extends DType>(dtype: D, size: number): DataFor<D> {
+  if (dtype === "float32" && size <= SMALL_ARRAY_MAX) return smallFloat32(size) as DataFor<D>;
   return new ARRAY_TYPES[dtype](size) as DataFor<D>;
 }
 

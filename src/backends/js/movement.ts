@@ -40,7 +40,8 @@ function gatherStrided(x: TypedArray, out: TypedArray, outShape: Shape, srcStrid
   const idx = new Array<number>(rank).fill(0);
   let src = srcOffset;
   for (let o = 0; o < total; o += last) {
-    if (ls === 1 && last >= 16) out.set(x.subarray(src, src + last), o);
+    // a subarray and set cost about what copying 100 elements one by one does
+    if (ls === 1 && last >= 128) out.set(x.subarray(src, src + last), o);
     else for (let j = 0, s = src; j < last; j++, s += ls) out[o + j] = x[s];
     for (let d = rank - 2; d >= 0; d--) {
       idx[d]++;
@@ -163,22 +164,41 @@ export function scatterAdd(dy: F32, indices: Int32Array, shape: Shape, axis: num
   return out;
 }
 
+/**
+ * Repeats x reps[d] times along each axis, one axis at a time from the innermost: every block of
+ * the axes inside it is copied reps[d] times in a row (a fill for single elements, block copies
+ * otherwise), so the work is a few copies per block rather than index arithmetic per element.
+ */
 export function tile(x: TypedArray, shape: Shape, reps: readonly number[]): TypedArray {
   const outShape = shape.map((d, i) => d * reps[i]);
-  const out = like(x, sizeOf(outShape));
-  const rank = shape.length;
-  const inStrides = stridesOf(shape);
-  const idx = new Array<number>(rank).fill(0);
-  for (let o = 0; o < out.length; o++) {
-    let src = 0;
-    for (let d = 0; d < rank; d++) src += (idx[d] % shape[d]) * inStrides[d];
-    out[o] = x[src];
-    for (let d = rank - 1; d >= 0; d--) {
-      if (++idx[d] < outShape[d]) break;
-      idx[d] = 0;
-    }
+  const total = sizeOf(outShape);
+  if (x.length === 1 || total === 0) {
+    const out = like(x, total);
+    if (total) out.fill(x[0]);
+    return out;
   }
-  return out;
+  let cur = x;
+  let block = 1;
+  const rank = shape.length;
+  for (let d = rank - 1; d >= 0; d--) {
+    block *= shape[d];
+    const r = reps[d];
+    if (r === 1) continue;
+    const outer = cur.length / block;
+    const next = like(x, cur.length * r);
+    for (let o = 0; o < outer; o++) {
+      const src = o * block,
+        dst = src * r;
+      if (block === 1) next.fill(cur[src], dst, dst + r);
+      else {
+        next.set(cur.subarray(src, src + block), dst);
+        for (let k = 1; k < r; k++) next.copyWithin(dst + k * block, dst, dst + block);
+      }
+    }
+    cur = next;
+    block *= r;
+  }
+  return cur === x ? x.slice() : cur;
 }
 
 export function flip(x: TypedArray, shape: Shape, axes: readonly number[]): TypedArray {

@@ -7,6 +7,7 @@
 
 import { bufferPool } from "../../tensor/buffer-pool.js";
 import { type Shape, sizeOf, stridesOf } from "../../tensor/shape.js";
+import { SMALL_ARRAY_MAX, smallFloat32 } from "../../tensor/small-arrays.js";
 import { broadcastStrides } from "../js/elementwise.js";
 import { jsKernels } from "../js/index.js";
 import {
@@ -27,19 +28,20 @@ import {
 } from "../kernels.js";
 import { registerBackend } from "../registry.js";
 import { type Addon, loadAddon } from "./addon.js";
+import { intArg } from "./int-args.js";
 
 export { type Addon, addonPath, loadAddon } from "./addon.js";
 
 function convGeometry(g: Conv2dGeometry): Int32Array {
-  return Int32Array.of(g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft);
+  return intArg(0, [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft]);
 }
 
 function poolGeometry(g: Pool2dGeometry): Int32Array {
-  return Int32Array.of(g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft);
+  return intArg(0, [g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft]);
 }
 
 export function rnnSpecArray(s: RnnSpec): Int32Array {
-  return Int32Array.of(
+  return intArg(0, [
     opCode(RNN_KINDS, s.kind),
     s.batch,
     s.steps,
@@ -47,14 +49,15 @@ export function rnnSpecArray(s: RnnSpec): Int32Array {
     s.units,
     opCode(FUSED_ACTIVATIONS, s.activation),
     opCode(FUSED_ACTIVATIONS, s.recurrentActivation),
-  );
+  ]);
 }
 
-/** Offsets (in elements) of each batch matrix of a [..., r, c] operand broadcast to `batchShape`. */
-function batchOffsets(shape: Shape, batchShape: Shape): Int32Array {
+/** Offsets (in elements) of each batch matrix of a [..., r, c] operand broadcast to `batchShape`, in argument slot `slot`. */
+function batchOffsets(shape: Shape, batchShape: Shape, slot: number): Int32Array {
+  const count = sizeOf(batchShape);
+  if (count === 1) return intArg(slot, [0]);
   const mat = shape[shape.length - 2] * shape[shape.length - 1];
   const strides = broadcastStrides(shape.slice(0, -2), batchShape);
-  const count = sizeOf(batchShape);
   const out = new Int32Array(count);
   const idx = new Array<number>(batchShape.length).fill(0);
   for (let t = 0; t < count; t++) {
@@ -66,7 +69,7 @@ function batchOffsets(shape: Shape, batchShape: Shape): Int32Array {
       idx[d] = 0;
     }
   }
-  return out;
+  return count > 16 ? out : intArg(slot, out);
 }
 
 const isF32 = (x: unknown): x is Float32Array => x instanceof Float32Array;
@@ -83,6 +86,7 @@ const emptyPool = (g: Pool2dGeometry) => g.batch * g.inH * g.inW * g.channels * 
  * while still in cache when a graph run released one of that size.
  */
 function uninit(n: number): Float32Array {
+  if (n <= SMALL_ARRAY_MAX) return smallFloat32(n);
   return n < POOLED_FROM ? new Float32Array(n) : bufferPool.take(n);
 }
 
@@ -124,11 +128,11 @@ export function makeNativeKernels(a: Addon): Kernels {
       a.binary(
         opCode(BINARY_OPS, op),
         x,
-        Int32Array.from(broadcastStrides(xShape, outShape)),
+        intArg(0, broadcastStrides(xShape, outShape)),
         y,
-        Int32Array.from(broadcastStrides(yShape, outShape)),
+        intArg(1, broadcastStrides(yShape, outShape)),
         out,
-        Int32Array.from(outShape),
+        intArg(2, outShape),
         cmp,
       );
       return out;
@@ -159,7 +163,18 @@ export function makeNativeKernels(a: Addon): Kernels {
       if (!isF32(x) || shape.length > 16) return js.transpose(x, shape, perm);
       const strides = stridesOf(shape);
       const y = uninit(x.length);
-      a.transpose(x, y, Int32Array.from(perm.map((p) => shape[p])), Int32Array.from(perm.map((p) => strides[p])));
+      a.transpose(
+        x,
+        y,
+        intArg(
+          0,
+          perm.map((p) => shape[p]),
+        ),
+        intArg(
+          1,
+          perm.map((p) => strides[p]),
+        ),
+      );
       return y;
     },
     matMul(x, xShape, y, yShape, transA, transB, outShape, precision = "float32") {
@@ -170,7 +185,7 @@ export function makeNativeKernels(a: Addon): Kernels {
       const k = transA ? xShape[xShape.length - 2] : xShape[xShape.length - 1];
       const batch = outShape.slice(0, -2);
       const out = uninit(sizeOf(outShape));
-      a.matMul(x, y, out, batchOffsets(xShape, batch), batchOffsets(yShape, batch), m, n, k, transA, transB, bf16(precision));
+      a.matMul(x, y, out, batchOffsets(xShape, batch, 0), batchOffsets(yShape, batch, 1), m, n, k, transA, transB, bf16(precision));
       return out;
     },
     conv2d(x, w, g, bias, act, precision = "float32") {
@@ -289,16 +304,7 @@ export function makeNativeKernels(a: Addon): Kernels {
     },
     imageTransform(x, transforms, g) {
       const y = uninit(g.batch * g.outH * g.outW * g.channels);
-      const geometry = Int32Array.of(
-        g.batch,
-        g.inH,
-        g.inW,
-        g.channels,
-        g.outH,
-        g.outW,
-        opCode(FILL_MODES, g.fillMode),
-        opCode(INTERPOLATIONS, g.interpolation),
-      );
+      const geometry = intArg(0, [g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, opCode(FILL_MODES, g.fillMode), opCode(INTERPOLATIONS, g.interpolation)]);
       if (y.length > 0) a.imageTransform(x, transforms, y, geometry, g.fillValue);
       return y;
     },
