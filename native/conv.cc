@@ -40,6 +40,9 @@ constexpr long kDirectMaxPatch = 32;
 // layer at 112x112 ran them 2.7x faster than the patch product or the indirect GEMM, while the
 // cats-vs-dogs first layer's filter gradient ran 3x faster as a patch product (73 -> 23 ms).
 constexpr long kDirectTimedMaxPatch = 160;
+// Filter gradients' direct loops are register tiles over runs of pixels (conv_direct.inc's
+// filter_run) and stay a timed way up to 128 input channels of a 3x3 kernel.
+constexpr long kDirectFilterMaxPatch = 1152;
 
 // The direct loops for g's output channels, whatever its patch length (null when none fits).
 DirectRowsFn direct_rows_fn(const ConvGeom& g, bool filter) {
@@ -149,7 +152,8 @@ std::vector<int> conv_ways(const ConvGeom& g, WinogradPass pass) {
   if (pass == WinogradPass::forward) ways.push_back(kIndirect);
   else ways.push_back(kPatchGemm);
   if (pass == WinogradPass::input && turnable(g)) ways.push_back(kIndirect);
-  if (pass != WinogradPass::input && patch_size(g) <= kDirectTimedMaxPatch && direct_rows_fn(g, pass == WinogradPass::filter)) ways.push_back(kDirect);
+  const long direct_max = pass == WinogradPass::filter ? kDirectFilterMaxPatch : kDirectTimedMaxPatch;
+  if (pass != WinogradPass::input && patch_size(g) <= direct_max && direct_rows_fn(g, pass == WinogradPass::filter)) ways.push_back(kDirect);
   for (int m : {2, 4})
     if (winograd_fits(g, pass, m)) ways.push_back(m);
   for (int way : ways)

@@ -20,16 +20,23 @@ namespace kerno {
 namespace {
 
 using BlockGemm = void (*)(int, int, int, int, int, const APacker&, MatRef, float*, std::ptrdiff_t, bool, const Epilogue*);
+using SharedGemm = void (*)(int, int, int, const APacker&, MatRef, float*, std::ptrdiff_t, bool, const Epilogue*);
 
-BlockGemm pick() {
+struct GemmFns {
+  BlockGemm block;   // one thread, one block of C
+  SharedGemm shared; // every thread, all of C, B packed once
+  int block_rows;    // rows of A the shared driver hands a thread at a time
+};
+
+GemmFns pick() {
 #ifdef KERNO_X86
   switch (active_isa()) {
-    case Isa::avx512: return avx512::gemm_block;
-    case Isa::avx2: return avx2::gemm_block;
+    case Isa::avx512: return {avx512::gemm_block, avx512::gemm_shared_b, avx512::kBlockRows};
+    case Isa::avx2: return {avx2::gemm_block, avx2::gemm_shared_b, avx2::kBlockRows};
     default: break;
   }
 #endif
-  return portable::gemm_block;
+  return {portable::gemm_block, portable::gemm_shared_b, portable::kBlockRows};
 }
 
 // The A packer of an ordinary strided matrix. Loops follow the stored layout: row by row for a
@@ -66,11 +73,17 @@ void pack_strided(const void* ctx, int i0, int mc, int p0, int kc, float* out) {
 
 void sgemm_packed(int m, int n, int k, const APacker& A, MatRef B, float* C, std::ptrdiff_t ldc, bool accumulate, bool parallel,
                   const Epilogue* epilogue) {
-  static const BlockGemm block = pick();
+  static const GemmFns fns = pick();
+  const BlockGemm block = fns.block;
   if (m <= 0 || n <= 0) return;
   const double flops = 2.0 * m * n * k;
   if (!parallel || num_threads() == 1 || flops < 4e6) {
     block(0, m, 0, n, k, A, B, C, ldc, accumulate, epilogue);
+    return;
+  }
+  // enough row blocks for every thread to get several (so uneven counts cost little): share B
+  if (m >= 4 * num_threads() * fns.block_rows) {
+    fns.shared(m, n, k, A, B, C, ldc, accumulate, epilogue);
     return;
   }
   // split the longer side into per-thread slabs, aligned to the micro-tile

@@ -1,0 +1,51 @@
+/**
+ * Products big enough for the addon's threaded drivers (B packed once and shared by the threads,
+ * several passes over k, partial tiles at every edge) against a float64 reference.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { loadAddon, makeNativeKernels } from "../../../src/backends/native/index.js";
+
+let native: ReturnType<typeof makeNativeKernels> | null = null;
+let skip: string | false = false;
+try {
+  native = makeNativeKernels(loadAddon());
+} catch (err) {
+  skip = `native addon unavailable: ${(err as Error).message}`;
+}
+
+function values(n: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648 - 0.5;
+  });
+}
+
+test("large products: every size class, transposes, against float64", { skip }, () => {
+  // [m, n, k]: rows for many blocks per thread, k over one and two cache blocks, ragged edges
+  for (const [m, n, k] of [
+    [517, 70, 300],
+    [1000, 33, 1100],
+    [64, 700, 520],
+    [391, 129, 17],
+  ]) {
+    for (const [transA, transB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+    ] as const) {
+      const a = values(m * k, m + k),
+        b = values(k * n, n + 7);
+      const got = native!.matMul(a, transA ? [k, m] : [m, k], b, transB ? [n, k] : [k, n], transA, transB, [m, n]);
+      let worst = 0;
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          let want = 0;
+          for (let p = 0; p < k; p++) want += a[transA ? p * m + i : i * k + p] * b[transB ? j * k + p : p * n + j];
+          worst = Math.max(worst, Math.abs(got[i * n + j] - want));
+        }
+      assert.ok(worst < 1e-4 * Math.sqrt(k), `[${m}x${k}] x [${k}x${n}] (transA ${transA}, transB ${transB}): max error ${worst}`);
+    }
+  }
+});
