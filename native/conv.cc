@@ -95,7 +95,8 @@ void apply_bias_act(const void* ctx, float* c, std::ptrdiff_t ldc, int, int rows
     if (ba.act == ACT_RELU) {
       for (int j = 0; j < cols; j++) { const float z = row[j] + (ba.bias ? ba.bias[j0 + j] : 0.f); row[j] = z > 0 ? z : 0.f; }
     } else {
-      for (int j = 0; j < cols; j++) row[j] = act_apply(ba.act, row[j] + (ba.bias ? ba.bias[j0 + j] : 0.f));
+      if (ba.bias) for (int j = 0; j < cols; j++) row[j] += ba.bias[j0 + j];
+      act_map(ba.act, row, row, cols);
     }
   }
 }

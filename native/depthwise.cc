@@ -48,7 +48,7 @@ void depthwise_conv2d(const float* x, const float* w, float* y, const ConvGeom& 
           }
         });
         if (act == ACT_RELU) for (long c = 0; c < OC; c++) out[c] = out[c] > 0 ? out[c] : 0.f;
-        else if (act != ACT_LINEAR) for (long c = 0; c < OC; c++) out[c] = act_apply(act, out[c]);
+        else act_map(act, out, out, OC);
       }
     }
   });

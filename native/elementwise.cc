@@ -126,16 +126,6 @@ void unknown_op(const char* family, int code) {
   std::abort();
 }
 
-float act_apply(int act, float z) {
-  switch (act) {
-    case ACT_RELU: return z > 0 ? z : 0.f;
-    case ACT_SIGMOID: return sigmoidf(z);
-    case ACT_TANH: return std::tanh(z);
-    case ACT_LINEAR: return z;
-    default: unknown_op("activation", act);
-  }
-}
-
 void unary(int op, const float* x, float* y, std::size_t n, float alpha) {
   switch (op) {
     case UNARY_NEG: return map_unary(x, y, n, [](float v) { return -v; });

@@ -79,8 +79,7 @@ void bias_activation_grad(const float* dy, const float* y, float* dz, float* db,
 void reduce(int op, const float* x, float* y, std::size_t outer, std::size_t n, std::size_t inner);  // op: REDUCE_*
 void arg_reduce(bool is_max, const float* x, int32_t* y, std::size_t outer, std::size_t n, std::size_t inner);
 void transpose(const float* x, float* y, const int32_t* out_shape, const int32_t* src_strides, int rank, std::size_t total);
-float act_apply(int act, float z);
-// vmath.cc: y = act(x) or exp(x) over n floats, vectorized (x may be y)
+// vmath.cc: y = act(x) or exp(x) over n floats, vectorized (x may be y); every fused activation goes through it
 void act_map(int act, const float* x, float* y, std::size_t n);
 void exp_map(const float* x, float* y, std::size_t n);
 

@@ -26,9 +26,10 @@ function mapTree(tree: TensorTree, f: (t: Tensor) => Tensor, path = "argument"):
   throw new TypeError(`grad: ${path} must be a Tensor or an array or object of Tensors, got ${tree === null ? "null" : typeof tree}`);
 }
 
-function leavesOf(tree: TensorTree): Tensor[] {
+/** The tensors a walk (mapTree, which checks the structure, or mapTensors, which skips other values) visits, in order. */
+function collect<X>(walk: (x: X, f: (t: Tensor) => Tensor) => unknown, x: X): Tensor[] {
   const out: Tensor[] = [];
-  mapTree(tree, (t) => {
+  walk(x, (t) => {
     out.push(t);
     return t;
   });
@@ -100,15 +101,6 @@ function mapTensors<X>(x: X, f: (t: Tensor) => Tensor): X {
 /** Tensors in `x` as copies without tape or node. */
 const detach = <X>(x: X): X => mapTensors(x, (t) => new Tensor(t.values, t.shape, t.dtype));
 
-function tensorsIn(x: unknown): Tensor[] {
-  const out: Tensor[] = [];
-  mapTensors(x, (t) => {
-    out.push(t);
-    return t;
-  });
-  return out;
-}
-
 /**
  * Returns a function computing f's value and its gradient with respect to the first argument.
  * f must return a scalar (one-element) float32 tensor, or with `{ hasAux: true }` a pair
@@ -148,9 +140,9 @@ export function valueAndGrad<A extends TensorTree, R extends unknown[], X>(
       if (value.size !== 1 || !isFloat32(value)) {
         throw new RangeError(`grad: f must return a scalar float32 tensor, got ${value.dtype} of shape ${shapeToString(value.shape)}`);
       }
-      const leaves = leavesOf(watched);
+      const leaves = collect(mapTree, watched);
       // recycle (fit's training step): intermediates nothing outside can hold go back to the pool
-      const keep = options.recycle ? [value, ...tensorsIn(hasAux ? (out as readonly [Tensor, X])[1] : [])] : undefined;
+      const keep = options.recycle ? [value, ...collect(mapTensors, hasAux ? (out as readonly [Tensor, X])[1] : [])] : undefined;
       const grads = value.tape === tape ? backprop(value, leaves, tape, keep) : leaves.map((l) => zerosLike(l));
       let i = 0;
       const structured = mapTree(watched, () => grads[i++]) as A;

@@ -6,8 +6,8 @@
  */
 
 import { bufferPool } from "../../tensor/buffer-pool.js";
+import { allocate } from "../../tensor/dtype.js";
 import { type Shape, sizeOf, stridesOf } from "../../tensor/shape.js";
-import { SMALL_ARRAY_MAX, smallFloat32 } from "../../tensor/small-arrays.js";
 import { broadcastStrides } from "../js/elementwise.js";
 import { jsKernels } from "../js/index.js";
 import {
@@ -86,8 +86,7 @@ const emptyPool = (g: Pool2dGeometry) => g.batch * g.inH * g.inW * g.channels * 
  * while still in cache when a graph run released one of that size.
  */
 function uninit(n: number): Float32Array {
-  if (n <= SMALL_ARRAY_MAX) return smallFloat32(n);
-  return n < POOLED_FROM ? new Float32Array(n) : bufferPool.take(n);
+  return n < POOLED_FROM ? allocate("float32", n) : bufferPool.take(n);
 }
 
 // Below 256 KB, V8's own zero-filled arrays are cheaper than a pooled one's bookkeeping.
@@ -163,18 +162,9 @@ export function makeNativeKernels(a: Addon): Kernels {
       if (!isF32(x) || shape.length > 16) return js.transpose(x, shape, perm);
       const strides = stridesOf(shape);
       const y = uninit(x.length);
-      a.transpose(
-        x,
-        y,
-        intArg(
-          0,
-          perm.map((p) => shape[p]),
-        ),
-        intArg(
-          1,
-          perm.map((p) => strides[p]),
-        ),
-      );
+      const outShape = perm.map((p) => shape[p]),
+        srcStrides = perm.map((p) => strides[p]);
+      a.transpose(x, y, intArg(0, outShape), intArg(1, srcStrides));
       return y;
     },
     matMul(x, xShape, y, yShape, transA, transB, outShape, precision = "float32") {
