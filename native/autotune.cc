@@ -1,6 +1,8 @@
 #include "autotune.h"
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 
@@ -11,6 +13,15 @@ std::mutex mu;
 std::map<std::vector<int>, int>& winners() {
   static std::map<std::vector<int>, int> m;
   return m;
+}
+
+// KERNO_AUTOTUNE_LOG=1 prints every timed choice to stderr (which way won each shape, and by how much)
+bool log_choices() {
+  static const bool on = [] {
+    const char* v = std::getenv("KERNO_AUTOTUNE_LOG");
+    return v && *v && *v != '0';
+  }();
+  return on;
 }
 
 }  // namespace
@@ -46,6 +57,12 @@ void run_fastest(const std::vector<int>& key, const std::vector<int>& candidates
   {
     std::lock_guard<std::mutex> lk(mu);
     winners()[key] = candidates[win];
+  }
+  if (log_choices()) {
+    std::fprintf(stderr, "kerno autotune:");
+    for (int k : key) std::fprintf(stderr, " %d", k);
+    for (std::size_t i = 0; i < candidates.size(); i++) std::fprintf(stderr, " | way %d %.2f ms", candidates[i], best[i] * 1e3);
+    std::fprintf(stderr, " -> way %d\n", candidates[win]);
   }
   // the output must be the winner's, as every later call's will be (the ways round differently)
   if (win != candidates.size() - 1) run(candidates[win]);

@@ -21,22 +21,37 @@ namespace {
 
 using BlockGemm = void (*)(int, int, int, int, int, const APacker&, MatRef, float*, std::ptrdiff_t, bool, const Epilogue*);
 using SharedGemm = void (*)(int, int, int, const APacker&, MatRef, float*, std::ptrdiff_t, bool, const Epilogue*);
+using PrepackedGemm = void (*)(int, int, int, int, const APacker&, const float*, float*, std::ptrdiff_t, bool, const Epilogue*);
+using GemvRows = void (*)(int, int, int, const MatRef&, const float*, std::ptrdiff_t, float*, std::ptrdiff_t, bool);
 
 struct GemmFns {
   BlockGemm block;   // one thread, one block of C
   SharedGemm shared; // every thread, all of C, B packed once
   int block_rows;    // rows of A the shared driver hands a thread at a time
+  std::size_t (*packed_b_floats)(int, int);
+  void (*pack_b_whole)(const MatRef&, int, int, float*);
+  PrepackedGemm prepacked;
+  GemvRows gemv_rows;
 };
+
+#define KERNO_GEMM_FNS(ns) \
+  GemmFns { ns::gemm_block, ns::gemm_shared_b, ns::kBlockRows, ns::packed_b_floats, ns::pack_b_whole, ns::gemm_prepacked, ns::gemv_rows }
 
 GemmFns pick() {
 #ifdef KERNO_X86
   switch (active_isa()) {
-    case Isa::avx512: return {avx512::gemm_block, avx512::gemm_shared_b, avx512::kBlockRows};
-    case Isa::avx2: return {avx2::gemm_block, avx2::gemm_shared_b, avx2::kBlockRows};
+    case Isa::avx512: return KERNO_GEMM_FNS(avx512);
+    case Isa::avx2: return KERNO_GEMM_FNS(avx2);
     default: break;
   }
 #endif
-  return {portable::gemm_block, portable::gemm_shared_b, portable::kBlockRows};
+  return KERNO_GEMM_FNS(portable);
+}
+#undef KERNO_GEMM_FNS
+
+const GemmFns& fns() {
+  static const GemmFns f = pick();
+  return f;
 }
 
 // The A packer of an ordinary strided matrix. Loops follow the stored layout: row by row for a
@@ -73,8 +88,8 @@ void pack_strided(const void* ctx, int i0, int mc, int p0, int kc, float* out) {
 
 void sgemm_packed(int m, int n, int k, const APacker& A, MatRef B, float* C, std::ptrdiff_t ldc, bool accumulate, bool parallel,
                   const Epilogue* epilogue) {
-  static const GemmFns fns = pick();
-  const BlockGemm block = fns.block;
+  const GemmFns& f = fns();
+  const BlockGemm block = f.block;
   if (m <= 0 || n <= 0) return;
   const double flops = 2.0 * m * n * k;
   if (!parallel || num_threads() == 1 || flops < 4e6) {
@@ -82,8 +97,8 @@ void sgemm_packed(int m, int n, int k, const APacker& A, MatRef B, float* C, std
     return;
   }
   // enough row blocks for every thread to get several (so uneven counts cost little): share B
-  if (m >= 4 * num_threads() * fns.block_rows) {
-    fns.shared(m, n, k, A, B, C, ldc, accumulate, epilogue);
+  if (m >= 4 * num_threads() * f.block_rows) {
+    f.shared(m, n, k, A, B, C, ldc, accumulate, epilogue);
     return;
   }
   // split the longer side into per-thread slabs, aligned to the micro-tile
@@ -127,7 +142,29 @@ double fma_peak_gflops() {
 
 APacker strided_packer(const MatRef* A) { return APacker{pack_strided, A}; }
 
+std::size_t sgemm_packed_b_floats(int k, int n) { return fns().packed_b_floats(k, n); }
+
+void sgemm_pack_b(int k, int n, MatRef B, float* out) { fns().pack_b_whole(B, k, n, out); }
+
+void sgemm_prepacked(int i_begin, int i_end, int n, int k, const APacker& A, const float* packed_b, float* C, std::ptrdiff_t ldc,
+                     bool accumulate, const Epilogue* epilogue) {
+  if (i_end > i_begin && n > 0) fns().prepacked(i_begin, i_end, n, k, A, packed_b, C, ldc, accumulate, epilogue);
+}
+
+// y[i * incy] (+)= sum_p M(i, p) v[p * incv] for i < m; threads take runs of rows.
+void gemv(int m, int k, MatRef M, const float* v, std::ptrdiff_t incv, float* y, std::ptrdiff_t incy, bool accumulate, bool parallel) {
+  const GemvRows rows = fns().gemv_rows;
+  if (!parallel || num_threads() == 1 || static_cast<double>(m) * k < 1e5) return rows(0, m, k, M, v, incv, y, incy, accumulate);
+  const std::size_t grain = std::max<std::size_t>(1, 65536 / std::max(1, k));
+  parallel_for(m, grain, [&](std::size_t i0, std::size_t i1, int) {
+    rows(static_cast<int>(i0), static_cast<int>(i1), k, M, v, incv, y, incy, accumulate);
+  });
+}
+
 void sgemm(int m, int n, int k, MatRef A, MatRef B, float* C, std::ptrdiff_t ldc, bool accumulate, bool parallel) {
+  if (n == 1 && m > 1 && k > 0) return gemv(m, k, A, B.data, B.rs, C, ldc, accumulate, parallel);
+  // one row: C^T = B^T A^T, the same product with one column
+  if (m == 1 && n > 1 && k > 0) return gemv(n, k, MatRef{B.data, B.cs, B.rs}, A.data, A.cs, C, 1, accumulate, parallel);
   sgemm_packed(m, n, k, strided_packer(&A), B, C, ldc, accumulate, parallel, nullptr);
 }
 

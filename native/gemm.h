@@ -43,6 +43,16 @@ void sgemm(int m, int n, int k, MatRef A, MatRef B, float* C, std::ptrdiff_t ldc
 void sgemm_packed(int m, int n, int k, const APacker& A, MatRef B, float* C, std::ptrdiff_t ldc, bool accumulate, bool parallel,
                   const Epilogue* epilogue);
 
+// B [k x n] packed once in this CPU's GEMM layout, for many products against it (each of
+// Winograd's transformed kernels meets every block of tiles): packing it per call cost as much
+// as the multiply-adds on VGG16's 512-channel layers. out holds sgemm_packed_b_floats(k, n).
+std::size_t sgemm_packed_b_floats(int k, int n);
+void sgemm_pack_b(int k, int n, MatRef B, float* out);
+// Rows [i_begin, i_end) of C [.. x n] = A [.. x k] times B packed by sgemm_pack_b (plus C when
+// accumulate), on the calling thread.
+void sgemm_prepacked(int i_begin, int i_end, int n, int k, const APacker& A, const float* packed_b, float* C, std::ptrdiff_t ldc,
+                     bool accumulate, const Epilogue* epilogue);
+
 // The multiply-add peak of this CPU on the active instruction set with every pool thread, in
 // GFLOPS, measured (about 0.2 s): what GEMM speeds are a share of.
 double fma_peak_gflops();

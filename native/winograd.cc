@@ -101,8 +101,11 @@ long tile_block(long C, long K, int points, long tiles) {
   return TB;
 }
 
+// Per-thread buffers that keep their largest size: 0, 1 a block's transforms, 2, 3 the zero and
+// sink rows, 4, 5 the calling thread's transformed and packed kernels (up to 36 MB each on
+// VGG16's 512-channel layers, whose page faults cost milliseconds a call if freed each time).
 std::vector<float>& scratch(int which, std::size_t floats) {
-  thread_local std::vector<float> bufs[4];
+  thread_local std::vector<float> bufs[6];
   if (bufs[which].size() < floats) bufs[which].resize(floats);
   return bufs[which];
 }
@@ -157,8 +160,14 @@ void winograd_conv3x3(const float* x, const float* w, float* y, const ConvGeom& 
   const int P = s.points();
   const long C = g.inC, K = g.outC;
   const Tiles tl(g, s.m);
-  std::vector<float> U(P * C * K);
-  filter_transform(w, C * K, s, U.data());
+  float* U = scratch(4, P * C * K).data();
+  filter_transform(w, C * K, s, U);
+  // each point's C x K kernel matrix packed once for the products of every block of tiles
+  const std::size_t packed = sgemm_packed_b_floats(static_cast<int>(C), static_cast<int>(K));
+  float* PU = scratch(5, P * packed).data();
+  parallel_for(P, 1, [&](std::size_t x0, std::size_t x1, int) {
+    for (std::size_t xi = x0; xi < x1; xi++) sgemm_pack_b(static_cast<int>(C), static_cast<int>(K), row_major(U + xi * C * K, K), PU + xi * packed);
+  });
   const long TB = tile_block(C, K, P, tl.count);
   const long blocks = (tl.count + TB - 1) / TB;
   const Transforms& tf = transforms();
@@ -175,8 +184,11 @@ void winograd_conv3x3(const float* x, const float* w, float* y, const ConvGeom& 
         if (m == 4) tf.in4(d, static_cast<int>(C), V + t * C, tb * C);
         else tf.in(d, static_cast<int>(C), V + t * C, tb * C, false);
       }
-      for (int xi = 0; xi < P; xi++)
-        sgemm(tb, K, C, row_major(V + xi * tb * C, C), row_major(U.data() + xi * C * K, K), M + xi * tb * K, K, false, false);
+      for (int xi = 0; xi < P; xi++) {
+        const MatRef A = row_major(V + xi * tb * C, C);
+        sgemm_prepacked(0, static_cast<int>(tb), static_cast<int>(K), static_cast<int>(C), strided_packer(&A), PU + xi * packed,
+                        M + xi * tb * K, K, false, nullptr);
+      }
       for (long t = 0; t < tb; t++) {
         long n, oy, ox;
         tl.origin(t0 + t, n, oy, ox);

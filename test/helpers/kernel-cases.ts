@@ -33,6 +33,9 @@ export const CONV_CASES: [number[], number[], number, "valid" | "same", number][
   [[2, 9, 7, 16], [3, 3, 16, 24], 1, "same", 1],
   [[3, 6, 5, 20], [3, 3, 20, 16], 1, "valid", 1],
   [[1, 4, 4, 16], [3, 3, 16, 16], 1, "valid", 1],
+  // more channels than one of the GEMM's depth panels on every instruction set (KC 256 or 512),
+  // and out-channels that end in a partial sliver: Winograd's kernels packed once for every block
+  [[1, 6, 5, 530], [3, 3, 530, 40], 1, "same", 1],
 ];
 export function convCases(): { g: Conv2dGeometry; x: Float32Array; w: Float32Array; dy: Float32Array; what: string }[] {
   return CONV_CASES.map(([xs, ws, strides, padding, dilationRate]) => {

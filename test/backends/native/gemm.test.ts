@@ -23,17 +23,24 @@ function values(n: number, seed: number): Float32Array {
 }
 
 test("large products: every size class, transposes, against float64", { skip }, () => {
-  // [m, n, k]: rows for many blocks per thread, k over one and two cache blocks, ragged edges
+  // [m, n, k]: rows for many blocks per thread, k over one and two cache blocks, ragged edges;
+  // one column or one row (matrix-vector products: a one-unit dense layer, its gradients), with
+  // k long enough to split between threads and a tail shorter than a vector
   for (const [m, n, k] of [
     [517, 70, 300],
     [1000, 33, 1100],
     [64, 700, 520],
     [391, 129, 17],
+    [32, 1, 20011],
+    [3001, 1, 32],
+    [1, 2500, 77],
+    [1, 9, 3],
   ]) {
     for (const [transA, transB] of [
       [false, false],
       [true, false],
       [false, true],
+      [true, true],
     ] as const) {
       const a = values(m * k, m + k),
         b = values(k * n, n + 7);
