@@ -129,9 +129,9 @@ TurnedConv turned(const float* w, const ConvGeom& g) {
 }
 
 // The ways a pass may run, as autotune's candidates.
-enum Way { kPatchGemm = 0, kIndirect = 1, kWinograd2 = 2, kDirect = 3, kWinograd4 = 4 };
+enum Way { kPatchGemm = 0, kIndirect = 1, kWinograd2 = 2, kDirect = 3, kWinograd4 = 4, kWinograd2ByPoint = 5, kWinograd4ByPoint = 6 };
 
-// KERNO_CONV=gemm|indirect|direct|f2|f4 runs every pass that has that way that way (tests and
+// KERNO_CONV=gemm|indirect|direct|f2|f4|f2p|f4p runs every pass that has that way that way (tests and
 // measurements); otherwise, and by default, the ways a pass has are timed at first use.
 int forced_way() {
   static const int way = [] {
@@ -143,9 +143,17 @@ int forced_way() {
            : s == "direct"   ? kDirect
            : s == "f2"       ? kWinograd2
            : s == "f4"       ? kWinograd4
+           : s == "f2p"      ? kWinograd2ByPoint
+           : s == "f4p"      ? kWinograd4ByPoint
                              : -1;
   }();
   return way;
+}
+
+// Runs a Winograd way: blocks of tiles, or point by point.
+void winograd(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, int way) {
+  if (way == kWinograd2ByPoint || way == kWinograd4ByPoint) return winograd_conv3x3_by_point(x, w, y, g, bias, act, way == kWinograd2ByPoint ? 2 : 4);
+  winograd_conv3x3(x, w, y, g, bias, act, way);
 }
 
 std::vector<int> conv_ways(const ConvGeom& g, WinogradPass pass) {
@@ -157,6 +165,9 @@ std::vector<int> conv_ways(const ConvGeom& g, WinogradPass pass) {
   if (pass != WinogradPass::input && patch_size(g) <= direct_max && direct_rows_fn(g, pass == WinogradPass::filter)) ways.push_back(kDirect);
   for (int m : {2, 4})
     if (winograd_fits(g, pass, m)) ways.push_back(m);
+  if (pass != WinogradPass::filter)
+    for (int m : {2, 4})
+      if (winograd_by_point_fits(g, m)) ways.push_back(m == 2 ? kWinograd2ByPoint : kWinograd4ByPoint);
   for (int way : ways)
     if (way == forced_way()) return {way};
   return ways;
@@ -175,7 +186,7 @@ void conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const f
   run_fastest(tuning_key(g, WinogradPass::forward), conv_ways(g, WinogradPass::forward), [&](int way) {
     if (way == kIndirect) return conv2d_indirect(x, w, y, g, bias, act);
     if (way == kDirect) return conv2d_direct(direct_rows_fn(g, false), x, w, y, g, epi ? &ba : nullptr);
-    winograd_conv3x3(x, w, y, g, bias, act, way);
+    winograd(x, w, y, g, bias, act, way);
   });
 }
 
@@ -192,7 +203,7 @@ void conv2d_backprop_input(const float* dy, const float* w, float* dx, const Con
   run_fastest(tuning_key(g, WinogradPass::input), ways, [&](int way) {
     if (way == kPatchGemm) return patch_backprop_input(dy, w, dx, g, false);
     if (way == kIndirect) return conv2d_indirect(dy, t.w.data(), dx, t.g, nullptr, ACT_LINEAR);
-    winograd_conv3x3(dy, t.w.data(), dx, t.g, nullptr, ACT_LINEAR, way);
+    winograd(dy, t.w.data(), dx, t.g, nullptr, ACT_LINEAR, way);
   });
 }
 

@@ -54,6 +54,12 @@ enum class WinogradPass { forward, input, filter };
 // Whether tile m (2 or 4) applies to this pass and shape (the filter gradient has only m = 2).
 bool winograd_fits(const ConvGeom& g, WinogradPass pass, int m);
 void winograd_conv3x3(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, int m);
+// The same convolution with every tile transformed first, then one product per point over all
+// tiles (each point's kernels read once, not once per block of tiles): for deep layers with many
+// channels and few tiles. Only where the tiles' transforms take at most kWinogradByPointMaxBytes.
+constexpr long kWinogradByPointMaxBytes = 96L * 1024 * 1024;
+bool winograd_by_point_fits(const ConvGeom& g, int m);
+void winograd_conv3x3_by_point(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, int m);
 void winograd_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g);
 
 // depthwise.cc: kernel [kh, kw, inC, outC / inC]; g.outC = inC * multiplier

@@ -103,9 +103,10 @@ long tile_block(long C, long K, int points, long tiles) {
 
 // Per-thread buffers that keep their largest size: 0, 1 a block's transforms, 2, 3 the zero and
 // sink rows, 4, 5 the calling thread's transformed and packed kernels (up to 36 MB each on
-// VGG16's 512-channel layers, whose page faults cost milliseconds a call if freed each time).
+// VGG16's 512-channel layers, whose page faults cost milliseconds a call if freed each time),
+// 6, 7 every tile's transforms for the point-by-point way (up to kWinogradByPointMaxBytes).
 std::vector<float>& scratch(int which, std::size_t floats) {
-  thread_local std::vector<float> bufs[6];
+  thread_local std::vector<float> bufs[8];
   if (bufs[which].size() < floats) bufs[which].resize(floats);
   return bufs[which];
 }
@@ -155,22 +156,54 @@ bool winograd_fits(const ConvGeom& g, WinogradPass pass, int m) {
   return m == 2 || (m == 4 && g.outH >= 4 && g.outW >= 4);
 }
 
+namespace {
+
+// The kernels' transforms, each point's C x K matrix packed once for all the products against it.
+// Returns the calling thread's buffer of P packed matrices, `packed` floats apart.
+const float* packed_kernels(const float* w, const Scheme& s, long C, long K, std::size_t& packed) {
+  const int P = s.points();
+  float* U = scratch(4, P * C * K).data();
+  filter_transform(w, C * K, s, U);
+  packed = sgemm_packed_b_floats(static_cast<int>(C), static_cast<int>(K));
+  float* PU = scratch(5, P * packed).data();
+  parallel_for(P, 1, [&](std::size_t x0, std::size_t x1, int) {
+    for (std::size_t xi = x0; xi < x1; xi++) sgemm_pack_b(static_cast<int>(C), static_cast<int>(K), row_major(U + xi * C * K, K), PU + xi * packed);
+  });
+  return PU;
+}
+
+// Input transform of tile t into rows v[xi * vs], from the tile's alpha x alpha input pixels.
+void transform_tile(const float* x, const ConvGeom& g, const Tiles& tl, long t, const float* zero, float* v, long vs) {
+  const float* d[36];
+  patch(x, g, tl, t, zero, d);
+  if (tl.m == 4) transforms().in4(d, g.inC, v, vs);
+  else transforms().in(d, g.inC, v, vs, false);
+}
+
+// Output transform of tile t from rows mt[xi * ms], plus bias and activation, into y.
+void output_tile(const float* mt, long ms, const ConvGeom& g, const Tiles& tl, long t, float* sink, float* y, const float* bias, int act) {
+  const int m = static_cast<int>(tl.m);
+  long n, oy, ox;
+  tl.origin(t, n, oy, ox);
+  float* out[16];
+  for (int o = 0; o < m * m; o++) {
+    const long yy = oy + o / m, xx = ox + o % m;
+    out[o] = yy < g.outH && xx < g.outW ? y + ((n * g.outH + yy) * g.outW + xx) * g.outC : sink;
+  }
+  (m == 4 ? transforms().out4 : transforms().out)(mt, ms, g.outC, out, bias, act);
+}
+
+}  // namespace
+
 void winograd_conv3x3(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, int m) {
   const Scheme& s = scheme(m);
   const int P = s.points();
   const long C = g.inC, K = g.outC;
   const Tiles tl(g, s.m);
-  float* U = scratch(4, P * C * K).data();
-  filter_transform(w, C * K, s, U);
-  // each point's C x K kernel matrix packed once for the products of every block of tiles
-  const std::size_t packed = sgemm_packed_b_floats(static_cast<int>(C), static_cast<int>(K));
-  float* PU = scratch(5, P * packed).data();
-  parallel_for(P, 1, [&](std::size_t x0, std::size_t x1, int) {
-    for (std::size_t xi = x0; xi < x1; xi++) sgemm_pack_b(static_cast<int>(C), static_cast<int>(K), row_major(U + xi * C * K, K), PU + xi * packed);
-  });
+  std::size_t packed = 0;
+  const float* PU = packed_kernels(w, s, C, K, packed);
   const long TB = tile_block(C, K, P, tl.count);
   const long blocks = (tl.count + TB - 1) / TB;
-  const Transforms& tf = transforms();
   parallel_for(blocks, 1, [&](std::size_t b0, std::size_t b1, int) {
     float* V = scratch(0, P * TB * C).data();
     float* M = scratch(1, P * TB * K).data();
@@ -178,28 +211,51 @@ void winograd_conv3x3(const float* x, const float* w, float* y, const ConvGeom& 
     float* sink = sink_row(K);
     for (long b = static_cast<long>(b0); b < static_cast<long>(b1); b++) {
       const long t0 = b * TB, tb = std::min(TB, tl.count - t0);
-      const float* d[36];
-      for (long t = 0; t < tb; t++) {
-        patch(x, g, tl, t0 + t, zero, d);
-        if (m == 4) tf.in4(d, static_cast<int>(C), V + t * C, tb * C);
-        else tf.in(d, static_cast<int>(C), V + t * C, tb * C, false);
-      }
+      for (long t = 0; t < tb; t++) transform_tile(x, g, tl, t0 + t, zero, V + t * C, tb * C);
       for (int xi = 0; xi < P; xi++) {
         const MatRef A = row_major(V + xi * tb * C, C);
         sgemm_prepacked(0, static_cast<int>(tb), static_cast<int>(K), static_cast<int>(C), strided_packer(&A), PU + xi * packed,
                         M + xi * tb * K, K, false, nullptr);
       }
-      for (long t = 0; t < tb; t++) {
-        long n, oy, ox;
-        tl.origin(t0 + t, n, oy, ox);
-        float* out[16];
-        for (int o = 0; o < m * m; o++) {
-          const long yy = oy + o / m, xx = ox + o % m;
-          out[o] = yy < g.outH && xx < g.outW ? y + ((n * g.outH + yy) * g.outW + xx) * K : sink;
-        }
-        (m == 4 ? tf.out4 : tf.out)(M + t * K, tb * K, static_cast<int>(K), out, bias, act);
-      }
+      for (long t = 0; t < tb; t++) output_tile(M + t * K, tb * K, g, tl, t0 + t, sink, y, bias, act);
     }
+  });
+}
+
+bool winograd_by_point_fits(const ConvGeom& g, int m) {
+  const Tiles tl(g, m);
+  const long P = (m + 2) * (m + 2);
+  return winograd_fits(g, WinogradPass::forward, m) && P * tl.count * (g.inC + g.outC) * 4 <= kWinogradByPointMaxBytes;
+}
+
+void winograd_conv3x3_by_point(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, int m) {
+  const Scheme& s = scheme(m);
+  const int P = s.points();
+  const long C = g.inC, K = g.outC;
+  const Tiles tl(g, s.m);
+  const long T = tl.count;
+  std::size_t packed = 0;
+  const float* PU = packed_kernels(w, s, C, K, packed);
+  float* V = scratch(6, P * T * C).data();
+  float* M = scratch(7, P * T * K).data();
+  parallel_for(T, 8, [&](std::size_t t0, std::size_t t1, int) {
+    const float* zero = zeros_row(C);
+    for (std::size_t t = t0; t < t1; t++) transform_tile(x, g, tl, static_cast<long>(t), zero, V + t * C, T * C);
+  });
+  // units of (point, run of rows): a thread's contiguous units mostly share a point's kernels
+  const long runs = (T + 191) / 192;
+  const long rows = ((T + runs - 1) / runs + kGemmMR - 1) / kGemmMR * kGemmMR;
+  parallel_for(P * runs, 1, [&](std::size_t u0, std::size_t u1, int) {
+    for (std::size_t u = u0; u < u1; u++) {
+      const long xi = static_cast<long>(u) / runs, i0 = static_cast<long>(u) % runs * rows;
+      const MatRef A = row_major(V + xi * T * C, C);
+      sgemm_prepacked(static_cast<int>(i0), static_cast<int>(std::min(T, i0 + rows)), static_cast<int>(K), static_cast<int>(C),
+                      strided_packer(&A), PU + xi * packed, M + xi * T * K, K, false, nullptr);
+    }
+  });
+  parallel_for(T, 8, [&](std::size_t t0, std::size_t t1, int) {
+    float* sink = sink_row(K);
+    for (std::size_t t = t0; t < t1; t++) output_tile(M + t * K, T * K, g, tl, static_cast<long>(t), sink, y, bias, act);
   });
 }
 

@@ -3,11 +3,12 @@
 //   1. every test on the default backend (native where the addon built, else TypeScript)
 //   2. the op and autodiff tests again on the TypeScript reference backend
 //   3. the native kernel checks again on the portable (non-AVX) code path, and with each way of
-//      running convolutions on every pass that has it (KERNO_CONV=gemm, indirect, direct, f2, f4)
+//      running convolutions on every pass that has it (KERNO_CONV=gemm, indirect, direct, f2, f4, f2p, f4p)
 // Extra arguments are test files to run instead (one pass, default backend).
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { CONV_WAYS } from "./conv-ways.mjs";
 
 function testFiles(dir) {
   return readdirSync(dir)
@@ -36,7 +37,7 @@ if (only.length > 0) {
     run("ops and autodiff on the TypeScript backend (KERNO_BACKEND=js)", [...testFiles("test/ops"), ...testFiles("test/autodiff")], { KERNO_BACKEND: "js" }) &&
     ok;
   ok = run("native kernels on the portable path (KERNO_ISA=portable)", testFiles("test/backends/native"), { KERNO_ISA: "portable" }) && ok;
-  for (const way of ["gemm", "indirect", "direct", "f2", "f4"])
+  for (const way of CONV_WAYS)
     ok =
       run(`native kernels with convolutions run by ${way} wherever it applies (KERNO_CONV=${way})`, testFiles("test/backends/native"), { KERNO_CONV: way }) &&
       ok;

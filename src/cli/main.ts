@@ -53,7 +53,7 @@ Environment:
   KERNO_BACKEND      force a backend: native (an error if the addon cannot load) or js
   KERNO_NUM_THREADS  threads of the native backend (default: the usable cores)
   KERNO_ISA          cap the native SIMD path: avx512, avx2 or portable
-  KERNO_CONV         gemm, indirect, direct, f2 or f4: run every convolution pass that has that way that way; default: timed at first use
+  KERNO_CONV         gemm, indirect, direct, f2, f4, f2p or f4p: run every convolution pass that has that way that way; default: timed at first use
   KERNO_DATA_DIR     where data sets are cached (default ~/.kerno/datasets)
 `;
 

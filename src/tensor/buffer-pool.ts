@@ -75,5 +75,9 @@ export function isPooled(a: ArrayBufferView): boolean {
   return owned.has(a.buffer as ArrayBuffer);
 }
 
-/** The process's pool: up to 256 MB of released buffers wait for reuse. */
-export const bufferPool = new BufferPool(256 * 1024 * 1024);
+/**
+ * The process's pool: up to 1 GB of released buffers wait for reuse. Training cats-vs-dogs at
+ * 180x180 (batch 32) cycles three 130 MB first-layer buffers a step (output, pooling's and relu's
+ * gradients); 256 MB kept one, and the fresh ones' page faults took a relu gradient from 17 to 74 ms.
+ */
+export const bufferPool = new BufferPool(1024 * 1024 * 1024);

@@ -1,0 +1,1 @@
+export declare const CONV_WAYS: readonly string[];
