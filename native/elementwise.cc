@@ -70,6 +70,14 @@ void same_shape(const float* a, const float* b, float* out, std::size_t n, F f) 
   });
 }
 
+// out = f(x) elementwise, f holding a broadcast scalar operand
+template <typename F>
+void with_scalar(const float* x, float* out, std::size_t n, F f) {
+  for_range(n, [&](std::size_t s, std::size_t e) {
+    for (std::size_t i = s; i < e; i++) out[i] = f(x[i]);
+  });
+}
+
 // The period of an operand that repeats along the leading axes (a per-channel scale or bias over
 // [batch, h, w, c]): its strides are contiguous over the trailing axes and 0 over the rest.
 // 0 when it does not.
@@ -206,13 +214,23 @@ void binary(int op, const float* a, const int32_t* as, const float* b, const int
   }
   if (out_f && a_full && b_scalar) {
     const float v = b[0];
-    for_range(total, [&](std::size_t s0, std::size_t e) { for (std::size_t i = s0; i < e; i++) out_f[i] = binary_op(op, a[i], v); });
-    return;
+    switch (op) {  // the common ops with the switch outside the loop, so that it vectorizes (a Rescaling layer)
+      case BINARY_ADD: return with_scalar(a, out_f, total, [v](float x) { return x + v; });
+      case BINARY_SUB: return with_scalar(a, out_f, total, [v](float x) { return x - v; });
+      case BINARY_MUL: return with_scalar(a, out_f, total, [v](float x) { return x * v; });
+      case BINARY_DIV: return with_scalar(a, out_f, total, [v](float x) { return x / v; });
+      default: return with_scalar(a, out_f, total, [op, v](float x) { return binary_op(op, x, v); });
+    }
   }
   if (out_f && a_scalar && b_full) {
     const float v = a[0];
-    for_range(total, [&](std::size_t s0, std::size_t e) { for (std::size_t i = s0; i < e; i++) out_f[i] = binary_op(op, v, b[i]); });
-    return;
+    switch (op) {
+      case BINARY_ADD: return with_scalar(b, out_f, total, [v](float x) { return v + x; });
+      case BINARY_SUB: return with_scalar(b, out_f, total, [v](float x) { return v - x; });
+      case BINARY_MUL: return with_scalar(b, out_f, total, [v](float x) { return v * x; });
+      case BINARY_DIV: return with_scalar(b, out_f, total, [v](float x) { return v / x; });
+      default: return with_scalar(b, out_f, total, [op, v](float x) { return binary_op(op, v, x); });
+    }
   }
   if (out_f && (a_full || b_full)) {
     const long period = trailing_period(a_full ? bs : as, shape, rank);
