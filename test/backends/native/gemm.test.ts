@@ -56,3 +56,24 @@ test("large products: every size class, transposes, against float64", { skip }, 
     }
   }
 });
+
+test("a row's product is the same bit for bit whether it runs alone (matrix-vector) or among many (blocked)", { skip }, () => {
+  // k over several depth panels on every instruction set; n = 1 against n = 3 and m = 1 against m = 7
+  const m = 7,
+    n = 3,
+    k = 1300;
+  const a = values(m * k, 5),
+    b = values(k * n, 6);
+  const all = native!.matMul(a, [m, k], b, [k, n], false, false, [m, n]);
+  for (let i = 0; i < m; i++) {
+    const row = native!.matMul(a.subarray(i * k, (i + 1) * k), [1, k], b, [k, n], false, false, [1, n]);
+    assert.deepEqual(Array.from(row), Array.from(all.subarray(i * n, (i + 1) * n)), `row ${i} alone`);
+  }
+  const column = b.filter((_, idx) => idx % n === 0);
+  const one = native!.matMul(a, [m, k], column, [k, 1], false, false, [m, 1]);
+  assert.deepEqual(
+    Array.from(one),
+    Array.from({ length: m }, (_, i) => all[i * n]),
+    "one column",
+  );
+});
