@@ -176,6 +176,16 @@ void MaxPool2dGrad(const Info& info) {
   float* dx = a.f32(2, "dx", pool_x(g));
   if (a.ok()) max_pool2d_grad(dy, x, dx, g);
 }
+// maxPool2dReluGrad(dy, x, dz, db, geometry)
+void MaxPool2dReluGrad(const Info& info) {
+  Args a(info, "maxPool2dReluGrad");
+  const PoolGeom g = pool_geom(a, 4);
+  const float* dy = a.f32(0, "dy", pool_y(g));
+  const float* x = a.f32(1, "x", pool_x(g));
+  float* dz = a.f32(2, "dz", pool_x(g));
+  float* db = a.f32(3, "db", static_cast<size_t>(g.channels));
+  if (a.ok()) max_pool2d_relu_grad(dy, x, dz, db, g);
+}
 void AvgPool2d(const Info& info) {
   Args a(info, "avgPool2d");
   const PoolGeom g = pool_geom(a, 2);
@@ -508,6 +518,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT("conv2dBackpropFilter", Conv2dBackpropFilter);
   EXPORT("maxPool2d", MaxPool2d);
   EXPORT("maxPool2dGrad", MaxPool2dGrad);
+  EXPORT("maxPool2dReluGrad", MaxPool2dReluGrad);
   EXPORT("avgPool2d", AvgPool2d);
   EXPORT("avgPool2dGrad", AvgPool2dGrad);
   EXPORT("unary", Unary);

@@ -70,6 +70,8 @@ void depthwise_conv2d_backprop_filter(const float* x, const float* dy, float* dw
 // pool.cc
 void max_pool2d(const float* x, float* y, const PoolGeom& g);
 void max_pool2d_grad(const float* dy, const float* x, float* dx, const PoolGeom& g);
+// max_pool2d_grad, then zero where x <= 0 (x a relu's output), and db = dz summed per channel
+void max_pool2d_relu_grad(const float* dy, const float* x, float* dz, float* db, const PoolGeom& g);
 void avg_pool2d(const float* x, float* y, const PoolGeom& g);
 void avg_pool2d_grad(const float* dy, float* dx, const PoolGeom& g);
 

@@ -40,6 +40,31 @@ void update_argmax(const float* __restrict v, int32_t base, float* __restrict be
   }
 }
 
+// One 2x2 window of the disjoint gradient (the usual pooling), the four cells a, b, e, f in
+// registers across a vector of channels: the maximum as the general loop finds it (from -inf, a
+// NaN never taken), the first cell equal to it takes the gradient; with kRelu only a positive
+// maximum passes one, and what passes is summed into sums.
+template <bool kRelu>
+void window_grad_2x2(const float* __restrict va, const float* __restrict vb, const float* __restrict ve, const float* __restrict vf,
+                     const float* __restrict d, float* __restrict oa, float* __restrict ob, float* __restrict oe, float* __restrict of,
+                     float* __restrict sums, int C) {
+  for (int c = 0; c < C; c++) {
+    const float a = va[c], b = vb[c], e = ve[c], f = vf[c], g = d[c];
+    float m = -std::numeric_limits<float>::infinity();
+    m = a > m ? a : m;
+    m = b > m ? b : m;
+    m = e > m ? e : m;
+    m = f > m ? f : m;
+    const bool pass = !kRelu || m > 0.f;
+    const bool ha = pass & (a == m), hb = pass & !ha & (b == m), he = pass & !ha & !hb & (e == m), hf = pass & !ha & !hb & !he & (f == m);
+    oa[c] = ha ? g : 0.f;
+    ob[c] = hb ? g : 0.f;
+    oe[c] = he ? g : 0.f;
+    of[c] = hf ? g : 0.f;
+    if (kRelu) sums[c] += pass ? g : 0.f;
+  }
+}
+
 }  // namespace
 
 void max_pool2d(const float* x, float* y, const PoolGeom& g) {
@@ -65,8 +90,12 @@ void max_pool2d(const float* x, float* y, const PoolGeom& g) {
 // window, so its gradient is written once, with blends instead of an indexed scatter.
 // Only the cells outside every window are zeroed first (a window's cells are all written): zeroing
 // whole images and writing them again cost a second pass over cats-vs-dogs' 130 MB first layer.
-void max_pool2d_grad_disjoint(const float* dy, const float* x, float* dx, const PoolGeom& g) {
+// With db, x is a relu's output and the gradient goes on to the relu's input: a window whose
+// maximum is not positive passes none, and what passes is summed per channel into db.
+void max_pool2d_grad_disjoint(const float* dy, const float* x, float* dx, const PoolGeom& g, float* db) {
   const int C = g.channels;
+  const int threads = num_threads();
+  std::vector<float> partial(db ? static_cast<std::size_t>(C) * threads : 0, 0.f);
   const long image = static_cast<long>(g.inH) * g.inW * C;
   // windows are products of row and column ranges: a cell is in one when its row and column are
   std::vector<char> row_in(g.inH, 0), col_in(g.inW, 0);
@@ -76,7 +105,8 @@ void max_pool2d_grad_disjoint(const float* dy, const float* x, float* dx, const 
       for (int iy = w.y0; iy < w.y1; iy++) row_in[iy] = 1;
       for (int ix = w.x0; ix < w.x1; ix++) col_in[ix] = 1;
     }
-  parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int) {
+  parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int thread) {
+    float* sums = db ? partial.data() + static_cast<std::size_t>(thread) * C : nullptr;
     std::vector<float> best(C), taken(C);
     float* bp = best.data();
     float* tp = taken.data();
@@ -93,12 +123,28 @@ void max_pool2d_grad_disjoint(const float* dy, const float* x, float* dx, const 
         for (int ox = 0; ox < g.outW; ox++) {
           const Window w = window(g, oy, ox);
           const float* d = dy + ((static_cast<long>(n) * g.outH + oy) * g.outW + ox) * C;
+          if (w.y1 - w.y0 == 2 && w.x1 - w.x0 == 2) {
+            const long at = (static_cast<long>(w.y0) * g.inW + w.x0) * C, below = static_cast<long>(g.inW) * C;
+            const float* v = xi + at;
+            float* out = dxi + at;
+            if (sums) window_grad_2x2<true>(v, v + C, v + below, v + below + C, d, out, out + C, out + below, out + below + C, sums, C);
+            else window_grad_2x2<false>(v, v + C, v + below, v + below + C, d, out, out + C, out + below, out + below + C, nullptr, C);
+            continue;
+          }
           for (int c = 0; c < C; c++) { bp[c] = -std::numeric_limits<float>::infinity(); tp[c] = 0.f; }
           for (int iy = w.y0; iy < w.y1; iy++)
             for (int ix = w.x0; ix < w.x1; ix++) {
               const float* v = xi + (static_cast<long>(iy) * g.inW + ix) * C;
               for (int c = 0; c < C; c++) bp[c] = v[c] > bp[c] ? v[c] : bp[c];
             }
+          if (sums) {
+            // marking a non-positive maximum as already taken stops every cell of it
+            for (int c = 0; c < C; c++) {
+              const bool pass = bp[c] > 0.f;
+              tp[c] = pass ? 0.f : 1.f;
+              sums[c] += pass ? d[c] : 0.f;
+            }
+          }
           // the first cell equal to the maximum takes the gradient (TensorFlow's rule)
           for (int iy = w.y0; iy < w.y1; iy++)
             for (int ix = w.x0; ix < w.x1; ix++) {
@@ -114,10 +160,16 @@ void max_pool2d_grad_disjoint(const float* dy, const float* x, float* dx, const 
         }
     }
   });
+  if (!db) return;
+  for (int c = 0; c < C; c++) {
+    float s = 0.f;
+    for (int t = 0; t < threads; t++) s += partial[static_cast<std::size_t>(t) * C + c];
+    db[c] = s;
+  }
 }
 
 void max_pool2d_grad(const float* dy, const float* x, float* dx, const PoolGeom& g) {
-  if (g.strideH >= g.kH && g.strideW >= g.kW) return max_pool2d_grad_disjoint(dy, x, dx, g);
+  if (g.strideH >= g.kH && g.strideW >= g.kW) return max_pool2d_grad_disjoint(dy, x, dx, g, nullptr);
   const int C = g.channels;
   const long image = static_cast<long>(g.inH) * g.inW * C;
   parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int) {
@@ -145,6 +197,14 @@ void max_pool2d_grad(const float* dy, const float* x, float* dx, const PoolGeom&
         }
     }
   });
+}
+
+void max_pool2d_relu_grad(const float* dy, const float* x, float* dz, float* db, const PoolGeom& g) {
+  if (g.strideH >= g.kH && g.strideW >= g.kW) return max_pool2d_grad_disjoint(dy, x, dz, g, db);
+  // overlapping windows: the two passes (relu's gradient in place: each element read, then written)
+  max_pool2d_grad(dy, x, dz, g);
+  const std::size_t n = static_cast<std::size_t>(g.batch) * g.inH * g.inW * g.channels;
+  bias_activation_grad(dz, x, dz, db, n, g.channels, ACT_RELU);
 }
 
 void avg_pool2d(const float* x, float* y, const PoolGeom& g) {

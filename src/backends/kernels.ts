@@ -258,6 +258,12 @@ export interface Kernels {
   depthwiseConv2dBackpropFilter(x: F32, dy: F32, g: Conv2dGeometry): F32;
   maxPool2d(x: F32, g: Pool2dGeometry): F32;
   maxPool2dGrad(dy: F32, x: F32, g: Pool2dGeometry): F32;
+  /**
+   * The gradient through a max pool of x = relu(z + bias) back to z, in one pass: maxPool2dGrad,
+   * then zero where x <= 0, and the bias gradient (dz summed per channel). Fit's backward fuses
+   * a relu convolution's pooling this way (src/autodiff/grad.ts).
+   */
+  maxPool2dReluGrad(dy: F32, x: F32, g: Pool2dGeometry): { dz: F32; db: F32 };
   /** Average over the window cells inside the input (padding excluded, as in Keras). */
   avgPool2d(x: F32, g: Pool2dGeometry): F32;
   avgPool2dGrad(dy: F32, g: Pool2dGeometry): F32;

@@ -121,17 +121,26 @@ function fusedConvolution(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGe
       : [k.depthwiseConv2d.bind(k), k.depthwiseConv2dBackpropInput.bind(k), k.depthwiseConv2dBackpropFilter.bind(k)];
   const y = f32(forward(xv, wv, g, bv, act), [g.batch, g.outH, g.outW, g.outC]);
   const fused = bias !== null || act !== "linear";
-  return record(kind, bias ? [x, kernel, bias] : [x, kernel], y, (dy, needs) => {
-    let dz = dy.values;
-    let db: Float32Array | null = null;
-    if (fused) ({ dz, db } = backend().biasActivationGrad(dz, y.values, act, bias ? g.outC : 0));
+  // the gradients from dz (with respect to the convolution plus bias) and the bias's
+  const fromPreActivation = (dz: Float32Array, db: Float32Array | null, needs: readonly boolean[]) => {
     const grads: (Tensor<"float32"> | null)[] = [
       needs[0] ? f32(backInput(dz, wv, g), x.shape) : null,
       needs[1] ? f32(backFilter(xv, dz, g), kernel.shape) : null,
     ];
     if (bias) grads.push(f32(db!, bias.shape));
     return grads;
-  });
+  };
+  return record(
+    kind,
+    bias ? [x, kernel, bias] : [x, kernel],
+    y,
+    (dy, needs) => {
+      if (!fused) return fromPreActivation(dy.values, null, needs);
+      const { dz, db } = backend().biasActivationGrad(dy.values, y.values, act, bias ? g.outC : 0);
+      return fromPreActivation(dz, db, needs);
+    },
+    act === "relu" ? { fromPreRelu: (dz, db, needs) => fromPreActivation(dz.values, db, needs) } : undefined,
+  );
 }
 
 /** 2-D convolution of x [batch, h, w, in] with kernel [kh, kw, in, out]. */

@@ -11,6 +11,18 @@ export interface GradNode {
    * can be skipped.
    */
   readonly backward: (dy: Tensor<"float32">, needs: readonly boolean[]) => (Tensor<"float32"> | null)[];
+  /**
+   * On a node whose output is relu(z + bias): its backward from the gradient with respect to z
+   * and the bias's gradient, already through the relu. Backprop uses it with `throughRelu`.
+   */
+  readonly fromPreRelu?: (dz: Tensor<"float32">, db: Float32Array, needs: readonly boolean[]) => (Tensor<"float32"> | null)[];
+  /**
+   * On a node of one input x: the gradient through this node and through the relu that made x,
+   * back to that relu's input, with its sum per channel, in one pass. Backprop uses it when x
+   * comes from a node with `fromPreRelu` and nothing else reads x (a max pool after a relu
+   * convolution: the relu's gradient was a second pass over the convolution's whole output).
+   */
+  readonly throughRelu?: (dy: Tensor<"float32">) => { dz: Tensor<"float32">; db: Float32Array };
 }
 
 /** Identity of an active gradient tape; tensors it watches carry it in `tape`. */

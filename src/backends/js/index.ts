@@ -43,6 +43,7 @@ export const jsKernels: Kernels = {
   depthwiseConv2dBackpropFilter: depthwise.depthwiseConv2dBackpropFilter,
   maxPool2d: pool.maxPool2d,
   maxPool2dGrad: pool.maxPool2dGrad,
+  maxPool2dReluGrad: pool.maxPool2dReluGrad,
   avgPool2d: pool.avgPool2d,
   avgPool2dGrad: pool.avgPool2dGrad,
   resizeBilinear: resize.resizeBilinear,

@@ -57,6 +57,17 @@ export function maxPool2dGrad(dy: F32, x: F32, g: Pool2dGeometry): F32 {
   return dx;
 }
 
+/** maxPool2dGrad, then relu's gradient from its output x (zero where x <= 0), and its per-channel sums. */
+export function maxPool2dReluGrad(dy: F32, x: F32, g: Pool2dGeometry): { dz: F32; db: F32 } {
+  const dz = maxPool2dGrad(dy, x, g);
+  const db = new Float32Array(g.channels);
+  for (let i = 0; i < dz.length; i++) {
+    if (!(x[i] > 0)) dz[i] = 0;
+    db[i % g.channels] += dz[i];
+  }
+  return { dz, db };
+}
+
 export function avgPool2d(x: F32, g: Pool2dGeometry): F32 {
   const C = g.channels;
   const out = new Float32Array(g.batch * g.outH * g.outW * C);

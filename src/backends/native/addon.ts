@@ -28,6 +28,7 @@ export interface Addon {
   conv2dBackpropFilter(x: F32, dy: F32, dw: F32, g: Int32Array, bf16: boolean): void;
   maxPool2d(x: F32, y: F32, g: Int32Array): void;
   maxPool2dGrad(dy: F32, x: F32, dx: F32, g: Int32Array): void;
+  maxPool2dReluGrad(dy: F32, x: F32, dz: F32, db: F32, g: Int32Array): void;
   avgPool2d(x: F32, y: F32, g: Int32Array): void;
   avgPool2dGrad(dy: F32, dx: F32, g: Int32Array): void;
   unary(op: number, x: F32, y: F32, alpha: number): void;

@@ -226,6 +226,13 @@ export function makeNativeKernels(a: Addon): Kernels {
       a.maxPool2dGrad(dy, x, dx, poolGeometry(g));
       return dx;
     },
+    maxPool2dReluGrad(dy, x, g) {
+      if (emptyPool(g)) return js.maxPool2dReluGrad(dy, x, g);
+      const dz = uninit(x.length);
+      const db = uninit(g.channels);
+      a.maxPool2dReluGrad(dy, x, dz, db, poolGeometry(g));
+      return { dz, db };
+    },
     avgPool2d(x, g) {
       if (emptyPool(g)) return js.avgPool2d(x, g);
       const y = uninit(g.batch * g.outH * g.outW * g.channels);

@@ -310,8 +310,23 @@ const cases: Record<Exclude<keyof Kernels, "name">, Case> = {
   maxPool2d(n) {
     for (const { g, x } of poolCases()) close(n.maxPool2d(x, g), js.maxPool2d(x, g), "maxPool2d", 0, 0);
   },
+  maxPool2dReluGrad(n) {
+    // x as a relu's output: a third of the cells 0, whole windows of zeros included, ties above 0
+    for (const { g, x, dy } of poolCases()) {
+      const relu = x.map((v, i) => (i % 7 < 3 ? 0 : Math.max(Math.round(v * 4) / 4, 0)));
+      const got = n.maxPool2dReluGrad(dy, relu, g),
+        want = js.maxPool2dReluGrad(dy, relu, g);
+      close(got.dz, want.dz, "maxPool2dReluGrad dz");
+      close(got.db, want.db, "maxPool2dReluGrad db", 1e-5, 1e-5);
+    }
+  },
   maxPool2dGrad(n) {
-    for (const { g, x, dy } of poolCases()) close(n.maxPool2dGrad(dy, x, g), js.maxPool2dGrad(dy, x, g), "maxPool2dGrad");
+    for (const { g, x, dy } of poolCases()) {
+      close(n.maxPool2dGrad(dy, x, g), js.maxPool2dGrad(dy, x, g), "maxPool2dGrad");
+      // values on a coarse grid: ties in most windows, where the first maximal cell takes it all
+      const ties = x.map((v) => Math.round(v * 2) / 2);
+      close(n.maxPool2dGrad(dy, ties, g), js.maxPool2dGrad(dy, ties, g), "maxPool2dGrad with ties");
+    }
   },
   avgPool2d(n) {
     for (const { g, x } of poolCases()) close(n.avgPool2d(x, g), js.avgPool2d(x, g), "avgPool2d");
