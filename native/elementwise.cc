@@ -70,12 +70,22 @@ void same_shape(const float* a, const float* b, float* out, std::size_t n, F f) 
   });
 }
 
-// out = f(x) elementwise, f holding a broadcast scalar operand
-template <typename F>
-void with_scalar(const float* x, float* out, std::size_t n, F f) {
-  for_range(n, [&](std::size_t s, std::size_t e) {
-    for (std::size_t i = s; i < e; i++) out[i] = f(x[i]);
-  });
+// out = op(x, v), or op(v, x) with kScalarLeft: the common ops with the switch outside the loop,
+// so that it vectorizes (a Rescaling layer's x * (1/255))
+template <bool kScalarLeft>
+void with_scalar(int op, const float* x, float v, float* out, std::size_t n) {
+  const auto run = [&](auto f) {
+    for_range(n, [&](std::size_t s, std::size_t e) {
+      for (std::size_t i = s; i < e; i++) out[i] = kScalarLeft ? f(v, x[i]) : f(x[i], v);
+    });
+  };
+  switch (op) {
+    case BINARY_ADD: return run([](float a, float b) { return a + b; });
+    case BINARY_SUB: return run([](float a, float b) { return a - b; });
+    case BINARY_MUL: return run([](float a, float b) { return a * b; });
+    case BINARY_DIV: return run([](float a, float b) { return a / b; });
+    default: return run([op](float a, float b) { return binary_op(op, a, b); });
+  }
 }
 
 // The period of an operand that repeats along the leading axes (a per-channel scale or bias over
@@ -212,26 +222,8 @@ void binary(int op, const float* a, const int32_t* as, const float* b, const int
       default: break;
     }
   }
-  if (out_f && a_full && b_scalar) {
-    const float v = b[0];
-    switch (op) {  // the common ops with the switch outside the loop, so that it vectorizes (a Rescaling layer)
-      case BINARY_ADD: return with_scalar(a, out_f, total, [v](float x) { return x + v; });
-      case BINARY_SUB: return with_scalar(a, out_f, total, [v](float x) { return x - v; });
-      case BINARY_MUL: return with_scalar(a, out_f, total, [v](float x) { return x * v; });
-      case BINARY_DIV: return with_scalar(a, out_f, total, [v](float x) { return x / v; });
-      default: return with_scalar(a, out_f, total, [op, v](float x) { return binary_op(op, x, v); });
-    }
-  }
-  if (out_f && a_scalar && b_full) {
-    const float v = a[0];
-    switch (op) {
-      case BINARY_ADD: return with_scalar(b, out_f, total, [v](float x) { return v + x; });
-      case BINARY_SUB: return with_scalar(b, out_f, total, [v](float x) { return v - x; });
-      case BINARY_MUL: return with_scalar(b, out_f, total, [v](float x) { return v * x; });
-      case BINARY_DIV: return with_scalar(b, out_f, total, [v](float x) { return v / x; });
-      default: return with_scalar(b, out_f, total, [op, v](float x) { return binary_op(op, v, x); });
-    }
-  }
+  if (out_f && a_full && b_scalar) return with_scalar<false>(op, a, b[0], out_f, total);
+  if (out_f && a_scalar && b_full) return with_scalar<true>(op, b, a[0], out_f, total);
   if (out_f && (a_full || b_full)) {
     const long period = trailing_period(a_full ? bs : as, shape, rank);
     if (period > 0 && total % period == 0 && periodic_arithmetic(op, a, b, out_f, total, period, a_full)) return;

@@ -151,6 +151,8 @@ void sgemm_prepacked(int i_begin, int i_end, int n, int k, const APacker& A, con
   if (i_end > i_begin && n > 0) fns().prepacked(i_begin, i_end, n, k, A, packed_b, C, ldc, accumulate, epilogue);
 }
 
+namespace {
+
 // y[i * incy] (+)= sum_p M(i, p) v[p * incv] for i < m; threads take runs of rows.
 void gemv(int m, int k, MatRef M, const float* v, std::ptrdiff_t incv, float* y, std::ptrdiff_t incy, bool accumulate, bool parallel) {
   const GemvRows rows = fns().gemv_rows;
@@ -160,6 +162,8 @@ void gemv(int m, int k, MatRef M, const float* v, std::ptrdiff_t incv, float* y,
     rows(static_cast<int>(i0), static_cast<int>(i1), k, M, v, incv, y, incy, accumulate);
   });
 }
+
+}  // namespace
 
 void sgemm(int m, int n, int k, MatRef A, MatRef B, float* C, std::ptrdiff_t ldc, bool accumulate, bool parallel) {
   if (n == 1 && m > 1 && k > 0) return gemv(m, k, A, B.data, B.rs, C, ldc, accumulate, parallel);

@@ -65,6 +65,9 @@ void window_grad_2x2(const float* __restrict va, const float* __restrict vb, con
   }
 }
 
+// Windows that do not overlap (stride >= window): each input cell is in at most one
+bool disjoint(const PoolGeom& g) { return g.strideH >= g.kH && g.strideW >= g.kW; }
+
 }  // namespace
 
 void max_pool2d(const float* x, float* y, const PoolGeom& g) {
@@ -169,7 +172,7 @@ void max_pool2d_grad_disjoint(const float* dy, const float* x, float* dx, const 
 }
 
 void max_pool2d_grad(const float* dy, const float* x, float* dx, const PoolGeom& g) {
-  if (g.strideH >= g.kH && g.strideW >= g.kW) return max_pool2d_grad_disjoint(dy, x, dx, g, nullptr);
+  if (disjoint(g)) return max_pool2d_grad_disjoint(dy, x, dx, g, nullptr);
   const int C = g.channels;
   const long image = static_cast<long>(g.inH) * g.inW * C;
   parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int) {
@@ -200,7 +203,7 @@ void max_pool2d_grad(const float* dy, const float* x, float* dx, const PoolGeom&
 }
 
 void max_pool2d_relu_grad(const float* dy, const float* x, float* dz, float* db, const PoolGeom& g) {
-  if (g.strideH >= g.kH && g.strideW >= g.kW) return max_pool2d_grad_disjoint(dy, x, dz, g, db);
+  if (disjoint(g)) return max_pool2d_grad_disjoint(dy, x, dz, g, db);
   // overlapping windows: the two passes (relu's gradient in place: each element read, then written)
   max_pool2d_grad(dy, x, dz, g);
   const std::size_t n = static_cast<std::size_t>(g.batch) * g.inH * g.inW * g.channels;

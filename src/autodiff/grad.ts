@@ -59,7 +59,7 @@ export function backprop(output: Tensor, wrt: readonly Tensor[], tape: TapeMark,
   const grads = new GradientMap(kept && new Set([...kept, ...order.map((t) => t.values.buffer)]));
   grads.set(output, fill(output.shape, 1));
   const keep = new Set(wrt);
-  const readers = readerCounts(order, tape);
+  let readers: Map<Tensor, number> | null = null; // counted only when a fusion may apply
   // gradients that went through a relu together with the node reading its output (throughRelu)
   const throughRelu = new Map<Tensor, { dz: Tensor<"float32">; db: Float32Array }>();
   withTape(null, () => {
@@ -72,10 +72,13 @@ export function backprop(output: Tensor, wrt: readonly Tensor[], tape: TapeMark,
       throughRelu.delete(t);
       const needs = t.node.inputs.map((x) => x.tape === tape);
       const x = t.node.inputs.length === 1 ? t.node.inputs[0] : null;
-      if (!fused && t.node.throughRelu && x?.node?.fromPreRelu && x.tape === tape && readers.get(x) === 1 && !keep.has(x)) {
-        throughRelu.set(x, t.node.throughRelu(g));
-        if (!keep.has(t)) grads.recycle([g]);
-        continue;
+      if (!fused && t.node.throughRelu && x?.node?.fromPreRelu && x.tape === tape && !keep.has(x)) {
+        readers ??= readerCounts(order, tape);
+        if (readers.get(x) === 1) {
+          throughRelu.set(x, t.node.throughRelu(g));
+          if (!keep.has(t)) grads.recycle([g]);
+          continue;
+        }
       }
       const inputGrads = fused ? t.node.fromPreRelu!(fused.dz, fused.db, needs) : t.node.backward(g, needs);
       const spent = [g]; // gradients that, once summed or passed on, nothing reads again
