@@ -12,6 +12,7 @@
         "native/conv.cc",
         "native/patches.cc",
         "native/conv_indirect.cc",
+        "native/conv_pool.cc",
         "native/pool.cc",
         "native/elementwise.cc",
         "native/softmax.cc",

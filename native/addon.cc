@@ -57,10 +57,10 @@ size_t conv_w(const ConvGeom& g) { return prod({g.kH, g.kW, g.inC, g.outC}); }
 size_t conv_y(const ConvGeom& g) { return prod({g.batch, g.outH, g.outW, g.outC}); }
 
 // A pool geometry: batch, inH, inW, channels, outH, outW, kH, kW, strideH, strideW, padTop, padLeft.
-PoolGeom pool_geom(Args& a, int i) {
-  const int32_t* p = a.i32(i, "geometry", 12);
+PoolGeom pool_geom(Args& a, int i, const char* what = "geometry") {
+  const int32_t* p = a.i32(i, what, 12);
   if (!a.ok()) return {};
-  a.require(positive(p, 0, 10) && p[10] >= 0 && p[11] >= 0, "geometry", "needs positive sizes and strides and non-negative padding");
+  a.require(positive(p, 0, 10) && p[10] >= 0 && p[11] >= 0, what, "needs positive sizes and strides and non-negative padding");
   return {p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11]};
 }
 size_t pool_x(const PoolGeom& g) { return prod({g.batch, g.inH, g.inW, g.channels}); }
@@ -109,6 +109,20 @@ void Conv2d(const Info& info) {
   const int act = a.code(5, "act", ACT_COUNT);
   const bool bf16 = bf16_flag(a, 6);
   if (a.ok()) conv2d(x, w, y, g, bias, act, bf16);
+}
+// conv2dMaxPool(x, w, y, convGeometry, bias | null, act, poolGeometry, bf16)
+void Conv2dMaxPool(const Info& info) {
+  Args a(info, "conv2dMaxPool");
+  const ConvGeom g = conv_geom(a, 3);
+  const PoolGeom p = pool_geom(a, 6, "poolGeometry");
+  a.require(p.batch == g.batch && p.inH == g.outH && p.inW == g.outW && p.channels == g.outC, "poolGeometry", "must pool the convolution's output");
+  const float* x = a.f32(0, "x", conv_x(g));
+  const float* w = a.f32(1, "w", conv_w(g));
+  float* y = a.f32(2, "y", pool_y(p));
+  const float* bias = a.f32_or_null(4, "bias", g.outC);
+  const int act = a.code(5, "act", ACT_COUNT);
+  const bool bf16 = bf16_flag(a, 7);
+  if (a.ok()) conv2d_max_pool(x, w, y, g, bias, act, p, bf16);
 }
 void Conv2dBackpropInput(const Info& info) {
   Args a(info, "conv2dBackpropInput");
@@ -516,6 +530,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT("conv2d", Conv2d);
   EXPORT("conv2dBackpropInput", Conv2dBackpropInput);
   EXPORT("conv2dBackpropFilter", Conv2dBackpropFilter);
+  EXPORT("conv2dMaxPool", Conv2dMaxPool);
   EXPORT("maxPool2d", MaxPool2d);
   EXPORT("maxPool2dGrad", MaxPool2dGrad);
   EXPORT("maxPool2dReluGrad", MaxPool2dReluGrad);

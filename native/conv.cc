@@ -11,16 +11,12 @@
 #include <vector>
 
 #include "autotune.h"
+#include "conv_forward.h"
 #include "cpu.h"
 #include "gemm.h"
 #include "kernels.h"
 #include "patches.h"
 #include "threadpool.h"
-
-namespace kerno {
-// rows [r0, r1) of a direct convolution pass (conv_direct.inc)
-using DirectRowsFn = void (*)(const float*, const float*, float*, const ConvGeom&, long, long);
-}  // namespace kerno
 
 #define KERNO_VARIANTS_OF "conv_direct.inc"
 #define KERNO_VARIANTS_AVX512 1
@@ -45,38 +41,30 @@ constexpr long kDirectTimedMaxPatch = 160;
 constexpr long kDirectFilterMaxPatch = 1152;
 
 // The direct loops for g's output channels, whatever its patch length (null when none fits).
-DirectRowsFn direct_rows_fn(const ConvGeom& g, bool filter) {
+DirectForwardFn direct_forward_fn(const ConvGeom& g) {
 #ifdef KERNO_X86
   if (active_isa() == Isa::avx512)
-    if (DirectRowsFn f = avx512::direct_rows_for(g.outC, filter)) return f;
-  if (active_isa() != Isa::portable) return avx2::direct_rows_for(g.outC, filter);
+    if (DirectForwardFn f = avx512::direct_forward_for(g.outC)) return f;
+  if (active_isa() != Isa::portable) return avx2::direct_forward_for(g.outC);
 #endif
-  return portable::direct_rows_for(g.outC, filter);
+  return portable::direct_forward_for(g.outC);
 }
 
-DirectRowsFn direct_variant(const ConvGeom& g, bool filter) {
-  return patch_size(g) > kDirectMaxPatch ? nullptr : direct_rows_fn(g, filter);
+DirectFilterFn direct_filter_fn(const ConvGeom& g) {
+#ifdef KERNO_X86
+  if (active_isa() == Isa::avx512)
+    if (DirectFilterFn f = avx512::direct_filter_for(g.outC)) return f;
+  if (active_isa() != Isa::portable) return avx2::direct_filter_for(g.outC);
+#endif
+  return portable::direct_filter_for(g.outC);
 }
 
-void apply_bias_act(const void* ctx, float* c, std::ptrdiff_t ldc, int, int rows, int j0, int cols);
-struct BiasAct {
-  const float* bias;
-  int act;
-};
-
-// Blocks of 64 output pixels, each finished by its bias and activation while still in L1.
-void conv2d_direct(DirectRowsFn rows, const float* x, const float* w, float* y, const ConvGeom& g, const BiasAct* ba) {
+void conv2d_direct(DirectForwardFn rows, const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act) {
   const long M = static_cast<long>(g.batch) * g.outH * g.outW;
-  parallel_for(M, 256, [&](std::size_t r0, std::size_t r1, int) {
-    for (std::size_t b = r0; b < r1; b += 64) {
-      const std::size_t e = std::min(r1, b + 64);
-      rows(x, w, y, g, b, e);
-      if (ba) apply_bias_act(ba, y + b * g.outC, g.outC, 0, static_cast<int>(e - b), 0, g.outC);
-    }
-  });
+  parallel_chunks(M, 256, [&](std::size_t r0, std::size_t r1, int) { rows(x, w, y + r0 * g.outC, g, r0, r1, bias, act); });
 }
 
-void conv2d_backprop_filter_direct(DirectRowsFn rows, const float* x, const float* dy, float* dw, const ConvGeom& g) {
+void conv2d_backprop_filter_direct(DirectFilterFn rows, const float* x, const float* dy, float* dw, const ConvGeom& g) {
   const long M = static_cast<long>(g.batch) * g.outH * g.outW, KN = patch_size(g) * g.outC;
   const int threads = num_threads();
   std::vector<float> partial(static_cast<std::size_t>(threads) * KN, 0.f);
@@ -87,6 +75,11 @@ void conv2d_backprop_filter_direct(DirectRowsFn rows, const float* x, const floa
     dw[i] = s;
   }
 }
+
+struct BiasAct {
+  const float* bias;
+  int act;
+};
 
 void apply_bias_act(const void* ctx, float* c, std::ptrdiff_t ldc, int, int rows, int j0, int cols) {
   const BiasAct& ba = *static_cast<const BiasAct*>(ctx);
@@ -162,7 +155,8 @@ std::vector<int> conv_ways(const ConvGeom& g, WinogradPass pass) {
   else ways.push_back(kPatchGemm);
   if (pass == WinogradPass::input && turnable(g)) ways.push_back(kIndirect);
   const long direct_max = pass == WinogradPass::filter ? kDirectFilterMaxPatch : kDirectTimedMaxPatch;
-  if (pass != WinogradPass::input && patch_size(g) <= direct_max && direct_rows_fn(g, pass == WinogradPass::filter)) ways.push_back(kDirect);
+  const bool direct = pass == WinogradPass::filter ? direct_filter_fn(g) != nullptr : direct_forward_fn(g) != nullptr;
+  if (pass != WinogradPass::input && patch_size(g) <= direct_max && direct) ways.push_back(kDirect);
   for (int m : {2, 4})
     if (winograd_fits(g, pass, m)) ways.push_back(m);
   if (pass != WinogradPass::filter)
@@ -175,17 +169,19 @@ std::vector<int> conv_ways(const ConvGeom& g, WinogradPass pass) {
 
 }  // namespace
 
+DirectForwardFn direct_forward_rows(const ConvGeom& g) { return patch_size(g) > kDirectMaxPatch ? nullptr : direct_forward_fn(g); }
+
 // bf16: mixed precision, each pass a patch product in bfloat16 with float32 sums (first layers'
 // direct loops, whose patches are too short for a product to pay, stay float32).
 void conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, bool bf16) {
   const BiasAct ba{bias, act};
   const Epilogue epilogue{apply_bias_act, &ba};
   const Epilogue* epi = bias || act != ACT_LINEAR ? &epilogue : nullptr;
-  if (DirectRowsFn rows = direct_variant(g, false)) return conv2d_direct(rows, x, w, y, g, epi ? &ba : nullptr);
+  if (DirectForwardFn rows = direct_forward_rows(g)) return conv2d_direct(rows, x, w, y, g, bias, act);
   if (pointwise(g) || bf16) return patch_conv2d(x, w, y, g, epi, bf16);
   run_fastest(tuning_key(g, WinogradPass::forward), conv_ways(g, WinogradPass::forward), [&](int way) {
     if (way == kIndirect) return conv2d_indirect(x, w, y, g, bias, act);
-    if (way == kDirect) return conv2d_direct(direct_rows_fn(g, false), x, w, y, g, epi ? &ba : nullptr);
+    if (way == kDirect) return conv2d_direct(direct_forward_fn(g), x, w, y, g, bias, act);
     winograd(x, w, y, g, bias, act, way);
   });
 }
@@ -214,12 +210,12 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const Co
     return sgemm(K, N, M, transposed(x, K), row_major(dy, N), dw, N, false, true);
   }
   if (bf16) {
-    if (DirectRowsFn rows = direct_variant(g, true)) return conv2d_backprop_filter_direct(rows, x, dy, dw, g);
+    if (DirectFilterFn rows = patch_size(g) > kDirectMaxPatch ? nullptr : direct_filter_fn(g)) return conv2d_backprop_filter_direct(rows, x, dy, dw, g);
     return patch_backprop_filter(x, dy, dw, g, true);
   }
   run_fastest(tuning_key(g, WinogradPass::filter), conv_ways(g, WinogradPass::filter), [&](int way) {
     if (way == kPatchGemm) return patch_backprop_filter(x, dy, dw, g, false);
-    if (way == kDirect) return conv2d_backprop_filter_direct(direct_rows_fn(g, true), x, dy, dw, g);
+    if (way == kDirect) return conv2d_backprop_filter_direct(direct_filter_fn(g), x, dy, dw, g);
     winograd_backprop_filter(x, dy, dw, g);
   });
 }

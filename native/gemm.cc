@@ -23,6 +23,7 @@ using BlockGemm = void (*)(int, int, int, int, int, const APacker&, MatRef, floa
 using SharedGemm = void (*)(int, int, int, const APacker&, MatRef, float*, std::ptrdiff_t, bool, const Epilogue*);
 using PrepackedGemm = void (*)(int, int, int, int, const APacker&, const float*, float*, std::ptrdiff_t, bool, const Epilogue*);
 using GemvRows = void (*)(int, int, int, const MatRef&, const float*, std::ptrdiff_t, float*, std::ptrdiff_t, bool);
+using NarrowRows = void (*)(int, int, int, int, const MatRef&, const float*, float*, std::ptrdiff_t, bool);
 
 struct GemmFns {
   BlockGemm block;   // one thread, one block of C
@@ -32,10 +33,12 @@ struct GemmFns {
   void (*pack_b_whole)(const MatRef&, int, int, float*);
   PrepackedGemm prepacked;
   GemvRows gemv_rows;
+  NarrowRows narrow_rows;
+  int vector_floats;  // the variant's vector width: narrow_rows takes up to this many columns
 };
 
 #define KERNO_GEMM_FNS(ns) \
-  GemmFns { ns::gemm_block, ns::gemm_shared_b, ns::kBlockRows, ns::packed_b_floats, ns::pack_b_whole, ns::gemm_prepacked, ns::gemv_rows }
+  GemmFns { ns::gemm_block, ns::gemm_shared_b, ns::kBlockRows, ns::packed_b_floats, ns::pack_b_whole, ns::gemm_prepacked, ns::gemv_rows, ns::narrow_rows, ns::VW }
 
 GemmFns pick() {
 #ifdef KERNO_X86
@@ -163,10 +166,25 @@ void gemv(int m, int k, MatRef M, const float* v, std::ptrdiff_t incv, float* y,
   });
 }
 
+// C (+)= A B for n (> 1) up to one vector of columns: A read in place (narrow_rows), B padded.
+void narrow(int m, int n, int k, MatRef A, MatRef B, float* C, std::ptrdiff_t ldc, bool accumulate, bool parallel) {
+  const GemmFns& f = fns();
+  const int vw = f.vector_floats;
+  std::vector<float> pb(static_cast<std::size_t>(k) * vw, 0.f);
+  for (int p = 0; p < k; p++)
+    for (int j = 0; j < n; j++) pb[static_cast<std::size_t>(p) * vw + j] = B.data[p * B.rs + j * B.cs];
+  if (!parallel || num_threads() == 1 || 2.0 * m * n * k < 4e6) return f.narrow_rows(0, m, n, k, A, pb.data(), C, ldc, accumulate);
+  constexpr int kRows = 8;  // a multiple of every variant's rows at a time
+  parallel_chunks((m + kRows - 1) / kRows, 1, [&](std::size_t b0, std::size_t b1, int) {
+    f.narrow_rows(static_cast<int>(b0) * kRows, std::min<int>(m, static_cast<int>(b1) * kRows), n, k, A, pb.data(), C, ldc, accumulate);
+  });
+}
+
 }  // namespace
 
 void sgemm(int m, int n, int k, MatRef A, MatRef B, float* C, std::ptrdiff_t ldc, bool accumulate, bool parallel) {
   if (n == 1 && m > 1 && k > 0) return gemv(m, k, A, B.data, B.rs, C, ldc, accumulate, parallel);
+  if (n > 1 && n <= fns().vector_floats && m > 1 && k > 0) return narrow(m, n, k, A, B, C, ldc, accumulate, parallel);
   // one row: C^T = B^T A^T, the same product with one column
   if (m == 1 && n > 1 && k > 0) return gemv(n, k, MatRef{B.data, B.cs, B.rs}, A.data, A.cs, C, 1, accumulate, parallel);
   sgemm_packed(m, n, k, strided_packer(&A), B, C, ldc, accumulate, parallel, nullptr);

@@ -47,6 +47,8 @@ void conv2d_backprop_input(const float* dy, const float* w, float* dx, const Con
 void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const ConvGeom& g, bool bf16);
 // conv_indirect.cc: the forward pass as an indirect GEMM (pointers into x instead of packed patches)
 void conv2d_indirect(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act);
+// conv_pool.cc: y = max_pool2d(act(conv(x, w) + bias)) with pool geometry p (p.in* = g.out*)
+void conv2d_max_pool(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, const PoolGeom& p, bool bf16);
 
 // winograd.cc: 3x3 kernels at stride 1 and dilation 1, output tiles m = 2 (F(2x2, 3x3)) or
 // 4 (F(4x4, 3x3)); the filter gradient uses F(3x3, 2x2).

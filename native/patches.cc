@@ -139,7 +139,7 @@ void conv2d_as(const float* x32, const float* w, float* y, const ConvGeom& g, co
   const Values<T> x(x32, static_cast<long>(g.batch) * g.inH * g.inW, g.inC);
   if (pointwise(g)) return kernel.multiply(M, Values<T>::rows(x.p, K), y, epilogue, true);
   const long chunk = rows_per_chunk<T>(g);
-  parallel_for((M + chunk - 1) / chunk, 1, [&](std::size_t c0, std::size_t c1, int) {
+  parallel_chunks((M + chunk - 1) / chunk, 1, [&](std::size_t c0, std::size_t c1, int) {
     std::vector<T>& cols = patch_buffer<T>(chunk * K);
     for (std::size_t c = c0; c < c1; c++) {
       const long r0 = c * chunk, rows = std::min(chunk, M - r0);

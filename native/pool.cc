@@ -23,7 +23,7 @@ template <typename F>
 void for_rows(const PoolGeom& g, F fn) {
   const std::size_t rows = static_cast<std::size_t>(g.batch) * g.outH;
   const std::size_t grain = std::max<std::size_t>(1, 4096 / std::max(1, g.outW * g.channels));
-  parallel_for(rows, grain, [&](std::size_t r0, std::size_t r1, int) {
+  parallel_chunks(rows, grain, [&](std::size_t r0, std::size_t r1, int) {
     for (std::size_t r = r0; r < r1; r++) fn(static_cast<int>(r / g.outH), static_cast<int>(r % g.outH));
   });
 }

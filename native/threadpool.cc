@@ -122,4 +122,13 @@ void parallel_for(std::size_t n, std::size_t grain, const std::function<void(std
   });
 }
 
+void parallel_chunks(std::size_t n, std::size_t grain, const std::function<void(std::size_t, std::size_t, int)>& fn) {
+  const std::size_t chunk = std::max<std::size_t>({grain, 1, n / (8 * static_cast<std::size_t>(num_threads()))});
+  const std::size_t chunks = (n + chunk - 1) / chunk;
+  std::atomic<std::size_t> next{0};
+  parallel_for(chunks, 1, [&](std::size_t, std::size_t, int thread) {
+    for (std::size_t c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) fn(c * chunk, std::min(n, (c + 1) * chunk), thread);
+  });
+}
+
 }  // namespace kerno

@@ -204,7 +204,7 @@ void winograd_conv3x3(const float* x, const float* w, float* y, const ConvGeom& 
   const float* PU = packed_kernels(w, s, C, K, packed);
   const long TB = tile_block(C, K, P, tl.count);
   const long blocks = (tl.count + TB - 1) / TB;
-  parallel_for(blocks, 1, [&](std::size_t b0, std::size_t b1, int) {
+  parallel_chunks(blocks, 1, [&](std::size_t b0, std::size_t b1, int) {
     float* V = scratch(0, P * TB * C).data();
     float* M = scratch(1, P * TB * K).data();
     const float* zero = zeros_row(C);
@@ -238,14 +238,14 @@ void winograd_conv3x3_by_point(const float* x, const float* w, float* y, const C
   const float* PU = packed_kernels(w, s, C, K, packed);
   float* V = scratch(6, P * T * C).data();
   float* M = scratch(7, P * T * K).data();
-  parallel_for(T, 8, [&](std::size_t t0, std::size_t t1, int) {
+  parallel_chunks(T, 8, [&](std::size_t t0, std::size_t t1, int) {
     const float* zero = zeros_row(C);
     for (std::size_t t = t0; t < t1; t++) transform_tile(x, g, tl, static_cast<long>(t), zero, V + t * C, T * C);
   });
   // units of (point, run of rows): a thread's contiguous units mostly share a point's kernels
   const long runs = (T + 191) / 192;
   const long rows = ((T + runs - 1) / runs + kGemmMR - 1) / kGemmMR * kGemmMR;
-  parallel_for(P * runs, 1, [&](std::size_t u0, std::size_t u1, int) {
+  parallel_chunks(P * runs, 1, [&](std::size_t u0, std::size_t u1, int) {
     for (std::size_t u = u0; u < u1; u++) {
       const long xi = static_cast<long>(u) / runs, i0 = static_cast<long>(u) % runs * rows;
       const MatRef A = row_major(V + xi * T * C, C);
@@ -253,7 +253,7 @@ void winograd_conv3x3_by_point(const float* x, const float* w, float* y, const C
                       strided_packer(&A), PU + xi * packed, M + xi * T * K, K, false, nullptr);
     }
   });
-  parallel_for(T, 8, [&](std::size_t t0, std::size_t t1, int) {
+  parallel_chunks(T, 8, [&](std::size_t t0, std::size_t t1, int) {
     float* sink = sink_row(K);
     for (std::size_t t = t0; t < t1; t++) output_tile(M + t * K, T * K, g, tl, static_cast<long>(t), sink, y, bias, act);
   });

@@ -6,6 +6,7 @@ export * from "./ops/activations.js";
 export * from "./ops/arithmetic.js";
 export * from "./ops/compare.js";
 export * from "./ops/conv.js";
+export * from "./ops/conv-pool.js";
 export * from "./ops/dropout.js";
 export * from "./ops/image.js";
 export * from "./ops/losses.js";

@@ -250,6 +250,11 @@ export interface Kernels {
   // convolution and pooling, NHWC
   /** act(conv2d(x, w) + bias): bias (per output channel) may be null; "linear" for no activation. */
   conv2d(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation, precision?: Precision): F32;
+  /**
+   * maxPool2d(conv2d(x, w, g, bias, act), pool) in one pass (pool.in* = g.out*): inference of a
+   * Conv2D that only a MaxPooling2D reads, without writing the convolution's output in full.
+   */
+  conv2dMaxPool(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation, pool: Pool2dGeometry, precision?: Precision): F32;
   conv2dBackpropInput(dy: F32, w: F32, g: Conv2dGeometry, precision?: Precision): F32;
   conv2dBackpropFilter(x: F32, dy: F32, g: Conv2dGeometry, precision?: Precision): F32;
   /** Depthwise: kernel [kh, kw, inC, multiplier], g.outC = inC * multiplier; output channel c * multiplier + j. */

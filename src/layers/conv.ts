@@ -3,6 +3,7 @@
 import type { Variable } from "../autodiff/variable.js";
 import type { FusedActivation } from "../backends/kernels.js";
 import { assertPadding, conv1d, conv2d, convOutput, type Padding, pair } from "../ops/conv.js";
+import { conv2dMaxPool } from "../ops/conv-pool.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type ActivationName, activationName, applyActivation, splitActivation } from "./activations.js";
 import {
@@ -116,16 +117,18 @@ export class Conv2D extends ConvBase {
 
   call(inputs: LayerOutput, options: CallOptions): Tensor {
     const x = single(inputs, this.who);
-    return this.convolve(x, options, (activation) =>
-      conv2d(x, this.kernel, {
-        strides: this.strides,
-        padding: this.padding,
-        dilationRate: this.dilationRate,
-        bias: this.bias,
-        activation,
-        precision: this.precision,
-      }),
-    );
+    if (options.maxPool && (!this.fusesMaxPool() || options.logits)) {
+      throw new RangeError(`${this.who}: a max pool cannot follow activation '${this.activation}' in the same kernel`);
+    }
+    return this.convolve(x, options, (activation) => {
+      const conv = { strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, bias: this.bias, activation, precision: this.precision };
+      return options.maxPool ? conv2dMaxPool(x, this.kernel, conv, options.maxPool) : conv2d(x, this.kernel, conv);
+    });
+  }
+
+  /** A max pool can follow in the same kernel when the whole activation is fused into the convolution. */
+  fusesMaxPool(): boolean {
+    return splitActivation(this.activation).after === "linear";
   }
 
   computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {

@@ -9,6 +9,7 @@ import { noGrad } from "../autodiff/grad.js";
 import { Variable } from "../autodiff/variable.js";
 import type { Precision } from "../backends/kernels.js";
 import { cast } from "../ops/compare.js";
+import type { Pool2dOptions } from "../ops/pool.js";
 import type { DType } from "../tensor/dtype.js";
 import { assertTensor, Tensor } from "../tensor/tensor.js";
 import type { ActivationName } from "./activations.js";
@@ -52,6 +53,12 @@ export interface CallOptions {
    * cross-entropy loss gets the logits behind a softmax or sigmoid output.
    */
   logits?: boolean;
+  /**
+   * Inference only: max-pool the output in the same kernel. The graph runner passes it to a layer
+   * whose `fusesMaxPool()` says it can when a MaxPooling2D alone reads its output
+   * (src/models/fusion.ts); other layers never get it.
+   */
+  maxPool?: Pool2dOptions;
 }
 
 interface WeightEntry {

@@ -9,6 +9,7 @@ import { InputLayer } from "../layers/input.js";
 import type { CallOptions, Layer, LayerNode, Mask, SymbolicTensor } from "../layers/layer.js";
 import { bufferPool } from "../tensor/buffer-pool.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { poolFusions } from "./fusion.js";
 
 export interface Graph {
   /** Nodes in execution order, input nodes first. */
@@ -101,9 +102,17 @@ export function runGraph(
   });
   const logitIds = new Set(outputs.filter((_, i) => logits?.[i]).map((t) => t.id));
   // in inference nothing keeps an intermediate once its last reader ran: recycle its buffer
-  const recycler = !options.training && activeTape() === null ? new Recycler(graph, outputs, [...values, ...(given?.values() ?? [])]) : null;
+  const inference = !options.training && activeTape() === null;
+  const recycler = inference ? new Recycler(graph, outputs, [...values, ...(given?.values() ?? [])]) : null;
+  const fusions = inference && !given ? poolFusions(graph.nodes, new Set(outputs.map((t) => t.id))) : null;
+  const fusedAway = new Set([...(fusions?.values() ?? [])].map((f) => f.pool));
   for (const [index, node] of graph.nodes.entries()) {
     if (node.layer instanceof InputLayer) continue;
+    if (fusedAway.has(node)) {
+      recycler?.consumed(index, node, computed);
+      continue;
+    }
+    const fusion = fusions?.get(node);
     // values supplied for a node's outputs replace its call (how interpretation watches a layer's output)
     if (given && node.outputs.every((t) => given.has(t.id))) {
       for (const t of node.outputs) computed.set(t.id, given.get(t.id)!);
@@ -116,10 +125,12 @@ export function runGraph(
       training: options.training,
       mask: argMasks.every((m) => m === null) ? null : one ? argMasks[0] : argMasks,
       logits: node.outputs.length === 1 && logitIds.has(node.outputs[0].id),
+      ...(fusion ? { maxPool: fusion.options } : {}),
     });
     const outs = Array.isArray(result.outputs) ? result.outputs : [result.outputs];
     const outMasks = Array.isArray(result.mask) ? result.mask : [result.mask];
-    node.outputs.forEach((t, i) => {
+    // a fused call's result is its pool's output
+    (fusion?.pool ?? node).outputs.forEach((t, i) => {
       computed.set(t.id, outs[i]);
       masks.set(t.id, outMasks[i] ?? null);
       recycler?.produced(outs[i]);

@@ -94,11 +94,18 @@ function checkConvInputs(who: string, x: Tensor, kernel: Tensor, layout: string)
   if (kernel.rank !== 4) throw new RangeError(`${who}: expected kernel of rank 4 ${layout}, got ${shapeToString(kernel.shape)}`);
 }
 
-/**
- * One node for convolution, bias and activation: the backward pass gets dz = dy * act'(y) and the
- * bias gradient in one sweep, then the two convolution gradients.
- */
-function fusedConvolution(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGeometry, options: Conv2dOptions): Tensor<"float32"> {
+/** A convolution's operands, checked: what its kernels take. */
+export interface ConvOperands {
+  xv: Float32Array;
+  wv: Float32Array;
+  g: Conv2dGeometry;
+  bias: Tensor | null;
+  bv: Float32Array | null;
+  act: FusedActivation;
+  precision: Precision;
+}
+
+function convOperands(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGeometry, options: Conv2dOptions): ConvOperands {
   const xv = assertFloat(x, kind);
   const wv = assertFloat(kernel, kind, "kernel");
   const act = options.activation ?? "linear";
@@ -110,6 +117,21 @@ function fusedConvolution(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGe
   const bv = bias ? assertFloat(bias, kind, "bias") : null;
   const precision = options.precision ?? "float32";
   if (!PRECISIONS.includes(precision)) throw new RangeError(`${kind}: precision must be ${PRECISIONS.join(" or ")}, got '${String(precision)}'`);
+  return { xv, wv, g, bias, bv, act, precision };
+}
+
+/** conv2d's operands, checked as conv2d checks them (for ops that run a conv2d in a larger kernel). */
+export function conv2dOperands(x: Tensor, kernel: Tensor, options: Conv2dOptions): ConvOperands {
+  checkConvInputs("conv2d", x, kernel, "[kh, kw, in, out]");
+  return convOperands("conv2d", x, kernel, conv2dGeometry(x.shape, kernel.shape, options), options);
+}
+
+/**
+ * One node for convolution, bias and activation: the backward pass gets dz = dy * act'(y) and the
+ * bias gradient in one sweep, then the two convolution gradients.
+ */
+function fusedConvolution(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGeometry, options: Conv2dOptions): Tensor<"float32"> {
+  const { xv, wv, bias, bv, act, precision } = convOperands(kind, x, kernel, g, options);
   const k = backend();
   const [forward, backInput, backFilter] =
     kind === "conv2d"

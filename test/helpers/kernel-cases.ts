@@ -37,17 +37,27 @@ export const CONV_CASES: [number[], number[], number, "valid" | "same", number][
   // and out-channels that end in a partial sliver: Winograd's kernels packed once for every block
   [[1, 6, 5, 530], [3, 3, 530, 40], 1, "same", 1],
 ];
-export function convCases(): { g: Conv2dGeometry; x: Float32Array; w: Float32Array; dy: Float32Array; what: string }[] {
-  return CONV_CASES.map(([xs, ws, strides, padding, dilationRate]) => {
-    const g = conv2dGeometry(xs, ws, { strides, padding, dilationRate });
-    return {
-      g,
-      x: randArray(size(xs)),
-      w: randArray(size(ws)),
-      dy: randArray(g.batch * g.outH * g.outW * g.outC),
-      what: `conv ${xs} ${ws} s${strides} ${padding} d${dilationRate}`,
-    };
-  });
+export interface ConvCase {
+  g: Conv2dGeometry;
+  x: Float32Array;
+  w: Float32Array;
+  dy: Float32Array;
+  what: string;
+}
+
+export function convCaseOf(xs: number[], ws: number[], strides = 1, padding: "valid" | "same" = "valid", dilationRate = 1): ConvCase {
+  const g = conv2dGeometry(xs, ws, { strides, padding, dilationRate });
+  return {
+    g,
+    x: randArray(size(xs)),
+    w: randArray(size(ws)),
+    dy: randArray(g.batch * g.outH * g.outW * g.outC),
+    what: `conv ${xs} ${ws} s${strides} ${padding} d${dilationRate}`,
+  };
+}
+
+export function convCases(): ConvCase[] {
+  return CONV_CASES.map(([xs, ws, strides, padding, dilationRate]) => convCaseOf(xs, ws, strides, padding, dilationRate));
 }
 
 export const POOL_CASES: [number[], number, number, "valid" | "same"][] = [

@@ -36,6 +36,7 @@ export const jsKernels: Kernels = {
   flip: movement.flip,
   matMul: linalg.matMul,
   conv2d: conv.conv2d,
+  conv2dMaxPool: (x, w, g, bias, act, p, precision) => pool.maxPool2d(conv.conv2d(x, w, g, bias, act, precision), p),
   conv2dBackpropInput: conv.conv2dBackpropInput,
   conv2dBackpropFilter: conv.conv2dBackpropFilter,
   depthwiseConv2d: depthwise.depthwiseConv2d,

@@ -24,6 +24,7 @@ export interface Addon {
   ): void;
   /** bf16 (here and in the gradients): operands rounded to bfloat16, float32 sums; needs info().bf16. */
   conv2d(x: F32, w: F32, y: F32, g: Int32Array, bias: F32 | null, act: number, bf16: boolean): void;
+  conv2dMaxPool(x: F32, w: F32, y: F32, g: Int32Array, bias: F32 | null, act: number, pool: Int32Array, bf16: boolean): void;
   conv2dBackpropInput(dy: F32, w: F32, dx: F32, g: Int32Array, bf16: boolean): void;
   conv2dBackpropFilter(x: F32, dy: F32, dw: F32, g: Int32Array, bf16: boolean): void;
   maxPool2d(x: F32, y: F32, g: Int32Array): void;

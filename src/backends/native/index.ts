@@ -36,8 +36,9 @@ function convGeometry(g: Conv2dGeometry): Int32Array {
   return intArg(0, [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft]);
 }
 
-function poolGeometry(g: Pool2dGeometry): Int32Array {
-  return intArg(0, [g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft]);
+/** slot: the argument slot (1 beside a convolution's geometry, int-args.ts). */
+function poolGeometry(g: Pool2dGeometry, slot = 0): Int32Array {
+  return intArg(slot, [g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft]);
 }
 
 export function rnnSpecArray(s: RnnSpec): Int32Array {
@@ -182,6 +183,12 @@ export function makeNativeKernels(a: Addon): Kernels {
       if (emptyConv(g)) return js.conv2d(x, w, g, bias, act, precision);
       const y = uninit(g.batch * g.outH * g.outW * g.outC);
       a.conv2d(x, w, y, convGeometry(g), bias, opCode(FUSED_ACTIVATIONS, act), bf16(precision));
+      return y;
+    },
+    conv2dMaxPool(x, w, g, bias, act, pool, precision = "float32") {
+      if (emptyConv(g) || emptyPool(pool)) return js.conv2dMaxPool(x, w, g, bias, act, pool, precision);
+      const y = uninit(pool.batch * pool.outH * pool.outW * pool.channels);
+      a.conv2dMaxPool(x, w, y, convGeometry(g), bias, opCode(FUSED_ACTIVATIONS, act), poolGeometry(pool, 1), bf16(precision));
       return y;
     },
     conv2dBackpropInput(dy, w, g, precision = "float32") {

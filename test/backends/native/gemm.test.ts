@@ -35,6 +35,8 @@ test("large products: every size class, transposes, against float64", { skip }, 
     [3001, 1, 32],
     [1, 2500, 77],
     [1, 9, 3],
+    [517, 10, 300],
+    [40, 3, 1300],
   ]) {
     for (const [transA, transB] of [
       [false, false],
@@ -57,7 +59,7 @@ test("large products: every size class, transposes, against float64", { skip }, 
   }
 });
 
-test("a row's product is the same bit for bit whether it runs alone (matrix-vector) or among many (blocked)", { skip }, () => {
+test("a row's product is the same bit for bit whether it runs alone (matrix-vector), narrow or among many (blocked)", { skip }, () => {
   // k over several depth panels on every instruction set; n = 1 against n = 3 and m = 1 against m = 7
   const m = 7,
     n = 3,
@@ -69,6 +71,12 @@ test("a row's product is the same bit for bit whether it runs alone (matrix-vect
     const row = native!.matMul(a.subarray(i * k, (i + 1) * k), [1, k], b, [k, n], false, false, [1, n]);
     assert.deepEqual(Array.from(row), Array.from(all.subarray(i * n, (i + 1) * n)), `row ${i} alone`);
   }
+  // the same three columns among forty (blocked) as alone (a narrow product: n within one vector)
+  const wide = 40;
+  const b40 = Float32Array.from({ length: k * wide }, (_, idx) => (idx % wide < n ? b[Math.floor(idx / wide) * n + (idx % wide)] : Math.sin(idx)));
+  const blocked = native!.matMul(a, [m, k], b40, [k, wide], false, false, [m, wide]);
+  for (let i = 0; i < m; i++)
+    assert.deepEqual(Array.from(blocked.subarray(i * wide, i * wide + n)), Array.from(all.subarray(i * n, (i + 1) * n)), `row ${i} among ${wide} columns`);
   const column = b.filter((_, idx) => idx % n === 0);
   const one = native!.matMul(a, [m, k], column, [k, 1], false, false, [m, 1]);
   assert.deepEqual(

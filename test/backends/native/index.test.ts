@@ -10,10 +10,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BINARY_OPS, FUSED_ACTIVATIONS, type Kernels, REDUCE_OPS, RNN_KINDS, UNARY_OPS } from "../../../src/backends/kernels.js";
 import { loadAddon, makeNativeKernels } from "../../../src/backends/native/index.js";
+import { pool2dGeometry } from "../../../src/ops/pool.js";
 import {
   BINARY_SHAPES,
   broadcastShape,
   close,
+  convCaseOf,
   convCases,
   depthwiseCases,
   js,
@@ -285,6 +287,33 @@ const cases: Record<Exclude<keyof Kernels, "name">, Case> = {
       closeToScale(n.conv2d(x, w, g, null, "linear"), js.conv2d(x, w, g, null, "linear"), `${what} forward`);
       const bias = randArray(g.outC);
       for (const act of FUSED_ACTIVATIONS) closeToScale(n.conv2d(x, w, g, bias, act), js.conv2d(x, w, g, bias, act), `${what} forward + bias + ${act}`);
+    }
+  },
+  conv2dMaxPool(n) {
+    // every conv case under pools disjoint and overlapping, valid and same; the last conv pools in
+    // several bands per image (rows of 16 and 50 KB, indirect and direct loops), so windows
+    // straddle the bands' edges
+    const cases = [
+      ...convCases(),
+      ...[
+        [1, 66, 66, 8],
+        [1, 70, 200, 1],
+      ].map((xs) => convCaseOf(xs, [3, 3, xs[3], 64])),
+    ];
+    for (const { g, x, w, what } of cases) {
+      const bias = randArray(g.outC);
+      for (const [poolSize, strides, padding] of [
+        [2, 2, "valid"],
+        [3, 2, "same"],
+        [3, 1, "valid"],
+      ] as const) {
+        if (g.outH < poolSize || g.outW < poolSize) continue;
+        const p = pool2dGeometry([g.batch, g.outH, g.outW, g.outC], { poolSize, strides, padding }, "test");
+        for (const act of FUSED_ACTIVATIONS) {
+          const want = js.maxPool2d(js.conv2d(x, w, g, act === "linear" ? null : bias, act), p);
+          closeToScale(n.conv2dMaxPool(x, w, g, act === "linear" ? null : bias, act, p), want, `${what} + ${act} + pool ${poolSize}/${strides} ${padding}`);
+        }
+      }
     }
   },
   conv2dBackpropInput(n) {

@@ -1,0 +1,114 @@
+// A convolution (bias and activation included) followed by a max pool, for inference: a Conv2D
+// whose output only a MaxPooling2D reads. Threads take bands of an image's pool rows; each band's
+// convolution rows go to a buffer of the thread's that stays in cache and are pooled from there,
+// so the full-size activation is never written out and read back (the MNIST CNN's first layer at
+// batch 1024: 88 MB each way, more time than its convolution). Convolution rows that no window
+// reads are not computed. Where conv2d may run Winograd (deep layers), the first call on a shape
+// times this against conv2d then max_pool2d and keeps the faster (autotune.h).
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "autotune.h"
+#include "conv_forward.h"
+#include "kernels.h"
+#include "threadpool.h"
+
+namespace kerno {
+namespace {
+
+// A band's convolution rows take at most this much (or one pool row's worth): within Zen's
+// 1 MB L2 with room for the weights and the band's input rows.
+constexpr long kBandBytes = 192 * 1024;
+
+enum Way { kFused = 0, kUnfused = 1 };
+
+// A 2x2 window wholly inside the image (the usual pool): its four cells a, b (upper row) and
+// e, f (lower), taken in max_pool2d's order so that both give the same bits (NaNs included).
+void window_2x2(const float* __restrict a, const float* __restrict b, const float* __restrict e, const float* __restrict f,
+                float* __restrict out, int C) {
+  for (int c = 0; c < C; c++) {
+    float m = -std::numeric_limits<float>::infinity();
+    m = a[c] > m ? a[c] : m;
+    m = b[c] > m ? b[c] : m;
+    m = e[c] > m ? e[c] : m;
+    m = f[c] > m ? f[c] : m;
+    out[c] = m;
+  }
+}
+
+// Pool rows [py0, py1) of image n from conv rows [cy0, ...) held in band (convW * C per row).
+void pool_band(const float* band, int cy0, float* y, const PoolGeom& p, int n, int py0, int py1) {
+  const int C = p.channels;
+  for (int py = py0; py < py1; py++) {
+    const int ys = py * p.strideH - p.padTop, y0 = std::max(ys, 0), y1 = std::min(ys + p.kH, p.inH);
+    for (int px = 0; px < p.outW; px++) {
+      const int xs = px * p.strideW - p.padLeft, x0 = std::max(xs, 0), x1 = std::min(xs + p.kW, p.inW);
+      float* out = y + ((static_cast<long>(n) * p.outH + py) * p.outW + px) * C;
+      if (y1 - y0 == 2 && x1 - x0 == 2) {
+        const float* a = band + (static_cast<long>(y0 - cy0) * p.inW + x0) * C;
+        const float* e = a + static_cast<long>(p.inW) * C;
+        window_2x2(a, a + C, e, e + C, out, C);
+        continue;
+      }
+      for (int c = 0; c < C; c++) out[c] = -std::numeric_limits<float>::infinity();
+      // the order max_pool2d takes cells in, so that both give the same bits (NaNs included)
+      for (int iy = y0; iy < y1; iy++)
+        for (int ix = x0; ix < x1; ix++) {
+          const float* src = band + (static_cast<long>(iy - cy0) * p.inW + ix) * C;
+          for (int c = 0; c < C; c++) out[c] = src[c] > out[c] ? src[c] : out[c];
+        }
+    }
+  }
+}
+
+void fused(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, const PoolGeom& p) {
+  const DirectForwardFn direct = direct_forward_rows(g);
+  std::unique_ptr<IndirectConv> indirect(direct ? nullptr : new IndirectConv(w, g, bias, act));
+  const long row_floats = static_cast<long>(g.outW) * g.outC;
+  const int band_rows = static_cast<int>(std::clamp<long>(kBandBytes / (4 * row_floats * p.strideH), 1, p.outH));
+  const int bands = (p.outH + band_rows - 1) / band_rows;
+  // the most conv rows a band reads: its pool rows' strides plus one window's overhang
+  const int most_rows = std::min(g.outH, (band_rows - 1) * p.strideH + p.kH);
+  const std::size_t units = static_cast<std::size_t>(g.batch) * bands;
+  std::vector<std::unique_ptr<float[]>> buffers(num_threads());
+  parallel_chunks(units, 1, [&](std::size_t u0, std::size_t u1, int thread) {
+    std::unique_ptr<float[]>& band = buffers[thread];
+    if (!band) band.reset(new float[most_rows * row_floats]);
+    for (std::size_t u = u0; u < u1; u++) {
+      const int n = static_cast<int>(u / bands), py0 = static_cast<int>(u % bands) * band_rows, py1 = std::min(p.outH, py0 + band_rows);
+      const int cy0 = std::max(0, py0 * p.strideH - p.padTop), cy1 = std::min(g.outH, (py1 - 1) * p.strideH - p.padTop + p.kH);
+      const long r0 = (static_cast<long>(n) * g.outH + cy0) * g.outW, r1 = r0 + static_cast<long>(std::max(0, cy1 - cy0)) * g.outW;
+      if (r1 > r0 && direct) {
+        direct(x, w, band.get(), g, r0, r1, bias, act);
+      } else if (r1 > r0) {
+        indirect->pixels(x, r0, r1 - r0, band.get());
+      }
+      pool_band(band.get(), cy0, y, p, n, py0, py1);
+    }
+  });
+}
+
+void unfused(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, const PoolGeom& p, bool bf16) {
+  std::unique_ptr<float[]> z(new float[static_cast<std::size_t>(g.batch) * g.outH * g.outW * g.outC]);
+  conv2d(x, w, z.get(), g, bias, act, bf16);
+  max_pool2d(z.get(), y, p);
+}
+
+}  // namespace
+
+void conv2d_max_pool(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, const PoolGeom& p, bool bf16) {
+  // mixed precision runs its products in bfloat16, which the band loops do not
+  if (bf16) return unfused(x, w, y, g, bias, act, p, true);
+  if (direct_forward_rows(g)) return fused(x, w, y, g, bias, act, p);
+  // tagged 3, after conv.cc's three passes
+  const std::vector<int> key{3, g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW,
+                             g.dilH, g.dilW, g.padTop, g.padLeft, p.kH, p.kW, p.strideH, p.strideW, p.padTop, p.padLeft};
+  run_fastest(key, {kFused, kUnfused}, [&](int way) {
+    if (way == kFused) return fused(x, w, y, g, bias, act, p);
+    unfused(x, w, y, g, bias, act, p, false);
+  });
+}
+
+}  // namespace kerno
