@@ -21,7 +21,7 @@ DirectForwardFn direct_forward_rows(const ConvGeom& g);
 class IndirectConv {
  public:
   IndirectConv(const float* w, const ConvGeom& g, const float* bias, int act);
-  // act(conv + bias) for output pixels [p0, p0 + count) (NHW order) into y, the first pixel's first
+  // act(conv + bias) for output pixels [p0, p0 + count) (NHW order) into y, outC floats per pixel
   void pixels(const float* x, long p0, long count, float* y) const;
 
  private:
