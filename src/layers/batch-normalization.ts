@@ -94,12 +94,24 @@ export class BatchNormalization extends Layer {
       m = this.movingMean;
       v = this.movingVariance;
     }
+    const { scale, shift } = this.affine(m, v);
+    return scaleShift(x, scale, shift);
+  }
+
+  /**
+   * What inference computes, y = x * scale + shift per channel (from the moving statistics): a
+   * convolution before it may take it into its kernel and bias instead (src/models/fusion.ts).
+   */
+  inferenceScaleShift(): { scale: Tensor; shift: Tensor } {
+    return this.affine(this.movingMean, this.movingVariance);
+  }
+
+  // y = x * scale + (beta - mean * scale): one pass over x
+  private affine(m: Tensor, v: Tensor): { scale: Tensor; shift: Tensor } {
     let scale = rsqrt(add(v, this.epsilon));
     if (this.gamma) scale = mul(scale, this.gamma);
-    // y = x * scale + (beta - mean * scale): one pass over x
-    let shift = mul(m, scale);
-    shift = this.beta ? sub(this.beta, shift) : mul(shift, -1);
-    return scaleShift(x, scale, shift);
+    const shift = mul(m, scale);
+    return { scale, shift: this.beta ? sub(this.beta, shift) : mul(shift, -1) };
   }
 
   computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {

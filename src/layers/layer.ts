@@ -55,10 +55,15 @@ export interface CallOptions {
   logits?: boolean;
   /**
    * Inference only: max-pool the output in the same kernel. The graph runner passes it to a layer
-   * whose `fusesMaxPool()` says it can when a MaxPooling2D alone reads its output
-   * (src/models/fusion.ts); other layers never get it.
+   * whose `fusesMaxPool()` says it can when a MaxPooling2D alone reads its output (or the
+   * BatchNormalization folded into it, below; src/models/fusion.ts); other layers never get it.
    */
   maxPool?: Pool2dOptions;
+  /**
+   * Inference only: y * scale + shift per output channel, taken into the kernel and bias (a
+   * BatchNormalization that alone reads this layer's output; `fusesScaleShift()`).
+   */
+  scaleShift?: { scale: Tensor; shift: Tensor };
 }
 
 interface WeightEntry {

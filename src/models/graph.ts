@@ -9,7 +9,7 @@ import { InputLayer } from "../layers/input.js";
 import type { CallOptions, Layer, LayerNode, Mask, SymbolicTensor } from "../layers/layer.js";
 import { bufferPool } from "../tensor/buffer-pool.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { poolFusions } from "./fusion.js";
+import { convFusions } from "./fusion.js";
 
 export interface Graph {
   /** Nodes in execution order, input nodes first. */
@@ -104,8 +104,8 @@ export function runGraph(
   // in inference nothing keeps an intermediate once its last reader ran: recycle its buffer
   const inference = !options.training && activeTape() === null;
   const recycler = inference ? new Recycler(graph, outputs, [...values, ...(given?.values() ?? [])]) : null;
-  const fusions = inference && !given ? poolFusions(graph.nodes, new Set(outputs.map((t) => t.id))) : null;
-  const fusedAway = new Set([...(fusions?.values() ?? [])].map((f) => f.pool));
+  const fusions = inference && !given ? convFusions(graph.nodes, new Set(outputs.map((t) => t.id))) : null;
+  const fusedAway = new Set([...(fusions?.values() ?? [])].flatMap((f) => f.replaces));
   for (const [index, node] of graph.nodes.entries()) {
     if (node.layer instanceof InputLayer) continue;
     if (fusedAway.has(node)) {
@@ -125,12 +125,12 @@ export function runGraph(
       training: options.training,
       mask: argMasks.every((m) => m === null) ? null : one ? argMasks[0] : argMasks,
       logits: node.outputs.length === 1 && logitIds.has(node.outputs[0].id),
-      ...(fusion ? { maxPool: fusion.options } : {}),
+      ...fusion?.callOptions(),
     });
     const outs = Array.isArray(result.outputs) ? result.outputs : [result.outputs];
     const outMasks = Array.isArray(result.mask) ? result.mask : [result.mask];
     // a fused call's result is its pool's output
-    (fusion?.pool ?? node).outputs.forEach((t, i) => {
+    (fusion?.replaces.at(-1) ?? node).outputs.forEach((t, i) => {
       computed.set(t.id, outs[i]);
       masks.set(t.id, outMasks[i] ?? null);
       recycler?.produced(outs[i]);

@@ -2,12 +2,15 @@ import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { backend } from "../../src/backends/registry.js";
 import {
+  abs,
+  BatchNormalization,
   Conv2D,
   Dense,
   Flatten,
   GlobalAveragePooling2D,
   Input,
   type Layer,
+  LeakyReLU,
   MaxPooling2D,
   Model,
   randomNormal,
@@ -24,8 +27,15 @@ kernels.conv2dMaxPool = (...args) => {
   fusedCalls++;
   return original.apply(kernels, args);
 };
+const originalBiasActivation = kernels.biasActivation;
+let biasActivationCalls = 0;
+kernels.biasActivation = (...args) => {
+  biasActivationCalls++;
+  return originalBiasActivation.apply(kernels, args);
+};
 after(() => {
   kernels.conv2dMaxPool = original;
+  kernels.biasActivation = originalBiasActivation;
 });
 
 /** The model's layers called one by one, each alone (nothing fused). */
@@ -54,7 +64,36 @@ test("inference runs a Conv2D and the MaxPooling2D that alone reads it as one ke
   assert.equal(fusedCalls, 0, "no fusion in training mode");
 });
 
-test("no fusion where the convolution's output has another reader, is an output or keeps an unfused activation", () => {
+test("inference takes a BatchNormalization after a Conv2D without activation into its kernel and bias (and a pool after it)", () => {
+  const norms = [new BatchNormalization(), new BatchNormalization({ epsilon: 0.01, center: false })];
+  const layers = [
+    new Conv2D({ filters: 8, kernelSize: 3 }),
+    norms[0],
+    new LeakyReLU({ negativeSlope: 0.1 }),
+    new MaxPooling2D(),
+    new Conv2D({ filters: 6, kernelSize: 3, padding: "same", useBias: false }),
+    norms[1],
+    new MaxPooling2D(),
+    new Flatten(),
+    new Dense({ units: 3 }),
+  ];
+  const model = new Sequential([Input({ shape: [14, 14, 2] }), ...layers]);
+  // moving statistics and affine weights away from their initial 0 and 1
+  norms.forEach((norm, i) => {
+    for (const [j, w] of norm.weights.entries()) w.assign(abs(randomNormal(w.shape, j === 3 ? 2 : 0.5, 0.4, { seed: 10 * i + j })));
+  });
+  const x = randomNormal([3, 14, 14, 2], 0, 1, { seed: 4 });
+  fusedCalls = 0;
+  biasActivationCalls = 0;
+  const got = model.predict(x) as Tensor;
+  assert.equal(fusedCalls, 1, "the second convolution, its normalization and its pool in one kernel");
+  assert.equal(biasActivationCalls, 1, "only the dense layer's bias: no normalization pass");
+  const want = layerByLayer(layers, x);
+  assert.equal(biasActivationCalls, 4, "layer by layer, both normalizations run");
+  assertClose(got.floats(), want.floats(), 1e-4, 1e-5, "predictions");
+});
+
+test("no fusion where the convolution's output has another reader, is an output or has an activation in the way", () => {
   const inputs = Input({ shape: [10, 10, 3] });
   const shared = new Conv2D({ filters: 4, kernelSize: 3, activation: "relu" }).apply(inputs);
   const pooled = new Flatten().apply(new MaxPooling2D().apply(shared));
@@ -63,10 +102,17 @@ test("no fusion where the convolution's output has another reader, is an output 
   const visible = new Conv2D({ filters: 4, kernelSize: 3 }).apply(inputs);
   const asOutput = new Model({ inputs, outputs: [new MaxPooling2D().apply(visible), visible] });
   const softmaxConv = new Model({ inputs, outputs: new MaxPooling2D().apply(new Conv2D({ filters: 4, kernelSize: 3, activation: "softmax" }).apply(inputs)) });
+  // a normalization after a relu convolution stays a layer of its own, and so does the pool after it
+  const reluNorm = new Model({
+    inputs,
+    outputs: new MaxPooling2D().apply(new BatchNormalization().apply(new Conv2D({ filters: 4, kernelSize: 3, activation: "relu" }).apply(inputs))),
+  });
   const x = randomNormal([2, 10, 10, 3], 0, 1, { seed: 2 });
   fusedCalls = 0;
-  for (const model of [twoReaders, asOutput, softmaxConv]) model.predict(x);
+  biasActivationCalls = 0;
+  for (const model of [twoReaders, asOutput, softmaxConv, reluNorm]) model.predict(x);
   assert.equal(fusedCalls, 0);
+  assert.equal(biasActivationCalls, 1, "the normalization after the relu convolution ran");
 });
 
 test("a Conv2D asked to pool after an activation it cannot fuse says so", () => {
@@ -74,4 +120,6 @@ test("a Conv2D asked to pool after an activation it cannot fuse says so", () => 
   const x = randomNormal([1, 6, 6, 1], 0, 1, { seed: 3 });
   conv.apply(x);
   assert.throws(() => conv.call(x, { maxPool: { poolSize: 2 } }), /Conv2D 'conv2d_\d+': a max pool cannot follow activation 'softmax' in the same kernel/);
+  const scaleShift = { scale: randomNormal([4]), shift: randomNormal([4]) };
+  assert.throws(() => conv.call(x, { scaleShift }), /Conv2D 'conv2d_\d+': a normalization after activation 'softmax' cannot go into the kernel/);
 });
