@@ -129,7 +129,7 @@ export function runGraph(
     });
     const outs = Array.isArray(result.outputs) ? result.outputs : [result.outputs];
     const outMasks = Array.isArray(result.mask) ? result.mask : [result.mask];
-    // a fused call's result is its pool's output
+    // a fused call's result is the output of the last call it includes
     (fusion?.replaces.at(-1) ?? node).outputs.forEach((t, i) => {
       computed.set(t.id, outs[i]);
       masks.set(t.id, outMasks[i] ?? null);
