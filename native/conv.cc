@@ -40,24 +40,24 @@ constexpr long kDirectTimedMaxPatch = 160;
 // filter_run) and stay a timed way up to 128 input channels of a 3x3 kernel.
 constexpr long kDirectFilterMaxPatch = 1152;
 
-// The direct loops for g's output channels, whatever its patch length (null when none fits).
-DirectForwardFn direct_forward_fn(const ConvGeom& g) {
+// The active instruction set's `lookup(outC)` from conv_direct.inc (AVX-512 falls back to AVX2's
+// loops for channel counts it has none for).
 #ifdef KERNO_X86
-  if (active_isa() == Isa::avx512)
-    if (DirectForwardFn f = avx512::direct_forward_for(g.outC)) return f;
-  if (active_isa() != Isa::portable) return avx2::direct_forward_for(g.outC);
+#define KERNO_DIRECT_LOOPS(lookup, outC)                                                        \
+  (active_isa() == Isa::avx512 && avx512::lookup(outC) ? avx512::lookup(outC)                   \
+   : active_isa() != Isa::portable                      ? avx2::lookup(outC)                     \
+                                                        : portable::lookup(outC))
+#else
+#define KERNO_DIRECT_LOOPS(lookup, outC) portable::lookup(outC)
 #endif
-  return portable::direct_forward_for(g.outC);
-}
 
-DirectFilterFn direct_filter_fn(const ConvGeom& g) {
-#ifdef KERNO_X86
-  if (active_isa() == Isa::avx512)
-    if (DirectFilterFn f = avx512::direct_filter_for(g.outC)) return f;
-  if (active_isa() != Isa::portable) return avx2::direct_filter_for(g.outC);
-#endif
-  return portable::direct_filter_for(g.outC);
-}
+// The direct loops for g's output channels, whatever its patch length (null when none fits).
+DirectForwardFn direct_forward_fn(const ConvGeom& g) { return KERNO_DIRECT_LOOPS(direct_forward_for, g.outC); }
+DirectFilterFn direct_filter_fn(const ConvGeom& g) { return KERNO_DIRECT_LOOPS(direct_filter_for, g.outC); }
+#undef KERNO_DIRECT_LOOPS
+
+// The filter gradient's direct loops where they are the only way (patches of at most kDirectMaxPatch)
+DirectFilterFn filter_direct_only(const ConvGeom& g) { return patch_size(g) > kDirectMaxPatch ? nullptr : direct_filter_fn(g); }
 
 void conv2d_direct(DirectForwardFn rows, const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act) {
   const long M = static_cast<long>(g.batch) * g.outH * g.outW;
@@ -210,7 +210,7 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const Co
     return sgemm(K, N, M, transposed(x, K), row_major(dy, N), dw, N, false, true);
   }
   if (bf16) {
-    if (DirectFilterFn rows = patch_size(g) > kDirectMaxPatch ? nullptr : direct_filter_fn(g)) return conv2d_backprop_filter_direct(rows, x, dy, dw, g);
+    if (DirectFilterFn rows = filter_direct_only(g)) return conv2d_backprop_filter_direct(rows, x, dy, dw, g);
     return patch_backprop_filter(x, dy, dw, g, true);
   }
   run_fastest(tuning_key(g, WinogradPass::filter), conv_ways(g, WinogradPass::filter), [&](int way) {

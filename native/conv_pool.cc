@@ -6,7 +6,6 @@
 // reads are not computed. Where conv2d may run Winograd (deep layers), the first call on a shape
 // times this against conv2d then max_pool2d and keeps the faster (autotune.h).
 #include <algorithm>
-#include <limits>
 #include <memory>
 #include <vector>
 
@@ -24,45 +23,6 @@ constexpr long kBandBytes = 192 * 1024;
 
 enum Way { kFused = 0, kUnfused = 1 };
 
-// A 2x2 window wholly inside the image (the usual pool): its four cells a, b (upper row) and
-// e, f (lower), taken in max_pool2d's order so that both give the same bits (NaNs included).
-void window_2x2(const float* __restrict a, const float* __restrict b, const float* __restrict e, const float* __restrict f,
-                float* __restrict out, int C) {
-  for (int c = 0; c < C; c++) {
-    float m = -std::numeric_limits<float>::infinity();
-    m = a[c] > m ? a[c] : m;
-    m = b[c] > m ? b[c] : m;
-    m = e[c] > m ? e[c] : m;
-    m = f[c] > m ? f[c] : m;
-    out[c] = m;
-  }
-}
-
-// Pool rows [py0, py1) of image n from conv rows [cy0, ...) held in band (convW * C per row).
-void pool_band(const float* band, int cy0, float* y, const PoolGeom& p, int n, int py0, int py1) {
-  const int C = p.channels;
-  for (int py = py0; py < py1; py++) {
-    const int ys = py * p.strideH - p.padTop, y0 = std::max(ys, 0), y1 = std::min(ys + p.kH, p.inH);
-    for (int px = 0; px < p.outW; px++) {
-      const int xs = px * p.strideW - p.padLeft, x0 = std::max(xs, 0), x1 = std::min(xs + p.kW, p.inW);
-      float* out = y + ((static_cast<long>(n) * p.outH + py) * p.outW + px) * C;
-      if (y1 - y0 == 2 && x1 - x0 == 2) {
-        const float* a = band + (static_cast<long>(y0 - cy0) * p.inW + x0) * C;
-        const float* e = a + static_cast<long>(p.inW) * C;
-        window_2x2(a, a + C, e, e + C, out, C);
-        continue;
-      }
-      for (int c = 0; c < C; c++) out[c] = -std::numeric_limits<float>::infinity();
-      // the order max_pool2d takes cells in, so that both give the same bits (NaNs included)
-      for (int iy = y0; iy < y1; iy++)
-        for (int ix = x0; ix < x1; ix++) {
-          const float* src = band + (static_cast<long>(iy - cy0) * p.inW + ix) * C;
-          for (int c = 0; c < C; c++) out[c] = src[c] > out[c] ? src[c] : out[c];
-        }
-    }
-  }
-}
-
 void fused(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, const PoolGeom& p) {
   const DirectForwardFn direct = direct_forward_rows(g);
   std::unique_ptr<IndirectConv> indirect(direct ? nullptr : new IndirectConv(w, g, bias, act));
@@ -79,13 +39,13 @@ void fused(const float* x, const float* w, float* y, const ConvGeom& g, const fl
     for (std::size_t u = u0; u < u1; u++) {
       const int n = static_cast<int>(u / bands), py0 = static_cast<int>(u % bands) * band_rows, py1 = std::min(p.outH, py0 + band_rows);
       const int cy0 = std::max(0, py0 * p.strideH - p.padTop), cy1 = std::min(g.outH, (py1 - 1) * p.strideH - p.padTop + p.kH);
-      const long r0 = (static_cast<long>(n) * g.outH + cy0) * g.outW, r1 = r0 + static_cast<long>(std::max(0, cy1 - cy0)) * g.outW;
-      if (r1 > r0 && direct) {
-        direct(x, w, band.get(), g, r0, r1, bias, act);
-      } else if (r1 > r0) {
-        indirect->pixels(x, r0, r1 - r0, band.get());
-      }
-      pool_band(band.get(), cy0, y, p, n, py0, py1);
+      const int rows = std::max(0, cy1 - cy0);
+      const long r0 = (static_cast<long>(n) * g.outH + cy0) * g.outW, r1 = r0 + static_cast<long>(rows) * g.outW;
+      if (direct) direct(x, w, band.get(), g, r0, r1, bias, act);
+      else indirect->pixels(x, r0, r1 - r0, band.get());
+      // the band as an image of its own rows: the windows shifted by cy0, clipped to the same cells
+      const PoolGeom in_band{1, rows, p.inW, p.channels, py1 - py0, p.outW, p.kH, p.kW, p.strideH, p.strideW, p.padTop + cy0 - py0 * p.strideH, p.padLeft};
+      max_pool2d_rows(band.get(), y + (static_cast<long>(n) * p.outH + py0) * p.outW * p.channels, in_band, 0, py1 - py0);
     }
   });
 }

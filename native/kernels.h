@@ -71,6 +71,8 @@ void depthwise_conv2d_backprop_filter(const float* x, const float* dy, float* dw
 
 // pool.cc
 void max_pool2d(const float* x, float* y, const PoolGeom& g);
+// output rows [oy0, oy1) of one image x (g.batch not read) into y, that image's output; one thread
+void max_pool2d_rows(const float* x, float* y, const PoolGeom& g, int oy0, int oy1);
 void max_pool2d_grad(const float* dy, const float* x, float* dx, const PoolGeom& g);
 // max_pool2d_grad, then zero where x <= 0 (x a relu's output), and db = dz summed per channel
 void max_pool2d_relu_grad(const float* dy, const float* x, float* dz, float* db, const PoolGeom& g);

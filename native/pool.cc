@@ -68,22 +68,46 @@ void window_grad_2x2(const float* __restrict va, const float* __restrict vb, con
 // Windows that do not overlap (stride >= window): each input cell is in at most one
 bool disjoint(const PoolGeom& g) { return g.strideH >= g.kH && g.strideW >= g.kW; }
 
+// A 2x2 window wholly inside the image (the usual pool): its four cells a, b (upper row) and
+// e, f (lower) in the general loop's order, so that both give the same bits (NaNs included).
+void max_window_2x2(const float* __restrict a, const float* __restrict b, const float* __restrict e, const float* __restrict f,
+                    float* __restrict out, int C) {
+  for (int c = 0; c < C; c++) {
+    float m = -std::numeric_limits<float>::infinity();
+    m = a[c] > m ? a[c] : m;
+    m = b[c] > m ? b[c] : m;
+    m = e[c] > m ? e[c] : m;
+    m = f[c] > m ? f[c] : m;
+    out[c] = m;
+  }
+}
+
 }  // namespace
 
-void max_pool2d(const float* x, float* y, const PoolGeom& g) {
+void max_pool2d_rows(const float* x, float* y, const PoolGeom& g, int oy0, int oy1) {
   const int C = g.channels;
-  for_rows(g, [&](int n, int oy) {
+  for (int oy = oy0; oy < oy1; oy++)
     for (int ox = 0; ox < g.outW; ox++) {
       const Window w = window(g, oy, ox);
-      float* out = y + ((static_cast<long>(n) * g.outH + oy) * g.outW + ox) * C;
+      float* out = y + (static_cast<long>(oy) * g.outW + ox) * C;
+      if (w.y1 - w.y0 == 2 && w.x1 - w.x0 == 2) {
+        const float* a = x + (static_cast<long>(w.y0) * g.inW + w.x0) * C;
+        const float* e = a + static_cast<long>(g.inW) * C;
+        max_window_2x2(a, a + C, e, e + C, out, C);
+        continue;
+      }
       for (int c = 0; c < C; c++) out[c] = -std::numeric_limits<float>::infinity();
       for (int iy = w.y0; iy < w.y1; iy++)
         for (int ix = w.x0; ix < w.x1; ix++) {
-          const float* src = x + ((static_cast<long>(n) * g.inH + iy) * g.inW + ix) * C;
+          const float* src = x + (static_cast<long>(iy) * g.inW + ix) * C;
           for (int c = 0; c < C; c++) out[c] = src[c] > out[c] ? src[c] : out[c];
         }
     }
-  });
+}
+
+void max_pool2d(const float* x, float* y, const PoolGeom& g) {
+  const long in_image = static_cast<long>(g.inH) * g.inW * g.channels, out_image = static_cast<long>(g.outH) * g.outW * g.channels;
+  for_rows(g, [&](int n, int oy) { max_pool2d_rows(x + n * in_image, y + n * out_image, g, oy, oy + 1); });
 }
 
 // Overlapping windows: the gradient goes to the first maximal cell of each window (TensorFlow's rule). The argmax is

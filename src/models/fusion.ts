@@ -24,7 +24,12 @@ export interface ConvFusion {
  */
 export function convFusions(nodes: readonly LayerNode[], keep: ReadonlySet<number>): Map<LayerNode, ConvFusion> {
   const readers = new Map<number, LayerNode[]>();
-  for (const node of nodes) for (const t of node.inputs) readers.set(t.id, [...(readers.get(t.id) ?? []), node]);
+  for (const node of nodes)
+    for (const t of node.inputs) {
+      const list = readers.get(t.id);
+      if (list) list.push(node);
+      else readers.set(t.id, [node]);
+    }
   // the one call that reads node's one output, when that output is not kept
   const onlyReader = (node: LayerNode): LayerNode | null => {
     if (node.outputs.length !== 1 || keep.has(node.outputs[0].id)) return null;

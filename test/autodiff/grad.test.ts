@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import { add, grad, matMul, mean, mul, noGrad, randomUniform, relu, square, sub, sum, type Tensor, tensor, Variable, valueAndGrad } from "../../src/index.js";
 import { assertClose } from "../helpers/gradcheck.js";
+import { countKernelCalls } from "../helpers/kernel-calls.js";
 
 test("grad of a scalar function of one tensor", () => {
   const g = grad((x: Tensor) => sum(square(x)))(tensor([1, 2, 3]));
@@ -75,18 +76,8 @@ test("deep graphs do not overflow the stack", () => {
 
 test("a max pool after a relu convolution takes the relu's gradient in the same pass: the gradients are unchanged", async () => {
   const { conv2d, maxPool2d, randomNormal } = await import("../../src/index.js");
-  const { backend } = await import("../../src/backends/registry.js");
   // count the fused kernel's calls: the fusion must happen where it may, and only there
-  const kernels = backend();
-  const original = kernels.maxPool2dReluGrad;
-  let fusedCalls = 0;
-  kernels.maxPool2dReluGrad = (...args) => {
-    fusedCalls++;
-    return original.apply(kernels, args);
-  };
-  after(() => {
-    kernels.maxPool2dReluGrad = original;
-  });
+  const fused = countKernelCalls("maxPool2dReluGrad");
   const x = randomNormal([2, 9, 9, 3], 0, 1, { seed: 1 }),
     w = randomNormal([3, 3, 3, 5], 0, 0.5, { seed: 2 }),
     b = randomNormal([5], 0, 0.5, { seed: 3 });
@@ -99,7 +90,7 @@ test("a max pool after a relu convolution takes the relu's gradient in the same 
       want = separate([x, w, b]);
     for (let i = 0; i < 3; i++) assertClose(got[i].floats(), want[i].floats(), 1e-5, 1e-5, `${JSON.stringify(pool)} gradient ${i}`);
   }
-  assert.equal(fusedCalls, pools.length, "one fused pass per fused network");
+  assert.equal(fused.count, pools.length, "one fused pass per fused network");
   // a second reader of the convolution's output: no fusion, the same gradients again
   const twoReaders = grad((p: Tensor[]) => {
     const h = conv2d(p[0], p[1], { bias: p[2], activation: "relu" });
@@ -112,5 +103,5 @@ test("a max pool after a relu convolution takes the relu's gradient in the same 
   const got = twoReaders([x, w, b]),
     want = reference([x, w, b]);
   for (let i = 0; i < 3; i++) assertClose(got[i].floats(), want[i].floats(), 1e-5, 1e-5, `two readers, gradient ${i}`);
-  assert.equal(fusedCalls, pools.length, "no fusion where the convolution's output has a second reader");
+  assert.equal(fused.count, pools.length, "no fusion where the convolution's output has a second reader");
 });

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { after, test } from "node:test";
-import { backend } from "../../src/backends/registry.js";
+import { test } from "node:test";
 import {
   abs,
   BatchNormalization,
@@ -18,25 +17,11 @@ import {
   type Tensor,
 } from "../../src/index.js";
 import { assertClose } from "../helpers/gradcheck.js";
+import { countKernelCalls } from "../helpers/kernel-calls.js";
 
 // count the fused kernel's calls: inference must fuse where it may, and only there
-const kernels = backend();
-const original = kernels.conv2dMaxPool;
-let fusedCalls = 0;
-kernels.conv2dMaxPool = (...args) => {
-  fusedCalls++;
-  return original.apply(kernels, args);
-};
-const originalBiasActivation = kernels.biasActivation;
-let biasActivationCalls = 0;
-kernels.biasActivation = (...args) => {
-  biasActivationCalls++;
-  return originalBiasActivation.apply(kernels, args);
-};
-after(() => {
-  kernels.conv2dMaxPool = original;
-  kernels.biasActivation = originalBiasActivation;
-});
+const fused = countKernelCalls("conv2dMaxPool");
+const biasActivation = countKernelCalls("biasActivation");
 
 /** The model's layers called one by one, each alone (nothing fused). */
 const layerByLayer = (layers: Layer[], x: Tensor) => layers.reduce((h, layer) => layer.apply(h) as Tensor, x);
@@ -52,16 +37,16 @@ test("inference runs a Conv2D and the MaxPooling2D that alone reads it as one ke
   ];
   const model = new Sequential([Input({ shape: [14, 13, 2] }), ...layers]);
   const x = randomNormal([5, 14, 13, 2], 0, 1, { seed: 1 });
-  fusedCalls = 0;
+  fused.reset();
   const got = model.predict(x) as Tensor;
-  assert.equal(fusedCalls, 2, "both convolutions pooled in the same kernel");
-  fusedCalls = 0;
+  assert.equal(fused.count, 2, "both convolutions pooled in the same kernel");
+  fused.reset();
   const want = layerByLayer(layers, x);
-  assert.equal(fusedCalls, 0, "layers called alone are not fused");
+  assert.equal(fused.count, 0, "layers called alone are not fused");
   assertClose(got.floats(), want.floats(), 1e-5, 1e-6, "predictions");
   // training mode (and any tape) runs the layers as they are
   model.call(x, { training: true });
-  assert.equal(fusedCalls, 0, "no fusion in training mode");
+  assert.equal(fused.count, 0, "no fusion in training mode");
 });
 
 test("inference takes a BatchNormalization after a Conv2D without activation into its kernel and bias (and a pool after it)", () => {
@@ -83,13 +68,13 @@ test("inference takes a BatchNormalization after a Conv2D without activation int
     for (const [j, w] of norm.weights.entries()) w.assign(abs(randomNormal(w.shape, j === 3 ? 2 : 0.5, 0.4, { seed: 10 * i + j })));
   });
   const x = randomNormal([3, 14, 14, 2], 0, 1, { seed: 4 });
-  fusedCalls = 0;
-  biasActivationCalls = 0;
+  fused.reset();
+  biasActivation.reset();
   const got = model.predict(x) as Tensor;
-  assert.equal(fusedCalls, 1, "the second convolution, its normalization and its pool in one kernel");
-  assert.equal(biasActivationCalls, 1, "only the dense layer's bias: no normalization pass");
+  assert.equal(fused.count, 1, "the second convolution, its normalization and its pool in one kernel");
+  assert.equal(biasActivation.count, 1, "only the dense layer's bias: no normalization pass");
   const want = layerByLayer(layers, x);
-  assert.equal(biasActivationCalls, 4, "layer by layer, both normalizations run");
+  assert.equal(biasActivation.count, 4, "layer by layer, both normalizations run");
   assertClose(got.floats(), want.floats(), 1e-4, 1e-5, "predictions");
 });
 
@@ -108,11 +93,11 @@ test("no fusion where the convolution's output has another reader, is an output 
     outputs: new MaxPooling2D().apply(new BatchNormalization().apply(new Conv2D({ filters: 4, kernelSize: 3, activation: "relu" }).apply(inputs))),
   });
   const x = randomNormal([2, 10, 10, 3], 0, 1, { seed: 2 });
-  fusedCalls = 0;
-  biasActivationCalls = 0;
+  fused.reset();
+  biasActivation.reset();
   for (const model of [twoReaders, asOutput, softmaxConv, reluNorm]) model.predict(x);
-  assert.equal(fusedCalls, 0);
-  assert.equal(biasActivationCalls, 1, "the normalization after the relu convolution ran");
+  assert.equal(fused.count, 0);
+  assert.equal(biasActivation.count, 1, "the normalization after the relu convolution ran");
 });
 
 test("a Conv2D asked to pool after an activation it cannot fuse says so", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { conv2d, conv2dMaxPool, maxPool2d, randomNormal, sum, type Tensor, valueAndGrad } from "../../src/index.js";
-import { assertClose } from "../helpers/gradcheck.js";
+import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
 
 const x = randomNormal([2, 12, 11, 3], 0, 1, { seed: 1 }),
   w = randomNormal([3, 3, 3, 8], 0, 0.5, { seed: 2 }),
@@ -29,6 +29,11 @@ test("conv2dMaxPool under a tape is the two ops, with their gradients", () => {
     want = f(false);
   assertClose(got.value.floats(), want.value.floats(), 1e-6, 1e-6, "value");
   for (let i = 0; i < 3; i++) assertClose(got.grads[i].floats(), want.grads[i].floats(), 1e-6, 1e-6, `gradient ${i}`);
+});
+
+test("gradient check for conv2dMaxPool (its values without a tape, its gradients under one)", () => {
+  const f = (xt: Tensor, wt: Tensor, bt: Tensor) => conv2dMaxPool(xt, wt, { bias: bt, activation: "tanh" }, { poolSize: 2 });
+  checkGrad(f, [rand([1, 6, 5, 2], 1), rand([3, 3, 2, 3], 2), rand([3], 3)], { eps: 1e-3 });
 });
 
 test("conv2dMaxPool's errors name the op and the shapes", () => {
