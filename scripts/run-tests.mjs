@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { CONV_WAYS } from "./conv-ways.mjs";
+import { checkoutDataDir } from "./data-dir.mjs";
 
 function testFiles(dir) {
   return readdirSync(dir)
@@ -19,6 +20,10 @@ function testFiles(dir) {
     })
     .sort();
 }
+
+// the data sets where `npm start` finds them, for the tests and every process they spawn
+const data = checkoutDataDir();
+if (data) process.env.KERNO_DATA_DIR = data;
 
 function run(title, files, env) {
   console.log(`\n# ${title}`);

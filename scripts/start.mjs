@@ -3,11 +3,10 @@
 // shared data sets (../shared/datasets) they are used as the data cache unless KERNO_DATA_DIR
 // says otherwise; elsewhere the data downloads into ~/.kerno/datasets.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { checkoutDataDir } from "./data-dir.mjs";
 
 const env = { ...process.env };
-const shared = resolve("../shared/datasets");
-if (!env.KERNO_DATA_DIR && existsSync(resolve(shared, "mnist"))) env.KERNO_DATA_DIR = shared;
+const data = checkoutDataDir(env);
+if (data) env.KERNO_DATA_DIR = data;
 const r = spawnSync(process.execPath, ["bin/kerno.js", "train", "mnist-cnn", ...process.argv.slice(2)], { stdio: "inherit", env });
 process.exit(r.status ?? 1);

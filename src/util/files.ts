@@ -1,6 +1,9 @@
-/** Writing files users keep (models, checkpoints, plots, reports) so that a crash never leaves half a file. */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+/**
+ * Files users keep (models, checkpoints, plots, reports) are written so that a crash never leaves
+ * half a file; paths that a file or a request names are resolved and kept inside their folder.
+ */
+import { closeSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 /** Writes bytes (or text) to path via a temporary file in the same directory and a rename. */
 export function writeAtomic(path: string, data: Uint8Array | string): void {
@@ -18,4 +21,21 @@ export function writeAtomic(path: string, data: Uint8Array | string): void {
     rmSync(tmp, { force: true });
     throw err;
   }
+}
+
+/**
+ * The real path of `name` (relative to `folder`) when it exists and lies inside `folder` once
+ * every symlink on the way is followed; null otherwise (missing, outside, or the folder itself).
+ * For names read from files and requests: a TF.js shard, a run's file.
+ */
+export function resolveInside(folder: string, name: string): string | null {
+  let root: string, real: string;
+  try {
+    root = realpathSync(folder);
+    real = realpathSync(resolve(root, name));
+  } catch {
+    return null;
+  }
+  const rel = relative(root, real);
+  return rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel) ? real : null;
 }

@@ -1,15 +1,12 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { preprocessFor } from "../../src/applications/imagenet.js";
 import { decodePredictions, Input, tensor } from "../../src/index.js";
+import { needsData } from "../helpers/data.js";
 
-const shared = resolve(process.env.KERNO_DATA_DIR ?? "../shared/datasets");
-const skip = existsSync(join(shared, "imagenet-pretrained/labels/imagenet_class_index.json")) ? false : `no ImageNet class index under ${shared}`;
+const skip = needsData("The ImageNet class index", "imagenet-pretrained/labels/imagenet_class_index.json");
 
 test("decodePredictions: Keras's [wnid, name, score] triples, best first, from the md5-checked class index", { skip }, async () => {
-  process.env.KERNO_DATA_DIR = shared;
   const p = new Float32Array(2000);
   p[281] = 0.7; // tabby
   p[285] = 0.2; // Egyptian cat

@@ -1,15 +1,12 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { darknetToKeras, preprocessInput } from "../../src/applications/tiny-darknet.js";
 import { TinyDarknet, tensor } from "../../src/index.js";
+import { needsData } from "../helpers/data.js";
 
-const shared = resolve(process.env.KERNO_DATA_DIR ?? "../shared/datasets");
-const skip = existsSync(join(shared, "imagenet-pretrained/tiny_darknet_tfjs/model.json")) ? false : `no Tiny Darknet under ${shared}`;
+const skip = needsData("Tiny Darknet", "imagenet-pretrained/tiny_darknet_tfjs/model.json");
 
 test("TinyDarknet from the data cache: with its top, without it, or cut at another layer", { skip }, async () => {
-  process.env.KERNO_DATA_DIR = shared;
   const full = await TinyDarknet();
   assert.equal(full.name, "tiny_darknet");
   assert.equal(full.countParams(), 1046488);
@@ -23,7 +20,6 @@ test("TinyDarknet from the data cache: with its top, without it, or cut at anoth
 });
 
 test("darknetToKeras is a permutation of the 1,000 ImageNet classes; preprocessInput scales to [0, 1]", { skip }, () => {
-  process.env.KERNO_DATA_DIR = shared;
   const map = darknetToKeras();
   assert.equal(map.length, 1000);
   assert.deepEqual(

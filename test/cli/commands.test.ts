@@ -1,20 +1,21 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { mnist } from "../../src/data/mnist.js";
 import { Dense, GlobalAveragePooling2D, Input, Rescaling, Sequential } from "../../src/index.js";
+import { DATA_DIR, needsData } from "../helpers/data.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const bin = fileURLToPath(new URL("../../bin/kerno.js", import.meta.url));
-const shared = resolve(process.env.KERNO_DATA_DIR ?? "../shared/datasets");
+const shared = DATA_DIR;
 const runs = tempDir("kerno-runs-");
 const env = { ...process.env, KERNO_DATA_DIR: shared, KERNO_RUNS_DIR: runs };
 const kerno = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env });
-const skip = existsSync(join(shared, "mnist", "train-images-idx3-ubyte.gz")) ? false : `MNIST not found under ${shared}`;
+const skip = needsData("MNIST", "mnist/train-images-idx3-ubyte.gz");
 const out = tempDir();
 
 test("kerno summary and plot-model work on a recipe name", () => {
@@ -46,7 +47,6 @@ test("kerno train --json ends with one JSON object; evaluate and predict use the
   assert.equal(e.status, 0, e.stderr);
   assert.match(e.stdout, /mnist test set \(10000 images\): loss [\d.]+, accuracy 0\.9\d+/);
   // three test digits as PNGs, in MNIST's own colors
-  process.env.KERNO_DATA_DIR = shared;
   const { test: testSet } = await mnist();
   const images = testSet.images.floats();
   const files: string[] = [];

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { filterList } from "../../src/cli/interpret.js";
 import { Conv2D, Dense, Flatten, Input, Sequential } from "../../src/index.js";
+import { needsData } from "../helpers/data.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const bin = fileURLToPath(new URL("../../bin/kerno.js", import.meta.url));
@@ -57,8 +58,7 @@ test("kerno interpret and kerno attack write PNGs and a JSON summary for a saved
   assert.match(kerno("interpret", "gradcam", file, join(photos, "a.png"), "--class", "5").stderr, /the model has 2 classes, got classIndex 5/);
 });
 
-const mnistThere = existsSync(join(process.env.KERNO_DATA_DIR ?? "../shared/datasets", "mnist", "t10k-images-idx3-ubyte.gz"));
-test("kerno attack one-pixel --dataset mnist --from N goes on at test image N", { skip: mnistThere ? false : "MNIST not in the data cache" }, () => {
+test("kerno attack one-pixel --dataset mnist --from N goes on at test image N", { skip: needsData("MNIST", "mnist/t10k-images-idx3-ubyte.gz") }, () => {
   const dir = tempDir();
   const file = join(dir, "digits.kerno");
   const model = new Sequential([Input({ shape: [28, 28, 1] }), new Flatten(), new Dense({ units: 10, activation: "softmax" })]);

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import sharp from "sharp";
 import { imageDatasetFromDirectory, type Tensor } from "../../src/index.js";
+import { dataPath, needsData } from "../helpers/data.js";
 import { tempDir } from "../helpers/tmp.js";
 
 /** A folder of classes, each image a solid color whose red value encodes (class, index). */
@@ -121,8 +122,8 @@ test("bad folders and files are clear errors; onBadFile 'skip' counts and report
   );
 });
 
-const shared = resolve(process.env.KERNO_DATA_DIR ?? "../shared/datasets", "cats_and_dogs_small");
-test("the real cats and dogs: 2,000 training files in 2 classes", { skip: existsSync(shared) ? false : `no ${shared}` }, async () => {
+const shared = dataPath("cats_and_dogs_small");
+test("the real cats and dogs: 2,000 training files in 2 classes", { skip: needsData("cats_and_dogs_small", "cats_and_dogs_small/train") }, async () => {
   lines.length = 0;
   const ds = imageDatasetFromDirectory(join(shared, "train"), { imageSize: [180, 180], log });
   assert.deepEqual(lines, ["Found 2000 files belonging to 2 classes."]);

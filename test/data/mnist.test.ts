@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { fashionMnist, mnist, parseIdx } from "../../src/data/mnist.js";
+import { DATA_DIR, needsData } from "../helpers/data.js";
 import { tempDir } from "../helpers/tmp.js";
 
-const shared = resolve(process.env.KERNO_DATA_DIR ?? "../shared/datasets");
-const hasData = existsSync(join(shared, "mnist", "train-images-idx3-ubyte.gz"));
-const skip = hasData ? false : `MNIST not found under ${shared} (set KERNO_DATA_DIR)`;
+const shared = DATA_DIR;
+const skip = needsData("MNIST", "mnist/train-images-idx3-ubyte.gz");
 if (skip) console.log(`skipping real-data tests: ${skip}`);
 
 test("IDX parsing checks the magic number and the length", () => {
@@ -18,7 +18,6 @@ test("IDX parsing checks the magic number and the length", () => {
 });
 
 test("MNIST and Fashion-MNIST load with the official counts", { skip }, async () => {
-  process.env.KERNO_DATA_DIR = shared;
   const d = await mnist();
   assert.deepEqual(d.train.images.shape, [60000, 28, 28]);
   assert.deepEqual(d.test.labels.shape, [10000]);

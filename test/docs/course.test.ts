@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { dataDir } from "../../src/data/cache.js";
+import { dataPath, needsData } from "../helpers/data.js";
 import { makePhotoSplits } from "../helpers/photos.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -39,7 +39,7 @@ test("every TypeScript block of the course guide is an example's region, and eve
   assert.doesNotMatch(guide, /[A-Z]+_(RESULT|PENDING)/, "no placeholder left");
 });
 
-const has = (p: string) => existsSync(join(dataDir(), p));
+const has = (p: string) => !needsData(p, p);
 
 test("the examples run: CNN, data, forecasting, regression, own data", async () => {
   const out = tempDir();
@@ -94,7 +94,7 @@ test("the transfer-learning and interpretation examples on Tiny Darknet", {
   assert.deepEqual(model.outputs[0].shape, [null, 1]);
   const { run: interpret } = await import("../../examples/5-interpret.js");
   const out = tempDir();
-  const r = await interpret(join(dataDir(), "imagenet-pretrained", "images", "creative_commons_elephant.jpg"), out, {
+  const r = await interpret(dataPath("imagenet-pretrained", "images", "creative_commons_elephant.jpg"), out, {
     scales: 1,
     steps: 2,
     population: 10,

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
-import { dataDir } from "../../src/data/cache.js";
 import {
   BatchNormalization,
   Bidirectional,
@@ -33,6 +32,7 @@ import {
 import { toOnnx } from "../../src/interop/onnx-export.js";
 import { mnistCnnModel } from "../../src/recipes/mnist.js";
 import { forecaster } from "../../src/recipes/traffic-data.js";
+import { needsData } from "../helpers/data.js";
 import { tempDir } from "../helpers/tmp.js";
 
 /** The largest difference between kerno's predict and ONNX Runtime on the exported model. */
@@ -76,7 +76,7 @@ test("convolutions in NCHW inside, Keras's NHWC order outside: padding, depthwis
 });
 
 test("Tiny Darknet (ImageNet weights) matches in ONNX Runtime", {
-  skip: existsSync(join(dataDir(), "imagenet-pretrained")) ? false : "Tiny Darknet not in the data cache",
+  skip: needsData("Tiny Darknet", "imagenet-pretrained/tiny_darknet_tfjs/model.json"),
 }, async () => {
   assert.ok((await difference(await TinyDarknet(), [2, 224, 224, 3])) < 1e-4);
 });

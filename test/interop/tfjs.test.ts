@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { div, loadImage, reshape, softmax, TinyDarknet, tensor } from "../../src/index.js";
 import { loadTfjsModel } from "../../src/interop/tfjs.js";
+import { dataPath, needsData } from "../helpers/data.js";
 import { tempDir } from "../helpers/tmp.js";
 
-const data = resolve(process.env.KERNO_DATA_DIR ?? "../shared/datasets", "imagenet-pretrained");
-const skip = existsSync(join(data, "tiny_darknet_tfjs/model.json")) ? false : `no Tiny Darknet under ${data}`;
+const data = dataPath("imagenet-pretrained");
+const skip = needsData("Tiny Darknet", "imagenet-pretrained/tiny_darknet_tfjs/model.json");
 const expected = skip ? null : JSON.parse(readFileSync(join(data, "expected_predictions.json"), "utf8"));
 const top5 = (p: Float32Array) =>
   Array.from(p.keys())

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { test } from "node:test";
 import { Conv2D, Dense, div, Flatten, Input, loadImage, randomNormal, Sequential, TinyDarknet, tensor } from "../../src/index.js";
 import { gradCam, integratedGradients, lastConvLayer, occlusion, saliency, smoothGrad } from "../../src/interpret/attribution.js";
+import { DATA_DIR, needsData } from "../helpers/data.js";
 import { assertClose } from "../helpers/gradcheck.js";
 
-const shared = resolve(process.env.KERNO_DATA_DIR ?? "../shared/datasets");
-const noDarknet = existsSync(join(shared, "imagenet-pretrained/tiny_darknet_tfjs/model.json")) ? false : `no Tiny Darknet under ${shared}`;
+const shared = DATA_DIR;
+const noDarknet = needsData("Tiny Darknet", "imagenet-pretrained/tiny_darknet_tfjs/model.json");
 
 /** Class 1's logit is the sum of the top-left 2x2 pixels; class 0's is zero. */
 function topLeft() {
@@ -75,7 +75,6 @@ test("Grad-CAM puts the heat where the evidence is", () => {
 });
 
 test("Grad-CAM on Tiny Darknet: the elephants hold most of the heat", { skip: noDarknet }, async () => {
-  process.env.KERNO_DATA_DIR = shared;
   const model = await TinyDarknet();
   const photo = await loadImage(join(shared, "imagenet-pretrained/images/creative_commons_elephant.jpg"), { size: [224, 224], resample: "pillow-bilinear" });
   const cam = gradCam(model, div(photo, 255));

@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { Conv2D, Input, Sequential, TinyDarknet, tensor } from "../../src/index.js";
 import { scaleSizes, visualizeFilter, visualizeLayer } from "../../src/interpret/filters.js";
+import { needsData } from "../helpers/data.js";
 
-const shared = resolve(process.env.KERNO_DATA_DIR ?? "../shared/datasets");
-const noDarknet = existsSync(join(shared, "imagenet-pretrained/tiny_darknet_tfjs/model.json")) ? false : `no Tiny Darknet under ${shared}`;
+const noDarknet = needsData("Tiny Darknet", "imagenet-pretrained/tiny_darknet_tfjs/model.json");
 
 /** One 3x3 filter per channel direction: filter 0 answers vertical edges, filter 1 horizontal ones. */
 function edges() {
@@ -54,7 +52,6 @@ test("gradient ascent makes the filter fire far above noise of the same statisti
 });
 
 test("Tiny Darknet: a filter of leaky_re_lu_6 fires at least 10x above noise", { skip: noDarknet }, async () => {
-  process.env.KERNO_DATA_DIR = shared;
   const model = await TinyDarknet();
   const r = visualizeFilter(model, "leaky_re_lu_6", 0, { preprocess: "unit", scales: 4, steps: 10 });
   assert.ok(r.activation > 0 && r.activation > 10 * Math.max(r.noiseActivation, 0.01), `${r.activation} vs ${r.noiseActivation}`);

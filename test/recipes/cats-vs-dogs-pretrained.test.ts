@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { test } from "node:test";
 import { BatchNormalization, Conv2D, Input, loadModel, MaxPooling2D, Sequential } from "../../src/index.js";
 import { catsVsDogsPretrained, unfreezeLast, withHead } from "../../src/recipes/cats-vs-dogs-pretrained.js";
+import { needsData } from "../helpers/data.js";
 import { makePhotoSplits } from "../helpers/photos.js";
 import { tempDir } from "../helpers/tmp.js";
 
-const shared = resolve(process.env.KERNO_DATA_DIR ?? "../shared/datasets");
-const noDarknet = existsSync(join(shared, "imagenet-pretrained/tiny_darknet_tfjs/model.json")) ? false : `no Tiny Darknet under ${shared}`;
+const noDarknet = needsData("Tiny Darknet", "imagenet-pretrained/tiny_darknet_tfjs/model.json");
 
 function smallBase() {
   return new Sequential(
@@ -60,7 +59,6 @@ test("cats-vs-dogs-pretrained on a base from a file: frozen training, then fine-
 });
 
 test("cats-vs-dogs-pretrained on Tiny Darknet learns the tinted photos", { skip: noDarknet }, async () => {
-  process.env.KERNO_DATA_DIR = shared;
   const images = await makePhotoSplits();
   const result = await catsVsDogsPretrained.run({ epochs: 3, batchSize: 8, out: tempDir(), verbose: 0, seed: 1, flags: { images }, log: () => {} });
   assert.equal(result.base, "tiny-darknet");

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
-import { dataDir } from "../../src/data/cache.js";
 import { classCounts, range, tensor } from "../../src/index.js";
 import { classPriors, imbalance, type PriorsRow } from "../../src/recipes/class-priors.js";
+import { needsData } from "../helpers/data.js";
 import { tempDir } from "../helpers/tmp.js";
 
 test("imbalance cuts one class to a fraction, keeps the others and keeps pairs together", () => {
@@ -21,7 +19,7 @@ test("imbalance cuts one class to a fraction, keeps the others and keeps pairs t
 });
 
 test("class-priors on Fashion-MNIST: every strategy scored on the test set", {
-  skip: existsSync(join(dataDir(), "fashion-mnist")) ? false : "Fashion-MNIST not in the data cache",
+  skip: needsData("Fashion-MNIST", "fashion-mnist/train-images-idx3-ubyte.gz"),
 }, async () => {
   const r = await classPriors.run({ epochs: 1, out: tempDir(), log: () => {} });
   const rows = r.rows as PriorsRow[];

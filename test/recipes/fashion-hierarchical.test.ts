@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { dataDir } from "../../src/data/cache.js";
 import { fashionHierarchical } from "../../src/recipes/fashion-hierarchical.js";
+import { needsData } from "../helpers/data.js";
 import { tempDir } from "../helpers/tmp.js";
 
 test("fashion-mnist-hierarchical: flat vs hierarchical, the groups, per-level accuracy, one saved model and a dendrogram", {
-  skip: existsSync(join(dataDir(), "fashion-mnist")) ? false : "Fashion-MNIST not in the data cache",
+  skip: needsData("Fashion-MNIST", "fashion-mnist/train-images-idx3-ubyte.gz"),
 }, async () => {
   const out = tempDir();
   const lines: string[] = [];

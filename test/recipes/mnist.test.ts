@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { clearSession, loadModel } from "../../src/index.js";
 import { mnistCnn, mnistCnnModel, mnistDense, mnistDenseModel } from "../../src/recipes/mnist.js";
+import { needsData } from "../helpers/data.js";
 import { tempDir } from "../helpers/tmp.js";
 
-const shared = resolve(process.env.KERNO_DATA_DIR ?? "../shared/datasets");
-const skip = existsSync(join(shared, "mnist", "train-images-idx3-ubyte.gz")) ? false : `MNIST not found under ${shared}`;
+const skip = needsData("MNIST", "mnist/train-images-idx3-ubyte.gz");
 if (skip) console.log(`skipping recipe training test: ${skip}`);
 
 test("the recipes' models are the course's: 50,890 and 104,202 parameters", () => {
@@ -18,7 +17,6 @@ test("the recipes' models are the course's: 50,890 and 104,202 parameters", () =
 });
 
 test("mnist-dense trains one epoch on the real data, reports and saves", { skip }, async () => {
-  process.env.KERNO_DATA_DIR = shared;
   const out = tempDir();
   const result = await mnistDense.run({ epochs: 1, out, verbose: 0, seed: 1, log: () => {} });
   assert.equal(result.recipe, "mnist-dense");

@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { test } from "node:test";
-import { dataDir } from "../../src/data/cache.js";
 import { loadModel } from "../../src/interop/load-model.js";
 import { smallCnn, trainOwnImages } from "../../src/recipes/own-images.js";
+import { needsData } from "../helpers/data.js";
 import { makeFashionFolders } from "../helpers/fashion-folders.js";
 import { makePhotoSplits } from "../helpers/photos.js";
 import { tempDir } from "../helpers/tmp.js";
 
-const hasFashion = existsSync(join(dataDir(), "fashion-mnist"));
+const noFashion = needsData("Fashion-MNIST", "fashion-mnist/train-images-idx3-ubyte.gz");
 
 /** Every file under dir with its size and modification time: to show nothing in the user's folder changed. */
 function snapshot(dir: string): string[] {
@@ -26,7 +26,7 @@ function snapshot(dir: string): string[] {
 }
 
 test("a folder of Fashion-MNIST PNGs (train/ and test/ of three classes) trains to at least 90% with no option", {
-  skip: hasFashion ? false : "Fashion-MNIST not in the data cache (set KERNO_DATA_DIR)",
+  skip: noFashion,
 }, async () => {
   const dir = await makeFashionFolders();
   writeFileSync(join(dir, "train", "Bag", "notes.txt"), "not a photo");
@@ -89,7 +89,7 @@ test("the small CNN has a convolution block per halving down to about 10 pixels,
 });
 
 test("--hierarchical adds a divide-and-conquer model saved beside the flat one", {
-  skip: hasFashion ? false : "Fashion-MNIST not in the data cache (set KERNO_DATA_DIR)",
+  skip: noFashion,
 }, async () => {
   const dir = await makeFashionFolders({ train: 60, test: 20 });
   const out = tempDir();

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { dataDir } from "../../src/data/cache.js";
 import type { TablePlan } from "../../src/data/table-plan.js";
 import { loadModel } from "../../src/interop/load-model.js";
 import { predictRows, regressionScores, TABLE_PLAN_FILE, trainOwnTable } from "../../src/recipes/own-table.js";
+import { dataPath } from "../helpers/data.js";
 import { tempDir } from "../helpers/tmp.js";
 
 /** 600 rows whose class follows two numbers and a colour, with missing values and a date column. */
@@ -73,7 +73,7 @@ test("regression scores: MAE, RMSE and R2", () => {
   assert.ok(Math.abs(s.r2 - (1 - 1 / 5)) < 1e-12);
 });
 
-const houses = join(dataDir(), "house-prices", "train.csv");
+const houses = dataPath("house-prices", "train.csv");
 test("house prices with no option beyond the target: the network beats linear regression", {
   skip: existsSync(houses) ? false : "house prices not in the data cache",
 }, async () => {

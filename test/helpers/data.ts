@@ -1,0 +1,25 @@
+/**
+ * The data folder the tests read, resolved once as `npm start` and the library resolve it
+ * (KERNO_DATA_DIR, else ../shared/datasets beside the checkout, else ~/.kerno/datasets). Loading
+ * this module puts that folder in KERNO_DATA_DIR, so the library and every CLI process a test
+ * spawns read the same files; a test whose files are not there skips and says which.
+ */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { checkoutDataDir } from "../../scripts/data-dir.mjs";
+import { dataDir } from "../../src/data/cache.js";
+
+const found = checkoutDataDir();
+if (found) process.env.KERNO_DATA_DIR = found;
+
+/** The data folder, absolute. */
+export const DATA_DIR: string = resolve(dataDir());
+
+/** A path inside the data folder. */
+export const dataPath = (...parts: string[]): string => join(DATA_DIR, ...parts);
+
+/** false when every file is in the data folder; otherwise the reason to skip, naming the first one missing. */
+export function needsData(what: string, ...files: string[]): false | string {
+  const missing = files.find((f) => !existsSync(join(DATA_DIR, f)));
+  return missing === undefined ? false : `${what} not in the data folder (${join(DATA_DIR, missing)} is missing; set KERNO_DATA_DIR)`;
+}
