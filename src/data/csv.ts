@@ -24,11 +24,34 @@ export interface ColumnInfo {
 
 export const DEFAULT_MISSING = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "?"];
 
+/**
+ * A CSV file's bytes as text: UTF-8 (with or without its BOM), or UTF-16 in either byte order,
+ * told by its BOM or, without one, by the zero bytes every other byte of ASCII text has in UTF-16
+ * (Excel's "Unicode text" and PowerShell write such files). Other binary content is an error.
+ */
+export function csvText(bytes: Uint8Array, path: string): string {
+  const head = bytes.subarray(0, 4096);
+  const zerosAt = (parity: number) => head.filter((b, i) => i % 2 === parity && b === 0).length;
+  let encoding = "utf-8";
+  if (head[0] === 0xff && head[1] === 0xfe) encoding = "utf-16le";
+  else if (head[0] === 0xfe && head[1] === 0xff) encoding = "utf-16be";
+  else if (head.length >= 4 && zerosAt(1) > 0.4 * head.length) encoding = "utf-16le";
+  else if (head.length >= 4 && zerosAt(0) > 0.4 * head.length) encoding = "utf-16be";
+  else if (head.includes(0)) throw new Error(`readCsv: ${path} is not a text file (it holds zero bytes; expected CSV in UTF-8 or UTF-16)`);
+  try {
+    // TextDecoder drops the BOM of the encoding it decodes
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(`readCsv: ${path} is not valid ${encoding.toUpperCase()} text (expected CSV in UTF-8 or UTF-16; save it as UTF-8)`);
+  }
+}
+
 export function readCsv(path: string): Table {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = csvText(readFileSync(path), path);
   } catch (err) {
+    if ((err as Error).message.startsWith("readCsv:")) throw err;
     throw new Error(`readCsv: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   let rows: Record<string, string>[];
@@ -68,6 +91,30 @@ export function describeColumns(table: Table, missing: readonly string[] = DEFAU
   });
 }
 
+/** The most values a categorical column is one-hot encoded with: the most frequent; the rest share one "(other)". */
+export const MAX_CATEGORIES = 50;
+
+export type CategoricalEncoding = { categories: string[]; other: boolean } | { dropped: string };
+
+/**
+ * How a text column's present values are one-hot encoded: its MAX_CATEGORIES most frequent values
+ * (ties in the order of `order`, else of first appearance) and whether others exist; or, for a
+ * column of more distinct values than that which are mostly unique (an identifier, free text),
+ * why it is dropped: one column per value would grow with the rows (20,000 ids took 2 GB).
+ */
+export function categoricalEncoding(present: readonly string[], order?: readonly string[]): CategoricalEncoding {
+  const counts = new Map<string, number>();
+  for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
+  if (counts.size > MAX_CATEGORIES && counts.size > 0.5 * present.length)
+    return { dropped: `free text or an identifier (${counts.size} distinct values in ${present.length} rows)` };
+  const rank = new Map((order ?? [...counts.keys()]).map((v, i) => [v, i]));
+  const categories = [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || (rank.get(a[0]) ?? 0) - (rank.get(b[0]) ?? 0))
+    .slice(0, MAX_CATEGORIES)
+    .map(([v]) => v);
+  return { categories, other: counts.size > MAX_CATEGORIES };
+}
+
 export function assertColumn(table: Table, name: string, who: string): void {
   if (!table.columns.includes(name)) throw new Error(`${who}: ${table.source} has no column '${name}'; columns: ${table.columns.join(", ")}`);
 }
@@ -91,7 +138,12 @@ export interface TableTensors {
   /** Indices of the table rows that were kept. */
   rows: number[];
   dropped: number;
+  /** Feature columns left out, and why (a categorical column under categorical "drop", an identifier, free text). */
+  droppedColumns: { name: string; reason: string }[];
 }
+
+/** Appends a row's encoded values at `out[at]`; returns false when a value is missing. */
+type Encoder = (r: Record<string, string>, out: Float32Array, at: number) => boolean;
 
 export function tableToTensors(table: Table, options: ToTensorsOptions): TableTensors {
   const who = "tableToTensors";
@@ -106,46 +158,72 @@ export function tableToTensors(table: Table, options: ToTensorsOptions): TableTe
   const exclude = new Set([options.target, ...(options.exclude ?? [])]);
   const features = options.features ?? table.columns.filter((c) => !exclude.has(c));
   for (const f of features) assertColumn(table, f, who);
-  const used = features.filter((f) => info.get(f)!.kind === "numeric" || (options.categorical ?? "onehot") === "onehot");
   const names: string[] = [];
-  const encoders: ((r: Record<string, string>, out: number[]) => void)[] = [];
-  for (const f of used) {
+  const encoders: { width: number; encode: Encoder }[] = [];
+  const droppedColumns: { name: string; reason: string }[] = [];
+  for (const f of features) {
     const c = info.get(f)!;
     if (c.kind === "numeric") {
       names.push(f);
-      encoders.push((r, out) => out.push(isMissing(r[f], na) ? NaN : Number(r[f])));
-    } else {
-      const cats = c.categories!;
-      names.push(...cats.map((k) => `${f}=${k}`));
-      // a missing categorical value is its own all-zero row
-      encoders.push((r, out) => {
-        for (const k of cats) out.push(r[f] === k ? 1 : 0);
+      encoders.push({
+        width: 1,
+        encode: (r, out, at) => {
+          if (isMissing(r[f], na)) return false;
+          out[at] = Number(r[f]);
+          return true;
+        },
       });
+      continue;
     }
+    if ((options.categorical ?? "onehot") === "drop") {
+      droppedColumns.push({ name: f, reason: "categorical" });
+      continue;
+    }
+    const encoding = categoricalEncoding(
+      table.rows.map((r) => r[f]).filter((v) => !isMissing(v, na)),
+      c.categories,
+    );
+    if ("dropped" in encoding) {
+      droppedColumns.push({ name: f, reason: encoding.dropped });
+      continue;
+    }
+    const cats = encoding.other ? [...encoding.categories, "(other)"] : encoding.categories;
+    const index = new Map(encoding.categories.map((k, i) => [k, i]));
+    names.push(...cats.map((k) => `${f}=${k}`));
+    // a missing categorical value is its own all-zero row; a rare one is "(other)"
+    encoders.push({
+      width: cats.length,
+      encode: (r, out, at) => {
+        if (!isMissing(r[f], na)) out[at + (index.get(r[f]) ?? cats.length - 1)] = 1;
+        return true;
+      },
+    });
   }
-  const xs: number[] = [],
-    ys: number[] = [],
-    kept: number[] = [];
+  // rows first, then one array of their features: a row's values never pass through the call stack
+  const kept: number[] = [];
+  const row = new Float32Array(names.length);
   let dropped = 0;
   table.rows.forEach((r, i) => {
-    const row: number[] = [];
-    for (const e of encoders) e(r, row);
-    const target = isMissing(r[options.target], na) ? NaN : Number(r[options.target]);
-    if (Number.isNaN(target) || row.some((v) => Number.isNaN(v))) {
-      if ((options.missing ?? "drop") === "error") throw new Error(`${who}: row ${i + 2} of ${table.source} has a missing value`);
-      dropped++;
-      return;
+    row.fill(0);
+    let at = 0,
+      complete = !isMissing(r[options.target], na);
+    for (const e of encoders) {
+      complete = e.encode(r, row, at) && complete;
+      at += e.width;
     }
-    xs.push(...row);
-    ys.push(target);
-    kept.push(i);
+    if (complete) kept.push(i);
+    else if ((options.missing ?? "drop") === "error") throw new Error(`${who}: row ${i + 2} of ${table.source} has a missing value`);
+    else dropped++;
   });
   if (kept.length === 0) throw new Error(`${who}: no complete rows left in ${table.source} after dropping missing values`);
-  return {
-    x: tensor(Float32Array.from(xs), [kept.length, names.length]),
-    y: tensor(Float32Array.from(ys), [kept.length]),
-    featureNames: names,
-    rows: kept,
-    dropped,
-  };
+  const x = new Float32Array(kept.length * names.length);
+  kept.forEach((i, k) => {
+    let at = k * names.length;
+    for (const e of encoders) {
+      e.encode(table.rows[i], x, at);
+      at += e.width;
+    }
+  });
+  const y = Float32Array.from(kept, (i) => Number(table.rows[i][options.target]));
+  return { x: tensor(x, [kept.length, names.length]), y: tensor(y, [kept.length]), featureNames: names, rows: kept, dropped, droppedColumns };
 }

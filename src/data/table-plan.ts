@@ -13,7 +13,7 @@
  * - the target: classification when it is not numeric or has at most 10 distinct integer values,
  *   regression otherwise (or as told); rows without a target are left out.
  */
-import { DEFAULT_MISSING, describeColumns, isMissing, type Table } from "./csv.js";
+import { categoricalEncoding, DEFAULT_MISSING, describeColumns, isMissing, type Table } from "./csv.js";
 
 export type Task = "classification" | "regression";
 
@@ -44,7 +44,6 @@ export interface TablePlan {
 
 const DATE = /^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2})?)?/;
 const DATE_PARTS = ["year", "month", "day", "weekday", "hour"];
-const MAX_CATEGORIES = 50;
 
 function dateParts(v: string): number[] {
   const d = new Date(v.includes("T") || !v.includes(" ") ? v : v.replace(" ", "T"));
@@ -95,15 +94,9 @@ function planColumn(table: Table, name: string, kind: "numeric" | "categorical",
       missingIndicator: present.length < values.length,
     };
   }
-  const counts = new Map<string, number>();
-  for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
-  if (counts.size > MAX_CATEGORIES && counts.size > 0.5 * present.length)
-    return { name, kind: "dropped", reason: `free text (${counts.size} distinct values)` };
-  const kept = [...counts.entries()]
-    .sort((a, b) => b[1] - a[1] || (categories ?? []).indexOf(a[0]) - (categories ?? []).indexOf(b[0]))
-    .slice(0, MAX_CATEGORIES)
-    .map(([v]) => v);
-  return { name, kind: "categorical", categories: [...kept, "(other)", "(missing)"] };
+  const encoding = categoricalEncoding(present, categories);
+  if ("dropped" in encoding) return { name, kind: "dropped", reason: encoding.dropped };
+  return { name, kind: "categorical", categories: [...encoding.categories, "(other)", "(missing)"] };
 }
 
 function featureNames(c: ColumnPlan): string[] {

@@ -6,12 +6,15 @@ import { assertTensor, isInt32, Tensor } from "../tensor/tensor.js";
 import { backend, f32, make, record } from "./core.js";
 import { sumTo } from "./reduce.js";
 
-/** Same values, new shape (no copy); one dimension may be -1. */
+/**
+ * Same values, new shape (no copy); one dimension may be -1. The two share storage for good: a
+ * small tensor's values leave the shared slab first (data()), as they would on the first data().
+ */
 export function reshape<D extends DType>(x: Tensor<D>, shape: Shape): Tensor<D> {
   assertTensor(x, "reshape");
   const target = inferReshape(x.size, shape, "reshape", x.shape);
   if (shapesEqual(target, x.shape)) return x;
-  return record("reshape", [x], make(x.values, target, x.dtype), (dy) => [reshape(dy, x.shape)]);
+  return record("reshape", [x], make(x.data(), target, x.dtype), (dy) => [reshape(dy, x.shape)]);
 }
 
 /** Removes size-1 dimensions (all of them, or the given axes, which must have size 1). */
@@ -39,7 +42,7 @@ export function expandDims<D extends DType>(x: Tensor<D>, axis = 0): Tensor<D> {
 /** The same values, detached from any gradient tape. */
 export function stopGradient<D extends DType>(x: Tensor<D>): Tensor<D> {
   assertTensor(x, "stopGradient");
-  return make(x.values, x.shape, x.dtype);
+  return make(x.data(), x.shape, x.dtype);
 }
 
 /** Permutes dimensions (default: reverses them). */
@@ -160,6 +163,11 @@ export function slice<D extends DType>(x: Tensor<D>, begin: readonly number[], s
 /** Rows (or entries along `axis`) of x at the given int32 indices. */
 export function gather<D extends DType>(x: Tensor<D>, indices: Tensor | number[], axis = 0): Tensor<D> {
   assertTensor(x, "gather");
+  if (!(indices instanceof Tensor)) {
+    // Int32Array.from would truncate 1.5 to 1 and take the wrong row without a word
+    const bad = indices.findIndex((k) => !Number.isInteger(k));
+    if (bad >= 0) throw new TypeError(`gather: indices must be integers, got ${indices[bad]} at position ${bad}`);
+  }
   const idx = indices instanceof Tensor ? indices : make(Int32Array.from(indices), [indices.length], "int32");
   if (!isInt32(idx)) throw new TypeError(`gather: indices must be int32, got ${idx.dtype}`);
   const a = normalizeAxis(axis, x.rank, "gather");

@@ -1,5 +1,6 @@
 import type { DataFor, DType } from "./dtype.js";
 import { type Shape, shapeToString, sizeOf } from "./shape.js";
+import { isSlabCarved } from "./small-arrays.js";
 
 /** A recorded operation: the tensors it read and how to turn the output's gradient into theirs. */
 export interface GradNode {
@@ -60,21 +61,27 @@ export class Tensor<D extends DType = DType> {
     return this.shape.length;
   }
 
-  /** The backing typed array, without a copy: writing to it changes the tensor. */
+  /**
+   * The backing typed array, without a copy: writing to it changes the tensor. Its buffer holds
+   * no other tensor's data (a small tensor's values move out of the shared slab on the first
+   * call), so transferring it to a worker detaches this tensor only; to hand a worker the data
+   * and keep the tensor, transfer a copy: `const v = x.data().slice(); worker.postMessage(v, [v.buffer])`.
+   */
   data(): DataFor<D> {
+    if (isSlabCarved(this.values)) this.values = this.values.slice() as DataFor<D>;
     return this.values;
   }
 
-  /** The float32 data, without a copy (a typed view for code that holds a plain Tensor); other dtypes throw. */
+  /** The float32 data, as data(), typed for code that holds a plain Tensor; other dtypes throw. */
   floats(): Float32Array {
     if (!isFloat32(this)) throw new TypeError(`floats(): the tensor is ${this.dtype}, not float32`);
-    return this.values;
+    return this.data() as Float32Array;
   }
 
-  /** The int32 data, without a copy; other dtypes throw. */
+  /** The int32 data, as data(); other dtypes throw. */
   ints(): Int32Array {
     if (!isInt32(this)) throw new TypeError(`ints(): the tensor is ${this.dtype}, not int32`);
-    return this.values;
+    return this.data() as Int32Array;
   }
 
   /** The single value of a one-element tensor. */
@@ -116,4 +123,9 @@ export const isBool = (x: Tensor): x is Tensor<"bool"> => hasDType(x, "bool");
 /** Where a public API received something that is not a Tensor. */
 export function assertTensor(x: unknown, who: string, what = "input"): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${who}: ${what} must be a Tensor, got ${x === null ? "null" : typeof x}`);
+  // a transferred buffer reads as empty: kernels would return empty or stale results without a word
+  if (x.values.length !== x.size)
+    throw new TypeError(
+      `${who}: ${what} of shape ${shapeToString(x.shape)} has no data: its buffer was transferred or detached (hand workers a copy: x.data().slice())`,
+    );
 }

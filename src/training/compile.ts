@@ -11,7 +11,8 @@ import { getMetric, type Metric, type MetricSpec } from "./metrics.js";
 import { getOptimizer, type Optimizer, type OptimizerSpec } from "./optimizers.js";
 
 export interface CompileArgs {
-  optimizer: OptimizerSpec | string;
+  /** "rmsprop" when left out, as in Keras. */
+  optimizer?: OptimizerSpec | string;
   /** One loss for every output, or one per output (array in output order, or by output name). */
   loss: string | Loss | (string | Loss)[] | Record<string, string | Loss>;
   /** Metrics for every output, or per output name. */
@@ -62,7 +63,7 @@ function lossesPerOutput(loss: CompileArgs["loss"], names: string[]): (string | 
  * (null where the output cannot hand out its logits).
  */
 export function resolveCompile(args: CompileArgs, names: string[], activations: (ActivationName | null)[]): { compiled: Compiled; config: CompileConfig } {
-  const optimizer = getOptimizer(args.optimizer);
+  const optimizer = getOptimizer(args.optimizer ?? "rmsprop");
   const lossSpecs = lossesPerOutput(args.loss, names);
   if (lossSpecs.length !== names.length) throw new RangeError(`compile: ${lossSpecs.length} losses for ${names.length} outputs`);
   const userLosses = lossSpecs.map(getLoss);

@@ -78,3 +78,11 @@ test("npm pack, install the tarball in a fresh project, and use kerno from .mjs,
   const doctor = spawnSync("npx", ["kerno", "doctor"], { cwd: project, encoding: "utf8" });
   assert.match(doctor.stdout, /active backend: native/, "the addon was compiled at install");
 });
+
+test("npm and npx in the checkout print no warning about the project's config", () => {
+  // onnxruntime-node's CUDA download is skipped by package.json's allowScripts, which npm knows,
+  // not by an .npmrc key, which every npm and npx command warned about
+  const r = spawnSync("npm", ["config", "get", "registry"], { cwd: root, encoding: "utf8", timeout: 60000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /npm warn/i);
+});

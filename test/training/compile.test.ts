@@ -47,3 +47,14 @@ test("no folding where it would be wrong: other losses, softmax on another axis,
   m4.compile({ optimizer: "sgd", loss: "sparse_categorical_crossentropy" });
   assert.deepEqual(m4.compiled!.logits, ["softmax"], "a Sequential without Input decides from its last layer");
 });
+
+test("compile without an optimizer uses rmsprop, as Keras does, and trains", async () => {
+  const model = new Sequential([Input({ shape: [2] }), new Dense({ units: 1 })]);
+  model.compile({ loss: "mse" });
+  assert.equal(model.optimizer?.className, "RMSprop");
+  const x = tensor([0, 1, 1, 0, 1, 1, 0, 0], [4, 2]);
+  const y = tensor([1, 1, 2, 0], [4, 1]);
+  const history = await model.fit(x, y, { epochs: 20, verbose: 0 });
+  const loss = history.history.loss as number[];
+  assert.ok(loss[loss.length - 1] < loss[0], `loss ${loss[0]} -> ${loss[loss.length - 1]}`);
+});
