@@ -31,8 +31,19 @@ const KERNELS: Record<Interpolation, keyof KernelEnum> = {
   mitchellcubic: "mitchell",
 };
 
-/** Decodes one file into `out` at `offset` as float32 pixels 0..255, [h, w, channels] row-major. */
+/**
+ * Decodes one file into `out` at `offset` as float32 pixels 0..255, [h, w, channels] row-major;
+ * a file that does not decode is an error naming it.
+ */
 export async function decodeInto(path: string, options: DecodeOptions, out: Float32Array, offset: number): Promise<void> {
+  try {
+    await decodeFile(path, options, out, offset);
+  } catch (err) {
+    throw new Error(`cannot decode ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+async function decodeFile(path: string, options: DecodeOptions, out: Float32Array, offset: number): Promise<void> {
   const [h, w] = options.size;
   const c = CHANNELS[options.colorMode];
   // reading the file here and handing sharp the bytes decodes about 15% faster than libvips' own file reading

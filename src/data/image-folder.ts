@@ -186,10 +186,10 @@ function folderDataset(
         await decodeInto(files[fileIndex], decode, pixels, slot * h * w * c);
         return true;
       } catch (err) {
-        if (options.onBadFile !== "skip") throw new Error(`${who}: cannot decode ${files[fileIndex]}: ${(err as Error).message}`);
+        if (options.onBadFile !== "skip") throw new Error(`${who}: ${(err as Error).message}`);
         if (!skipped.includes(files[fileIndex])) {
           skipped.push(files[fileIndex]);
-          console.warn(`${who}: skipping ${files[fileIndex]}, which does not decode (${(err as Error).message}); ${skipped.length} skipped so far`);
+          console.warn(`${who}: skipping a file: ${(err as Error).message}; ${skipped.length} skipped so far`);
         }
         return false;
       }

@@ -5,21 +5,19 @@
  * .weights.h5 (layers/<class key>/vars/<i>, recurrent cells under cell/, nested models under layers/;
  * see keras-layout.ts).
  */
-import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import type { Variable } from "../autodiff/variable.js";
 import type { Layer } from "../layers/layer.js";
 import { isModel } from "../models/is-model.js";
 import type { Model } from "../models/model.js";
 import { shapeToString } from "../tensor/shape.js";
+import { type H5Dataset, type H5Group, nodeAt, readH5Tree } from "./h5-tree.js";
 import { kerasLayerKeys, kerasVariableGroups } from "./keras-layout.js";
 
 type H5 = typeof import("h5wasm/node").default;
-type H5File = InstanceType<H5["File"]>;
-type H5Group = InstanceType<H5["Group"]>;
-type H5Dataset = InstanceType<H5["Dataset"]>;
 
 let h5: H5 | null = null;
-/** h5wasm, loaded (and its WebAssembly compiled) on first use only. */
+/** h5wasm for writing (keras-save.ts; reading goes through h5-tree.ts), loaded on first use only. */
 export async function hdf5(): Promise<H5> {
   if (!h5) {
     const mod = (await import("h5wasm/node")).default;
@@ -45,54 +43,86 @@ export function isHdf5(path: string): boolean {
   }
 }
 
-/** Opens an HDF5 file for reading, with an error naming it when it is not one. */
-export async function openH5(path: string, who: string): Promise<H5File> {
-  if (!existsSync(path)) throw new Error(`${who}: no such file`);
-  if (!isHdf5(path)) throw new Error(`${who}: not an HDF5 file (no HDF5 signature)`);
-  const lib = await hdf5();
-  try {
-    return new lib.File(path, "r");
-  } catch (err) {
-    throw new Error(`${who}: not an HDF5 file (${(err as Error).message})`);
+/**
+ * The tree of the HDF5 file at `path` (or of the bytes given for it), read in a sandboxed worker
+ * (h5-tree.ts). Every error names `who`.
+ */
+export async function readH5(path: string, who: string, bytes?: Uint8Array): Promise<H5Group> {
+  if (!bytes) {
+    if (!existsSync(path)) throw new Error(`${who}: no such file`);
+    if (!isHdf5(path)) throw new Error(`${who}: not an HDF5 file (no HDF5 signature)`);
+    bytes = readFileSync(path);
   }
+  return readH5Tree(bytes, who);
 }
+
+const attr = (node: H5Group, name: string): unknown => node.attrs.get(name);
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === null ? [] : [String(v)]);
 
-function attr(node: H5Group, name: string): unknown {
-  return (node.attrs as Record<string, { value: unknown }>)[name]?.value;
+/** The group `name` under `node`, or null when absent; anything else there is an error. */
+function groupAt(node: H5Group, name: string, who: string): H5Group | null {
+  const g = nodeAt(node, name);
+  if (g === null) return null;
+  if (g.kind !== "group") throw new Error(`${who}: '${node.path}/${name}': expected an HDF5 group, found a dataset`);
+  return g;
 }
 
-/** A dataset's values as float32. */
-function floats(d: H5Dataset): { shape: number[]; data: Float32Array } {
-  const v = d.value as ArrayLike<number>;
-  return { shape: (d.shape ?? []).map(Number), data: v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>, Number) };
+interface Stored {
+  name: string;
+  read: () => H5Dataset;
 }
+
+/** A weight stored at `name` under `node`. */
+const stored = (node: H5Group, name: string, who: string): Stored => ({
+  name,
+  read: () => {
+    const d = nodeAt(node, name);
+    if (d?.kind !== "dataset") throw new Error(`${who}: '${node.path}/${name}': expected a dataset of weights, found ${d === null ? "nothing" : "a group"}`);
+    return d;
+  },
+});
 
 /** The layers of a model that own weights, in order (nested models as one entry). */
 function weightedLayers(model: Model): Layer[] {
   return model.layers.filter((l) => l.weights.length > 0);
 }
 
-function assignInOrder(layer: Layer, arrays: { name: string; shape: number[]; data: Float32Array }[], who: string): void {
+/** Checks every dataset's class and shape against the layer's weights before assigning any values. */
+function assignInOrder(layer: Layer, arrays: Stored[], who: string): void {
   const vars: Variable[] = layer.weights;
   if (arrays.length !== vars.length) {
     throw new Error(`${who}: layer '${layer.name}' has ${vars.length} weights but the file has ${arrays.length} (${arrays.map((a) => a.name).join(", ")})`);
   }
-  vars.forEach((v, i) => {
-    if (v.shape.join(",") !== arrays[i].shape.join(",")) {
+  const datasets = arrays.map((a, i) => {
+    const d = a.read();
+    if (vars[i].shape.join(",") !== d.shape.join(",")) {
       throw new Error(
-        `${who}: weight ${i} of layer '${layer.name}' (${arrays[i].name}) is ${shapeToString(v.shape)} in the model but ${shapeToString(arrays[i].shape)} in the file`,
+        `${who}: weight ${i} of layer '${layer.name}' (${a.name}) is ${shapeToString(vars[i].shape)} in the model but ${shapeToString(d.shape)} in the file`,
       );
     }
+    if (d.typeClass !== 0 && d.typeClass !== 1)
+      throw new Error(`${who}: weight '${a.name}' of layer '${layer.name}': expected numbers, found HDF5 type class ${d.typeClass}`);
+    return d;
   });
-  vars.forEach((v, i) => v.values.set(arrays[i].data));
+  datasets.forEach((d, i) => {
+    const v = d.values;
+    if (!v || v.length !== vars[i].size)
+      throw new Error(`${who}: weight '${arrays[i].name}' of layer '${layer.name}': expected ${vars[i].size} values, found ${v?.length ?? 0}`);
+    vars[i].values.set(v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>, Number));
+  });
 }
 
 /** Keras 2's layout: layer_names, then per layer its weight_names (paths inside its group). */
 function loadLegacy(model: Model, root: H5Group, who: string): void {
   const names = strings(attr(root, "layer_names"));
-  const fileLayers = names.filter((n) => strings(attr(root.get(n) as H5Group, "weight_names")).length > 0);
+  const groups = new Map<string, H5Group>();
+  for (const n of names) {
+    const g = groupAt(root, n, who);
+    if (!g) throw new Error(`${who}: layer_names lists '${n}' but the file has no group '${n}'`);
+    groups.set(n, g);
+  }
+  const fileLayers = names.filter((n) => strings(attr(groups.get(n)!, "weight_names")).length > 0);
   const modelLayers = weightedLayers(model);
   const byName = new Map(modelLayers.map((l) => [l.name, l]));
   const allNamed = fileLayers.every((n) => byName.has(n));
@@ -107,9 +137,12 @@ function loadLegacy(model: Model, root: H5Group, who: string): void {
   // by name when every layer of the file is in the model (Keras's by_name), else in order (Keras's default)
   fileLayers.forEach((name, i) => {
     const layer = allNamed ? byName.get(name)! : modelLayers[i];
-    const group = root.get(name) as H5Group;
-    const arrays = strings(attr(group, "weight_names")).map((w) => ({ name: w, ...floats(group.get(w) as H5Dataset) }));
-    assignInOrder(layer, arrays, who);
+    const group = groups.get(name)!;
+    assignInOrder(
+      layer,
+      strings(attr(group, "weight_names")).map((w) => stored(group, w, who)),
+      who,
+    );
   });
   if (allNamed) {
     const missing = modelLayers.filter((l) => !fileLayers.includes(l.name)).map((l) => l.name);
@@ -118,14 +151,15 @@ function loadLegacy(model: Model, root: H5Group, who: string): void {
 }
 
 /** The datasets vars/0, vars/1, ... of a group (none when it has no vars). */
-function varsOf(group: H5Group | null): { name: string; shape: number[]; data: Float32Array }[] {
-  const vars = group?.get("vars") as H5Group | null;
+function varsOf(group: H5Group | null, who: string): Stored[] {
+  const vars = group && groupAt(group, "vars", who);
   if (!vars) return [];
-  return vars
-    .keys()
-    .map(Number)
-    .sort((a, b) => a - b)
-    .map((i) => ({ name: `vars/${i}`, ...floats(vars.get(String(i)) as H5Dataset) }));
+  const keys = [...vars.children.keys()];
+  const present = new Set(keys);
+  keys.forEach((_, i) => {
+    if (!present.has(String(i))) throw new Error(`${who}: '${vars.path}': expected datasets 0 to ${keys.length - 1}, found ${keys.join(", ")}`);
+  });
+  return keys.map((_, i) => stored(vars, String(i), who));
 }
 
 /**
@@ -136,22 +170,26 @@ function varsOf(group: H5Group | null): { name: string; shape: number[]; data: F
 function loadKeras3(model: Model, layersGroup: H5Group, who: string): void {
   for (const { layer, key } of kerasLayerKeys(model)) {
     if (layer.weights.length === 0) continue;
-    const group = (layersGroup.get(key) as H5Group | null) ?? (layersGroup.get(layer.name) as H5Group | null);
+    const group = groupAt(layersGroup, key, who) ?? groupAt(layersGroup, layer.name, who);
     if (!group)
-      throw new Error(`${who}: the file has no weights for layer '${layer.name}' (looked for layers/${key}; it has ${layersGroup.keys().join(", ")})`);
+      throw new Error(
+        `${who}: the file has no weights for layer '${layer.name}' (looked for layers/${key}; it has ${[...layersGroup.children.keys()].join(", ")})`,
+      );
     if (isModel(layer)) {
-      loadKeras3(layer, group.get("layers") as H5Group, who);
+      const inner = groupAt(group, "layers", who);
+      if (!inner) throw new Error(`${who}: '${group.path}': expected a group 'layers' (the nested model '${layer.name}'), found none`);
+      loadKeras3(layer, inner, who);
       continue;
     }
-    const arrays = kerasVariableGroups(layer).flatMap(({ path }) => varsOf(path ? (group.get(path) as H5Group | null) : group));
+    const arrays = kerasVariableGroups(layer).flatMap(({ path }) => varsOf(path ? groupAt(group, path, who) : group, who));
     assignInOrder(layer, arrays, who);
   }
 }
 
-/** Loads weights from an open HDF5 file in either Keras layout. */
-export function loadWeightsFromH5(model: Model, file: H5File, who: string): void {
-  const root = (file.get("model_weights") as H5Group | null) ?? file;
-  const layers = root.get("layers") as H5Group | null;
+/** Loads weights from an HDF5 file's tree in either Keras layout. */
+export function loadWeightsFromH5(model: Model, file: H5Group, who: string): void {
+  const root = groupAt(file, "model_weights", who) ?? file;
+  const layers = groupAt(root, "layers", who);
   if (attr(root, "layer_names") !== undefined) loadLegacy(model, root, who);
   else if (layers) loadKeras3(model, layers, who);
   else throw new Error(`${who}: no Keras weights in this HDF5 file (neither layer_names nor a layers group)`);
@@ -160,10 +198,5 @@ export function loadWeightsFromH5(model: Model, file: H5File, who: string): void
 /** model.load_weights for a Keras .h5 / .weights.h5 file. */
 export async function loadKerasWeights(model: Model, path: string): Promise<void> {
   const who = `loadWeights: ${path}`;
-  const file = await openH5(path, who);
-  try {
-    loadWeightsFromH5(model, file, who);
-  } finally {
-    file.close();
-  }
+  loadWeightsFromH5(model, await readH5(path, who), who);
 }

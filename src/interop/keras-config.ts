@@ -5,8 +5,8 @@
  * regularizers are mapped; options kerno cannot honour are errors naming the layer.
  */
 import type { Initializer } from "../layers/initializers.js";
+import { arrayAt, countAt, fail, type Json, objectAt, shapeAt, stringAt } from "../models/validate.js";
 
-type Json = Record<string, unknown>;
 export interface KernoSpec {
   className: string;
   config: Json;
@@ -104,6 +104,7 @@ function dtypeOf(value: unknown): string | undefined {
 
 /** One layer's Keras config as kerno's layer config (options camelCased, special values mapped). */
 export function layerConfig(className: string, cfg: Json, who: string): KernoSpec {
+  objectAt(cfg, who, `${className}'s config`);
   const out: Json = {};
   const layerWho = `${who}: ${className} '${String(cfg.name)}'`;
   if (cfg.data_format !== undefined && cfg.data_format !== "channels_last")
@@ -117,16 +118,17 @@ export function layerConfig(className: string, cfg: Json, who: string): KernoSpe
     else if (key === "dtype") {
       const d = dtypeOf(value);
       if (d === "int32" || d === "bool" || d === "mixed_bfloat16") out.dtype = d;
-    } else if (key === "layer" && typeof value === "object") {
-      const inner = value as Json;
-      out.layer = layerConfig(inner.class_name as string, inner.config as Json, who);
+    } else if (key === "layer") {
+      const inner = objectAt(value, who, `${layerWho}: layer`);
+      out.layer = layerConfig(stringAt(inner.class_name, who, `${layerWho}: layer.class_name`), objectAt(inner.config, who, `${layerWho}: layer.config`), who);
     } else out[camel(key)] = value;
   }
   if (className === "LeakyReLU" && out.alpha === undefined && out.negativeSlope !== undefined) out.alpha = out.negativeSlope;
   if (className === "ReLU" && Number(out.threshold ?? 0) !== 0) throw new Error(`${layerWho}: a non-zero threshold is not supported`);
   if (className === "InputLayer") {
-    const shape = (cfg.batch_input_shape ?? cfg.batch_shape) as (number | null)[] | undefined;
-    if (!shape) throw new Error(`${layerWho}: no input shape`);
+    const raw = cfg.batch_input_shape ?? cfg.batch_shape;
+    if (raw === undefined || raw === null) throw new Error(`${layerWho}: no input shape (batch_input_shape or batch_shape)`);
+    const shape = shapeAt(raw, who, `${layerWho}: batch_shape`, true);
     return { className, config: { name: cfg.name, shape: shape.slice(1), ...(out.dtype ? { dtype: out.dtype } : {}) } };
   }
   if (className === "Sequential" || className === "Functional" || className === "Model") return modelConfig({ class_name: className, config: cfg }, who);
@@ -137,53 +139,72 @@ export function layerConfig(className: string, cfg: Json, who: string): KernoSpe
 }
 
 /** Keras 3's inbound node ({ args: [...keras tensors] }) or Keras 2's ([[name, call, index, kwargs], ...]) as kerno's refs. */
-function inboundRefs(node: unknown): Ref[] {
-  if (Array.isArray(node)) return node.map((r) => [r[0], r[1], r[2]] as Ref);
+function inboundRefs(node: unknown, who: string, where: string): Ref[] {
+  const ref = (r: unknown, at: string): Ref => {
+    const a = arrayAt(r, who, at);
+    return [stringAt(a[0], who, `${at}[0]`), countAt(a[1], who, `${at}[1]`), countAt(a[2], who, `${at}[2]`)];
+  };
+  if (Array.isArray(node)) return node.map((r, i) => ref(r, `${where}[${i}]`));
   const refs: Ref[] = [];
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === "object") {
       const o = v as Json;
-      if (o.class_name === "__keras_tensor__") {
-        const h = (o.config as Json).keras_history as [string, number, number];
-        refs.push([h[0], h[1], h[2]]);
-      } else Object.values(o).forEach(walk);
+      if (o.class_name === "__keras_tensor__")
+        refs.push(ref(objectAt(o.config, who, `${where}: a keras tensor's config`).keras_history, `${where}: keras_history`));
+      else Object.values(o).forEach(walk);
     }
   };
-  walk((node as Json).args);
+  walk(objectAt(node, who, where).args);
   return refs;
 }
 
 /** Keras lists one input or output as [name, 0, 0] and several as [[...], [...]]. */
-const refList = (v: unknown): Ref[] => ((v as unknown[]).length > 0 && typeof (v as unknown[])[0] === "string" ? [v as Ref] : (v as Ref[]));
+const refList = (v: unknown, who: string, where: string): Ref[] => {
+  const list = arrayAt(v, who, where);
+  return list.length > 0 && typeof list[0] === "string" ? [list as Ref] : (list as Ref[]);
+};
 
 /** A Keras model config ({ class_name, config }) as kerno's. */
-export function modelConfig(spec: Json, who: string): KernoSpec {
-  const className = spec.class_name as string;
-  const cfg = spec.config as Json | Json[];
+export function modelConfig(raw: unknown, who: string): KernoSpec {
+  const spec = objectAt(raw, who, "the model config");
+  const className = stringAt(spec.class_name, who, "the model config's class_name");
+  const cfg = Array.isArray(spec.config) ? spec.config : objectAt(spec.config, who, `${className}'s config`);
   if (className === "Sequential") {
-    const list = (Array.isArray(cfg) ? cfg : (cfg.layers as Json[])) ?? [];
+    const list = Array.isArray(cfg) ? cfg : arrayAt(cfg.layers, who, "Sequential's layers");
     let inputShape: (number | null)[] | null = null;
     const layers: KernoSpec[] = [];
-    for (const l of list) {
-      const lc = l.config as Json;
-      const shape = (lc.batch_input_shape ?? lc.batch_shape) as (number | null)[] | undefined;
-      if (shape && !inputShape) inputShape = shape.slice(1);
-      if (l.class_name === "InputLayer") continue;
-      layers.push(layerConfig(l.class_name as string, lc, who));
-    }
+    list.forEach((item, i) => {
+      const l = objectAt(item, who, `Sequential's layers[${i}]`);
+      const layerClass = stringAt(l.class_name, who, `Sequential's layers[${i}].class_name`);
+      const lc = objectAt(l.config, who, `Sequential's layers[${i}].config`);
+      const shape = lc.batch_input_shape ?? lc.batch_shape;
+      if (shape !== undefined && shape !== null && !inputShape)
+        inputShape = shapeAt(shape, who, `${layerClass} '${String(lc.name)}': batch_shape`, true).slice(1);
+      if (layerClass !== "InputLayer") layers.push(layerConfig(layerClass, lc, who));
+    });
     const name = Array.isArray(cfg) ? "sequential" : cfg.name;
     return { className: "Sequential", config: { name, trainable: Array.isArray(cfg) ? true : cfg.trainable !== false, inputShape, layers } };
   }
-  if (className !== "Model" && className !== "Functional") throw new Error(`${who}: unknown model class '${className}'`);
-  const c = cfg as Json;
-  const layers = (c.layers as Json[]).map((l) => {
-    const { className: cn, config } = layerConfig(l.class_name as string, l.config as Json, who);
-    const name = (l.name ?? (l.config as Json).name) as string;
-    return { className: cn, config: { ...config, name }, inboundNodes: ((l.inbound_nodes as unknown[]) ?? []).map(inboundRefs) };
+  if (className !== "Model" && className !== "Functional")
+    throw new Error(`${who}: unknown model class '${className}' (expected Sequential, Functional or Model)`);
+  if (Array.isArray(cfg)) fail(who, `${className}'s config`, "an object", cfg);
+  const layers = arrayAt(cfg.layers, who, `${className}'s layers`).map((item, i) => {
+    const where = `${className}'s layers[${i}]`;
+    const l = objectAt(item, who, where);
+    const { className: cn, config } = layerConfig(stringAt(l.class_name, who, `${where}.class_name`), objectAt(l.config, who, `${where}.config`), who);
+    const name = stringAt(l.name ?? config.name, who, `${where}.name`);
+    const nodes = arrayAt(l.inbound_nodes ?? [], who, `${where}.inbound_nodes`);
+    return { className: cn, config: { ...config, name }, inboundNodes: nodes.map((n, j) => inboundRefs(n, who, `${where}.inbound_nodes[${j}]`)) };
   });
   return {
     className: "Functional",
-    config: { name: c.name, trainable: c.trainable !== false, layers, inputLayers: refList(c.input_layers), outputLayers: refList(c.output_layers) },
+    config: {
+      name: cfg.name,
+      trainable: cfg.trainable !== false,
+      layers,
+      inputLayers: refList(cfg.input_layers, who, `${className}'s input_layers`),
+      outputLayers: refList(cfg.output_layers, who, `${className}'s output_layers`),
+    },
   };
 }

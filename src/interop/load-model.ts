@@ -5,15 +5,14 @@
  * layers model (model.json beside its weight shards). Layers are rebuilt from a fixed registry;
  * no code from a file is ever run.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { unzipSync } from "fflate";
-import { type LoadOptions, loadKernoModel, modelFromConfig } from "../models/load.js";
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { type LoadOptions, loadKernoModel, rebuildModel } from "../models/load.js";
 import type { Model } from "../models/model.js";
-import { isHdf5, loadWeightsFromH5, openH5 } from "./h5.js";
+import { fail, parseJson, wrapError } from "../models/validate.js";
+import { isHdf5, loadWeightsFromH5, readH5 } from "./h5.js";
 import { modelConfig } from "./keras-config.js";
 import { loadTfjsModel } from "./tfjs.js";
+import { readZip } from "./zip.js";
 
 export type ModelFormat = "kerno" | "keras" | "keras-h5" | "tfjs";
 
@@ -38,63 +37,60 @@ export function modelFormat(path: string): ModelFormat | null {
   return null;
 }
 
+/** Inflated members may reach this multiple of the archive's size (Keras stores them uncompressed), plus 1 MiB. */
+const MAX_INFLATION = 64;
+
+/**
+ * The most weight values an HDF5 file of `bytes` can hold: Keras stores weights uncompressed, as
+ * float32 or (half precision) float16, so an architecture asking for more is refused before it is built.
+ */
+const h5Capacity = (bytes: number) => Math.floor(bytes / 2);
+
 /** A Keras 3 .keras archive: the architecture from config.json, the weights from model.weights.h5. */
 async function loadKerasArchive(path: string, who: string): Promise<Model> {
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(readFileSync(path));
-  } catch (err) {
-    throw new Error(`${who}: not a readable .keras archive (${(err as Error).message})`);
-  }
+  const bytes = readFileSync(path);
+  const files = readZip(bytes, who, { maxTotal: MAX_INFLATION * bytes.length + 2 ** 20 });
   for (const name of ["config.json", "model.weights.h5"])
-    if (!files[name]) throw new Error(`${who}: the .keras archive has no ${name} (it has ${Object.keys(files).join(", ")})`);
-  const spec = modelConfig(JSON.parse(new TextDecoder().decode(files["config.json"])), who);
-  const model = modelFromConfig(spec.className, spec.config, who);
-  // h5wasm reads from a path: the weights go through a private temporary folder
-  const dir = mkdtempSync(join(tmpdir(), "kerno-keras-"));
-  try {
-    const weights = join(dir, "model.weights.h5");
-    writeFileSync(weights, files["model.weights.h5"]);
-    const file = await openH5(weights, who);
-    try {
-      loadWeightsFromH5(model, file, who);
-    } finally {
-      file.close();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    if (!files.has(name)) throw new Error(`${who}: the .keras archive has no ${name} (it has ${[...files.keys()].join(", ") || "no members"})`);
+  const weightsBytes = files.get("model.weights.h5")!;
+  const spec = modelConfig(parseJson(new TextDecoder().decode(files.get("config.json")), who, "config.json"), `${who}: config.json`);
+  const model = rebuildModel(spec.className, spec.config, who, h5Capacity(weightsBytes.length));
+  const weightsWho = `${who}: model.weights.h5`;
+  loadWeightsFromH5(model, await readH5(path, weightsWho, weightsBytes), weightsWho);
   return model;
 }
 
 /** A Keras 2 whole-model .h5 (model.save("x.h5")): model_config and model_weights. */
 async function loadKerasH5(path: string, who: string): Promise<Model> {
-  const file = await openH5(path, who);
-  try {
-    const config = (file.attrs as Record<string, { value: unknown }>).model_config?.value;
-    if (typeof config !== "string") {
-      throw new Error(`${who}: this .h5 holds weights only (no model_config); build the architecture and call loadWeights(model, "${path}")`);
-    }
-    const spec = modelConfig(JSON.parse(config), who);
-    const model = modelFromConfig(spec.className, spec.config, who);
-    loadWeightsFromH5(model, file, who);
-    return model;
-  } finally {
-    file.close();
+  const capacity = h5Capacity(statSync(path).size);
+  const file = await readH5(path, who);
+  const config = file.attrs.get("model_config");
+  if (config === undefined) {
+    throw new Error(`${who}: this .h5 holds weights only (no model_config); build the architecture and call loadWeights(model, "${path}")`);
   }
+  if (typeof config !== "string") fail(who, "the model_config attribute", "a JSON string", config);
+  const spec = modelConfig(parseJson(config, who, "model_config"), `${who}: model_config`);
+  const model = rebuildModel(spec.className, spec.config, who, capacity);
+  loadWeightsFromH5(model, file, who);
+  return model;
 }
 
 /** Loads a model saved by kerno, Keras (.keras, .h5) or TensorFlow.js (model.json). */
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<Model> {
   const who = `loadModel: ${path}`;
-  switch (modelFormat(path)) {
-    case "keras":
-      return loadKerasArchive(path, who);
-    case "keras-h5":
-      return loadKerasH5(path, who);
-    case "tfjs":
-      return loadTfjsModel(path);
-    default:
-      return loadKernoModel(path, options);
+  try {
+    switch (modelFormat(path)) {
+      case "keras":
+        return await loadKerasArchive(path, who);
+      case "keras-h5":
+        return await loadKerasH5(path, who);
+      case "tfjs":
+        return loadTfjsModel(path);
+      default:
+        return loadKernoModel(path, options);
+    }
+  } catch (err) {
+    // a last net: every loader checks what it reads, but no error may leave without the file's name
+    throw wrapError(err, who, "cannot load the model");
   }
 }

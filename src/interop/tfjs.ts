@@ -2,22 +2,55 @@
  * TensorFlow.js layers models (model.json + binary weight shards, as tfjs.converters.save_keras_model
  * writes them): the Keras topology becomes a kerno model, the shards its weights.
  */
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { modelFromConfig } from "../models/load.js";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { rebuildModel } from "../models/load.js";
 import type { Model } from "../models/model.js";
+import { arrayAt, fail, objectAt, parseJson, shapeAt, sizeOf, stringAt } from "../models/validate.js";
+import { resolveInside } from "../util/files.js";
 import { modelConfig } from "./keras-config.js";
 import { assignWeights, type NamedArray } from "./weights.js";
 
 interface ManifestEntry {
   name: string;
   shape: number[];
-  dtype: "float32" | "int32" | "float16" | string;
-  quantization?: { dtype: "uint8" | "uint16" | "float16"; scale?: number; min?: number };
+  dtype: string;
+  quantization?: { dtype: string; scale?: number; min?: number };
 }
 interface ManifestGroup {
   paths: string[];
   weights: ManifestEntry[];
+}
+
+const WIDTH: Record<string, number> = { float32: 4, int32: 4, float16: 2, uint16: 2, uint8: 1 };
+
+/** weightsManifest, checked: every entry's fields, its dtype, its shape. */
+function manifest(raw: unknown, who: string): ManifestGroup[] {
+  return arrayAt(raw, who, "weightsManifest").map((g, i) => {
+    const group = objectAt(g, who, `weightsManifest[${i}]`);
+    const paths = arrayAt(group.paths, who, `weightsManifest[${i}].paths`).map((p, j) => stringAt(p, who, `weightsManifest[${i}].paths[${j}]`));
+    const weights = arrayAt(group.weights, who, `weightsManifest[${i}].weights`).map((w, j) => {
+      const where = `weightsManifest[${i}].weights[${j}]`;
+      const e = objectAt(w, who, where);
+      const entry: ManifestEntry = {
+        name: stringAt(e.name, who, `${where}.name`),
+        shape: shapeAt(e.shape, who, `${where}.shape`),
+        dtype: stringAt(e.dtype, who, `${where}.dtype`),
+      };
+      if (e.quantization !== undefined && e.quantization !== null) {
+        const q = objectAt(e.quantization, who, `${where}.quantization`);
+        entry.quantization = { dtype: stringAt(q.dtype, who, `${where}.quantization.dtype`) };
+        for (const k of ["scale", "min"] as const)
+          if (q[k] !== undefined)
+            entry.quantization[k] = Number.isFinite(q[k]) ? (q[k] as number) : fail(who, `${where}.quantization.${k}`, "a finite number", q[k]);
+      }
+      const kind = entry.quantization?.dtype ?? entry.dtype;
+      if (!WIDTH[kind] || (entry.quantization && !["uint8", "uint16", "float16"].includes(kind)))
+        fail(who, `${where} ('${entry.name}'): dtype`, "float32, int32, float16 or a uint8/uint16/float16 quantization", kind);
+      return entry;
+    });
+    return { paths, weights };
+  });
 }
 
 /** IEEE half to float. */
@@ -30,53 +63,78 @@ function halfToFloat(h: number): number {
   return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
-/** Decodes one weight of a group's concatenated bytes, from `offset`; returns it and the bytes it took. */
-function readWeight(bytes: Buffer, offset: number, w: ManifestEntry, who: string): { data: Float32Array; size: number } {
-  const n = w.shape.reduce((a, b) => a * b, 1);
+/** Decodes one weight of a group's concatenated bytes, from `offset` (loadTfjsModel has checked they hold it). */
+function readWeight(bytes: Buffer, offset: number, w: ManifestEntry): { data: Float32Array; size: number } {
+  const n = sizeOf(w.shape);
   const q = w.quantization;
   const kind = q?.dtype ?? w.dtype;
-  const width = kind === "uint8" ? 1 : kind === "uint16" || kind === "float16" ? 2 : 4;
-  if (offset + n * width > bytes.length) throw new Error(`${who}: the weight shards end before '${w.name}' (${n} values of ${kind})`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, n * WIDTH[kind]);
   const data = new Float32Array(n);
-  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, n * width);
   for (let i = 0; i < n; i++) {
     if (kind === "float32") data[i] = view.getFloat32(i * 4, true);
     else if (kind === "int32") data[i] = view.getInt32(i * 4, true);
-    else if (kind === "float16") data[i] = halfToFloat(view.getUint16(i * 2, true));
-    else if (kind === "uint8" || kind === "uint16") {
-      const v = kind === "uint8" ? view.getUint8(i) : view.getUint16(i * 2, true);
+    else if (kind === "float16" && !q) data[i] = halfToFloat(view.getUint16(i * 2, true));
+    else {
+      const v = kind === "uint8" ? view.getUint8(i) : kind === "uint16" ? view.getUint16(i * 2, true) : halfToFloat(view.getUint16(i * 2, true));
       data[i] = (q?.min ?? 0) + (q?.scale ?? 1) * v;
-    } else throw new Error(`${who}: weight '${w.name}' has dtype '${kind}', which kerno cannot read`);
+    }
   }
-  return { data, size: n * width };
+  return { data, size: n * WIDTH[kind] };
 }
 
 /** Loads a TensorFlow.js layers model from its model.json (the shards beside it). */
 export function loadTfjsModel(path: string): Model {
   const who = `loadModel: ${path}`;
-  let json: { modelTopology?: Record<string, unknown>; weightsManifest?: ManifestGroup[]; format?: string };
+  let text: string;
   try {
-    json = JSON.parse(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new Error(`${who}: not a readable model.json (${(err as Error).message})`);
+    throw new Error(`${who}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  const topology = json.modelTopology;
-  if (!topology || !json.weightsManifest) throw new Error(`${who}: not a TensorFlow.js layers model (no modelTopology and weightsManifest)`);
-  if (json.format && json.format !== "layers-model")
-    throw new Error(`${who}: a TensorFlow.js ${json.format}, not a layers model; only layers models hold a Keras architecture`);
-  const spec = (topology.model_config ?? topology) as Record<string, unknown>;
-  const kerno = modelConfig(spec, who);
-  const model = modelFromConfig(kerno.className, kerno.config, who);
+  const json = objectAt(parseJson(text, who, "model.json"), who, "model.json");
+  if (json.format !== undefined && json.format !== "layers-model")
+    throw new Error(`${who}: a TensorFlow.js ${String(json.format)}, not a layers model; only layers models hold a Keras architecture`);
+  if (!json.modelTopology || !json.weightsManifest) throw new Error(`${who}: not a TensorFlow.js layers model (no modelTopology and weightsManifest)`);
+  const topology = objectAt(json.modelTopology, who, "modelTopology");
+  const groups = manifest(json.weightsManifest, who);
+  // every shard inside the model's folder, and the manifest's weights within the shards' bytes, before anything is built
+  const folder = dirname(path);
+  const files = groups.map((g) =>
+    g.paths.map((p) => {
+      const real = resolveInside(folder, p);
+      if (!real)
+        throw new Error(
+          `${who}: weight shard '${p}': expected a file inside the model's folder ${folder}, found ${existsSync(resolve(folder, p)) ? "a path that leaves it" : "no such file"}`,
+        );
+      if (!statSync(real).isFile()) throw new Error(`${who}: weight shard '${p}': expected a file, found a folder or device`);
+      return real;
+    }),
+  );
+  let held = 0;
+  groups.forEach((g, i) => {
+    const available = files[i].reduce((sum, f) => sum + statSync(f).size, 0);
+    let needed = 0;
+    for (const w of g.weights) {
+      needed += sizeOf(w.shape) * WIDTH[w.quantization?.dtype ?? w.dtype];
+      if (needed > available)
+        throw new Error(`${who}: the weight shards (${g.paths.join(", ")}) end before '${w.name}': expected at least ${needed} bytes, found ${available}`);
+      held += sizeOf(w.shape);
+    }
+  });
+  const kerno = modelConfig(topology.model_config ?? topology, `${who}: modelTopology`);
+  const model = rebuildModel(kerno.className, kerno.config, who, held);
   const weights = new Map<string, NamedArray>();
-  for (const group of json.weightsManifest) {
-    const bytes = Buffer.concat(group.paths.map((p) => readFileSync(join(dirname(path), p))));
+  groups.forEach((group, i) => {
+    const bytes = Buffer.concat(files[i].map((f) => readFileSync(f)));
     let offset = 0;
     for (const w of group.weights) {
-      const { data, size } = readWeight(bytes, offset, w, who);
+      if (offset + sizeOf(w.shape) * WIDTH[w.quantization?.dtype ?? w.dtype] > bytes.length)
+        throw new Error(`${who}: the weight shards end before '${w.name}' (the shards changed while loading?)`);
+      const { data, size } = readWeight(bytes, offset, w);
       offset += size;
       weights.set(w.name, { shape: w.shape, data });
     }
-  }
+  });
   assignWeights(model, weights, who);
   return model;
 }

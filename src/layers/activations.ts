@@ -34,6 +34,7 @@ export type ActivationName = (typeof ACTIVATIONS)[number];
 /** Normalizes camelCase spellings (leakyRelu, logSoftmax) to Keras's names. */
 export function activationName(name: string | undefined | null, who: string): ActivationName {
   if (name === undefined || name === null) return "linear";
+  if (typeof name !== "string") throw new TypeError(`${who}: activation: expected a name such as 'relu', found ${JSON.stringify(name) ?? typeof name}`);
   const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   if (!(ACTIVATIONS as readonly string[]).includes(snake)) {
     throw new RangeError(`${who}: unknown activation '${name}'; use one of ${ACTIVATIONS.join(", ")}`);

@@ -94,6 +94,25 @@ export function kernelBiasConfig(args: KernelBiasArgs): Record<string, unknown> 
 
 export type LayerOutput = Tensor | Tensor[];
 
+/** Who sees each weight's shape before it is allocated (a loader rebuilding a model from a file), or null. */
+type WeightGate = (who: string, name: string, shape: readonly number[]) => void;
+let weightGate: WeightGate | null = null;
+
+/**
+ * Runs `build` with every weight's shape passed to `gate` before anything is allocated, the
+ * weights created as zeros (the file's values overwrite them): loaders refuse a file whose
+ * architecture declares more than it holds, and skip initializers (an orthogonal one is cubic).
+ */
+export function withWeightGate<T>(gate: WeightGate, build: () => T): T {
+  const outer = weightGate;
+  weightGate = gate;
+  try {
+    return build();
+  } finally {
+    weightGate = outer;
+  }
+}
+
 export abstract class Layer {
   /** Keras's class name, used in summaries and saved configurations. */
   static readonly className: string = "Layer";
@@ -173,7 +192,8 @@ export abstract class Layer {
     initializer: Initializer,
     options: { trainable?: boolean; regularizer?: Regularizer | null } = {},
   ): Variable {
-    const variable = new Variable(initialize(initializer, shape, this.who), { name: `${this.name}/${name}` });
+    weightGate?.(this.who, name, shape);
+    const variable = new Variable(initialize(weightGate ? "zeros" : initializer, shape, this.who), { name: `${this.name}/${name}` });
     this.weightEntries.push({ variable, trainable: options.trainable ?? true, regularizer: options.regularizer ?? null });
     return variable;
   }

@@ -5,63 +5,121 @@
  */
 import { readFileSync } from "node:fs";
 import { Input, InputLayer } from "../layers/input.js";
-import type { Layer, SymbolicTensor } from "../layers/layer.js";
+import { type Layer, type SymbolicTensor, withWeightGate } from "../layers/layer.js";
 import { layerFromConfig } from "../layers/registry.js";
-import { tensor } from "../tensor/creation.js";
 import type { CompileConfig } from "../training/compile.js";
 import { lossFromConfig } from "../training/losses.js";
 import { optimizerFromConfig } from "../training/optimizers.js";
 import { Model } from "./model.js";
-import { decodeSafetensors } from "./safetensors.js";
+import { decodeSafetensors, type SafeTensor } from "./safetensors.js";
 import { FORMAT, FORMAT_VERSION } from "./save.js";
 import { Sequential } from "./sequential.js";
+import { arrayAt, countAt, fail, objectAt, parseJson, shapeAt, sizeOf, stringAt, wrapError } from "./validate.js";
 
-/** Rebuilds a model (Functional or Sequential) from its saved class name and config. */
+type Ref = [string, number, number];
+interface LayerSpec {
+  className: string;
+  config: Record<string, unknown>;
+}
+
+/** A { className, config } entry of a saved architecture, checked. */
+function layerSpec(v: unknown, who: string, where: string): LayerSpec {
+  const o = objectAt(v, who, where);
+  return { className: stringAt(o.className, who, `${where}.className`), config: objectAt(o.config, who, `${where}.config`) };
+}
+
+/** A reference to a layer's output: [layer name, call index, output index]. */
+function ref(v: unknown, who: string, where: string): Ref {
+  const r = arrayAt(v, who, where);
+  if (r.length !== 3) fail(who, where, "[layer name, call, output]", v);
+  return [stringAt(r[0], who, `${where}[0]`), countAt(r[1], who, `${where}[1]`), countAt(r[2], who, `${where}[2]`)];
+}
+const refs = (v: unknown, who: string, where: string): Ref[] => arrayAt(v, who, where).map((r, i) => ref(r, who, `${where}[${i}]`));
+
+/** Rebuilds a model (Functional or Sequential) from its saved class name and config, checking its structure first. */
 export function modelFromConfig(className: string, config: Record<string, unknown>, who: string): Model {
+  const name = config.name === undefined ? undefined : stringAt(config.name, who, `${className}.name`);
   if (className === "Sequential") {
-    const seq = new Sequential([], { name: config.name as string });
-    const inputShape = config.inputShape as number[] | null;
+    const seq = new Sequential([], { name });
+    const inputShape = config.inputShape === null || config.inputShape === undefined ? null : shapeAt(config.inputShape, who, "Sequential.inputShape", true);
     if (inputShape) seq.add(Input({ shape: inputShape }));
-    for (const spec of config.layers as { className: string; config: Record<string, unknown> }[]) seq.add(buildLayer(spec.className, spec.config, who));
+    arrayAt(config.layers, who, "Sequential.layers").forEach((l, i) => {
+      const spec = layerSpec(l, who, `Sequential.layers[${i}]`);
+      seq.add(buildLayer(spec.className, spec.config, who));
+    });
     if (config.trainable === false) seq.trainable = false;
     return seq;
   }
-  if (className !== "Functional") throw new Error(`${who}: unknown model class '${className}'`);
-  type Ref = [string, number, number];
-  const specs = config.layers as { className: string; config: Record<string, unknown>; inboundNodes: Ref[][] }[];
+  if (className !== "Functional") throw new Error(`${who}: unknown model class '${className}' (expected Sequential or Functional)`);
+  const specs = arrayAt(config.layers, who, "Functional.layers").map((l, i) => {
+    const where = `Functional.layers[${i}]`;
+    const spec = layerSpec(l, who, where);
+    const nodes = arrayAt((l as Record<string, unknown>).inboundNodes ?? [], who, `${where}.inboundNodes`);
+    return { ...spec, name: stringAt(spec.config.name, who, `${where}.config.name`), nodes: nodes.map((n, j) => refs(n, who, `${where}.inboundNodes[${j}]`)) };
+  });
   const layers = new Map<string, Layer>();
   const produced = new Map<string, SymbolicTensor>();
   const key = (r: Ref) => `${r[0]}:${r[1]}:${r[2]}`;
   for (const spec of specs) {
+    if (layers.has(spec.name)) throw new Error(`${who}: corrupt architecture: two layers are named '${spec.name}'`);
     if (spec.className === "InputLayer") {
       const input = new InputLayer(spec.config as never);
-      layers.set(input.name, input);
-      produced.set(key([input.name, 0, 0]), input.output);
-    } else {
-      const layer = buildLayer(spec.className, spec.config, who);
-      layers.set(layer.name, layer);
-    }
+      layers.set(spec.name, input);
+      produced.set(key([spec.name, 0, 0]), input.output);
+    } else layers.set(spec.name, buildLayer(spec.className, spec.config, who));
   }
   // apply layers in passes until every call's inputs exist
-  const pending = specs.flatMap((s) => (s.inboundNodes ?? []).map((refs, call) => ({ name: s.config.name as string, refs, call })));
+  const pending = specs.flatMap((s) => s.nodes.map((r, call) => ({ name: s.name, refs: r, call })));
   while (pending.length) {
     const i = pending.findIndex((p) => p.refs.every((r) => produced.has(key(r))));
     if (i < 0) throw new Error(`${who}: corrupt architecture: cannot connect ${pending.map((p) => p.name).join(", ")}`);
-    const { name, refs, call } = pending.splice(i, 1)[0];
-    const inputs = refs.map((r) => produced.get(key(r))!);
-    const layer = layers.get(name)!;
+    const { name: layerName, refs: inputRefs, call } = pending.splice(i, 1)[0];
+    const inputs = inputRefs.map((r) => produced.get(key(r))!);
+    const layer = layers.get(layerName)!;
     const out: SymbolicTensor | SymbolicTensor[] = inputs.length === 1 ? layer.apply(inputs[0]) : layer.apply(inputs);
-    (Array.isArray(out) ? out : [out]).forEach((t, j) => produced.set(key([name, call, j]), t));
+    (Array.isArray(out) ? out : [out]).forEach((t, j) => produced.set(key([layerName, call, j]), t));
   }
-  const pick = (refs: Ref[]) =>
-    refs.map((r) => {
+  const pick = (where: string) =>
+    refs(config[where], who, `Functional.${where}`).map((r) => {
       const t = produced.get(key(r));
-      if (!t) throw new Error(`${who}: corrupt architecture: no tensor ${key(r)}`);
+      if (!t) throw new Error(`${who}: corrupt architecture: ${where} names ${key(r)}, which no layer produces`);
       return t;
     });
-  const model = new Model({ inputs: pick(config.inputLayers as Ref[]), outputs: pick(config.outputLayers as Ref[]), name: config.name as string });
+  const model = new Model({ inputs: pick("inputLayers"), outputs: pick("outputLayers"), name });
   if (config.trainable === false) model.trainable = false;
   return model;
+}
+
+/** Values an architecture may declare beyond what the file holds (4 MiB): a small mismatch gets its precise error later. */
+const SLACK = 2 ** 20;
+
+/**
+ * modelFromConfig for a file that holds `held` weight values: each weight's shape is checked (and
+ * counted against `held`) before it is allocated, so a 1 KB file cannot ask for gigabytes; any
+ * error names the file.
+ */
+export function rebuildModel(className: string, config: Record<string, unknown>, who: string, held: number): Model {
+  let declared = 0;
+  // kept apart: a layer prefixes its name to errors thrown in its build
+  let refused: string | null = null;
+  const refuse = (message: string): never => {
+    refused = `${who}: ${message}`;
+    throw new Error(refused);
+  };
+  const gate = (layer: string, weight: string, shape: readonly number[]) => {
+    if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      refuse(`${layer} would create weight '${weight}' of shape [${shape.join(", ")}]: expected dimensions that are integers >= 0`);
+    declared += sizeOf(shape);
+    if (declared > held + SLACK)
+      refuse(
+        `the architecture declares more weights than the file holds: with ${layer}'s '${weight}' [${shape.join(", ")}] it needs ${declared} values, the file holds ${held}`,
+      );
+  };
+  try {
+    return withWeightGate(gate, () => modelFromConfig(className, config, who));
+  } catch (err) {
+    throw refused ? new Error(refused) : wrapError(err, who, "cannot rebuild the architecture");
+  }
 }
 
 function buildLayer(className: string, config: Record<string, unknown>, who: string): Layer {
@@ -86,48 +144,56 @@ export function loadKernoModel(path: string, options: LoadOptions = {}): Model {
     throw new Error(`${who}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const { tensors, metadata } = decodeSafetensors(bytes, who);
-  let meta: {
-    format?: string;
-    formatVersion?: number;
-    model?: { className: string; config: Record<string, unknown> };
-    compile?: CompileConfig | null;
-    optimizerIterations?: number;
-    classNames?: string[] | null;
-  };
-  try {
-    meta = JSON.parse(metadata.kerno ?? "null") ?? {};
-  } catch {
-    throw new Error(`${who}: corrupt model description in the file's metadata`);
-  }
-  if (meta.format !== FORMAT || !meta.model) throw new Error(`${who}: not a kerno model file (no '${FORMAT}' description)`);
-  if ((meta.formatVersion ?? 0) > FORMAT_VERSION) throw new Error(`${who}: written by a newer kerno (format ${meta.formatVersion}); upgrade kerno`);
-  let model: Model;
-  try {
-    model = modelFromConfig(meta.model.className, meta.model.config, who);
-  } catch (err) {
-    throw new Error(`${who}: cannot rebuild the architecture: ${(err as Error).message}`);
-  }
+  if (metadata.kerno === undefined) throw new Error(`${who}: not a kerno model file (no '${FORMAT}' description in the safetensors metadata)`);
+  const meta = objectAt(parseJson(metadata.kerno, who, "the model description"), who, "the model description");
+  if (meta.format !== FORMAT) fail(who, "the model description's format", `'${FORMAT}' (not a kerno model file)`, meta.format);
+  const version = countAt(meta.formatVersion ?? 0, who, "formatVersion");
+  if (version > FORMAT_VERSION) throw new Error(`${who}: written by a newer kerno (format ${version}); upgrade kerno`);
+  const spec = layerSpec(meta.model, who, "model");
+  // the weights' values bound what the architecture may allocate
+  let held = 0;
+  for (const [name, t] of tensors) if (name.startsWith("weights/")) held += t.data.length;
+  const model = rebuildModel(spec.className, spec.config, who, held);
   const keys = model.weightKeys();
   for (const [v, k] of keys) {
     const t = tensors.get(`weights/${k}`);
     if (!t) throw new Error(`${who}: the file has no weight '${k}'`);
     if (t.shape.join(",") !== v.shape.join(","))
       throw new Error(`${who}: weight '${k}' is [${v.shape.join(",")}] in the architecture but [${t.shape.join(",")}] in the file`);
-    v.assign(tensor(t.data, t.shape));
+    if (t.dtype !== "F32") fail(who, `weight '${k}'`, "F32 values", t.dtype);
+    v.values.set(t.data);
   }
-  if ((options.compile ?? true) && meta.compile) {
-    const c = meta.compile;
-    const optimizer = optimizerFromConfig(c.optimizer.className, c.optimizer.config);
-    model.compile({ optimizer, loss: c.losses.map((l) => lossFromConfig(l.name, l.config)), metrics: c.metrics, lossWeights: c.lossWeights });
-    optimizer.iterations = meta.optimizerIterations ?? 0;
-    for (const [v, k] of keys) {
-      for (const [name, t] of tensors) {
-        if (!name.startsWith(`optimizer/${k}/`)) continue;
-        if (!(t.data instanceof Float32Array)) throw new Error(`${who}: optimizer slot '${name}' is ${t.dtype}, expected F32`);
-        optimizer.setSlot(v, name.slice(`optimizer/${k}/`.length), t.data);
-      }
+  if ((options.compile ?? true) && meta.compile !== null && meta.compile !== undefined) {
+    try {
+      restoreCompile(model, meta, tensors, who);
+    } catch (err) {
+      throw wrapError(err, who, "cannot restore the compile settings");
     }
   }
-  model.classNames = meta.classNames ?? null;
+  const classNames = meta.classNames === null || meta.classNames === undefined ? null : arrayAt(meta.classNames, who, "classNames");
+  model.classNames = classNames?.map((c, i) => stringAt(c, who, `classNames[${i}]`)) ?? null;
   return model;
+}
+
+/** Compile settings and optimizer state, checked: a damaged one is an error, never a half-compiled model. */
+function restoreCompile(model: Model, meta: Record<string, unknown>, tensors: Map<string, SafeTensor>, who: string): void {
+  const c = objectAt(meta.compile, who, "compile");
+  const opt = objectAt(c.optimizer, who, "compile.optimizer");
+  const optimizer = optimizerFromConfig(stringAt(opt.className, who, "compile.optimizer.className"), objectAt(opt.config, who, "compile.optimizer.config"));
+  const losses = arrayAt(c.losses, who, "compile.losses").map((l, i) => {
+    const o = objectAt(l, who, `compile.losses[${i}]`);
+    return lossFromConfig(stringAt(o.name, who, `compile.losses[${i}].name`), objectAt(o.config ?? {}, who, `compile.losses[${i}].config`));
+  });
+  const lossWeights = arrayAt(c.lossWeights, who, "compile.lossWeights");
+  lossWeights.forEach((w, i) => Number.isFinite(w) || fail(who, `compile.lossWeights[${i}]`, "a number", w));
+  const metrics = objectAt(c.metrics ?? {}, who, "compile.metrics") as CompileConfig["metrics"];
+  model.compile({ optimizer, loss: losses, metrics, lossWeights: lossWeights as number[] });
+  optimizer.iterations = countAt(meta.optimizerIterations ?? 0, who, "optimizerIterations");
+  for (const [v, k] of model.weightKeys()) {
+    for (const [name, t] of tensors) {
+      if (!name.startsWith(`optimizer/${k}/`)) continue;
+      if (!(t.data instanceof Float32Array)) throw new Error(`${who}: optimizer slot '${name}' is ${t.dtype}, expected F32`);
+      optimizer.setSlot(v, name.slice(`optimizer/${k}/`.length), t.data);
+    }
+  }
 }

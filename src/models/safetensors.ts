@@ -4,6 +4,7 @@
  * little-endian data. Simple enough to read and write here; it never executes anything.
  */
 import type { TypedArray } from "../tensor/dtype.js";
+import { arrayAt, countAt, fail, isObject, objectAt, parseJson, shapeAt, sizeOf, stringAt } from "./validate.js";
 
 export type SafeDType = "F32" | "I32" | "U8";
 
@@ -49,34 +50,30 @@ export function decodeSafetensors(bytes: Uint8Array, who: string): { tensors: Ma
   if (headerLength > bytes.length - 8 || headerLength > 100_000_000) {
     throw new Error(`${who}: truncated or corrupt: the header says ${headerLength} bytes but the file has ${bytes.length - 8} after the length`);
   }
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
-  } catch (err) {
-    throw new Error(`${who}: corrupt header (${(err as Error).message})`);
-  }
-  if (header === null || typeof header !== "object" || Array.isArray(header)) throw new Error(`${who}: corrupt header (not an object)`);
+  const header = parseJson(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)), who, "the safetensors header");
+  if (!isObject(header)) fail(who, "the safetensors header", "an object", header);
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
   const tensors = new Map<string, SafeTensor>();
-  const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
+  const metadata = objectAt(header.__metadata__ ?? {}, who, "the header's __metadata__");
+  for (const [key, value] of Object.entries(metadata)) stringAt(value, who, `__metadata__.${key}`);
   for (const [name, entry] of Object.entries(header)) {
     if (name === "__metadata__") continue;
-    const e = entry as { dtype?: string; shape?: number[]; data_offsets?: [number, number] };
-    if (!e || !(e.dtype && e.dtype in BYTES) || !Array.isArray(e.shape) || !Array.isArray(e.data_offsets)) {
-      throw new Error(`${who}: corrupt entry for '${name}'`);
-    }
-    const [begin, end] = e.data_offsets;
+    const e = objectAt(entry, who, `tensor '${name}'`);
+    if (typeof e.dtype !== "string" || !Object.hasOwn(BYTES, e.dtype)) fail(who, `tensor '${name}': dtype`, `one of ${Object.keys(BYTES).join(", ")}`, e.dtype);
+    const shape = shapeAt(e.shape, who, `tensor '${name}': shape`);
+    const offsets = arrayAt(e.data_offsets, who, `tensor '${name}': data_offsets`);
+    const [begin, end] = offsets.map((o, i) => countAt(o, who, `tensor '${name}': data_offsets[${i}]`));
     const dtype = e.dtype as SafeDType;
-    const count = e.shape.reduce((a, b) => a * b, 1);
-    if (!(Number.isInteger(begin) && Number.isInteger(end) && begin >= 0 && end <= dataLength && end - begin === count * BYTES[dtype])) {
-      throw new Error(`${who}: truncated or corrupt: '${name}' claims bytes ${begin}..${end} of ${dataLength} for shape [${e.shape.join(",")}]`);
+    const count = sizeOf(shape);
+    if (!(offsets.length === 2 && begin <= end && end <= dataLength && end - begin === count * BYTES[dtype])) {
+      throw new Error(`${who}: truncated or corrupt: '${name}' claims bytes ${begin}..${end} of ${dataLength} for shape [${shape.join(",")}]`);
     }
     // copy out (the file's bytes may not be aligned for typed-array views); Uint8Array's slice,
     // because a Node Buffer's slice would be a view into a shared pool
     const raw = Uint8Array.prototype.slice.call(bytes, dataStart + begin, dataStart + end);
     const data = dtype === "F32" ? new Float32Array(raw.buffer) : dtype === "I32" ? new Int32Array(raw.buffer) : raw;
-    tensors.set(name, { dtype, shape: e.shape, data });
+    tensors.set(name, { dtype, shape, data });
   }
-  return { tensors, metadata };
+  return { tensors, metadata: metadata as Record<string, string> };
 }

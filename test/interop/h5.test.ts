@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { Dense, GRU, Input, MobileNetV2, Model, randomNormal, Sequential, type Tensor, VGG16 } from "../../src/index.js";
+import { fileURLToPath } from "node:url";
+import h5wasm from "h5wasm/node";
+import { Dense, GRU, Input, loadModel, MobileNetV2, Model, randomNormal, Sequential, type Tensor, VGG16 } from "../../src/index.js";
 import { loadKerasWeights } from "../../src/interop/h5.js";
 import { writeKeras3Weights, writeLegacyWeights } from "../helpers/keras-h5.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -63,4 +65,36 @@ test("Keras 3's .weights.h5 layout: layers keyed by class (not name), recurrent 
   const b = make();
   await loadKerasWeights(b, file);
   sameOutputs(a, b, randomNormal([2, 5, 2], 0, 1, { seed: 4 }));
+});
+
+test("an HDF5 file that makes the library loop forever is stopped and named, and the next file reads", async () => {
+  // found by test/fuzz/formats.test.ts: 12 bytes inserted into a Keras 2 .h5 send HDF5 into an endless loop reading model_config
+  const looping = fileURLToPath(new URL("../fixtures/hdf5-loops.h5", import.meta.url));
+  await assert.rejects(loadModel(looping), (err: Error) => {
+    assert.match(err.message, /hdf5-loops\.h5: the HDF5 library did not finish reading the file within 3 s: the file is damaged/);
+    return true;
+  });
+  const dir = tempDir();
+  const model = new Sequential([Input({ shape: [4] }), new Dense({ units: 2, name: "a" })]);
+  await writeLegacyWeights(model, join(dir, "ok.h5"));
+  const fresh = new Sequential([Input({ shape: [4] }), new Dense({ units: 2, name: "a" })]);
+  await loadKerasWeights(fresh, join(dir, "ok.h5"));
+  assert.deepEqual(Array.from(fresh.weights[0].floats()), Array.from(model.weights[0].floats()));
+});
+
+test("an HDF5 link to another file on this machine reads nothing from it: the library sees only the file's own bytes", async () => {
+  const dir = tempDir();
+  const model = new Sequential([Input({ shape: [4] }), new Dense({ units: 2, name: "a" })]);
+  await writeLegacyWeights(model, join(dir, "outside.h5"));
+  // the same layout, with the kernel an external link to the file beside it
+  await h5wasm.ready;
+  const f = new h5wasm.File(join(dir, "linked.h5"), "w");
+  f.create_attribute("layer_names", ["a"]);
+  const g = f.create_group("a");
+  g.create_attribute("weight_names", ["a/kernel:0", "a/bias:0"]);
+  const inner = g.create_group("a");
+  inner.create_external_link(join(dir, "outside.h5"), "/a/a/kernel:0", "kernel:0");
+  inner.create_dataset({ name: "bias:0", data: new Float32Array(2), shape: [2], dtype: "<f" });
+  f.close();
+  await assert.rejects(loadKerasWeights(model, join(dir, "linked.h5")), /linked\.h5: '\/a\/a\/kernel:0': expected a dataset of weights, found nothing/);
 });

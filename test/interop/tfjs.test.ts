@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { div, loadImage, reshape, softmax, TinyDarknet, tensor } from "../../src/index.js";
@@ -85,7 +85,100 @@ test("bad TF.js models: an unknown layer class and a weight of the wrong shape a
   mkdirSync(join(dir, "short"));
   writeFileSync(join(dir, "short", "model.json"), JSON.stringify(topology("Dense")));
   writeFileSync(join(dir, "short", "w.bin"), Buffer.alloc(28));
-  assert.throws(() => loadTfjsModel(join(dir, "short", "model.json")), /the weight shards end before 'd\/bias'/);
+  assert.throws(
+    () => loadTfjsModel(join(dir, "short", "model.json")),
+    /the weight shards \(w.bin\) end before 'd\/bias': expected at least 32 bytes, found 28/,
+  );
   writeFileSync(join(dir, "graph.json"), JSON.stringify({ format: "graph-model", modelTopology: {}, weightsManifest: [] }));
   assert.throws(() => loadTfjsModel(join(dir, "graph.json")), /a TensorFlow.js graph-model, not a layers model/);
+});
+
+/** A TF.js model.json for Sequential([Dense(units) on `inputs` features]) whose one shard is `paths`. */
+const denseJson = (paths: unknown, inputs: number, units: number, shape?: unknown) => ({
+  format: "layers-model",
+  modelTopology: {
+    class_name: "Sequential",
+    config: { name: "m", layers: [{ class_name: "Dense", config: { name: "d", units, batch_input_shape: [null, inputs] } }] },
+  },
+  weightsManifest: [
+    {
+      paths,
+      weights: [
+        { name: "d/kernel", shape: shape ?? [inputs, units], dtype: "float32" },
+        { name: "d/bias", shape: [units], dtype: "float32" },
+      ],
+    },
+  ],
+});
+
+test("a shard path that leaves the model's folder (.., absolute, a symlink) is refused and named, even when its bytes would fit", () => {
+  const dir = tempDir();
+  // a 'secret' outside the model's folder, exactly the size of a Dense 16x16 (1088 bytes)
+  const secret = join(dir, "secret.bin");
+  writeFileSync(secret, Buffer.alloc(16 * 16 * 4 + 16 * 4, 7));
+  mkdirSync(join(dir, "model"));
+  symlinkSync(secret, join(dir, "model", "link.bin"));
+  for (const p of ["../secret.bin", secret, "link.bin", "../../../../../../../../etc/passwd"]) {
+    writeFileSync(join(dir, "model", "model.json"), JSON.stringify(denseJson([p], 16, 16)));
+    assert.throws(
+      () => loadTfjsModel(join(dir, "model", "model.json")),
+      (err: Error) => err.constructor === Error && err.message.includes(join(dir, "model", "model.json")) && err.message.includes(`weight shard '${p}'`),
+      p,
+    );
+  }
+  // the same bytes inside the folder load
+  writeFileSync(join(dir, "model", "inside.bin"), readFileSync(secret));
+  writeFileSync(join(dir, "model", "model.json"), JSON.stringify(denseJson(["inside.bin"], 16, 16)));
+  assert.equal(loadTfjsModel(join(dir, "model", "model.json")).countParams(), 272);
+});
+
+test("a TF.js manifest's shapes are checked against the shards' bytes before anything is allocated", () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, "w.bin"), Buffer.alloc(1088));
+  const cases: [unknown, number, RegExp][] = [
+    [[16, 150_000_000], 150_000_000, /the weight shards \(w.bin\) end before 'd\/kernel': expected at least 9600000000 bytes, found 1088/],
+    [[-4, -16], 16, /weightsManifest\[0\].weights\[0\].shape\[0\]: expected an integer >= 0, found the number -4/],
+    [[16, null], 16, /weightsManifest\[0\].weights\[0\].shape\[1\]: expected an integer >= 0, found null/],
+    [[1e15, 1e15], 16, /end before 'd\/kernel'/],
+    [[1e300, 2], 16, /shape\[0\]: expected an integer >= 0, found the number 1e\+300/],
+  ];
+  for (const [shape, units, message] of cases) {
+    writeFileSync(join(dir, "model.json"), JSON.stringify(denseJson(["w.bin"], 16, units, shape)));
+    const before = process.memoryUsage().rss;
+    assert.throws(() => loadTfjsModel(join(dir, "model.json")), message);
+    assert.ok(process.memoryUsage().rss - before < 100e6, `${JSON.stringify(shape)}: memory grew by ${process.memoryUsage().rss - before} bytes`);
+  }
+  // a manifest that fits its shard but an architecture that asks for far more: refused before building
+  writeFileSync(join(dir, "model.json"), JSON.stringify({ ...denseJson(["w.bin"], 16, 16), modelTopology: denseJson([], 16, 150_000_000).modelTopology }));
+  assert.throws(
+    () => loadTfjsModel(join(dir, "model.json")),
+    /the architecture declares more weights than the file holds: with Dense 'd''s 'kernel' \[16, 150000000\]/,
+  );
+});
+
+test("malformed model.json structures are errors naming the file, what was expected and what was found", () => {
+  const dir = tempDir();
+  const path = join(dir, "model.json");
+  const good = denseJson(["w.bin"], 2, 2);
+  writeFileSync(join(dir, "w.bin"), Buffer.alloc(24));
+  const cases: [unknown, RegExp][] = [
+    [{ ...good, weightsManifest: 5 }, /weightsManifest: expected an array, found the number 5/],
+    [{ ...good, weightsManifest: [null] }, /weightsManifest\[0\]: expected an object, found null/],
+    [{ ...good, weightsManifest: [{ paths: "w.bin", weights: [] }] }, /weightsManifest\[0\].paths: expected an array, found the string "w.bin"/],
+    [{ ...good, weightsManifest: [{ paths: [3], weights: [] }] }, /weightsManifest\[0\].paths\[0\]: expected a string, found the number 3/],
+    [{ ...good, modelTopology: { class_name: "Sequential", config: { layers: [null] } } }, /Sequential's layers\[0\]: expected an object, found null/],
+    [{ ...good, modelTopology: { class_name: "Sequential", config: null } }, /Sequential's config: expected an object, found null/],
+    [{ ...good, modelTopology: { class_name: 7 } }, /the model config's class_name: expected a string, found the number 7/],
+    [[1, 2], /model.json: expected an object, found an array of 2/],
+  ];
+  for (const [json, message] of cases) {
+    writeFileSync(path, JSON.stringify(json));
+    assert.throws(
+      () => loadTfjsModel(path),
+      (err: Error) => err.constructor === Error && err.message.startsWith(`loadModel: ${path}: `) && message.test(err.message),
+      `${JSON.stringify(json).slice(0, 80)} -> ${message}`,
+    );
+  }
+  writeFileSync(path, '{"modelTopology": ');
+  assert.throws(() => loadTfjsModel(path), /model.json: expected JSON, found text that does not parse/);
 });

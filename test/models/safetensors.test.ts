@@ -18,3 +18,29 @@ test("safetensors encode/decode round trip with an 8-aligned header", () => {
   assert.deepEqual(Array.from(tensors.get("b")!.data), [-1, 0, 7]);
   assert.throws(() => decodeSafetensors(bytes.subarray(0, 5), "f.st"), /f.st: not a safetensors file/);
 });
+
+test("safetensors headers with wrong types, negative or fractional sizes are named errors, never a TypeError or RangeError", () => {
+  const file = (header: unknown, dataBytes = 16) => {
+    const json = new TextEncoder().encode(JSON.stringify(header));
+    const out = new Uint8Array(8 + json.length + dataBytes);
+    new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+    out.set(json, 8);
+    return out;
+  };
+  const cases: [unknown, RegExp][] = [
+    [[1, 2], /the safetensors header: expected an object, found an array of 2/],
+    [{ w: null }, /tensor 'w': expected an object, found null/],
+    [{ w: { dtype: "F32", shape: [-1, -4], data_offsets: [0, 16] } }, /tensor 'w': shape\[0\]: expected an integer >= 0, found the number -1/],
+    [{ w: { dtype: "F32", shape: [2, 2], data_offsets: [0.5, 16] } }, /data_offsets\[0\]: expected an integer >= 0, found the number 0.5/],
+    [{ w: { dtype: "F32", shape: [4], data_offsets: [16, 0] } }, /'w' claims bytes 16..0 of 16/],
+    [{ w: { dtype: "F64", shape: [2], data_offsets: [0, 16] } }, /tensor 'w': dtype: expected one of F32, I32, U8, found the string "F64"/],
+    [{ w: { dtype: "toString", shape: [2], data_offsets: [0, 16] } }, /dtype: expected one of F32, I32, U8, found the string "toString"/],
+    [{ __metadata__: { kerno: 5 } }, /__metadata__.kerno: expected a string, found the number 5/],
+  ];
+  for (const [header, message] of cases)
+    assert.throws(
+      () => decodeSafetensors(file(header), "f.st"),
+      (err: Error) => err.constructor === Error && err.message.startsWith("f.st: ") && message.test(err.message),
+      message.source,
+    );
+});
