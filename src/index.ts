@@ -112,6 +112,7 @@ export * as losses from "./training/losses.js";
 export * as metrics from "./training/metrics.js";
 // training
 export { Adam, AdamW, Optimizer, RMSprop, SGD } from "./training/optimizers.js";
+export { type PlotHistoryOptions, plotHistory } from "./training/plot-history.js";
 export { CosineDecay, ExponentialDecay, PiecewiseConstantDecay } from "./training/schedules.js";
 export { TensorBoard, type TensorBoardOptions } from "./training/tensorboard.js";
 
@@ -128,7 +129,7 @@ export { combineHierarchy, groupByEmbeddings, groupClasses, type HierarchicalPar
 // divide and conquer
 export { agglomerate, cutTree, dendrogramSvg, type Linkage, type Merge } from "./hierarchical/clustering.js";
 export { type Attribution, gradCam, integratedGradients, occlusion, saliency, smoothGrad } from "./interpret/attribution.js";
-export { type Exemplar, featureMaps, topActivating } from "./interpret/feature-maps.js";
+export { type Exemplar, type FilterReadout, featureMaps, filterActivation, topActivating } from "./interpret/feature-maps.js";
 export { type FilterImage, type VisualizeOptions, visualizeFilter, visualizeLayer } from "./interpret/filters.js";
 export { grid, overlay, pngBytes, savePng } from "./interpret/pictures.js";
 export { HierarchyCombine } from "./layers/hierarchy-combine.js";

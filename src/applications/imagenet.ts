@@ -26,6 +26,8 @@ export interface ApplicationOptions {
   classes?: number;
   classifierActivation?: string | null;
   name?: string;
+  /** false: ImageNet weights missing from the data cache are a NotCachedError, not a download (default true). */
+  download?: boolean;
 }
 
 /** Where Keras publishes a family's ImageNet weights, and their md5 (null where Keras has none). */
@@ -71,7 +73,7 @@ export async function loadApplicationWeights(model: Model, options: ApplicationO
   let path = weights;
   if (weights === "imagenet") {
     const f = (options.includeTop ?? true) ? files.top : files.notop;
-    path = await cachedPath({ path: `keras-applications/${f.file}`, md5: f.md5, urls: [`${files.base}${f.file}`] });
+    path = await cachedPath({ path: `keras-applications/${f.file}`, md5: f.md5, urls: [`${files.base}${f.file}`] }, { download: options.download });
   }
   await loadKerasWeights(model, path);
   return model;

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, extname, join } from "node:path";
 import { MobileNetV2, ResNet50, TinyDarknet, VGG16, VGG19 } from "../applications/index.js";
 import { getBackend, setBackend } from "../backends/registry.js";
+import { NotCachedError } from "../data/cache.js";
 import { readCsv } from "../data/csv.js";
 import { fashionMnist, mnist } from "../data/mnist.js";
 import type { TablePlan } from "../data/table-plan.js";
@@ -27,21 +28,58 @@ function applyBackend(flags: Flags): void {
   if (typeof flags.backend === "string") setBackend(flags.backend);
 }
 
-/** The ImageNet architectures by name (without weights: for summary and plot-model). */
-const APPLICATIONS: Record<string, () => Promise<Model>> = {
-  vgg16: () => VGG16({ weights: null }),
-  vgg19: () => VGG19({ weights: null }),
-  resnet50: () => ResNet50({ weights: null }),
-  mobilenetv2: () => MobileNetV2({ weights: null }),
+type WeightsChoice = "imagenet" | null | string;
+
+/** The ImageNet architectures by name, built with the weights asked for. */
+const APPLICATIONS: Record<string, (weights: WeightsChoice, download: boolean) => Promise<Model>> = {
+  vgg16: (weights, download) => VGG16({ weights, download }),
+  vgg19: (weights, download) => VGG19({ weights, download }),
+  resnet50: (weights, download) => ResNet50({ weights, download }),
+  mobilenetv2: (weights, download) => MobileNetV2({ weights, download }),
+  // Tiny Darknet's trained weights come with the model.json it is read from (the data folder's)
   "tiny-darknet": () => TinyDarknet(),
 };
 
+export interface ModelFromOptions {
+  /** Whether the command uses the weights (interpret, attack, export) or only the architecture (summary, plot-model). */
+  needsWeights?: boolean;
+  /** --weights: imagenet (downloaded when missing), random, or a Keras .h5 file; default ImageNet's when cached, else random, said loudly. */
+  weights?: string | boolean;
+  warn?: (line: string) => void;
+}
+
 /** A recipe's untrained model, an ImageNet architecture, or a saved model file. */
-export async function modelFrom(spec: string | undefined, who: string): Promise<Model> {
+export async function modelFrom(spec: string | undefined, who: string, options: ModelFromOptions = {}): Promise<Model> {
   const known = [...Object.keys(RECIPES), ...Object.keys(APPLICATIONS)].join(", ");
   if (!spec) throw new Error(`${who}: name a recipe or architecture (${known}) or a saved model file`);
-  if (RECIPES[spec]) return await RECIPES[spec].model();
-  if (APPLICATIONS[spec]) return await APPLICATIONS[spec]();
+  const warn = options.warn ?? ((line: string) => console.error(line));
+  const { needsWeights = false, weights } = options;
+  if (weights !== undefined && (typeof weights !== "string" || !APPLICATIONS[spec] || spec === "tiny-darknet"))
+    throw new Error(
+      `${who}: --weights imagenet|random|FILE applies to the architectures ${Object.keys(APPLICATIONS).slice(0, -1).join(", ")}, not to '${spec}'`,
+    );
+  if (RECIPES[spec]) {
+    if (needsWeights)
+      warn(
+        `${who}: WARNING: '${spec}' names a recipe's untrained network: its weights are random. Train it (kerno train ${spec}) and pass the saved .kerno file.`,
+      );
+    return await RECIPES[spec].model();
+  }
+  const build = APPLICATIONS[spec];
+  if (build) {
+    if (!needsWeights) return build(null, false);
+    if (weights !== undefined) return build(weights === "random" ? null : weights, true);
+    try {
+      return await build("imagenet", false);
+    } catch (err) {
+      if (!(err instanceof NotCachedError)) throw err;
+      warn(
+        `${who}: WARNING: ${spec} has RANDOM weights: ImageNet's are not in the data cache (${err.local}), so what it shows means nothing.\n` +
+          `  Get them with --weights imagenet where the internet is reachable (downloads ${err.url} once), or put that file at ${err.local}.`,
+      );
+      return build(null, false);
+    }
+  }
   if (existsSync(spec)) return loadModel(spec);
   throw new Error(`${who}: '${spec}' is neither a recipe or architecture (${known}) nor a model file`);
 }
@@ -122,10 +160,11 @@ export async function train(argv: string[]): Promise<number> {
 
 /** kerno export <model> <out.onnx|out.keras>: the model as ONNX for serving engines, or as Keras 3's archive. */
 export async function exportCommand(argv: string[]): Promise<number> {
-  const { positionals } = parse(argv);
+  const { positionals, flags } = parse(argv);
   const [spec, out] = positionals;
-  if (!spec || !out) throw new Error("kerno export: usage: kerno export <model file|recipe|architecture> <out.onnx|out.keras>");
-  const model = await modelFrom(spec, "kerno export");
+  if (!spec || !out)
+    throw new Error("kerno export: usage: kerno export <model file|recipe|architecture> <out.onnx|out.keras> [--weights imagenet|random|FILE]");
+  const model = await modelFrom(spec, "kerno export", { needsWeights: true, weights: flags.weights });
   if (out.endsWith(".keras")) {
     await model.save(out);
     console.log(`wrote ${out} (Keras 3 archive: config.json, model.weights.h5; open with keras.models.load_model)`);

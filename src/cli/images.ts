@@ -1,5 +1,6 @@
 /** Images from files as a model's input: MNIST-style digits for 28x28 grayscale models, else photos resized to the input. */
 import { loadDigit, loadImage } from "../data/images.js";
+import type { PreprocessMode } from "../layers/preprocess-input.js";
 import type { Model } from "../models/model.js";
 import { mul } from "../ops/arithmetic.js";
 import { reshape, stack } from "../ops/shape.js";
@@ -32,6 +33,16 @@ export function inputScale(model: Model, flags: Flags): 1 | 255 {
     return v;
   }
   return isDigitModel(model) || model.name === "tiny_darknet" ? 1 : 255;
+}
+
+/**
+ * The preprocessing an ImageNet family's weights were trained with (Keras's preprocess_input), told
+ * by the name its builder gives the model, or null: the CLI applies it to photos, as Keras users do.
+ */
+export function familyPreprocess(model: Model): PreprocessMode | null {
+  if (/^(vgg16|vgg19|resnet50)$/.test(model.name)) return "caffe";
+  if (/^mobilenetv2_/.test(model.name)) return "tf";
+  return null;
 }
 
 /** The images at `paths` as one batch [n, h, w, c] for the model, values 0..scale. */

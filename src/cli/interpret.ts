@@ -8,10 +8,10 @@ import { onePixelAttack } from "../attacks/one-pixel.js";
 import { argmaxRow, probabilities } from "../attacks/probabilities.js";
 import { fashionMnist, mnist } from "../data/mnist.js";
 import { gradCam, integratedGradients, occlusion, saliency, smoothGrad } from "../interpret/attribution.js";
-import { featureMaps } from "../interpret/feature-maps.js";
+import { featureMaps, filterActivation } from "../interpret/feature-maps.js";
 import { visualizeLayer } from "../interpret/filters.js";
 import { overlay, savePng, stretch } from "../interpret/pictures.js";
-import type { PreprocessMode } from "../layers/preprocess-input.js";
+import { type PreprocessMode, preprocess } from "../layers/preprocess-input.js";
 import type { Model } from "../models/model.js";
 import { div, mul } from "../ops/arithmetic.js";
 import { reshape, slice } from "../ops/shape.js";
@@ -19,14 +19,15 @@ import { tensor } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type Flags, intFlag, parse } from "./args.js";
 import { modelFrom } from "./commands.js";
-import { inputImages, inputScale } from "./images.js";
+import { familyPreprocess, inputImages, inputScale } from "./images.js";
 
 const USAGE = `usage:
   kerno interpret filters <model> --layer L [--filters 0-15] [--preprocess unit|tf|caffe|torch|none]
   kerno interpret featuremaps <model> <image> --layer L
+  kerno interpret activation <model> <image> --layer L --filter N   (how strongly filter N fires on the photo)
   kerno interpret gradcam <model> <image> [--class C] [--layer L]
   kerno interpret saliency <model> <image> [--class C] [--method vanilla|smoothgrad|integrated|occlusion]
-  (each with [--out DIR] [--input-scale 1|255] [--json])`;
+  (each with [--out DIR] [--input-scale 1|255] [--json]; an architecture name takes [--weights imagenet|random|FILE])`;
 
 /** "0-15" or "3,7,9" as filter indices. */
 export function filterList(spec: string | boolean | undefined, fallback: number[]): number[] {
@@ -58,10 +59,13 @@ function viewable(x: Tensor, scale: number): Tensor {
   );
 }
 
-async function oneImage(model: Model, flags: Flags, path: string | undefined, who: string): Promise<{ x: Tensor; scale: 1 | 255 }> {
+/** One photo as the model's input (in its family's preprocessing, if any) and as people see it. */
+async function oneImage(model: Model, flags: Flags, path: string | undefined, who: string): Promise<{ x: Tensor; photo: Tensor }> {
   if (!path) throw new Error(`${who}: name an image\n${USAGE}`);
-  const scale = inputScale(model, flags);
-  return { x: await inputImages(model, [path], scale), scale };
+  const family = familyPreprocess(model);
+  const scale = family ? 255 : inputScale(model, flags);
+  const raw = await inputImages(model, [path], scale);
+  return { x: family ? preprocess(raw, family) : raw, photo: viewable(raw, scale) };
 }
 
 export async function interpretCommand(argv: string[]): Promise<number> {
@@ -69,22 +73,23 @@ export async function interpretCommand(argv: string[]): Promise<number> {
   const [what, spec, imagePath] = positionals;
   const who = `kerno interpret ${what ?? ""}`.trim();
   if (!what || !spec) throw new Error(`kerno interpret: ${USAGE}`);
-  const model = await modelFrom(spec, who);
+  const model = await modelFrom(spec, who, { needsWeights: true, weights: flags.weights });
   const classIndex = intFlag(flags, "class");
   const out = outDir(flags, what);
   const layer = typeof flags.layer === "string" ? flags.layer : undefined;
   switch (what) {
     case "filters": {
       if (!layer) throw new Error(`${who}: --layer is required; layers: ${model.layers.map((l) => l.name).join(", ")}`);
-      const preprocess = (typeof flags.preprocess === "string" ? flags.preprocess : inputScale(model, flags) === 1 ? "unit" : "none") as
-        | PreprocessMode
-        | "none";
+      const preprocess = (
+        typeof flags.preprocess === "string" ? flags.preprocess : (familyPreprocess(model) ?? (inputScale(model, flags) === 1 ? "unit" : "none"))
+      ) as PreprocessMode | "none";
       const t0 = performance.now();
+      if (flags.filter !== undefined && flags.filters !== undefined) throw new Error(`${who}: give --filter N (one filter) or --filters 0-15, not both`);
       const r = visualizeLayer(
         model,
         layer,
         filterList(
-          flags.filters,
+          flags.filters ?? flags.filter,
           Array.from({ length: 16 }, (_, i) => i),
         ),
         { preprocess },
@@ -106,16 +111,29 @@ export async function interpretCommand(argv: string[]): Promise<number> {
       report(flags, { layer, file, shape: r.activations.shape });
       return 0;
     }
+    case "activation": {
+      if (!layer) throw new Error(`${who}: --layer is required; layers: ${model.layers.map((l) => l.name).join(", ")}`);
+      const filter = intFlag(flags, "filter");
+      if (filter === undefined) throw new Error(`${who}: --filter N is required (the filter whose activation to read)`);
+      const { x } = await oneImage(model, flags, imagePath, who);
+      const r = filterActivation(model, layer, x, filter);
+      console.log(
+        `filter ${r.filter} of ${layer} on ${imagePath}: mean activation ${r.activation.toFixed(4)} (peak ${r.peak.toFixed(4)}), ` +
+          `${r.rank === 1 ? "the highest" : `number ${r.rank}`} of the layer's ${r.filters} filters on this photo (their median: ${r.median.toFixed(4)})`,
+      );
+      report(flags, { layer, image: imagePath, ...r });
+      return 0;
+    }
     case "gradcam": {
-      const { x, scale } = await oneImage(model, flags, imagePath, who);
+      const { x, photo } = await oneImage(model, flags, imagePath, who);
       const r = gradCam(model, x, { classIndex, layer });
-      const file = await savePng(overlay(viewable(x, scale), r.map), join(out, "gradcam.png"));
+      const file = await savePng(overlay(photo, r.map), join(out, "gradcam.png"));
       console.log(`class ${r.classIndex}, layer ${r.layer}: wrote ${file}`);
       report(flags, { classIndex: r.classIndex, layer: r.layer, file });
       return 0;
     }
     case "saliency": {
-      const { x, scale } = await oneImage(model, flags, imagePath, who);
+      const { x, photo } = await oneImage(model, flags, imagePath, who);
       const method = typeof flags.method === "string" ? flags.method : "vanilla";
       const methods: Record<string, () => { classIndex: number; map: Tensor }> = {
         vanilla: () => saliency(model, x, { classIndex }),
@@ -127,7 +145,7 @@ export async function interpretCommand(argv: string[]): Promise<number> {
       const r = methods[method]();
       const [h, w] = r.map.shape;
       const map = await savePng(tensor(stretch(r.map.floats()), [h, w, 1]), join(out, `${method}.png`));
-      const over = await savePng(overlay(viewable(x, scale), r.map), join(out, `${method}-overlay.png`));
+      const over = await savePng(overlay(photo, r.map), join(out, `${method}-overlay.png`));
       console.log(`class ${r.classIndex}: wrote ${map} and ${over}`);
       report(flags, { classIndex: r.classIndex, method, files: [map, over] });
       return 0;
@@ -151,7 +169,7 @@ export async function attackCommand(argv: string[]): Promise<number> {
     throw new Error(
       "kerno attack: usage: kerno attack one-pixel <model> --images DIR [--label N] | --dataset mnist [--pixels 1] [--count N] [--population 400] [--generations 100] [--json]",
     );
-  const model = await modelFrom(spec, who);
+  const model = await modelFrom(spec, who, { needsWeights: true, weights: flags.weights });
   const count = intFlag(flags, "count") ?? 10;
   const pixels = intFlag(flags, "pixels") ?? 1;
   const budget = { population: intFlag(flags, "population") ?? 400, generations: intFlag(flags, "generations") ?? 100 };

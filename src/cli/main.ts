@@ -31,7 +31,7 @@ Commands:
   evaluate <model file> <dataset>    test-set loss and metrics (mnist, fashion-mnist)
   predict <model file> <image ...>   the likeliest classes of digits or photos (PNG, JPEG, ...)
   predict <model file> <rows.csv>    a --csv model's predictions for new rows
-  interpret filters|featuremaps|gradcam|saliency <model> [image] [--layer L] [--class C]
+  interpret filters|activation|featuremaps|gradcam|saliency <model> [image] [--layer L] [--class C]
                   look inside a network: filter images, feature maps, heat maps (PNG)
   attack one-pixel <model> --images DIR [--label N] | --dataset mnist [--pixels N] [--count N]
                   [--population N] [--generations N]

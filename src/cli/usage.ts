@@ -68,18 +68,19 @@ kerno train --images DIR | --csv FILE --target COL | --series FILE --column COL 
     options: ["json", "input-scale", "backend"],
   },
   serve: { usage: "kerno serve <model.onnx|model.kerno> [--port 8501] [--host 127.0.0.1] [--max-batch 1024]", options: ["port", "host", "max-batch"] },
-  export: { usage: "kerno export <model file|recipe|architecture> <out.onnx|out.keras>", options: [] },
+  export: { usage: "kerno export <model file|recipe|architecture> <out.onnx|out.keras> [--weights imagenet|random|FILE]", options: ["weights"] },
   "plot-model": { usage: "kerno plot-model <recipe|model file> <out.svg> [--lr]", options: ["lr"] },
   interpret: {
-    usage: `kerno interpret filters <model> --layer L [--filters 0-15] [--preprocess MODE]
+    usage: `kerno interpret filters <model> --layer L [--filters 0-15 | --filter N] [--preprocess MODE]
+kerno interpret activation <model> <image> --layer L --filter N
 kerno interpret featuremaps|gradcam|saliency <model> <image> [--layer L] [--class C] [--method vanilla|smoothgrad|integrated]
-  common: [--out DIR] [--json] [--input-scale 1|255]`,
-    options: ["layer", "filters", "filter", "preprocess", "class", "method", "out", "json", "input-scale", "activation"],
+  common: [--out DIR] [--json] [--input-scale 1|255] [--weights imagenet|random|FILE] (architecture names)`,
+    options: ["layer", "filters", "filter", "preprocess", "class", "method", "out", "json", "input-scale", "weights"],
   },
   attack: {
     usage: `kerno attack one-pixel <model> --images DIR [--label N] | --dataset mnist|fashion-mnist [--from N]
   [--pixels 1] [--count N] [--population 400] [--generations 100] [--out DIR] [--json] [--input-scale 1|255]`,
-    options: ["images", "label", "dataset", "from", "pixels", "count", "population", "generations", "out", "json", "input-scale"],
+    options: ["images", "label", "dataset", "from", "pixels", "count", "population", "generations", "out", "json", "input-scale", "weights"],
   },
   doctor: { usage: "kerno doctor", options: [] },
   demo: { usage: "kerno demo", options: [] },

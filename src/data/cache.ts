@@ -37,6 +37,16 @@ export function sha256(bytes: Uint8Array): string {
 
 export class ChecksumError extends Error {}
 
+/** A file that is not in the data cache, asked for with `download: false`. */
+export class NotCachedError extends Error {
+  constructor(
+    readonly local: string,
+    readonly url: string,
+  ) {
+    super(`${local} is not in the data cache (download it from ${url}, or let kerno download it)`);
+  }
+}
+
 async function download(url: string, log: (s: string) => void): Promise<Uint8Array> {
   const response = await fetch(url);
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} ${response.statusText}`);
@@ -62,12 +72,18 @@ async function download(url: string, log: (s: string) => void): Promise<Uint8Arr
   return out;
 }
 
+export interface CacheOptions {
+  log?: (s: string) => void;
+  /** false: a missing file is a NotCachedError instead of a download. */
+  download?: boolean;
+}
+
 /**
  * The bytes of a cached file, downloading it first when missing. Throws ChecksumError (naming
  * the file and both hashes) when the cached copy is corrupt or truncated; the cache is left as
  * it was.
  */
-export async function fetchCached(file: RemoteFile, options: { log?: (s: string) => void } = {}): Promise<Uint8Array> {
+export async function fetchCached(file: RemoteFile, options: CacheOptions = {}): Promise<Uint8Array> {
   const log = options.log ?? ((s: string) => process.stderr.write(s));
   const local = join(dataDir(), file.path);
   if (existsSync(local)) {
@@ -80,6 +96,7 @@ export async function fetchCached(file: RemoteFile, options: { log?: (s: string)
     }
     return bytes;
   }
+  if (options.download === false) throw new NotCachedError(local, file.urls[0]);
   const errors: string[] = [];
   for (const url of file.urls) {
     try {
@@ -107,7 +124,7 @@ export async function fetchCached(file: RemoteFile, options: { log?: (s: string)
 }
 
 /** The local path of a cached file, downloaded and checked first when missing (see fetchCached). */
-export async function cachedPath(file: RemoteFile, options: { log?: (s: string) => void } = {}): Promise<string> {
+export async function cachedPath(file: RemoteFile, options: CacheOptions = {}): Promise<string> {
   await fetchCached(file, options);
   return join(dataDir(), file.path);
 }

@@ -76,3 +76,42 @@ export async function topActivating(model: Model, layerName: string, filter: num
   }
   return best;
 }
+
+export interface FilterReadout {
+  filter: number;
+  /** The filter's mean activation over the image's positions. */
+  activation: number;
+  /** Its highest activation at one position. */
+  peak: number;
+  /** 1 for the layer's most activated filter on this image (by mean), up to `filters`. */
+  rank: number;
+  filters: number;
+  /** The median of every filter's mean activation on this image: what "highly activated" is judged against. */
+  median: number;
+}
+
+/** How strongly one filter fires on one image, beside the layer's other filters (the course's "does filter 265 fire on the chain?"). */
+export function filterActivation(model: Model, layerName: string, image: Tensor, filter: number): FilterReadout {
+  const who = "filterActivation";
+  checkImage(model, image, who);
+  const p = probe(model, layerName, who);
+  const x = image.rank === 3 ? reshape(image, [1, ...image.shape]) : image;
+  if (x.shape[0] !== 1) throw new RangeError(`${who}: expected one image, got a batch of ${x.shape[0]}`);
+  const a = noGrad(() => p.run(x));
+  const c = a.shape[a.rank - 1];
+  if (!Number.isInteger(filter) || filter < 0 || filter >= c)
+    throw new RangeError(`${who}: layer '${layerName}' has ${c} filters (0 to ${c - 1}), got ${filter}`);
+  const v = a.floats();
+  const positions = v.length / c;
+  const means = new Float64Array(c);
+  let peak = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < positions; i++)
+    for (let k = 0; k < c; k++) {
+      means[k] += v[i * c + k] / positions;
+      if (k === filter) peak = Math.max(peak, v[i * c + k]);
+    }
+  const sorted = Float64Array.from(means).sort();
+  const rank = 1 + means.filter((m) => m > means[filter]).length;
+  const median = c % 2 ? sorted[(c - 1) / 2] : (sorted[c / 2 - 1] + sorted[c / 2]) / 2;
+  return { filter, activation: means[filter], peak, rank, filters: c, median };
+}

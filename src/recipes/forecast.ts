@@ -19,7 +19,7 @@ import { MinMaxScaler } from "../timeseries/scalers.js";
 import { windows } from "../timeseries/windows.js";
 import { sliceRows } from "../training/batches.js";
 import { EarlyStopping } from "../training/callbacks.js";
-import { saveChart } from "./charts.js";
+import { saveChart } from "../util/charts.js";
 import { writeForecastPlan } from "./forecast-predict.js";
 import { type ForecastRow, formatForecastTable } from "./forecast-table.js";
 import { baseResult, outputDir, type RecipeOptions, type RecipeResult } from "./recipe.js";

@@ -18,7 +18,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { StandardScaler } from "../timeseries/scalers.js";
 import { EarlyStopping } from "../training/callbacks.js";
 import { Adam } from "../training/optimizers.js";
-import { saveChart } from "./charts.js";
+import { saveChart } from "../util/charts.js";
 import { baseResult, outputDir, type Recipe, type RecipeOptions, type RecipeResult } from "./recipe.js";
 
 const AMES = {

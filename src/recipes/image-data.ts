@@ -9,7 +9,7 @@ import { dataDir } from "../data/cache.js";
 import { Dataset, type Example } from "../data/dataset.js";
 import { type ImageFolderDataset, imageDatasetFromDirectory } from "../data/image-folder.js";
 import { Random } from "../tensor/random.js";
-import { saveChart } from "./charts.js";
+import { saveChart } from "../util/charts.js";
 
 export interface ImageSplits {
   dir: string;

@@ -17,6 +17,7 @@ import { Sequential } from "../models/sequential.js";
 import { div } from "../ops/arithmetic.js";
 import { reshape } from "../ops/shape.js";
 import { setSeed } from "../tensor/random.js";
+import { saveCurves } from "./image-data.js";
 import { baseResult, lastEpoch, outputDir, type Recipe, type RecipeOptions, type RecipeResult } from "./recipe.js";
 
 export function mnistDenseModel(): Sequential {
@@ -76,10 +77,13 @@ async function trainMnist(
     distributed: options.distributed,
   });
   const test = await model.evaluate(xTest, data.test.labels, { batchSize: 256 });
-  const modelPath = join(primary ? outputDir(name, options.out) : "", `${name}.kerno`);
+  const out = primary ? outputDir(name, options.out) : "";
+  const modelPath = join(out, `${name}.kerno`);
+  // the course plots both curves after every fit
+  const plots = primary ? await saveCurves(history.history, out, name, options.flags?.png === true) : [];
   if (primary) await model.save(modelPath);
-  log(`test accuracy ${(100 * test.accuracy).toFixed(2)}% (loss ${test.loss.toFixed(4)}); model saved to ${modelPath}`);
-  return { ...baseResult(name, epochs, started), ...lastEpoch(history.history), test, modelPath };
+  log(`test accuracy ${(100 * test.accuracy).toFixed(2)}% (loss ${test.loss.toFixed(4)}); model saved to ${modelPath}; curves in ${plots.join(", ")}`);
+  return { ...baseResult(name, epochs, started), ...lastEpoch(history.history), test, modelPath, plots };
 }
 
 export const mnistDense: Recipe = {

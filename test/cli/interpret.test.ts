@@ -6,8 +6,9 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { filterList } from "../../src/cli/interpret.js";
-import { Conv2D, Dense, Flatten, Input, Sequential } from "../../src/index.js";
+import { Conv2D, Dense, div, Flatten, filterActivation, Input, loadImage, MobileNetV2, reshape, Sequential, sub, tensor } from "../../src/index.js";
 import { needsData } from "../helpers/data.js";
+import { writeLegacyWeights } from "../helpers/keras-h5.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const bin = fileURLToPath(new URL("../../bin/kerno.js", import.meta.url));
@@ -85,4 +86,67 @@ test("kerno attack one-pixel --dataset mnist --from N goes on at test image N", 
   assert.match(r.stdout, /^mnist-test-5: /m);
   assert.match(r.stdout, /^mnist-test-6: /m);
   assert.doesNotMatch(r.stdout, /^mnist-test-[0-4]: /m);
+});
+
+test("kerno interpret activation reads one filter on one photo; --filter picks one filter to draw; --activation is refused", async () => {
+  const dir = tempDir();
+  const model = new Sequential([Input({ shape: [8, 8, 3] }), new Conv2D({ filters: 3, kernelSize: 3, activation: "relu", name: "feat" }), new Flatten()]);
+  const file = join(dir, "m.kerno");
+  model.save(file);
+  const photo = join(dir, "p.png");
+  await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 200, g: 40, b: 90 } } })
+    .png()
+    .toFile(photo);
+  const r = kerno("interpret", "activation", file, photo, "--layer", "feat", "--filter", "2", "--input-scale", "255", "--json");
+  assert.equal(r.status, 0, r.stderr);
+  const readout = JSON.parse(r.stdout.trim().split("\n").pop()!);
+  const x = tensor(
+    new Float32Array(8 * 8 * 3).map((_, i) => [200, 40, 90][i % 3]),
+    [1, 8, 8, 3],
+  );
+  const expected = filterActivation(model, "feat", x, 2);
+  assert.deepEqual({ ...readout, layer: undefined, image: undefined }, { ...expected, layer: undefined, image: undefined });
+  assert.match(r.stdout, /filter 2 of feat on .*p\.png: mean activation .* of the layer's 3 filters on this photo/);
+  const one = kerno("interpret", "filters", file, "--layer", "feat", "--filter", "1", "--out", dir, "--json");
+  assert.equal(one.status, 0, one.stderr);
+  assert.deepEqual(
+    JSON.parse(one.stdout.trim().split("\n").pop()!).filters.map((f: { filter: number }) => f.filter),
+    [1],
+  );
+  assert.match(kerno("interpret", "filters", file, "--layer", "feat", "--activation", "relu").stderr, /unknown option --activation/);
+  assert.match(kerno("interpret", "activation", file, photo, "--layer", "feat").stderr, /--filter N is required/);
+  assert.match(kerno("interpret", "activation", file, photo, "--layer", "feat", "--filter", "7").stderr, /layer 'feat' has 3 filters \(0 to 2\), got 7/);
+});
+
+test("an architecture name without cached ImageNet weights says loudly that its weights are random; with them cached it loads them", async () => {
+  const data = tempDir();
+  const env = { ...process.env, KERNO_DATA_DIR: data };
+  const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env });
+  const photo = join(data, "p.png");
+  await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 20, g: 140, b: 90 } } })
+    .png()
+    .toFile(photo);
+  const args = ["interpret", "activation", "mobilenetv2", photo, "--layer", "Conv1", "--filter", "0", "--json"];
+  const random = run(...args);
+  assert.equal(random.status, 0, random.stderr);
+  assert.match(
+    random.stderr,
+    /WARNING: mobilenetv2 has RANDOM weights: ImageNet's are not in the data cache \(.*mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1\.0_224\.h5\)/,
+  );
+  assert.match(random.stderr, /--weights imagenet/);
+  // a summary needs no weights and says nothing about them
+  assert.doesNotMatch(run("summary", "mobilenetv2").stderr, /WARNING/);
+  // the same file in the cache (written here: the real one cannot be downloaded) is loaded, silently
+  const cached = await MobileNetV2({ weights: null });
+  mkdirSync(join(data, "keras-applications"));
+  await writeLegacyWeights(cached, join(data, "keras-applications/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5"));
+  const loaded = run(...args);
+  assert.equal(loaded.status, 0, loaded.stderr);
+  assert.doesNotMatch(loaded.stderr, /WARNING/);
+  const x = await loadImage(photo, { size: [224, 224] });
+  // MobileNetV2's own preprocessing (Keras's preprocess_input: pixels to [-1, 1]) before the network
+  const expected = filterActivation(cached, "Conv1", reshape(sub(div(x, 127.5), 1), [1, 224, 224, 3]), 0);
+  const got = JSON.parse(loaded.stdout.trim().split("\n").pop()!).activation;
+  assert.ok(Math.abs(got - expected.activation) < 1e-4, `${got} vs ${expected.activation}`);
+  assert.match(run("interpret", "activation", "mnist-cnn", photo, "--layer", "conv2d", "--filter", "0").stderr, /untrained network: its weights are random/);
 });

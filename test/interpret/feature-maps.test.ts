@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Conv2D, Dataset, Input, Sequential, tensor } from "../../src/index.js";
-import { featureMaps, topActivating } from "../../src/interpret/feature-maps.js";
+import { featureMaps, filterActivation, topActivating } from "../../src/interpret/feature-maps.js";
 
 /** Channel 0 copies the image, channel 1 its negative (1x1 convolution). */
 function copier() {
@@ -45,4 +45,16 @@ test("topActivating ranks real inputs by the filter's mean activation, from tens
   assert.deepEqual(top[0].image.shape, [4, 4, 1]);
   const fromDataset = await topActivating(model, "copy", 1, Dataset.fromTensors(images, tensor([0, 0, 0, 0, 0])).batch(2), 1);
   assert.deepEqual([fromDataset[0].index, fromDataset[0].activation], [2, -1], "the darkest image excites the negative channel most");
+});
+
+test("filterActivation: a filter's mean and peak on one image, and its rank among the layer's filters", () => {
+  // 1x1 convolution over one channel: filter k multiplies the pixel by k - 1 (filter 0 negative, 1 silent)
+  const conv = new Conv2D({ filters: 4, kernelSize: 1, useBias: false, name: "c" });
+  const model = new Sequential([Input({ shape: [2, 2, 1] }), conv]);
+  conv.weights[0].assign(tensor([-1, 0, 1, 2], [1, 1, 1, 4]));
+  const image = tensor([1, 2, 3, 6], [2, 2, 1]);
+  const r = filterActivation(model, "c", image, 2);
+  assert.deepEqual(r, { filter: 2, activation: 3, peak: 6, rank: 2, filters: 4, median: 1.5 });
+  assert.equal(filterActivation(model, "c", image, 3).rank, 1);
+  assert.throws(() => filterActivation(model, "c", image, 4), /filterActivation: layer 'c' has 4 filters \(0 to 3\), got 4/);
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { clearSession, loadModel } from "../../src/index.js";
 import { mnistCnn, mnistCnnModel, mnistDense, mnistDenseModel } from "../../src/recipes/mnist.js";
@@ -25,4 +26,7 @@ test("mnist-dense trains one epoch on the real data, reports and saves", { skip 
   assert.ok(result.validation.accuracy > 0.93);
   assert.ok(existsSync(result.modelPath));
   assert.equal((await loadModel(result.modelPath)).countParams(), 50890);
+  // the course's curves after the fit, as the other recipes write them
+  assert.deepEqual(result.plots, [join(out, "loss.svg"), join(out, "accuracy.svg")]);
+  assert.match(readFileSync(join(out, "accuracy.svg"), "utf8"), /validation/);
 });

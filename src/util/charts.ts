@@ -1,8 +1,8 @@
 /** Line charts for the recipes' reports, drawn with Vega-Lite (SVG; PNG through sharp). */
 
 import type * as vl from "vega-lite";
-import { writeAtomic } from "../util/files.js";
-import { sharpLib } from "../util/lazy-modules.js";
+import { writeAtomic } from "./files.js";
+import { sharpLib } from "./lazy-modules.js";
 
 export interface LineSeries {
   name: string;
@@ -23,12 +23,12 @@ export interface LineChart {
   logY?: boolean;
 }
 
-function spec(chart: LineChart): vl.TopLevelSpec {
+/** One chart's Vega-Lite unit spec (a panel of a row, or a whole chart). */
+function panel(chart: LineChart): vl.TopLevelSpec {
   const values = chart.series
     .flatMap((s) => s.y.map((y, i) => ({ series: s.name, x: s.x[i], y, dashed: s.dashed ? "dashed" : "solid" })))
     .filter((d) => Number.isFinite(d.y));
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: chart.title,
     width: chart.width ?? 640,
     height: chart.height ?? 300,
@@ -54,13 +54,21 @@ function spec(chart: LineChart): vl.TopLevelSpec {
   } as vl.TopLevelSpec;
 }
 
-export async function chartSvg(chart: LineChart): Promise<string> {
+/** Charts side by side as one SVG (one chart: just that chart). */
+export async function chartSvg(...charts: LineChart[]): Promise<string> {
   // vega and vega-lite load with the first chart (importing kerno does not load them)
   const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
-  const view = new vega.View(vega.parse(vegaLite.compile(spec(chart)).spec), { renderer: "none" });
+  const $schema = "https://vega.github.io/schema/vega-lite/v5.json";
+  const spec = charts.length === 1 ? { $schema, ...panel(charts[0]) } : ({ $schema, hconcat: charts.map(panel) } as vl.TopLevelSpec);
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: "none" });
   const svg = await view.toSVG();
   view.finalize();
   return svg;
+}
+
+/** An SVG drawn as PNG (144 dpi). */
+export async function svgToPng(svg: string): Promise<Buffer> {
+  return sharpLib()(Buffer.from(svg), { density: 144 }).png().toBuffer();
 }
 
 /** Writes the chart as SVG to `path` (and as PNG beside it when png is set); returns the paths. */
@@ -70,7 +78,7 @@ export async function saveChart(chart: LineChart, path: string, options: { png?:
   const written = [path];
   if (options.png) {
     const png = `${path.replace(/\.svg$/, "")}.png`;
-    writeAtomic(png, await sharpLib()(Buffer.from(svg), { density: 144 }).png().toBuffer());
+    writeAtomic(png, await svgToPng(svg));
     written.push(png);
   }
   return written;
