@@ -1,5 +1,6 @@
 /** kerno serve <model.onnx|model.kerno> [--port 8501] [--host 127.0.0.1] [--max-batch 1024]: predictions over HTTP until Ctrl-C. */
 import { createPredictionServer, loadPredictor } from "../serving/server.js";
+import { exposureWarning, listen } from "../util/http.js";
 import { intFlag, parse } from "./args.js";
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -9,13 +10,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const predictor = await loadPredictor(file);
   const host = typeof flags.host === "string" ? flags.host : "127.0.0.1";
   const server = createPredictionServer(predictor, { maxBatch: intFlag(flags, "max-batch") });
-  await new Promise<void>((done, fail) => {
-    server.once("error", fail);
-    server.listen(intFlag(flags, "port") ?? 8501, host, done);
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  console.log(`kerno serve: ${file} (${predictor.format}) at http://${host}:${port}/predict (POST {"inputs": [...]}); GET /health; Ctrl-C to stop`);
+  const url = await listen(server, intFlag(flags, "port") ?? 8501, host, "kerno serve");
+  const warning = exposureWarning("kerno serve", host, "the model and its predictions are");
+  if (warning) console.error(warning);
+  console.log(`kerno serve: ${file} (${predictor.format}) at ${url}predict (POST {"inputs": [...]}); GET /health; Ctrl-C to stop`);
   await new Promise<never>(() => {});
   return 0;
 }

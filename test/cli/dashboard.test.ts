@@ -30,3 +30,27 @@ test("kerno dashboard prints its 127.0.0.1 URL and serves the runs folder it was
     child.kill();
   }
 });
+
+test("kerno dashboard --host 0.0.0.0 warns on stderr that the runs are reachable from other machines", { timeout: 60000 }, async () => {
+  const child = spawn(process.execPath, [bin, "dashboard", "--runs", tempDir(), "--port", "0", "--host", "0.0.0.0"], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    const err = await new Promise<string>((done, fail) => {
+      let out = "";
+      let err = "";
+      const check = () => /kerno dashboard: http:\/\//.test(out) && /0\.0\.0\.0/.test(err) && done(err);
+      child.stdout.on("data", (d) => {
+        out += d;
+        check();
+      });
+      child.stderr.on("data", (d) => {
+        err += d;
+        check();
+      });
+      child.on("exit", (code) => fail(new Error(`kerno dashboard exited ${code}: ${err}`)));
+      setTimeout(() => fail(new Error(`expected a warning on stderr within 30 s; stdout: ${out}; stderr: ${err}`)), 30000).unref();
+    });
+    assert.match(err, /reachable from other machines/);
+  } finally {
+    child.kill();
+  }
+});

@@ -1,24 +1,39 @@
 import assert from "node:assert/strict";
-import { appendFileSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
+import { appendFileSync, mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { type IncomingHttpHeaders, request } from "node:http";
 import { basename, join } from "node:path";
 import { test } from "node:test";
 import { runFolder, startDashboard } from "../../src/dashboard/server.js";
 import { endRun, startRun } from "../../src/runs/runs.js";
 import { tempDir } from "../helpers/tmp.js";
 
-/** GET with the path sent exactly as given (fetch would normalize ../). */
-function get(url: string, path: string): Promise<{ status: number; body: string }> {
+interface Answer {
+  status: number;
+  body: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** GET with the path sent exactly as given (fetch would normalize ../) and the Host given, if any. */
+function get(url: string, path: string, host?: string): Promise<Answer> {
   const { hostname, port } = new URL(url);
   return new Promise((done, fail) => {
-    request({ hostname, port, path, method: "GET" }, (res) => {
+    request({ hostname, port, path, method: "GET", headers: host ? { host } : {} }, (res) => {
       let body = "";
       res.on("data", (c) => (body += c));
-      res.on("end", () => done({ status: res.statusCode ?? 0, body }));
+      res.on("end", () => done({ status: res.statusCode ?? 0, body, headers: res.headers }));
     })
       .on("error", fail)
       .end();
   });
+}
+
+async function dashboard(root: string) {
+  const { server, url } = await startDashboard({ runsDir: root, port: 0 });
+  const stop = () => {
+    server.closeAllConnections();
+    server.close();
+  };
+  return { url, stop };
 }
 
 test("the dashboard serves the runs, their files, a live stream, and nothing outside the runs folder", { timeout: 60000 }, async () => {
@@ -28,11 +43,12 @@ test("the dashboard serves the runs, their files, a live stream, and nothing out
   writeFileSync(join(dir, "summary.txt"), "Model: test\n");
   const done = startRun(root, "done", {});
   endRun(done, { report: { accuracy: 1 } });
-  const { server, url } = await startDashboard({ runsDir: root, port: 0 });
+  const { url, stop } = await dashboard(root);
   try {
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
     const page = await fetch(url);
     assert.match(await page.text(), /kerno runs/);
+    assert.match(page.headers.get("content-security-policy") ?? "", /default-src 'self'/);
     assert.equal((await fetch(`${url}uplot.js`)).status, 200);
     const runs = (await (await fetch(`${url}api/runs`)).json()) as { name: string; status: string }[];
     assert.deepEqual(runs.map((r) => r.name).sort(), ["done", "live"]);
@@ -61,9 +77,103 @@ test("the dashboard serves the runs, their files, a live stream, and nothing out
       assert.equal(r.status, 404, `${path}: ${r.status}`);
     }
     assert.equal(runFolder(root, ".."), null);
-    assert.equal(runFolder(root, id), dir);
+    assert.equal(runFolder(root, id), realpathSync(dir));
   } finally {
-    server.closeAllConnections();
-    server.close();
+    stop();
+  }
+});
+
+test("symlinks out of the runs folder are refused; run files are served inert (no html, svg sandboxed)", { timeout: 30000 }, async () => {
+  const outside = tempDir();
+  writeFileSync(join(outside, "secret.json"), '{"token":"s3cr3t-outside"}');
+  mkdirSync(join(outside, "run"));
+  writeFileSync(join(outside, "run", "summary.txt"), "s3cr3t-outside\n");
+  writeFileSync(join(outside, "run", "config.json"), '{"name":"s3cr3t-outside"}');
+  const root = tempDir();
+  const dir = startRun(root, "r", {});
+  const id = basename(dir);
+  symlinkSync(join(outside, "secret.json"), join(dir, "leak.json"));
+  rmSync(join(dir, "config.json"));
+  symlinkSync(join(outside, "secret.json"), join(dir, "config.json"));
+  symlinkSync(join(outside, "run"), join(root, "linked"));
+  writeFileSync(join(dir, "page.html"), "<script>alert(document.cookie)</script>");
+  writeFileSync(join(dir, "plot.svg"), '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+  const { url, stop } = await dashboard(root);
+  try {
+    const leak = await get(url, `/api/runs/${id}/files/leak.json`);
+    assert.equal(leak.status, 404, `a symlink out of the run folder: expected 404, got ${leak.status} ${leak.body}`);
+    const details = await get(url, `/api/runs/${id}`);
+    assert.equal(details.status, 200);
+    assert.doesNotMatch(details.body, /s3cr3t/, "the details read a config.json that links out");
+    assert.deepEqual((JSON.parse(details.body) as { files: string[] }).files.sort(), ["plot.svg", "status.json"]);
+    for (const path of ["/api/runs/linked", "/api/runs/linked/files/summary.txt", "/api/runs/linked/stream", `/api/runs/${id}/files/page.html`]) {
+      const r = await get(url, path);
+      assert.equal(r.status, 404, `${path}: expected 404, got ${r.status}`);
+    }
+    const listed = await get(url, "/api/runs");
+    assert.doesNotMatch(listed.body, /s3cr3t|linked/, "a run folder linked from outside is not listed");
+    const svg = await get(url, `/api/runs/${id}/files/plot.svg`);
+    assert.equal(svg.status, 200);
+    assert.equal(svg.headers["content-type"], "image/svg+xml");
+    assert.match(String(svg.headers["content-security-policy"]), /default-src 'none'.*sandbox/);
+    assert.equal(svg.headers["x-content-type-options"], "nosniff");
+  } finally {
+    stop();
+  }
+});
+
+test("one damaged run neither hides nor kills the others: deleted while streamed, a huge history, a dangling link, bad escapes", {
+  timeout: 60000,
+}, async () => {
+  const root = tempDir();
+  const good = startRun(root, "good", {});
+  endRun(good, { report: {} });
+  const big = startRun(root, "big", {});
+  const rows = Array.from({ length: 125_000 }, (_, i) => `${i},${1 / (i + 1)},${2 / (i + 1)}`);
+  writeFileSync(join(big, "history.csv"), `epoch,loss,val_loss\n${rows.join("\n")}\n`);
+  const gone = startRun(root, "gone", {});
+  symlinkSync(join(root, "nowhere"), join(root, "dangling"));
+  const { url, stop } = await dashboard(root);
+  try {
+    const listed = await get(url, "/api/runs");
+    assert.equal(listed.status, 200, `GET /api/runs: ${listed.body}`);
+    const runs = JSON.parse(listed.body) as { name: string; best: { value: number } | null }[];
+    assert.deepEqual(runs.map((r) => r.name).sort(), ["big", "gone", "good"]);
+    assert.equal(runs.find((r) => r.name === "big")!.best!.value, 2 / 125_000);
+    assert.equal((await get(url, `/api/runs/${basename(big)}`)).status, 200);
+    // the huge history streams too
+    const bigStream = (await fetch(`${url}api/runs/${basename(big)}/stream`)).body!.getReader();
+    assert.equal((await bigStream.read()).done, false);
+    await bigStream.cancel();
+    // a run folder deleted while its stream is open ends the stream; the server lives on
+    const reader = (await fetch(`${url}api/runs/${basename(gone)}/stream`)).body!.getReader();
+    await reader.read();
+    rmSync(gone, { recursive: true });
+    let text = "";
+    for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value);
+    assert.match(text, /event: gone/);
+    const after = await get(url, "/api/runs");
+    assert.deepEqual((JSON.parse(after.body) as { name: string }[]).map((r) => r.name).sort(), ["big", "good"]);
+    for (const path of ["/api/runs/%E0%A4%A", "/%", "/api/runs/x%00y"]) {
+      const r = await get(url, path);
+      assert.equal(r.status, 400, `${path}: expected 400, got ${r.status} ${r.body}`);
+    }
+  } finally {
+    stop();
+  }
+});
+
+test("the dashboard answers only requests addressed to it (DNS rebinding)", async () => {
+  const { url, stop } = await dashboard(tempDir());
+  const { port } = new URL(url);
+  try {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`])
+      assert.equal((await get(url, "/api/runs", host)).status, 200, host);
+    for (const host of [`evil.example:${port}`, "evil.example", `127.0.0.1:${Number(port) + 1}`, `localhost.evil.example:${port}`, `127.0.0.1:${port}@x`]) {
+      const r = await get(url, "/api/runs", host);
+      assert.equal(r.status, 403, `Host ${host}: expected 403, got ${r.status}`);
+    }
+  } finally {
+    stop();
   }
 });

@@ -18,10 +18,10 @@ import sharp from "sharp";
 import { decodeInto } from "../../src/data/image-decode.js";
 import { fitTablePlan } from "../../src/data/table-plan.js";
 import { describeColumns, loadImage, readCsv, tableToTensors } from "../../src/index.js";
-import { mutateBytes, prng, type Rng } from "../helpers/fuzz.js";
+import { fuzzSeed, mutateBytes, prng, type Rng } from "../helpers/fuzz.js";
 import { tempDir } from "../helpers/tmp.js";
 
-const SEED = Number(process.env.FUZZ_SEED ?? 20261206);
+const SEED = fuzzSeed(20261206);
 const TIME_LIMIT_MS = 10_000;
 const MEMORY_LIMIT = 300e6;
 

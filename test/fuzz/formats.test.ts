@@ -18,10 +18,10 @@ import h5wasm from "h5wasm/node";
 import { Add, Dense, Input, loadModel, Model, Sequential, type SymbolicTensor, tensor } from "../../src/index.js";
 import { kerasModelConfig } from "../../src/interop/keras-write-config.js";
 import { toOnnx } from "../../src/interop/onnx-export.js";
-import { mutateBytes, prng, type Rng } from "../helpers/fuzz.js";
+import { fuzzSeed, mutateBytes, prng, type Rng } from "../helpers/fuzz.js";
 import { tempDir } from "../helpers/tmp.js";
 
-const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
+const SEED = fuzzSeed(20261201);
 const BYTE_MUTATIONS = 64;
 const FIELD_MUTATIONS = 48;
 const TIME_LIMIT_MS = 10_000;

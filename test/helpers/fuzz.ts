@@ -1,14 +1,25 @@
 /** Seeded fuzzing: a replayable generator and byte-level mutations of a valid file. */
 
-/** mulberry32: a small seeded PRNG, so every input can be replayed from the seed. */
-export function prng(seed: number) {
+/** mulberry32: a small seeded generator of floats in [0, 1), so every input can be replayed from the seed. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
-  const next = () => {
+  return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = Math.imul(a ^ (a >>> 15), a | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** The seed: FUZZ_SEED when set (to replay a failure), else `fallback`. */
+export function fuzzSeed(fallback: number): number {
+  const env = process.env.FUZZ_SEED;
+  return env !== undefined && env !== "" ? Number(env) >>> 0 : fallback;
+}
+
+/** Integers below n and picks from a list, from mulberry32. */
+export function prng(seed: number) {
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   return { int, pick: <T>(xs: readonly T[]): T => xs[int(xs.length)] };
 }

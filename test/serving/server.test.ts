@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { Dense, Flatten, Input, randomUniform, Sequential, type Tensor } from "../../src/index.js";
-import { batchOf, createPredictionServer, loadPredictor } from "../../src/serving/server.js";
+import { batchOf, createPredictionServer, loadPredictor, type Predictor } from "../../src/serving/server.js";
 import { tempDir } from "../helpers/tmp.js";
 
 function classifier() {
@@ -43,7 +46,7 @@ test("a kerno model and its ONNX export answer the same predictions; bad payload
       if (file === "m.kerno") assert.equal((ok.json.classes as string[]).length, 4);
       assert.equal((await post("{not json")).status, 400);
       const wrong = await post(JSON.stringify({ inputs: [[1, 2, 3]] }));
-      assert.deepEqual([wrong.status, wrong.json.error], [400, "each example must have shape [2, 2], got [3]"]);
+      assert.deepEqual([wrong.status, wrong.json.error], [400, "POST /predict: each example must have shape [2, 2], got [3]"]);
       assert.match(String((await post(JSON.stringify({ inputs: Array(9).fill(rows[0]) }))).json.error), /at most 8 examples per request, got 9/);
       assert.match(
         String(
@@ -60,7 +63,7 @@ test("a kerno model and its ONNX export answer the same predictions; bad payload
             )
           ).json.error,
         ),
-        /example 0 holds something that is not a finite number/,
+        /example 0 at \[0, 1\]: expected a finite number, got "x"/,
       );
       assert.equal((await post(JSON.stringify({ inputs: Array(300).fill(rows[0]) }))).status, 413);
     } finally {
@@ -91,4 +94,146 @@ test("batches: ragged examples are named", () => {
   assert.deepEqual(big.shape, [2, 224, 224, 3]);
   assert.deepEqual(Array.from(big.data.subarray(150_528 + 3 * 225, 150_528 + 3 * 226)), [1, 1, 1]);
   assert.throws(() => batchOf({ rows: [] }, [2], 10), /expected \{"inputs"/);
+  // lengths that ask for more values than the body could hold are refused before allocating
+  assert.throws(() => batchOf({ inputs: [[Array(1000).fill(0), ...Array(999).fill([])]] }, [null, null], 10, 10_000), /more values than this request can hold/);
+  assert.throws(() => batchOf({ inputs: [5] }, [null], 10), /example 0: expected an array of any length, got 5/);
+});
+
+/** A request sent as given: a Content-Length that may lie, a body that may never end; resolves with the answer or null at `boundMs`. */
+function send(url: string, o: { method?: string; path?: string; headers?: Record<string, string>; body?: string; end?: boolean }, boundMs = 15000) {
+  const { hostname, port } = new URL(url);
+  return new Promise<{ status: number; body: string } | null>((done, fail) => {
+    const bound = setTimeout(() => {
+      req.destroy();
+      done(null);
+    }, boundMs);
+    const req = request({ hostname, port, path: o.path ?? "/predict", method: o.method ?? "POST", headers: o.headers }, (res) => {
+      let body = "";
+      res.on("data", (c) => (body += c));
+      res.on("end", () => {
+        clearTimeout(bound);
+        done({ status: res.statusCode ?? 0, body });
+      });
+    });
+    req.on("error", (err) => {
+      clearTimeout(bound);
+      fail(err);
+    });
+    if (o.body) req.write(o.body);
+    if (o.end !== false) req.end();
+  });
+}
+
+const fixed: Predictor = {
+  format: "kerno",
+  inputShape: [2, 2],
+  classNames: null,
+  async predict(x, shape) {
+    return { data: x.map((v) => v * 10), shape };
+  },
+};
+
+async function listen(predictor: Predictor, limits = {}) {
+  const server = createPredictionServer(predictor, limits);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+test("every example is checked at every level against the model's input: ragged, short, scalar, deep, beyond float32 are 400s", async () => {
+  const { server, url } = await listen(fixed);
+  try {
+    const deep = `${"[".repeat(10_000)}1${"]".repeat(10_000)}`;
+    const cases: [string, RegExp][] = [
+      ['{"inputs":[[[1,2],[3]],[[4,5],[6,7,8]]]}', /example 0 at \[1\]: expected 2 values, got 1/],
+      ['{"inputs":[[[1,2],[3,4]],[[4,5],[6,7,8]]]}', /example 1 at \[1\]: expected 2 values, got 3/],
+      ['{"inputs":[1]}', /example 0: expected an array of 2, got 1/],
+      ['{"inputs":[[[1,2]]]}', /each example must have shape \[2, 2\], got \[1, 2\]/],
+      [`{"inputs":[${deep}]}`, /each example must have shape \[2, 2\], got \[1, 1, \.\.\.\]/],
+      ['{"inputs":[[[1,2],[[3],4]]]}', /example 0 at \[1, 0\]: expected a finite number, got an array/],
+      ['{"inputs":[[[1e39,2],[3,4]]]}', /example 0 at \[0, 0\]: 1e\+39 is not finite in float32/],
+      ['{"inputs":[[[1,2],[3,4]],5]}', /example 1: expected an array of 2, got 5/],
+      ["[]", /expected \{"inputs"/],
+      ["null", /expected \{"inputs"/],
+    ];
+    for (const [body, message] of cases) {
+      const r = (await send(url, { body }))!;
+      assert.equal(r.status, 400, `${body.slice(0, 60)}: expected 400, got ${r.status} ${r.body.slice(0, 200)}`);
+      const error = String((JSON.parse(r.body) as { error: string }).error);
+      assert.match(error, message);
+      assert.ok(error.length < 200, `a short message, got ${error.length} characters`);
+    }
+    const ok = (await send(url, { body: '{"inputs":[[[1,2],[3,4]],[[5,6],[7,8]]]}' }))!;
+    assert.deepEqual(JSON.parse(ok.body).outputs, [
+      [
+        [10, 20],
+        [30, 40],
+      ],
+      [
+        [50, 60],
+        [70, 80],
+      ],
+    ]);
+  } finally {
+    server.close();
+  }
+});
+
+test("a lying or slow body is timed out in seconds, a huge Content-Length refused at once; a 500 says little", { timeout: 30000 }, async () => {
+  const failing: Predictor = {
+    ...fixed,
+    async predict() {
+      throw new Error("secret internal detail at /home/someone/model.kerno");
+    },
+  };
+  const { server, url } = await listen(failing, { requestTimeoutMs: 1000, headersTimeoutMs: 1000 });
+  try {
+    assert.ok(Number.isFinite(server.maxConnections) && server.maxConnections > 0, `a connection cap, got ${server.maxConnections}`);
+    const huge = await send(url, { headers: { "content-length": String(10 ** 12) }, body: "{}", end: false });
+    assert.equal(huge?.status, 413, `a Content-Length of 10^12: expected 413, got ${huge?.status}`);
+    const slow = await send(url, { headers: { "content-length": "1000" }, body: '{"inputs":', end: false }, 10000);
+    assert.ok(slow, "a body 990 bytes short: expected an answer within 10 s, got none");
+    assert.equal(slow.status, 408);
+    const r = (await send(url, { body: '{"inputs":[[[1,2],[3,4]]]}' }))!;
+    assert.equal(r.status, 500);
+    assert.doesNotMatch(r.body, /secret|home|at /);
+  } finally {
+    server.close();
+  }
+});
+
+test("the prediction server refuses a foreign Host; kerno serve --host 0.0.0.0 warns on stderr", { timeout: 60000 }, async () => {
+  const { server, url } = await listen(fixed);
+  const { port } = new URL(url);
+  try {
+    assert.equal((await send(url, { method: "GET", path: "/health", headers: { host: `localhost:${port}` } }))!.status, 200);
+    const evil = (await send(url, { method: "GET", path: "/health", headers: { host: `rebound.example:${port}` } }))!;
+    assert.equal(evil.status, 403, `Host rebound.example: expected 403, got ${evil.status}`);
+  } finally {
+    server.close();
+  }
+  const dir = tempDir();
+  classifier().save(join(dir, "m.kerno"));
+  const bin = fileURLToPath(new URL("../../bin/kerno.js", import.meta.url));
+  const child = spawn(process.execPath, [bin, "serve", join(dir, "m.kerno"), "--host", "0.0.0.0", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    const [out, err] = await new Promise<[string, string]>((done, fail) => {
+      let out = "";
+      let err = "";
+      const check = () => /kerno serve: .*http:\/\//.test(out) && /0\.0\.0\.0/.test(err) && done([out, err]);
+      child.stdout.on("data", (d) => {
+        out += d;
+        check();
+      });
+      child.stderr.on("data", (d) => {
+        err += d;
+        check();
+      });
+      child.on("exit", (code) => fail(new Error(`kerno serve exited ${code}: ${err}`)));
+      setTimeout(() => fail(new Error(`expected a warning on stderr within 30 s; stdout: ${out}; stderr: ${err}`)), 30000).unref();
+    });
+    assert.match(err, /reachable from other machines/);
+    assert.doesNotMatch(out, /reachable/);
+  } finally {
+    child.kill();
+  }
 });

@@ -131,6 +131,12 @@ async function openRun(id) {
     $("status").textContent = `${msg.status}, ${(msg.history.epoch ?? []).length} epochs`;
     drawCharts(msg.history);
   };
+  // the server ends the stream when the run folder is deleted; without this the page would retry
+  const mine = source; // by the time "gone" comes, `source` may be another run's stream
+  mine.addEventListener("gone", () => {
+    mine.close();
+    if (current === id) $("status").textContent = "the run folder was removed";
+  });
 }
 
 $("compare").onchange = async () => {
