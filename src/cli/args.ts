@@ -9,6 +9,7 @@ const BOOLEAN = new Set([
   "help",
   "log-target",
   "time-features",
+  "course",
   "png",
   "after-longest-gap",
   "deeper",

@@ -17,7 +17,7 @@ export const USAGE: Record<string, CommandUsage> = {
 kerno train --images DIR | --csv FILE --target COL | --series FILE --column COL [options]
   recipes: mnist-dense, mnist-cnn, cats-vs-dogs (--deeper --augment --images DIR),
   cats-vs-dogs-pretrained (--base tiny-darknet|vgg16|FILE --fine-tune N --fine-tune-epochs N),
-  traffic-forecast (--csv --time --column --history --time-features --sarima-origins),
+  traffic-forecast (--csv --time --column --history --time-features --sarima-origins --course),
   house-prices (--csv --target --loss mae|mse --log-target --dev-size), class-priors (--minority --fraction),
   fashion-mnist-hierarchical (--groups --linkage ward|average --cnn)
   own data: --images (--base --balance --size --no-augment --hierarchical --groups),
@@ -44,6 +44,7 @@ kerno train --images DIR | --csv FILE --target COL | --series FILE --column COL 
       "time-features",
       "sarima-origins",
       "after-longest-gap",
+      "course",
       "loss",
       "log-target",
       "dev-size",

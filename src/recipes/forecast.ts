@@ -5,7 +5,8 @@
  * restored), 80/20 chronological split; the recurrent models both on the course's (1, history)
  * shape (one step of all features: no recurrence at all) and on the natural (history, 1) shape.
  * Classical baselines are scored on the same validation windows. Used by traffic-forecast and
- * by kerno train --series.
+ * by kerno train --series; a recipe may replace the split, models and compile (ForecastTraining:
+ * traffic-forecast --course runs the course's own).
  */
 import { join } from "node:path";
 import { reshape } from "../ops/shape.js";
@@ -23,10 +24,10 @@ import { saveChart } from "../util/charts.js";
 import { writeForecastPlan } from "./forecast-predict.js";
 import { type ForecastRow, formatForecastTable } from "./forecast-table.js";
 import { baseResult, outputDir, type RecipeOptions, type RecipeResult } from "./recipe.js";
-import { forecaster, type Shape } from "./traffic-data.js";
+import { type ForecastTraining, forecaster, KERNO_TRAINING, type Shape } from "./traffic-data.js";
 
-/** The series as scaled windows, split 80/20 in time; the scaler sees the training part only. */
-function prepareWindows(series: HourlySeries, history: number, horizon: number, extra: Float32Array[]) {
+/** The series as scaled windows, split in time by `split`; the scaler sees the training part only. */
+function prepareWindows(series: HourlySeries, history: number, horizon: number, extra: Float32Array[], split: ForecastTraining["split"]) {
   const features = 1 + extra.length;
   const hours = series.values.length;
   const raw = new Float32Array(hours * features);
@@ -35,7 +36,8 @@ function prepareWindows(series: HourlySeries, history: number, horizon: number, 
     extra.forEach((c, j) => (raw[t * features + 1 + j] = c[t]));
   }
   const probe = windows(tensor(raw, [hours, features]), { history, horizon });
-  const nTrain = Math.floor(probe.starts.length * 0.8);
+  const nTrain = split(probe.starts, hours);
+  if (!(nTrain >= 1 && nTrain < probe.starts.length)) throw new Error(`forecast: the split leaves ${nTrain} of ${probe.starts.length} windows to train`);
   const trainEnd = probe.starts[nTrain - 1] + history + horizon;
   const scaler = new MinMaxScaler().fit(tensor(series.values.subarray(0, trainEnd)));
   const scale = scaler.scaleOf(),
@@ -95,11 +97,12 @@ function scorer(data: ForecastData, sarimaIdx: number[]) {
   };
 }
 
-/** The five networks, each trained with early stopping and saved into `out`. */
+/** The networks, each trained (with early stopping unless `training` says not) and saved into `out`. */
 async function trainNetworks(
   data: ForecastData,
   score: ReturnType<typeof scorer>,
   options: RecipeOptions,
+  training: ForecastTraining,
   out: string,
   unit: string,
   log: (line: string) => void,
@@ -110,22 +113,16 @@ async function trainNetworks(
   const histories: Record<string, { loss: number[]; val_loss: number[] }> = {};
   const forecasts: Record<string, Float32Array> = {};
   const reshaped = (x: Tensor, shape: Shape) => (shape === "course" ? reshape(x, [x.shape[0], 1, data.history * data.features]) : x);
-  for (const [kind, shape] of [
-    ["dense", "course"],
-    ["simple_rnn", "course"],
-    ["lstm", "course"],
-    ["simple_rnn", "natural"],
-    ["lstm", "natural"],
-  ] as const) {
+  for (const [kind, shape] of training.models) {
     const t0 = performance.now();
     const model = forecaster(kind, shape, data.history, data.features, data.horizon);
-    model.compile({ optimizer: "adam", loss: "mse", metrics: ["mae"] });
-    const stop = new EarlyStopping({ monitor: "val_loss", patience, restoreBestWeights: true });
+    model.compile(training.compile);
+    const stop = training.earlyStopping ? new EarlyStopping({ monitor: "val_loss", patience, restoreBestWeights: true }) : null;
     const h = await model.fit(reshaped(data.xTrain, shape), data.yTrain, {
       epochs: options.epochs ?? 500,
       batchSize: options.batchSize ?? 32,
       validationData: [reshaped(data.xVal, shape), data.yVal],
-      callbacks: [stop],
+      callbacks: stop ? [stop] : [],
       verbose: 0,
       seed: options.seed,
       runDir: options.runDir,
@@ -137,7 +134,7 @@ async function trainNetworks(
     const res = score(model.name, model.countParams(), pred, (performance.now() - t0) / 1000, h.epoch.length);
     rows.push(res);
     log(
-      `  ${model.name}: ${h.epoch.length} epochs (best ${stop.bestEpoch + 1}), validation MSE ${res.mse.toExponential(3)}, MAE ${res.maeVph.toPrecision(4)} ${unit}, ${res.seconds.toFixed(1)} s`,
+      `  ${model.name}: ${h.epoch.length} epochs (${stop ? `best ${stop.bestEpoch + 1}` : model.optimizer?.className}), validation MSE ${res.mse.toExponential(3)}, MAE ${res.maeVph.toPrecision(4)} ${unit}, ${res.seconds.toFixed(1)} s`,
     );
   }
   return { rows, histories, forecasts };
@@ -243,6 +240,8 @@ export interface ForecastSetup {
   valueLabel: string;
   /** The CSV columns the series came from (written to forecast-plan.json for kerno predict). */
   columns: { time: string; value: string };
+  /** Default KERNO_TRAINING. */
+  training?: ForecastTraining;
 }
 
 /**
@@ -266,7 +265,8 @@ export async function runForecast(setup: ForecastSetup, options: RecipeOptions):
     return v;
   };
   const extra = f["time-features"] === true ? calendarFeatures(series.times, freq) : [];
-  const data = prepareWindows(series, positive("history", freq.history), positive("horizon", freq.horizon), extra);
+  const training = setup.training ?? KERNO_TRAINING;
+  const data = prepareWindows(series, positive("history", freq.history), positive("horizon", freq.horizon), extra, training.split);
   log(
     `windows: ${data.n} (history ${data.history} ${freq.unit}${data.extraFeatures ? ` + ${data.extraFeatures} time features` : ""}, horizon ${data.horizon} ${freq.unit}): ${data.nTrain} training, ${data.n - data.nTrain} validation`,
   );
@@ -276,7 +276,7 @@ export async function runForecast(setup: ForecastSetup, options: RecipeOptions):
   const sarimaIdx = starts.filter((_, i) => i % every === 0);
   const score = scorer(data, sarimaIdx);
   const out = outputDir(setup.name, options.out);
-  const nets = await trainNetworks(data, score, options, out, setup.unit, log);
+  const nets = await trainNetworks(data, score, options, training, out, setup.unit, log);
   const plan = { time: setup.columns.time, column: setup.columns.value, history: data.history, horizon: data.horizon, scale: data.scale, offset: data.offset };
   writeForecastPlan(out, { ...plan, timeFeatures: extra.length > 0 });
   const baselines = runBaselines(data, score, sarimaIdx, freq);
