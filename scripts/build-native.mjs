@@ -19,9 +19,21 @@ if (process.env.KERNO_SKIP_NATIVE === "1") {
   console.log("kerno: KERNO_SKIP_NATIVE=1, not building the native addon");
   process.exit(0);
 }
+/**
+ * The running Node's own headers (Debian's nodejs and Node's release archives install them beside
+ * the binary, in <prefix>/include/node): node-gyp otherwise downloads them, which fails offline
+ * and wherever HOME holds no cache.
+ */
+function localNodedir() {
+  if (process.env.npm_config_nodedir) return null;
+  const prefix = join(dirname(process.execPath), "..");
+  return existsSync(join(prefix, "include", "node", "common.gypi")) && existsSync(join(prefix, "include", "node", "node_api.h")) ? prefix : null;
+}
+
 const gyp = nodeGyp();
+const nodedir = localNodedir();
 const result = gyp
-  ? spawnSync(process.execPath, [gyp, "rebuild", "-j", "max"], { stdio: "inherit" })
+  ? spawnSync(process.execPath, [gyp, "rebuild", "-j", "max", ...(nodedir ? [`--nodedir=${nodedir}`] : [])], { stdio: "inherit" })
   : { status: 1, error: new Error("node-gyp not found (it ships with npm)") };
 if (result.status === 0) {
   console.log("kerno: native addon built (build/Release/kerno.node)");

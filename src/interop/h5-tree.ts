@@ -33,8 +33,12 @@ export interface H5ReadRequest {
 
 export type H5ReadResult = { id: number; tree: H5Group } | { id: number; error: string };
 
-/** Values may reach this multiple of the file's size (Keras stores them uncompressed), plus 1 MiB. */
-const MAX_INFLATION = 64;
+/**
+ * A file's values (or an archive's inflated members) may reach this multiple of its size, plus
+ * 1 MiB: Keras stores weights uncompressed, so anything near it is a decompression bomb.
+ */
+export const MAX_INFLATION = 64;
+export const inflationBound = (bytes: number): number => MAX_INFLATION * bytes + 2 ** 20;
 /** The library's start (it compiles 4 MB of WebAssembly) is not counted in a read's time. */
 const START_TIMEOUT_MS = 120_000;
 
@@ -77,11 +81,21 @@ function stopReader(r: Reader): void {
   void r.worker.terminate();
 }
 
+let queue: Promise<unknown> = Promise.resolve();
+
 /**
  * The tree of the HDF5 file whose bytes are given (`bytes` is handed to the worker and must not be
- * used afterwards). Errors name `who`.
+ * used afterwards), its values bounded by `maxValueBytes` (default: inflationBound of its size; an
+ * archive member passes the archive's). Reads run one at a time, so that a file's time limit counts
+ * its own read only and a looping file stops no other. Errors name `who`.
  */
-export async function readH5Tree(bytes: Uint8Array, who: string): Promise<H5Group> {
+export function readH5Tree(bytes: Uint8Array, who: string, maxValueBytes = inflationBound(bytes.byteLength)): Promise<H5Group> {
+  const read = queue.then(() => readOne(bytes, who, maxValueBytes));
+  queue = read.catch(() => {});
+  return read;
+}
+
+async function readOne(bytes: Uint8Array, who: string, maxValueBytes: number): Promise<H5Group> {
   reader ??= startReader();
   const r = reader;
   const size = bytes.byteLength;
@@ -93,7 +107,7 @@ export async function readH5Tree(bytes: Uint8Array, who: string): Promise<H5Grou
     });
     const id = ++nextId;
     const limit = readTimeoutMs(size);
-    const request: H5ReadRequest = { id, bytes, maxValueBytes: MAX_INFLATION * size + 2 ** 20 };
+    const request: H5ReadRequest = { id, bytes, maxValueBytes };
     const result = await new Promise<H5ReadResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         stopReader(r);

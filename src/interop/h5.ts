@@ -5,7 +5,7 @@
  * .weights.h5 (layers/<class key>/vars/<i>, recurrent cells under cell/, nested models under layers/;
  * see keras-layout.ts).
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, type Stats, statSync } from "node:fs";
 import type { Variable } from "../autodiff/variable.js";
 import type { Layer } from "../layers/layer.js";
 import { isModel } from "../models/is-model.js";
@@ -44,16 +44,20 @@ export function isHdf5(path: string): boolean {
 }
 
 /**
- * The tree of the HDF5 file at `path` (or of the bytes given for it), read in a sandboxed worker
- * (h5-tree.ts). Every error names `who`.
+ * The tree of the HDF5 file at `path` (or of the bytes given for it, an archive's member, with the
+ * archive's bound on values), read in a sandboxed worker (h5-tree.ts). Every error names `who`.
  */
-export async function readH5(path: string, who: string, bytes?: Uint8Array): Promise<H5Group> {
-  if (!bytes) {
-    if (!existsSync(path)) throw new Error(`${who}: no such file`);
-    if (!isHdf5(path)) throw new Error(`${who}: not an HDF5 file (no HDF5 signature)`);
-    bytes = readFileSync(path);
+export async function readH5(path: string, who: string, member?: { bytes: Uint8Array; maxValueBytes: number }): Promise<H5Group> {
+  if (member) return readH5Tree(member.bytes, who, member.maxValueBytes);
+  let stat: Stats;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new Error(`${who}: no such file`);
   }
-  return readH5Tree(bytes, who);
+  if (!stat.isFile()) throw new Error(`${who}: expected a file, found ${stat.isDirectory() ? "a folder" : "a device or pipe"}`);
+  if (!isHdf5(path)) throw new Error(`${who}: not an HDF5 file (no HDF5 signature)`);
+  return readH5Tree(readFileSync(path), who);
 }
 
 const attr = (node: H5Group, name: string): unknown => node.attrs.get(name);

@@ -10,6 +10,7 @@ import { type LoadOptions, loadKernoModel, rebuildModel } from "../models/load.j
 import type { Model } from "../models/model.js";
 import { fail, parseJson, wrapError } from "../models/validate.js";
 import { isHdf5, loadWeightsFromH5, readH5 } from "./h5.js";
+import { inflationBound } from "./h5-tree.js";
 import { modelConfig } from "./keras-config.js";
 import { loadTfjsModel } from "./tfjs.js";
 import { readZip } from "./zip.js";
@@ -20,7 +21,7 @@ export type ModelFormat = "kerno" | "keras" | "keras-h5" | "tfjs";
 export function modelFormat(path: string): ModelFormat | null {
   let head: Buffer;
   try {
-    if (statSync(path).isDirectory()) return null;
+    if (!statSync(path).isFile()) return null; // a folder, or a pipe that would block the read
     const fd = openSync(path, "r");
     head = Buffer.alloc(64);
     const n = readSync(fd, head, 0, 64, 0);
@@ -37,9 +38,6 @@ export function modelFormat(path: string): ModelFormat | null {
   return null;
 }
 
-/** Inflated members may reach this multiple of the archive's size (Keras stores them uncompressed), plus 1 MiB. */
-const MAX_INFLATION = 64;
-
 /**
  * The most weight values an HDF5 file of `bytes` can hold: Keras stores weights uncompressed, as
  * float32 or (half precision) float16, so an architecture asking for more is refused before it is built.
@@ -49,14 +47,15 @@ const h5Capacity = (bytes: number) => Math.floor(bytes / 2);
 /** A Keras 3 .keras archive: the architecture from config.json, the weights from model.weights.h5. */
 async function loadKerasArchive(path: string, who: string): Promise<Model> {
   const bytes = readFileSync(path);
-  const files = readZip(bytes, who, { maxTotal: MAX_INFLATION * bytes.length + 2 ** 20 });
+  const files = readZip(bytes, who, { maxTotal: inflationBound(bytes.length) });
   for (const name of ["config.json", "model.weights.h5"])
     if (!files.has(name)) throw new Error(`${who}: the .keras archive has no ${name} (it has ${[...files.keys()].join(", ") || "no members"})`);
   const weightsBytes = files.get("model.weights.h5")!;
   const spec = modelConfig(parseJson(new TextDecoder().decode(files.get("config.json")), who, "config.json"), `${who}: config.json`);
   const model = rebuildModel(spec.className, spec.config, who, h5Capacity(weightsBytes.length));
   const weightsWho = `${who}: model.weights.h5`;
-  loadWeightsFromH5(model, await readH5(path, weightsWho, weightsBytes), weightsWho);
+  // the member's values are bounded by the archive's size, not the member's (itself up to 64x the archive)
+  loadWeightsFromH5(model, await readH5(path, weightsWho, { bytes: weightsBytes, maxValueBytes: inflationBound(bytes.length) }), weightsWho);
   return model;
 }
 
@@ -78,6 +77,8 @@ async function loadKerasH5(path: string, who: string): Promise<Model> {
 /** Loads a model saved by kerno, Keras (.keras, .h5) or TensorFlow.js (model.json). */
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<Model> {
   const who = `loadModel: ${path}`;
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat && !stat.isFile()) throw new Error(`${who}: expected a model file, found ${stat.isDirectory() ? "a folder" : "a device or pipe"}`);
   try {
     switch (modelFormat(path)) {
       case "keras":

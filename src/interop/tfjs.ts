@@ -9,7 +9,7 @@ import type { Model } from "../models/model.js";
 import { arrayAt, fail, objectAt, parseJson, shapeAt, sizeOf, stringAt } from "../models/validate.js";
 import { resolveInside } from "../util/files.js";
 import { modelConfig } from "./keras-config.js";
-import { assignWeights, type NamedArray } from "./weights.js";
+import { matchWeights } from "./weights.js";
 
 interface ManifestEntry {
   name: string;
@@ -99,14 +99,19 @@ export function loadTfjsModel(path: string): Model {
   const groups = manifest(json.weightsManifest, who);
   // every shard inside the model's folder, and the manifest's weights within the shards' bytes, before anything is built
   const folder = dirname(path);
+  const seen = new Set<string>();
   const files = groups.map((g) =>
     g.paths.map((p) => {
       const real = resolveInside(folder, p);
-      if (!real)
-        throw new Error(
-          `${who}: weight shard '${p}': expected a file inside the model's folder ${folder}, found ${existsSync(resolve(folder, p)) ? "a path that leaves it" : "no such file"}`,
-        );
+      if (!real) {
+        const target = resolve(folder, p);
+        const found = target === resolve(folder) ? "the folder itself" : existsSync(target) ? "a path that leaves it" : "no such file";
+        throw new Error(`${who}: weight shard '${p}': expected a file inside the model's folder ${folder}, found ${found}`);
+      }
       if (!statSync(real).isFile()) throw new Error(`${who}: weight shard '${p}': expected a file, found a folder or device`);
+      // one file named twice would be read (and allocated for) twice
+      if (seen.has(real)) throw new Error(`${who}: weight shard '${p}' is listed more than once in weightsManifest`);
+      seen.add(real);
       return real;
     }),
   );
@@ -123,7 +128,13 @@ export function loadTfjsModel(path: string): Model {
   });
   const kerno = modelConfig(topology.model_config ?? topology, `${who}: modelTopology`);
   const model = rebuildModel(kerno.className, kerno.config, who, held);
-  const weights = new Map<string, NamedArray>();
+  // every manifest weight matched to the model's variables before a value is decoded
+  const targets = matchWeights(
+    model,
+    groups.flatMap((g) => g.weights),
+    who,
+  );
+  let t = 0;
   groups.forEach((group, i) => {
     const bytes = Buffer.concat(files[i].map((f) => readFileSync(f)));
     let offset = 0;
@@ -132,9 +143,8 @@ export function loadTfjsModel(path: string): Model {
         throw new Error(`${who}: the weight shards end before '${w.name}' (the shards changed while loading?)`);
       const { data, size } = readWeight(bytes, offset, w);
       offset += size;
-      weights.set(w.name, { shape: w.shape, data });
+      targets[t++].values.set(data);
     }
   });
-  assignWeights(model, weights, who);
   return model;
 }

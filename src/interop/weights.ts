@@ -19,10 +19,11 @@ export function weightName(name: string): string {
 }
 
 /**
- * Copies every weight of `model` from `weights` (by name). A missing weight, a shape mismatch or a
- * weight of the file that fits nothing are errors naming the layer and both shapes.
+ * The variable of `model` that each named weight of a file goes to, checked before any value is
+ * read: a weight that fits nothing, a shape mismatch, a variable named twice or one left without
+ * a value are errors naming the layer and both shapes.
  */
-export function assignWeights(model: Model, weights: Map<string, NamedArray>, who: string): void {
+export function matchWeights(model: Model, named: readonly { name: string; shape: readonly number[] }[], who: string): Variable[] {
   const byKey = new Map<string, Variable>();
   for (const [v, key] of model.weightKeys()) byKey.set(key, v);
   const bySuffix = new Map<string, Variable[]>();
@@ -31,21 +32,34 @@ export function assignWeights(model: Model, weights: Map<string, NamedArray>, wh
     bySuffix.set(suffix, [...(bySuffix.get(suffix) ?? []), v]);
   }
   const assigned = new Set<Variable>();
-  for (const [rawName, w] of weights) {
+  const targets = named.map(({ name: rawName, shape }) => {
     const name = weightName(rawName);
     const suffix = name.split("/").slice(-2).join("/");
     const target = byKey.get(name) ?? (bySuffix.get(suffix)?.length === 1 ? bySuffix.get(suffix)![0] : undefined);
     if (!target)
       throw new Error(
-        `${who}: the file has weight '${name}' ${shapeToString(w.shape)}, which no layer of the model has (layers: ${model.layers.map((l) => l.name).join(", ")})`,
+        `${who}: the file has weight '${name}' ${shapeToString(shape)}, which no layer of the model has (layers: ${model.layers.map((l) => l.name).join(", ")})`,
       );
-    if (target.shape.join(",") !== w.shape.join(",")) {
-      throw new Error(`${who}: weight '${name}' is ${shapeToString(target.shape)} in the model but ${shapeToString(w.shape)} in the file`);
+    if (target.shape.join(",") !== shape.join(",")) {
+      throw new Error(`${who}: weight '${name}' is ${shapeToString(target.shape)} in the model but ${shapeToString(shape)} in the file`);
     }
-    target.values.set(w.data);
+    if (assigned.has(target)) throw new Error(`${who}: the file holds weight '${name}' twice`);
     assigned.add(target);
-  }
+    return target;
+  });
   const missing = [...byKey].filter(([, v]) => !assigned.has(v)).map(([k]) => k);
   if (missing.length)
     throw new Error(`${who}: the file has no values for ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ` and ${missing.length - 5} more` : ""}`);
+  return targets;
+}
+
+/** Copies every weight of `model` from `weights` (by name), checked as matchWeights does. */
+export function assignWeights(model: Model, weights: Map<string, NamedArray>, who: string): void {
+  const entries = [...weights];
+  const targets = matchWeights(
+    model,
+    entries.map(([name, w]) => ({ name, shape: w.shape })),
+    who,
+  );
+  targets.forEach((target, i) => target.values.set(entries[i][1].data));
 }

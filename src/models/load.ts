@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { Input, InputLayer } from "../layers/input.js";
 import { type Layer, type SymbolicTensor, withWeightGate } from "../layers/layer.js";
 import { layerFromConfig } from "../layers/registry.js";
+import { shapeToString } from "../tensor/shape.js";
 import type { CompileConfig } from "../training/compile.js";
 import { lossFromConfig } from "../training/losses.js";
 import { optimizerFromConfig } from "../training/optimizers.js";
@@ -68,16 +69,35 @@ export function modelFromConfig(className: string, config: Record<string, unknow
       produced.set(key([spec.name, 0, 0]), input.output);
     } else layers.set(spec.name, buildLayer(spec.className, spec.config, who));
   }
-  // apply layers in passes until every call's inputs exist
-  const pending = specs.flatMap((s) => s.nodes.map((r, call) => ({ name: s.name, refs: r, call })));
-  while (pending.length) {
-    const i = pending.findIndex((p) => p.refs.every((r) => produced.has(key(r))));
-    if (i < 0) throw new Error(`${who}: corrupt architecture: cannot connect ${pending.map((p) => p.name).join(", ")}`);
-    const { name: layerName, refs: inputRefs, call } = pending.splice(i, 1)[0];
+  // apply each call once its inputs exist (Kahn's order: linear in the calls, whatever order the file lists them in)
+  const calls = specs.flatMap((s) => s.nodes.map((r, call) => ({ name: s.name, refs: r, call, missing: 0 })));
+  const waiting = new Map<string, typeof calls>();
+  const ready: typeof calls = [];
+  for (const c of calls) {
+    for (const r of new Set(c.refs.map(key)))
+      if (!produced.has(r)) {
+        c.missing++;
+        waiting.set(r, [...(waiting.get(r) ?? []), c]);
+      }
+    if (c.missing === 0) ready.push(c);
+  }
+  let applied = 0;
+  while (ready.length) {
+    const { name: layerName, refs: inputRefs, call } = ready.pop()!;
+    applied++;
     const inputs = inputRefs.map((r) => produced.get(key(r))!);
     const layer = layers.get(layerName)!;
     const out: SymbolicTensor | SymbolicTensor[] = inputs.length === 1 ? layer.apply(inputs[0]) : layer.apply(inputs);
-    (Array.isArray(out) ? out : [out]).forEach((t, j) => produced.set(key([layerName, call, j]), t));
+    (Array.isArray(out) ? out : [out]).forEach((t, j) => {
+      const k = key([layerName, call, j]);
+      produced.set(k, t);
+      for (const c of waiting.get(k) ?? []) if (--c.missing === 0) ready.push(c);
+      waiting.delete(k);
+    });
+  }
+  if (applied < calls.length) {
+    const stuck = calls.filter((c) => c.missing > 0).map((c) => c.name);
+    throw new Error(`${who}: corrupt architecture: cannot connect ${[...new Set(stuck)].join(", ")}`);
   }
   const pick = (where: string) =>
     refs(config[where], who, `Functional.${where}`).map((r) => {
@@ -115,11 +135,37 @@ export function rebuildModel(className: string, config: Record<string, unknown>,
         `the architecture declares more weights than the file holds: with ${layer}'s '${weight}' [${shape.join(", ")}] it needs ${declared} values, the file holds ${held}`,
       );
   };
+  let model: Model;
   try {
-    return withWeightGate(gate, () => modelFromConfig(className, config, who));
+    model = withWeightGate(gate, () => modelFromConfig(className, config, who));
   } catch (err) {
     throw refused ? new Error(refused) : wrapError(err, who, "cannot rebuild the architecture");
   }
+  const largest = largestOutput(model);
+  if (largest && largest.bytes > ACTIVATION_LIMIT)
+    throw new Error(
+      `${who}: layer '${largest.layer}' would output ${shapeToString(largest.shape)} per example (${(largest.bytes / 2 ** 30).toFixed(1)} GiB): expected at most 1 GiB, as no trained network needs more`,
+    );
+  return model;
+}
+
+/** One example's largest layer output (float32) allowed in a model read from a file: a tiny file must not make every predict allocate gigabytes. */
+const ACTIVATION_LIMIT = 2 ** 30;
+
+/** The layer (nested models included) whose output for one example is largest, where shapes are known. */
+function largestOutput(model: Model): { layer: string; shape: number[]; bytes: number } | null {
+  let best: { layer: string; shape: number[]; bytes: number } | null = null;
+  for (const node of model.nodes) {
+    const inner = node.layer instanceof Model ? largestOutput(node.layer) : null;
+    if (inner && (!best || inner.bytes > best.bytes)) best = inner;
+    for (const out of node.outputs) {
+      const dims = out.shape.slice(1);
+      if (dims.some((d) => d === null)) continue;
+      const bytes = 4 * (dims as number[]).reduce((a, b) => a * b, 1);
+      if (!best || bytes > best.bytes) best = { layer: node.layer.name, shape: dims as number[], bytes };
+    }
+  }
+  return best;
 }
 
 function buildLayer(className: string, config: Record<string, unknown>, who: string): Layer {

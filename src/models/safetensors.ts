@@ -57,6 +57,7 @@ export function decodeSafetensors(bytes: Uint8Array, who: string): { tensors: Ma
   const tensors = new Map<string, SafeTensor>();
   const metadata = objectAt(header.__metadata__ ?? {}, who, "the header's __metadata__");
   for (const [key, value] of Object.entries(metadata)) stringAt(value, who, `__metadata__.${key}`);
+  const spans: { name: string; begin: number; end: number }[] = [];
   for (const [name, entry] of Object.entries(header)) {
     if (name === "__metadata__") continue;
     const e = objectAt(entry, who, `tensor '${name}'`);
@@ -69,6 +70,25 @@ export function decodeSafetensors(bytes: Uint8Array, who: string): { tensors: Ma
     if (!(offsets.length === 2 && begin <= end && end <= dataLength && end - begin === count * BYTES[dtype])) {
       throw new Error(`${who}: truncated or corrupt: '${name}' claims bytes ${begin}..${end} of ${dataLength} for shape [${shape.join(",")}]`);
     }
+    spans.push({ name, begin, end });
+  }
+  // as the format requires, the tensors tile the data exactly: overlapping entries would let a small
+  // file name the same bytes many times and have them copied out (and allocated for) again and again
+  spans.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = 0;
+  for (const { name, begin, end } of spans) {
+    if (begin !== at)
+      throw new Error(
+        `${who}: corrupt: tensor '${name}' starts at byte ${begin} of the data, expected ${at} (${begin < at ? "it overlaps the tensor before it" : "a gap before it"})`,
+      );
+    at = end;
+  }
+  if (at !== dataLength) throw new Error(`${who}: corrupt: the tensors end at byte ${at} of the data but the file holds ${dataLength}`);
+  for (const { name } of spans) {
+    const e = header[name] as { dtype: SafeDType; shape: number[]; data_offsets: [number, number] };
+    const [begin, end] = e.data_offsets;
+    const dtype = e.dtype;
+    const shape = e.shape;
     // copy out (the file's bytes may not be aligned for typed-array views); Uint8Array's slice,
     // because a Node Buffer's slice would be a view into a shared pool
     const raw = Uint8Array.prototype.slice.call(bytes, dataStart + begin, dataStart + end);

@@ -62,9 +62,10 @@ export class Tensor<D extends DType = DType> {
   }
 
   /**
-   * The backing typed array, without a copy: writing to it changes the tensor. Its buffer holds
-   * no other tensor's data (a small tensor's values move out of the shared slab on the first
-   * call), so transferring it to a worker detaches this tensor only; to hand a worker the data
+   * The backing typed array, without a copy: writing to it changes the tensor. A small tensor's
+   * values move out of the shared slab on the first call, so transferring its buffer never detaches
+   * kerno's other small tensors (a tensor made from a view of your own buffer still shares that
+   * buffer with whatever else you keep in it); to hand a worker the data
    * and keep the tensor, transfer a copy: `const v = x.data().slice(); worker.postMessage(v, [v.buffer])`.
    */
   data(): DataFor<D> {

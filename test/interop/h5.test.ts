@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { zipSync } from "fflate";
 import h5wasm from "h5wasm/node";
 import { Dense, GRU, Input, loadModel, MobileNetV2, Model, randomNormal, Sequential, type Tensor, VGG16 } from "../../src/index.js";
 import { loadKerasWeights } from "../../src/interop/h5.js";
@@ -80,6 +81,44 @@ test("an HDF5 file that makes the library loop forever is stopped and named, and
   const fresh = new Sequential([Input({ shape: [4] }), new Dense({ units: 2, name: "a" })]);
   await loadKerasWeights(fresh, join(dir, "ok.h5"));
   assert.deepEqual(Array.from(fresh.weights[0].floats()), Array.from(model.weights[0].floats()));
+  // read side by side, the looping file stops only itself: the good one's time limit counts its own read
+  const [looped, good] = await Promise.allSettled([loadModel(looping), loadKerasWeights(fresh, join(dir, "ok.h5"))]);
+  assert.equal(looped.status, "rejected");
+  assert.equal(good.status, "fulfilled", good.status === "rejected" ? String(good.reason) : "");
+  await assert.rejects(loadKerasWeights(fresh, dir), /loadWeights: .*: expected a file, found a folder/);
+});
+
+test("an archive's HDF5 member is bounded by the archive's size: a fill-value dataset cannot inflate 64 x 64 times", async () => {
+  const dir = tempDir();
+  await h5wasm.ready;
+  // 16 M floats declared in a chunked dataset that was never written (HDF5 reads fill values)
+  const f = new h5wasm.File(join(dir, "w.h5"), "w");
+  const vars = f.create_group("layers").create_group("dense").create_group("vars");
+  const d = vars.create_dataset({ name: "0", data: new Float32Array(1024), shape: [1024], maxshape: [null], chunks: [1024], dtype: "<f" });
+  d.resize([16 * 2 ** 20]);
+  f.close();
+  // padded with zeros to 1 MB, it deflates to a few KB: within the zip's bound (64 x the archive + 1 MB); its 64 MB of
+  // values were within 64 x the member's size, the bound before, but not within the archive's
+  const member = new Uint8Array(2 ** 20);
+  member.set(readFileSync(join(dir, "w.h5")));
+  const config = {
+    class_name: "Sequential",
+    config: {
+      name: "s",
+      layers: [
+        { class_name: "InputLayer", config: { batch_shape: [null, 4], name: "in" } },
+        { class_name: "Dense", config: { name: "dense", units: 4 } },
+      ],
+    },
+  };
+  writeFileSync(
+    join(dir, "bomb.keras"),
+    zipSync({ "config.json": new TextEncoder().encode(JSON.stringify(config)), "model.weights.h5": member }, { level: 9 }),
+  );
+  await assert.rejects(
+    loadModel(join(dir, "bomb.keras")),
+    /bomb\.keras: model\.weights\.h5: .*dataset '\/layers\/dense\/vars\/0' declares 67108864 bytes of values, more than a file of this size can hold/,
+  );
 });
 
 test("an HDF5 link to another file on this machine reads nothing from it: the library sees only the file's own bytes", async () => {

@@ -185,8 +185,9 @@ test("every bit flip inside a deflated .keras member is caught (CRC-32 or inflat
     at = start + view.getUint32(at + 18, true);
   }
   let flips = 0;
+  // the last byte of a deflate stream may end in padding bits that inflate never reads: a flip there changes nothing
   for (const [start, end] of ranges)
-    for (let at = start; at < end; at += Math.max(1, Math.floor((end - start) / 12))) {
+    for (let at = start; at < end - 1; at += Math.max(1, Math.floor((end - 1 - start) / 12))) {
       const bad = Buffer.from(bytes);
       bad[at] ^= 1 << (at % 8);
       writeFileSync(join(dir, "flipped.keras"), bad);

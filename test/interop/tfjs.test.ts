@@ -130,6 +130,14 @@ test("a shard path that leaves the model's folder (.., absolute, a symlink) is r
   writeFileSync(join(dir, "model", "inside.bin"), readFileSync(secret));
   writeFileSync(join(dir, "model", "model.json"), JSON.stringify(denseJson(["inside.bin"], 16, 16)));
   assert.equal(loadTfjsModel(join(dir, "model", "model.json")).countParams(), 272);
+  // one shard listed many times would be read and allocated for as many times
+  writeFileSync(join(dir, "model", "model.json"), JSON.stringify(denseJson(["inside.bin", "./inside.bin"], 16, 16)));
+  assert.throws(() => loadTfjsModel(join(dir, "model", "model.json")), /weight shard '\.\/inside\.bin' is listed more than once in weightsManifest/);
+  writeFileSync(join(dir, "model", "model.json"), JSON.stringify(denseJson(["."], 16, 16)));
+  assert.throws(
+    () => loadTfjsModel(join(dir, "model", "model.json")),
+    /weight shard '\.': expected a file inside the model's folder .*, found the folder itself/,
+  );
 });
 
 test("a TF.js manifest's shapes are checked against the shards' bytes before anything is allocated", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Add, Dense, Input, type Tensor } from "../../src/index.js";
+import { Add, Dense, getBackend, Input, type Tensor } from "../../src/index.js";
 import { buildGraph } from "../../src/models/graph.js";
 
 test("graph order puts producers first; missing inputs are errors", () => {
@@ -28,7 +28,8 @@ test("inference recycles intermediate buffers without touching what callers hold
   const keep = Array.from(x.floats());
   const [first, firstFlat] = model.predict(x, { batchSize: 9 }) as Tensor[];
   const held = [Array.from(first.floats()), Array.from(firstFlat.floats())];
-  assert.ok(bufferPool.heldBytes >= 9 * 32 * 32 * 16 * 4, "the conv output went back to the pool");
+  // only the native backend allocates from the pool (the js backend's arrays are its own)
+  if (getBackend() !== "js") assert.ok(bufferPool.heldBytes >= 9 * 32 * 32 * 16 * 4, "the conv output went back to the pool");
   const [again] = model.predict(randomNormal([9, 32, 32, 8], 0, 1, { seed: 2 }), { batchSize: 9 }) as Tensor[];
   assert.deepEqual(Array.from(first.floats()), held[0], "earlier outputs are untouched");
   assert.deepEqual(Array.from(firstFlat.floats()), held[1], "an output sharing a buffer with an intermediate is kept");

@@ -36,6 +36,13 @@ test("safetensors headers with wrong types, negative or fractional sizes are nam
     [{ w: { dtype: "F64", shape: [2], data_offsets: [0, 16] } }, /tensor 'w': dtype: expected one of F32, I32, U8, found the string "F64"/],
     [{ w: { dtype: "toString", shape: [2], data_offsets: [0, 16] } }, /dtype: expected one of F32, I32, U8, found the string "toString"/],
     [{ __metadata__: { kerno: 5 } }, /__metadata__.kerno: expected a string, found the number 5/],
+    // entries must tile the data: the same bytes named twice would be copied (and allocated for) twice
+    [
+      { a: { dtype: "F32", shape: [4], data_offsets: [0, 16] }, b: { dtype: "F32", shape: [4], data_offsets: [0, 16] } },
+      /tensor '[ab]' starts at byte 0 of the data, expected 16 \(it overlaps the tensor before it\)/,
+    ],
+    [{ a: { dtype: "F32", shape: [2], data_offsets: [8, 16] } }, /tensor 'a' starts at byte 8 of the data, expected 0 \(a gap before it\)/],
+    [{ a: { dtype: "F32", shape: [2], data_offsets: [0, 8] } }, /the tensors end at byte 8 of the data but the file holds 16/],
   ];
   for (const [header, message] of cases)
     assert.throws(
