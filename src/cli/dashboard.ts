@@ -8,8 +8,8 @@ export async function dashboardCommand(argv: string[]): Promise<number> {
   const { flags } = parse(argv);
   const runsDir = runsRoot(typeof flags.runs === "string" ? flags.runs : undefined);
   const host = typeof flags.host === "string" ? flags.host : "127.0.0.1";
-  const { url } = await startDashboard({ runsDir, port: intFlag(flags, "port") ?? 6007, host });
-  const warning = exposureWarning("kerno dashboard", host, "your runs, their configs and files are");
+  const { server, url } = await startDashboard({ runsDir, port: intFlag(flags, "port") ?? 6007, host });
+  const warning = exposureWarning("kerno dashboard", host, server.address(), "your runs, their configs and files are");
   if (warning) console.error(warning);
   console.log(`kerno dashboard: ${url} (runs in ${runsDir}; Ctrl-C to stop)`);
   await new Promise<never>(() => {});

@@ -25,8 +25,8 @@ export function runsCommand(argv: string[]): number {
     r.dir.slice(root.length + 1),
     r.started.slice(0, 16).replace("T", " "),
     r.status,
-    String(r.epochs),
-    r.best ? `${r.best.metric} ${r.best.value.toPrecision(4)}` : "-",
+    r.note ? "-" : String(r.epochs),
+    r.best ? `${r.best.metric} ${r.best.value.toPrecision(4)}` : r.note ? "(history too long to list)" : "-",
     duration(r.seconds),
   ]);
   const header = ["run", "started", "status", "epochs", "best validation", "duration"];

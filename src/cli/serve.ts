@@ -11,7 +11,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const host = typeof flags.host === "string" ? flags.host : "127.0.0.1";
   const server = createPredictionServer(predictor, { maxBatch: intFlag(flags, "max-batch") });
   const url = await listen(server, intFlag(flags, "port") ?? 8501, host, "kerno serve");
-  const warning = exposureWarning("kerno serve", host, "the model and its predictions are");
+  const warning = exposureWarning("kerno serve", host, server.address(), "the model and its predictions are");
   if (warning) console.error(warning);
   console.log(`kerno serve: ${file} (${predictor.format}) at ${url}predict (POST {"inputs": [...]}); GET /health; Ctrl-C to stop`);
   await new Promise<never>(() => {});

@@ -17,7 +17,7 @@ import { createRequire } from "node:module";
 import { dirname, extname, join, resolve } from "node:path";
 import { pipeline } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { listRuns, openRunFile, readHistory, readJson, readRunJson, runEntry } from "../runs/runs.js";
+import { listRuns, openRunFile, readHistory, readJson, readRunJson, runEntry, runStatus } from "../runs/runs.js";
 import { resolveInside } from "../util/files.js";
 import { begin, createGuardedServer, type HttpLimits, listen, requestPath, send, sendJson, textError } from "../util/http.js";
 
@@ -81,12 +81,14 @@ function uplotFile(name: string): string {
 /** A run's details; a part that cannot be read is left empty and named in `error`. */
 function runDetails(dir: string) {
   try {
+    // the whole history, read once: the run's epochs and best value come from it, not from the list's capped summary
+    const history = readHistory(join(dir, "history.csv"));
     return {
-      run: runEntry(dir),
+      run: runEntry(dir, history),
       files: readdirSync(dir).filter((f) => runFile(dir, f)),
       config: readRunJson(dir, "config.json"),
       report: readRunJson(dir, "report.json"),
-      history: readHistory(join(dir, "history.csv")),
+      history,
     };
   } catch (err) {
     return { run: null, files: [], config: null, report: null, history: {}, error: `the run folder could not be read: ${(err as Error).message}` };
@@ -142,7 +144,7 @@ function stream(req: IncomingMessage, res: ServerResponse, dir: string): void {
       const now = signature(dir);
       if (now === last) return;
       last = now;
-      res.write(`data: ${JSON.stringify({ history: readHistory(join(dir, "history.csv")), status: runEntry(dir).status })}\n\n`);
+      res.write(`data: ${JSON.stringify({ history: readHistory(join(dir, "history.csv")), status: runStatus(dir) })}\n\n`);
     } catch (err) {
       // runs.ts reads damaged files as empty, so this is unexpected: end this stream, not the process
       console.error(`kerno dashboard: the stream of ${dir} ended:`, err);

@@ -9,11 +9,12 @@
  * its real path stays inside its run folder and it is a plain file (a FIFO would block, a symlink
  * could point at a secret); a damaged file reads as missing, so one bad run never hides the others.
  */
-import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveInside, writeAtomic } from "../util/files.js";
+import { type HistorySummary, summarizeColumns, summarizeText } from "./history-summary.js";
 
 export type RunStatus = "running" | "finished" | "failed" | "killed";
 
@@ -91,12 +92,18 @@ function alive(pid: number): boolean {
 
 /** Larger run files are taken as damaged (a history of a million epochs is ~50 MB). */
 const MAX_RUN_FILE = 256 * 2 ** 20;
+/**
+ * The largest history.csv the runs list reads (~150k epochs of a few metrics): the list is polled
+ * every 5 s and reads in one go, so a longer run is listed with a note; its own view reads it up to
+ * MAX_RUN_FILE.
+ */
+export const LIST_HISTORY_BYTES = 8 * 2 ** 20;
 
 /**
  * Opens a run file whose real path `resolveInside` gave: without following a link swapped in since,
  * without blocking on a FIFO, and only when it is a plain file; null otherwise. The caller closes it.
  */
-export function openRunFile(real: string): { fd: number; size: number } | null {
+export function openRunFile(real: string): { fd: number; size: number; mtimeMs: number; ino: number } | null {
   let fd: number;
   try {
     fd = openSync(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
@@ -105,7 +112,7 @@ export function openRunFile(real: string): { fd: number; size: number } | null {
   }
   try {
     const st = fstatSync(fd);
-    if (st.isFile()) return { fd, size: st.size };
+    if (st.isFile()) return { fd, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
   } catch {}
   closeSync(fd);
   return null;
@@ -117,12 +124,20 @@ export function readRunText(dir: string, name: string): string | null {
   const file = real ? openRunFile(real) : null;
   if (!file) return null;
   try {
-    return file.size <= MAX_RUN_FILE ? readFileSync(file.fd, "utf8") : null;
+    return file.size <= MAX_RUN_FILE ? readAll(file.fd, file.size) : null;
   } catch {
     return null;
   } finally {
     closeSync(file.fd);
   }
+}
+
+/** The first `size` bytes of an open file as text: what was measured, not what a writer has added since. */
+function readAll(fd: number, size: number): string {
+  const buffer = Buffer.allocUnsafe(size);
+  let got = 0;
+  for (let n = 1; got < size && n > 0; got += n) n = readSync(fd, buffer, got, size - got, got);
+  return buffer.toString("utf8", 0, got);
 }
 
 /** A run file's JSON value, or null (see readRunText; damaged JSON too). */
@@ -149,36 +164,68 @@ export function readHistory(path: string): Record<string, number[]> {
   return Object.fromEntries(out);
 }
 
-/** The best of many values without spreading them into arguments (which overflows the stack past ~100k). */
-function best(values: number[], higher: boolean): number {
-  let b = values[0];
-  for (const v of values) if (higher ? v > b : v < b) b = v;
-  return b;
-}
-
-export interface RunEntry {
+export interface RunEntry extends HistorySummary {
   name: string;
   dir: string;
   started: string;
   status: RunStatus;
   seconds: number | null;
-  epochs: number;
-  /** The best validation accuracy (highest), else validation loss or another val_ metric (lowest). */
-  best: { metric: string; value: number } | null;
 }
 
-/** One run folder as listed (missing or damaged files leave their fields empty; never throws for a folder's contents). */
-export function runEntry(dir: string): RunEntry {
+/** Summaries the list has read, by history.csv's real path (a bounded map, oldest use dropped first). */
+const listed = new Map<string, { key: string; summary: HistorySummary }>();
+const LISTED_MAX = 10_000;
+const NO_HISTORY: HistorySummary = Object.freeze({ epochs: 0, best: null });
+
+/**
+ * The list's summary of a run's history.csv: read again only when its inode, size or mtime changed
+ * (an unchanged run costs a stat per poll), and not read at all past LIST_HISTORY_BYTES.
+ */
+function listedHistory(dir: string): HistorySummary {
+  const real = resolveInside(dir, "history.csv");
+  const file = real ? openRunFile(real) : null;
+  if (!real || !file) return NO_HISTORY;
+  try {
+    const key = `${file.ino}:${file.size}:${file.mtimeMs}`;
+    const hit = listed.get(real);
+    let summary = hit?.key === key ? hit.summary : null;
+    if (!summary) {
+      const note = `history.csv is ${(file.size / 2 ** 20).toFixed(1)} MB, over the ${LIST_HISTORY_BYTES / 2 ** 20} MB the runs list reads; open the run for its epochs`;
+      summary = file.size > LIST_HISTORY_BYTES ? { epochs: 0, best: null, note } : summarizeText(readAll(file.fd, file.size));
+      // frozen: every later listing shares it
+      Object.freeze(summary.best);
+      Object.freeze(summary);
+    }
+    listed.delete(real); // set again: the most recently listed go last, and the oldest go first
+    listed.set(real, { key, summary });
+    if (listed.size > LISTED_MAX) listed.delete(listed.keys().next().value as string);
+    return summary;
+  } catch {
+    return NO_HISTORY;
+  } finally {
+    closeSync(file.fd);
+  }
+}
+
+function statusOf(status: StatusFile | null): RunStatus {
+  if (!status || !["running", "finished", "failed"].includes(status.status)) return "killed";
+  return status.status === "running" && !alive(status.pid) ? "killed" : status.status;
+}
+
+/** A run's status from its status.json alone (a "running" run whose process is gone was killed). */
+export const runStatus = (dir: string): RunStatus => statusOf(readRunJson<StatusFile>(dir, "status.json"));
+
+/**
+ * One run folder as listed (missing or damaged files leave their fields empty; never throws for a
+ * folder's contents). The history's summary comes from `history` where the caller has read it
+ * whole (the single-run view), else from the list's cached, size-capped one.
+ */
+export function runEntry(dir: string, history?: Record<string, number[]>): RunEntry {
   const config = readRunJson<{ name?: unknown; started?: unknown }>(dir, "config.json");
   const status = readRunJson<StatusFile>(dir, "status.json");
-  const history = readHistory(join(dir, "history.csv"));
+  const summary = history ? summarizeColumns(history) : listedHistory(dir);
   const started = text(config?.started) ?? text(status?.started) ?? mtime(dir);
-  const known = ["running", "finished", "failed"].includes(status?.status as string);
-  const state: RunStatus = !status || !known ? "killed" : status.status === "running" && !alive(status.pid) ? "killed" : status.status;
-  const keys = Object.keys(history);
-  const metric = ["val_accuracy", "val_loss"].find((k) => keys.includes(k)) ?? keys.find((k) => k.startsWith("val_"));
-  const values = metric ? history[metric] : [];
-  const higher = metric?.includes("acc") ?? false;
+  const state = statusOf(status);
   const ended = text(status?.ended) ? Date.parse(status!.ended!) : state === "running" ? Date.now() : null;
   const seconds = ended ? (ended - Date.parse(started)) / 1000 : null;
   return {
@@ -187,8 +234,7 @@ export function runEntry(dir: string): RunEntry {
     started,
     status: state,
     seconds: seconds !== null && Number.isFinite(seconds) ? seconds : null,
-    epochs: history.epoch?.length ?? 0,
-    best: metric && values.length ? { metric, value: best(values, higher) } : null,
+    ...summary,
   };
 }
 

@@ -10,6 +10,7 @@
 import type { Server } from "node:http";
 import { extname } from "node:path";
 import { loadModel } from "../interop/load-model.js";
+import { describe } from "../models/validate.js";
 import { argmax } from "../ops/reduce.js";
 import { tensor } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -20,8 +21,17 @@ export interface Predictor {
   /** The input shape without the batch dimension (null where any size goes). */
   inputShape: (number | null)[];
   classNames: string[] | null;
+  /** Output values per example, where the model's output shape is known. */
+  outputValues: number | null;
   predict(x: Float32Array, shape: number[]): Promise<{ data: Float32Array; shape: number[] }>;
 }
+
+/** Output values per request at most (~80 MB of JSON): a model whose outputs are large takes fewer examples at a time. */
+const MAX_OUTPUT_VALUES = 2 ** 23;
+
+/** Values per example of a shape without its batch dimension, or null when a size is unknown. */
+const perExample = (shape: readonly (number | string | null)[]): number | null =>
+  shape.every((d) => typeof d === "number") ? (shape as number[]).reduce((a, b) => a * b, 1) : null;
 
 export interface ServeLimits extends HttpLimits {
   maxBytes?: number;
@@ -40,10 +50,12 @@ export async function loadPredictor(path: string): Promise<Predictor> {
     const session = await ort.InferenceSession.create(path);
     const meta = session.inputMetadata[0] as { shape?: (number | string)[] } | undefined;
     const inputShape = (meta?.shape ?? []).slice(1).map((d) => (typeof d === "number" ? d : null));
+    const outMeta = session.outputMetadata[0] as { shape?: (number | string)[] } | undefined;
     return {
       format: "onnx",
       inputShape,
       classNames: null,
+      outputValues: outMeta?.shape ? perExample(outMeta.shape.slice(1)) : null,
       async predict(x, shape) {
         const out = (await session.run({ [session.inputNames[0]]: new ort.Tensor("float32", x, shape) }))[session.outputNames[0]];
         return { data: out.data as Float32Array, shape: out.dims.map(Number) };
@@ -55,6 +67,7 @@ export async function loadPredictor(path: string): Promise<Predictor> {
     format: "kerno",
     inputShape: model.inputs[0].shape.slice(1),
     classNames: model.classNames ?? null,
+    outputValues: perExample(model.outputs[0].shape.slice(1)),
     async predict(x, shape) {
       const y = model.predict(tensor(x, shape), { batchSize: 256 }) as Tensor;
       return { data: y.floats(), shape: [...y.shape] };
@@ -64,16 +77,6 @@ export async function loadPredictor(path: string): Promise<Predictor> {
 
 class BadRequest extends Error {}
 
-const describe = (v: unknown) =>
-  Array.isArray(v)
-    ? "an array"
-    : typeof v === "string"
-      ? JSON.stringify(v.slice(0, 20))
-      : v === null
-        ? "null"
-        : typeof v === "object"
-          ? "an object"
-          : String(v);
 const dims = (shape: (number | string)[]) => `[${shape.join(", ")}]`;
 
 /** The lengths along first elements, at most `limit` levels (a 10,000-deep nesting is named, not walked). */
@@ -156,7 +159,7 @@ function nest(data: Float32Array, shape: number[]): unknown {
 
 export function createPredictionServer(predictor: Predictor, limits: ServeLimits = {}): Server {
   const maxBytes = limits.maxBytes ?? 16 * 2 ** 20;
-  const maxBatch = limits.maxBatch ?? 1024;
+  const maxBatch = Math.max(1, Math.min(limits.maxBatch ?? 1024, Math.floor(MAX_OUTPUT_VALUES / (predictor.outputValues ?? 1))));
   const timeoutMs = limits.requestTimeoutMs ?? 30_000;
   return createGuardedServer(
     async (req, res) => {

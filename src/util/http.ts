@@ -54,27 +54,36 @@ export function isLoopback(host: string): boolean {
 
 const ANY = new Set(["0.0.0.0", "::", "::0", "0:0:0:0:0:0:0:0"]);
 
+/** The host each server was told to listen on by `listen` (a name, where the user gave one). */
+const boundAs = new WeakMap<Server, string>();
+
 /**
  * Whether a request's Host header names the server: bound to loopback, 127.0.0.1, localhost or
  * [::1] with the port served (as Jupyter and TensorBoard accept); bound to one other address, that
  * address; bound to every address (0.0.0.0, ::), any Host, since the user chose the exposure. The
- * port may be left out only where it is 80, as browsers do.
+ * name the user bound it by (`--host vm`, given as `name`) is accepted too, with the port: the URL
+ * printed carries it. The port may be left out only where it is 80, as browsers do.
  */
-export function hostAllowed(host: string | undefined, bound: AddressInfo | string | null): boolean {
+export function hostAllowed(host: string | undefined, bound: AddressInfo | string | null, name?: string): boolean {
   if (!bound || typeof bound === "string") return true; // a pipe or socket file: no network names
   if (ANY.has(bound.address)) return true;
   if (!host) return false;
   const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(host.toLowerCase());
   if (!m || Number(m[2] ?? 80) !== bound.port) return false;
-  const name = m[1].replace(/^\[(.*)\]$/, "$1");
-  if (isLoopback(bound.address)) return name === "localhost" || name === "127.0.0.1" || name === "::1" || name === bound.address.toLowerCase();
-  return name === bound.address.toLowerCase();
+  const asked = m[1].replace(/^\[(.*)\]$/, "$1");
+  if (name && asked === name.toLowerCase().replace(/^\[(.*)\]$/, "$1")) return true;
+  if (isLoopback(bound.address)) return asked === "localhost" || asked === "127.0.0.1" || asked === "::1" || asked === bound.address.toLowerCase();
+  return asked === bound.address.toLowerCase();
 }
 
-/** The warning for a server bound beyond loopback (null on loopback), for stderr. */
-export function exposureWarning(who: string, host: string, what: string): string | null {
-  if (isLoopback(host)) return null;
-  const where = ANY.has(host) ? "every address of this machine" : host;
+/**
+ * The warning for a server reachable from other machines, for stderr; null when the address it is
+ * bound to is loopback. Decided from the bound address (server.address()), not the --host string: a
+ * name such as "vm" may resolve to 127.0.0.1, and "127.1" is 127.0.0.1.
+ */
+export function exposureWarning(who: string, host: string, bound: AddressInfo | string | null, what: string): string | null {
+  if (!bound || typeof bound === "string" || isLoopback(bound.address)) return null; // a pipe or socket file is local
+  const where = ANY.has(bound.address) ? "every address of this machine" : bound.address;
   return `${who}: listening on ${where} (${host}): ${what} reachable from other machines; --host 127.0.0.1 (the default) keeps it local`;
 }
 
@@ -145,7 +154,7 @@ export function createGuardedServer(handler: Handler, o: HttpLimits & { refuse: 
     // Node checks the two timeouts every connectionsCheckingInterval (30 s unless told), so check often enough to honour them
     { requestTimeout, headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, headersTimeout / 4)) },
     (req, res) => {
-      if (!hostAllowed(req.headers.host, server.address()))
+      if (!hostAllowed(req.headers.host, server.address(), boundAs.get(server)))
         return o.refuse(res, 403, `${o.name}: Host ${JSON.stringify(req.headers.host ?? "")} is not served here`);
       try {
         const pending = handler(req, res);
@@ -159,8 +168,12 @@ export function createGuardedServer(handler: Handler, o: HttpLimits & { refuse: 
   return server;
 }
 
-/** Listens on host:port; resolves with the server's URL (a port in use is named as such). */
+/**
+ * Listens on host:port; resolves with the server's URL, which names `host` as given (a port in use
+ * is named as such). A guarded server then accepts that name in the Host header too.
+ */
 export function listen(server: Server, port: number, host: string, who: string): Promise<string> {
+  boundAs.set(server, host);
   return new Promise((done, fail) => {
     server.once("error", (err: NodeJS.ErrnoException) =>
       fail(new Error(err.code === "EADDRINUSE" ? `${who}: port ${port} is in use; choose another with --port` : `${who}: ${err.message}`)),

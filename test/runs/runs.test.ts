@@ -1,10 +1,22 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { endRun, listRuns, readHistory, runEntry, runsRoot, startRun } from "../../src/runs/runs.js";
+import { summarizeColumns, summarizeText } from "../../src/runs/history-summary.js";
+import { endRun, LIST_HISTORY_BYTES, listRuns, readHistory, runEntry, runsRoot, startRun } from "../../src/runs/runs.js";
 import { tempDir } from "../helpers/tmp.js";
+
+/** Makes a symlink, or returns false where the system refuses one (Windows without Developer Mode: EPERM). */
+function link(target: string, path: string): boolean {
+  try {
+    symlinkSync(target, path);
+    return true;
+  } catch (err) {
+    if (["EPERM", "EACCES"].includes((err as NodeJS.ErrnoException).code ?? "")) return false;
+    throw err;
+  }
+}
 
 test("a run's folder from start to finish or failure, listed newest first with its best validation value", () => {
   const root = tempDir();
@@ -45,7 +57,7 @@ test("a run whose process died while running is killed; damaged or missing files
   assert.deepEqual(listRuns(join(root, "nowhere")), []);
 });
 
-test("a damaged or hostile run never hides the others: huge history, dangling link, links out, a FIFO, a file where a folder goes", () => {
+test("a damaged or hostile run never hides the others: huge history, dangling link, links out, a FIFO, a file where a folder goes", (t) => {
   const root = tempDir();
   const outside = tempDir();
   writeFileSync(join(outside, "history.csv"), "epoch,val_loss\n0,0.123\n");
@@ -54,11 +66,14 @@ test("a damaged or hostile run never hides the others: huge history, dangling li
   // 125k rows: spreading them into Math.max overflowed the stack
   const rows = Array.from({ length: 125_000 }, (_, i) => `${i},${(i % 1000) / 1000}`);
   writeFileSync(join(big, "history.csv"), `epoch,val_accuracy\n${rows.join("\n")}\n`);
-  symlinkSync(join(root, "nowhere"), join(root, "dangling"));
-  symlinkSync(outside, join(root, "linked-out"));
   writeFileSync(join(root, "notes.txt"), "not a run");
   const leaky = startRun(root, "leaky", {});
-  symlinkSync(join(outside, "history.csv"), join(leaky, "history.csv"));
+  const links = [
+    link(join(root, "nowhere"), join(root, "dangling")),
+    link(outside, join(root, "linked-out")),
+    link(join(outside, "history.csv"), join(leaky, "history.csv")),
+  ];
+  if (!links.every(Boolean)) t.diagnostic("symlinks cannot be made here: the link cases are skipped");
   // a FIFO where history.csv goes would block a plain read forever (with no writer)
   const piped = startRun(root, "piped", {});
   const fifo = spawnSync("mkfifo", [join(piped, "history.csv")]).status === 0;
@@ -67,9 +82,57 @@ test("a damaged or hostile run never hides the others: huge history, dangling li
   if (fifo) assert.equal(runs.find((r) => r.dir === piped)!.epochs, 0);
   assert.deepEqual(runs.find((r) => r.dir === big)!.best, { metric: "val_accuracy", value: 0.999 });
   assert.equal(runs.find((r) => r.dir === big)!.epochs, 125_000);
-  assert.equal(runs.find((r) => r.dir === leaky)!.best, null, "a history.csv linked from outside is not read");
+  if (links[2]) assert.equal(runs.find((r) => r.dir === leaky)!.best, null, "a history.csv linked from outside is not read");
   assert.ok(runs.find((r) => r.dir === good));
   // a folder deleted between listing and reading: its entry still comes back, without throwing
   const gone = join(root, "gone");
   assert.equal(runEntry(gone).name, "gone");
+});
+
+test("the list reads an unchanged history once and a changed one again; a history too big to list is listed with a note", () => {
+  const root = tempDir();
+  const dir = startRun(root, "cached", {});
+  const history = join(dir, "history.csv");
+  writeFileSync(history, "epoch,val_loss\n0,0.5\n1,0.25\n");
+  const first = listRuns(root)[0];
+  assert.deepEqual([first.epochs, first.best], [2, { metric: "val_loss", value: 0.25 }]);
+  // the very object of the first listing: the unchanged history was not read again
+  assert.equal(listRuns(root)[0].best, first.best);
+  assert.ok(Object.isFrozen(first.best), "shared between listings, so frozen");
+  appendFileSync(history, "2,0.125\n");
+  const grown = listRuns(root)[0];
+  assert.notEqual(grown.best, first.best);
+  assert.deepEqual([grown.epochs, grown.best], [3, { metric: "val_loss", value: 0.125 }]);
+  // rewritten at the same size in place: the new mtime says so
+  writeFileSync(history, "epoch,val_loss\n0,0.5\n1,0.75\n2,0.625\n");
+  utimesSync(history, 1_000_000, 1_000_000);
+  assert.deepEqual(listRuns(root)[0].best, { metric: "val_loss", value: 0.5 });
+  // past the list's cap (a sparse file: no disk): listed, with a note, and not read
+  const big = startRun(root, "big", {});
+  writeFileSync(join(big, "history.csv"), "epoch,val_loss\n0,0.5\n");
+  truncateSync(join(big, "history.csv"), LIST_HISTORY_BYTES + 1);
+  const listed = listRuns(root).find((r) => r.dir === big)!;
+  assert.match(listed.note ?? "", /^history\.csv is 8\.0 MB, over the 8 MB the runs list reads; open the run/);
+  assert.deepEqual([listed.name, listed.epochs, listed.best], ["big", 0, null]);
+  assert.equal(listRuns(root).find((r) => r.dir === dir)!.note, undefined, "a run under the cap has no note");
+  // the single-run view passes the history it read whole
+  assert.deepEqual(runEntry(big, { epoch: [0, 1], val_loss: [0.5, 0.4] }).best, { metric: "val_loss", value: 0.4 });
+});
+
+test("the list's one-pass summary counts what readHistory reads: torn lines, bad cells, a name twice, CRLF", () => {
+  const dir = tempDir();
+  let seed = 7;
+  const pick = <T>(xs: T[]) => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return xs[(seed >>> 16) % xs.length];
+  };
+  const names = ["epoch", "loss", "val_loss", "val_accuracy", "val_top5", "lr", "epoch"];
+  const cells = ["1", "0.5", "-2", "", "abc", "1e3", "Infinity", " 3", "0x10", "4\r", "-0", "0"];
+  for (let k = 0; k < 300; k++) {
+    const header = Array.from({ length: pick([0, 1, 2, 3, 4]) }, () => pick(names));
+    const rows = Array.from({ length: pick([0, 1, 3, 8]) }, () => Array.from({ length: header.length + pick([0, 0, 0, -1, 1]) }, () => pick(cells)).join(","));
+    const text = [header.join(","), ...rows].join("\n") + pick(["", "\n", "\n\n", "\n3,"]);
+    writeFileSync(join(dir, "history.csv"), text);
+    assert.deepEqual(summarizeText(text), summarizeColumns(readHistory(join(dir, "history.csv"))), JSON.stringify(text));
+  }
 });

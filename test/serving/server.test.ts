@@ -63,7 +63,7 @@ test("a kerno model and its ONNX export answer the same predictions; bad payload
             )
           ).json.error,
         ),
-        /example 0 at \[0, 1\]: expected a finite number, got "x"/,
+        /example 0 at \[0, 1\]: expected a finite number, got the string "x"/,
       );
       assert.equal((await post(JSON.stringify({ inputs: Array(300).fill(rows[0]) }))).status, 413);
     } finally {
@@ -96,7 +96,7 @@ test("batches: ragged examples are named", () => {
   assert.throws(() => batchOf({ rows: [] }, [2], 10), /expected \{"inputs"/);
   // lengths that ask for more values than the body could hold are refused before allocating
   assert.throws(() => batchOf({ inputs: [[Array(1000).fill(0), ...Array(999).fill([])]] }, [null, null], 10, 10_000), /more values than this request can hold/);
-  assert.throws(() => batchOf({ inputs: [5] }, [null], 10), /example 0: expected an array of any length, got 5/);
+  assert.throws(() => batchOf({ inputs: [5] }, [null], 10), /example 0: expected an array of any length, got the number 5/);
 });
 
 /** A request sent as given: a Content-Length that may lie, a body that may never end; resolves with the answer or null at `boundMs`. */
@@ -128,6 +128,7 @@ const fixed: Predictor = {
   format: "kerno",
   inputShape: [2, 2],
   classNames: null,
+  outputValues: 4,
   async predict(x, shape) {
     return { data: x.map((v) => v * 10), shape };
   },
@@ -146,12 +147,12 @@ test("every example is checked at every level against the model's input: ragged,
     const cases: [string, RegExp][] = [
       ['{"inputs":[[[1,2],[3]],[[4,5],[6,7,8]]]}', /example 0 at \[1\]: expected 2 values, got 1/],
       ['{"inputs":[[[1,2],[3,4]],[[4,5],[6,7,8]]]}', /example 1 at \[1\]: expected 2 values, got 3/],
-      ['{"inputs":[1]}', /example 0: expected an array of 2, got 1/],
+      ['{"inputs":[1]}', /example 0: expected an array of 2, got the number 1/],
       ['{"inputs":[[[1,2]]]}', /each example must have shape \[2, 2\], got \[1, 2\]/],
       [`{"inputs":[${deep}]}`, /each example must have shape \[2, 2\], got \[1, 1, \.\.\.\]/],
-      ['{"inputs":[[[1,2],[[3],4]]]}', /example 0 at \[1, 0\]: expected a finite number, got an array/],
+      ['{"inputs":[[[1,2],[[3],4]]]}', /example 0 at \[1, 0\]: expected a finite number, got an array of 1/],
       ['{"inputs":[[[1e39,2],[3,4]]]}', /example 0 at \[0, 0\]: 1e\+39 is not finite in float32/],
-      ['{"inputs":[[[1,2],[3,4]],5]}', /example 1: expected an array of 2, got 5/],
+      ['{"inputs":[[[1,2],[3,4]],5]}', /example 1: expected an array of 2, got the number 5/],
       ["[]", /expected \{"inputs"/],
       ["null", /expected \{"inputs"/],
     ];
@@ -173,6 +174,20 @@ test("every example is checked at every level against the model's input: ragged,
         [70, 80],
       ],
     ]);
+  } finally {
+    server.close();
+  }
+});
+
+test("a model with large outputs takes fewer examples per request: the answer stays bounded", async () => {
+  // a tiny file's ZeroPadding2D can make each example's output millions of values
+  const { server, url } = await listen({ ...fixed, outputValues: 3_000_000 });
+  try {
+    const health = JSON.parse((await send(url, { method: "GET", path: "/health" }))!.body);
+    assert.equal(health.maxBatch, 2);
+    const r = (await send(url, { body: '{"inputs":[[[1,2],[3,4]],[[1,2],[3,4]],[[1,2],[3,4]]]}' }))!;
+    assert.equal(r.status, 400);
+    assert.match(JSON.parse(r.body).error, /at most 2 examples per request, got 3/);
   } finally {
     server.close();
   }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { IncomingMessage } from "node:http";
 import { type AddressInfo, connect } from "node:net";
 import { test } from "node:test";
-import { createGuardedServer, exposureWarning, hostAllowed, jsonError, readBody, requestPath, send, textError } from "../../src/util/http.js";
+import { createGuardedServer, exposureWarning, hostAllowed, jsonError, listen, readBody, requestPath, send, textError } from "../../src/util/http.js";
 
 const at = (address: string, port: number): AddressInfo => ({ address, port, family: address.includes(":") ? "IPv6" : "IPv4" });
 
@@ -38,15 +38,46 @@ test("Host: loopback names with the port on loopback, the address itself elsewhe
   assert.equal(hostAllowed("localhost:8501", lan), false);
   assert.equal(hostAllowed("[fe80::1]:8501", at("fe80::1", 8501)), true);
   for (const any of ["0.0.0.0", "::"]) assert.equal(hostAllowed("anything.example", at(any, 1)), true);
+  // the name the server was bound by (--host vm), with the port
+  assert.equal(hostAllowed("vm:6007", loop, "vm"), true);
+  assert.equal(hostAllowed("VM:6007", loop, "vm"), true);
+  assert.equal(hostAllowed("box.lan:8501", lan, "box.lan"), true);
+  assert.equal(hostAllowed("[::1]:6007", at("::1", 6007), "::1"), true);
+  for (const h of ["vm:6008", "vm", "evil.example:6007", "vm.evil.example:6007"]) assert.equal(hostAllowed(h, loop, "vm"), false, h);
+  assert.equal(hostAllowed("vm:6007", loop), false, "a name is accepted only where the server was bound by it");
 });
 
-test("a warning for every host beyond loopback; paths decode or are refused", () => {
-  for (const h of ["127.0.0.1", "localhost", "::1", "127.0.0.2"]) assert.equal(exposureWarning("kerno x", h, "it is"), null, h);
+test("a server listening by a name answers that name in Host, as the printed URL has it, and does not warn on loopback", async (t) => {
+  // "127.1" is a name, not an address, to Node (net.isIP); the system resolver reads it as 127.0.0.1
+  const server = createGuardedServer((_req, res) => send(res, 200, "ok"), { refuse: textError, name: "test" });
+  let url: string;
+  try {
+    url = await listen(server, 0, "127.1", "test");
+  } catch (err) {
+    return t.skip(`the resolver here does not read 127.1 as 127.0.0.1 (${(err as Error).message})`);
+  }
+  const { port } = server.address() as AddressInfo;
+  try {
+    assert.equal(url, `http://127.1:${port}/`);
+    assert.match(await raw(port, `GET / HTTP/1.1\r\nHost: 127.1:${port}\r\nConnection: close\r\n\r\n`), /^HTTP\/1\.1 200 [\s\S]*ok$/);
+    assert.match(await raw(port, `GET / HTTP/1.1\r\nHost: 127.2:${port}\r\nConnection: close\r\n\r\n`), /^HTTP\/1\.1 403 /);
+    assert.equal(exposureWarning("test", "127.1", server.address(), "it is"), null);
+  } finally {
+    server.close();
+  }
+});
+
+test("a warning decided by the bound address, not the --host string; paths decode or are refused", () => {
+  for (const h of ["127.0.0.1", "::1", "127.0.0.2", "::ffff:127.0.0.1"]) assert.equal(exposureWarning("kerno x", h, at(h, 1), "it is"), null, h);
+  assert.equal(exposureWarning("kerno x", "vm", at("127.0.0.1", 1), "it is"), null, "a name that resolves to loopback");
+  assert.equal(exposureWarning("kerno x", "localhost", "/tmp/x.sock", "it is"), null, "a socket file");
   assert.match(
-    exposureWarning("kerno x", "0.0.0.0", "it is")!,
+    exposureWarning("kerno x", "0.0.0.0", at("0.0.0.0", 1), "it is")!,
     /^kerno x: listening on every address of this machine \(0\.0\.0\.0\): it is reachable from other machines/,
   );
-  assert.match(exposureWarning("kerno x", "10.0.0.2", "it is")!, /listening on 10\.0\.0\.2/);
+  assert.match(exposureWarning("kerno x", "10.0.0.2", at("10.0.0.2", 1), "it is")!, /listening on 10\.0\.0\.2 \(10\.0\.0\.2\)/);
+  assert.match(exposureWarning("kerno x", "box.lan", at("10.0.0.2", 1), "it is")!, /listening on 10\.0\.0\.2 \(box\.lan\)/);
+  assert.match(exposureWarning("kerno x", "localhost", at("10.0.0.2", 1), "it is")!, /listening on 10\.0\.0\.2/, "the address, whatever the name");
   const path = (url: string) => requestPath({ url } as IncomingMessage);
   assert.equal(path("/a%20b?x=%"), "/a b");
   for (const bad of ["/%", "/%E0%A4%A", "/a%00b", "*", "http://x/y"]) assert.equal(path(bad), null, bad);

@@ -27,8 +27,9 @@ async function refreshRuns() {
         idOf(r),
         r.started.slice(0, 16).replace("T", " "),
         r.status,
-        r.epochs,
-        r.best ? `${r.best.metric} ${r.best.value.toPrecision(4)}` : "-",
+        r.note ? "-" : r.epochs,
+        // a history too long for the list carries a note instead; the run's own view reads it whole
+        r.best ? `${r.best.metric} ${r.best.value.toPrecision(4)}` : r.note ? "too long to list: open the run" : "-",
         fmtDuration(r.seconds),
       ];
       for (const [i, c] of cells.entries()) {
@@ -37,6 +38,7 @@ async function refreshRuns() {
         if (i === 2) td.className = r.status;
         tr.append(td);
       }
+      if (r.note) tr.title = r.note;
       tr.onclick = () => openRun(idOf(r));
       return tr;
     }),
