@@ -11,7 +11,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-// beside the checkout, as ../shared/datasets is for the data (scripts/data-dir.mjs)
+// the course transcript beside the checkout, in the shared folder that also holds the data (scripts/data-dir.mjs)
 const TRANSCRIPT = join(root, "..", "shared", "seed", "000_246163f6485c0d67.txt");
 const GUIDE = join(root, "docs", "course.md");
 
