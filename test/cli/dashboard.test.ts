@@ -4,6 +4,7 @@ import { request } from "node:http";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { startRun } from "../../src/runs/runs.js";
+import { untilOutput } from "../helpers/http.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const bin = fileURLToPath(new URL("../../bin/kerno.js", import.meta.url));
@@ -35,21 +36,7 @@ test("kerno dashboard prints its 127.0.0.1 URL and serves the runs folder it was
 test("kerno dashboard --host 0.0.0.0 warns on stderr that the runs are reachable from other machines", { timeout: 60000 }, async () => {
   const child = spawn(process.execPath, [bin, "dashboard", "--runs", tempDir(), "--port", "0", "--host", "0.0.0.0"], { stdio: ["ignore", "pipe", "pipe"] });
   try {
-    const err = await new Promise<string>((done, fail) => {
-      let out = "";
-      let err = "";
-      const check = () => /kerno dashboard: http:\/\//.test(out) && /0\.0\.0\.0/.test(err) && done(err);
-      child.stdout.on("data", (d) => {
-        out += d;
-        check();
-      });
-      child.stderr.on("data", (d) => {
-        err += d;
-        check();
-      });
-      child.on("exit", (code) => fail(new Error(`kerno dashboard exited ${code}: ${err}`)));
-      setTimeout(() => fail(new Error(`expected a warning on stderr within 30 s; stdout: ${out}; stderr: ${err}`)), 30000).unref();
-    });
+    const { err } = await untilOutput(child, (out, err) => /kerno dashboard: http:\/\//.test(out) && /0\.0\.0\.0/.test(err), "kerno dashboard");
     assert.match(err, /reachable from other machines/);
   } finally {
     child.kill();

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { appendFileSync, mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { type IncomingHttpHeaders, request } from "node:http";
 import { basename, join } from "node:path";
 import { test } from "node:test";
 import { runFolder, startDashboard } from "../../src/dashboard/server.js";
 import { endRun, LIST_HISTORY_BYTES, startRun } from "../../src/runs/runs.js";
-import { tempDir } from "../helpers/tmp.js";
+import { link, tempDir } from "../helpers/tmp.js";
 
 interface Answer {
   status: number;
@@ -25,17 +25,6 @@ function get(url: string, path: string, host?: string): Promise<Answer> {
       .on("error", fail)
       .end();
   });
-}
-
-/** Makes a symlink, or returns false where the system refuses one (Windows without Developer Mode: EPERM). */
-function link(target: string, path: string): boolean {
-  try {
-    symlinkSync(target, path);
-    return true;
-  } catch (err) {
-    if (["EPERM", "EACCES"].includes((err as NodeJS.ErrnoException).code ?? "")) return false;
-    throw err;
-  }
 }
 
 async function dashboard(root: string) {

@@ -2,6 +2,7 @@
  * Raw HTTP for tests that must send what a client library would refuse or fix (lying lengths,
  * dot segments, bad bytes, bodies that stop).
  */
+import type { ChildProcess } from "node:child_process";
 import { connect } from "node:net";
 
 export type RawAnswer =
@@ -105,4 +106,23 @@ export async function pool<I, T>(items: readonly I[], width: number, run: (item:
   };
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
   return out;
+}
+
+/** A spawned server's stdout and stderr once `ready(out, err)` holds; fails if it exits first or after 30 s. */
+export function untilOutput(child: ChildProcess, ready: (out: string, err: string) => boolean, what: string): Promise<{ out: string; err: string }> {
+  return new Promise((done, fail) => {
+    let out = "";
+    let err = "";
+    const check = () => ready(out, err) && done({ out, err });
+    child.stdout?.on("data", (d) => {
+      out += d;
+      check();
+    });
+    child.stderr?.on("data", (d) => {
+      err += d;
+      check();
+    });
+    child.on("exit", (code) => fail(new Error(`${what} exited ${code}: ${err}`)));
+    setTimeout(() => fail(new Error(`${what}: expected its output within 30 s; stdout: ${out}; stderr: ${err}`)), 30000).unref();
+  });
 }

@@ -1,22 +1,11 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, mkdirSync, readFileSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { summarizeColumns, summarizeText } from "../../src/runs/history-summary.js";
 import { endRun, LIST_HISTORY_BYTES, listRuns, readHistory, runEntry, runsRoot, startRun } from "../../src/runs/runs.js";
-import { tempDir } from "../helpers/tmp.js";
-
-/** Makes a symlink, or returns false where the system refuses one (Windows without Developer Mode: EPERM). */
-function link(target: string, path: string): boolean {
-  try {
-    symlinkSync(target, path);
-    return true;
-  } catch (err) {
-    if (["EPERM", "EACCES"].includes((err as NodeJS.ErrnoException).code ?? "")) return false;
-    throw err;
-  }
-}
+import { link, tempDir } from "../helpers/tmp.js";
 
 test("a run's folder from start to finish or failure, listed newest first with its best validation value", () => {
   const root = tempDir();

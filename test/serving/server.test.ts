@@ -7,6 +7,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Dense, Flatten, Input, randomUniform, Sequential, type Tensor } from "../../src/index.js";
 import { batchOf, createPredictionServer, loadPredictor, type Predictor } from "../../src/serving/server.js";
+import { untilOutput } from "../helpers/http.js";
 import { tempDir } from "../helpers/tmp.js";
 
 function classifier() {
@@ -231,21 +232,7 @@ test("the prediction server refuses a foreign Host; kerno serve --host 0.0.0.0 w
   const bin = fileURLToPath(new URL("../../bin/kerno.js", import.meta.url));
   const child = spawn(process.execPath, [bin, "serve", join(dir, "m.kerno"), "--host", "0.0.0.0", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
   try {
-    const [out, err] = await new Promise<[string, string]>((done, fail) => {
-      let out = "";
-      let err = "";
-      const check = () => /kerno serve: .*http:\/\//.test(out) && /0\.0\.0\.0/.test(err) && done([out, err]);
-      child.stdout.on("data", (d) => {
-        out += d;
-        check();
-      });
-      child.stderr.on("data", (d) => {
-        err += d;
-        check();
-      });
-      child.on("exit", (code) => fail(new Error(`kerno serve exited ${code}: ${err}`)));
-      setTimeout(() => fail(new Error(`expected a warning on stderr within 30 s; stdout: ${out}; stderr: ${err}`)), 30000).unref();
-    });
+    const { out, err } = await untilOutput(child, (out, err) => /kerno serve: .*http:\/\//.test(out) && /0\.0\.0\.0/.test(err), "kerno serve");
     assert.match(err, /reachable from other machines/);
     assert.doesNotMatch(out, /reachable/);
   } finally {
