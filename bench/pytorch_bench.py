@@ -352,7 +352,8 @@ def one_pixel():
 
 def filter_viz():
     """Graetz's filter visualization on Tiny Darknet's base (random weights: the same arithmetic),
-    as kerno runs it: sizes 56, 67, ... capped at 224, 20 Adam steps of 0.1 each, 5x5 blur between."""
+    as kerno runs it: sizes 56, 67, ... capped at 224 (9 scales), 20 Adam steps of 0.5 each with the
+    pixels kept inside their range after every step, 3x3 blur between."""
     model = tiny_darknet_base()
     for p in model.parameters():
         p.requires_grad_(False)
@@ -366,14 +367,16 @@ def filter_viz():
         img = torch.rand(1, 3, sizes[0], sizes[0])
         for i, size in enumerate(sizes):
             if i > 0:
-                img = F.avg_pool2d(F.interpolate(img, size=(size, size), mode="bilinear", align_corners=False), 5, 1, 2, count_include_pad=False)
+                img = F.avg_pool2d(F.interpolate(img, size=(size, size), mode="bilinear", align_corners=False), 3, 1, 1, count_include_pad=False)
             z = img.clone().requires_grad_(True)
-            opt = torch.optim.Adam([z], lr=0.1, weight_decay=1e-6)
+            opt = torch.optim.Adam([z], lr=0.5, weight_decay=1e-6)
             for _ in range(steps):
                 opt.zero_grad()
                 (-model(z)[0, 0].mean()).backward()
                 opt.step()
-            img = z.detach().clamp(0, 1)
+                with torch.no_grad():
+                    z.clamp_(0, 1)
+            img = z.detach()
     run(1)
     start = time.perf_counter()
     run(20)

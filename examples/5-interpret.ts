@@ -5,7 +5,7 @@ export async function run(photo: string, out: string, budget = { scales: 8, step
   // #region interpret
   const model = await TinyDarknet();
   const filter = visualizeFilter(model, "leaky_re_lu_15", 0, { preprocess: "unit", scales: budget.scales, steps: budget.steps });
-  await savePng(filter.image, `${out}/filter-0.png`); // filter.activation / filter.noiseActivation: how much it fires
+  await savePng(filter.image, `${out}/filter-0.png`); // filter.noiseContrast: how many times more it fires than on noise
 
   const image = await loadImage(photo, { size: [224, 224], resample: "pillow-bilinear" }); // pixels 0..255
   const cam = gradCam(model, div(image, 255)); // Tiny Darknet takes [0, 1]

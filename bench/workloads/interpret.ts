@@ -22,7 +22,7 @@ export const interpretWorkloads: Record<string, (ctx: Context) => Promise<void>>
   },
   async "filter-viz"({ backendName }) {
     if (backendName === "js" || !existsSync(join(dataDir(), TINY_DARKNET_DIR, "model.json"))) return emit("one filter, 56 to 224", null);
-    // Tiny Darknet's last feature layer, Graetz's schedule up to the model's 224 (8 scales of 20 Adam steps)
+    // Tiny Darknet's last feature layer, Graetz's schedule up to the model's 224 (9 scales of 20 Adam steps, the default settings)
     const model = await TinyDarknet();
     visualizeFilter(model, "leaky_re_lu_15", 0, { preprocess: "unit", scales: 1, steps: 2 });
     const start = performance.now();

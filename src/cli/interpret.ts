@@ -2,27 +2,31 @@
  * kerno interpret filters | featuremaps | gradcam | saliency, and kerno attack one-pixel: the
  * course's look inside a network, as PNG pictures and, with --json, one JSON summary line.
  */
-import { readdirSync } from "node:fs";
-import { extname, join } from "node:path";
+import { existsSync, readdirSync, realpathSync } from "node:fs";
+import { dirname, extname, join } from "node:path";
+import { TINY_DARKNET_DIR } from "../applications/tiny-darknet.js";
 import { onePixelAttack } from "../attacks/one-pixel.js";
 import { argmaxRow, probabilities } from "../attacks/probabilities.js";
+import { dataDir } from "../data/cache.js";
+import { loadImage } from "../data/images.js";
 import { fashionMnist, mnist } from "../data/mnist.js";
 import { gradCam, integratedGradients, occlusion, saliency, smoothGrad } from "../interpret/attribution.js";
 import { featureMaps, filterActivation } from "../interpret/feature-maps.js";
-import { visualizeLayer } from "../interpret/filters.js";
+import { scaleSizes, visualizeLayer } from "../interpret/filters.js";
 import { overlay, savePng, stretch } from "../interpret/pictures.js";
+import { inputShape } from "../interpret/probe.js";
 import { type PreprocessMode, preprocess } from "../layers/preprocess-input.js";
 import type { Model } from "../models/model.js";
 import { div, mul } from "../ops/arithmetic.js";
-import { reshape, slice } from "../ops/shape.js";
+import { reshape, slice, stack } from "../ops/shape.js";
 import { tensor } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type Flags, intFlag, parse } from "./args.js";
 import { modelFrom } from "./commands.js";
-import { familyPreprocess, inputImages, inputScale } from "./images.js";
+import { familyPreprocess, inputImages, inputScale, rescalesInside } from "./images.js";
 
 const USAGE = `usage:
-  kerno interpret filters <model> --layer L [--filters 0-15] [--preprocess unit|tf|caffe|torch|none]
+  kerno interpret filters <model> --layer L [--filters 0-15 | --filter N] [--preprocess unit|tf|caffe|torch|none] [--reference DIR|none]
   kerno interpret featuremaps <model> <image> --layer L
   kerno interpret activation <model> <image> --layer L --filter N   (how strongly filter N fires on the photo)
   kerno interpret gradcam <model> <image> [--class C] [--layer L]
@@ -80,26 +84,97 @@ export async function interpretCommand(argv: string[]): Promise<number> {
   switch (what) {
     case "filters": {
       if (!layer) throw new Error(`${who}: --layer is required; layers: ${model.layers.map((l) => l.name).join(", ")}`);
-      const preprocess = (
-        typeof flags.preprocess === "string" ? flags.preprocess : (familyPreprocess(model) ?? (inputScale(model, flags) === 1 ? "unit" : "none"))
-      ) as PreprocessMode | "none";
-      const t0 = performance.now();
       if (flags.filter !== undefined && flags.filters !== undefined) throw new Error(`${who}: give --filter N (one filter) or --filters 0-15, not both`);
-      const r = visualizeLayer(
-        model,
-        layer,
-        filterList(
-          flags.filters ?? flags.filter,
-          Array.from({ length: 16 }, (_, i) => i),
-        ),
-        { preprocess },
+      // Tiny Darknet named, or read from the data folder's model.json, takes 0..1 pixels and has reference photos beside it
+      const darknetFile = join(dataDir(), TINY_DARKNET_DIR, "model.json");
+      const darknet = model.name === "tiny_darknet" || (existsSync(spec) && existsSync(darknetFile) && realpathSync(spec) === realpathSync(darknetFile));
+      const scale = darknet && flags["input-scale"] === undefined ? 1 : inputScale(model, flags);
+      const preprocess = (typeof flags.preprocess === "string" ? flags.preprocess : (familyPreprocess(model) ?? (scale === 1 ? "unit" : "none"))) as
+        | PreprocessMode
+        | "none";
+      if (preprocess === "none" && flags.preprocess === undefined && flags["input-scale"] === undefined && !rescalesInside(model))
+        console.error(
+          `${who}: note: pixels 0..255 go into '${model.name}' as they are (it has no Rescaling layer); if it takes 0..1 pixels, pass --input-scale 1`,
+        );
+      // the reference photos: --reference DIR, none for no comparison, Tiny Darknet's five photos by default
+      if (flags.reference === true) throw new Error(`${who}: --reference needs a folder of photos (or none)`);
+      const referenceDir =
+        flags.reference === "none"
+          ? null
+          : typeof flags.reference === "string"
+            ? flags.reference
+            : darknet
+              ? join(dataDir(), dirname(TINY_DARKNET_DIR), "images")
+              : null;
+      let references: Tensor | undefined;
+      let referenceNames: string[] = [];
+      if (referenceDir && (flags.reference !== undefined || existsSync(referenceDir))) {
+        if (!existsSync(referenceDir)) throw new Error(`${who}: --reference: no folder ${referenceDir}`);
+        referenceNames = readdirSync(referenceDir)
+          .filter((f) => IMAGE.has(extname(f).toLowerCase()))
+          .sort();
+        if (referenceNames.length === 0) throw new Error(`${who}: --reference: no photos (${[...IMAGE].join(" ")}) in ${referenceDir}`);
+        const paths = referenceNames.map((f) => join(referenceDir, f));
+        const [h, w, c = 3] = inputShape(model) as (number | null)[];
+        const side = scaleSizes({}).at(-1) as number; // the largest image of a model of any input size
+        // pixels 0..255 at the model's input size; the visualization's preprocessing applies to them as to its images
+        references =
+          h && w
+            ? await inputImages(model, paths, 255)
+            : stack(await Promise.all(paths.map((f) => loadImage(f, { size: [side, side], channels: c === 1 ? 1 : 3 }))));
+      }
+      const t0 = performance.now();
+      const chosen = filterList(
+        flags.filters ?? flags.filter,
+        Array.from({ length: 16 }, (_, i) => i),
       );
+      const r = visualizeLayer(model, layer, chosen, { preprocess, references });
+      const seconds = (performance.now() - t0) / 1000;
       const file = await savePng(r.grid, join(out, `${layer}.png`));
-      const rows = r.filters.map((f) => ({ filter: f.filter, activation: f.activation, noiseActivation: f.noiseActivation }));
+      const rows = r.filters.map((f) => ({
+        filter: f.filter,
+        activation: f.activation,
+        ...(references && {
+          referenceImage: referenceNames[f.referenceIndex as number],
+          referenceActivation: f.referenceActivation,
+          referenceContrast: f.referenceContrast,
+        }),
+        noiseActivation: f.noiseActivation,
+        noiseContrast: f.noiseContrast,
+      }));
+      const measure = {
+        activation: "the filter's mean activation on the visualized input",
+        referenceContrast: "activation / max(referenceActivation, 1e-6); referenceActivation: the filter's highest mean activation over the reference photos",
+        noiseContrast:
+          "activation / max(|noiseActivation|, 1e-6); noiseActivation: its mean activation on noise of the visualized input's per-channel mean and deviation",
+        signs: "a negative activation gives negative contrasts",
+      };
+      console.log(`${references ? `photo contrast = ${measure.referenceContrast}\n` : ""}noise contrast = ${measure.noiseContrast}`);
+      const num = (x: number, digits: number) => (Math.abs(x) >= 1e5 ? x.toExponential(2) : x.toFixed(digits));
       for (const f of rows)
-        console.log(`filter ${f.filter}: mean activation ${f.activation.toFixed(3)} (noise of the same statistics: ${f.noiseActivation.toFixed(3)})`);
-      console.log(`wrote ${file} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-      report(flags, { layer, file, filters: rows });
+        console.log(
+          `filter ${f.filter}: activation ${num(f.activation, 3)}` +
+            (f.referenceImage !== undefined
+              ? `; best photo ${f.referenceImage} ${num(f.referenceActivation as number, 3)}, photo contrast ${num(f.referenceContrast as number, 2)}` +
+                ((f.referenceActivation as number) <= 0 ? " (no photo fires it)" : "")
+              : "") +
+            `; noise ${num(f.noiseActivation, 3)}, noise contrast ${num(f.noiseContrast, 1)}`,
+        );
+      const lit = rows.filter((f) => f.noiseContrast >= 10 && (f.referenceContrast === undefined || f.referenceContrast >= 2)).length;
+      console.log(
+        `${lit} of ${rows.length} filters at least ${references ? "2x their best photo and " : ""}10x the magnitude of their noise activation${references ? "" : " (no reference photos: --reference DIR)"}`,
+      );
+      console.log(`wrote ${file} (${seconds.toFixed(1)} s, ${(seconds / rows.length).toFixed(1)} s per filter)`);
+      report(flags, {
+        layer,
+        file,
+        preprocess,
+        references: references ? { folder: referenceDir, images: referenceNames } : null,
+        measure,
+        lit,
+        seconds,
+        filters: rows,
+      });
       return 0;
     }
     case "featuremaps": {

@@ -72,11 +72,11 @@ kerno train --images DIR | --csv FILE --target COL | --series FILE --column COL 
   export: { usage: "kerno export <model file|recipe|architecture> <out.onnx|out.keras> [--weights imagenet|random|FILE]", options: ["weights"] },
   "plot-model": { usage: "kerno plot-model <recipe|model file> <out.svg> [--lr]", options: ["lr"] },
   interpret: {
-    usage: `kerno interpret filters <model> --layer L [--filters 0-15 | --filter N] [--preprocess MODE]
+    usage: `kerno interpret filters <model> --layer L [--filters 0-15 | --filter N] [--preprocess MODE] [--reference DIR|none]
 kerno interpret activation <model> <image> --layer L --filter N
 kerno interpret featuremaps|gradcam|saliency <model> <image> [--layer L] [--class C] [--method vanilla|smoothgrad|integrated]
   common: [--out DIR] [--json] [--input-scale 1|255] [--weights imagenet|random|FILE] (architecture names)`,
-    options: ["layer", "filters", "filter", "preprocess", "class", "method", "out", "json", "input-scale", "weights"],
+    options: ["layer", "filters", "filter", "preprocess", "class", "method", "out", "json", "input-scale", "weights", "reference"],
   },
   attack: {
     usage: `kerno attack one-pixel <model> --images DIR [--label N] | --dataset mnist|fashion-mnist [--from N]

@@ -1,10 +1,12 @@
 /**
  * What a filter responds to, by gradient ascent on the input (F. Graetz, "How to visualize
  * convolutional features in 40 lines of code"): start from a small image of soft noise, make the
- * filter's mean activation grow with 20 Adam steps, enlarge the image by 1.2, blur it, and
- * repeat, so that coarse patterns form before fine ones. The image is optimized in standardized
- * pixels (Graetz's space, where a learning rate of 0.1 makes sense) and handed to the model
- * through its own preprocessing.
+ * filter's mean activation grow with Adam steps, enlarge the image by 1.2, blur it, and repeat, so
+ * that coarse patterns form before fine ones. The image is optimized in standardized pixels
+ * (Graetz's space) or in Lucid's decorrelated, sigmoid-bounded colour space, optionally through
+ * Lucid's random transforms, and handed to the model through its own preprocessing. Each result
+ * says how much the image excites the filter against noise of the same statistics and, given
+ * reference inputs, against the best of them (filters-measure.ts).
  */
 import { valueAndGrad } from "../autodiff/grad.js";
 import { Variable } from "../autodiff/variable.js";
@@ -12,16 +14,17 @@ import { backend } from "../backends/registry.js";
 import type { PreprocessMode } from "../layers/preprocess-input.js";
 import { preprocess } from "../layers/preprocess-input.js";
 import type { Model } from "../models/model.js";
-import { add, mul, neg } from "../ops/arithmetic.js";
+import { neg } from "../ops/arithmetic.js";
 import { avgPool2d } from "../ops/pool.js";
-import { mean } from "../ops/reduce.js";
 import { resizeBilinear } from "../ops/resize.js";
-import { concat, reshape, slice } from "../ops/shape.js";
+import { reshape } from "../ops/shape.js";
 import { tensor } from "../tensor/creation.js";
 import { Random } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { bestReference, contrast, meanActivation, noiseActivation, referenceActivations } from "./filters-measure.js";
+import { decorrelated, IMAGENET, MNIST, type PixelSpace, randomTransform, standardized } from "./filters-space.js";
 import { grid, stretch } from "./pictures.js";
-import { channel, inputShape, type Probe, probe } from "./probe.js";
+import { inputShape, type Probe, probe } from "./probe.js";
 
 export interface VisualizeOptions {
   /** First image size (56), the enlargement per scale (1.2) and the number of scales (12); no scale exceeds maxSize. */
@@ -30,19 +33,37 @@ export interface VisualizeOptions {
   scales?: number;
   /** Largest image side (default: the model's input size when it is fixed, else none). */
   maxSize?: number;
-  /** Adam steps per scale (20) and their learning rate (0.1), in standardized pixels. */
+  /** Adam steps per scale (20) and their learning rate (0.5; Graetz's 0.1 stops far short of what the filter can do). */
   steps?: number;
   learningRate?: number;
-  /** Adam's weight decay on the standardized image (1e-6, Graetz's). */
+  /** The learning rate over each scale's steps: constant (default) or a cosine decay to 0. */
+  schedule?: "constant" | "cosine";
+  /** Divide each gradient by its root mean square before Adam's step (false). */
+  normalizeGradient?: boolean;
+  /** Keep every pixel inside 0..255 after each step (true; false: Graetz's clip once per scale, which loses what the steps gained outside the range). */
+  clip?: boolean;
+  /** Adam's weight decay on the optimized values (1e-6, Graetz's). */
   decay?: number;
-  /** Box blur width after each enlargement (5; 0 for none). */
+  /** Box blur width after each enlargement (3; Graetz's 5 smooths away what the filter needs; 0 for none). */
   blur?: number;
-  /** Random shift of up to this many pixels before each step (0). */
+  /** Lucid's robustness transforms, drawn before each step: a shift of up to `jitter` pixels, a zoom in [1 - zoom, 1 + zoom], a rotation of up to `rotate` degrees (all 0). */
   jitter?: number;
+  zoom?: number;
+  rotate?: number;
+  /** The space optimized in: "standardized" pixels (Graetz's, default) or "decorrelated" colours through a sigmoid (Lucid's). */
+  space?: "standardized" | "decorrelated";
+  /** The first image: "noise" (Graetz's soft noise, pixels 150..180; default), "gray" (128), or pixels 0..255 [h, w, c] (resized to the first size). */
+  start?: "noise" | "gray" | Tensor;
   /** How pixels 0..255 become the model's input: a preprocessInput mode, a function, or "none" (the model rescales itself; default). */
   preprocess?: PreprocessMode | "none" | ((pixels: Tensor) => Tensor);
   /** Per-channel mean and deviation (0..1 pixels) of the standardized space (ImageNet's for RGB, MNIST's for grayscale). */
   normalization?: { mean: number[]; std: number[] };
+  /**
+   * Real inputs to compare with, as pixels 0..255 [n, h, w, c] like the result's image (the
+   * `preprocess` option applies to them too), best at the model's input size: each result then
+   * has the filter's highest mean activation over them and the referenceContrast.
+   */
+  references?: Tensor;
   seed?: number;
 }
 
@@ -51,13 +72,16 @@ export interface FilterImage {
   filter: number;
   /** The image, pixels 0..255, [h, w, channels]. */
   image: Tensor;
-  /** The filter's mean activation on the image, and on noise with the image's mean and deviation per channel. */
+  /** The filter's mean activation on the image. */
   activation: number;
+  /** Its mean activation on noise with the image's per-channel mean and deviation, and activation / max(|noiseActivation|, 1e-6). */
   noiseActivation: number;
+  noiseContrast: number;
+  /** With references: which one the filter fires on most, its mean activation there, and activation / max(referenceActivation, 1e-6). */
+  referenceIndex?: number;
+  referenceActivation?: number;
+  referenceContrast?: number;
 }
-
-const IMAGENET = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
-const MNIST = { mean: [0.1307], std: [0.3081] };
 
 function preprocessor(option: VisualizeOptions["preprocess"]): (pixels: Tensor) => Tensor {
   if (option === undefined || option === "none") return (x) => x;
@@ -77,66 +101,55 @@ export function scaleSizes(options: { size?: number; upscale?: number; scales?: 
   return sizes;
 }
 
-/** x rolled by (dy, dx) pixels, wrapping around (jitter). */
-function roll(x: Tensor, dy: number, dx: number): Tensor {
-  const [, h, w, c] = x.shape;
-  const part = (t: Tensor, axis: 1 | 2, by: number) => {
-    const n = axis === 1 ? h : w;
-    const k = ((by % n) + n) % n;
-    if (k === 0) return t;
-    const size = (len: number) => t.shape.map((d, i) => (i === axis ? len : d));
-    const begin = (at: number) => t.shape.map((_, i) => (i === axis ? at : 0));
-    return concat([slice(t, begin(n - k), size(k)), slice(t, begin(0), size(n - k))], axis);
-  };
-  return reshape(part(part(x, 1, dy), 2, dx), [1, h, w, c]);
-}
-
-interface Space {
-  toPixels: (z: Tensor) => Tensor;
-  fromPixels: (p: Float32Array, c: number) => Float32Array;
-}
-
-function standardized(norm: { mean: number[]; std: number[] }): Space {
-  const c = norm.mean.length;
-  const scale = tensor(norm.std.map((s) => 255 * s)),
-    shift = tensor(norm.mean.map((m) => 255 * m));
-  return {
-    toPixels: (z) => add(mul(z, scale), shift),
-    fromPixels: (p) => p.map((v, i) => (v / 255 - norm.mean[i % c]) / norm.std[i % c]),
-  };
-}
-
-/** The filter's mean activation for pixels 0..255 [1, h, w, c]. */
-function meanActivation(p: Probe, pre: (x: Tensor) => Tensor, pixels: Tensor, filter: number, layerName: string, who: string): Tensor {
-  return mean(channel(p.run(pre(pixels)), filter, who, layerName));
-}
-
 /** One filter's image by gradient ascent; the model's layer must be convolutional (an output [n, h, w, filters]). */
 export function visualizeFilter(model: Model, layerName: string, filter: number, options: VisualizeOptions = {}): FilterImage {
   const who = "visualizeFilter";
-  return visualizeWith(probe(model, layerName, who), model, layerName, filter, options, who);
+  const p = probe(model, layerName, who);
+  const refs = options.references ? referenceActivations(p, preprocessor(options.preprocess), options.references, who) : null;
+  return visualizeWith(p, model, layerName, filter, options, refs, who);
 }
 
-function visualizeWith(p: Probe, model: Model, layerName: string, filter: number, options: VisualizeOptions, who: string): FilterImage {
+function firstPixels(start: VisualizeOptions["start"], side: number, c: number, rng: Random, who: string): Float32Array {
+  if (start === undefined || start === "noise") return Float32Array.from({ length: side * side * c }, () => 150 + 30 * rng.uniform());
+  if (start === "gray") return new Float32Array(side * side * c).fill(128);
+  if (typeof start === "string" || start.rank !== 3 || start.shape[2] !== c)
+    throw new RangeError(
+      `${who}: start must be "noise", "gray" or pixels [h, w, ${c}], got ${typeof start === "string" ? `'${start}'` : `[${start.shape.join(", ")}]`}`,
+    );
+  return resizeBilinear(reshape(start, [1, ...start.shape]), [side, side])
+    .floats()
+    .slice();
+}
+
+function visualizeWith(
+  p: Probe,
+  model: Model,
+  layerName: string,
+  filter: number,
+  options: VisualizeOptions,
+  refs: Float64Array[] | null,
+  who: string,
+): FilterImage {
   const shape = inputShape(model);
   const c = (shape[2] as number | null) ?? 3;
   const fixed = shape[0] !== null && shape[1] !== null ? Math.min(shape[0] as number, shape[1] as number) : null;
   const sizes = scaleSizes({ ...options, maxSize: options.maxSize ?? fixed });
-  const space = standardized(options.normalization ?? (c === 1 ? MNIST : IMAGENET));
+  const space: PixelSpace = options.space === "decorrelated" ? decorrelated(c) : standardized(options.normalization ?? (c === 1 ? MNIST : IMAGENET));
   const pre = preprocessor(options.preprocess);
   const rng = new Random(options.seed ?? 1);
   const steps = options.steps ?? 20,
-    lr = options.learningRate ?? 0.1,
+    lr = options.learningRate ?? 0.5,
     decay = options.decay ?? 1e-6,
-    blur = options.blur ?? 5,
-    jitter = options.jitter ?? 0;
-  // soft noise (pixels 150..180, Graetz's start), standardized
-  let pixels = Float32Array.from({ length: sizes[0] * sizes[0] * c }, () => 150 + 30 * rng.uniform());
+    blur = options.blur ?? 3;
+  const robust = { jitter: options.jitter ?? 0, zoom: options.zoom ?? 0, rotate: options.rotate ?? 0 };
+  const rate = (step: number) => (options.schedule === "cosine" ? (lr * (1 + Math.cos((Math.PI * (step - 1)) / steps))) / 2 : lr);
+  const bounds =
+    (options.clip ?? true) && options.space !== "decorrelated"
+      ? { lo: space.fromPixels(new Float32Array(c).fill(0)), hi: space.fromPixels(new Float32Array(c).fill(255)) }
+      : null;
+  let pixels = firstPixels(options.start, sizes[0], c, rng, who);
   let side = sizes[0];
-  const objective = valueAndGrad((z: Tensor) => {
-    const shifted = jitter > 0 ? roll(z, rng.int(2 * jitter + 1) - jitter, rng.int(2 * jitter + 1) - jitter) : z;
-    return neg(meanActivation(p, pre, space.toPixels(shifted), filter, layerName, who));
-  });
+  const objective = valueAndGrad((z: Tensor) => neg(meanActivation(p, pre, randomTransform(space.toPixels(z), robust, rng), filter, layerName, who)));
   sizes.forEach((size, s) => {
     if (s > 0) {
       let img = resizeBilinear(tensor(pixels, [1, side, side, c]), [size, size]);
@@ -144,12 +157,19 @@ function visualizeWith(p: Probe, model: Model, layerName: string, filter: number
       pixels = img.floats().slice();
       side = size;
     }
-    const z = new Variable(tensor(space.fromPixels(pixels, c), [1, side, side, c]));
+    const z = new Variable(tensor(space.fromPixels(pixels), [1, side, side, c]));
     const m = new Float32Array(z.size),
       v = new Float32Array(z.size);
     for (let step = 1; step <= steps; step++) {
-      const { grads } = objective(z);
-      backend().adamUpdate(z.values, grads.floats(), m, v, lr, 0.9, 0.999, 1e-8, step, decay);
+      let g = objective(z).grads.floats();
+      if (options.normalizeGradient) {
+        let ss = 0;
+        for (const x of g) ss += x * x;
+        const k = 1 / (Math.sqrt(ss / g.length) + 1e-8);
+        g = g.map((x) => x * k);
+      }
+      backend().adamUpdate(z.values, g, m, v, rate(step), 0.9, 0.999, 1e-8, step, decay);
+      if (bounds) for (let i = 0; i < z.values.length; i++) z.values[i] = Math.min(bounds.hi[i % c], Math.max(bounds.lo[i % c], z.values[i]));
     }
     pixels = space
       .toPixels(z)
@@ -158,35 +178,13 @@ function visualizeWith(p: Probe, model: Model, layerName: string, filter: number
   });
   const image = tensor(pixels, [side, side, c]);
   const activation = meanActivation(p, pre, reshape(image, [1, side, side, c]), filter, layerName, who).item();
-  return { layer: layerName, filter, image, activation, noiseActivation: noiseActivation(p, pre, pixels, side, c, filter, layerName, who, rng) };
-}
-
-/** The filter's activation on noise with the image's per-channel mean and deviation. */
-function noiseActivation(
-  p: Probe,
-  pre: (x: Tensor) => Tensor,
-  pixels: Float32Array,
-  side: number,
-  c: number,
-  filter: number,
-  layerName: string,
-  who: string,
-  rng: Random,
-): number {
-  const n = side * side;
-  const stats = Array.from({ length: c }, (_, k) => {
-    let s = 0,
-      s2 = 0;
-    for (let i = 0; i < n; i++) {
-      const v = pixels[i * c + k];
-      s += v;
-      s2 += v * v;
-    }
-    const m = s / n;
-    return { m, sd: Math.sqrt(Math.max(0, s2 / n - m * m)) };
-  });
-  const noise = Float32Array.from({ length: n * c }, (_, i) => Math.max(0, Math.min(255, stats[i % c].m + stats[i % c].sd * rng.normal())));
-  return meanActivation(p, pre, tensor(noise, [1, side, side, c]), filter, layerName, who).item();
+  const noise = noiseActivation(p, pre, pixels, [side, side, c], filter, layerName, who, rng);
+  const result: FilterImage = { layer: layerName, filter, image, activation, noiseActivation: noise, noiseContrast: contrast(activation, Math.abs(noise)) };
+  if (refs) {
+    const best = bestReference(refs, filter);
+    Object.assign(result, { referenceIndex: best.index, referenceActivation: best.activation, referenceContrast: contrast(activation, best.activation) });
+  }
+  return result;
 }
 
 /** Several filters of one layer, and one grid picture of them (each image stretched to 0..255, same size). */
@@ -198,7 +196,8 @@ export function visualizeLayer(
 ): { filters: FilterImage[]; grid: Tensor } {
   const who = "visualizeLayer";
   const p = probe(model, layerName, who);
-  const results = filters.map((f) => visualizeWith(p, model, layerName, f, options, who));
+  const refs = options.references ? referenceActivations(p, preprocessor(options.preprocess), options.references, who) : null;
+  const results = filters.map((f) => visualizeWith(p, model, layerName, f, options, refs, who));
   const tiles = results.map((r) => tensor(stretch(r.image.floats()), r.image.shape));
   return { filters: results, grid: grid(tiles, { columns: options.columns }) };
 }
