@@ -39,7 +39,9 @@ export async function decodeInto(path: string, options: DecodeOptions, out: Floa
   try {
     await decodeFile(path, options, out, offset);
   } catch (err) {
-    throw new Error(`cannot decode ${path}: ${(err as Error).message}`, { cause: err });
+    // libvips reports each of its warnings on a line of its own, some of them twice: one line per file in the log
+    const reason = [...new Set((err as Error).message.trim().split(/\s*\n\s*/))].join("; ");
+    throw new Error(`cannot decode ${path}: ${reason}`, { cause: err });
   }
 }
 

@@ -55,16 +55,25 @@ export function folderLayout(root: string): FolderLayout {
   return "class folders";
 }
 
+/** The input side kerno picks at most from the photos (--size goes beyond). */
+export const LARGEST_SIDE = 180;
+
 /** The median photo's shorter side (capped at `largest`) and whether the photos are grayscale, from up to 24 of them. */
-export async function photoShape(files: string[], largest = 180): Promise<{ size: [number, number]; colorMode: "rgb" | "grayscale" }> {
+export async function photoShape(files: string[], largest = LARGEST_SIDE): Promise<{ size: [number, number]; colorMode: "rgb" | "grayscale" }> {
+  const { median, colorMode } = await photoLooks(files);
+  const side = Math.min(largest, median);
+  return { size: [side, side], colorMode };
+}
+
+/** The median shorter side (not capped) and the colour of up to 24 of the photos, spread over the list. */
+async function photoLooks(files: string[]): Promise<{ median: number; colorMode: "rgb" | "grayscale" }> {
   const step = Math.max(1, Math.floor(files.length / 24));
   const sample = files.filter((_, i) => i % step === 0).slice(0, 24);
   const looks = (await Promise.all(sample.map((f) => look(f).catch(() => null)))).filter((l) => l !== null);
   if (looks.length === 0) throw new Error(`${who}: none of ${sample.length} sampled files decodes as an image (${sample[0]} ...)`);
   const sides = looks.map((l) => l.side).sort((a, b) => a - b);
-  const side = Math.min(largest, sides[Math.floor(sides.length / 2)]);
   const gray = looks.filter((l) => l.gray).length;
-  return { size: [side, side], colorMode: gray >= 0.9 * looks.length ? "grayscale" : "rgb" };
+  return { median: sides[Math.floor(sides.length / 2)], colorMode: gray >= 0.9 * looks.length ? "grayscale" : "rgb" };
 }
 
 /** A photo's shorter side, and whether it is gray: one channel, or three that agree (a gray photo saved as RGB). */
@@ -94,7 +103,10 @@ export interface OwnImageOptions {
 }
 
 /** The folder's training, validation and (when there is one) test data, at the size the photos suggest. */
-export async function ownImages(dir: string, options: OwnImageOptions): Promise<OwnImages & { size: [number, number]; colorMode: "rgb" | "grayscale" }> {
+export async function ownImages(
+  dir: string,
+  options: OwnImageOptions,
+): Promise<OwnImages & { size: [number, number]; colorMode: "rgb" | "grayscale"; photoSide: number }> {
   const root = resolve(dir);
   const layout = folderLayout(root);
   const trainRoot = layout === "class folders" ? root : join(root, "train");
@@ -116,9 +128,10 @@ export async function ownImages(dir: string, options: OwnImageOptions): Promise<
     classNames: classes,
   };
   const probe = imageDatasetFromDirectory(trainRoot, { ...common, log: () => {} });
-  const shape = await photoShape(probe.filePaths);
-  const size = options.size ?? shape.size;
-  const colorMode = options.colorMode ?? shape.colorMode;
+  const looks = await photoLooks(probe.filePaths);
+  const side = Math.min(LARGEST_SIDE, looks.median);
+  const size = options.size ?? [side, side];
+  const colorMode = options.colorMode ?? looks.colorMode;
   const load = (path: string, name: string, extra: Omit<ImageFolderOptions, "subset">) =>
     imageDatasetFromDirectory(path, { ...common, imageSize: size, colorMode, log: (l) => options.log(`${name}: ${l}`), ...extra });
   let train: ImageFolderDataset, validation: ImageFolderDataset;
@@ -131,7 +144,19 @@ export async function ownImages(dir: string, options: OwnImageOptions): Promise<
     [train, validation] = imageDatasetFromDirectory(trainRoot, { ...common, imageSize: size, colorMode, log: (l) => options.log(`train: ${l}`), ...both });
   }
   const test = layout !== "class folders" && existsSync(join(root, "test")) ? load(join(root, "test"), "test", { shuffle: false }) : null;
-  return { root, layout, classNames: classes, trainCounts: classCounts(train, trainRoot), train, validation, test, ignored, size, colorMode };
+  return {
+    root,
+    layout,
+    classNames: classes,
+    trainCounts: classCounts(train, trainRoot),
+    train,
+    validation,
+    test,
+    ignored,
+    size,
+    colorMode,
+    photoSide: looks.median,
+  };
 }
 
 /** All of a dataset's examples as two tensors (for class balancing, which needs every label at once). */

@@ -6,57 +6,28 @@
  * recall, F1 and support and the confusion matrix (terminal table, SVG and PNG); --hierarchical
  * adds a divide-and-conquer model beside the flat one (src/recipes/own-hierarchy.ts).
  */
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { balanceClasses } from "../data/balance.js";
 import type { Dataset, Example } from "../data/dataset.js";
-import { RandomFlip, RandomRotation, RandomZoom } from "../layers/augmentation.js";
-import { Conv2D } from "../layers/conv.js";
-import { Dense } from "../layers/dense.js";
-import { Dropout } from "../layers/dropout.js";
-import { Input } from "../layers/input.js";
-import type { Layer } from "../layers/layer.js";
-import { MaxPooling2D } from "../layers/pooling.js";
-import { Rescaling } from "../layers/rescaling.js";
-import { Flatten } from "../layers/reshaping.js";
+import type { ImageFolderDataset } from "../data/image-folder.js";
 import type { Model } from "../models/model.js";
-import { Sequential } from "../models/sequential.js";
 import { argmax } from "../ops/reduce.js";
 import { setSeed } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { EarlyStopping } from "../training/monitor-callbacks.js";
+import { Adam, RMSprop } from "../training/optimizers.js";
 import { writeAtomic } from "../util/files.js";
 import { pretrainedBase, withHead } from "./cats-vs-dogs-pretrained.js";
 import { saveConfusion } from "./confusion-chart.js";
 import { reshuffledCache, saveCurves } from "./image-data.js";
 import { trainOwnHierarchy } from "./own-hierarchy.js";
 import { materialize, ownImages } from "./own-image-data.js";
-import { classifierReport } from "./own-report.js";
+import { type ImageFacts, type ImagePlan, imagePlan, planCnn } from "./own-image-plan.js";
+import { classifierReport, fitAdvice } from "./own-report.js";
 import { baseResult, lastEpoch, outputDir, type RecipeOptions, type RecipeResult } from "./recipe.js";
 
-/** Fewer training photos than this get random flips, rotations and zooms. */
-export const AUGMENT_BELOW = 5000;
 const BALANCE = ["undersample", "oversample", "weights", "none"] as const;
 type Balance = (typeof BALANCE)[number];
-
-/**
- * Convolution blocks (3x3, then 2x2 max pooling; 32, 64, 128, 256 filters) while the feature map is
- * at least 10 pixels wide, then dropout and the classifier: the course's network, sized to the photos.
- */
-export function smallCnn(size: [number, number], channels: number, classes: number, options: { augment: boolean; seed: number; name?: string }): Sequential {
-  const layers: Layer[] = [];
-  if (options.augment) {
-    const seed = options.seed;
-    layers.push(new RandomFlip({ mode: "horizontal", seed }), new RandomRotation({ factor: 0.05, seed }), new RandomZoom({ heightFactor: 0.1, seed }));
-  }
-  layers.push(new Rescaling({ scale: 1 / 255 }));
-  let side = Math.min(...size);
-  for (let block = 0; block < 4 && side >= 10; block++) {
-    layers.push(new Conv2D({ filters: 32 << block, kernelSize: 3, activation: "relu" }), new MaxPooling2D({ poolSize: 2 }));
-    side = Math.floor((side - 2) / 2);
-  }
-  layers.push(new Flatten(), new Dropout({ rate: 0.5, seed: options.seed }), new Dense({ units: classes, activation: "softmax" }));
-  return new Sequential([Input({ shape: [...size, channels] }), ...layers], { name: options.name ?? "image_classifier" });
-}
 
 function balanceFlag(flags: Record<string, string | boolean>, counts: number[], log: (l: string) => void): Balance {
   if (typeof flags.balance === "string") {
@@ -81,7 +52,32 @@ async function predictions(model: Model, data: Dataset<Example>): Promise<{ trut
   return { truth, predicted };
 }
 
-export async function trainOwnImages(dir: string, options: RecipeOptions): Promise<RecipeResult> {
+/** Which photos trained, validated and scored the model, with their classes: for comparing another trainer on the same split. */
+function writeSplit(path: string, data: Awaited<ReturnType<typeof ownImages>>, evaluatedOn: string): void {
+  const listed = (d: ImageFolderDataset, splitRoot: string) =>
+    d.filePaths.map((file) => ({ file, label: data.classNames.indexOf(relative(splitRoot, file).split(sep)[0]) }));
+  const trainRoot = data.layout === "class folders" ? data.root : join(data.root, "train");
+  const split = {
+    root: data.root,
+    layout: data.layout,
+    classNames: data.classNames,
+    imageSize: data.size,
+    colorMode: data.colorMode,
+    evaluatedOn,
+    train: listed(data.train, trainRoot),
+    validation: listed(data.validation, data.layout === "train/validation/test" ? join(data.root, "validation") : trainRoot),
+    test: data.test ? listed(data.test, join(data.root, "test")) : null,
+  };
+  writeAtomic(path, `${JSON.stringify(split)}\n`);
+}
+
+/** For experiments (bench/own-data/experiment.ts): another rule, or some of the plan's fields fixed. */
+export interface ImageTuning {
+  rule?: (facts: ImageFacts) => ImagePlan;
+  plan?: Partial<ImagePlan>;
+}
+
+export async function trainOwnImages(dir: string, options: RecipeOptions, tuning: ImageTuning = {}): Promise<RecipeResult> {
   const started = performance.now();
   const log = options.log ?? console.log;
   const f = options.flags ?? {};
@@ -102,13 +98,20 @@ export async function trainOwnImages(dir: string, options: RecipeOptions): Promi
   });
   const classes = data.classNames.length;
   const trainCount = data.trainCounts.reduce((s, v) => s + v, 0);
-  const augment = !base && f["no-augment"] !== true && trainCount < AUGMENT_BELOW;
   const channels = data.colorMode === "grayscale" ? 1 : 3;
+  const facts: ImageFacts = { size: data.size, channels, classes, trainCount, batchSize, augment: f["no-augment"] !== true };
+  const plan: ImagePlan = { ...(tuning.rule ?? imagePlan)(facts), ...tuning.plan };
+  const augment = !base && plan.augment !== null;
   const hierarchical = f.hierarchical === true;
   if (hierarchical && base) throw new Error("kerno train --images: --hierarchical trains small CNNs from scratch; leave out --base");
   const build = (k: number, name: string) => {
-    const m: Model = base ? withHead(base, k, name) : smallCnn(data.size, channels, k, { augment, seed, name });
-    m.compile({ optimizer: "rmsprop", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
+    const m: Model = base ? withHead(base, k, name) : planCnn(data.size, channels, k, plan, { seed, name });
+    const optimizer = base
+      ? new RMSprop()
+      : plan.optimizer === "adam"
+        ? new Adam({ learningRate: plan.learningRate })
+        : new RMSprop({ learningRate: plan.learningRate });
+    m.compile({ optimizer, loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
     return m;
   };
   const model = build(classes, "image_classifier");
@@ -119,9 +122,9 @@ export async function trainOwnImages(dir: string, options: RecipeOptions): Promi
   );
   if (verbose > 0) model.summary({ printFn: log });
   const balance = balanceFlag(f, data.trainCounts, log);
-  const patience = Number(f.patience ?? (base ? 5 : 10));
-  const best = new EarlyStopping({ monitor: "val_loss", patience, restoreBestWeights: true });
-  const epochs = options.epochs ?? (base ? 30 : 60);
+  const patience = Number(f.patience ?? (base ? 5 : plan.patience));
+  const best = new EarlyStopping({ monitor: "val_loss", patience, restoreBestWeights: true, startFromEpoch: base ? 0 : plan.minEpochs });
+  const epochs = options.epochs ?? (base ? 30 : plan.epochs);
   // each split decoded once: the validation and test photos are cached for every pass over them
   const validation = data.validation.cache();
   const evaluation = data.test ? data.test.cache() : validation;
@@ -139,10 +142,25 @@ export async function trainOwnImages(dir: string, options: RecipeOptions): Promi
   const evaluatedOn = data.test ? "test" : "validation";
   const { truth, predicted } = await predictions(model, evaluation);
   const out = outputDir("images", options.out);
+  writeSplit(join(out, "split.json"), data, evaluatedOn);
   const modelPath = join(out, "image-classifier.kerno");
   model.classNames = data.classNames;
   model.save(modelPath);
   const report = classifierReport(truth, predicted, data.classNames, evaluatedOn, log);
+  const advice = fitAdvice({
+    history: history.history,
+    epochs,
+    stoppedEarly: best.stoppedEpoch >= 0,
+    bestEpoch: best.bestEpoch + 1,
+    patience,
+    augment,
+    side: Math.min(...data.size),
+    photoSide: data.photoSide,
+    base: baseSpec,
+    accuracy: report.accuracy,
+    evaluatedOn,
+  });
+  for (const line of advice) log(line);
   const plots = [
     ...(await saveCurves(history.history, out, "your images", f.png === true)),
     ...(await saveConfusion(report.confusion, data.classNames, join(out, "confusion"), `confusion matrix (${evaluatedOn})`)),
@@ -155,6 +173,7 @@ export async function trainOwnImages(dir: string, options: RecipeOptions): Promi
     accuracy: report.accuracy,
     modelPath,
     model: base ? `${baseSpec} + head` : "small CNN",
+    ...(base ? {} : { plan }),
     augment,
     balance,
     bestEpoch: best.bestEpoch + 1,
@@ -165,6 +184,7 @@ export async function trainOwnImages(dir: string, options: RecipeOptions): Promi
     colorMode: data.colorMode,
     skippedFiles: [...data.ignored, ...data.train.skipped],
     report,
+    advice,
     plots,
   };
   if (hierarchical && all) {

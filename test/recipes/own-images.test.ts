@@ -2,8 +2,12 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { test } from "node:test";
+import { makeShapes } from "../helpers/drawn-folders.js";
+// the native backend where the addon builds (as kerno train runs), else the TypeScript one
+import "../../src/backends/native/index.js";
 import { loadModel } from "../../src/interop/load-model.js";
-import { smallCnn, trainOwnImages } from "../../src/recipes/own-images.js";
+import { imagePlan, smallCnn } from "../../src/recipes/own-image-plan.js";
+import { trainOwnImages } from "../../src/recipes/own-images.js";
 import { needsData } from "../helpers/data.js";
 import { makeFashionFolders } from "../helpers/fashion-folders.js";
 import { makePhotoSplits } from "../helpers/photos.js";
@@ -76,16 +80,52 @@ test("class folders alone: validation from them, unequal classes weighted, --bal
   await assert.rejects(trainOwnImages(join(empty, "missing"), options), /is not a folder/);
 });
 
-test("the small CNN has a convolution block per halving down to about 10 pixels, and augmentation only when asked", () => {
+test("the small CNN has a 'same' convolution block per halving down to about 3 pixels, global max pooling, and augmentation only when asked", () => {
   const blocks = (m: ReturnType<typeof smallCnn>) => m.layers.filter((l) => l.className === "Conv2D").length;
-  assert.equal(blocks(smallCnn([28, 28], 1, 3, { augment: false, seed: 1 })), 2);
-  assert.equal(blocks(smallCnn([180, 180], 3, 2, { augment: false, seed: 1 })), 4);
+  assert.equal(blocks(smallCnn([28, 28], 1, 3, { augment: false, seed: 1 })), 3);
+  assert.equal(blocks(smallCnn([62, 62], 3, 3, { augment: false, seed: 1 })), 4);
+  assert.equal(blocks(smallCnn([180, 180], 3, 2, { augment: false, seed: 1 })), 5);
   const augmented = smallCnn([64, 64], 3, 5, { augment: true, seed: 1 });
   assert.deepEqual(
-    augmented.layers.slice(0, 3).map((l) => l.className),
-    ["RandomFlip", "RandomRotation", "RandomZoom"],
+    augmented.layers.slice(0, 2).map((l) => l.className),
+    ["RandomFlip", "Rescaling"],
+    "small photos are only flipped",
   );
+  assert.deepEqual(
+    smallCnn([128, 128], 3, 5, { augment: true, seed: 1 })
+      .layers.slice(0, 4)
+      .map((l) => l.className),
+    ["RandomFlip", "RandomRotation", "RandomZoom", "Rescaling"],
+  );
+  assert.ok(augmented.layers.some((l) => l.className === "GlobalMaxPooling2D"));
   assert.deepEqual(augmented.outputs[0].shape, [null, 5]);
+});
+
+test("a tiny shapes folder (issue 26's kind): the plan, the split it wrote, the corrupt photo skipped, and the underfit advice after 2 epochs", async () => {
+  const dir = await makeShapes(join(tempDir(), "shapes"), { train: 8, test: 4 });
+  const out = tempDir();
+  const lines: string[] = [];
+  const r = await trainOwnImages(dir, { out, epochs: 2, verbose: 0, log: (l) => lines.push(l) });
+  const size = r.imageSize as [number, number];
+  assert.equal(r.colorMode, "rgb");
+  assert.deepEqual(r.plan, imagePlan({ size, channels: 3, classes: 3, trainCount: 20, batchSize: 32, augment: true }));
+  assert.deepEqual(r.trainCounts, [5, 7, 8], "24 photos and one corrupt one, 5 of them for validation");
+  assert.ok((r.skippedFiles as string[]).some((f) => f.endsWith("notes.txt")));
+  assert.ok(
+    (r.skippedFiles as string[]).some((f) => f.endsWith("IMG_0042.jpg")),
+    "the photo that does not decode is named",
+  );
+  const split = JSON.parse(readFileSync(join(out, "split.json"), "utf8"));
+  assert.deepEqual([split.layout, split.classNames, split.imageSize, split.evaluatedOn], ["train/test", ["circle", "square", "triangle"], size, "test"]);
+  assert.deepEqual([split.train.length, split.validation.length, split.test.length], [20, 5, 12]);
+  for (const { file, label } of [...split.train, ...split.validation, ...split.test]) assert.ok(file.includes(`/${split.classNames[label]}/`), file);
+  assert.equal(new Set([...split.train, ...split.validation].map((e: { file: string }) => e.file)).size, 25, "no photo both trains and validates");
+  const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+  assert.deepEqual(report.advice, r.advice);
+  const trainAccuracy = Math.max(...(report.history.accuracy as number[]));
+  assert.ok(trainAccuracy < 0.8, `2 epochs on 20 photos: training accuracy ${trainAccuracy}`);
+  assert.match((r.advice as string[])[0], /^the network underfits: .*try --epochs 4, --no-augment/);
+  assert.ok(lines.includes((r.advice as string[])[0]), "and the log says it");
 });
 
 test("--hierarchical adds a divide-and-conquer model saved beside the flat one", {
