@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
+import { dataParallel } from "../src/distributed/data-parallel.js";
 import { initDistributed } from "../src/distributed/mpi.js";
 import { randomNormal, setSeed, tensor } from "../src/index.js";
 import { mnistCnnModel } from "../src/recipes/mnist.js";
@@ -35,7 +36,7 @@ async function fitThroughput(distributed: boolean): Promise<{ imagesPerSecond: n
     batchSize: GLOBAL_BATCH / size,
     seed: 3,
     verbose: 0,
-    distributed,
+    strategy: distributed ? dataParallel() : undefined,
     callbacks: [
       {
         onEpochBegin: () => {

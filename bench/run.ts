@@ -4,7 +4,7 @@
  * ONNX Runtime, side by side in one run, each in its own process (so peak resident memory is per
  * workload). Prints a table with ratios, or with --json one JSON array of rows. --save writes the
  * run, with the machine, its load average, the versions and the date, under bench/results/
- * (`npm run bench:readme` puts the newest into the README).
+ * (`npm run bench:readme` puts the newest into docs/performance.md).
  */
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";

@@ -1,4 +1,4 @@
-/** The bench's table, printed after a run and written into the README from a saved run. */
+/** The bench's table, printed after a run and written into docs/performance.md from a saved run. */
 
 import type { SavedRun } from "./results.js";
 import type { Row } from "./rows.js";
@@ -35,7 +35,7 @@ export function formatTable(rows: Row[], pytorchNote = ""): string {
   return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...body.map(line)].join("\n");
 }
 
-/** The README's benchmark block: where and how the saved run was made, then its table. */
+/** The benchmark block of docs/performance.md: where and how the saved run was made, then its table. */
 export function readmeBlock(run: SavedRun, file: string): string {
   const m = run.machine;
   const versions = [`Node ${m.node}`, m.pytorch ? `PyTorch ${m.pytorch}` : "no PyTorch", m.onnxRuntime ? `ONNX Runtime ${m.onnxRuntime}` : "no ONNX Runtime"];

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-// The kerno command. Runs the TypeScript sources through tsx when they are present (a git
-// checkout), otherwise the compiled dist/ (an installed package).
+// The kerno command. In a checkout (tsconfig.json beside package.json, which the published
+// package leaves out) it runs the TypeScript sources through tsx, a dev dependency; an installed
+// package runs the compiled dist/ and needs no tsx.
 import { existsSync } from "node:fs";
 
-const src = new URL("../src/cli/main.ts", import.meta.url);
-const dist = new URL("../dist/cli/main.js", import.meta.url);
-if (existsSync(src)) {
+const checkout = existsSync(new URL("../tsconfig.json", import.meta.url));
+if (checkout) {
   const { register } = await import("tsx/esm/api");
   register();
-  await import(src.href);
+  await import(new URL("../src/cli/main.ts", import.meta.url).href);
 } else {
-  await import(dist.href);
+  await import(new URL("../dist/cli/main.js", import.meta.url).href);
 }

@@ -4,6 +4,7 @@ export { grad, noGrad, type TensorTree, type ValueAndGrad, valueAndGrad } from "
 export { Variable, variable } from "./autodiff/variable.js";
 export * from "./ops/activations.js";
 export * from "./ops/arithmetic.js";
+export * from "./ops/broadcast.js";
 export * from "./ops/compare.js";
 export * from "./ops/conv.js";
 export * from "./ops/conv-pool.js";
@@ -41,6 +42,13 @@ export { type NestedArray, Tensor } from "./tensor/tensor.js";
 
 import "./backends/native/index.js";
 
+import { saveKeras } from "./interop/keras-save.js";
+import { exportOnnx } from "./interop/onnx-export.js";
+import { registerModelWriters } from "./models/writers.js";
+
+// Model.save("x.keras") and Model.export write through interop, a floor above models (models/writers.ts)
+registerModelWriters({ keras: saveKeras, onnx: exportOnnx });
+
 export * as applications from "./applications/index.js";
 export { decodePredictions, MobileNetV2, ResNet50, TinyDarknet, VGG16, VGG19 } from "./applications/index.js";
 export type { Kernels } from "./backends/kernels.js";
@@ -52,9 +60,11 @@ export { Dataset, type Example } from "./data/dataset.js";
 export { IMAGE_EXTENSIONS, type ImageFolderDataset, type ImageFolderOptions, imageDatasetFromDirectory, type LabelMode } from "./data/image-folder.js";
 export { type LoadImageOptions, loadDigit, loadImage } from "./data/images.js";
 export { fashionMnist, type ImageDataset, mnist } from "./data/mnist.js";
+export { DataParallel, dataParallel } from "./distributed/data-parallel.js";
 export { type Distributed, type DistributedOptions, distributedAvailable, initDistributed } from "./distributed/mpi.js";
 export { loadKerasWeights as loadWeights } from "./interop/h5.js";
 export { loadModel, modelFormat } from "./interop/load-model.js";
+export { TensorBoard, type TensorBoardOptions } from "./interop/tensorboard.js";
 export { loadTfjsModel } from "./interop/tfjs.js";
 export { Activation, LeakyReLU, ReLU, Softmax } from "./layers/activation.js";
 export { type Factor, RandomBrightness, RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from "./layers/augmentation.js";
@@ -93,6 +103,7 @@ export { loadKernoModel } from "./models/load.js";
 export { Model } from "./models/model.js";
 export { plotModel, toDot, toSvg } from "./models/plot.js";
 export { Sequential } from "./models/sequential.js";
+export { RunHistory } from "./runs/run-history.js";
 export {
   Callback,
   type CallbackHooks,
@@ -114,7 +125,7 @@ export * as metrics from "./training/metrics.js";
 export { Adam, AdamW, Optimizer, RMSprop, SGD } from "./training/optimizers.js";
 export { type PlotHistoryOptions, plotHistory } from "./training/plot-history.js";
 export { CosineDecay, ExponentialDecay, PiecewiseConstantDecay } from "./training/schedules.js";
-export { TensorBoard, type TensorBoardOptions } from "./training/tensorboard.js";
+export type { TrainingStrategy } from "./training/strategy.js";
 
 import { fashionMnist as fashionMnistData, mnist as mnistData } from "./data/mnist.js";
 /** keras.datasets-style access: datasets.mnist(), datasets.fashionMnist(). */

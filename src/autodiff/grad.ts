@@ -8,9 +8,9 @@ import { add } from "../ops/arithmetic.js";
 import { isPooled } from "../tensor/buffer-pool.js";
 import { fill, zeros, zerosLike } from "../tensor/creation.js";
 import { shapeToString } from "../tensor/shape.js";
+import { newTape, reverseTopological, withTape } from "../tensor/tape.js";
 import { isFloat32, type TapeMark, Tensor } from "../tensor/tensor.js";
 import { GradientMap, giveBack, keptBuffers } from "./recycle.js";
-import { newTape, reverseTopological, withTape } from "./tape.js";
 import { Variable } from "./variable.js";
 
 export type TensorTree = Tensor | readonly TensorTree[] | { readonly [key: string]: TensorTree };

@@ -2,17 +2,32 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { parse } from "./args.js";
 
-export function runBenchCommand(args: string[]): number {
+export function runBenchCommand(argv: string[]): number {
+  // bench/run.ts reads its arguments as they are: pass it the parsed ones in its forms
+  const { positionals, flags } = parse("bench", argv);
+  const args = [...positionals, ...(flags.json ? ["--json"] : []), ...(flags.save ? ["--save"] : [])];
+  if (typeof flags.seconds === "string") args.push("--seconds", flags.seconds);
   const script = fileURLToPath(new URL("../../bench/run.ts", import.meta.url));
-  if (!existsSync(script)) {
-    process.stderr.write("kerno bench: the benchmark ships with the source repository (bench/run.ts was not found)\n");
+  const tsx = resolveTsx();
+  if (!existsSync(script) || !tsx) {
+    process.stderr.write(
+      "kerno bench: the benchmark runs from a checkout of kerno's repository (bench/run.ts through tsx, a dev dependency); an installed package has neither\n",
+    );
     return 1;
   }
-  // tsx resolved from kerno's own dependencies and the package root as the working folder, so that
-  // the bench runs the same from any folder (its workers are spawned with paths from the root)
-  const tsx = import.meta.resolve("tsx");
+  // tsx resolved from kerno's own dev dependencies and the package root as the working folder, so
+  // that the bench runs the same from any folder (its workers are spawned with paths from the root)
   const root = fileURLToPath(new URL("../../", import.meta.url));
   const r = spawnSync(process.execPath, ["--import", tsx, script, ...args], { stdio: "inherit", cwd: root });
   return r.status ?? 1;
+}
+
+function resolveTsx(): string | null {
+  try {
+    return import.meta.resolve("tsx");
+  } catch {
+    return null;
+  }
 }

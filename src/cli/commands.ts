@@ -8,7 +8,9 @@ import { readCsv } from "../data/csv.js";
 import { fashionMnist, mnist } from "../data/mnist.js";
 import type { TablePlan } from "../data/table-plan.js";
 import { initDistributed } from "../distributed/mpi.js";
+import { saveKeras } from "../interop/keras-save.js";
 import { loadModel } from "../interop/load-model.js";
+import { exportOnnx } from "../interop/onnx-export.js";
 import { type DTypePolicyName, mixedPrecision } from "../layers/dtype-policy.js";
 import type { Model } from "../models/model.js";
 import { plotModel } from "../models/plot.js";
@@ -102,7 +104,7 @@ function ownDataRun(flags: Flags): ((options: RecipeOptions) => Promise<RecipeRe
 }
 
 export async function train(argv: string[]): Promise<number> {
-  const { positionals, flags } = parse(argv);
+  const { positionals, flags } = parse("train", argv);
   const [name] = positionals;
   applyBackend(flags);
   // --dtype-policy mixed_bfloat16: the recipe's layers compute their products in bfloat16
@@ -160,26 +162,26 @@ export async function train(argv: string[]): Promise<number> {
 
 /** kerno export <model> <out.onnx|out.keras>: the model as ONNX for serving engines, or as Keras 3's archive. */
 export async function exportCommand(argv: string[]): Promise<number> {
-  const { positionals, flags } = parse(argv);
+  const { positionals, flags } = parse("export", argv);
   const [spec, out] = positionals;
   if (!spec || !out)
     throw new Error("kerno export: usage: kerno export <model file|recipe|architecture> <out.onnx|out.keras> [--weights imagenet|random|FILE]");
   const model = await modelFrom(spec, "kerno export", { needsWeights: true, weights: flags.weights });
   if (out.endsWith(".keras")) {
-    await model.save(out);
+    await saveKeras(model, out);
     console.log(`wrote ${out} (Keras 3 archive: config.json, model.weights.h5; open with keras.models.load_model)`);
-  } else console.log(`wrote ${model.export(out)} (ONNX opset 17, input ${model.inputs[0].shape.map((d) => d ?? "batch").join("x")})`);
+  } else console.log(`wrote ${exportOnnx(model, out)} (ONNX opset 17, input ${model.inputs[0].shape.map((d) => d ?? "batch").join("x")})`);
   return 0;
 }
 
 export async function summary(argv: string[]): Promise<number> {
-  const { positionals } = parse(argv);
+  const { positionals } = parse("summary", argv);
   (await modelFrom(positionals[0], "kerno summary")).summary();
   return 0;
 }
 
 export async function plot(argv: string[]): Promise<number> {
-  const { positionals, flags } = parse(argv);
+  const { positionals, flags } = parse("plot-model", argv);
   const [spec, out] = positionals;
   if (!out) throw new Error("kerno plot-model: usage: kerno plot-model <recipe|model file> <out.svg>");
   const files = plotModel(await modelFrom(spec, "kerno plot-model"), out, { rankdir: flags.lr ? "LR" : "TB" });
@@ -188,7 +190,7 @@ export async function plot(argv: string[]): Promise<number> {
 }
 
 export async function evaluateCommand(argv: string[]): Promise<number> {
-  const { positionals, flags } = parse(argv);
+  const { positionals, flags } = parse("evaluate", argv);
   const [file, dataset] = positionals;
   if (!file || !dataset) throw new Error("kerno evaluate: usage: kerno evaluate <model file> <mnist|fashion-mnist>");
   applyBackend(flags);
@@ -253,7 +255,7 @@ function predictTableCommand(model: Model, file: string, csvs: string[], json: b
 }
 
 export async function predictCommand(argv: string[]): Promise<number> {
-  const { positionals, flags } = parse(argv);
+  const { positionals, flags } = parse("predict", argv);
   const [file, ...images] = positionals;
   if (!file || images.length === 0) throw new Error("kerno predict: usage: kerno predict <model file> <image ...> | <rows.csv ...> | <series.csv>");
   applyBackend(flags);

@@ -5,7 +5,7 @@ import { exposureWarning } from "../util/http.js";
 import { intFlag, parse } from "./args.js";
 
 export async function dashboardCommand(argv: string[]): Promise<number> {
-  const { flags } = parse(argv);
+  const { flags } = parse("dashboard", argv);
   const runsDir = runsRoot(typeof flags.runs === "string" ? flags.runs : undefined);
   const host = typeof flags.host === "string" ? flags.host : "127.0.0.1";
   const { server, url } = await startDashboard({ runsDir, port: intFlag(flags, "port") ?? 6007, host });

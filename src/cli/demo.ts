@@ -18,6 +18,7 @@ import {
   Variable,
   valueAndGrad,
 } from "../index.js";
+import { parse } from "./args.js";
 
 export function makeXorData(n: number, seed: number): { x: Tensor; y: Tensor } {
   const x = randomUniform([n, 2], -1, 1, { seed });
@@ -52,7 +53,8 @@ export function trainXor(steps: number, log: (step: number, loss: number) => voi
   return loss;
 }
 
-export function runDemo(_args: string[]): number {
+export function runDemo(argv: string[]): number {
+  parse("demo", argv);
   console.log(`kerno demo: a 2-16-1 network learns the sign of x*y on 512 generated points (backend: ${getBackend()})`);
   const final = trainXor(200, (step, loss) => {
     if (step === 1 || step % 25 === 0) console.log(`step ${String(step).padStart(3)}  loss ${loss.toFixed(4)}`);

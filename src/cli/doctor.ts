@@ -3,8 +3,10 @@
 import { addonPath, loadAddon } from "../backends/native/index.js";
 import { backendNotes, getBackend, listBackends } from "../backends/registry.js";
 import { distributedAvailable, mpiAddonPath } from "../distributed/mpi.js";
+import { parse } from "./args.js";
 
-export function runDoctor(): number {
+export function runDoctor(argv: string[] = []): number {
+  parse("doctor", argv);
   const active = getBackend();
   console.log(`active backend: ${active}`);
   console.log(`registered backends: ${listBackends().join(", ")}`);

@@ -24,14 +24,9 @@ import type { Tensor } from "../tensor/tensor.js";
 import { type Flags, intFlag, parse } from "./args.js";
 import { modelFrom } from "./commands.js";
 import { familyPreprocess, inputImages, inputScale, rescalesInside } from "./images.js";
+import { usageText } from "./usage.js";
 
-const USAGE = `usage:
-  kerno interpret filters <model> --layer L [--filters 0-15 | --filter N] [--preprocess unit|tf|caffe|torch|none] [--reference DIR|none]
-  kerno interpret featuremaps <model> <image> --layer L
-  kerno interpret activation <model> <image> --layer L --filter N   (how strongly filter N fires on the photo)
-  kerno interpret gradcam <model> <image> [--class C] [--layer L]
-  kerno interpret saliency <model> <image> [--class C] [--method vanilla|smoothgrad|integrated|occlusion]
-  (each with [--out DIR] [--input-scale 1|255] [--json]; an architecture name takes [--weights imagenet|random|FILE])`;
+const USAGE = usageText("interpret").trimEnd();
 
 /** "0-15" or "3,7,9" as filter indices. */
 export function filterList(spec: string | boolean | undefined, fallback: number[]): number[] {
@@ -73,7 +68,7 @@ async function oneImage(model: Model, flags: Flags, path: string | undefined, wh
 }
 
 export async function interpretCommand(argv: string[]): Promise<number> {
-  const { positionals, flags } = parse(argv);
+  const { positionals, flags } = parse("interpret", argv);
   const [what, spec, imagePath] = positionals;
   const who = `kerno interpret ${what ?? ""}`.trim();
   if (!what || !spec) throw new Error(`kerno interpret: ${USAGE}`);
@@ -237,7 +232,7 @@ const IMAGE = new Set([".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"]);
  *   [--pixels N] [--count N] [--from N] [--population 400] [--generations 100] [--out DIR] [--json]
  */
 export async function attackCommand(argv: string[]): Promise<number> {
-  const { positionals, flags } = parse(argv);
+  const { positionals, flags } = parse("attack", argv);
   const [what, spec] = positionals;
   const who = "kerno attack one-pixel";
   if (what !== "one-pixel" || !spec)

@@ -10,7 +10,7 @@ function duration(seconds: number | null): string {
 }
 
 export function runsCommand(argv: string[]): number {
-  const { flags } = parse(argv);
+  const { flags } = parse("runs", argv);
   const root = runsRoot(typeof flags.runs === "string" ? flags.runs : undefined);
   const runs = listRuns(root);
   if (flags.json) {

@@ -4,7 +4,7 @@ import { exposureWarning, listen } from "../util/http.js";
 import { intFlag, parse } from "./args.js";
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { positionals, flags } = parse(argv);
+  const { positionals, flags } = parse("serve", argv);
   const [file] = positionals;
   if (!file) throw new Error("kerno serve: usage: kerno serve <model.onnx|model.kerno> [--port 8501] [--host 127.0.0.1]");
   const predictor = await loadPredictor(file);

@@ -1,6 +1,6 @@
 /**
  * How a CSV table becomes a network's input, decided from its training rows and kept as JSON beside
- * the model (so that `kerno predict` encodes new rows the same way). The rules, as the README
+ * the model (so that `kerno predict` encodes new rows the same way). The rules, as docs/own-data.md
  * states them:
  * - numeric columns: standardized; a missing value becomes the training median, plus a 0/1
  *   "was missing" column when the training rows had any;

@@ -4,18 +4,20 @@
  * the gradients are averaged (weighted by each shard's rows, so that uneven shards give exactly
  * the full batch's mean) by allreduce in fixed-size buckets, and every rank applies the same
  * update. Metrics are summed over ranks at the end of each epoch; rank 0 alone runs callbacks
- * (progress, checkpoints, run folders) and decides when to stop.
+ * (progress, checkpoints, run folders) and decides when to stop. fit knows it only as a
+ * TrainingStrategy: `model.fit(x, y, { strategy: dataParallel() })`.
  */
 import type { Variable } from "../autodiff/variable.js";
 import { tensor } from "../tensor/creation.js";
 import { generator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
-import type { Distributed } from "./mpi.js";
+import type { TrainingStrategy } from "../training/strategy.js";
+import { type Distributed, type DistributedOptions, initDistributed } from "./mpi.js";
 
 /** Floats per allreduce bucket (4 MB): big enough for shared-memory bandwidth, small enough to reuse. */
 const BUCKET_FLOATS = 1 << 20;
 
-export class DataParallel {
+export class DataParallel implements TrainingStrategy {
   private readonly bucket = new Float32Array(BUCKET_FLOATS);
   private step = 0;
 
@@ -105,4 +107,9 @@ export class DataParallel {
     });
     flush();
   }
+}
+
+/** Data-parallel training over this process's MPI job (initDistributed's options, such as { timeoutSeconds }). */
+export function dataParallel(options: DistributedOptions = {}): DataParallel {
+  return new DataParallel(initDistributed(options));
 }

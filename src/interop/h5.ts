@@ -8,8 +8,7 @@
 import { closeSync, openSync, readFileSync, readSync, type Stats, statSync } from "node:fs";
 import type { Variable } from "../autodiff/variable.js";
 import type { Layer } from "../layers/layer.js";
-import { isModel } from "../models/is-model.js";
-import type { Model } from "../models/model.js";
+import { Model } from "../models/model.js";
 import { shapeToString } from "../tensor/shape.js";
 import { type H5Dataset, type H5Group, nodeAt, readH5Tree } from "./h5-tree.js";
 import { kerasLayerKeys, kerasVariableGroups } from "./keras-layout.js";
@@ -179,7 +178,7 @@ function loadKeras3(model: Model, layersGroup: H5Group, who: string): void {
       throw new Error(
         `${who}: the file has no weights for layer '${layer.name}' (looked for layers/${key}; it has ${[...layersGroup.children.keys()].join(", ")})`,
       );
-    if (isModel(layer)) {
+    if (layer instanceof Model) {
       const inner = groupAt(group, "layers", who);
       if (!inner) throw new Error(`${who}: '${group.path}': expected a group 'layers' (the nested model '${layer.name}'), found none`);
       loadKeras3(layer, inner, who);

@@ -10,8 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zipSync } from "fflate";
 import type { Layer } from "../layers/layer.js";
-import { isModel } from "../models/is-model.js";
-import type { Model } from "../models/model.js";
+import { Model } from "../models/model.js";
 import { writeAtomic } from "../util/files.js";
 import { hdf5 } from "./h5.js";
 import { kerasLayerKeys, kerasVariableGroups } from "./keras-layout.js";
@@ -40,7 +39,7 @@ function groupAt(group: H5Group, path: string): H5Group {
 }
 
 function writeLayer(group: H5Group, layer: Layer): void {
-  if (isModel(layer)) {
+  if (layer instanceof Model) {
     writeModel(group, layer);
     return;
   }

@@ -9,8 +9,7 @@ import type { Initializer } from "../layers/initializers.js";
 import { InputLayer } from "../layers/input.js";
 import type { Layer, SymbolicTensor } from "../layers/layer.js";
 import { tensorRef } from "../models/graph.js";
-import { isModel } from "../models/is-model.js";
-import type { Model } from "../models/model.js";
+import { Model } from "../models/model.js";
 import { kerasLayerOrder } from "./keras-layout.js";
 
 type Json = Record<string, unknown>;
@@ -137,7 +136,7 @@ function sequentialConfig(model: Model, who: string): Json {
 
 /** A layer (or a nested model) as Keras's serialized object. */
 function kerasSpecOf(layer: Layer, who: string): Json {
-  if (isModel(layer)) return kerasModelConfig(layer, who);
+  if (layer instanceof Model) return kerasModelConfig(layer, who);
   return kerasLayerSpec({ className: layer.className, config: layer.getConfig() }, who);
 }
 

@@ -9,8 +9,7 @@ import { noGrad } from "../autodiff/grad.js";
 import type { Variable } from "../autodiff/variable.js";
 import type { Layer, LayerNode } from "../layers/layer.js";
 import type { SymbolicTensor } from "../layers/symbolic.js";
-import { isModel } from "../models/is-model.js";
-import type { Model } from "../models/model.js";
+import { Model } from "../models/model.js";
 import { reshape, transpose } from "../ops/shape.js";
 import { writeAtomic } from "../util/files.js";
 import { protobufLib } from "../util/lazy-modules.js";
@@ -246,7 +245,7 @@ function emitModel(g: Builder, model: Model, inputs: OnnxValue[]): OnnxValue[] {
     if (layer.className === "InputLayer") continue;
     const ins = node.inputs.map(get);
     let outs: OnnxValue[];
-    if (isModel(layer)) outs = emitModel(g, layer, ins);
+    if (layer instanceof Model) outs = emitModel(g, layer, ins);
     else if (IDENTITY.has(layer.className)) outs = [ins[0]];
     else outs = [layerToOnnx(g, layer, ins, node.outputs[0].shape.length)];
     node.outputs.forEach((t, i) => values.set(t.id, outs[i]));

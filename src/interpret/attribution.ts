@@ -7,8 +7,9 @@
 import { noGrad, valueAndGrad } from "../autodiff/grad.js";
 import type { Model } from "../models/model.js";
 import { mul, neg } from "../ops/arithmetic.js";
+import { sum } from "../ops/broadcast.js";
 import { abs, clip } from "../ops/math.js";
-import { max, mean, sum } from "../ops/reduce.js";
+import { max, mean } from "../ops/reduce.js";
 import { resizeBilinear } from "../ops/resize.js";
 import { reshape, slice } from "../ops/shape.js";
 import { tensor } from "../tensor/creation.js";

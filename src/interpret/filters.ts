@@ -10,7 +10,6 @@
  */
 import { valueAndGrad } from "../autodiff/grad.js";
 import { Variable } from "../autodiff/variable.js";
-import { backend } from "../backends/registry.js";
 import type { PreprocessMode } from "../layers/preprocess-input.js";
 import { preprocess } from "../layers/preprocess-input.js";
 import type { Model } from "../models/model.js";
@@ -21,6 +20,8 @@ import { reshape } from "../ops/shape.js";
 import { tensor } from "../tensor/creation.js";
 import { Random } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { AdamW } from "../training/optimizers.js";
+import { CosineDecay } from "../training/schedules.js";
 import { bestReference, contrast, meanActivation, noiseActivation, referenceActivations } from "./filters-measure.js";
 import { decorrelated, IMAGENET, MNIST, type PixelSpace, randomTransform, standardized } from "./filters-space.js";
 import { grid, stretch } from "./pictures.js";
@@ -142,7 +143,13 @@ function visualizeWith(
     decay = options.decay ?? 1e-6,
     blur = options.blur ?? 3;
   const robust = { jitter: options.jitter ?? 0, zoom: options.zoom ?? 0, rotate: options.rotate ?? 0 };
-  const rate = (step: number) => (options.schedule === "cosine" ? (lr * (1 + Math.cos((Math.PI * (step - 1)) / steps))) / 2 : lr);
+  // a fresh optimizer per scale (Lucid's way): its moments and schedule restart with each new image size
+  const optimizer = () =>
+    new AdamW({
+      learningRate: options.schedule === "cosine" ? new CosineDecay({ initialLearningRate: lr, decaySteps: steps }) : lr,
+      weightDecay: decay,
+      epsilon: 1e-8,
+    });
   const bounds =
     (options.clip ?? true) && options.space !== "decorrelated"
       ? { lo: space.fromPixels(new Float32Array(c).fill(0)), hi: space.fromPixels(new Float32Array(c).fill(255)) }
@@ -158,8 +165,7 @@ function visualizeWith(
       side = size;
     }
     const z = new Variable(tensor(space.fromPixels(pixels), [1, side, side, c]));
-    const m = new Float32Array(z.size),
-      v = new Float32Array(z.size);
+    const adam = optimizer();
     for (let step = 1; step <= steps; step++) {
       let g = objective(z).grads.floats();
       if (options.normalizeGradient) {
@@ -168,7 +174,7 @@ function visualizeWith(
         const k = 1 / (Math.sqrt(ss / g.length) + 1e-8);
         g = g.map((x) => x * k);
       }
-      backend().adamUpdate(z.values, g, m, v, rate(step), 0.9, 0.999, 1e-8, step, decay);
+      adam.apply([tensor(g, z.shape)], [z]);
       if (bounds) for (let i = 0; i < z.values.length; i++) z.values[i] = Math.min(bounds.hi[i % c], Math.max(bounds.lo[i % c], z.values[i]));
     }
     pixels = space

@@ -1,10 +1,11 @@
 /** Pooling layers: windowed max/average (1-D and 2-D) and global max/average over space or time. */
 
 import { div, maximum, mul } from "../ops/arithmetic.js";
+import { sum } from "../ops/broadcast.js";
 import { cast } from "../ops/compare.js";
 import { assertPadding, convOutput, type Padding, pair } from "../ops/conv.js";
 import { avgPool2d, maxPool2d } from "../ops/pool.js";
-import { max, mean, sum } from "../ops/reduce.js";
+import { max, mean } from "../ops/reduce.js";
 import { expandDims, reshape } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type CallOptions, Layer, type LayerArgs, type LayerOutput, type SymShape, shapeString, single, singleShape } from "./layer.js";

@@ -1,8 +1,8 @@
 /** Weight penalties added to the training loss (Keras's l1, l2 and l1_l2). */
 
 import { add, mul } from "../ops/arithmetic.js";
+import { sum } from "../ops/broadcast.js";
 import { abs, square } from "../ops/math.js";
-import { sum } from "../ops/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 export interface Regularizer {

@@ -4,10 +4,10 @@
  * concrete tensors through it.
  */
 
-import { activeTape } from "../autodiff/tape.js";
 import { InputLayer } from "../layers/input.js";
 import type { CallOptions, Layer, LayerNode, Mask, SymbolicTensor } from "../layers/layer.js";
 import { bufferPool } from "../tensor/buffer-pool.js";
+import { activeTape } from "../tensor/tape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { convFusions } from "./fusion.js";
 

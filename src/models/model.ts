@@ -6,8 +6,6 @@
  */
 import type { Variable } from "../autodiff/variable.js";
 import type { Dataset, Example } from "../data/dataset.js";
-import { saveKeras } from "../interop/keras-save.js";
-import { exportOnnx } from "../interop/onnx-export.js";
 import type { ActivationName } from "../layers/activations.js";
 import { InputLayer } from "../layers/input.js";
 import {
@@ -31,6 +29,7 @@ import { type FrozenSplit, splitFrozenPrefix } from "./frozen-prefix.js";
 import { buildGraph, type Graph, runGraph, tensorRef } from "./graph.js";
 import { saveModel } from "./save.js";
 import { formatSummary, type SummaryOptions } from "./summary.js";
+import { modelWriter } from "./writers.js";
 
 export type { CompileArgs, CompileConfig };
 
@@ -286,14 +285,14 @@ export class Model extends Layer {
    * Keras 3's archive (architecture and weights), complete when the promise resolves.
    */
   save(path: string): Promise<void> {
-    if (path.endsWith(".keras")) return saveKeras(this, path);
+    if (path.endsWith(".keras")) return modelWriter("keras", `Model '${this.name}'.save`)(this, path);
     saveModel(this, path);
     return Promise.resolve();
   }
 
   /** Writes the model as ONNX (opset 17, dynamic batch) for serving engines; see src/interop/onnx-export.ts. */
   export(path: string): string {
-    return exportOnnx(this, path);
+    return modelWriter("onnx", `Model '${this.name}'.export`)(this, path);
   }
 
   /** Stable keys for every weight: nested models prefix their name (vgg16/block1_conv1/kernel). */

@@ -3,8 +3,8 @@ import { FUSED_ACTIVATIONS, type FusedActivation } from "../backends/kernels.js"
 import { normalizeAxis, shapeToString, sizeOf } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
 import { mul } from "./arithmetic.js";
+import { sum } from "./broadcast.js";
 import { assertFloat, backend, f32, record, type TensorOrNumber, unaryOp } from "./core.js";
-import { sum } from "./reduce.js";
 
 export const relu = (x: TensorOrNumber): Tensor<"float32"> => unaryOp("relu", x);
 /** x for x > 0, alpha * x otherwise (alpha 0.2 as keras.ops.leaky_relu; the LeakyReLU layer uses 0.3). */

@@ -3,15 +3,14 @@ import type { BinaryOp } from "../backends/kernels.js";
 import type { DType } from "../tensor/dtype.js";
 import { broadcastShapes } from "../tensor/shape.js";
 import { isFloat32, type Tensor } from "../tensor/tensor.js";
+import { sumTo } from "./broadcast.js";
 import { cast, greaterEqual, lessEqual } from "./compare.js";
-import { asFloat, backend, binaryOperands, make, record } from "./core.js";
-import { log } from "./math.js";
-import { sumTo } from "./reduce.js";
+import { asFloat, backend, binaryOperands, make, type Operand, record, unaryOp } from "./core.js";
 
 type F = Tensor<"float32">;
 type Grads = (dy: F, a: F, b: F, y: F) => [F | null, F | null];
-/** A tensor of dtype D or a number (which adopts the tensor operand's dtype). */
-export type Operand<D extends DType> = Tensor<D> | number;
+
+export type { Operand } from "./core.js";
 
 function binaryOp<D extends DType>(op: BinaryOp, a: Operand<D>, b: Operand<D>, grads: Grads): Tensor<D> {
   const [ta, tb] = binaryOperands(a, b, op);
@@ -42,9 +41,12 @@ export function div<D extends DType>(a: Operand<D>, b: Operand<D>): Tensor<D> {
   return binaryOp("div", a, b, (dy, _ta, tb, y) => [div(dy, tb), neg(div(mul(dy, y), tb))]);
 }
 
-/** a ** b; the gradient with respect to b uses log(a), so it is defined where a > 0. */
+/**
+ * a ** b; the gradient with respect to b uses log(a), so it is defined where a > 0 (the log op
+ * through core's unaryOp: math.ts imports this file, not the other way round).
+ */
 export function pow<D extends DType>(a: Operand<D>, b: Operand<D>): Tensor<D> {
-  return binaryOp("pow", a, b, (dy, ta, tb, y) => [mul(dy, mul(tb, pow(ta, sub(tb, 1)))), mul(dy, mul(y, log(maximum(ta, 1e-30))))]);
+  return binaryOp("pow", a, b, (dy, ta, tb, y) => [mul(dy, mul(tb, pow(ta, sub(tb, 1)))), mul(dy, mul(y, unaryOp("log", maximum(ta, 1e-30))))]);
 }
 
 /** Elementwise larger value; ties send the gradient to the first input. */

@@ -5,9 +5,8 @@ import type { DType } from "../tensor/dtype.js";
 import { isDType } from "../tensor/dtype.js";
 import { broadcastShapes } from "../tensor/shape.js";
 import { assertTensor, hasDType, isBool, isFloat32, type Tensor } from "../tensor/tensor.js";
-import type { Operand } from "./arithmetic.js";
-import { asTensor, backend, binaryOperands, make, record } from "./core.js";
-import { sumTo } from "./reduce.js";
+import { sumTo } from "./broadcast.js";
+import { asTensor, backend, binaryOperands, make, type Operand, record } from "./core.js";
 
 function compare<D extends DType>(op: BinaryOp, a: Operand<D>, b: Operand<D>): Tensor<"bool"> {
   const [ta, tb] = binaryOperands(a, b, op);

@@ -1,5 +1,5 @@
 /** A convolution followed by a max pool, as one kernel where nothing records gradients. */
-import { activeTape } from "../autodiff/tape.js";
+import { activeTape } from "../tensor/tape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type Conv2dOptions, conv2d, conv2dOperands } from "./conv.js";
 import { backend, f32 } from "./core.js";

@@ -2,8 +2,8 @@
 import { PRECISIONS, type Precision } from "../backends/kernels.js";
 import { broadcastShapes, shapeToString } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
+import { sumTo } from "./broadcast.js";
 import { asFloat, backend, f32, record } from "./core.js";
-import { sumTo } from "./reduce.js";
 
 export interface MatMulOptions {
   transposeA?: boolean;

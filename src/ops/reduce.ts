@@ -1,62 +1,14 @@
-/** Reductions over axes: sum, mean, max, min, argmax, argmin, variance, logSumExp. */
-import type { ReduceOp } from "../backends/kernels.js";
-import { normalizeAxes, normalizeAxis, reducedShape, type Shape, shapesEqual, shapeToString, sizeOf } from "../tensor/shape.js";
+/** Reductions over axes: mean, max, min, argmax, argmin, variance, logSumExp (sum is in broadcast.ts, beside its gradient). */
+import { normalizeAxes, normalizeAxis, reducedShape, shapeToString, sizeOf } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
 import { add, div, mul, sub } from "./arithmetic.js";
+import { sum } from "./broadcast.js";
 import { cast, equal } from "./compare.js";
-import { asFloat, assertFloat, backend, f32, make, record } from "./core.js";
+import { type Axes, asFloat, assertFloat, backend, f32, make, record, reduceWith } from "./core.js";
 import { exp, log } from "./math.js";
-import { broadcastTo, reshape, stopGradient } from "./shape.js";
+import { reshape, stopGradient } from "./shape.js";
 
-export type Axes = number | readonly number[];
-
-/** Views x as [outer, n, inner] with the reduced axes in the middle (transposing if they are not adjacent). */
-function asOuterNInner(x: Tensor<"float32">, axes: number[]): { values: Float32Array; outer: number; n: number; inner: number } {
-  const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
-  if (contiguous && axes.length > 0) {
-    const first = axes[0],
-      last = axes[axes.length - 1];
-    return {
-      values: x.values,
-      outer: sizeOf(x.shape.slice(0, first)),
-      n: sizeOf(x.shape.slice(first, last + 1)),
-      inner: sizeOf(x.shape.slice(last + 1)),
-    };
-  }
-  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-  const order = [...kept, ...axes];
-  const moved = make(
-    backend().transpose(x.values, x.shape, order),
-    order.map((i) => x.shape[i]),
-    "float32",
-  );
-  return { values: moved.values, outer: sizeOf(kept.map((i) => x.shape[i])), n: sizeOf(axes.map((i) => x.shape[i])), inner: 1 };
-}
-
-function reduceWith(
-  op: ReduceOp,
-  input: Tensor,
-  axes: Axes | undefined,
-  keepDims: boolean,
-  who: string,
-): { y: Tensor<"float32">; ax: number[]; keepShape: number[] } {
-  assertTensor(input, who);
-  const x = asFloat(input, who);
-  const ax = normalizeAxes(axes, x.rank, who);
-  const keepShape = reducedShape(x.shape, ax, true);
-  const outShape = keepDims ? keepShape : reducedShape(x.shape, ax, false);
-  if (ax.length === 0) return { y: f32(x.values, outShape), ax, keepShape };
-  if (op !== "sum" && ax.some((a) => x.shape[a] === 0)) {
-    throw new RangeError(`${who}: cannot reduce an empty axis of ${shapeToString(x.shape)}`);
-  }
-  const v = asOuterNInner(x, ax);
-  return { y: f32(backend().reduce(op, v.values, v.outer, v.n, v.inner), outShape), ax, keepShape };
-}
-
-export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor<"float32"> {
-  const { y, keepShape } = reduceWith("sum", x, axes, keepDims, "sum");
-  return record("sum", [x], y, (dy) => [broadcastTo(reshape(dy, keepShape), x.shape)]);
-}
+export type { Axes } from "./core.js";
 
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor<"float32"> {
   assertTensor(x, "mean");
@@ -135,13 +87,4 @@ export function logSumExp(x: Tensor, axes?: Axes, keepDims = false): Tensor<"flo
   const y = add(s, finiteM);
   if (keepDims) return y;
   return reshape(y, reducedShape(x.shape, ax, false));
-}
-
-/** Sums a broadcast gradient back down to `shape` (the shape of the input that was broadcast). */
-export function sumTo(dy: Tensor<"float32">, shape: Shape): Tensor<"float32"> {
-  if (shapesEqual(dy.shape, shape)) return dy;
-  const lead = dy.rank - shape.length;
-  const axes: number[] = [];
-  for (let i = 0; i < dy.rank; i++) if (i < lead || (shape[i - lead] === 1 && dy.shape[i] !== 1)) axes.push(i);
-  return reshape(sum(dy, axes, true), shape);
 }

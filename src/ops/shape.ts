@@ -1,10 +1,9 @@
-/** Shape and data-movement ops: reshape, transpose, concat, slice, gather, pad, tile, flip, ... */
+/** Shape and data-movement ops: reshape, transpose, concat, slice, gather, pad, flip, ... (tile and broadcastTo: broadcast.ts). */
 
 import type { DType } from "../tensor/dtype.js";
-import { broadcastShapes, inferReshape, normalizeAxes, normalizeAxis, type Shape, shapesEqual, shapeToString, sizeOf } from "../tensor/shape.js";
+import { inferReshape, normalizeAxes, normalizeAxis, type Shape, shapesEqual, shapeToString } from "../tensor/shape.js";
 import { assertTensor, isInt32, Tensor } from "../tensor/tensor.js";
 import { backend, f32, make, record } from "./core.js";
-import { sumTo } from "./reduce.js";
 
 /**
  * Same values, new shape (no copy); one dimension may be -1. The two share storage for good: a
@@ -193,45 +192,9 @@ export function pad<D extends DType>(x: Tensor<D>, paddings: readonly (readonly 
   ]);
 }
 
-/** Repeats x reps[i] times along axis i. */
-export function tile<D extends DType>(x: Tensor<D>, reps: readonly number[]): Tensor<D> {
-  assertTensor(x, "tile");
-  if (reps.length !== x.rank || reps.some((r) => !Number.isInteger(r) || r < 0)) {
-    throw new RangeError(`tile: reps [${reps.join(",")}] must be ${x.rank} non-negative integers for ${shapeToString(x.shape)}`);
-  }
-  const outShape = x.shape.map((d, i) => d * reps[i]);
-  const y = make(backend().tile(x.values, x.shape, reps), outShape, x.dtype);
-  return record("tile", [x], y, (dy) => {
-    // view dy as [r0, d0, r1, d1, ...] and sum over the repetition axes
-    const split = x.shape.flatMap((d, i) => [reps[i], d]);
-    const repAxes = x.shape.map((_, i) => 2 * i);
-    return [
-      reshape(
-        sumTo(
-          reshape(dy, split),
-          split.map((d, i) => (repAxes.includes(i) ? 1 : d)),
-        ),
-        x.shape,
-      ),
-    ];
-  });
-}
-
 export function flip<D extends DType>(x: Tensor<D>, axes?: number | number[]): Tensor<D> {
   assertTensor(x, "flip");
   const ax = normalizeAxes(axes, x.rank, "flip");
   const y = make(backend().flip(x.values, x.shape, ax), x.shape, x.dtype);
   return record("flip", [x], y, (dy) => [flip(dy, ax)]);
-}
-
-/** Broadcasts x to `shape` by NumPy's rules (a copy). */
-export function broadcastTo<D extends DType>(x: Tensor<D>, shape: Shape): Tensor<D> {
-  assertTensor(x, "broadcastTo");
-  const full = broadcastShapes(x.shape, shape, "broadcastTo");
-  if (!shapesEqual(full, shape)) throw new RangeError(`broadcastTo: cannot broadcast ${shapeToString(x.shape)} to ${shapeToString(shape)}`);
-  if (shapesEqual(x.shape, shape)) return x;
-  const aligned = [...new Array<number>(shape.length - x.rank).fill(1), ...x.shape];
-  const reps = shape.map((d, i) => (aligned[i] === 1 ? d : 1));
-  if (sizeOf(shape) === 0) return make(x.values.slice(0, 0), [...shape], x.dtype);
-  return tile(reshape(x, aligned), reps);
 }

@@ -19,7 +19,7 @@ import { setSeed } from "../tensor/random.js";
 import { EarlyStopping } from "../training/callbacks.js";
 import { RMSprop } from "../training/optimizers.js";
 import { catsAndDogsDir, imageSplits, saveCurves } from "./image-data.js";
-import { baseResult, lastEpoch, outputDir, type Recipe, type RecipeOptions, type RecipeResult } from "./recipe.js";
+import { baseResult, lastEpoch, outputDir, type Recipe, type RecipeOptions, type RecipeResult, runFolder } from "./recipe.js";
 
 export interface Base {
   model: Model;
@@ -75,10 +75,9 @@ async function runPretrained(options: RecipeOptions): Promise<RecipeResult> {
   const frozen = await model.fit(data.train, {
     epochs,
     validationData: data.validation,
-    callbacks: [best()],
+    callbacks: [best(), ...runFolder(options)],
     verbose,
     cacheFrozenPrefix: true,
-    runDir: options.runDir,
   });
   const testFrozen = data.test ? await model.evaluate(data.test) : undefined;
   if (testFrozen) log(`frozen base: test accuracy ${(100 * testFrozen.accuracy).toFixed(2)}%`);
@@ -92,10 +91,9 @@ async function runPretrained(options: RecipeOptions): Promise<RecipeResult> {
     const tuned = await model.fit(data.train, {
       epochs: Number(f["fine-tune-epochs"] ?? 10),
       validationData: data.validation,
-      callbacks: [best()],
+      callbacks: [best(), ...runFolder(options)],
       verbose,
       cacheFrozenPrefix: true,
-      runDir: options.runDir,
     });
     for (const [k, v] of Object.entries(tuned.history)) history[k] = [...(history[k] ?? []), ...v];
     testTuned = data.test ? await model.evaluate(data.test) : undefined;

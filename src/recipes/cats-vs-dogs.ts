@@ -21,7 +21,7 @@ import { Sequential } from "../models/sequential.js";
 import { setSeed } from "../tensor/random.js";
 import { EarlyStopping } from "../training/callbacks.js";
 import { catsAndDogsDir, imageSplits, saveCurves } from "./image-data.js";
-import { baseResult, lastEpoch, outputDir, type Recipe, type RecipeOptions, type RecipeResult } from "./recipe.js";
+import { baseResult, lastEpoch, outputDir, type Recipe, type RecipeOptions, type RecipeResult, runFolder } from "./recipe.js";
 
 export const CATS_VS_DOGS_SIZE: [number, number] = [180, 180];
 
@@ -65,9 +65,8 @@ async function runCatsVsDogs(options: RecipeOptions): Promise<RecipeResult> {
   const history = await model.fit(data.train, {
     epochs,
     validationData: data.validation,
-    callbacks: [best],
+    callbacks: [best, ...runFolder(options)],
     verbose: options.verbose ?? 1,
-    runDir: options.runDir,
   });
   const out = outputDir("cats-vs-dogs", options.out);
   const test = data.test ? await model.evaluate(data.test) : undefined;

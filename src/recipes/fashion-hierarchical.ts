@@ -21,7 +21,7 @@ import { confusionMatrix } from "../training/classification-report.js";
 import { writeAtomic } from "../util/files.js";
 import { priorsModel } from "./class-priors.js";
 import { mnistCnnModel } from "./mnist.js";
-import { baseResult, outputDir, type Recipe, type RecipeOptions, type RecipeResult } from "./recipe.js";
+import { baseResult, outputDir, type Recipe, type RecipeOptions, type RecipeResult, runFolder } from "./recipe.js";
 
 /** The architecture with `classes` outputs, compiled: the dense network, or the course's CNN. */
 function architecture(classes: number, cnn: boolean, name: string): Model {
@@ -60,7 +60,7 @@ async function runHierarchical(options: RecipeOptions): Promise<RecipeResult> {
   setSeed(seed);
   const t0 = performance.now();
   const flat = architecture(10, cnn, "flat");
-  await flat.fit(x, y, { epochs, batchSize: 32, verbose: 0, seed, runDir: options.runDir });
+  await flat.fit(x, y, { epochs, batchSize: 32, verbose: 0, seed, callbacks: runFolder(options) });
   const flatSeconds = (performance.now() - t0) / 1000;
   const flatAccuracy = accuracy(classesOf(flat.predict(xTest, { batchSize: 1024 }) as Tensor), yTest);
   log(`flat ${cnn ? "CNN" : "dense network"}: test accuracy ${(100 * flatAccuracy).toFixed(2)}% (${flatSeconds.toFixed(1)} s)`);

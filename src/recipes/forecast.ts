@@ -23,7 +23,7 @@ import { EarlyStopping } from "../training/callbacks.js";
 import { saveChart } from "../util/charts.js";
 import { writeForecastPlan } from "./forecast-predict.js";
 import { type ForecastRow, formatForecastTable } from "./forecast-table.js";
-import { baseResult, outputDir, type RecipeOptions, type RecipeResult } from "./recipe.js";
+import { baseResult, outputDir, type RecipeOptions, type RecipeResult, runFolder } from "./recipe.js";
 import { type ForecastTraining, forecaster, KERNO_TRAINING, type Shape } from "./traffic-data.js";
 
 /** The series as scaled windows, split in time by `split`; the scaler sees the training part only. */
@@ -122,10 +122,9 @@ async function trainNetworks(
       epochs: options.epochs ?? 500,
       batchSize: options.batchSize ?? 32,
       validationData: [reshaped(data.xVal, shape), data.yVal],
-      callbacks: stop ? [stop] : [],
+      callbacks: [...(stop ? [stop] : []), ...runFolder(options)],
       verbose: 0,
       seed: options.seed,
-      runDir: options.runDir,
     });
     const pred = (model.predict(reshaped(data.xVal, shape), { batchSize: 1024 }) as Tensor).floats();
     forecasts[model.name] = pred;

@@ -19,7 +19,7 @@ import { StandardScaler } from "../timeseries/scalers.js";
 import { EarlyStopping } from "../training/callbacks.js";
 import { Adam } from "../training/optimizers.js";
 import { saveChart } from "../util/charts.js";
-import { baseResult, outputDir, type Recipe, type RecipeOptions, type RecipeResult } from "./recipe.js";
+import { baseResult, outputDir, type Recipe, type RecipeOptions, type RecipeResult, runFolder } from "./recipe.js";
 
 const AMES = {
   path: "house-prices/train.csv",
@@ -153,7 +153,6 @@ async function runHousePrices(options: RecipeOptions): Promise<RecipeResult> {
     validationData: [xDev, encode(priceDev)],
     verbose: 0,
     seed,
-    runDir: options.runDir,
     callbacks: [
       {
         onEpochEnd: (epoch, logs) => {
@@ -164,6 +163,7 @@ async function runHousePrices(options: RecipeOptions): Promise<RecipeResult> {
         },
       },
       stop,
+      ...runFolder(options),
     ],
   });
   const networkMae = devDollars(model);

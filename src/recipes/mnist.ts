@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { mnist } from "../data/mnist.js";
+import { dataParallel } from "../distributed/data-parallel.js";
 import { initDistributed } from "../distributed/mpi.js";
 import { Conv2D } from "../layers/conv.js";
 import { Dense } from "../layers/dense.js";
@@ -18,7 +19,7 @@ import { div } from "../ops/arithmetic.js";
 import { reshape } from "../ops/shape.js";
 import { setSeed } from "../tensor/random.js";
 import { saveCurves } from "./image-data.js";
-import { baseResult, lastEpoch, outputDir, type Recipe, type RecipeOptions, type RecipeResult } from "./recipe.js";
+import { baseResult, lastEpoch, outputDir, type Recipe, type RecipeOptions, type RecipeResult, runFolder } from "./recipe.js";
 
 export function mnistDenseModel(): Sequential {
   return new Sequential([
@@ -73,8 +74,8 @@ async function trainMnist(
     validationData: [xTest, data.test.labels],
     seed: options.seed,
     verbose: options.verbose ?? 1,
-    runDir: options.runDir,
-    distributed: options.distributed,
+    callbacks: runFolder(options),
+    strategy: options.distributed ? dataParallel() : undefined,
   });
   const test = await model.evaluate(xTest, data.test.labels, { batchSize: 256 });
   const out = primary ? outputDir(name, options.out) : "";

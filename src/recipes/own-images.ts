@@ -24,7 +24,7 @@ import { trainOwnHierarchy } from "./own-hierarchy.js";
 import { materialize, ownImages } from "./own-image-data.js";
 import { type ImageFacts, type ImagePlan, imagePlan, planCnn } from "./own-image-plan.js";
 import { classifierReport, fitAdvice } from "./own-report.js";
-import { baseResult, lastEpoch, outputDir, type RecipeOptions, type RecipeResult } from "./recipe.js";
+import { baseResult, lastEpoch, outputDir, type RecipeOptions, type RecipeResult, runFolder } from "./recipe.js";
 
 const BALANCE = ["undersample", "oversample", "weights", "none"] as const;
 type Balance = (typeof BALANCE)[number];
@@ -128,7 +128,7 @@ export async function trainOwnImages(dir: string, options: RecipeOptions, tuning
   // each split decoded once: the validation and test photos are cached for every pass over them
   const validation = data.validation.cache();
   const evaluation = data.test ? data.test.cache() : validation;
-  const fitOptions = { epochs, validationData: validation, callbacks: [best], verbose, cacheFrozenPrefix: base !== null, runDir: options.runDir };
+  const fitOptions = { epochs, validationData: validation, callbacks: [best, ...runFolder(options)], verbose, cacheFrozenPrefix: base !== null };
   let history: Awaited<ReturnType<Model["fit"]>>;
   // the training photos stream through a cache, or are held as tensors when balancing or the hierarchy needs them
   let all: Awaited<ReturnType<typeof materialize>> | null = null;

@@ -24,7 +24,7 @@ import { writeAtomic } from "../util/files.js";
 import { linearRegression } from "./house-prices.js";
 import { saveCurves } from "./image-data.js";
 import { classifierReport } from "./own-report.js";
-import { baseResult, lastEpoch, outputDir, type RecipeOptions, type RecipeResult } from "./recipe.js";
+import { baseResult, lastEpoch, outputDir, type RecipeOptions, type RecipeResult, runFolder } from "./recipe.js";
 
 const who = "kerno train --csv";
 export const TABLE_PLAN_FILE = "table-plan.json";
@@ -126,10 +126,9 @@ export async function trainOwnTable(path: string, options: RecipeOptions): Promi
       epochs: options.epochs ?? 500,
       batchSize: options.batchSize ?? 32,
       validationData: [validation.x, validation.y],
-      callbacks: [stop],
+      callbacks: [stop, ...runFolder({ runDir })],
       verbose: 0,
       seed,
-      runDir,
     });
     return { history, bestEpoch: stop.bestEpoch + 1 };
   };

@@ -3,7 +3,8 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { getBackend } from "../backends/registry.js";
 import type { Model } from "../models/model.js";
-import type { Logs } from "../training/callbacks.js";
+import { RunHistory } from "../runs/run-history.js";
+import type { Callback, Logs } from "../training/callbacks.js";
 
 export interface RecipeOptions {
   epochs?: number;
@@ -11,7 +12,7 @@ export interface RecipeOptions {
   seed?: number;
   /** Folder for the saved model and plots (default ./out/<recipe>; kerno train: the run folder). */
   out?: string;
-  /** The run folder (src/runs) that the main fit writes its summary and history into. */
+  /** The run folder (src/runs) that the main fit writes its summary and history into (runFolder gives its callback). */
   runDir?: string;
   verbose?: 0 | 1 | 2;
   /** Recipe-specific flags from the command line (--csv, --target, ...). */
@@ -41,6 +42,14 @@ export interface Recipe {
   run(options: RecipeOptions): Promise<RecipeResult>;
   /** Whether run() honours options.distributed. */
   distributed?: boolean;
+}
+
+/**
+ * The run folder's callback for the main fit, to give last among its callbacks (so that it records
+ * what the others add to the logs); none without a run folder.
+ */
+export function runFolder(options: RecipeOptions): Callback[] {
+  return options.runDir ? [new RunHistory(options.runDir)] : [];
 }
 
 /** The final epoch's training and validation values, split by the val_ prefix. */

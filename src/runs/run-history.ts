@@ -1,8 +1,9 @@
 /**
- * What fit writes into a run folder (`runDir`): summary.txt and the layer graph (model.svg, .dot)
- * once, and the per-epoch logs appended
- * to history.csv as they come (a second model trained into the same run writes
- * history-<model name>.csv), so that a dashboard can follow the run and a killed run keeps them.
+ * A run folder as a callback: a fit given `callbacks: [..., new RunHistory(runDir)]` (last, so that
+ * it records what the others add to the logs) writes summary.txt and the layer graph (model.svg,
+ * .dot) once, and appends the per-epoch logs to history.csv as they come (a second model trained
+ * into the same run writes history-<model name>.csv), so that a dashboard can follow the run and a
+ * killed run keeps them.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,5 +1,5 @@
 /**
- * The runs folder: every `kerno train` (and any fit given `runDir`) keeps a folder
+ * The runs folder: every `kerno train` (and any fit given a RunHistory callback) keeps a folder
  * `runs/<date>-<time>-<name>/` with config.json (what was asked, the machine and versions),
  * status.json (running, finished or failed, with the process id: a run still "running" whose
  * process is gone was killed), history.csv (appended every epoch, so a killed run keeps its

@@ -5,62 +5,25 @@
  */
 import { noGrad, valueAndGrad } from "../autodiff/grad.js";
 import type { Variable } from "../autodiff/variable.js";
-import type { ClassWeight } from "../data/balance.js";
 import { Dataset, type Example } from "../data/dataset.js";
-import { DataParallel } from "../distributed/data-parallel.js";
-import { type DistributedOptions, initDistributed } from "../distributed/mpi.js";
 import { concat } from "../ops/shape.js";
-import { RunHistory } from "../runs/run-history.js";
 import { zerosLike } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Callback, type CallbackHooks, History } from "./callbacks.js";
 import type { Compiled } from "./compile.js";
-import { assertCompiled, EpochLogs, evaluateLogs, type FitModel, type Inputs, list, predict, predictions, type ValidationData } from "./evaluate.js";
+import { assertCompiled, EpochLogs, evaluateLogs, type FitModel, type Inputs, list, predict, predictions } from "./evaluate.js";
+import type { FitOptions } from "./fit-options.js";
 import { weightedLoss } from "./objective.js";
 import { ProgbarLogger } from "./progress.js";
 import { type Batch, datasetSource, tensorSource } from "./sources.js";
+import type { TrainingStrategy } from "./strategy.js";
 import { checkTargets } from "./targets.js";
 
 export { type EvaluateOptions, evaluate, type FitModel, type Inputs, predict, type ValidationData } from "./evaluate.js";
-
-export interface FitOptions {
-  epochs?: number;
-  batchSize?: number;
-  /** 0 silent, 1 progress bar (one line per epoch when not a terminal), 2 one line per epoch. */
-  verbose?: 0 | 1 | 2;
-  validationData?: ValidationData;
-  /** Fraction of the training data (the last rows, before shuffling, as in Keras) held out for validation. */
-  validationSplit?: number;
-  shuffle?: boolean;
-  /** Seed of the shuffle (default: the global generator, see setSeed). */
-  seed?: number;
-  classWeight?: ClassWeight | "balanced";
-  sampleWeight?: Tensor;
-  callbacks?: (Callback | CallbackHooks)[];
-  initialEpoch?: number;
-  /** Batches per epoch when fitting a Dataset of unknown size. */
-  stepsPerEpoch?: number;
-  validationBatchSize?: number;
-  /**
-   * Compute the model's frozen, deterministic beginning (a pretrained base with trainable false,
-   * preprocessing, Flatten) once per example and train only the rest: the course's feature
-   * extraction, made automatic. It runs before the first epoch: over tensor inputs, or over one
-   * pass of a Dataset (whose examples are then reshuffled into batches of its batch size every
-   * epoch, unless shuffle is false; random transforms in the Dataset's pipeline are drawn once).
-   */
-  cacheFrozenPrefix?: boolean;
-  /** A run folder (src/runs): the summary and every epoch's logs are written there as training goes. */
-  runDir?: string;
-  /**
-   * Data-parallel training over MPI (run under mpirun; see src/distributed): batchSize is per
-   * rank, rank 0's weights are broadcast first, gradients averaged every step; rank 0 alone runs
-   * the callbacks and writes the run folder. True, or options such as { timeoutSeconds }.
-   */
-  distributed?: boolean | DistributedOptions;
-}
+export type { FitOptions } from "./fit-options.js";
 
 /** A training step: forward in training mode, the objective, gradients, the optimizer's update. */
-function makeTrainStep(model: FitModel, compiled: Compiled, parallel: DataParallel | null) {
+function makeTrainStep(model: FitModel, compiled: Compiled, parallel: TrainingStrategy | null) {
   const wantLogits = compiled.logits.map((a) => a !== null);
   const lossAndGrads = valueAndGrad(
     (_vars: Variable[], b: Batch) => {
@@ -171,7 +134,32 @@ async function frozenView(model: FitModel, x: Inputs | Dataset<Example>, y: Inpu
   return { view, x: train.x, y: train.y, options: { ...train.options, validationData: validation } };
 }
 
+/** Every option of fit (the type makes the list complete), so that one fit does not take is an error, not ignored. */
+const FIT_OPTIONS: Record<keyof FitOptions, true> = {
+  epochs: true,
+  batchSize: true,
+  verbose: true,
+  validationData: true,
+  validationSplit: true,
+  shuffle: true,
+  seed: true,
+  classWeight: true,
+  sampleWeight: true,
+  callbacks: true,
+  initialEpoch: true,
+  stepsPerEpoch: true,
+  validationBatchSize: true,
+  cacheFrozenPrefix: true,
+  strategy: true,
+};
+
 export async function fit(model: FitModel, x: Inputs | Dataset<Example>, y: Inputs | undefined, options: FitOptions = {}): Promise<History> {
+  const unknown = Object.entries(options).filter(([k, v]) => v !== undefined && !(k in FIT_OPTIONS));
+  if (unknown.length > 0)
+    throw new TypeError(
+      `Model '${model.name}'.fit: unknown option ${unknown.map(([k]) => `'${k}'`).join(", ")}; fit takes ${Object.keys(FIT_OPTIONS).join(", ")} ` +
+        "(a run folder is a callback, new RunHistory(dir); training over MPI a strategy, dataParallel())",
+    );
   const frozen = await frozenView(model, x, y, options, `Model '${model.name}'.fit`);
   if (frozen) return fitModel(model, frozen.view, frozen.x, frozen.y, frozen.options);
   return fitModel(model, model, x, y, options);
@@ -187,9 +175,11 @@ async function fitModel(model: FitModel, runner: FitModel, x: Inputs | Dataset<E
   if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`${who}: epochs must be a non-negative integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`${who}: batchSize must be a positive integer, got ${batchSize}`);
   if (x instanceof Dataset && y !== undefined) throw new RangeError(`${who}: when x is a Dataset, it yields the targets too; do not pass y`);
-  const parallel = options.distributed ? new DataParallel(initDistributed(options.distributed === true ? {} : options.distributed)) : null;
+  const parallel = options.strategy ?? null;
   if (parallel && x instanceof Dataset)
-    throw new RangeError(`${who}: distributed training takes tensors (each rank gathers its shard of every batch); read the Dataset into tensors first`);
+    throw new RangeError(
+      `${who}: distributed training (a strategy) takes tensors (each rank gathers its shard of every batch); read the Dataset into tensors first`,
+    );
   if (parallel) {
     options = { ...options, seed: parallel.sharedSeed(options.seed) };
     parallel.broadcastVariables(model.weights, "broadcast of the initial weights from rank 0");
@@ -201,11 +191,10 @@ async function fitModel(model: FitModel, runner: FitModel, x: Inputs | Dataset<E
   }
   const step = makeTrainStep(runner, compiled, parallel);
   const history = new History();
-  // the run's history last, so that it records what other callbacks add to the logs; under
-  // data-parallel training the other ranks keep only the history (rank 0 writes and decides)
+  // under distributed training the other workers keep only the history (worker 0 writes and decides)
   const callbacks: (Callback | CallbackHooks)[] = [history];
   if (!parallel || parallel.rank === 0) {
-    callbacks.push(...(options.callbacks ?? []), ...(options.runDir ? [new RunHistory(options.runDir)] : []));
+    callbacks.push(...(options.callbacks ?? []));
     if (verbose > 0) callbacks.push(new ProgbarLogger(verbose));
   }
   for (const cb of callbacks) {

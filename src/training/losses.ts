@@ -5,10 +5,11 @@
  * form and has the model return the logits (stable and exact, as Keras does).
  */
 import { add, div, minimum, mul, neg, sub } from "../ops/arithmetic.js";
+import { sum } from "../ops/broadcast.js";
 import { cast } from "../ops/compare.js";
 import { sigmoidCrossEntropyWithLogits, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits } from "../ops/losses.js";
 import { abs, clip, log, square } from "../ops/math.js";
-import { mean, sum } from "../ops/reduce.js";
+import { mean } from "../ops/reduce.js";
 import { reshape } from "../ops/shape.js";
 import { shapeToString, sizeOf } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";

@@ -4,7 +4,8 @@
  * weight, plus the model's regularization penalties.
  */
 import { add, mul } from "../ops/arithmetic.js";
-import { mean, sum } from "../ops/reduce.js";
+import { sum } from "../ops/broadcast.js";
+import { mean } from "../ops/reduce.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Compiled } from "./compile.js";
 

@@ -5,14 +5,14 @@
  */
 import { classWeightsFor, sampleClasses } from "../data/balance.js";
 import type { Dataset, Example } from "../data/dataset.js";
-import type { DataParallel } from "../distributed/data-parallel.js";
 import { tensor } from "../tensor/creation.js";
 import { generator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { pickRows, sliceRows } from "./batches.js";
 import type { Compiled } from "./compile.js";
 import { type FitModel, type Inputs, list } from "./evaluate.js";
-import type { FitOptions } from "./fit.js";
+import type { FitOptions } from "./fit-options.js";
+import type { TrainingStrategy } from "./strategy.js";
 import { checkTargets, countOf } from "./targets.js";
 
 export interface Batch {
@@ -53,7 +53,7 @@ export function tensorSource(
   y: Inputs | undefined,
   options: SourceOptions,
   who: string,
-  parallel: DataParallel | null = null,
+  parallel: TrainingStrategy | null = null,
 ) {
   if (y === undefined) throw new RangeError(`${who}: targets y are required (or pass a Dataset of { x, y })`);
   let xs = list(x),

@@ -44,7 +44,7 @@ test("Variables are watched in place, so closures reading them get gradients", (
   assert.equal(w.tape, null, "the tape mark is removed afterwards");
 });
 
-test("fit a line with valueAndGrad (the README example)", () => {
+test("fit a line with valueAndGrad (the example of docs/tensors-and-autodiff.md)", () => {
   const x = randomUniform([64, 1], -1, 1, { seed: 1 });
   const y = add(mul(x, 3), 2);
   let params = { w: tensor([[0]]), b: tensor([0]) };

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { END, START, withBlock } from "../../bench/readme.js";
+import { currentBlock, END, START, TABLE_PAGE, withBlock } from "../../bench/readme.js";
 import { latestRun, type SavedRun, saveRun } from "../../bench/results.js";
 import { best, type Row, ratioOf } from "../../bench/rows.js";
 import { formatTable, readmeBlock } from "../../bench/table.js";
@@ -38,7 +39,7 @@ test("the table shows ONNX Runtime columns only when a row has them", () => {
   assert.match(formatTable([row({ unit: "s", metric: "5 epochs, wall", kernoNative: 71.23, pytorch: 80 })]), /71\.2/);
 });
 
-test("a saved run round-trips and becomes the README's block between the markers", () => {
+test("a saved run round-trips and becomes the block between the markers of docs/performance.md", () => {
   const dir = tempDir();
   const run: SavedRun = {
     date: "2026-12-01T10:00:00.000Z",
@@ -53,9 +54,23 @@ test("a saved run round-trips and becomes the README's block between the markers
   assert.equal(latest.run.date, run.date, "the newest file wins");
   const block = readmeBlock(latest.run, latest.file);
   assert.match(block, /Test CPU, 2 cores, kerno's avx512 path, Node v20, PyTorch 1\.13, ONNX Runtime 1\.30; load average 0\.12 at the start/);
-  const readme = `# x\n${START}\nold table\n${END}\nafter\n`;
-  const next = withBlock(readme, block);
+  const page = `# x\n${START}\nold table\n${END}\nafter\n`;
+  const next = withBlock(page, block);
   assert.ok(next.includes(block) && !next.includes("old table") && next.endsWith(`${END}\nafter\n`));
+  assert.equal(currentBlock(next), block, "currentBlock reads back what withBlock wrote");
+  assert.equal(currentBlock("no markers"), null);
   assert.throws(() => withBlock("no markers", block), /needs the markers/);
   assert.equal(latestRun(`${dir}/none`), null);
+});
+
+test("docs/performance.md holds the newest saved run's table (npm run bench:readme), and the README no table", () => {
+  const latest = latestRun();
+  assert.ok(latest, "a saved run under bench/results/");
+  assert.equal(
+    currentBlock(readFileSync(TABLE_PAGE, "utf8")),
+    readmeBlock(latest.run, latest.file),
+    `docs/performance.md is not the table of ${latest.file}: run npm run bench:readme`,
+  );
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  assert.ok(!readme.includes(START) && !readme.includes(END), "the benchmark table lives in docs/performance.md, not in README.md");
 });

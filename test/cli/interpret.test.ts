@@ -44,9 +44,12 @@ test("kerno interpret and kerno attack write PNGs and a JSON summary for a saved
   assert.equal(summary.filters.length, 2);
   assert.ok(existsSync(join(out, "feat.png")));
   for (const what of ["gradcam", "saliency", "featuremaps"]) {
-    const r = kerno("interpret", what, file, join(photos, "a.png"), "--layer", "feat", "--out", out, "--json");
+    // saliency maps the input: it takes no --layer (and says so rather than ignoring it)
+    const layer = what === "saliency" ? [] : ["--layer", "feat"];
+    const r = kerno("interpret", what, file, join(photos, "a.png"), ...layer, "--out", out, "--json");
     assert.equal(r.status, 0, `${what}: ${r.stderr}`);
   }
+  assert.match(kerno("interpret", "saliency", file, join(photos, "a.png"), "--layer", "feat").stderr, /kerno interpret saliency: unknown option --layer/);
   assert.ok(existsSync(join(out, "gradcam.png")) && existsSync(join(out, "vanilla-overlay.png")));
   const a = kerno("attack", "one-pixel", file, "--images", photos, "--count", "2", "--population", "20", "--generations", "3", "--json", "--out", out);
   assert.equal(a.status, 0, a.stderr);

@@ -1,7 +1,7 @@
 /**
  * The dashboard in a real browser (Debian's chromium through playwright-core): a run appears and
  * its curve gains points while it trains; a finished run shows its graph, confusion matrix and
- * per-class report; two runs overlay. KERNO_SCREENSHOT=path also saves the page (the README's).
+ * per-class report; two runs overlay. KERNO_SCREENSHOT=path also saves the page (docs/images/dashboard.png, in docs/runs.md).
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -9,7 +9,7 @@ import { basename, join } from "node:path";
 import { test } from "node:test";
 import { chromium } from "playwright-core";
 import { startDashboard } from "../../src/dashboard/server.js";
-import { Dense, Input, Sequential, tensor } from "../../src/index.js";
+import { Dense, Input, RunHistory, Sequential, tensor } from "../../src/index.js";
 import { saveConfusion } from "../../src/recipes/confusion-chart.js";
 import { endRun, startRun } from "../../src/runs/runs.js";
 import { classificationReport } from "../../src/training/classification-report.js";
@@ -41,7 +41,7 @@ test("the dashboard in Chromium: live curves, a finished run's graph, confusion 
   const root = tempDir();
   // a finished classifier run
   const finished = startRun(root, "finished", {});
-  await model().fit(x, y, { epochs: 4, verbose: 0, validationData: [x, y], runDir: finished });
+  await model().fit(x, y, { epochs: 4, verbose: 0, validationData: [x, y], callbacks: [new RunHistory(finished)] });
   const report = classificationReport([0, 1, 1, 0], [0, 1, 0, 0], ["cats", "dogs"]);
   await saveConfusion(report.confusion, ["cats", "dogs"], join(finished, "confusion"));
   endRun(finished, { report: { report } });
@@ -52,7 +52,7 @@ test("the dashboard in Chromium: live curves, a finished run's graph, confusion 
     await page.goto(url);
     // a run that trains while the page is open: it appears, and its curve gains points
     const live = startRun(root, "live", {});
-    const training = model().fit(x, y, { epochs: 12, verbose: 0, validationData: [x, y], runDir: live, callbacks: [{ onEpochEnd: () => sleep(700) }] });
+    const training = model().fit(x, y, { epochs: 12, verbose: 0, validationData: [x, y], callbacks: [{ onEpochEnd: () => sleep(700) }, new RunHistory(live)] });
     const row = page.locator(`tr[data-run="${basename(live)}"]`);
     await row.waitFor({ timeout: 15000 });
     await row.click();

@@ -6,6 +6,7 @@
  * rank 0 starts a second fit: rank 0 must stop with an error, not wait.
  */
 import { writeFileSync } from "node:fs";
+import { dataParallel } from "../../src/distributed/data-parallel.js";
 import { initDistributed } from "../../src/distributed/mpi.js";
 import { Conv2D, Dense, Flatten, Input, MaxPooling2D, randomNormal, Sequential, setSeed, tensor } from "../../src/index.js";
 
@@ -33,13 +34,13 @@ const model = new Sequential([
   new Dense({ units: 10, activation: "softmax" }),
 ]);
 model.compile({ optimizer: "rmsprop", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
-const history = await model.fit(x, y, { epochs: 1, batchSize, seed: 3, verbose: 0, distributed: distributed ? { timeoutSeconds } : false });
+const history = await model.fit(x, y, { epochs: 1, batchSize, seed: 3, verbose: 0, strategy: distributed ? dataParallel({ timeoutSeconds }) : undefined });
 
 if (fault && rank === 1) {
   if (fault === "die") process.kill(process.pid, "SIGKILL");
   await new Promise((r) => setTimeout(r, 120_000));
 }
-if (fault) await model.fit(x, y, { epochs: 1, batchSize, verbose: 0, distributed: { timeoutSeconds } });
+if (fault) await model.fit(x, y, { epochs: 1, batchSize, verbose: 0, strategy: dataParallel({ timeoutSeconds }) });
 
 if (rank === 0) {
   const all = model.weights.flatMap((w) => Array.from(w.values as Float32Array));

@@ -86,3 +86,13 @@ export function rand(shape: number[], seed: number, lo = -1, hi = 1): Tensor {
     "float32",
   );
 }
+
+/** A float32 tensor of `shape` holding 0, 1/n, 2/n, ... (n its size): small, smooth training data. */
+export function ramp(shape: number[]): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return new Tensor(
+    Float32Array.from({ length: n }, (_, i) => i / n),
+    shape,
+    "float32",
+  );
+}

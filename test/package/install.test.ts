@@ -1,8 +1,10 @@
 /**
  * kerno as a dependency, for real: npm pack (prepack builds dist/), npm install of the tarball
  * into a fresh project (dependencies from the npm registry, the addon compiled from the tarball's
- * sources), then a plain .mjs script and a .ts one (run through tsx and type-checked) that build,
- * fit and save a model, and npx kerno from that project. Skips only when npm cannot reach its registry.
+ * sources), then a plain .mjs script and a .ts one (run through this checkout's tsx and
+ * type-checked) that build, fit and save a model, and npx kerno from that project, which runs the
+ * compiled dist/ (tsx is a dev dependency: the install has none). Skips only when npm cannot reach
+ * its registry.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -46,12 +48,15 @@ test("npm pack, install the tarball in a fresh project, and use kerno from .mjs,
   const install = npm(project, "install", join(dir, tarball));
   assert.equal(install.status, 0, install.stderr);
   assert.ok(existsSync(join(project, "node_modules", "kerno", "dist", "index.d.ts")), "dist/ with types is in the package");
+  assert.ok(!existsSync(join(project, "node_modules", "tsx")), "the install pulls no tsx");
+  assert.ok(!existsSync(join(project, "node_modules", "kerno", "tsconfig.json")), "an installed kerno is not a checkout: bin/kerno.js runs dist/");
   writeFileSync(join(project, "fit.mjs"), MJS);
   writeFileSync(join(project, "fit.ts"), TS);
   const mjs = spawnSync(process.execPath, ["fit.mjs"], { cwd: project, encoding: "utf8" });
   assert.equal(mjs.status, 0, mjs.stderr);
   assert.equal(mjs.stdout.trim(), "mjs 3 17");
-  const ts = spawnSync(process.execPath, ["--import", "tsx", "fit.ts"], { cwd: project, encoding: "utf8" });
+  const tsx = join(root, "node_modules", "tsx", "dist", "cli.mjs");
+  const ts = spawnSync(process.execPath, [tsx, "fit.ts"], { cwd: project, encoding: "utf8" });
   assert.equal(ts.status, 0, ts.stderr);
   assert.equal(ts.stdout.trim(), "ts 2 1x1");
   writeFileSync(
@@ -75,6 +80,9 @@ test("npm pack, install the tarball in a fresh project, and use kerno from .mjs,
   const help = spawnSync("npx", ["kerno", "--help"], { cwd: project, encoding: "utf8" });
   assert.equal(help.status, 0, help.stderr);
   assert.match(help.stdout, /Usage: kerno <command>/);
+  const bench = spawnSync("npx", ["kerno", "bench"], { cwd: project, encoding: "utf8" });
+  assert.equal(bench.status, 1);
+  assert.match(bench.stderr, /kerno bench: the benchmark runs from a checkout/);
   const doctor = spawnSync("npx", ["kerno", "doctor"], { cwd: project, encoding: "utf8" });
   assert.match(doctor.stdout, /active backend: native/, "the addon was compiled at install");
 });

@@ -2,19 +2,14 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { Dense, Input, Sequential, tensor } from "../../src/index.js";
+import { Dense, Input, RunHistory, Sequential } from "../../src/index.js";
+import { ramp } from "../helpers/gradcheck.js";
 import { tempDir } from "../helpers/tmp.js";
 
-test("fit with runDir writes the summary once and appends each epoch to history.csv; another model gets its own file", async () => {
+test("fit with a RunHistory callback writes the summary once and appends each epoch to history.csv; another model gets its own file", async () => {
   const runDir = tempDir();
-  const x = tensor(
-    Float32Array.from({ length: 16 }, (_, i) => i / 16),
-    [8, 2],
-  );
-  const y = tensor(
-    Float32Array.from({ length: 8 }, (_, i) => i / 8),
-    [8, 1],
-  );
+  const x = ramp([8, 2]);
+  const y = ramp([8, 1]);
   const make = (name: string) => {
     const m = new Sequential([Input({ shape: [2] }), new Dense({ units: 1 })], { name });
     m.compile({ optimizer: "sgd", loss: "mse" });
@@ -26,13 +21,13 @@ test("fit with runDir writes the summary once and appends each epoch to history.
     epochs: 3,
     verbose: 0,
     validationData: [x, y],
-    runDir,
     callbacks: [
       {
         onEpochEnd: () => {
           rowsSeen = readFileSync(join(runDir, "history.csv"), "utf8").trim().split("\n").length - 1;
         },
       },
+      new RunHistory(runDir),
     ],
   });
   const lines = readFileSync(join(runDir, "history.csv"), "utf8").trim().split("\n");
@@ -40,9 +35,9 @@ test("fit with runDir writes the summary once and appends each epoch to history.
   assert.equal(lines.length, 4);
   assert.ok(rowsSeen >= 2, "rows are on disk while training goes on");
   assert.match(readFileSync(join(runDir, "summary.txt"), "utf8"), /Model: "first"/);
-  await first.fit(x, y, { epochs: 1, verbose: 0, runDir });
+  await first.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new RunHistory(runDir)] });
   assert.equal(readFileSync(join(runDir, "history.csv"), "utf8").trim().split("\n").length, 5, "the same model appends");
-  await make("second").fit(x, y, { epochs: 2, verbose: 0, runDir });
+  await make("second").fit(x, y, { epochs: 2, verbose: 0, callbacks: [new RunHistory(runDir)] });
   assert.ok(existsSync(join(runDir, "history-second.csv")));
   assert.match(readFileSync(join(runDir, "summary.txt"), "utf8"), /Model: "first"/);
 });

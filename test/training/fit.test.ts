@@ -83,3 +83,15 @@ test("fit, evaluate and predict on a Dataset", async () => {
   assert.deepEqual((m.predict(x, { batchSize: 7 }) as Tensor).shape, [96, 2]);
   await assert.rejects(m.fit(ds, y, { verbose: 0 }), /when x is a Dataset, it yields the targets too/);
 });
+
+test("an option fit does not take is an error, not ignored: the retired runDir and distributed say what replaced them", async () => {
+  const { x, y } = data(8);
+  const m = classifier();
+  const retired = { epochs: 1, verbose: 0, runDir: "runs/x", distributed: true } as Parameters<typeof m.fit>[2];
+  await assert.rejects(
+    m.fit(x, y, retired),
+    /fit: unknown option 'runDir', 'distributed'; fit takes epochs, .*strategy \(a run folder is a callback, new RunHistory/,
+  );
+  const unset = { epochs: 1, verbose: 0, runDir: undefined } as Parameters<typeof m.fit>[2];
+  assert.equal((await m.fit(x, y, unset)).history.loss.length, 1, "an option left undefined is no option");
+});

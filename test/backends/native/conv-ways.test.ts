@@ -8,6 +8,6 @@ test("the test runner forces every way of running convolutions that the addon ac
   const accepted = [...source.matchAll(/s == "([a-z0-9]+)"/g)].map((m) => m[1]);
   assert.ok(accepted.length > 0, "conv.cc's forced_way compares KERNO_CONV against its ways");
   assert.deepEqual([...accepted].sort(), [...CONV_WAYS].sort());
-  const help = readFileSync(new URL("../../../src/cli/main.ts", import.meta.url), "utf8");
+  const help = readFileSync(new URL("../../../src/cli/usage.ts", import.meta.url), "utf8");
   for (const way of CONV_WAYS) assert.match(help, new RegExp(`KERNO_CONV .*\\b${way}\\b`), `the CLI's help names ${way}`);
 });

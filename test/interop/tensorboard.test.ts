@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { Dense, Input, Sequential, TensorBoard, tensor } from "../../src/index.js";
+import { Dense, Input, Sequential, TensorBoard } from "../../src/index.js";
 import { tensorboardProtos } from "../../src/interop/tensorboard-events.js";
+import { ramp } from "../helpers/gradcheck.js";
 import { tempDir } from "../helpers/tmp.js";
-import { readEvents } from "../interop/tensorboard-events.test.js";
+import { readEvents } from "./tensorboard-events.test.js";
 
 type Ev = { step?: number; graphDef?: Buffer; summary?: { value: { tag: string; simpleValue?: number; histo?: unknown }[] } };
 const tags = (events: Ev[]) => events.flatMap((e) => (e.summary ? e.summary.value.map((v) => `${v.tag}@${e.step ?? 0}`) : []));
@@ -14,14 +15,8 @@ test("fit with TensorBoard writes Keras's train/ and validation/ logs: epoch and
   const logDir = tempDir();
   const model = new Sequential([Input({ shape: [3] }), new Dense({ units: 4, activation: "relu" }), new Dense({ units: 1 })]);
   model.compile({ optimizer: "sgd", loss: "mse", metrics: ["mae"] });
-  const x = tensor(
-    Float32Array.from({ length: 24 }, (_, i) => i / 24),
-    [8, 3],
-  );
-  const y = tensor(
-    Float32Array.from({ length: 8 }, (_, i) => i / 8),
-    [8, 1],
-  );
+  const x = ramp([8, 3]);
+  const y = ramp([8, 1]);
   await model.fit(x, y, {
     epochs: 2,
     batchSize: 2,

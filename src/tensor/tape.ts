@@ -2,8 +2,9 @@
  * Reverse-mode recording. While a tape is active, every op whose inputs include a watched tensor
  * stores a GradNode on its output; gradients flow back along those nodes. Nothing is recorded
  * when no tape is active, so inference pays nothing.
+ * It lives beside Tensor, below the ops that record on it and the autodiff that reads it back.
  */
-import type { GradNode, TapeMark, Tensor } from "../tensor/tensor.js";
+import type { GradNode, TapeMark, Tensor } from "./tensor.js";
 
 let nextId = 1;
 let active: TapeMark | null = null;

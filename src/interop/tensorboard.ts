@@ -3,11 +3,13 @@
  * `logDir/validation` (Keras's layout), epoch scalars `epoch_<metric>` in both, batch scalars
  * `batch_<metric>` with updateFreq "batch" or every N batches, a histogram of every weight each
  * `histogramFreq` epochs, and the layer graph when `writeGraph`. An existing TensorBoard reads it.
+ * A training callback that lives here, beside its event-file writer, so that training stays free of
+ * files and protobuf.
  */
 import { join } from "node:path";
-import { EventFileWriter, type GraphNode } from "../interop/tensorboard-events.js";
 import type { Model } from "../models/model.js";
-import { Callback, type Logs } from "./callback.js";
+import { Callback, type Logs } from "../training/callback.js";
+import { EventFileWriter, type GraphNode } from "./tensorboard-events.js";
 
 export interface TensorBoardOptions {
   logDir?: string;

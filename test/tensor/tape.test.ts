@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { activeTape, newTape, reverseTopological, withTape } from "../../src/autodiff/tape.js";
 import { add, tensor } from "../../src/index.js";
+import { activeTape, newTape, reverseTopological, withTape } from "../../src/tensor/tape.js";
 
 test("ops record only when the active tape watches an input", () => {
   const tape = newTape();
