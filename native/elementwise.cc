@@ -355,6 +355,29 @@ void reduce(int op, const float* x, float* y, std::size_t outer, std::size_t n, 
   });
 }
 
+// Running sums along n of [outer, n, inner], row by row so that the inner loop vectorizes; the
+// outer slices run in parallel.
+void cumsum(const float* x, float* y, std::size_t outer, std::size_t n, std::size_t inner, bool reverse) {
+  const std::size_t grain = std::max<std::size_t>(1, kGrain / std::max<std::size_t>(1, n * inner));
+  parallel_for(outer, grain, [&](std::size_t o0, std::size_t o1, int) {
+    for (std::size_t o = o0; o < o1; o++) {
+      const float* src = x + o * n * inner;
+      float* dst = y + o * n * inner;
+      for (std::size_t step = 0; step < n; step++) {
+        const std::size_t i = reverse ? n - 1 - step : step;
+        float* row = dst + i * inner;
+        const float* in = src + i * inner;
+        if (step == 0) {
+          std::memcpy(row, in, sizeof(float) * inner);
+          continue;
+        }
+        const float* previous = reverse ? row + inner : row - inner;
+        for (std::size_t j = 0; j < inner; j++) row[j] = previous[j] + in[j];
+      }
+    }
+  });
+}
+
 void arg_reduce(bool is_max, const float* x, int32_t* y, std::size_t outer, std::size_t n, std::size_t inner) {
   for (std::size_t o = 0; o < outer; o++)
     for (std::size_t j = 0; j < inner; j++) {

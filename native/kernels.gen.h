@@ -42,6 +42,8 @@ void bias_activation_grad(const float* dy, const float* y, float* dz, float* db,
 void reduce(int op, const float* x, float* y, std::size_t outer, std::size_t n, std::size_t inner);
 // argReduce: the index of the max (or min) over n of x[o, n, i]
 void arg_reduce(bool isMax, const float* x, int32_t* y, std::size_t outer, std::size_t n, std::size_t inner);
+// cumsum: running sums over n of x[o, n, i], from the end when reverse
+void cumsum(const float* x, float* y, std::size_t outer, std::size_t n, std::size_t inner, bool reverse);
 // transpose: y (outShape) reads x at srcStrides
 void transpose(const float* x, float* y, const int32_t* outShape, const int32_t* srcStrides, int rank, std::size_t total);
 // softmax: softmax (or log-softmax) over n of x[o, n, i]

@@ -17,6 +17,7 @@ export * from "./ops/pool.js";
 export * from "./ops/reduce.js";
 export * from "./ops/resize.js";
 export * from "./ops/rnn.js";
+export * from "./ops/scan.js";
 export * from "./ops/shape.js";
 export {
   eye,

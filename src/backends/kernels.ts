@@ -230,6 +230,8 @@ export interface Kernels {
   // reductions over the middle axis of a [outer, n, inner] view
   reduce(op: ReduceOp, x: F32, outer: number, n: number, inner: number): F32;
   argReduce(op: "argmax" | "argmin", x: F32, outer: number, n: number, inner: number): Int32Array;
+  /** Running sums over the middle axis of a [outer, n, inner] view, from its end when `reverse`. */
+  cumsum(x: F32, outer: number, n: number, inner: number, reverse: boolean): F32;
 
   // data movement (any dtype)
   transpose(x: TypedArray, shape: Shape, perm: readonly number[]): TypedArray;

@@ -10,6 +10,7 @@ import * as pool from "./pool.js";
 import * as reduce from "./reduce.js";
 import * as resize from "./resize.js";
 import * as rnn from "./rnn.js";
+import * as scan from "./scan.js";
 import * as softmax from "./softmax.js";
 import * as transform from "./transform.js";
 import * as unary from "./unary.js";
@@ -26,6 +27,7 @@ export const jsKernels: Kernels = {
   biasActivationGrad: unary.biasActivationGrad,
   reduce: reduce.reduce,
   argReduce: reduce.argReduce,
+  cumsum: scan.cumsum,
   transpose: movement.transpose,
   slice: movement.slice,
   pad: movement.pad,

@@ -122,6 +122,12 @@ export const ELEMENTWISE: Record<string, Binding> = {
       pass: { isMax: 'op === "argmax"' },
     },
   },
+  cumsum: {
+    doc: "running sums over n of x[o, n, i], from the end when reverse",
+    args: [f32("x", "prod(outer, n, inner)"), out("y", "prod(outer, n, inner)"), ...outerNInner, flag("reverse")],
+    call: { fn: "cumsum", args: ["x", "y", "outer", "n", "inner", "reverse"] },
+    wrap: { params: "x, outer, n, inner, reverse", fallback: "outer * n * inner === 0", outputs: { y: "uninit(x.length)" } },
+  },
   transpose: {
     doc: "y (outShape) reads x at srcStrides",
     args: [

@@ -43,6 +43,8 @@ export interface AddonKernels {
   reduce(op: number, x: F32, y: F32, outer: number, n: number, inner: number): void;
   /** the index of the max (or min) over n of x[o, n, i] */
   argReduce(isMax: boolean, x: F32, y: Int32Array, outer: number, n: number, inner: number): void;
+  /** running sums over n of x[o, n, i], from the end when reverse */
+  cumsum(x: F32, y: F32, outer: number, n: number, inner: number, reverse: boolean): void;
   /** y (outShape) reads x at srcStrides */
   transpose(x: F32, y: F32, outShape: Int32Array, srcStrides: Int32Array): void;
   /** softmax (or log-softmax) over n of x[o, n, i] */

@@ -6,7 +6,7 @@ import type { Addon } from "./addon.js";
 import { intArg } from "./int-args.js";
 import { batchOffsets, convGeometry, emptyConv, emptyPool, hasZero, isF32, poolGeometry, rnnSpecArray, transformGeometry, uninit } from "./marshal.js";
 
-export type NativeMethods = Pick<Kernels, "matMul" | "conv2d" | "conv2dMaxPool" | "conv2dBackpropInput" | "conv2dBackpropFilter" | "depthwiseConv2d" | "depthwiseConv2dBackpropInput" | "depthwiseConv2dBackpropFilter" | "maxPool2d" | "maxPool2dGrad" | "maxPool2dReluGrad" | "avgPool2d" | "avgPool2dGrad" | "unary" | "unaryGrad" | "binary" | "biasActivation" | "biasActivationGrad" | "reduce" | "argReduce" | "transpose" | "softmax" | "logSoftmax" | "softmaxGrad" | "logSoftmaxGrad" | "softmaxCrossEntropy" | "sparseSoftmaxCrossEntropy" | "sigmoidCrossEntropy" | "sgdUpdate" | "rmspropUpdate" | "adamUpdate" | "imageTransform" | "rnnForward" | "rnnBackward">;
+export type NativeMethods = Pick<Kernels, "matMul" | "conv2d" | "conv2dMaxPool" | "conv2dBackpropInput" | "conv2dBackpropFilter" | "depthwiseConv2d" | "depthwiseConv2dBackpropInput" | "depthwiseConv2dBackpropFilter" | "maxPool2d" | "maxPool2dGrad" | "maxPool2dReluGrad" | "avgPool2d" | "avgPool2dGrad" | "unary" | "unaryGrad" | "binary" | "biasActivation" | "biasActivationGrad" | "reduce" | "argReduce" | "cumsum" | "transpose" | "softmax" | "logSoftmax" | "softmaxGrad" | "logSoftmaxGrad" | "softmaxCrossEntropy" | "sparseSoftmaxCrossEntropy" | "sigmoidCrossEntropy" | "sgdUpdate" | "rmspropUpdate" | "adamUpdate" | "imageTransform" | "rnnForward" | "rnnBackward">;
 
 /** The Kernels methods the addon serves: `js` serves what it does not (empty problems, other dtypes); bf16 says whether a precision asks for bfloat16 products. */
 export function nativeMethods(addon: Addon, js: Kernels, bf16: (precision: Precision) => boolean): NativeMethods {
@@ -133,6 +133,12 @@ export function nativeMethods(addon: Addon, js: Kernels, bf16: (precision: Preci
       if (n === 0 || outer * inner === 0) return js.argReduce(op, x, outer, n, inner);
       const y = new Int32Array(outer * inner);
       addon.argReduce(op === "argmax", x, y, outer, n, inner);
+      return y;
+    },
+    cumsum(x, outer, n, inner, reverse) {
+      if (outer * n * inner === 0) return js.cumsum(x, outer, n, inner, reverse);
+      const y = uninit(x.length);
+      addon.cumsum(x, y, outer, n, inner, reverse);
       return y;
     },
     transpose(x, shape, perm) {

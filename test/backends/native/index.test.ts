@@ -136,6 +136,12 @@ const cases: Record<Exclude<keyof Kernels, "name">, Case> = {
     for (const [o, m, i] of REDUCE_SHAPES)
       for (const op of ["argmax", "argmin"] as const) assert.deepEqual(n.argReduce(op, x, o, m, i), js.argReduce(op, x, o, m, i));
   },
+  cumsum(n) {
+    const x = randArray(3 * 17 * 5);
+    for (const [o, m, i] of REDUCE_SHAPES)
+      for (const reverse of [false, true])
+        close(n.cumsum(x, o, m, i, reverse), js.cumsum(x, o, m, i, reverse), `${o},${m},${i} reverse ${reverse}`, 1e-5, 1e-5);
+  },
   transpose(n) {
     for (const [shape, perm] of [
       [

@@ -1,0 +1,16 @@
+import type { F32 } from "../kernels.js";
+
+/** Running sums along the middle axis of [outer, n, inner], in float32 as they go (as the native kernel). */
+export function cumsum(x: F32, outer: number, n: number, inner: number, reverse: boolean): F32 {
+  const y = new Float32Array(x.length);
+  for (let o = 0; o < outer; o++) {
+    const base = o * n * inner;
+    for (let step = 0; step < n; step++) {
+      const i = reverse ? n - 1 - step : step;
+      const row = base + i * inner;
+      const previous = row + (reverse ? inner : -inner);
+      for (let j = 0; j < inner; j++) y[row + j] = step === 0 ? x[row + j] : y[previous + j] + x[row + j];
+    }
+  }
+  return y;
+}
