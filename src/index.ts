@@ -46,9 +46,10 @@ import "./backends/native/index.js";
 import { saveKeras } from "./interop/keras-save.js";
 import { exportOnnx } from "./interop/onnx-export.js";
 import { registerModelWriters } from "./models/writers.js";
+import { writeAtomic } from "./util/files.js";
 
 // Model.save("x.keras") and Model.export write through interop, a floor above models (models/writers.ts)
-registerModelWriters({ keras: saveKeras, onnx: exportOnnx });
+registerModelWriters({ keras: saveKeras, onnx: exportOnnx, file: writeAtomic });
 
 export * as applications from "./applications/index.js";
 export { decodePredictions, MobileNetV2, ResNet50, TinyDarknet, VGG16, VGG19 } from "./applications/index.js";
@@ -64,7 +65,8 @@ export { fashionMnist, type ImageDataset, mnist } from "./data/mnist.js";
 export { DataParallel, dataParallel } from "./distributed/data-parallel.js";
 export { type Distributed, type DistributedOptions, distributedAvailable, initDistributed } from "./distributed/mpi.js";
 export { loadKerasWeights as loadWeights } from "./interop/h5.js";
-export { loadModel, modelFormat } from "./interop/load-model.js";
+export { loadKernoModel, loadModel, modelFormat } from "./interop/load-model.js";
+export { plotModel, toDot, toSvg } from "./interop/plot-model.js";
 export { TensorBoard, type TensorBoardOptions } from "./interop/tensorboard.js";
 export { loadTfjsModel } from "./interop/tfjs.js";
 export { Activation, LeakyReLU, ReLU, Softmax } from "./layers/activation.js";
@@ -100,15 +102,16 @@ export { l1, l1l2, l2, type Regularizer } from "./layers/regularizers.js";
 export { Rescaling } from "./layers/rescaling.js";
 export { Flatten, Reshape } from "./layers/reshaping.js";
 export { Bidirectional, TimeDistributed } from "./layers/wrappers.js";
-export { loadKernoModel } from "./models/load.js";
+export { decodeModel } from "./models/load.js";
 export { Model } from "./models/model.js";
-export { plotModel, toDot, toSvg } from "./models/plot.js";
+export { encodeModel } from "./models/save.js";
 export { Sequential } from "./models/sequential.js";
+export { CSVLogger } from "./runs/csv-logger.js";
+export { type PlotHistoryOptions, plotHistory } from "./runs/plot-history.js";
 export { RunHistory } from "./runs/run-history.js";
 export {
   Callback,
   type CallbackHooks,
-  CSVLogger,
   EarlyStopping,
   History,
   LearningRateScheduler,
@@ -124,7 +127,6 @@ export * as losses from "./training/losses.js";
 export * as metrics from "./training/metrics.js";
 // training
 export { Adam, AdamW, Optimizer, RMSprop, SGD } from "./training/optimizers.js";
-export { type PlotHistoryOptions, plotHistory } from "./training/plot-history.js";
 export { CosineDecay, ExponentialDecay, PiecewiseConstantDecay } from "./training/schedules.js";
 export type { TrainingStrategy } from "./training/strategy.js";
 

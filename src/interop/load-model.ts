@@ -6,7 +6,7 @@
  * no code from a file is ever run.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
-import { type LoadOptions, loadKernoModel, rebuildModel } from "../models/load.js";
+import { decodeModel, type LoadOptions, rebuildModel } from "../models/load.js";
 import type { Model } from "../models/model.js";
 import { fail, parseJson, wrapError } from "../models/validate.js";
 import { isHdf5, loadWeightsFromH5, readH5 } from "./h5.js";
@@ -16,6 +16,18 @@ import { loadTfjsModel } from "./tfjs.js";
 import { readZip } from "./zip.js";
 
 export type ModelFormat = "kerno" | "keras" | "keras-h5" | "tfjs";
+
+/** Loads a model saved by model.save(): architecture, weights and (if compiled) optimizer state. */
+export function loadKernoModel(path: string, options: LoadOptions = {}): Model {
+  const who = `loadModel: ${path}`;
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new Error(`${who}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return decodeModel(bytes, options, who);
+}
 
 /** The format of a model file, from its first bytes. */
 export function modelFormat(path: string): ModelFormat | null {

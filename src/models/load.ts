@@ -3,7 +3,6 @@
  * its weights and, when it was compiled, its compile settings and optimizer state. Layers come
  * from a fixed registry of classes; no code from the file is ever executed.
  */
-import { readFileSync } from "node:fs";
 import { Input, InputLayer } from "../layers/input.js";
 import { type Layer, type SymbolicTensor, withWeightGate } from "../layers/layer.js";
 import { layerFromConfig } from "../layers/registry.js";
@@ -180,15 +179,12 @@ export interface LoadOptions {
   compile?: boolean;
 }
 
-/** Loads a model saved by model.save(): architecture, weights and (if compiled) optimizer state. */
-export function loadKernoModel(path: string, options: LoadOptions = {}): Model {
-  const who = `loadModel: ${path}`;
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    throw new Error(`${who}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+/**
+ * A model from the bytes of a .kerno file (model.save's, or encodeModel's): architecture, weights
+ * and (if compiled) optimizer state. `who` names the source in errors. Reading the file is
+ * loadModel's (src/interop/load-model.ts); this runs anywhere.
+ */
+export function decodeModel(bytes: Uint8Array, options: LoadOptions = {}, who = "decodeModel"): Model {
   const { tensors, metadata } = decodeSafetensors(bytes, who);
   if (metadata.kerno === undefined) throw new Error(`${who}: not a kerno model file (no '${FORMAT}' description in the safetensors metadata)`);
   const meta = objectAt(parseJson(metadata.kerno, who, "the model description"), who, "the model description");

@@ -1,12 +1,14 @@
 /**
  * model.save(path) and loadModel(path): one safetensors file holding the weights, the
  * optimizer's slots and, in its metadata, the architecture, compile settings and optimizer
- * step as JSON. Written to a temporary file and renamed, so a crash never leaves a broken file.
- * Loading rebuilds layers from a fixed registry of classes and never executes code from the file.
+ * step as JSON. encodeModel gives the bytes (anywhere, a browser included); saveModel writes them
+ * through the registered file writer (models/writers.ts: a temporary file renamed, so a crash
+ * never leaves a broken file). Loading rebuilds layers from a fixed registry of classes and
+ * never executes code from the file.
  */
-import { writeAtomic } from "../util/files.js";
 import type { Model } from "./model.js";
 import { encodeSafetensors } from "./safetensors.js";
+import { modelWriter } from "./writers.js";
 
 export const FORMAT = "kerno-model";
 export const FORMAT_VERSION = 1;
@@ -15,7 +17,8 @@ export function modelConfig(model: Model): { className: string; config: Record<s
   return { className: model.className, config: model.getConfig() };
 }
 
-export function saveModel(model: Model, path: string): void {
+/** The model as the bytes of a .kerno file. */
+export function encodeModel(model: Model): Uint8Array {
   const keys = model.weightKeys();
   const tensors = new Map<string, { shape: readonly number[]; data: Float32Array | Int32Array | Uint8Array }>();
   for (const [v, key] of keys) tensors.set(`weights/${key}`, { shape: v.shape, data: v.values });
@@ -34,5 +37,9 @@ export function saveModel(model: Model, path: string): void {
     optimizerIterations: optimizer?.iterations ?? 0,
     classNames: model.classNames,
   };
-  writeAtomic(path, encodeSafetensors(tensors, { kerno: JSON.stringify(meta) }));
+  return encodeSafetensors(tensors, { kerno: JSON.stringify(meta) });
+}
+
+export function saveModel(model: Model, path: string): void {
+  modelWriter("file", `Model '${model.name}'.save`)(path, encodeModel(model));
 }

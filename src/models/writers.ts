@@ -1,9 +1,10 @@
 /**
- * The writers of other frameworks' formats behind Model.save("x.keras") and Model.export("x.onnx").
- * They live in src/interop, a floor above models (they read and write files, zip and protobuf,
- * and import Model), so Model cannot import them: the package entry (src/index.ts) hands them to
- * registerModelWriters when kerno is imported, and Model finds them here. Kerno's own format
- * (models/save.ts) needs no writer from above.
+ * What Model.save(path) and Model.export(path) write through: the writers of other frameworks'
+ * formats (.keras, ONNX) and the file system itself. They live above models (src/interop, which
+ * reads and writes files, zip and protobuf and imports Model; src/util/files.ts), and the core
+ * runs where there is no file system (a browser): the package entry (src/index.ts) hands them to
+ * registerModelWriters when kerno is imported, and Model finds them here. Kerno's own format is
+ * encoded here too (models/save.ts encodeModel); only writing its bytes to a path needs `file`.
  */
 import type { Model } from "./model.js";
 
@@ -12,9 +13,12 @@ export interface ModelWriters {
   keras: (model: Model, path: string) => Promise<void>;
   /** ONNX (src/interop/onnx-export.ts); returns the path written. */
   onnx: (model: Model, path: string) => string;
+  /** Writes bytes to a path, atomically (src/util/files.ts writeAtomic). */
+  file: (path: string, bytes: Uint8Array) => void;
 }
 
 const writers: Partial<ModelWriters> = {};
+const WHAT: Record<keyof ModelWriters, string> = { keras: "a .keras archive", onnx: "ONNX", file: "a model file" };
 
 export function registerModelWriters(given: Partial<ModelWriters>): void {
   Object.assign(writers, given);
@@ -25,8 +29,8 @@ export function modelWriter<K extends keyof ModelWriters>(format: K, who: string
   const writer = writers[format];
   if (!writer) {
     throw new Error(
-      `${who}: writing ${format === "keras" ? "a .keras archive" : "ONNX"} needs kerno's interop, which importing "kerno" (src/index.ts) registers; ` +
-        `nothing registered a ${format} writer (registerModelWriters in src/models/writers.ts)`,
+      `${who}: writing ${WHAT[format]} needs ${format === "file" ? "a file system" : "kerno's interop"}, which importing "kerno" (src/index.ts) registers; ` +
+        `nothing registered a ${format} writer (registerModelWriters in src/models/writers.ts)${format === "file" ? "; encodeModel(model) gives the bytes anywhere" : ""}`,
     );
   }
   return writer;

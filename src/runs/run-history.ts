@@ -7,11 +7,11 @@
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { plotModel } from "../interop/plot-model.js";
 import type { Model } from "../models/model.js";
-import { plotModel } from "../models/plot.js";
 import { Callback, type Logs } from "../training/callback.js";
-import { CSVLogger } from "../training/callbacks.js";
 import { writeAtomic } from "../util/files.js";
+import { CSVLogger } from "./csv-logger.js";
 
 export class RunHistory extends Callback {
   private csv: CSVLogger | null = null;

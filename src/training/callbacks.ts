@@ -1,42 +1,12 @@
 /**
- * The built-in callbacks (History, CSVLogger, TerminateOnNaN, LearningRateScheduler here; the
- * monitoring ones in monitor-callbacks.ts) and, re-exported, the Callback base and its types.
+ * The built-in callbacks (History, TerminateOnNaN, LearningRateScheduler here; the monitoring ones
+ * in monitor-callbacks.ts; CSVLogger, which writes a file, in src/runs/) and, re-exported, the
+ * Callback base and its types.
  */
-import { appendFileSync, existsSync, statSync, writeFileSync } from "node:fs";
 import { Callback, type Logs } from "./callback.js";
 
 export { Callback, type CallbackHooks, type Logs, type TrainingModel, type TrainingParams } from "./callback.js";
 export * from "./monitor-callbacks.js";
-
-/** Appends one CSV row per epoch (epoch, then the logs in sorted order). */
-export class CSVLogger extends Callback {
-  private keys: string[] | null = null;
-  constructor(
-    readonly filename: string,
-    readonly options: { separator?: string; append?: boolean } = {},
-  ) {
-    super();
-  }
-
-  onTrainBegin(): void {
-    this.keys = null;
-    if (!this.options.append || !existsSync(this.filename)) writeFileSync(this.filename, "");
-  }
-
-  onEpochEnd(epoch: number, logs: Logs): void {
-    const sep = this.options.separator ?? ",";
-    if (!this.keys) {
-      this.keys = Object.keys(logs).sort();
-      const fresh = !existsSync(this.filename) || !this.options.append || appendingToEmpty(this.filename);
-      if (fresh) appendFileSync(this.filename, `${["epoch", ...this.keys].join(sep)}\n`);
-    }
-    appendFileSync(this.filename, `${[epoch, ...this.keys.map((k) => logs[k] ?? "")].join(sep)}\n`);
-  }
-}
-
-function appendingToEmpty(path: string): boolean {
-  return statSync(path).size === 0;
-}
 
 /** Stops training at the first batch whose loss is NaN or infinite, naming the batch. */
 export class TerminateOnNaN extends Callback {

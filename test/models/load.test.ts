@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Dense, Input, Sequential } from "../../src/index.js";
-import { loadKernoModel } from "../../src/models/load.js";
+import { loadKernoModel } from "../../src/interop/load-model.js";
 import { encodeSafetensors } from "../../src/models/safetensors.js";
 import { tempDir } from "../helpers/tmp.js";
 

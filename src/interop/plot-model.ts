@@ -4,9 +4,9 @@
  */
 
 import { shapeString } from "../layers/layer.js";
+import type { Model } from "../models/model.js";
 import { writeAtomic } from "../util/files.js";
 import { dagreLib } from "../util/lazy-modules.js";
-import type { Model } from "./model.js";
 
 export interface PlotOptions {
   /** Shapes on the edges (default true). */
