@@ -82,7 +82,7 @@ export { Input, InputLayer } from "./layers/input.js";
 // layers and models (Keras-style)
 export { type CallOptions, clearSession, Layer, type LayerArgs, type Mask, SymbolicTensor, type SymShape } from "./layers/layer.js";
 export { Masking } from "./layers/masking.js";
-export { Add, Average, Concatenate, Multiply, Subtract } from "./layers/merge.js";
+export { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from "./layers/merge.js";
 export { ZeroPadding2D } from "./layers/padding.js";
 export {
   AveragePooling1D,

@@ -1,5 +1,5 @@
 /** Merging layers of several inputs: Add, Subtract, Multiply, Average, Concatenate. */
-import { add, mul, sub } from "../ops/arithmetic.js";
+import { add, maximum, minimum, mul, sub } from "../ops/arithmetic.js";
 import { concat } from "../ops/shape.js";
 import { normalizeAxis } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -72,6 +72,22 @@ export class Subtract extends ElementwiseMerge {
   protected merge(xs: Tensor[]): Tensor {
     if (xs.length !== 2) throw new RangeError(`${this.who}: expects exactly 2 inputs, got ${xs.length}`);
     return sub(xs[0], xs[1]);
+  }
+}
+
+/** Elementwise maximum of the inputs (keras.layers.Maximum); the gradient goes to the larger input. */
+export class Maximum extends ElementwiseMerge {
+  static override readonly className = "Maximum";
+  protected merge(xs: Tensor[]): Tensor {
+    return xs.slice(1).reduce((acc, x) => maximum(acc, x), xs[0]);
+  }
+}
+
+/** Elementwise minimum of the inputs (keras.layers.Minimum). */
+export class Minimum extends ElementwiseMerge {
+  static override readonly className = "Minimum";
+  protected merge(xs: Tensor[]): Tensor {
+    return xs.slice(1).reduce((acc, x) => minimum(acc, x), xs[0]);
   }
 }
 

@@ -15,7 +15,7 @@ import { HierarchyCombine } from "./hierarchy-combine.js";
 import { InputLayer } from "./input.js";
 import type { Layer, LayerArgs } from "./layer.js";
 import { Masking } from "./masking.js";
-import { Add, Average, Concatenate, Multiply, Subtract } from "./merge.js";
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from "./merge.js";
 import { ZeroPadding2D } from "./padding.js";
 import {
   AveragePooling1D,
@@ -48,6 +48,8 @@ export const BUILTIN_LAYERS = [
   Add,
   Average,
   Concatenate,
+  Maximum,
+  Minimum,
   Multiply,
   Subtract,
   AveragePooling1D,

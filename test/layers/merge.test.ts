@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Add, Average, Concatenate, Dense, Input, Model, Multiply, Subtract, type Tensor, tensor } from "../../src/index.js";
+import { Add, Average, Concatenate, Dense, Input, Maximum, Minimum, Model, Multiply, Subtract, type Tensor, tensor } from "../../src/index.js";
 
 test("merge layers: shapes and values, errors for mismatched inputs", () => {
   const a = Input({ shape: [4] }),
@@ -13,6 +13,9 @@ test("merge layers: shapes and values, errors for mismatched inputs", () => {
   assert.deepEqual((new Subtract().apply([x, y]) as Tensor).toArray(), [[-2, -3]]);
   assert.deepEqual((new Multiply().apply([x, y]) as Tensor).toArray(), [[3, 10]]);
   assert.deepEqual((new Average().apply([x, y]) as Tensor).toArray(), [[2, 3.5]]);
+  const z = tensor([[4, 0]]);
+  assert.deepEqual((new Maximum().apply([x, y, z]) as Tensor).toArray(), [[4, 5]]);
+  assert.deepEqual((new Minimum().apply([x, y, z]) as Tensor).toArray(), [[1, 0]]);
   assert.deepEqual((new Concatenate({ axis: -1 }).apply([x, y]) as Tensor).toArray(), [[1, 2, 3, 5]]);
   const c = Input({ shape: [3] });
   assert.throws(() => new Add().apply([a, c]), /Add '.*': inputs must have the same shape, got \(None, 4\) and \(None, 3\)/);
