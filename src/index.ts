@@ -43,13 +43,8 @@ export { type NestedArray, Tensor } from "./tensor/tensor.js";
 
 import "./backends/native/index.js";
 
-import { saveKeras } from "./interop/keras-save.js";
-import { exportOnnx } from "./interop/onnx-export.js";
-import { registerModelWriters } from "./models/writers.js";
-import { writeAtomic } from "./util/files.js";
-
-// Model.save("x.keras") and Model.export write through interop, a floor above models (models/writers.ts)
-registerModelWriters({ keras: saveKeras, onnx: exportOnnx, file: writeAtomic });
+// model.save(path) and Model.export write through the Node side (interop/model-writers.ts registers them with models/writers.ts)
+import "./interop/model-writers.js";
 
 export * as applications from "./applications/index.js";
 export { decodePredictions, MobileNetV2, ResNet50, TinyDarknet, VGG16, VGG19 } from "./applications/index.js";

@@ -2,8 +2,9 @@
  * What Model.save(path) and Model.export(path) write through: the writers of other frameworks'
  * formats (.keras, ONNX) and the file system itself. They live above models (src/interop, which
  * reads and writes files, zip and protobuf and imports Model; src/util/files.ts), and the core
- * runs where there is no file system (a browser): the package entry (src/index.ts) hands them to
- * registerModelWriters when kerno is imported, and Model finds them here. Kerno's own format is
+ * runs where there is no file system (a browser): src/interop/model-writers.ts hands them to
+ * registerModelWriters when the package entry (src/index.ts) or a recipe imports it, and Model
+ * finds them here. Kerno's own format is
  * encoded here too (models/save.ts encodeModel); only writing its bytes to a path needs `file`.
  */
 import type { Model } from "./model.js";

@@ -2,6 +2,8 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { getBackend } from "../backends/registry.js";
+// every recipe saves its models: the Node side's file, .keras and ONNX writers (src/models/writers.ts)
+import "../interop/model-writers.js";
 import type { Model } from "../models/model.js";
 import { RunHistory } from "../runs/run-history.js";
 import type { Callback, Logs } from "../training/callbacks.js";
