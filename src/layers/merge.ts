@@ -43,27 +43,27 @@ abstract class ElementwiseMerge extends MergeLayer {
   }
 }
 
+/** x0 op x1 op x2 ...: the merges of a binary op applied left to right. */
+const fold = (xs: Tensor[], op: (a: Tensor, b: Tensor) => Tensor): Tensor => xs.slice(1).reduce(op, xs[0]);
+
 export class Add extends ElementwiseMerge {
   static override readonly className = "Add";
   protected merge(xs: Tensor[]): Tensor {
-    return xs.slice(1).reduce((acc, x) => add(acc, x), xs[0]);
+    return fold(xs, add);
   }
 }
 
 export class Multiply extends ElementwiseMerge {
   static override readonly className = "Multiply";
   protected merge(xs: Tensor[]): Tensor {
-    return xs.slice(1).reduce((acc, x) => mul(acc, x), xs[0]);
+    return fold(xs, mul);
   }
 }
 
 export class Average extends ElementwiseMerge {
   static override readonly className = "Average";
   protected merge(xs: Tensor[]): Tensor {
-    return mul(
-      xs.slice(1).reduce((acc, x) => add(acc, x), xs[0]),
-      1 / xs.length,
-    );
+    return mul(fold(xs, add), 1 / xs.length);
   }
 }
 
@@ -79,7 +79,7 @@ export class Subtract extends ElementwiseMerge {
 export class Maximum extends ElementwiseMerge {
   static override readonly className = "Maximum";
   protected merge(xs: Tensor[]): Tensor {
-    return xs.slice(1).reduce((acc, x) => maximum(acc, x), xs[0]);
+    return fold(xs, maximum);
   }
 }
 
@@ -87,7 +87,7 @@ export class Maximum extends ElementwiseMerge {
 export class Minimum extends ElementwiseMerge {
   static override readonly className = "Minimum";
   protected merge(xs: Tensor[]): Tensor {
-    return xs.slice(1).reduce((acc, x) => minimum(acc, x), xs[0]);
+    return fold(xs, minimum);
   }
 }
 
