@@ -1,4 +1,10 @@
-/** kerno: deep learning for TypeScript and Node.js. */
+/**
+ * kerno: deep learning for TypeScript and Node.js. The exports are sorted by path (the linter
+ * keeps them so), so the source folder says what each is: autodiff, ops and tensor first (the
+ * library), then applications, backends, data, distributed, interop, layers, models, runs and
+ * training, then the course's applications (attacks, CSV tables, divide and conquer,
+ * interpretation, time series).
+ */
 
 export { grad, noGrad, type TensorTree, type ValueAndGrad, valueAndGrad } from "./autodiff/grad.js";
 export { Variable, variable } from "./autodiff/variable.js";
@@ -52,7 +58,6 @@ export type { Kernels } from "./backends/kernels.js";
 export { backendNotes, getBackend, listBackends, registerBackend, setBackend } from "./backends/registry.js";
 export { balanceClasses, classCounts, classWeightsFor, interleaveClasses, sampleClasses, shuffleTogether, undersampleConfident } from "./data/balance.js";
 export { dataDir } from "./data/cache.js";
-// data
 export { Dataset, type Example } from "./data/dataset.js";
 export { IMAGE_EXTENSIONS, type ImageFolderDataset, type ImageFolderOptions, imageDatasetFromDirectory, type LabelMode } from "./data/image-folder.js";
 export { type LoadImageOptions, loadDigit, loadImage } from "./data/images.js";
@@ -74,7 +79,6 @@ export { Dropout } from "./layers/dropout.js";
 export { DTYPE_POLICIES, type DTypePolicyName, mixedPrecision } from "./layers/dtype-policy.js";
 export { Embedding } from "./layers/embedding.js";
 export { Input, InputLayer } from "./layers/input.js";
-// layers and models (Keras-style)
 export { type CallOptions, clearSession, Layer, type LayerArgs, type Mask, SymbolicTensor, type SymShape } from "./layers/layer.js";
 export { Masking } from "./layers/masking.js";
 export { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from "./layers/merge.js";
@@ -120,7 +124,6 @@ export { extractFeatures } from "./training/evaluate.js";
 export type { FitOptions } from "./training/fit.js";
 export * as losses from "./training/losses.js";
 export * as metrics from "./training/metrics.js";
-// training
 export { Adam, AdamW, Optimizer, RMSprop, SGD } from "./training/optimizers.js";
 export { CosineDecay, ExponentialDecay, PiecewiseConstantDecay } from "./training/schedules.js";
 export type { TrainingStrategy } from "./training/strategy.js";
@@ -131,11 +134,9 @@ export const datasets = { mnist: mnistData, fashionMnist: fashionMnistData };
 
 export { fgsm, type GradientAttackOptions, pgd } from "./attacks/gradient.js";
 export { type OnePixelOptions, type OnePixelResult, onePixelAttack } from "./attacks/one-pixel.js";
-// looking inside networks, and fooling them
 export { type AttackSpec, attackSuccessRate, type SuccessRate } from "./attacks/success-rate.js";
 export { type ColumnInfo, describeColumns, readCsv, type Table, tableToTensors } from "./data/csv.js";
 export { combineHierarchy, groupByEmbeddings, groupClasses, type HierarchicalParts, trainHierarchy } from "./hierarchical/classifier.js";
-// divide and conquer
 export { agglomerate, cutTree, dendrogramSvg, type Linkage, type Merge } from "./hierarchical/clustering.js";
 export { type Attribution, gradCam, integratedGradients, occlusion, saliency, smoothGrad } from "./interpret/attribution.js";
 export { type Exemplar, type FilterReadout, featureMaps, filterActivation, topActivating } from "./interpret/feature-maps.js";
@@ -145,5 +146,4 @@ export { HierarchyCombine } from "./layers/hierarchy-combine.js";
 export { errors as forecastErrors, HoltWinters, persistence, sarima, seasonalNaive } from "./timeseries/baselines.js";
 export { calendar, type HourlySeries, loadHourlyCsv, toHourly } from "./timeseries/hourly.js";
 export { MinMaxScaler, StandardScaler } from "./timeseries/scalers.js";
-// sequences, time series and tables
 export { chronologicalSplit, timeseriesDataset, type WindowOptions, type Windows, windowCount, windows } from "./timeseries/windows.js";
