@@ -1,7 +1,7 @@
 /**
  * Keras's model JSON (what model.to_json(), .keras archives, .h5 files and TensorFlow.js
  * model.json hold: Keras 2 and Keras 3 layouts) translated into kerno's own model config, which
- * models/load.ts rebuilds. snake_case options become kerno's camelCase ones; initializers and
+ * models/rebuild.ts rebuilds. snake_case options become kerno's camelCase ones; initializers and
  * regularizers are mapped; options kerno cannot honour are errors naming the layer.
  */
 import type { Initializer } from "../layers/initializers.js";

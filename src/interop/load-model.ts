@@ -6,8 +6,8 @@
  * no code from a file is ever run.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
-import { decodeModel, type LoadOptions, rebuildModel } from "../models/load.js";
 import type { Model } from "../models/model.js";
+import { decodeModel, type LoadOptions, rebuildModel } from "../models/rebuild.js";
 import { fail, parseJson, wrapError } from "../models/validate.js";
 import { isHdf5, loadWeightsFromH5, readH5 } from "./h5.js";
 import { inflationBound } from "./h5-tree.js";

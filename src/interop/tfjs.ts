@@ -4,8 +4,8 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { rebuildModel } from "../models/load.js";
 import type { Model } from "../models/model.js";
+import { rebuildModel } from "../models/rebuild.js";
 import { arrayAt, fail, objectAt, parseJson, shapeAt, sizeOf, stringAt } from "../models/validate.js";
 import { resolveInside } from "../util/files.js";
 import { modelConfig } from "./keras-config.js";

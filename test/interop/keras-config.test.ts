@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { layerConfig, modelConfig } from "../../src/interop/keras-config.js";
-import { modelFromConfig } from "../../src/models/load.js";
+import { modelFromConfig } from "../../src/models/rebuild.js";
 
 test("Keras 3 functional JSON: inbound nodes as keras tensors, dtype policies, initializers and regularizers mapped", () => {
   const keras3 = {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Dense } from "../../src/layers/dense.js";
 import { Input } from "../../src/layers/input.js";
-import { decodeModel } from "../../src/models/load.js";
+import { decodeModel } from "../../src/models/rebuild.js";
 import { encodeModel } from "../../src/models/save.js";
 import { Sequential } from "../../src/models/sequential.js";
 import { tensor } from "../../src/tensor/creation.js";

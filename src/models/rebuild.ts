@@ -1,7 +1,9 @@
 /**
- * loadModel(path): rebuilds a model saved by model.save() (save.ts) from its architecture, then
- * its weights and, when it was compiled, its compile settings and optimizer state. Layers come
- * from a fixed registry of classes; no code from the file is ever executed.
+ * Rebuilds models: from an architecture (modelFromConfig, rebuildModel: also for the Keras and
+ * TF.js readers in src/interop), and from the bytes of a .kerno file (decodeModel: the
+ * architecture, then the weights and, when it was compiled, its compile settings and optimizer
+ * state; loadModel reads the file, src/interop/load-model.ts). Layers come from a fixed registry
+ * of classes; no code from the file is ever executed.
  */
 import { Input, InputLayer } from "../layers/input.js";
 import { type Layer, type SymbolicTensor, withWeightGate } from "../layers/layer.js";
