@@ -83,9 +83,9 @@ function entryPoint(name: string, b: Binding): { code: string; prototype: string
   if (b.args.some((a) => phase(a) === 1)) lines.push(`  if (!args_.ok()) ${fail}`);
   for (const [cond, what, message] of b.require ?? []) lines.push(`  args_.require(${cond}, ${JSON.stringify(what)}, ${JSON.stringify(message)});`);
   b.args.forEach((a, i) => phase(a) === 2 && lines.push(`  ${unpack(a, i, types)}`));
-  for (const [cond, what, message] of b.requireAfter ?? []) {
-    lines.push(`  if (!args_.ok()) ${fail}`, `  args_.require(${cond}, ${JSON.stringify(what)}, ${JSON.stringify(message)});`);
-  }
+  // the checks after the arrays read them: only once every array is there
+  if (b.requireAfter) lines.push(`  if (!args_.ok()) ${fail}`);
+  for (const [cond, what, message] of b.requireAfter ?? []) lines.push(`  args_.require(${cond}, ${JSON.stringify(what)}, ${JSON.stringify(message)});`);
   lines.push(`  if (!args_.ok()) ${fail}`);
   let prototype: string | null = null;
   if ("body" in b.call) lines.push(`  ${b.call.body}`);

@@ -137,8 +137,3 @@ export function planCnn(size: [number, number], channels: number, classes: numbe
   layers.push(new Dense({ units: classes, activation: "softmax" }));
   return new Sequential([Input({ shape: [...size, channels] }), ...layers], { name: options.name ?? "image_classifier" });
 }
-
-/** The small CNN `kerno train --images` builds for photos of this size (imagePlan's network), augmented or not. */
-export function smallCnn(size: [number, number], channels: number, classes: number, options: { augment: boolean; seed: number; name?: string }): Sequential {
-  return planCnn(size, channels, classes, imagePlan({ size, channels, classes, trainCount: 0, batchSize: 32, augment: options.augment }), options);
-}

@@ -6,7 +6,7 @@ import { makeShapes } from "../helpers/drawn-folders.js";
 // the native backend where the addon builds (as kerno train runs), else the TypeScript one
 import "../../src/backends/native/index.js";
 import { loadModel } from "../../src/interop/load-model.js";
-import { imagePlan, smallCnn } from "../../src/recipes/own-image-plan.js";
+import { imagePlan, planCnn } from "../../src/recipes/own-image-plan.js";
 import { trainOwnImages } from "../../src/recipes/own-images.js";
 import { needsData } from "../helpers/data.js";
 import { makeFashionFolders } from "../helpers/fashion-folders.js";
@@ -79,6 +79,10 @@ test("class folders alone: validation from them, unequal classes weighted, --bal
   await assert.rejects(trainOwnImages(empty, options), /has no class folders/);
   await assert.rejects(trainOwnImages(join(empty, "missing"), options), /is not a folder/);
 });
+
+/** The network imagePlan gives photos of this size (the training-length fields do not shape it). */
+const smallCnn = (size: [number, number], channels: number, classes: number, o: { augment: boolean; seed: number }) =>
+  planCnn(size, channels, classes, imagePlan({ size, channels, classes, trainCount: 0, batchSize: 32, augment: o.augment }), o);
 
 test("the small CNN has a 'same' convolution block per halving down to about 3 pixels, global max pooling, and augmentation only when asked", () => {
   const blocks = (m: ReturnType<typeof smallCnn>) => m.layers.filter((l) => l.className === "Conv2D").length;
