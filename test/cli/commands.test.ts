@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
+import { modelFrom, train } from "../../src/cli/commands.js";
 import { mnist } from "../../src/data/mnist.js";
-import { Dense, GlobalAveragePooling2D, Input, Rescaling, Sequential } from "../../src/index.js";
+import { Dense, GlobalAveragePooling2D, Input, loadModel, Rescaling, Sequential } from "../../src/index.js";
 import { DATA_DIR, needsData } from "../helpers/data.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -131,4 +132,21 @@ test("kerno train --csv then kerno predict on new rows of the table", () => {
   const listed = JSON.parse(kerno("runs", "--json").stdout) as { name: string; status: string }[];
   assert.ok(listed.some((r) => r.name === "csv" && r.status === "failed"));
   assert.match(kerno("runs").stdout, /run\s+started\s+status\s+epochs\s+best validation\s+duration/);
+});
+
+test("kerno train --distributed names the recipes that take it", async () => {
+  await assert.rejects(train(["house-prices", "--distributed"]), /--distributed works with mnist-dense, mnist-cnn \(not house-prices\)/);
+});
+
+test("kerno export <model> out.keras writes the archive", async () => {
+  const out = join(tempDir(), "cnn.keras");
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL("../../bin/kerno.js", import.meta.url)), "export", "mnist-cnn", out], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /wrote .*cnn\.keras \(Keras 3 archive/);
+  const [loaded, original] = [await loadModel(out), await modelFrom("mnist-cnn", "test")];
+  assert.deepEqual(
+    loaded.layers.map((l) => l.className),
+    original.layers.map((l) => l.className),
+  );
+  assert.equal(loaded.countParams(), original.countParams());
 });

@@ -10,7 +10,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { train } from "../../src/cli/commands.js";
 import { DataParallel } from "../../src/distributed/data-parallel.js";
 import { type Distributed, distributedAvailable } from "../../src/distributed/mpi.js";
 import { randomNormal, tensor } from "../../src/index.js";
@@ -108,8 +107,4 @@ test("a rank that hangs or dies stops the job with an error, not a hang", { skip
   assert.notEqual(die.status, 0);
   assert.match(die.stderr + die.stdout, /rank 1 .*exited on signal 9|timed out after 3 s/);
   assert.ok(performance.now() - started < 60_000);
-});
-
-test("kerno train --distributed names the recipes that take it", async () => {
-  await assert.rejects(train(["house-prices", "--distributed"]), /--distributed works with mnist-dense, mnist-cnn \(not house-prices\)/);
 });

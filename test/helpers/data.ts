@@ -5,9 +5,19 @@
  * spawns read the same files; a test whose files are not there skips and says which.
  */
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { checkoutDataDir } from "../../scripts/data-dir.mjs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { dataDir } from "../../src/data/cache.js";
+
+/** KERNO_DATA_DIR when set, else the shared data sets in a folder above the checkout (shared/datasets). */
+function checkoutDataDir(): string | undefined {
+  if (process.env.KERNO_DATA_DIR?.trim()) return process.env.KERNO_DATA_DIR;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const shared = join(dir, "shared", "datasets");
+    if (existsSync(shared)) return shared;
+  }
+  return undefined;
+}
 
 const found = checkoutDataDir();
 if (found) process.env.KERNO_DATA_DIR = found;

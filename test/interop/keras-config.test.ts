@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { Dense } from "../../src/index.js";
 import { layerConfig, modelConfig } from "../../src/interop/keras-config.js";
+import { kerasLayerSpec } from "../../src/interop/keras-write-config.js";
 import { modelFromConfig } from "../../src/models/rebuild.js";
 
 test("Keras 3 functional JSON: inbound nodes as keras tensors, dtype policies, initializers and regularizers mapped", () => {
@@ -70,4 +72,11 @@ test("Keras 2 Sequential JSON (a plain list of layers) and unsupported options",
   );
   assert.throws(() => layerConfig("LSTM", { name: "l", units: 2, stateful: true }, "load"), /stateful recurrent layers are not supported/);
   assert.equal(layerConfig("LeakyReLU", { name: "r", negative_slope: 0.1 }, "t").config.alpha, 0.1);
+});
+
+test("a layer's dtype policy is written as Keras's DTypePolicy object and read back as the policy name", () => {
+  const config = { ...new Dense({ units: 2 }).getConfig(), dtype: "mixed_bfloat16" };
+  const keras = kerasLayerSpec({ className: "Dense", config }, "test") as { config: Record<string, unknown> };
+  assert.deepEqual((keras.config.dtype as { config: unknown }).config, { name: "mixed_bfloat16" });
+  assert.equal(layerConfig("Dense", keras.config, "test").config.dtype, "mixed_bfloat16");
 });

@@ -11,7 +11,6 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
 import h5wasm from "h5wasm/node";
-import { modelFrom } from "../../src/cli/commands.js";
 import {
   Add,
   Bidirectional,
@@ -162,17 +161,4 @@ test("a layer Keras does not have is an error naming it, and nothing is written"
   await assert.rejects(model.save(path), /save: .*caffe.keras: PreprocessInput 'preprocess_input\w*': Keras has no PreprocessInput layer/);
   assert.equal(existsSync(path), false);
   await assert.rejects(new Sequential([new Dense({ units: 2 })]).save(join(dir, "unbuilt.keras")), /no input shape yet/);
-});
-
-test("kerno export <model> out.keras writes the archive", async () => {
-  const out = join(dir, "cnn.keras");
-  const r = spawnSync(process.execPath, [fileURLToPath(new URL("../../bin/kerno.js", import.meta.url)), "export", "mnist-cnn", out], { encoding: "utf8" });
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /wrote .*cnn\.keras \(Keras 3 archive/);
-  const [loaded, original] = [await loadModel(out), await modelFrom("mnist-cnn", "test")];
-  assert.deepEqual(
-    loaded.layers.map((l) => l.className),
-    original.layers.map((l) => l.className),
-  );
-  assert.equal(loaded.countParams(), original.countParams());
 });

@@ -18,8 +18,6 @@ import {
   type Tensor,
   tensor,
 } from "../../src/index.js";
-import { layerConfig } from "../../src/interop/keras-config.js";
-import { kerasLayerSpec } from "../../src/interop/keras-write-config.js";
 import { backend } from "../../src/ops/core.js";
 
 // products of bfloat16 operands run where the backend can (native with AVX512_BF16, or the js
@@ -65,10 +63,6 @@ test("mixedPrecision: layers take the policy in force when built, or their own d
   assert.equal(new Conv2D({ filters: 1, kernelSize: 1, dtype: "mixed_bfloat16" }).dtypePolicy, "mixed_bfloat16");
   assert.equal(mixedDense.getConfig().dtype, "mixed_bfloat16");
   assert.equal(later.getConfig().dtype, undefined);
-  // Keras's serialized form: a DTypePolicy object, read back as the policy name
-  const keras = kerasLayerSpec({ className: "Dense", config: mixedDense.getConfig() }, "test") as { config: Record<string, unknown> };
-  assert.deepEqual((keras.config.dtype as { config: unknown }).config, { name: "mixed_bfloat16" });
-  assert.equal(layerConfig("Dense", keras.config, "test").config.dtype, "mixed_bfloat16");
 });
 
 test("mixedPrecision: a mixed model computes float32 outputs within bfloat16's error of float32", {
