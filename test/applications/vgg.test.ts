@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { preprocessInput } from "../../src/applications/vgg.js";
-import { clearSession, randomUniform, type Tensor, VGG16, VGG19 } from "../../src/index.js";
+import { clearSession, MobileNetV2, type Model, randomNormal, randomUniform, type Tensor, VGG16, VGG19 } from "../../src/index.js";
+import { writeLegacyWeights } from "../helpers/keras-h5.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const sameOutputs = (a: Model, b: Model, x: Tensor) =>
+  assert.deepEqual(Array.from((a.predict(x) as Tensor).floats()), Array.from((b.predict(x) as Tensor).floats()));
 
 test("VGG16 and VGG19 have Keras's parameter counts, layer names and shapes", async () => {
   clearSession();
@@ -39,4 +46,27 @@ test("VGG's preprocessInput is Caffe's: BGR minus the ImageNet means", () => {
     Array.from(y.floats()).map((v) => Number(v.toFixed(3))),
     [-103.939, -116.779, -123.68],
   );
+});
+
+test("VGG16 takes a keras.applications-layout .h5 (written here with random weights, as the real one cannot be downloaded)", async () => {
+  const dir = tempDir();
+  const source = await VGG16({ weights: null, includeTop: false, inputShape: [32, 32, 3] });
+  const file = join(dir, "vgg16_notop.h5");
+  await writeLegacyWeights(source, file);
+  const loaded = await VGG16({ weights: file, includeTop: false, inputShape: [32, 32, 3] });
+  assert.deepEqual(
+    Array.from(loaded.getLayer("block5_conv3").weights[0].floats().subarray(0, 8)),
+    Array.from(source.getLayer("block5_conv3").weights[0].floats().subarray(0, 8)),
+  );
+  sameOutputs(source, loaded, randomNormal([1, 32, 32, 3], 100, 50, { seed: 1 }));
+  // weights: "imagenet" reads the canonical file name from the data cache (MobileNetV2's has no published hash)
+  process.env.KERNO_DATA_DIR = dir;
+  mkdirSync(join(dir, "keras-applications"));
+  const mobile = await MobileNetV2({ weights: null, includeTop: false, inputShape: [96, 96, 3] });
+  await writeLegacyWeights(mobile, join(dir, "keras-applications/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_96_no_top.h5"));
+  const cached = await MobileNetV2({ weights: "imagenet", includeTop: false, inputShape: [96, 96, 3] });
+  sameOutputs(mobile, cached, randomNormal([1, 96, 96, 3], 0, 1, { seed: 2 }));
+  // a cached VGG16 file whose md5 is not Keras's is a checksum error naming both hashes
+  writeFileSync(join(dir, "keras-applications/vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"), "not the weights");
+  await assert.rejects(VGG16({ includeTop: false }), /checksum mismatch \(md5 [0-9a-f]{32}, expected 6d6bbae143d832006294945121d1f1fc\)/);
 });

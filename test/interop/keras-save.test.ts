@@ -4,11 +4,9 @@
  * layer order) and round-tripped through kerno's .keras loader for every layer Keras has.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
 import h5wasm from "h5wasm/node";
 import {

@@ -7,7 +7,6 @@ import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
 import {
   BatchNormalization,
-  Bidirectional,
   Concatenate,
   Conv1D,
   Conv2D,
@@ -17,20 +16,16 @@ import {
   Embedding,
   GlobalAveragePooling1D,
   GlobalAveragePooling2D,
-  GRU,
   Input,
-  LSTM,
   MaxPooling1D,
   Model,
   Rescaling,
   randomUniform,
   Sequential,
   type Tensor,
-  TinyDarknet,
   ZeroPadding2D,
 } from "../../src/index.js";
 import { toOnnx } from "../../src/interop/onnx-export.js";
-import { needsData } from "../helpers/data.js";
 import { tempDir } from "../helpers/tmp.js";
 
 /** The largest difference between kerno's predict and ONNX Runtime on the exported model. */
@@ -57,12 +52,6 @@ test("convolutions in NCHW inside, Keras's NHWC order outside: padding, depthwis
   const bn = model.layers.find((l) => l.className === "BatchNormalization")!;
   for (const v of bn.weights) v.assign(randomUniform(v.shape, 0.5, 1.5, { seed: 9 }));
   assert.ok((await difference(model, [2, 9, 9, 3])) < 1e-4);
-});
-
-test("Tiny Darknet (ImageNet weights) matches in ONNX Runtime", {
-  skip: needsData("Tiny Darknet", "imagenet-pretrained/tiny_darknet_tfjs/model.json"),
-}, async () => {
-  assert.ok((await difference(await TinyDarknet(), [2, 224, 224, 3])) < 1e-4);
 });
 
 test("sequences of channels: Conv1D and 1-D pooling", async () => {

@@ -1,14 +1,15 @@
 /**
- * The course's models (the MNIST CNN, the traffic forecasters) exported to ONNX give kerno's
+ * The course's models (the MNIST CNN, the traffic forecasters, Tiny Darknet) exported to ONNX give kerno's
  * predictions in ONNX Runtime.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { toOnnx } from "@kerno/node/interop/onnx-export.js";
 import * as ort from "onnxruntime-node";
-import { Bidirectional, Dense, GRU, Input, LSTM, type Model, randomUniform, Sequential, type Tensor } from "../../src/index.js";
+import { Bidirectional, Dense, GRU, Input, LSTM, type Model, randomUniform, Sequential, type Tensor, TinyDarknet } from "../../src/index.js";
+import { toOnnx } from "../../src/interop/onnx-export.js";
 import { mnistCnnModel } from "../../src/recipes/mnist.js";
 import { forecaster } from "../../src/recipes/traffic-data.js";
+import { needsData } from "../helpers/data.js";
 
 /** The largest difference between kerno's predict and ONNX Runtime on the exported model. */
 async function difference(model: Model, shape: number[]): Promise<number> {
@@ -32,4 +33,10 @@ test("the MNIST CNN, the traffic LSTM and a Bidirectional GRU exported to ONNX m
     new Dense({ units: 2, activation: "softmax" }),
   ]);
   assert.ok((await difference(bigru, [3, 7, 3])) < 1e-4);
+});
+
+test("Tiny Darknet (ImageNet weights) matches in ONNX Runtime", {
+  skip: needsData("Tiny Darknet", "imagenet-pretrained/tiny_darknet_tfjs/model.json"),
+}, async () => {
+  assert.ok((await difference(await TinyDarknet(), [2, 224, 224, 3])) < 1e-4);
 });
