@@ -3,13 +3,13 @@
  * (KERNO_CONV=indirect: the indirect GEMM, f2: F(2x2, 3x3), f4: F(4x4, 3x3)), on 3x3 layers shaped
  * like VGG16's and the MNIST CNN's, forward and input gradient. Prints one line per layer and pass:
  * the largest |kerno - float64| over the largest |float64| of the layer's output.
- * Usage: node --import tsx bench/conv-error.ts        (runs one child per mode)
+ * Usage: node --conditions=kerno-source --import tsx bench/conv-error.ts        (runs one child per mode)
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { loadAddon, makeNativeKernels } from "../src/backends/native/index.js";
-import { conv2dGeometry } from "../src/ops/conv.js";
-import { Random } from "../src/tensor/random.js";
+import { conv2dGeometry } from "@kerno/core/ops/conv.js";
+import { Random } from "@kerno/core/tensor/random.js";
+import { loadAddon, makeNativeKernels } from "@kerno/node/backends/native/index.js";
 
 // [batch, size, in channels, out channels]
 const LAYERS: [number, number, number, number][] = [
@@ -79,4 +79,7 @@ function measure(): void {
 if (process.env.KERNO_CONV) measure();
 else
   for (const mode of ["indirect", "f2", "f4"])
-    spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url)], { stdio: "inherit", env: { ...process.env, KERNO_CONV: mode } });
+    spawnSync(process.execPath, ["--conditions=kerno-source", "--import", "tsx", fileURLToPath(import.meta.url)], {
+      stdio: "inherit",
+      env: { ...process.env, KERNO_CONV: mode },
+    });

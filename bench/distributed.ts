@@ -8,8 +8,8 @@
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { dataParallel } from "../src/distributed/data-parallel.js";
-import { initDistributed } from "../src/distributed/mpi.js";
+import { dataParallel } from "@kerno/node/distributed/data-parallel.js";
+import { initDistributed } from "@kerno/node/distributed/mpi.js";
 import { randomNormal, setSeed, tensor } from "../src/index.js";
 import { mnistCnnModel } from "../src/recipes/mnist.js";
 
@@ -77,7 +77,7 @@ if (process.env.OMPI_COMM_WORLD_SIZE || process.env.PMI_SIZE) {
   const load = loadavg()[0];
   const single = await fitThroughput(false);
   const env = { ...process.env, OMPI_ALLOW_RUN_AS_ROOT: "1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: "1" };
-  const r = spawnSync("mpirun", ["-np", "2", process.execPath, "--import", "tsx", here], { env, encoding: "utf8" });
+  const r = spawnSync("mpirun", ["-np", "2", process.execPath, "--conditions=kerno-source", "--import", "tsx", here], { env, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`mpirun failed (${r.status}): ${r.stderr}`);
   const two = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
   // the course CNN's gradients; the allreduce time per MB from the largest size (bandwidth-bound),

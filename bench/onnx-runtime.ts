@@ -2,7 +2,7 @@
  * The ONNX Runtime column of `npm run bench`: the workload's PyTorch model exported to ONNX
  * (bench/pytorch_bench.py export-onnx), run by onnxruntime-node on the CPU execution provider
  * with `threads` intra-op threads. Prints one JSON line per metric, as the other workers do.
- * Usage: node --import tsx bench/onnx-runtime.ts <mnist-cnn|vgg16> <threads> [seconds]
+ * Usage: node --conditions=kerno-source --import tsx bench/onnx-runtime.ts <mnist-cnn|vgg16> <threads> [seconds]
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";

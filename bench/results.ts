@@ -2,7 +2,7 @@
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeAtomic } from "../src/util/files.js";
+import { writeAtomic } from "@kerno/node/util/files.js";
 import type { Row } from "./rows.js";
 
 export interface SavedRun {

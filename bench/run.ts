@@ -9,7 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { loadAddon } from "../src/backends/native/index.js";
+import { loadAddon } from "@kerno/node/backends/native/index.js";
 import { ONNX_METRICS } from "./onnx-runtime.js";
 import { saveRun } from "./results.js";
 import { best, type Row, ratioOf, type Sample, UNITS } from "./rows.js";
@@ -72,7 +72,12 @@ const threadEnv = (t: number) => ({ OMP_NUM_THREADS: String(t), OPENBLAS_NUM_THR
 export function benchWorkload(workload: string, seconds: number, withPytorch: boolean, withOnnx: boolean, log: (s: string) => void): Row[] {
   const kerno = (b: string) => {
     log(`${workload}: kerno-${b}`);
-    return spawn(process.execPath, ["--import", "tsx", "bench/worker.ts", workload, b, String(seconds)], { KERNO_BACKEND: b }, `kerno-${b} ${workload}`);
+    return spawn(
+      process.execPath,
+      ["--conditions=kerno-source", "--import", "tsx", "bench/worker.ts", workload, b, String(seconds)],
+      { KERNO_BACKEND: b },
+      `kerno-${b} ${workload}`,
+    );
   };
   const native = kerno("native");
   let js: Sample[] = [];
@@ -90,7 +95,12 @@ export function benchWorkload(workload: string, seconds: number, withPytorch: bo
     withOnnx && ONNX_METRICS[workload]
       ? [1, 2].map((t) => {
           log(`${workload}: onnx runtime, ${t} thread(s)`);
-          return spawn(process.execPath, ["--import", "tsx", "bench/onnx-runtime.ts", workload, String(t), String(seconds)], {}, `ONNX Runtime ${workload}`);
+          return spawn(
+            process.execPath,
+            ["--conditions=kerno-source", "--import", "tsx", "bench/onnx-runtime.ts", workload, String(t), String(seconds)],
+            {},
+            `ONNX Runtime ${workload}`,
+          );
         })
       : [];
   const rows: Row[] = native.map((s) => {

@@ -1,7 +1,7 @@
 /**
  * One benchmark workload on one kerno backend, in its own process so that its peak resident
  * memory is its own. Prints one JSON line per metric: { metric, value, peakRssMb }.
- * Usage: node --import tsx bench/worker.ts <workload> <native|js> [seconds]
+ * Usage: node --conditions=kerno-source --import tsx bench/worker.ts <workload> <native|js> [seconds]
  */
 import { setBackend } from "../src/index.js";
 import { courseWorkloads } from "./workloads/course.js";

@@ -1,6 +1,8 @@
 /**
- * The import graph of src/ and its cycles, at the file level and between the top-level folders
- * (src/models, src/interop, ...). `node --import tsx scripts/import-cycles.ts [--rev REV]` prints
+ * The import graph of the workspace's sources (packages/core/src, packages/node/src and the
+ * toolkit's src/) and its cycles, at the file level and between the top-level folders of each
+ * package (packages/core/src/models, src/recipes, ...). `@kerno/core/...` and `@kerno/node/...`
+ * specifiers resolve to the package's sources, so edges between packages count like any other. `node --import tsx scripts/import-cycles.ts [--rev REV]` prints
  * them; test/architecture/import-cycles.test.ts fails when one appears.
  *
  * Every module reference counts: `import`, `import type`, `export ... from`, `import("...")` and the
@@ -24,8 +26,22 @@ export type Sources = Map<string, string>;
 
 const SOURCE = /\.(ts|mts|mjs|js)$/;
 
-/** Every source file under `dir` (relative to `root`), read from disk. */
-export function readSources(root: string, dir = "src"): Sources {
+/** The source folders of the workspace's packages, lowest first: nothing may import a later one's files from an earlier one. */
+export const PACKAGE_SOURCES = ["packages/core/src", "packages/node/src", "src"] as const;
+const PACKAGE_NAMES: Record<string, string> = { "@kerno/core": "packages/core/src", "@kerno/node": "packages/node/src" };
+
+/** The package source folder a file belongs to ("packages/core/src/models/model.ts" -> "packages/core/src"). */
+export function packageOf(path: string): string {
+  return PACKAGE_SOURCES.find((root) => path.startsWith(`${root}/`)) ?? "src";
+}
+
+/** Every source file of the workspace's packages, or under `dir` alone, read from disk. */
+export function readSources(root: string, dir?: string): Sources {
+  if (dir === undefined) {
+    const all: Sources = new Map();
+    for (const d of PACKAGE_SOURCES) for (const [k, v] of readSources(root, d)) all.set(k, v);
+    return all;
+  }
   const sources: Sources = new Map();
   const walk = (path: string) => {
     for (const entry of readdirSync(join(root, path), { withFileTypes: true })) {
@@ -70,10 +86,16 @@ export function moduleReferences(path: string, source: string): { specifier: str
   return refs;
 }
 
-/** `./fit.js` from src/training/x.ts -> src/training/fit.ts, when that file is among `sources`. */
+/**
+ * `./fit.js` from src/training/x.ts -> src/training/fit.ts, and `@kerno/core/models/model.js` ->
+ * packages/core/src/models/model.ts, when that file is among `sources`.
+ */
 function resolve(from: string, specifier: string, sources: Sources): string | undefined {
-  if (!specifier.startsWith(".")) return undefined;
-  const base = posix.normalize(posix.join(posix.dirname(from), specifier));
+  const pkg = /^(@kerno\/(?:core|node))(?:\/(.*))?$/.exec(specifier);
+  let base: string;
+  if (pkg) base = posix.join(PACKAGE_NAMES[pkg[1]!]!, pkg[2] ?? "index.ts");
+  else if (specifier.startsWith(".")) base = posix.normalize(posix.join(posix.dirname(from), specifier));
+  else return undefined;
   const candidates = [base, base.replace(/\.js$/, ".ts"), base.replace(/\.mjs$/, ".mts"), `${base}.ts`, `${base}/index.ts`];
   return candidates.find((c) => sources.has(c));
 }
@@ -90,8 +112,11 @@ export function importEdges(sources: Sources): Edge[] {
   return edges;
 }
 
-/** src/models/model.ts -> src/models; src/index.ts -> src/index.ts (a file at the top is its own node). */
-export function topFolder(path: string, root = "src"): string {
+/**
+ * src/models/model.ts -> src/models; packages/core/src/ops/x.ts -> packages/core/src/ops;
+ * src/index.ts -> src/index.ts (a file at the top is its own node).
+ */
+export function topFolder(path: string, root = packageOf(path)): string {
   const rest = relative(root, path).split(/[\\/]/);
   return rest.length > 1 ? posix.join(root, rest[0]!) : path;
 }
@@ -165,7 +190,7 @@ export interface CycleReport {
  * type-only imports (erased at compile time, they make no cycle at run time); the folder-level ones
  * always count them.
  */
-export function importCycles(sources: Sources, root = "src", { runTimeOnly = false } = {}): CycleReport {
+export function importCycles(sources: Sources, root?: string, { runTimeOnly = false } = {}): CycleReport {
   const edges = importEdges(sources);
   const files = cycles(
     sources.keys(),

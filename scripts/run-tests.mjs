@@ -1,15 +1,27 @@
 #!/usr/bin/env node
-// `npm test`: Node's test runner over test/, in three passes so that both backends are exercised:
-//   1. every test on the default backend (native where the addon built, else TypeScript)
+// `npm test`: Node's test runner over the workspace's tests (packages/core/test,
+// packages/node/test, test/), in passes so that every backend is exercised:
+//   1. every test on the default backend: native where the addon built, else TypeScript (the
+//      native backend is registered before @kerno/core's tests, which do not import it)
 //   2. the op and autodiff tests again on the TypeScript reference backend
 //   3. the native kernel checks again on the portable (non-AVX) code path, and with each way of
 //      running convolutions on every pass that has it (KERNO_CONV=gemm, indirect, direct, f2, f4, f2p, f4p)
-// Extra arguments are test files to run instead (one pass, default backend).
+// `--package core|node|kerno` runs one package's tests alone (`npm test` in packages/core runs
+// core's, on the TypeScript backend, as a user of @kerno/core alone would). Other arguments are
+// test files to run instead (one pass, default backend). The workspace packages resolve to their
+// TypeScript sources (the "kerno-source" export condition), in the tests and every process they spawn.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { CONV_WAYS } from "./conv-ways.mjs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CONV_WAYS } from "../packages/node/scripts/conv-ways.mjs";
 import { checkoutDataDir } from "./data-dir.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const callerDir = process.cwd();
+process.chdir(root);
+const TESTS = { core: "packages/core/test", node: "packages/node/test", kerno: "test" };
+const NATIVE = "./scripts/native-preload.mjs";
 
 function testFiles(dir) {
   return readdirSync(dir)
@@ -24,27 +36,42 @@ function testFiles(dir) {
 // the data sets where `npm start` finds them, for the tests and every process they spawn
 const data = checkoutDataDir();
 if (data) process.env.KERNO_DATA_DIR = data;
+const nodeOptions = [process.env.NODE_OPTIONS, "--conditions=kerno-source"].filter(Boolean).join(" ");
 
-function run(title, files, env) {
+function run(title, files, env, { native = true } = {}) {
   console.log(`\n# ${title}`);
-  const args = ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2", ...files];
-  const result = spawnSync(process.execPath, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  const preload = native ? ["--import", NATIVE] : [];
+  const args = ["--import", "tsx", ...preload, "--test", "--test-reporter=spec", "--test-concurrency=2", ...files];
+  const result = spawnSync(process.execPath, args, { stdio: "inherit", env: { ...process.env, NODE_OPTIONS: nodeOptions, ...env } });
   return result.status === 0;
 }
 
-const only = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const pkgAt = argv.indexOf("--package");
+const only = pkgAt >= 0 ? TESTS[argv[pkgAt + 1]] : undefined;
+if (pkgAt >= 0 && !only) {
+  console.error(`run-tests: --package takes one of ${Object.keys(TESTS).join(", ")}`);
+  process.exit(2);
+}
 let ok;
-if (only.length > 0) {
-  ok = run("selected tests", only, {});
+if (only) {
+  ok = run(`${argv[pkgAt + 1]}'s tests`, testFiles(only), {}, { native: argv[pkgAt + 1] !== "core" });
+} else if (argv.length > 0) {
+  ok = run(
+    "selected tests",
+    argv.map((f) => resolve(callerDir, f)),
+    {},
+  );
 } else {
-  ok = run("all tests, default backend", testFiles("test"), {});
+  ok = run("all tests, default backend", Object.values(TESTS).flatMap(testFiles), {});
+  const core = TESTS.core;
   ok =
-    run("ops and autodiff on the TypeScript backend (KERNO_BACKEND=js)", [...testFiles("test/ops"), ...testFiles("test/autodiff")], { KERNO_BACKEND: "js" }) &&
-    ok;
-  ok = run("native kernels on the portable path (KERNO_ISA=portable)", testFiles("test/backends/native"), { KERNO_ISA: "portable" }) && ok;
+    run("ops and autodiff on the TypeScript backend (KERNO_BACKEND=js)", [...testFiles(`${core}/ops`), ...testFiles(`${core}/autodiff`)], {
+      KERNO_BACKEND: "js",
+    }) && ok;
+  const nativeTests = testFiles(`${TESTS.node}/backends/native`);
+  ok = run("native kernels on the portable path (KERNO_ISA=portable)", nativeTests, { KERNO_ISA: "portable" }) && ok;
   for (const way of CONV_WAYS)
-    ok =
-      run(`native kernels with convolutions run by ${way} wherever it applies (KERNO_CONV=${way})`, testFiles("test/backends/native"), { KERNO_CONV: way }) &&
-      ok;
+    ok = run(`native kernels with convolutions run by ${way} wherever it applies (KERNO_CONV=${way})`, nativeTests, { KERNO_CONV: way }) && ok;
 }
 process.exit(ok ? 0 : 1);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { BUILTIN_LAYERS } from "@kerno/core/layers/registry.js";
 import * as kerno from "../src/index.js";
-import { BUILTIN_LAYERS } from "../src/layers/registry.js";
 
 test("every built-in layer class is exported under its Keras name, and every exported layer class is registered", () => {
   const exported = kerno as unknown as Record<string, unknown>;

@@ -9,8 +9,8 @@
 import { appendFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import "../../src/backends/native/index.js";
-import { getBackend } from "../../src/backends/registry.js";
+import "@kerno/node/backends/native/index.js";
+import { getBackend } from "@kerno/core/backends/registry.js";
 import { type ImagePlan, originalPlan } from "../../src/recipes/own-image-plan.js";
 import { trainOwnImages } from "../../src/recipes/own-images.js";
 

@@ -32,7 +32,7 @@ async function makeIdxFolders(root: string, which: "mnist" | "fashion", labels: 
   const { checkoutDataDir } = await import("../../scripts/data-dir.mjs");
   const found = checkoutDataDir();
   if (found) process.env.KERNO_DATA_DIR = found;
-  const { mnist, fashionMnist } = await import("../../src/data/mnist.js");
+  const { mnist, fashionMnist } = await import("@kerno/node/data/mnist.js");
   const data = which === "mnist" ? await mnist() : await fashionMnist();
   const names = Object.fromEntries(labels.map((l) => [l, which === "mnist" ? String(l) : FASHION[l]]));
   await writeLabelledFolders(root, data, names, { train, test });

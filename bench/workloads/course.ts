@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { dataDir } from "../../src/data/cache.js";
+import { dataDir } from "@kerno/node/data/cache.js";
 import { randomNormal, slice, type Tensor, tensor } from "../../src/index.js";
 import { mnistCnnModel, mnistDenseModel } from "../../src/recipes/mnist.js";
 import { type Context, emit, fitRate, pattern, rate } from "./measure.js";

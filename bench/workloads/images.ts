@@ -1,9 +1,9 @@
 /** The image half of the course: training at 180x180, decoding photo folders, a pretrained base. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { dataDir } from "@kerno/node/data/cache.js";
+import { imageDatasetFromDirectory } from "@kerno/node/data/image-folder.js";
 import { TINY_DARKNET_DIR, TinyDarknet } from "../../src/applications/tiny-darknet.js";
-import { dataDir } from "../../src/data/cache.js";
-import { imageDatasetFromDirectory } from "../../src/data/image-folder.js";
 import { randomUniform, type Tensor, tensor } from "../../src/index.js";
 import { catsVsDogsModel } from "../../src/recipes/cats-vs-dogs.js";
 import { type Context, emit, fitRate, rate } from "./measure.js";

@@ -1,9 +1,9 @@
 /** The course's fifth part: one image through the one-pixel attack, one filter visualized. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { dataDir } from "@kerno/node/data/cache.js";
 import { TINY_DARKNET_DIR, TinyDarknet } from "../../src/applications/tiny-darknet.js";
 import { onePixelAttack } from "../../src/attacks/one-pixel.js";
-import { dataDir } from "../../src/data/cache.js";
 import { randomUniform } from "../../src/index.js";
 import { visualizeFilter } from "../../src/interpret/filters.js";
 import { mnistCnnModel } from "../../src/recipes/mnist.js";

@@ -1,9 +1,10 @@
 /** Workloads that time kernels and layers below fit: the matrix product, recurrent epochs, VGG16's base, memory growth. */
+
+import { backend } from "@kerno/core/backends/registry.js";
+import { bufferPool } from "@kerno/core/tensor/buffer-pool.js";
+import { loadAddon } from "@kerno/node/backends/native/index.js";
 import { VGG16 } from "../../src/applications/vgg.js";
-import { loadAddon } from "../../src/backends/native/index.js";
-import { backend } from "../../src/backends/registry.js";
 import { randomNormal, slice, tensor } from "../../src/index.js";
-import { bufferPool } from "../../src/tensor/buffer-pool.js";
 import { type Context, emit, pattern, rate } from "./measure.js";
 import { adam, classifierStep, mnistCnn, recurrentForecaster, regressionStep, rmsprop } from "./models.js";
 

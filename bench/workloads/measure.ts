@@ -1,6 +1,6 @@
 /** What every kerno workload shares: printing a metric, and timing a step or a whole fit. */
-import type { Model } from "../../src/models/model.js";
-import type { Tensor } from "../../src/tensor/tensor.js";
+import type { Model } from "@kerno/core/models/model.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
 
 export interface Context {
   backendName: string;

@@ -3,8 +3,9 @@
  * same side: VGG16's convolutional base at batch 8 and the course's MNIST CNN through fit. The
  * PyTorch side runs the same models under torch.autocast("cpu", dtype=torch.bfloat16).
  */
+
+import { backend } from "@kerno/core/backends/registry.js";
 import { VGG16 } from "../../src/applications/vgg.js";
-import { backend } from "../../src/backends/registry.js";
 import { mixedPrecision, randomNormal, tensor } from "../../src/index.js";
 import { mnistCnnModel } from "../../src/recipes/mnist.js";
 import { type Context, emit, fitRate, pattern, rate } from "./measure.js";

@@ -3,7 +3,7 @@
  * optimizers as the course's Keras models, so that a training step here is what fit() runs.
  */
 
-import { backend } from "../../src/backends/registry.js";
+import { backend } from "@kerno/core/backends/registry.js";
 import {
   biasActivation,
   conv2d,

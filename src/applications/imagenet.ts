@@ -5,15 +5,15 @@
  */
 
 import { readFileSync } from "node:fs";
-import { cachedPath } from "../data/cache.js";
-import { loadKerasWeights } from "../interop/h5.js";
-import { Dense } from "../layers/dense.js";
-import { Input } from "../layers/input.js";
-import type { SymbolicTensor } from "../layers/layer.js";
-import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "../layers/pooling.js";
-import { PreprocessInput, type PreprocessMode, preprocess } from "../layers/preprocess-input.js";
-import { Model } from "../models/model.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { Dense } from "@kerno/core/layers/dense.js";
+import { Input } from "@kerno/core/layers/input.js";
+import type { SymbolicTensor } from "@kerno/core/layers/layer.js";
+import { GlobalAveragePooling2D, GlobalMaxPooling2D } from "@kerno/core/layers/pooling.js";
+import { PreprocessInput, type PreprocessMode, preprocess } from "@kerno/core/layers/preprocess-input.js";
+import { Model } from "@kerno/core/models/model.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
+import { cachedPath } from "@kerno/node/data/cache.js";
+import { loadKerasWeights } from "@kerno/node/interop/h5.js";
 
 export interface ApplicationOptions {
   includeTop?: boolean;

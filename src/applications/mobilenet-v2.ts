@@ -1,14 +1,14 @@
 /** MobileNetV2 (Sandler et al., 2018), width 1.0, with Keras's layer names, order and weights. */
 
-import { ReLU } from "../layers/activation.js";
-import { BatchNormalization } from "../layers/batch-normalization.js";
-import { Conv2D } from "../layers/conv.js";
-import { DepthwiseConv2D } from "../layers/depthwise-conv.js";
-import type { SymbolicTensor } from "../layers/layer.js";
-import { Add } from "../layers/merge.js";
-import { ZeroPadding2D } from "../layers/padding.js";
-import { GlobalAveragePooling2D } from "../layers/pooling.js";
-import type { Model } from "../models/model.js";
+import { ReLU } from "@kerno/core/layers/activation.js";
+import { BatchNormalization } from "@kerno/core/layers/batch-normalization.js";
+import { Conv2D } from "@kerno/core/layers/conv.js";
+import { DepthwiseConv2D } from "@kerno/core/layers/depthwise-conv.js";
+import type { SymbolicTensor } from "@kerno/core/layers/layer.js";
+import { Add } from "@kerno/core/layers/merge.js";
+import { ZeroPadding2D } from "@kerno/core/layers/padding.js";
+import { GlobalAveragePooling2D } from "@kerno/core/layers/pooling.js";
+import type { Model } from "@kerno/core/models/model.js";
 import { type ApplicationOptions, finish, input, loadApplicationWeights, preprocessFor, resolveInput } from "./imagenet.js";
 
 const bn = (name: string) => new BatchNormalization({ axis: -1, epsilon: 1e-3, momentum: 0.999, name });

@@ -1,12 +1,12 @@
 /** ResNet50 (He et al., 2015) with Keras's layer names, order and weights. */
-import { Activation } from "../layers/activation.js";
-import { BatchNormalization } from "../layers/batch-normalization.js";
-import { Conv2D } from "../layers/conv.js";
-import type { SymbolicTensor } from "../layers/layer.js";
-import { Add } from "../layers/merge.js";
-import { ZeroPadding2D } from "../layers/padding.js";
-import { GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from "../layers/pooling.js";
-import type { Model } from "../models/model.js";
+import { Activation } from "@kerno/core/layers/activation.js";
+import { BatchNormalization } from "@kerno/core/layers/batch-normalization.js";
+import { Conv2D } from "@kerno/core/layers/conv.js";
+import type { SymbolicTensor } from "@kerno/core/layers/layer.js";
+import { Add } from "@kerno/core/layers/merge.js";
+import { ZeroPadding2D } from "@kerno/core/layers/padding.js";
+import { GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from "@kerno/core/layers/pooling.js";
+import type { Model } from "@kerno/core/models/model.js";
 import { type ApplicationOptions, finish, input, loadApplicationWeights, preprocessFor, resolveInput } from "./imagenet.js";
 
 const bn = (name: string) => new BatchNormalization({ axis: 3, epsilon: 1.001e-5, name });

@@ -7,10 +7,10 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { dataDir } from "../data/cache.js";
-import { loadTfjsModel } from "../interop/tfjs.js";
-import type { SymbolicTensor } from "../layers/layer.js";
-import { Model } from "../models/model.js";
+import type { SymbolicTensor } from "@kerno/core/layers/layer.js";
+import { Model } from "@kerno/core/models/model.js";
+import { dataDir } from "@kerno/node/data/cache.js";
+import { loadTfjsModel } from "@kerno/node/interop/tfjs.js";
 import { preprocessFor } from "./imagenet.js";
 
 export const TINY_DARKNET_DIR = "imagenet-pretrained/tiny_darknet_tfjs";

@@ -1,10 +1,10 @@
 /** VGG16 and VGG19 (Simonyan and Zisserman, 2014) with Keras's layer names, order and weights. */
-import { Conv2D } from "../layers/conv.js";
-import { Dense } from "../layers/dense.js";
-import type { SymbolicTensor } from "../layers/layer.js";
-import { MaxPooling2D } from "../layers/pooling.js";
-import { Flatten } from "../layers/reshaping.js";
-import type { Model } from "../models/model.js";
+import { Conv2D } from "@kerno/core/layers/conv.js";
+import { Dense } from "@kerno/core/layers/dense.js";
+import type { SymbolicTensor } from "@kerno/core/layers/layer.js";
+import { MaxPooling2D } from "@kerno/core/layers/pooling.js";
+import { Flatten } from "@kerno/core/layers/reshaping.js";
+import type { Model } from "@kerno/core/models/model.js";
 import { type ApplicationOptions, finish, input, loadApplicationWeights, preprocessFor, resolveInput, type WeightFiles } from "./imagenet.js";
 
 const BASE = "https://storage.googleapis.com/tensorflow/keras-applications/";

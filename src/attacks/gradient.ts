@@ -4,14 +4,14 @@
  * smaller steps projected back into the epsilon-ball (L-infinity) around the image. Both keep
  * pixels inside the model's input range.
  */
-import { valueAndGrad } from "../autodiff/grad.js";
-import type { Model } from "../models/model.js";
-import { sigmoidCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits } from "../ops/losses.js";
-import { mean } from "../ops/reduce.js";
-import { reshape } from "../ops/shape.js";
-import { tensor } from "../tensor/creation.js";
-import { Random } from "../tensor/random.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { valueAndGrad } from "@kerno/core/autodiff/grad.js";
+import type { Model } from "@kerno/core/models/model.js";
+import { sigmoidCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits } from "@kerno/core/ops/losses.js";
+import { mean } from "@kerno/core/ops/reduce.js";
+import { reshape } from "@kerno/core/ops/shape.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
+import { Random } from "@kerno/core/tensor/random.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
 
 export interface GradientAttackOptions {
   /** The largest change of any pixel value (L-infinity radius), in the input's units. */

@@ -5,10 +5,10 @@
  * population 400, F = 0.5, no crossover, up to 100 generations, stopping as soon as the label
  * flips. Each generation is one batched forward pass over the whole population.
  */
-import type { Model } from "../models/model.js";
-import { tensor } from "../tensor/creation.js";
-import { Random } from "../tensor/random.js";
-import type { Tensor } from "../tensor/tensor.js";
+import type { Model } from "@kerno/core/models/model.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
+import { Random } from "@kerno/core/tensor/random.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
 import { argmaxRow, probabilities } from "./probabilities.js";
 
 export interface OnePixelOptions {

@@ -1,7 +1,7 @@
 /** Class probabilities of a batch, whatever the model ends in: softmax, one sigmoid unit, or logits. */
-import { noGrad } from "../autodiff/grad.js";
-import type { Model } from "../models/model.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { noGrad } from "@kerno/core/autodiff/grad.js";
+import type { Model } from "@kerno/core/models/model.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
 
 export interface ClassProbabilities {
   /** rows x classes, row-major. */

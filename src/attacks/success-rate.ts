@@ -2,9 +2,9 @@
  * How often an attack flips a model's answer over a set of images: only images the model gets
  * right count (as in the one-pixel paper); the one-pixel attack beside FGSM and PGD.
  */
-import type { Model } from "../models/model.js";
-import { concat, slice } from "../ops/shape.js";
-import type { Tensor } from "../tensor/tensor.js";
+import type { Model } from "@kerno/core/models/model.js";
+import { concat, slice } from "@kerno/core/ops/shape.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
 import { fgsm, type GradientAttackOptions, pgd } from "./gradient.js";
 import { type OnePixelOptions, type OnePixelResult, onePixelAttack } from "./one-pixel.js";
 import { argmaxRow, probabilities } from "./probabilities.js";

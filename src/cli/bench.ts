@@ -18,9 +18,10 @@ export function runBenchCommand(argv: string[]): number {
     return 1;
   }
   // tsx resolved from kerno's own dev dependencies and the package root as the working folder, so
-  // that the bench runs the same from any folder (its workers are spawned with paths from the root)
+  // that the bench runs the same from any folder (its workers are spawned with paths from the root);
+  // the workspace packages resolved to their sources (the "kerno-source" condition)
   const root = fileURLToPath(new URL("../../", import.meta.url));
-  const r = spawnSync(process.execPath, ["--import", tsx, script, ...args], { stdio: "inherit", cwd: root });
+  const r = spawnSync(process.execPath, ["--conditions=kerno-source", "--import", tsx, script, ...args], { stdio: "inherit", cwd: root });
   return r.status ?? 1;
 }
 

@@ -3,7 +3,7 @@
  * the autodiff API only (valueAndGrad, Variables and a fused Adam update).
  */
 
-import { backend } from "../backends/registry.js";
+import { backend } from "@kerno/core/backends/registry.js";
 import {
   add,
   biasActivation,

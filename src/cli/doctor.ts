@@ -1,8 +1,8 @@
 /** `kerno doctor`: which backend runs, with what SIMD path and threads, and why another was skipped. */
 
-import { addonPath, loadAddon } from "../backends/native/index.js";
-import { backendNotes, getBackend, listBackends } from "../backends/registry.js";
-import { distributedAvailable, mpiAddonPath } from "../distributed/mpi.js";
+import { backendNotes, getBackend, listBackends } from "@kerno/core/backends/registry.js";
+import { addonPath, loadAddon } from "@kerno/node/backends/native/index.js";
+import { distributedAvailable, mpiAddonPath } from "@kerno/node/distributed/mpi.js";
 import { parse } from "./args.js";
 
 export function runDoctor(argv: string[] = []): number {

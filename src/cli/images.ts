@@ -1,10 +1,11 @@
 /** Images from files as a model's input: MNIST-style digits for 28x28 grayscale models, else photos resized to the input. */
-import { loadDigit, loadImage } from "../data/images.js";
-import type { PreprocessMode } from "../layers/preprocess-input.js";
-import type { Model } from "../models/model.js";
-import { mul } from "../ops/arithmetic.js";
-import { reshape, stack } from "../ops/shape.js";
-import type { Tensor } from "../tensor/tensor.js";
+
+import type { PreprocessMode } from "@kerno/core/layers/preprocess-input.js";
+import type { Model } from "@kerno/core/models/model.js";
+import { mul } from "@kerno/core/ops/arithmetic.js";
+import { reshape, stack } from "@kerno/core/ops/shape.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
+import { loadDigit, loadImage } from "@kerno/node/data/images.js";
 import type { Flags } from "./args.js";
 
 /** Whether the model scales pixels 0..255 itself (a Rescaling or PreprocessInput layer before any weights). */

@@ -17,8 +17,8 @@ import { createRequire } from "node:module";
 import { dirname, extname, join, resolve } from "node:path";
 import { pipeline } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { resolveInside } from "@kerno/node/util/files.js";
 import { listRuns, openRunFile, readHistory, readJson, readRunJson, runEntry, runStatus } from "../runs/runs.js";
-import { resolveInside } from "../util/files.js";
 import { begin, createGuardedServer, type HttpLimits, listen, requestPath, send, sendJson, textError } from "../util/http.js";
 
 const STATIC = fileURLToPath(new URL("../../src/dashboard/static/", import.meta.url));

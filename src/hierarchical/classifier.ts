@@ -6,13 +6,13 @@
  * other.
  */
 
-import { HierarchyCombine } from "../layers/hierarchy-combine.js";
-import { Input } from "../layers/input.js";
-import { Model } from "../models/model.js";
-import { gather } from "../ops/shape.js";
-import { tensor } from "../tensor/creation.js";
-import type { Tensor } from "../tensor/tensor.js";
-import type { Callback } from "../training/callback.js";
+import { HierarchyCombine } from "@kerno/core/layers/hierarchy-combine.js";
+import { Input } from "@kerno/core/layers/input.js";
+import { Model } from "@kerno/core/models/model.js";
+import { gather } from "@kerno/core/ops/shape.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
+import type { Callback } from "@kerno/core/training/callback.js";
 import { agglomerate, confusionDistance, confusionProfiles, cutTree, euclidean, type Linkage, type Merge } from "./clustering.js";
 
 /** Groups of classes from a confusion matrix: Ward on the rows of confusion rates, or average linkage on mutual confusion. */

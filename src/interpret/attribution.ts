@@ -4,17 +4,17 @@
  * sigmoid; for one sigmoid unit, class 1's logit and class 0's negated) when the model can give
  * it, else its output. Every map comes back [h, w] at the image's size.
  */
-import { noGrad, valueAndGrad } from "../autodiff/grad.js";
-import type { Model } from "../models/model.js";
-import { mul, neg } from "../ops/arithmetic.js";
-import { sum } from "../ops/broadcast.js";
-import { abs, clip } from "../ops/math.js";
-import { max, mean } from "../ops/reduce.js";
-import { resizeBilinear } from "../ops/resize.js";
-import { reshape, slice } from "../ops/shape.js";
-import { tensor } from "../tensor/creation.js";
-import { Random } from "../tensor/random.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { noGrad, valueAndGrad } from "@kerno/core/autodiff/grad.js";
+import type { Model } from "@kerno/core/models/model.js";
+import { mul, neg } from "@kerno/core/ops/arithmetic.js";
+import { sum } from "@kerno/core/ops/broadcast.js";
+import { abs, clip } from "@kerno/core/ops/math.js";
+import { max, mean } from "@kerno/core/ops/reduce.js";
+import { resizeBilinear } from "@kerno/core/ops/resize.js";
+import { reshape, slice } from "@kerno/core/ops/shape.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
+import { Random } from "@kerno/core/tensor/random.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
 import { checkImage, probe } from "./probe.js";
 
 export interface AttributionOptions {

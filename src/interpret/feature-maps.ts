@@ -2,13 +2,13 @@
  * What a layer sees in one image (its feature maps as a grid), and which real images excite one
  * filter most: the course's check that a photo of a chain fires the "chain" filter.
  */
-import { noGrad } from "../autodiff/grad.js";
-import type { Dataset, Example } from "../data/dataset.js";
-import type { Model } from "../models/model.js";
-import { mean } from "../ops/reduce.js";
-import { reshape, slice } from "../ops/shape.js";
-import { tensor } from "../tensor/creation.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { noGrad } from "@kerno/core/autodiff/grad.js";
+import type { Dataset, Example } from "@kerno/core/data/dataset.js";
+import type { Model } from "@kerno/core/models/model.js";
+import { mean } from "@kerno/core/ops/reduce.js";
+import { reshape, slice } from "@kerno/core/ops/shape.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
 import { grid, stretch } from "./pictures.js";
 import { channel, checkImage, probe } from "./probe.js";
 

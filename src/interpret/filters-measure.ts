@@ -13,11 +13,11 @@
  * set on which the filter never fires (referenceActivation <= 0) gives activation / EPSILON, huge
  * when the visualized input fires it.
  */
-import { noGrad } from "../autodiff/grad.js";
-import { mean } from "../ops/reduce.js";
-import { tensor } from "../tensor/creation.js";
-import type { Random } from "../tensor/random.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { noGrad } from "@kerno/core/autodiff/grad.js";
+import { mean } from "@kerno/core/ops/reduce.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
+import type { Random } from "@kerno/core/tensor/random.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
 import { channel, type Probe } from "./probe.js";
 
 export const EPSILON = 1e-6;

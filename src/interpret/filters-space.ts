@@ -7,14 +7,14 @@
  * zoom and a rotation, drawn anew before each step) are Lucid's "transformation robustness".
  */
 
-import { sigmoid } from "../ops/activations.js";
-import { add, mul } from "../ops/arithmetic.js";
-import { imageTransform } from "../ops/image.js";
-import { matMul } from "../ops/matmul.js";
-import { reshape } from "../ops/shape.js";
-import { tensor } from "../tensor/creation.js";
-import type { Random } from "../tensor/random.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { sigmoid } from "@kerno/core/ops/activations.js";
+import { add, mul } from "@kerno/core/ops/arithmetic.js";
+import { imageTransform } from "@kerno/core/ops/image.js";
+import { matMul } from "@kerno/core/ops/matmul.js";
+import { reshape } from "@kerno/core/ops/shape.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
+import type { Random } from "@kerno/core/tensor/random.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
 
 export interface PixelSpace {
   /** The optimized values [1, h, w, c] as pixels 0..255 (the standardized space can leave that range). */

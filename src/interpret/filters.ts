@@ -8,20 +8,20 @@
  * says how much the image excites the filter against noise of the same statistics and, given
  * reference inputs, against the best of them (filters-measure.ts).
  */
-import { valueAndGrad } from "../autodiff/grad.js";
-import { Variable } from "../autodiff/variable.js";
-import type { PreprocessMode } from "../layers/preprocess-input.js";
-import { preprocess } from "../layers/preprocess-input.js";
-import type { Model } from "../models/model.js";
-import { neg } from "../ops/arithmetic.js";
-import { avgPool2d } from "../ops/pool.js";
-import { resizeBilinear } from "../ops/resize.js";
-import { reshape } from "../ops/shape.js";
-import { tensor } from "../tensor/creation.js";
-import { Random } from "../tensor/random.js";
-import type { Tensor } from "../tensor/tensor.js";
-import { AdamW } from "../training/optimizers.js";
-import { CosineDecay } from "../training/schedules.js";
+import { valueAndGrad } from "@kerno/core/autodiff/grad.js";
+import { Variable } from "@kerno/core/autodiff/variable.js";
+import type { PreprocessMode } from "@kerno/core/layers/preprocess-input.js";
+import { preprocess } from "@kerno/core/layers/preprocess-input.js";
+import type { Model } from "@kerno/core/models/model.js";
+import { neg } from "@kerno/core/ops/arithmetic.js";
+import { avgPool2d } from "@kerno/core/ops/pool.js";
+import { resizeBilinear } from "@kerno/core/ops/resize.js";
+import { reshape } from "@kerno/core/ops/shape.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
+import { Random } from "@kerno/core/tensor/random.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
+import { AdamW } from "@kerno/core/training/optimizers.js";
+import { CosineDecay } from "@kerno/core/training/schedules.js";
 import { bestReference, contrast, meanActivation, noiseActivation, referenceActivations } from "./filters-measure.js";
 import { decorrelated, IMAGENET, MNIST, type PixelSpace, randomTransform, standardized } from "./filters-space.js";
 import { grid, stretch } from "./pictures.js";

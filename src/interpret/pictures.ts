@@ -4,10 +4,10 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { tensor } from "../tensor/creation.js";
-import type { Tensor } from "../tensor/tensor.js";
-import { writeAtomic } from "../util/files.js";
-import { sharpLib } from "../util/lazy-modules.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
+import { writeAtomic } from "@kerno/node/util/files.js";
+import { sharpLib } from "@kerno/node/util/lazy-modules.js";
 
 /** [h, w, c] (c 1 or 3) or [h, w] values in 0..255 (clipped and rounded) as PNG bytes. */
 export async function pngBytes(image: Tensor): Promise<Buffer> {

@@ -3,11 +3,11 @@
  * layers before it accept, as convolutions do), the model's output with a layer's output
  * supplied (so gradients can be taken with respect to it), and class scores.
  */
-import type { Layer, SymbolicTensor } from "../layers/layer.js";
-import { buildGraph, runGraph } from "../models/graph.js";
-import type { Model } from "../models/model.js";
-import { slice } from "../ops/shape.js";
-import type { Tensor } from "../tensor/tensor.js";
+import type { Layer, SymbolicTensor } from "@kerno/core/layers/layer.js";
+import { buildGraph, runGraph } from "@kerno/core/models/graph.js";
+import type { Model } from "@kerno/core/models/model.js";
+import { slice } from "@kerno/core/ops/shape.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
 
 export interface Probe {
   layer: Layer;

@@ -7,17 +7,17 @@
  * advises) and trains again with RMSprop at 1e-5.
  */
 import { join } from "node:path";
+import { Dense } from "@kerno/core/layers/dense.js";
+import { Input } from "@kerno/core/layers/input.js";
+import { PreprocessInput, type PreprocessMode } from "@kerno/core/layers/preprocess-input.js";
+import { Flatten } from "@kerno/core/layers/reshaping.js";
+import { Model } from "@kerno/core/models/model.js";
+import { setSeed } from "@kerno/core/tensor/random.js";
+import { EarlyStopping } from "@kerno/core/training/callbacks.js";
+import { RMSprop } from "@kerno/core/training/optimizers.js";
+import { loadModel } from "@kerno/node/interop/load-model.js";
 import { TinyDarknet } from "../applications/tiny-darknet.js";
 import { VGG16 } from "../applications/vgg.js";
-import { loadModel } from "../interop/load-model.js";
-import { Dense } from "../layers/dense.js";
-import { Input } from "../layers/input.js";
-import { PreprocessInput, type PreprocessMode } from "../layers/preprocess-input.js";
-import { Flatten } from "../layers/reshaping.js";
-import { Model } from "../models/model.js";
-import { setSeed } from "../tensor/random.js";
-import { EarlyStopping } from "../training/callbacks.js";
-import { RMSprop } from "../training/optimizers.js";
 import { catsAndDogsDir, imageSplits, saveCurves } from "./image-data.js";
 import { baseResult, lastEpoch, outputDir, type Recipe, type RecipeOptions, type RecipeResult, runFolder } from "./recipe.js";
 

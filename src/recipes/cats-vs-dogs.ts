@@ -8,18 +8,18 @@
  * validation loss has not improved for --patience epochs (10; 20 with --augment).
  */
 import { join } from "node:path";
-import { RandomFlip, RandomRotation, RandomZoom } from "../layers/augmentation.js";
-import { Conv2D } from "../layers/conv.js";
-import { Dense } from "../layers/dense.js";
-import { Dropout } from "../layers/dropout.js";
-import { Input } from "../layers/input.js";
-import type { Layer } from "../layers/layer.js";
-import { MaxPooling2D } from "../layers/pooling.js";
-import { Rescaling } from "../layers/rescaling.js";
-import { Flatten } from "../layers/reshaping.js";
-import { Sequential } from "../models/sequential.js";
-import { setSeed } from "../tensor/random.js";
-import { EarlyStopping } from "../training/callbacks.js";
+import { RandomFlip, RandomRotation, RandomZoom } from "@kerno/core/layers/augmentation.js";
+import { Conv2D } from "@kerno/core/layers/conv.js";
+import { Dense } from "@kerno/core/layers/dense.js";
+import { Dropout } from "@kerno/core/layers/dropout.js";
+import { Input } from "@kerno/core/layers/input.js";
+import type { Layer } from "@kerno/core/layers/layer.js";
+import { MaxPooling2D } from "@kerno/core/layers/pooling.js";
+import { Rescaling } from "@kerno/core/layers/rescaling.js";
+import { Flatten } from "@kerno/core/layers/reshaping.js";
+import { Sequential } from "@kerno/core/models/sequential.js";
+import { setSeed } from "@kerno/core/tensor/random.js";
+import { EarlyStopping } from "@kerno/core/training/callbacks.js";
 import { catsAndDogsDir, imageSplits, saveCurves } from "./image-data.js";
 import { baseResult, lastEpoch, outputDir, type Recipe, type RecipeOptions, type RecipeResult, runFolder } from "./recipe.js";
 

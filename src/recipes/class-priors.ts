@@ -8,19 +8,19 @@
  * the minority class's recall, accuracy and macro F1.
  */
 import { join } from "node:path";
-import { balanceClasses, classCounts, undersampleConfident } from "../data/balance.js";
-import { fashionMnist } from "../data/mnist.js";
-import { Dense } from "../layers/dense.js";
-import { Input } from "../layers/input.js";
-import { Flatten } from "../layers/reshaping.js";
-import { Sequential } from "../models/sequential.js";
-import { div } from "../ops/arithmetic.js";
-import { argmax } from "../ops/reduce.js";
-import { gather } from "../ops/shape.js";
-import { generator, setSeed } from "../tensor/random.js";
-import type { Tensor } from "../tensor/tensor.js";
-import { classificationReport } from "../training/classification-report.js";
-import { writeAtomic } from "../util/files.js";
+import { balanceClasses, classCounts, undersampleConfident } from "@kerno/core/data/balance.js";
+import { Dense } from "@kerno/core/layers/dense.js";
+import { Input } from "@kerno/core/layers/input.js";
+import { Flatten } from "@kerno/core/layers/reshaping.js";
+import { Sequential } from "@kerno/core/models/sequential.js";
+import { div } from "@kerno/core/ops/arithmetic.js";
+import { argmax } from "@kerno/core/ops/reduce.js";
+import { gather } from "@kerno/core/ops/shape.js";
+import { generator, setSeed } from "@kerno/core/tensor/random.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
+import { classificationReport } from "@kerno/core/training/classification-report.js";
+import { fashionMnist } from "@kerno/node/data/mnist.js";
+import { writeAtomic } from "@kerno/node/util/files.js";
 import { baseResult, outputDir, type Recipe, type RecipeOptions, type RecipeResult } from "./recipe.js";
 
 export function priorsModel(classes = 10, name = "fashion_dense"): Sequential {

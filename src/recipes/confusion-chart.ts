@@ -1,7 +1,7 @@
 /** The confusion matrix as a picture: a grid of counts shaded by each true class's share (SVG, and PNG through sharp). */
 
-import { writeAtomic } from "../util/files.js";
-import { sharpLib } from "../util/lazy-modules.js";
+import { writeAtomic } from "@kerno/node/util/files.js";
+import { sharpLib } from "@kerno/node/util/lazy-modules.js";
 
 const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 

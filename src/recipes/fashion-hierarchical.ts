@@ -8,17 +8,17 @@
  * per-level accuracy, the groups, the dendrogram, and the training times.
  */
 import { join } from "node:path";
-import { fashionMnist } from "../data/mnist.js";
+import type { Model } from "@kerno/core/models/model.js";
+import { div } from "@kerno/core/ops/arithmetic.js";
+import { argmax } from "@kerno/core/ops/reduce.js";
+import { gather, reshape } from "@kerno/core/ops/shape.js";
+import { generator, setSeed } from "@kerno/core/tensor/random.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
+import { confusionMatrix } from "@kerno/core/training/classification-report.js";
+import { fashionMnist } from "@kerno/node/data/mnist.js";
+import { writeAtomic } from "@kerno/node/util/files.js";
 import { combineHierarchy, groupClasses, groupLabels, trainHierarchy } from "../hierarchical/classifier.js";
 import { dendrogramSvg, type Linkage } from "../hierarchical/clustering.js";
-import type { Model } from "../models/model.js";
-import { div } from "../ops/arithmetic.js";
-import { argmax } from "../ops/reduce.js";
-import { gather, reshape } from "../ops/shape.js";
-import { generator, setSeed } from "../tensor/random.js";
-import type { Tensor } from "../tensor/tensor.js";
-import { confusionMatrix } from "../training/classification-report.js";
-import { writeAtomic } from "../util/files.js";
 import { priorsModel } from "./class-priors.js";
 import { mnistCnnModel } from "./mnist.js";
 import { baseResult, outputDir, type Recipe, type RecipeOptions, type RecipeResult, runFolder } from "./recipe.js";

@@ -6,13 +6,13 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { readCsv } from "../data/csv.js";
-import type { Model } from "../models/model.js";
-import { tensor } from "../tensor/creation.js";
-import type { Tensor } from "../tensor/tensor.js";
+import type { Model } from "@kerno/core/models/model.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
+import { readCsv } from "@kerno/node/data/csv.js";
+import { writeAtomic } from "@kerno/node/util/files.js";
 import { calendarFeatures, detectFrequency } from "../timeseries/frequency.js";
 import { seriesPoints } from "../timeseries/hourly.js";
-import { writeAtomic } from "../util/files.js";
 
 export const FORECAST_PLAN_FILE = "forecast-plan.json";
 

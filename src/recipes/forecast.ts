@@ -9,17 +9,17 @@
  * traffic-forecast --course runs the course's own).
  */
 import { join } from "node:path";
-import { reshape } from "../ops/shape.js";
-import { tensor } from "../tensor/creation.js";
-import { setSeed } from "../tensor/random.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { reshape } from "@kerno/core/ops/shape.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
+import { setSeed } from "@kerno/core/tensor/random.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
+import { sliceRows } from "@kerno/core/training/batches.js";
+import { EarlyStopping } from "@kerno/core/training/callbacks.js";
 import { errors, HoltWinters, persistence, sarima, seasonalNaive } from "../timeseries/baselines.js";
 import { calendarFeatures, type Frequency } from "../timeseries/frequency.js";
 import type { HourlySeries } from "../timeseries/hourly.js";
 import { MinMaxScaler } from "../timeseries/scalers.js";
 import { windows } from "../timeseries/windows.js";
-import { sliceRows } from "../training/batches.js";
-import { EarlyStopping } from "../training/callbacks.js";
 import { saveChart } from "../util/charts.js";
 import { writeForecastPlan } from "./forecast-predict.js";
 import { type ForecastRow, formatForecastTable } from "./forecast-table.js";

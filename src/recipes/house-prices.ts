@@ -6,18 +6,18 @@
  * epoch and at the end, beside a least-squares linear regression on the same features.
  */
 import { join } from "node:path";
-import { dataDir, fetchCached } from "../data/cache.js";
-import { readCsv, tableToTensors } from "../data/csv.js";
-import { Dense } from "../layers/dense.js";
-import { Input } from "../layers/input.js";
-import { Sequential } from "../models/sequential.js";
-import { gather } from "../ops/shape.js";
-import { tensor } from "../tensor/creation.js";
-import { generator, setSeed } from "../tensor/random.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { Dense } from "@kerno/core/layers/dense.js";
+import { Input } from "@kerno/core/layers/input.js";
+import { Sequential } from "@kerno/core/models/sequential.js";
+import { gather } from "@kerno/core/ops/shape.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
+import { generator, setSeed } from "@kerno/core/tensor/random.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
+import { EarlyStopping } from "@kerno/core/training/callbacks.js";
+import { Adam } from "@kerno/core/training/optimizers.js";
+import { dataDir, fetchCached } from "@kerno/node/data/cache.js";
+import { readCsv, tableToTensors } from "@kerno/node/data/csv.js";
 import { StandardScaler } from "../timeseries/scalers.js";
-import { EarlyStopping } from "../training/callbacks.js";
-import { Adam } from "../training/optimizers.js";
 import { saveChart } from "../util/charts.js";
 import { baseResult, outputDir, type Recipe, type RecipeOptions, type RecipeResult, runFolder } from "./recipe.js";
 

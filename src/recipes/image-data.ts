@@ -4,11 +4,11 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { splitRows, stackElements } from "../data/batching.js";
-import { dataDir } from "../data/cache.js";
-import { Dataset, type Example } from "../data/dataset.js";
-import { type ImageFolderDataset, imageDatasetFromDirectory } from "../data/image-folder.js";
-import { Random } from "../tensor/random.js";
+import { splitRows, stackElements } from "@kerno/core/data/batching.js";
+import { Dataset, type Example } from "@kerno/core/data/dataset.js";
+import { Random } from "@kerno/core/tensor/random.js";
+import { dataDir } from "@kerno/node/data/cache.js";
+import { type ImageFolderDataset, imageDatasetFromDirectory } from "@kerno/node/data/image-folder.js";
 import { saveChart } from "../util/charts.js";
 
 export interface ImageSplits {

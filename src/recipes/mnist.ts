@@ -6,18 +6,18 @@
  * does, then evaluated on it.
  */
 import { join } from "node:path";
-import { mnist } from "../data/mnist.js";
-import { dataParallel } from "../distributed/data-parallel.js";
-import { initDistributed } from "../distributed/mpi.js";
-import { Conv2D } from "../layers/conv.js";
-import { Dense } from "../layers/dense.js";
-import { Input } from "../layers/input.js";
-import { MaxPooling2D } from "../layers/pooling.js";
-import { Flatten } from "../layers/reshaping.js";
-import { Sequential } from "../models/sequential.js";
-import { div } from "../ops/arithmetic.js";
-import { reshape } from "../ops/shape.js";
-import { setSeed } from "../tensor/random.js";
+import { Conv2D } from "@kerno/core/layers/conv.js";
+import { Dense } from "@kerno/core/layers/dense.js";
+import { Input } from "@kerno/core/layers/input.js";
+import { MaxPooling2D } from "@kerno/core/layers/pooling.js";
+import { Flatten } from "@kerno/core/layers/reshaping.js";
+import { Sequential } from "@kerno/core/models/sequential.js";
+import { div } from "@kerno/core/ops/arithmetic.js";
+import { reshape } from "@kerno/core/ops/shape.js";
+import { setSeed } from "@kerno/core/tensor/random.js";
+import { mnist } from "@kerno/node/data/mnist.js";
+import { dataParallel } from "@kerno/node/distributed/data-parallel.js";
+import { initDistributed } from "@kerno/node/distributed/mpi.js";
 import { saveCurves } from "./image-data.js";
 import { baseResult, lastEpoch, outputDir, type Recipe, type RecipeOptions, type RecipeResult, runFolder } from "./recipe.js";
 

@@ -6,15 +6,15 @@
  * beside a dendrogram.
  */
 import { join } from "node:path";
-import type { Dataset, Example } from "../data/dataset.js";
+import type { Dataset, Example } from "@kerno/core/data/dataset.js";
+import type { Model } from "@kerno/core/models/model.js";
+import { argmax } from "@kerno/core/ops/reduce.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
+import { confusionMatrix } from "@kerno/core/training/classification-report.js";
+import { EarlyStopping } from "@kerno/core/training/monitor-callbacks.js";
+import { writeAtomic } from "@kerno/node/util/files.js";
 import { combineHierarchy, groupClasses, trainHierarchy } from "../hierarchical/classifier.js";
 import { dendrogramSvg } from "../hierarchical/clustering.js";
-import type { Model } from "../models/model.js";
-import { argmax } from "../ops/reduce.js";
-import type { Tensor } from "../tensor/tensor.js";
-import { confusionMatrix } from "../training/classification-report.js";
-import { EarlyStopping } from "../training/monitor-callbacks.js";
-import { writeAtomic } from "../util/files.js";
 
 export interface OwnHierarchyInput {
   /** The training and validation photos as tensors (decoded once by the caller). */

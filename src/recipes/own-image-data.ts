@@ -6,11 +6,11 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { extname, join, relative, resolve, sep } from "node:path";
-import type { Dataset, Example } from "../data/dataset.js";
-import { IMAGE_EXTENSIONS, type ImageFolderDataset, type ImageFolderOptions, imageDatasetFromDirectory } from "../data/image-folder.js";
-import { concat } from "../ops/shape.js";
-import type { Tensor } from "../tensor/tensor.js";
-import { sharpLib } from "../util/lazy-modules.js";
+import type { Dataset, Example } from "@kerno/core/data/dataset.js";
+import { concat } from "@kerno/core/ops/shape.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
+import { IMAGE_EXTENSIONS, type ImageFolderDataset, type ImageFolderOptions, imageDatasetFromDirectory } from "@kerno/node/data/image-folder.js";
+import { sharpLib } from "@kerno/node/util/lazy-modules.js";
 
 export type FolderLayout = "train/validation/test" | "train/test" | "class folders";
 

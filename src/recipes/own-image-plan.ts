@@ -3,18 +3,18 @@
  * photos by `imagePlan` (issue 26: measured on a suite of folders, docs/own-data.md), with the
  * rule before it (`originalPlan`) kept for experiments (bench/own-data/experiment.ts).
  */
-import { Activation } from "../layers/activation.js";
-import { RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from "../layers/augmentation.js";
-import { BatchNormalization } from "../layers/batch-normalization.js";
-import { Conv2D } from "../layers/conv.js";
-import { Dense } from "../layers/dense.js";
-import { Dropout } from "../layers/dropout.js";
-import { Input } from "../layers/input.js";
-import type { Layer } from "../layers/layer.js";
-import { GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from "../layers/pooling.js";
-import { Rescaling } from "../layers/rescaling.js";
-import { Flatten } from "../layers/reshaping.js";
-import { Sequential } from "../models/sequential.js";
+import { Activation } from "@kerno/core/layers/activation.js";
+import { RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from "@kerno/core/layers/augmentation.js";
+import { BatchNormalization } from "@kerno/core/layers/batch-normalization.js";
+import { Conv2D } from "@kerno/core/layers/conv.js";
+import { Dense } from "@kerno/core/layers/dense.js";
+import { Dropout } from "@kerno/core/layers/dropout.js";
+import { Input } from "@kerno/core/layers/input.js";
+import type { Layer } from "@kerno/core/layers/layer.js";
+import { GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from "@kerno/core/layers/pooling.js";
+import { Rescaling } from "@kerno/core/layers/rescaling.js";
+import { Flatten } from "@kerno/core/layers/reshaping.js";
+import { Sequential } from "@kerno/core/models/sequential.js";
 
 /** Fewer training photos than this get random flips, rotations and zooms. */
 export const AUGMENT_BELOW = 5000;

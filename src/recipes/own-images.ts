@@ -7,16 +7,16 @@
  * adds a divide-and-conquer model beside the flat one (src/recipes/own-hierarchy.ts).
  */
 import { join, relative, sep } from "node:path";
-import { balanceClasses } from "../data/balance.js";
-import type { Dataset, Example } from "../data/dataset.js";
-import type { ImageFolderDataset } from "../data/image-folder.js";
-import type { Model } from "../models/model.js";
-import { argmax } from "../ops/reduce.js";
-import { setSeed } from "../tensor/random.js";
-import type { Tensor } from "../tensor/tensor.js";
-import { EarlyStopping } from "../training/monitor-callbacks.js";
-import { Adam, RMSprop } from "../training/optimizers.js";
-import { writeAtomic } from "../util/files.js";
+import { balanceClasses } from "@kerno/core/data/balance.js";
+import type { Dataset, Example } from "@kerno/core/data/dataset.js";
+import type { Model } from "@kerno/core/models/model.js";
+import { argmax } from "@kerno/core/ops/reduce.js";
+import { setSeed } from "@kerno/core/tensor/random.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
+import { EarlyStopping } from "@kerno/core/training/monitor-callbacks.js";
+import { Adam, RMSprop } from "@kerno/core/training/optimizers.js";
+import type { ImageFolderDataset } from "@kerno/node/data/image-folder.js";
+import { writeAtomic } from "@kerno/node/util/files.js";
 import { pretrainedBase, withHead } from "./cats-vs-dogs-pretrained.js";
 import { saveConfusion } from "./confusion-chart.js";
 import { reshuffledCache, saveCurves } from "./image-data.js";

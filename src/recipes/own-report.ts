@@ -1,5 +1,5 @@
 /** The classifier report the own-data commands print: per-class scores, then the confusion matrix. */
-import { type ClassificationReport, classificationReport, formatConfusion, formatReport } from "../training/classification-report.js";
+import { type ClassificationReport, classificationReport, formatConfusion, formatReport } from "@kerno/core/training/classification-report.js";
 
 export function classifierReport(truth: number[], predicted: number[], classNames: string[], on: string, log: (line: string) => void): ClassificationReport {
   const report = classificationReport(truth, predicted, classNames);

@@ -7,7 +7,7 @@
  * than half of the observations come after it, only the part after it is kept (as the traffic
  * data's 11-month hole), or always with --after-longest-gap.
  */
-import { readCsv } from "../data/csv.js";
+import { readCsv } from "@kerno/node/data/csv.js";
 import { detectFrequency } from "../timeseries/frequency.js";
 import { parseTime, seriesPoints, toRegular } from "../timeseries/hourly.js";
 import { runForecast } from "./forecast.js";

@@ -6,21 +6,21 @@
  * are scored on held-out rows (--test-size, 20%).
  */
 import { join } from "node:path";
-import { assertColumn, isMissing, readCsv } from "../data/csv.js";
-import { encodeFeatures, encodeTarget, fitTablePlan, type TablePlan, type Task } from "../data/table-plan.js";
-import { Dense } from "../layers/dense.js";
-import { Input } from "../layers/input.js";
-import type { Layer } from "../layers/layer.js";
-import type { Model } from "../models/model.js";
-import { Sequential } from "../models/sequential.js";
-import { argmax } from "../ops/reduce.js";
-import { tensor } from "../tensor/creation.js";
-import { generator, setSeed } from "../tensor/random.js";
-import type { Tensor } from "../tensor/tensor.js";
-import { classificationReport, multiclassAuc } from "../training/classification-report.js";
-import { EarlyStopping } from "../training/monitor-callbacks.js";
-import { Adam } from "../training/optimizers.js";
-import { writeAtomic } from "../util/files.js";
+import { Dense } from "@kerno/core/layers/dense.js";
+import { Input } from "@kerno/core/layers/input.js";
+import type { Layer } from "@kerno/core/layers/layer.js";
+import type { Model } from "@kerno/core/models/model.js";
+import { Sequential } from "@kerno/core/models/sequential.js";
+import { argmax } from "@kerno/core/ops/reduce.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
+import { generator, setSeed } from "@kerno/core/tensor/random.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
+import { classificationReport, multiclassAuc } from "@kerno/core/training/classification-report.js";
+import { EarlyStopping } from "@kerno/core/training/monitor-callbacks.js";
+import { Adam } from "@kerno/core/training/optimizers.js";
+import { assertColumn, isMissing, readCsv } from "@kerno/node/data/csv.js";
+import { encodeFeatures, encodeTarget, fitTablePlan, type TablePlan, type Task } from "@kerno/node/data/table-plan.js";
+import { writeAtomic } from "@kerno/node/util/files.js";
 import { linearRegression } from "./house-prices.js";
 import { saveCurves } from "./image-data.js";
 import { classifierReport } from "./own-report.js";

@@ -1,12 +1,12 @@
 /** What every `kerno train <recipe>` shares: options, the result (and its --json form), saving. */
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { getBackend } from "../backends/registry.js";
+import { getBackend } from "@kerno/core/backends/registry.js";
 // every recipe saves its models: the Node side's file, .keras and ONNX writers (src/models/writers.ts)
-import "../interop/model-writers.js";
-import type { Model } from "../models/model.js";
+import "@kerno/node/interop/model-writers.js";
+import type { Model } from "@kerno/core/models/model.js";
+import type { Callback, Logs } from "@kerno/core/training/callbacks.js";
 import { RunHistory } from "../runs/run-history.js";
-import type { Callback, Logs } from "../training/callbacks.js";
 
 export interface RecipeOptions {
   epochs?: number;

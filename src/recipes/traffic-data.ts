@@ -3,15 +3,15 @@
  * forecasters, and how they are trained: kerno's defaults or, with --course, the course's own.
  */
 import { join } from "node:path";
-import { dataDir, fetchCached } from "../data/cache.js";
-import { readCsv } from "../data/csv.js";
-import { Dense } from "../layers/dense.js";
-import { Input } from "../layers/input.js";
-import { LSTM, SimpleRNN } from "../layers/recurrent.js";
-import { Flatten } from "../layers/reshaping.js";
-import { Sequential } from "../models/sequential.js";
+import { Dense } from "@kerno/core/layers/dense.js";
+import { Input } from "@kerno/core/layers/input.js";
+import { LSTM, SimpleRNN } from "@kerno/core/layers/recurrent.js";
+import { Flatten } from "@kerno/core/layers/reshaping.js";
+import { Sequential } from "@kerno/core/models/sequential.js";
+import type { CompileArgs } from "@kerno/core/training/compile.js";
+import { dataDir, fetchCached } from "@kerno/node/data/cache.js";
+import { readCsv } from "@kerno/node/data/csv.js";
 import { type HourlySeries, loadHourlyCsv, seriesPoints, toHourly } from "../timeseries/hourly.js";
-import type { CompileArgs } from "../training/compile.js";
 import type { RecipeOptions } from "./recipe.js";
 
 const METRO = {

@@ -3,9 +3,9 @@
  * per epoch, one panel per metric (loss, then the metrics in the order fit logged them).
  */
 import { extname } from "node:path";
-import { History } from "../training/callbacks.js";
+import { History } from "@kerno/core/training/callbacks.js";
+import { writeAtomic } from "@kerno/node/util/files.js";
 import { chartSvg, type LineChart, svgToPng } from "../util/charts.js";
-import { writeAtomic } from "../util/files.js";
 
 export interface PlotHistoryOptions {
   /** Above every panel, before the metric's name (default none). */

@@ -7,10 +7,10 @@
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { plotModel } from "../interop/plot-model.js";
-import type { Model } from "../models/model.js";
-import { Callback, type Logs } from "../training/callback.js";
-import { writeAtomic } from "../util/files.js";
+import type { Model } from "@kerno/core/models/model.js";
+import { Callback, type Logs } from "@kerno/core/training/callback.js";
+import { plotModel } from "@kerno/node/interop/plot-model.js";
+import { writeAtomic } from "@kerno/node/util/files.js";
 import { CSVLogger } from "./csv-logger.js";
 
 export class RunHistory extends Callback {

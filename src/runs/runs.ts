@@ -13,7 +13,7 @@ import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readd
 import { cpus, totalmem } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { resolveInside, writeAtomic } from "../util/files.js";
+import { resolveInside, writeAtomic } from "@kerno/node/util/files.js";
 import { type HistorySummary, summarizeColumns, summarizeText } from "./history-summary.js";
 
 export type RunStatus = "running" | "finished" | "failed" | "killed";

@@ -9,11 +9,11 @@
  */
 import type { Server } from "node:http";
 import { extname } from "node:path";
-import { loadModel } from "../interop/load-model.js";
-import { describe } from "../models/validate.js";
-import { argmax } from "../ops/reduce.js";
-import { tensor } from "../tensor/creation.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { describe } from "@kerno/core/models/validate.js";
+import { argmax } from "@kerno/core/ops/reduce.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
+import { loadModel } from "@kerno/node/interop/load-model.js";
 import { createGuardedServer, type HttpLimits, jsonError, readBody, requestPath, sendJson } from "../util/http.js";
 
 export interface Predictor {

@@ -6,7 +6,7 @@
  * kept. Timestamps are read as naive local times (daylight-saving repeats and skips are then a
  * duplicate and a one-hour gap).
  */
-import { readCsv } from "../data/csv.js";
+import { readCsv } from "@kerno/node/data/csv.js";
 import { type Frequency, HOURLY } from "./frequency.js";
 
 export interface HourlySeries {

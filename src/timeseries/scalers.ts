@@ -2,8 +2,8 @@
  * Feature scalers fitted on the training part only (never on validation data), applied to any
  * part, and inverted to report errors in the original units.
  */
-import { tensor } from "../tensor/creation.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
+import type { Tensor } from "@kerno/core/tensor/tensor.js";
 
 abstract class Scaler {
   protected a: Float64Array | null = null; // subtract

@@ -2,9 +2,9 @@
  * Supervised windows over a time series: `history` past steps in, the next `horizon` values of
  * the target out. Windows never span a missing value (NaN), so gaps in a series are respected.
  */
-import { Dataset, type Example } from "../data/dataset.js";
-import { tensor } from "../tensor/creation.js";
-import { Tensor } from "../tensor/tensor.js";
+import { Dataset, type Example } from "@kerno/core/data/dataset.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
+import { Tensor } from "@kerno/core/tensor/tensor.js";
 
 /** A series of n steps with f features: Float32Array rows [n * f]. */
 export interface Series {

@@ -1,8 +1,8 @@
 /** Line charts for the recipes' reports, drawn with Vega-Lite (SVG; PNG through sharp). */
 
+import { writeAtomic } from "@kerno/node/util/files.js";
+import { sharpLib } from "@kerno/node/util/lazy-modules.js";
 import type * as vl from "vega-lite";
-import { writeAtomic } from "./files.js";
-import { sharpLib } from "./lazy-modules.js";
 
 export interface LineSeries {
   name: string;

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { needsData } from "../../packages/node/test/helpers/data.js";
 import { preprocessFor } from "../../src/applications/imagenet.js";
 import { decodePredictions, Input, tensor } from "../../src/index.js";
-import { needsData } from "../helpers/data.js";
 
 const skip = needsData("The ImageNet class index", "imagenet-pretrained/labels/imagenet_class_index.json");
 

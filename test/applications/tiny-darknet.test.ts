@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { dataPath, needsData } from "../../packages/node/test/helpers/data.js";
 import { darknetToKeras, preprocessInput } from "../../src/applications/tiny-darknet.js";
 import { div, loadImage, reshape, softmax, TinyDarknet, tensor } from "../../src/index.js";
-import { dataPath, needsData } from "../helpers/data.js";
 
 const skip = needsData("Tiny Darknet", "imagenet-pretrained/tiny_darknet_tfjs/model.json");
 const data = dataPath("imagenet-pretrained");

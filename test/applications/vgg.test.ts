@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { writeLegacyWeights } from "../../packages/node/test/helpers/keras-h5.js";
 import { preprocessInput } from "../../src/applications/vgg.js";
 import { clearSession, MobileNetV2, type Model, randomNormal, randomUniform, type Tensor, VGG16, VGG19 } from "../../src/index.js";
-import { writeLegacyWeights } from "../helpers/keras-h5.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const sameOutputs = (a: Model, b: Model, x: Tensor) =>
   assert.deepEqual(Array.from((a.predict(x) as Tensor).floats()), Array.from((b.predict(x) as Tensor).floats()));

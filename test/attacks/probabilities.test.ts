@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { assertClose } from "../../packages/core/test/helpers/gradcheck.js";
 import { argmaxRow, probabilities } from "../../src/attacks/probabilities.js";
 import { Dense, Input, Sequential, tensor } from "../../src/index.js";
-import { assertClose } from "../helpers/gradcheck.js";
 
 function single(activation: string, w: number[], units = w.length) {
   const d = new Dense({ units, activation, useBias: false });

@@ -5,7 +5,7 @@ import { currentBlock, END, START, TABLE_PAGE, withBlock } from "../../bench/rea
 import { latestRun, type SavedRun, saveRun } from "../../bench/results.js";
 import { best, type Row, ratioOf } from "../../bench/rows.js";
 import { formatTable, readmeBlock } from "../../bench/table.js";
-import { tempDir } from "../helpers/tmp.js";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 
 const row = (over: Partial<Row>): Row => ({
   workload: "mnist-cnn",

@@ -4,12 +4,12 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { mnist } from "@kerno/node/data/mnist.js";
 import sharp from "sharp";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { DATA_DIR, needsData } from "../../packages/node/test/helpers/data.js";
 import { modelFrom, train } from "../../src/cli/commands.js";
-import { mnist } from "../../src/data/mnist.js";
 import { Dense, GlobalAveragePooling2D, Input, loadModel, Rescaling, Sequential } from "../../src/index.js";
-import { DATA_DIR, needsData } from "../helpers/data.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const bin = fileURLToPath(new URL("../../bin/kerno.js", import.meta.url));
 const shared = DATA_DIR;
@@ -149,4 +149,12 @@ test("kerno export <model> out.keras writes the archive", async () => {
     original.layers.map((l) => l.className),
   );
   assert.equal(loaded.countParams(), original.countParams());
+});
+
+test("kerno export <model> out.onnx writes the ONNX file", () => {
+  const out = join(tempDir(), "cnn.onnx");
+  const r = spawnSync(process.execPath, [bin, "export", "mnist-cnn", out], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /wrote .*cnn\.onnx \(ONNX opset 17, input batchx28x28x1\)/);
+  assert.ok(existsSync(out));
 });

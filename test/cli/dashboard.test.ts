@@ -3,9 +3,9 @@ import { spawn } from "node:child_process";
 import { request } from "node:http";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { startRun } from "../../src/runs/runs.js";
 import { untilOutput } from "../helpers/http.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const bin = fileURLToPath(new URL("../../bin/kerno.js", import.meta.url));
 

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import sharp from "sharp";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { inputImages, inputScale, isDigitModel } from "../../src/cli/images.js";
 import { Dense, Flatten, Input, Rescaling, Sequential } from "../../src/index.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const model = (shape: number[]) => new Sequential([Input({ shape }), new Flatten(), new Dense({ units: 2 })]);
 

@@ -5,11 +5,11 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { needsData } from "../../packages/node/test/helpers/data.js";
+import { writeLegacyWeights } from "../../packages/node/test/helpers/keras-h5.js";
 import { filterList } from "../../src/cli/interpret.js";
 import { Conv2D, Dense, div, Flatten, filterActivation, Input, loadImage, MobileNetV2, reshape, Sequential, sub, tensor } from "../../src/index.js";
-import { needsData } from "../helpers/data.js";
-import { writeLegacyWeights } from "../helpers/keras-h5.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const bin = fileURLToPath(new URL("../../bin/kerno.js", import.meta.url));
 const kerno = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });

@@ -4,8 +4,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { endRun, startRun } from "../../src/runs/runs.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const bin = fileURLToPath(new URL("../../bin/kerno.js", import.meta.url));
 

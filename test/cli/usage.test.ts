@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { parse } from "../../src/cli/args.js";
 import { COMMANDS, commandOptions, HELP, optionList, usageText } from "../../src/cli/usage.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const bin = fileURLToPath(new URL("../../bin/kerno.js", import.meta.url));
 const kerno = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd, timeout: 60000 });

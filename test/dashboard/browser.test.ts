@@ -7,13 +7,13 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { test } from "node:test";
+import { classificationReport } from "@kerno/core/training/classification-report.js";
 import { chromium } from "playwright-core";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { startDashboard } from "../../src/dashboard/server.js";
 import { Dense, Input, RunHistory, Sequential, tensor } from "../../src/index.js";
 import { saveConfusion } from "../../src/recipes/confusion-chart.js";
 import { endRun, startRun } from "../../src/runs/runs.js";
-import { classificationReport } from "../../src/training/classification-report.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

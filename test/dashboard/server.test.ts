@@ -3,9 +3,9 @@ import { appendFileSync, mkdirSync, realpathSync, rmSync, writeFileSync } from "
 import { type IncomingHttpHeaders, request } from "node:http";
 import { basename, join } from "node:path";
 import { test } from "node:test";
+import { link, tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { runFolder, startDashboard } from "../../src/dashboard/server.js";
 import { endRun, LIST_HISTORY_BYTES, startRun } from "../../src/runs/runs.js";
-import { link, tempDir } from "../helpers/tmp.js";
 
 interface Answer {
   status: number;

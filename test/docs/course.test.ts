@@ -7,9 +7,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { dataPath, needsData } from "../helpers/data.js";
-import { makePhotoSplits } from "../helpers/photos.js";
-import { tempDir } from "../helpers/tmp.js";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { dataPath, needsData } from "../../packages/node/test/helpers/data.js";
+import { makePhotoSplits } from "../../packages/node/test/helpers/photos.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const examples = join(root, "examples");

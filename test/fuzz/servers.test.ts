@@ -16,12 +16,12 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, join } from "node:path";
 import { test } from "node:test";
+import { fuzzSeed, mulberry32 } from "../../packages/core/test/helpers/fuzz.js";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { createDashboard } from "../../src/dashboard/server.js";
 import { endRun, startRun } from "../../src/runs/runs.js";
 import { createPredictionServer, type Predictor } from "../../src/serving/server.js";
-import { fuzzSeed, mulberry32 } from "../helpers/fuzz.js";
 import { pool, type RawAnswer, type RawRequest, rawRequest } from "../helpers/http.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const SEED = fuzzSeed(0x6b65726e);
 const REQUESTS = 1000; // per server

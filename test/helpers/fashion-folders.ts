@@ -1,9 +1,9 @@
 /** Fashion-MNIST (or MNIST) photos written as a new user's folder: train/ and test/ of class folders of PNGs. */
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { fashionMnist, type ImageDataset } from "@kerno/node/data/mnist.js";
 import sharp from "sharp";
-import { fashionMnist, type ImageDataset } from "../../src/data/mnist.js";
-import { tempDir } from "./tmp.js";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 
 /** Classes by Fashion-MNIST label: 0 T-shirt/top, 1 Trouser, 8 Bag (the slash is not a folder). */
 export const FASHION_FOLDERS: Record<number, string> = { 0: "T-shirt_top", 1: "Trouser", 8: "Bag" };

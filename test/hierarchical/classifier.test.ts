@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { combineHierarchy, groupByEmbeddings, groupClasses, trainHierarchy } from "../../src/hierarchical/classifier.js";
 import { Dense, Input, loadModel, Sequential, setSeed, type Tensor, tensor } from "../../src/index.js";
-import { tempDir } from "../helpers/tmp.js";
 
 /** Four classes of 2-D points: 0 and 1 near (-3, 0), 2 and 3 near (3, 0); within a pair, apart in y. */
 function points(n: number, seed: number): { x: Tensor; y: Tensor } {

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
+import { assertClose } from "../../packages/core/test/helpers/gradcheck.js";
+import { DATA_DIR, needsData } from "../../packages/node/test/helpers/data.js";
 import { Conv2D, Dense, div, Flatten, Input, loadImage, randomNormal, Sequential, TinyDarknet, tensor } from "../../src/index.js";
 import { gradCam, integratedGradients, lastConvLayer, occlusion, saliency, smoothGrad } from "../../src/interpret/attribution.js";
-import { DATA_DIR, needsData } from "../helpers/data.js";
-import { assertClose } from "../helpers/gradcheck.js";
 
 const shared = DATA_DIR;
 const noDarknet = needsData("Tiny Darknet", "imagenet-pretrained/tiny_darknet_tfjs/model.json");

@@ -3,13 +3,13 @@ import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import sharp from "sharp";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { dataPath, needsData } from "../../packages/node/test/helpers/data.js";
 import { inputImages } from "../../src/cli/images.js";
 import { interpretCommand } from "../../src/cli/interpret.js";
 import { Conv2D, Input, Sequential, TinyDarknet, tensor } from "../../src/index.js";
 import { type FilterImage, scaleSizes, visualizeFilter, visualizeLayer } from "../../src/interpret/filters.js";
 import { contrast } from "../../src/interpret/filters-measure.js";
-import { dataPath, needsData } from "../helpers/data.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const noDarknet = needsData("Tiny Darknet and its photos", "imagenet-pretrained/tiny_darknet_tfjs/model.json", "imagenet-pretrained/images/dog.jpg");
 

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import sharp from "sharp";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { tensor } from "../../src/index.js";
 import { grid, overlay, pngBytes, savePng, stretch } from "../../src/interpret/pictures.js";
-import { tempDir } from "../helpers/tmp.js";
 
 test("PNG round trip, clipping to 0..255; stretch maps the range onto 0..255", async () => {
   const img = tensor([0, 127.6, 300, -5, 10, 20], [1, 2, 3]);

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { needsData } from "../../packages/node/test/helpers/data.js";
+import { makePhotoSplits } from "../../packages/node/test/helpers/photos.js";
 import { BatchNormalization, Conv2D, Input, loadModel, MaxPooling2D, Sequential } from "../../src/index.js";
 import { catsVsDogsPretrained, unfreezeLast, withHead } from "../../src/recipes/cats-vs-dogs-pretrained.js";
-import { needsData } from "../helpers/data.js";
-import { makePhotoSplits } from "../helpers/photos.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const noDarknet = needsData("Tiny Darknet", "imagenet-pretrained/tiny_darknet_tfjs/model.json");
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { test } from "node:test";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { makePhotoSplits } from "../../packages/node/test/helpers/photos.js";
 import { clearSession, loadModel } from "../../src/index.js";
 import { catsVsDogs, catsVsDogsModel } from "../../src/recipes/cats-vs-dogs.js";
-import { makePhotoSplits } from "../helpers/photos.js";
-import { tempDir } from "../helpers/tmp.js";
 
 test("the course's cats-vs-dogs networks: 308,417 parameters; --deeper and --augment", () => {
   clearSession();

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { needsData } from "../../packages/node/test/helpers/data.js";
 import { classCounts, range, tensor } from "../../src/index.js";
 import { classPriors, imbalance, type PriorsRow } from "../../src/recipes/class-priors.js";
-import { needsData } from "../helpers/data.js";
-import { tempDir } from "../helpers/tmp.js";
 
 test("imbalance cuts one class to a fraction, keeps the others and keeps pairs together", () => {
   const y = tensor(

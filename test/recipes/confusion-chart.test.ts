@@ -3,8 +3,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import sharp from "sharp";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { confusionSvg, saveConfusion } from "../../src/recipes/confusion-chart.js";
-import { tempDir } from "../helpers/tmp.js";
 
 test("the confusion picture has every count, escaped class names, and a PNG twin", async () => {
   const svg = confusionSvg(

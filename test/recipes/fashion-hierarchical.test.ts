@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { needsData } from "../../packages/node/test/helpers/data.js";
 import { fashionHierarchical } from "../../src/recipes/fashion-hierarchical.js";
-import { needsData } from "../helpers/data.js";
-import { tempDir } from "../helpers/tmp.js";
 
 test("fashion-mnist-hierarchical: flat vs hierarchical, the groups, per-level accuracy, one saved model and a dendrogram", {
   skip: needsData("Fashion-MNIST", "fashion-mnist/train-images-idx3-ubyte.gz"),

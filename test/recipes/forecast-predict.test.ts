@@ -4,10 +4,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { loadModel } from "../../src/interop/load-model.js";
+import { loadModel } from "@kerno/node/interop/load-model.js";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { forecastFromCsv, forecastPlanBeside } from "../../src/recipes/forecast-predict.js";
 import { trainOwnSeries } from "../../src/recipes/own-series.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const D = 86_400_000;
 

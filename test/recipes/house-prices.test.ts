@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { assertClose } from "../../packages/core/test/helpers/gradcheck.js";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { randomNormal } from "../../src/index.js";
 import { housePrices, linearRegression } from "../../src/recipes/house-prices.js";
-import { assertClose } from "../helpers/gradcheck.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const dir = tempDir();
 

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { makePhotoSplits } from "../../packages/node/test/helpers/photos.js";
 import { Dataset, type Tensor, tensor } from "../../src/index.js";
 import { catsAndDogsDir, imageSplits, reshuffledCache, saveCurves } from "../../src/recipes/image-data.js";
-import { makePhotoSplits } from "../helpers/photos.js";
-import { tempDir } from "../helpers/tmp.js";
 
 test("imageSplits: the three splits at the size asked, binary labels, new batches of the training images every epoch", async () => {
   const dir = await makePhotoSplits({ train: 6, validation: 2, test: 3 });

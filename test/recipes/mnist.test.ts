@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { needsData } from "../../packages/node/test/helpers/data.js";
 import { clearSession, loadModel } from "../../src/index.js";
 import { mnistCnn, mnistCnnModel, mnistDense, mnistDenseModel } from "../../src/recipes/mnist.js";
-import { needsData } from "../helpers/data.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const skip = needsData("MNIST", "mnist/train-images-idx3-ubyte.gz");
 if (skip) console.log(`skipping recipe training test: ${skip}`);

@@ -4,12 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { toOnnx } from "@kerno/node/interop/onnx-export.js";
 import * as ort from "onnxruntime-node";
+import { needsData } from "../../packages/node/test/helpers/data.js";
 import { Bidirectional, Dense, GRU, Input, LSTM, type Model, randomUniform, Sequential, type Tensor, TinyDarknet } from "../../src/index.js";
-import { toOnnx } from "../../src/interop/onnx-export.js";
 import { mnistCnnModel } from "../../src/recipes/mnist.js";
 import { forecaster } from "../../src/recipes/traffic-data.js";
-import { needsData } from "../helpers/data.js";
 
 /** The largest difference between kerno's predict and ONNX Runtime on the exported model. */
 async function difference(model: Model, shape: number[]): Promise<number> {

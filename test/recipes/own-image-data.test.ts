@@ -3,9 +3,9 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import sharp from "sharp";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { makePhotoSplits } from "../../packages/node/test/helpers/photos.js";
 import { folderLayout, ownImages, photoShape } from "../../src/recipes/own-image-data.js";
-import { makePhotoSplits } from "../helpers/photos.js";
-import { tempDir } from "../helpers/tmp.js";
 
 test("the folder's layout: train/validation/test, train/test, or class folders", async () => {
   const full = await makePhotoSplits({ train: 2, validation: 1, test: 1 });

@@ -4,14 +4,14 @@ import { join, relative } from "node:path";
 import { test } from "node:test";
 import { makeShapes } from "../helpers/drawn-folders.js";
 // the native backend where the addon builds (as kerno train runs), else the TypeScript one
-import "../../src/backends/native/index.js";
-import { loadModel } from "../../src/interop/load-model.js";
+import "@kerno/node/backends/native/index.js";
+import { loadModel } from "@kerno/node/interop/load-model.js";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { needsData } from "../../packages/node/test/helpers/data.js";
+import { makePhotoSplits } from "../../packages/node/test/helpers/photos.js";
 import { imagePlan, planCnn } from "../../src/recipes/own-image-plan.js";
 import { trainOwnImages } from "../../src/recipes/own-images.js";
-import { needsData } from "../helpers/data.js";
 import { makeFashionFolders } from "../helpers/fashion-folders.js";
-import { makePhotoSplits } from "../helpers/photos.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const noFashion = needsData("Fashion-MNIST", "fashion-mnist/train-images-idx3-ubyte.gz");
 

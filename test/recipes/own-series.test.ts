@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { startAfterLongestGap, timeColumn, trainOwnSeries } from "../../src/recipes/own-series.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const D = 86_400_000;
 

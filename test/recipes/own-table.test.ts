@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { TablePlan } from "../../src/data/table-plan.js";
-import { loadModel } from "../../src/interop/load-model.js";
+import type { TablePlan } from "@kerno/node/data/table-plan.js";
+import { loadModel } from "@kerno/node/interop/load-model.js";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { dataPath } from "../../packages/node/test/helpers/data.js";
 import { predictRows, regressionScores, TABLE_PLAN_FILE, trainOwnTable } from "../../src/recipes/own-table.js";
-import { dataPath } from "../helpers/data.js";
-import { tempDir } from "../helpers/tmp.js";
 
 /** 600 rows whose class follows two numbers and a colour, with missing values and a date column. */
 function classificationCsv(): string {

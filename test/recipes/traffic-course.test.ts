@@ -7,11 +7,11 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { needsData } from "../../packages/node/test/helpers/data.js";
 import { loadModel, windows } from "../../src/index.js";
 import { trafficForecast } from "../../src/recipes/traffic.js";
 import { COURSE_HOURS, COURSE_TRAINING, courseFlag, courseSplit, forecaster, KERNO_TRAINING } from "../../src/recipes/traffic-data.js";
-import { needsData } from "../helpers/data.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const dir = tempDir();
 

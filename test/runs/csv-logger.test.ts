@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { CSVLogger, Dense, Input, randomNormal, Sequential } from "../../src/index.js";
-import { tempDir } from "../helpers/tmp.js";
 
 test("CSVLogger writes a header and one row per epoch", async () => {
   const model = new Sequential([Input({ shape: [2] }), new Dense({ units: 1 })]);

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import sharp from "sharp";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { Dense, Input, plotHistory, Sequential, tensor } from "../../src/index.js";
-import { tempDir } from "../helpers/tmp.js";
 
 /** The <path> elements of a Vega SVG that draw a line mark (one per curve). */
 const curves = (svg: string) => (svg.match(/role-mark[^>]*marktype-line|aria-roledescription="line mark"/g) ?? []).length;

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { ramp } from "../../packages/core/test/helpers/gradcheck.js";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { Dense, Input, RunHistory, Sequential } from "../../src/index.js";
-import { ramp } from "../helpers/gradcheck.js";
-import { tempDir } from "../helpers/tmp.js";
 
 test("fit with a RunHistory callback writes the summary once and appends each epoch to history.csv; another model gets its own file", async () => {
   const runDir = tempDir();

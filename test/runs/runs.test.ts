@@ -3,9 +3,9 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, mkdirSync, readFileSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { link, tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { summarizeColumns, summarizeText } from "../../src/runs/history-summary.js";
 import { endRun, LIST_HISTORY_BYTES, listRuns, readHistory, runEntry, runsRoot, startRun } from "../../src/runs/runs.js";
-import { link, tempDir } from "../helpers/tmp.js";
 
 test("a run's folder from start to finish or failure, listed newest first with its best validation value", () => {
   const root = tempDir();

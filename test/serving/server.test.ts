@@ -5,10 +5,10 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { Dense, Flatten, Input, randomUniform, Sequential, type Tensor } from "../../src/index.js";
 import { batchOf, createPredictionServer, loadPredictor, type Predictor } from "../../src/serving/server.js";
 import { untilOutput } from "../helpers/http.js";
-import { tempDir } from "../helpers/tmp.js";
 
 function classifier() {
   const m = new Sequential([Input({ shape: [2, 2] }), new Flatten(), new Dense({ units: 3, activation: "softmax" })], { name: "tiny" });

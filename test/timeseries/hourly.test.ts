@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { calendar, loadHourlyCsv, parseTime, toHourly } from "../../src/timeseries/hourly.js";
-import { tempDir } from "../helpers/tmp.js";
 
 const H = 3_600_000;
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { assertClose } from "../../packages/core/test/helpers/gradcheck.js";
 import { tensor } from "../../src/index.js";
 import { MinMaxScaler, StandardScaler } from "../../src/timeseries/scalers.js";
-import { assertClose } from "../helpers/gradcheck.js";
 
 test("scalers fit on training data only, transform anything, invert exactly", () => {
   const train = tensor([

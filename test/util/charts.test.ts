@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { chartSvg, saveChart } from "../../src/util/charts.js";
-import { tempDir } from "../helpers/tmp.js";
 
 test("line charts render to SVG with their title, axes and series, and to PNG beside it", async () => {
   const chart = {

@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { tempDir } from "../../../core/test/helpers/tmp.js";
+import { fashionMnist, mnist, parseIdx } from "../../src/data/mnist.js";
+import { DATA_DIR, needsData } from "../helpers/data.js";
+
+const shared = DATA_DIR;
+const skip = needsData("MNIST", "mnist/train-images-idx3-ubyte.gz");
+if (skip) console.log(`skipping real-data tests: ${skip}`);
+
+test("IDX parsing checks the magic number and the length", () => {
+  const ok = Uint8Array.of(0, 0, 8, 1, 0, 0, 0, 3, 7, 8, 9);
+  assert.deepEqual(parseIdx(ok, "t"), { shape: [3], data: Uint8Array.of(7, 8, 9) });
+  assert.throws(() => parseIdx(ok.subarray(0, 10), "t.idx"), /t.idx: truncated: header says 3 = 3 bytes, file has 2/);
+  assert.throws(() => parseIdx(Uint8Array.of(1, 2, 3, 4), "t.idx"), /not an unsigned-byte IDX file/);
+});
+
+test("MNIST and Fashion-MNIST load with the official counts", { skip }, async () => {
+  const d = await mnist();
+  assert.deepEqual(d.train.images.shape, [60000, 28, 28]);
+  assert.deepEqual(d.test.labels.shape, [10000]);
+  const hist = new Array(10).fill(0);
+  for (const l of d.train.labels.data()) hist[l]++;
+  assert.deepEqual(hist, [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]);
+  const f = await fashionMnist();
+  assert.equal(f.test.images.shape[0], 10000);
+  assert.equal(f.classNames[9], "Ankle boot");
+});
+
+test("a truncated cached file is a checksum error and stays as it was", { skip }, async () => {
+  const dir = tempDir();
+  mkdirSync(join(dir, "mnist"));
+  for (const name of ["train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"])
+    copyFileSync(join(shared, "mnist", name), join(dir, "mnist", name));
+  const bytes = readFileSync(join(shared, "mnist", "train-images-idx3-ubyte.gz"));
+  writeFileSync(join(dir, "mnist", "train-images-idx3-ubyte.gz"), bytes.subarray(0, 1000));
+  process.env.KERNO_DATA_DIR = dir;
+  await assert.rejects(mnist(), /train-images-idx3-ubyte.gz: checksum mismatch .* corrupt or truncated/);
+  assert.equal(readFileSync(join(dir, "mnist", "train-images-idx3-ubyte.gz")).length, 1000);
+  process.env.KERNO_DATA_DIR = shared;
+});
