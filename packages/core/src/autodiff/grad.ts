@@ -37,15 +37,6 @@ function collect<X>(walk: (x: X, f: (t: Tensor) => Tensor) => unknown, x: X): Te
 }
 
 /** How many of the tape's nodes in `order` read each tensor (a node reading it twice counts twice). */
-function readerCounts(order: readonly Tensor[], tape: TapeMark): Map<Tensor, number> {
-  const counts = new Map<Tensor, number>();
-  for (const t of order) {
-    if (!t.node || t.tape !== tape) continue;
-    for (const x of t.node.inputs) counts.set(x, (counts.get(x) ?? 0) + 1);
-  }
-  return counts;
-}
-
 /**
  * Gradients of scalar `output` with respect to `wrt`, following the nodes recorded on `tape`.
  * With `recycle`, the step's buffers go back to the pool (recycle.ts): each gradient once spent,
@@ -53,34 +44,22 @@ function readerCounts(order: readonly Tensor[], tape: TapeMark): Map<Tensor, num
  */
 export function backprop(output: Tensor, wrt: readonly Tensor[], tape: TapeMark, recycle?: readonly Tensor[]): Tensor<"float32">[] {
   const order = reverseTopological(output, tape);
+  // the op outputs and leaves, and the inner results fused ops saved for their backward
+  const forward = [...order, ...order.flatMap((t) => (t.tape === tape ? (t.node?.saved ?? []) : []))];
   // small steps have nothing pooled (below the pool's size) and skip the bookkeeping
-  const kept = recycle && order.some((t) => isPooled(t.values)) ? keptBuffers(order, recycle) : null;
+  const kept = recycle && forward.some((t) => isPooled(t.values)) ? keptBuffers(order, recycle) : null;
   // while gradients flow, the forward buffers are still read by the nodes' backward functions
-  const grads = new GradientMap(kept && new Set([...kept, ...order.map((t) => t.values.buffer)]));
+  const grads = new GradientMap(kept && new Set([...kept, ...forward.map((t) => t.values.buffer)]));
   grads.set(output, fill(output.shape, 1));
   const keep = new Set(wrt);
-  let readers: Map<Tensor, number> | null = null; // counted only when a fusion may apply
-  // gradients that went through a relu together with the node reading its output (throughRelu)
-  const throughRelu = new Map<Tensor, { dz: Tensor<"float32">; db: Float32Array }>();
   withTape(null, () => {
     for (const t of order) {
-      const fused = throughRelu.get(t);
-      const g = fused?.dz ?? grads.get(t);
+      const g = grads.get(t);
       if (!g || !t.node || t.tape !== tape) continue;
       // intermediate gradients are dropped once used; only the leaves' are kept
       if (!keep.has(t)) grads.delete(t);
-      throughRelu.delete(t);
       const needs = t.node.inputs.map((x) => x.tape === tape);
-      const x = t.node.inputs.length === 1 ? t.node.inputs[0] : null;
-      if (!fused && t.node.throughRelu && x?.node?.fromPreRelu && x.tape === tape && !keep.has(x)) {
-        readers ??= readerCounts(order, tape);
-        if (readers.get(x) === 1) {
-          throughRelu.set(x, t.node.throughRelu(g));
-          if (!keep.has(t)) grads.recycle([g]);
-          continue;
-        }
-      }
-      const inputGrads = fused ? t.node.fromPreRelu!(fused.dz, fused.db, needs) : t.node.backward(g, needs);
+      const inputGrads = t.node.backward(g, needs);
       const spent = [g]; // gradients that, once summed or passed on, nothing reads again
       t.node.inputs.forEach((x, i) => {
         const gi = inputGrads[i];
@@ -95,7 +74,7 @@ export function backprop(output: Tensor, wrt: readonly Tensor[], tape: TapeMark,
   const result = wrt.map((x) => grads.get(x) ?? zeros(x.shape));
   if (kept) {
     for (const g of result) kept.add(g.values.buffer);
-    giveBack(order, kept);
+    giveBack(forward, kept);
   }
   return result;
 }

@@ -100,7 +100,7 @@ export class BatchNormalization extends Layer {
 
   /**
    * What inference computes, y = x * scale + shift per channel (from the moving statistics): a
-   * convolution before it may take it into its kernel and bias instead (src/models/fusion.ts).
+   * convolution before it may take it into its kernel and bias instead (src/models/rewrites.ts).
    */
   inferenceScaleShift(): { scale: Tensor; shift: Tensor } {
     return this.affine(this.movingMean, this.movingVariance);

@@ -2,9 +2,7 @@
 
 import type { Variable } from "../autodiff/variable.js";
 import type { FusedActivation } from "../backends/kernels.js";
-import { add, mul } from "../ops/arithmetic.js";
-import { assertPadding, conv1d, conv2d, convOutput, type Padding, pair } from "../ops/conv.js";
-import { conv2dMaxPool } from "../ops/conv-pool.js";
+import { assertPadding, type Conv2dOptions, conv1d, conv2d, convOutput, type Padding, pair } from "../ops/conv.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type ActivationName, activationName, applyActivation, splitActivation } from "./activations.js";
 import {
@@ -118,33 +116,12 @@ export class Conv2D extends ConvBase {
 
   call(inputs: LayerOutput, options: CallOptions): Tensor {
     const x = single(inputs, this.who);
-    if (options.maxPool && (!this.fusesMaxPool() || options.logits)) {
-      throw new RangeError(`${this.who}: a max pool cannot follow activation '${this.activation}' in the same kernel`);
-    }
-    if (options.scaleShift && (!this.fusesScaleShift() || options.logits)) {
-      throw new RangeError(`${this.who}: a normalization after activation '${this.activation}' cannot go into the kernel`);
-    }
-    const { kernel, bias } = this.folded(options.scaleShift);
-    return this.convolve(x, options, (activation) => {
-      const conv = { strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, bias, activation, precision: this.precision };
-      return options.maxPool ? conv2dMaxPool(x, kernel, conv, options.maxPool) : conv2d(x, kernel, conv);
-    });
+    return this.convolve(x, options, (activation) => conv2d(x, this.kernel, this.conv2dOptions(activation)));
   }
 
-  /** A max pool can follow in the same kernel when the whole activation is fused into the convolution. */
-  fusesMaxPool(): boolean {
-    return splitActivation(this.activation).after === "linear";
-  }
-
-  /** A per-channel scale and shift after the layer goes into its kernel and bias when it has no activation. */
-  fusesScaleShift(): boolean {
-    return this.activation === "linear";
-  }
-
-  // (x * w + b) * scale + shift = x * (w * scale) + (b * scale + shift), scale along the out-channels
-  private folded(s: CallOptions["scaleShift"]): { kernel: Tensor; bias: Tensor | null } {
-    if (!s) return { kernel: this.kernel, bias: this.bias };
-    return { kernel: mul(this.kernel, s.scale), bias: this.bias ? add(mul(this.bias, s.scale), s.shift) : s.shift };
+  /** The options of this layer's conv2d, with `activation` fused into it (its own, or a part of it). */
+  conv2dOptions(activation: FusedActivation): Conv2dOptions {
+    return { strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, bias: this.bias, activation, precision: this.precision };
   }
 
   computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {

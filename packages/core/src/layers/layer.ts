@@ -9,7 +9,6 @@ import { noGrad } from "../autodiff/grad.js";
 import { Variable } from "../autodiff/variable.js";
 import type { Precision } from "../backends/kernels.js";
 import { cast } from "../ops/compare.js";
-import type { Pool2dOptions } from "../ops/pool.js";
 import type { DType } from "../tensor/dtype.js";
 import { assertTensor, Tensor } from "../tensor/tensor.js";
 import type { ActivationName } from "./activations.js";
@@ -53,17 +52,6 @@ export interface CallOptions {
    * cross-entropy loss gets the logits behind a softmax or sigmoid output.
    */
   logits?: boolean;
-  /**
-   * Inference only: max-pool the output in the same kernel. The graph runner passes it to a layer
-   * whose `fusesMaxPool()` says it can when a MaxPooling2D alone reads its output (or the
-   * BatchNormalization folded into it, below; src/models/fusion.ts); other layers never get it.
-   */
-  maxPool?: Pool2dOptions;
-  /**
-   * Inference only: y * scale + shift per output channel, taken into the kernel and bias (a
-   * BatchNormalization that alone reads this layer's output; `fusesScaleShift()`).
-   */
-  scaleShift?: { scale: Tensor; shift: Tensor };
 }
 
 interface WeightEntry {

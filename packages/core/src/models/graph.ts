@@ -9,7 +9,7 @@ import type { CallOptions, Layer, LayerNode, Mask, SymbolicTensor } from "../lay
 import { bufferPool } from "../tensor/buffer-pool.js";
 import { activeTape } from "../tensor/tape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { convFusions } from "./fusion.js";
+import { graphRewrites } from "./rewrites.js";
 
 export interface Graph {
   /** Nodes in execution order, input nodes first. */
@@ -104,15 +104,15 @@ export function runGraph(
   // in inference nothing keeps an intermediate once its last reader ran: recycle its buffer
   const inference = !options.training && activeTape() === null;
   const recycler = inference ? new Recycler(graph, outputs, [...values, ...(given?.values() ?? [])]) : null;
-  const fusions = inference && !given ? convFusions(graph.nodes, new Set(outputs.map((t) => t.id))) : null;
-  const fusedAway = new Set([...(fusions?.values() ?? [])].flatMap((f) => f.replaces));
+  // runs of calls that one fused op replaces (rewrites.ts), in training too; not where values are given
+  const rewrites = given ? null : graphRewrites(graph.nodes, new Set(outputs.map((t) => t.id)), !inference);
+  const replaced = new Set<LayerNode>();
   for (const [index, node] of graph.nodes.entries()) {
     if (node.layer instanceof InputLayer) continue;
-    if (fusedAway.has(node)) {
+    if (replaced.has(node)) {
       recycler?.consumed(index, node, computed);
       continue;
     }
-    const fusion = fusions?.get(node);
     // values supplied for a node's outputs replace its call (how interpretation watches a layer's output)
     if (given && node.outputs.every((t) => given.has(t.id))) {
       for (const t of node.outputs) computed.set(t.id, given.get(t.id)!);
@@ -121,16 +121,20 @@ export function runGraph(
     const args = node.inputs.map((t) => computed.get(t.id)!);
     const argMasks = node.inputs.map((t) => masks.get(t.id) ?? null);
     const one = node.inputs.length === 1;
-    const result = node.layer.applyWithMask(one ? args[0] : args, {
-      training: options.training,
-      mask: argMasks.every((m) => m === null) ? null : one ? argMasks[0] : argMasks,
-      logits: node.outputs.length === 1 && logitIds.has(node.outputs[0].id),
-      ...fusion?.callOptions(),
-    });
+    // a masked input keeps the calls as they are (the layers say what they do with a mask)
+    const rewrite = argMasks[0] === null ? rewrites?.get(node) : undefined;
+    for (const r of rewrite?.replaces ?? []) replaced.add(r);
+    const result = rewrite
+      ? { outputs: rewrite.run(args[0]), mask: null }
+      : node.layer.applyWithMask(one ? args[0] : args, {
+          training: options.training,
+          mask: argMasks.every((m) => m === null) ? null : one ? argMasks[0] : argMasks,
+          logits: node.outputs.length === 1 && logitIds.has(node.outputs[0].id),
+        });
     const outs = Array.isArray(result.outputs) ? result.outputs : [result.outputs];
     const outMasks = Array.isArray(result.mask) ? result.mask : [result.mask];
-    // a fused call's result is the output of the last call it includes
-    (fusion?.replaces.at(-1) ?? node).outputs.forEach((t, i) => {
+    // a rewrite's result is the output of the last call it includes
+    (rewrite?.replaces.at(-1) ?? node).outputs.forEach((t, i) => {
       computed.set(t.id, outs[i]);
       masks.set(t.id, outMasks[i] ?? null);
       recycler?.produced(outs[i]);

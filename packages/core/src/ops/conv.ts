@@ -126,11 +126,19 @@ export function conv2dOperands(x: Tensor, kernel: Tensor, options: Conv2dOptions
   return convOperands("conv2d", x, kernel, conv2dGeometry(x.shape, kernel.shape, options), options);
 }
 
-/**
- * One node for convolution, bias and activation: the backward pass gets dz = dy * act'(y) and the
- * bias gradient in one sweep, then the two convolution gradients.
- */
-function fusedConvolution(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGeometry, options: Conv2dOptions): Tensor<"float32"> {
+/** A convolution's forward result, not yet recorded, with what its gradients need. */
+export interface Convolution {
+  y: Tensor<"float32">;
+  /** x, kernel and (when given) the bias: the inputs a node records. */
+  inputs: Tensor[];
+  act: FusedActivation;
+  /** The bias's channels, or 0 without a bias. */
+  biasChannels: number;
+  /** The inputs' gradients from dz (with respect to the convolution plus bias) and the bias's db. */
+  fromPreActivation(dz: Float32Array, db: Float32Array | null, needs: readonly boolean[]): (Tensor<"float32"> | null)[];
+}
+
+function convolution(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGeometry, options: Conv2dOptions): Convolution {
   const { xv, wv, bias, bv, act, precision } = convOperands(kind, x, kernel, g, options);
   const k = backend();
   const [forward, backInput, backFilter] =
@@ -141,28 +149,39 @@ function fusedConvolution(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGe
           (x: Float32Array, dy: Float32Array, g: Conv2dGeometry) => k.conv2dBackpropFilter(x, dy, g, precision),
         ]
       : [k.depthwiseConv2d.bind(k), k.depthwiseConv2dBackpropInput.bind(k), k.depthwiseConv2dBackpropFilter.bind(k)];
-  const y = f32(forward(xv, wv, g, bv, act), [g.batch, g.outH, g.outW, g.outC]);
-  const fused = bias !== null || act !== "linear";
-  // the gradients from dz (with respect to the convolution plus bias) and the bias's
-  const fromPreActivation = (dz: Float32Array, db: Float32Array | null, needs: readonly boolean[]) => {
-    const grads: (Tensor<"float32"> | null)[] = [
-      needs[0] ? f32(backInput(dz, wv, g), x.shape) : null,
-      needs[1] ? f32(backFilter(xv, dz, g), kernel.shape) : null,
-    ];
-    if (bias) grads.push(f32(db!, bias.shape));
-    return grads;
-  };
-  return record(
-    kind,
-    bias ? [x, kernel, bias] : [x, kernel],
-    y,
-    (dy, needs) => {
-      if (!fused) return fromPreActivation(dy.values, null, needs);
-      const { dz, db } = backend().biasActivationGrad(dy.values, y.values, act, bias ? g.outC : 0);
-      return fromPreActivation(dz, db, needs);
+  return {
+    y: f32(forward(xv, wv, g, bv, act), [g.batch, g.outH, g.outW, g.outC]),
+    inputs: bias ? [x, kernel, bias] : [x, kernel],
+    act,
+    biasChannels: bias ? g.outC : 0,
+    fromPreActivation: (dz, db, needs) => {
+      const grads: (Tensor<"float32"> | null)[] = [
+        needs[0] ? f32(backInput(dz, wv, g), x.shape) : null,
+        needs[1] ? f32(backFilter(xv, dz, g), kernel.shape) : null,
+      ];
+      if (bias) grads.push(f32(db!, bias.shape));
+      return grads;
     },
-    act === "relu" ? { fromPreRelu: (dz, db, needs) => fromPreActivation(dz.values, db, needs) } : undefined,
-  );
+  };
+}
+
+/** conv2d's forward pass, checked as conv2d checks it, for ops that record it with more (conv2dMaxPool). */
+export function conv2dForward(x: Tensor, kernel: Tensor, options: Conv2dOptions): Convolution {
+  checkConvInputs("conv2d", x, kernel, "[kh, kw, in, out]");
+  return convolution("conv2d", x, kernel, conv2dGeometry(x.shape, kernel.shape, options), options);
+}
+
+/**
+ * One node for convolution, bias and activation: the backward pass gets dz = dy * act'(y) and the
+ * bias gradient in one sweep, then the two convolution gradients.
+ */
+function fusedConvolution(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGeometry, options: Conv2dOptions): Tensor<"float32"> {
+  const c = convolution(kind, x, kernel, g, options);
+  return record(kind, c.inputs, c.y, (dy, needs) => {
+    if (c.biasChannels === 0 && c.act === "linear") return c.fromPreActivation(dy.values, null, needs);
+    const { dz, db } = backend().biasActivationGrad(dy.values, c.y.values, c.act, c.biasChannels);
+    return c.fromPreActivation(dz, db, needs);
+  });
 }
 
 /** 2-D convolution of x [batch, h, w, in] with kernel [kh, kw, in, out]. */

@@ -34,12 +34,7 @@ function prepare(x: Tensor, options: Pool2dOptions, who: string): { xv: Float32A
 export function maxPool2d(x: Tensor, options: Pool2dOptions = {}): Tensor<"float32"> {
   const { xv, g, outShape } = prepare(x, options, "maxPool2d");
   const y = f32(backend().maxPool2d(xv, g), outShape);
-  return record("maxPool2d", [x], y, (dy) => [f32(backend().maxPool2dGrad(dy.values, xv, g), x.shape)], {
-    throughRelu: (dy) => {
-      const { dz, db } = backend().maxPool2dReluGrad(dy.values, xv, g);
-      return { dz: f32(dz, x.shape), db };
-    },
-  });
+  return record("maxPool2d", [x], y, (dy) => [f32(backend().maxPool2dGrad(dy.values, xv, g), x.shape)]);
 }
 
 /** Average over each window's cells inside the input ('same' padding cells are not counted). */

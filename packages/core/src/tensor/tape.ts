@@ -29,19 +29,13 @@ export function withTape<T>(tape: TapeMark | null, fn: () => T): T {
 }
 
 /** Marks `output` as computed from `inputs` by `op` when any input is watched by the active tape. */
-export function record<T extends Tensor>(
-  op: string,
-  inputs: readonly Tensor[],
-  output: T,
-  backward: GradNode["backward"],
-  fusion?: Pick<GradNode, "fromPreRelu" | "throughRelu">,
-): T {
+export function record<T extends Tensor>(op: string, inputs: readonly Tensor[], output: T, backward: GradNode["backward"], saved?: readonly Tensor[]): T {
   const t = active;
   if (t === null) return output;
   for (let i = 0; i < inputs.length; i++) {
     if (inputs[i].tape === t) {
       output.tape = t;
-      output.node = fusion ? { op, inputs, backward, ...fusion } : { op, inputs, backward };
+      output.node = saved ? { op, inputs, backward, saved } : { op, inputs, backward };
       return output;
     }
   }

@@ -13,17 +13,11 @@ export interface GradNode {
    */
   readonly backward: (dy: Tensor<"float32">, needs: readonly boolean[]) => (Tensor<"float32"> | null)[];
   /**
-   * On a node whose output is relu(z + bias): its backward from the gradient with respect to z
-   * and the bias's gradient, already through the relu. Backprop uses it with `throughRelu`.
+   * Intermediates the backward reads that are no tensor on the tape (the inner results of an op
+   * that runs several steps as one, such as a convolution with its max pool): a training step
+   * gives their buffers back with the other forward intermediates once its gradients are done.
    */
-  readonly fromPreRelu?: (dz: Tensor<"float32">, db: Float32Array, needs: readonly boolean[]) => (Tensor<"float32"> | null)[];
-  /**
-   * On a node of one input x: the gradient through this node and through the relu that made x,
-   * back to that relu's input, with its sum per channel, in one pass. Backprop uses it when x
-   * comes from a node with `fromPreRelu` and nothing else reads x (a max pool after a relu
-   * convolution: the relu's gradient was a second pass over the convolution's whole output).
-   */
-  readonly throughRelu?: (dy: Tensor<"float32">) => { dz: Tensor<"float32">; db: Float32Array };
+  readonly saved?: readonly Tensor[];
 }
 
 /** Identity of an active gradient tape; tensors it watches carry it in `tape`. */

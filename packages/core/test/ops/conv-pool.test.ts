@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { conv2d, conv2dMaxPool, maxPool2d, randomNormal, sum, type Tensor, valueAndGrad } from "../../src/index.js";
+import { conv2d, conv2dMaxPool, maxPool2d, randomNormal, square, sum, type Tensor, valueAndGrad } from "../../src/index.js";
 import { assertClose, checkGrad, rand } from "../helpers/gradcheck.js";
+import { countKernelCalls } from "../helpers/kernel-calls.js";
 
 const x = randomNormal([2, 12, 11, 3], 0, 1, { seed: 1 }),
   w = randomNormal([3, 3, 3, 8], 0, 0.5, { seed: 2 }),
@@ -19,16 +20,28 @@ test("conv2dMaxPool equals maxPool2d(conv2d(...)) for each activation, padding a
       }
 });
 
-test("conv2dMaxPool under a tape is the two ops, with their gradients", () => {
-  const f = (fused: boolean) =>
-    valueAndGrad((p: Tensor[]) => {
-      const conv = { bias: p[2], activation: "relu" as const };
-      return sum(fused ? conv2dMaxPool(p[0], p[1], conv) : maxPool2d(conv2d(p[0], p[1], conv)));
-    })([x, w, b]);
-  const got = f(true),
-    want = f(false);
-  assertClose(got.value.floats(), want.value.floats(), 1e-6, 1e-6, "value");
-  for (let i = 0; i < 3; i++) assertClose(got.grads[i].floats(), want.grads[i].floats(), 1e-6, 1e-6, `gradient ${i}`);
+test("conv2dMaxPool under a tape: one node with the two ops' values and gradients, for each activation and pool, with and without a bias", () => {
+  const reluPoolGrad = countKernelCalls("maxPool2dReluGrad");
+  const pools = [{ poolSize: 2 }, { poolSize: 3, strides: 2, padding: "same" as const }];
+  let reluRuns = 0;
+  for (const activation of ["relu", "linear", "tanh"] as const)
+    for (const pool of pools)
+      for (const withBias of [true, false]) {
+        const f = (fused: boolean) =>
+          valueAndGrad((p: Tensor[]) => {
+            const conv = { bias: withBias ? p[2] : undefined, activation };
+            return sum(square(fused ? conv2dMaxPool(p[0], p[1], conv, pool) : maxPool2d(conv2d(p[0], p[1], conv), pool)));
+          })([x, w, b]);
+        const before = reluPoolGrad.count;
+        const got = f(true);
+        if (activation === "relu") reluRuns++;
+        assert.equal(reluPoolGrad.count - before, activation === "relu" ? 1 : 0, "the relu's gradient in the pool's pass");
+        const want = f(false);
+        const what = `${activation} ${JSON.stringify(pool)}${withBias ? " bias" : ""}`;
+        assertClose(got.value.floats(), want.value.floats(), 1e-5, 1e-5, `${what} value`);
+        for (let i = 0; i < (withBias ? 3 : 2); i++) assertClose(got.grads[i].floats(), want.grads[i].floats(), 1e-5, 1e-5, `${what} gradient ${i}`);
+      }
+  assert.equal(reluPoolGrad.count, reluRuns);
 });
 
 test("gradient check for conv2dMaxPool (its values without a tape, its gradients under one)", () => {
