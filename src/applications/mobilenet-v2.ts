@@ -1,6 +1,6 @@
 /** MobileNetV2 (Sandler et al., 2018), width 1.0, with Keras's layer names, order and weights. */
 
-import { ReLU } from "@kerno/core/layers/activation.js";
+import { ReLU } from "@kerno/core/layers/activation-layers.js";
 import { BatchNormalization } from "@kerno/core/layers/batch-normalization.js";
 import { Conv2D } from "@kerno/core/layers/conv.js";
 import { DepthwiseConv2D } from "@kerno/core/layers/depthwise-conv.js";

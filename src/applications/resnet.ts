@@ -1,5 +1,5 @@
 /** ResNet50 (He et al., 2015) with Keras's layer names, order and weights. */
-import { Activation } from "@kerno/core/layers/activation.js";
+import { Activation } from "@kerno/core/layers/activation-layers.js";
 import { BatchNormalization } from "@kerno/core/layers/batch-normalization.js";
 import { Conv2D } from "@kerno/core/layers/conv.js";
 import type { SymbolicTensor } from "@kerno/core/layers/layer.js";

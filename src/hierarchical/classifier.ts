@@ -12,7 +12,7 @@ import { Model } from "@kerno/core/models/model.js";
 import { gather } from "@kerno/core/ops/shape.js";
 import { tensor } from "@kerno/core/tensor/creation.js";
 import type { Tensor } from "@kerno/core/tensor/tensor.js";
-import type { Callback } from "@kerno/core/training/callback.js";
+import type { Callback } from "@kerno/core/training/callback-base.js";
 import { agglomerate, confusionDistance, confusionProfiles, cutTree, euclidean, type Linkage, type Merge } from "./clustering.js";
 
 /** Groups of classes from a confusion matrix: Ward on the rows of confusion rates, or average linkage on mutual confusion. */

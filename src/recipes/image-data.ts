@@ -4,8 +4,8 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { splitRows, stackElements } from "@kerno/core/data/batching.js";
 import { Dataset, type Example } from "@kerno/core/data/dataset.js";
+import { splitRows, stackElements } from "@kerno/core/data/element-batching.js";
 import { Random } from "@kerno/core/tensor/random.js";
 import { dataDir } from "@kerno/node/data/cache.js";
 import { type ImageFolderDataset, imageDatasetFromDirectory } from "@kerno/node/data/image-folder.js";

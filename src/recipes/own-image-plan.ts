@@ -3,7 +3,7 @@
  * photos by `imagePlan` (issue 26: measured on a suite of folders, docs/own-data.md), with the
  * rule before it (`originalPlan`) kept for experiments (bench/own-data/experiment.ts).
  */
-import { Activation } from "@kerno/core/layers/activation.js";
+import { Activation } from "@kerno/core/layers/activation-layers.js";
 import { RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from "@kerno/core/layers/augmentation.js";
 import { BatchNormalization } from "@kerno/core/layers/batch-normalization.js";
 import { Conv2D } from "@kerno/core/layers/conv.js";

@@ -4,7 +4,7 @@
  * system.
  */
 import { appendFileSync, existsSync, statSync, writeFileSync } from "node:fs";
-import { Callback, type Logs } from "@kerno/core/training/callback.js";
+import { Callback, type Logs } from "@kerno/core/training/callback-base.js";
 
 /** Appends one CSV row per epoch (epoch, then the logs in sorted order). */
 export class CSVLogger extends Callback {

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Model } from "@kerno/core/models/model.js";
-import { Callback, type Logs } from "@kerno/core/training/callback.js";
+import { Callback, type Logs } from "@kerno/core/training/callback-base.js";
 import { plotModel } from "@kerno/node/interop/plot-model.js";
 import { writeAtomic } from "@kerno/node/util/files.js";
 import { CSVLogger } from "./csv-logger.js";

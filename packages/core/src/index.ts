@@ -11,7 +11,7 @@ export type { Kernels } from "./backends/kernels.js";
 export { backendNotes, getBackend, listBackends, registerBackend, setBackend } from "./backends/registry.js";
 export { balanceClasses, classCounts, classWeightsFor, interleaveClasses, sampleClasses, shuffleTogether, undersampleConfident } from "./data/balance.js";
 export { Dataset, type Example } from "./data/dataset.js";
-export { Activation, LeakyReLU, ReLU, Softmax } from "./layers/activation.js";
+export { Activation, LeakyReLU, ReLU, Softmax } from "./layers/activation-layers.js";
 export { type Factor, RandomBrightness, RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from "./layers/augmentation.js";
 export { BatchNormalization } from "./layers/batch-normalization.js";
 export { Conv1D, Conv2D } from "./layers/conv.js";

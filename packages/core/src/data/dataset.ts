@@ -8,7 +8,7 @@ import { gather } from "../ops/shape.js";
 import { Random } from "../tensor/random.js";
 import { shapeToString } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { row, splitRows, stackElements } from "./batching.js";
+import { row, splitRows, stackElements } from "./element-batching.js";
 
 /** An example or a batch: inputs x, optional targets y and sample weights. */
 export interface Example {

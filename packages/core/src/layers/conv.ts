@@ -4,7 +4,7 @@ import type { Variable } from "../autodiff/variable.js";
 import type { FusedActivation } from "../backends/kernels.js";
 import { assertPadding, type Conv2dOptions, conv1d, conv2d, convOutput, type Padding, pair } from "../ops/conv.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type ActivationName, activationName, applyActivation, splitActivation } from "./activations.js";
+import { type ActivationName, activationName, applyActivation, splitActivation } from "./activation-names.js";
 import {
   type CallOptions,
   type KernelBiasArgs,

@@ -5,7 +5,7 @@ import { biasActivation } from "../ops/activations.js";
 import { matMul } from "../ops/matmul.js";
 import { reshape } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type ActivationName, activationName, applyActivation, splitActivation } from "./activations.js";
+import { type ActivationName, activationName, applyActivation, splitActivation } from "./activation-names.js";
 import {
   type CallOptions,
   type KernelBiasArgs,

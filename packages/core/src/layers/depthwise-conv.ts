@@ -2,7 +2,7 @@
 import type { Variable } from "../autodiff/variable.js";
 import { assertPadding, convOutput, depthwiseConv2d, type Padding, pair } from "../ops/conv.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type ActivationName, activationName, applyActivation, splitActivation } from "./activations.js";
+import { type ActivationName, activationName, applyActivation, splitActivation } from "./activation-names.js";
 import type { Initializer } from "./initializers.js";
 import { type CallOptions, Layer, type LayerArgs, type LayerOutput, type SymShape, shapeString, single, singleShape } from "./layer.js";
 import { assertRegularizer, type Regularizer } from "./regularizers.js";

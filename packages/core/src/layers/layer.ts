@@ -11,7 +11,7 @@ import type { Precision } from "../backends/kernels.js";
 import { cast } from "../ops/compare.js";
 import type { DType } from "../tensor/dtype.js";
 import { assertTensor, Tensor } from "../tensor/tensor.js";
-import type { ActivationName } from "./activations.js";
+import type { ActivationName } from "./activation-names.js";
 import { assertPolicyRuns, type DTypePolicyName, isDTypePolicy, mixedPrecision, policyPrecision } from "./dtype-policy.js";
 import { type Initializer, initialize } from "./initializers.js";
 import { assertRegularizer, penalty, type Regularizer } from "./regularizers.js";

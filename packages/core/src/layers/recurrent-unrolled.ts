@@ -10,7 +10,7 @@ import { cast } from "../ops/compare.js";
 import { matMul } from "../ops/matmul.js";
 import { reshape, slice, split, stack } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type ActivationName, applyActivation } from "./activations.js";
+import { type ActivationName, applyActivation } from "./activation-names.js";
 
 export interface UnrolledSpec {
   kind: "simple" | "lstm" | "gru";

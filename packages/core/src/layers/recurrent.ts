@@ -15,7 +15,7 @@ import { dropoutMask } from "../ops/dropout.js";
 import { type RnnKind, rnn } from "../ops/rnn.js";
 import { flip, reshape } from "../ops/shape.js";
 import { fill, zeros } from "../tensor/creation.js";
-import { type ActivationName, activationName } from "./activations.js";
+import { type ActivationName, activationName } from "./activation-names.js";
 import type { Initializer } from "./initializers.js";
 import { type CallOptions, isShapeList, Layer, type LayerArgs, type LayerOutput, type Mask, type Masks, type SymShape, shapeString } from "./layer.js";
 import { runUnrolled } from "./recurrent-unrolled.js";

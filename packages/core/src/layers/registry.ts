@@ -3,7 +3,7 @@
  * BUILTIN_LAYERS is the one list of built-in classes: loading, the save/load round-trip test and
  * the exports are checked against it.
  */
-import { Activation, LeakyReLU, ReLU, Softmax } from "./activation.js";
+import { Activation, LeakyReLU, ReLU, Softmax } from "./activation-layers.js";
 import { RandomBrightness, RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from "./augmentation.js";
 import { BatchNormalization } from "./batch-normalization.js";
 import { Conv1D, Conv2D } from "./conv.js";

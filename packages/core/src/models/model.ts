@@ -6,7 +6,7 @@
  */
 import type { Variable } from "../autodiff/variable.js";
 import type { Dataset, Example } from "../data/dataset.js";
-import type { ActivationName } from "../layers/activations.js";
+import type { ActivationName } from "../layers/activation-names.js";
 import { InputLayer } from "../layers/input.js";
 import {
   type CallOptions,

@@ -11,7 +11,7 @@
  *   through the pool and the relu in one pass instead of two over the convolution's output.
  */
 
-import { splitActivation } from "../layers/activations.js";
+import { splitActivation } from "../layers/activation-names.js";
 import { BatchNormalization } from "../layers/batch-normalization.js";
 import { Conv2D } from "../layers/conv.js";
 import type { LayerNode } from "../layers/layer.js";

@@ -3,7 +3,7 @@
  * graph is built as layers are added; otherwise on the first call, from the data's shape.
  */
 
-import type { ActivationName } from "../layers/activations.js";
+import type { ActivationName } from "../layers/activation-names.js";
 import { Input, InputLayer } from "../layers/input.js";
 import { Layer, SymbolicTensor, type SymShape } from "../layers/layer.js";
 import type { Tensor } from "../tensor/tensor.js";

@@ -3,9 +3,9 @@
  * in monitor-callbacks.ts; CSVLogger, which writes a file, in src/runs/) and, re-exported, the
  * Callback base and its types.
  */
-import { Callback, type Logs } from "./callback.js";
+import { Callback, type Logs } from "./callback-base.js";
 
-export { Callback, type CallbackHooks, type Logs, type TrainingModel, type TrainingParams } from "./callback.js";
+export { Callback, type CallbackHooks, type Logs, type TrainingModel, type TrainingParams } from "./callback-base.js";
 export * from "./monitor-callbacks.js";
 
 /** Stops training at the first batch whose loss is NaN or infinite, naming the batch. */

@@ -5,7 +5,7 @@
  * and exact as in Keras; the model is asked for those logits (call option `logits`) and the
  * probabilities that metrics see are computed from them.
  */
-import type { ActivationName } from "../layers/activations.js";
+import type { ActivationName } from "../layers/activation-names.js";
 import { getLoss, type Loss, lossFromConfig } from "./losses.js";
 import { getMetric, type Metric, type MetricSpec } from "./metrics.js";
 import { getOptimizer, type Optimizer, type OptimizerSpec } from "./optimizers.js";

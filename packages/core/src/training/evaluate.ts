@@ -5,13 +5,13 @@
 import { noGrad } from "../autodiff/grad.js";
 import type { Variable } from "../autodiff/variable.js";
 import { Dataset, type Example } from "../data/dataset.js";
-import { applyActivation } from "../layers/activations.js";
+import { applyActivation } from "../layers/activation-names.js";
 import { concat } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { batchRanges, sliceRows } from "./batches.js";
 import type { Logs, TrainingModel } from "./callbacks.js";
 import type { Compiled } from "./compile.js";
 import { weightedLoss } from "./objective.js";
+import { batchRanges, sliceRows } from "./rows.js";
 import { checkTargets, countOf, type OutputSpecs } from "./targets.js";
 
 /** A model split after its frozen, deterministic beginning (see models/frozen-prefix.ts). */

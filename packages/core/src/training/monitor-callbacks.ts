@@ -3,7 +3,7 @@
  * ModelCheckpoint and ReduceLROnPlateau, with Keras's modes and options.
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { Callback, type Logs } from "./callback.js";
+import { Callback, type Logs } from "./callback-base.js";
 
 type Mode = "auto" | "min" | "max";
 

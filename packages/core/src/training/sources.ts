@@ -8,10 +8,10 @@ import type { Dataset, Example } from "../data/dataset.js";
 import { tensor } from "../tensor/creation.js";
 import { generator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { pickRows, sliceRows } from "./batches.js";
 import type { Compiled } from "./compile.js";
 import { type FitModel, type Inputs, list } from "./evaluate.js";
 import type { FitOptions } from "./fit-options.js";
+import { pickRows, sliceRows } from "./rows.js";
 import type { TrainingStrategy } from "./strategy.js";
 import { checkTargets, countOf } from "./targets.js";
 

@@ -5,8 +5,8 @@
 import { type SymShape, shapeString } from "../layers/symbolic.js";
 import { shapeToString } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { sliceRows } from "./batches.js";
 import type { Compiled } from "./compile.js";
+import { sliceRows } from "./rows.js";
 
 /** What the checks need of a model: its outputs' names and shapes (building a deferred model from `sample`). */
 export interface OutputSpecs {

@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import type { Model } from "@kerno/core/models/model.js";
-import { Callback, type Logs } from "@kerno/core/training/callback.js";
+import { Callback, type Logs } from "@kerno/core/training/callback-base.js";
 import { EventFileWriter, type GraphNode } from "./tensorboard-events.js";
 
 export interface TensorBoardOptions {

@@ -2,7 +2,7 @@
 import { leakyRelu, relu, softmax } from "../ops/activations.js";
 import { minimum } from "../ops/arithmetic.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { type ActivationName, activationName, applyActivation } from "./activations.js";
+import { type ActivationName, activationName, applyActivation } from "./activation-names.js";
 import { type CallOptions, Layer, type LayerArgs, type LayerOutput, type SymShape, single, singleShape } from "./layer.js";
 
 /** Layers that keep the input shape. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { range, reshape } from "../../src/index.js";
-import { batchRanges, pickRows, sliceRows } from "../../src/training/batches.js";
+import { batchRanges, pickRows, sliceRows } from "../../src/training/rows.js";
 
 test("rows by range and by index; batch ranges cover every row once", () => {
   const t = reshape(range(0, 12), [6, 2]);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { row, splitRows, stackElements } from "../../src/data/batching.js";
+import { row, splitRows, stackElements } from "../../src/data/element-batching.js";
 import { type Example, range, reshape, scalar, type Tensor } from "../../src/index.js";
 
 test("stackElements and splitRows are inverse on Examples with lists of inputs", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { tensor } from "../../src/index.js";
-import { activationName, applyActivation, fusable, splitActivation } from "../../src/layers/activations.js";
+import { activationName, applyActivation, fusable, splitActivation } from "../../src/layers/activation-names.js";
 import { assertClose } from "../helpers/gradcheck.js";
 
 test("activation names, fusion, and the split between kernel and after-pass", () => {
