@@ -17,21 +17,10 @@ import {
   Rescaling,
   randomUniform,
   Sequential,
-  type Tensor,
   ZeroPadding2D,
 } from "@kerno/core";
-import * as ort from "onnxruntime-node";
 import { toOnnx } from "../../src/interop/onnx-export.js";
-
-/** The largest difference between kerno's predict and ONNX Runtime on the exported model. */
-async function difference(model: Model, shape: number[]): Promise<number> {
-  const x = randomUniform(shape, 0, 1, { seed: 5 });
-  const want = (model.predict(x) as Tensor).floats();
-  const session = await ort.InferenceSession.create(toOnnx(model));
-  const got = (await session.run({ [session.inputNames[0]]: new ort.Tensor("float32", x.floats(), shape) }))[session.outputNames[0]];
-  assert.deepEqual(got.dims, [shape[0], ...(model.outputs[0].shape.slice(1) as number[])]);
-  return Math.max(...Array.from(want, (v, i) => Math.abs(v - (got.data as Float32Array)[i])));
-}
+import { onnxDifference } from "../helpers/onnx-runtime.js";
 
 test("convolutions in NCHW inside, Keras's NHWC order outside: padding, depthwise, batch norm, concatenation, dropout removed", async () => {
   const inputs = Input({ shape: [9, 9, 3] });
@@ -46,7 +35,7 @@ test("convolutions in NCHW inside, Keras's NHWC order outside: padding, depthwis
   const model = new Model({ inputs, outputs });
   const bn = model.layers.find((l) => l.className === "BatchNormalization")!;
   for (const v of bn.weights) v.assign(randomUniform(v.shape, 0.5, 1.5, { seed: 9 }));
-  assert.ok((await difference(model, [2, 9, 9, 3])) < 1e-4);
+  assert.ok((await onnxDifference(model, [2, 9, 9, 3])) < 1e-4);
 });
 
 test("sequences of channels: Conv1D and 1-D pooling", async () => {
@@ -58,7 +47,7 @@ test("sequences of channels: Conv1D and 1-D pooling", async () => {
     new GlobalAveragePooling1D(),
     new Dense({ units: 1 }),
   ]);
-  assert.ok((await difference(model, [3, 12, 2])) < 1e-4);
+  assert.ok((await onnxDifference(model, [3, 12, 2])) < 1e-4);
 });
 
 test("a layer ONNX export does not cover is an error naming it", () => {
