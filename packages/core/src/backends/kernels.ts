@@ -3,10 +3,9 @@
  * Plain data in, plain data out (typed arrays, shapes and numbers, never Tensor objects), so
  * that the TypeScript reference and the native addon are interchangeable and testable against
  * each other. Kernels never mutate their inputs, except the optimizer updates, which exist to
- * update parameters in place.
+ * update parameters in place. Here: the types the kernels take (op tables, geometries, specs);
+ * the `Kernels` interface is generated from the kernel table into kernels.gen.ts.
  */
-import type { DType, TypedArray } from "../tensor/dtype.js";
-import type { Shape } from "../tensor/shape.js";
 
 export type F32 = Float32Array;
 
@@ -202,121 +201,8 @@ export interface RnnGrads {
   dc0: F32 | null;
 }
 
-export interface Kernels {
-  readonly name: string;
-  /** Whether products run in bfloat16 here (the js backend emulates them; native needs AVX512_BF16). */
-  readonly bfloat16: boolean;
-
-  // elementwise
-  unary(op: UnaryOp, x: F32, alpha: number): F32;
-  /** d(op)/dx times dy; `y` is the forward output (cheaper for sigmoid, tanh, exp, ...). */
-  unaryGrad(op: UnaryOp, dy: F32, x: F32, y: F32, alpha: number): F32;
-  /** Broadcasting binary op; inputs share one dtype; comparisons return bool (Uint8Array). */
-  binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): TypedArray;
-  /** Broadcasting select: cond ? a : b. */
-  where(cond: Uint8Array, condShape: Shape, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape): TypedArray;
-  cast(x: TypedArray, dtype: DType): TypedArray;
-  /**
-   * y = act(x * scale + bias), scale and bias broadcast along the last axis (of their length);
-   * a null bias adds nothing, a null or absent scale multiplies by 1.
-   */
-  biasActivation(x: F32, bias: F32 | null, act: FusedActivation, scale?: F32 | null): F32;
-  /**
-   * The backward pass of biasActivation in one sweep: dz = dy * act'(z) from y = act(z) alone,
-   * and the bias gradient db = sum of dz over all rows of `channels` (null when channels is 0).
-   */
-  biasActivationGrad(dy: F32, y: F32, act: FusedActivation, channels: number): { dz: F32; db: F32 | null };
-
-  // reductions over the middle axis of a [outer, n, inner] view
-  reduce(op: ReduceOp, x: F32, outer: number, n: number, inner: number): F32;
-  argReduce(op: "argmax" | "argmin", x: F32, outer: number, n: number, inner: number): Int32Array;
-  /** Running sums over the middle axis of a [outer, n, inner] view, from its end when `reverse`. */
-  cumsum(x: F32, outer: number, n: number, inner: number, reverse: boolean): F32;
-
-  // data movement (any dtype)
-  transpose(x: TypedArray, shape: Shape, perm: readonly number[]): TypedArray;
-  slice(x: TypedArray, shape: Shape, begin: readonly number[], size: readonly number[]): TypedArray;
-  pad(x: TypedArray, shape: Shape, paddings: readonly (readonly [number, number])[], value: number): TypedArray;
-  /** Concatenates along `axis`; all shapes agree elsewhere. */
-  concat(xs: readonly TypedArray[], shapes: readonly Shape[], axis: number): TypedArray;
-  /** Picks `indices` along `axis` of x. */
-  gather(x: TypedArray, shape: Shape, indices: Int32Array, axis: number): TypedArray;
-  /** The gradient of gather: adds rows of dy into a zero tensor of `shape` at `indices`. */
-  scatterAdd(dy: F32, indices: Int32Array, shape: Shape, axis: number): F32;
-  tile(x: TypedArray, shape: Shape, reps: readonly number[]): TypedArray;
-  flip(x: TypedArray, shape: Shape, axes: readonly number[]): TypedArray;
-
-  // linear algebra: batched a[...,m,k] x b[...,k,n]; batch dims broadcast
-  matMul(a: F32, aShape: Shape, b: F32, bShape: Shape, transA: boolean, transB: boolean, outShape: Shape, precision?: Precision): F32;
-
-  // convolution and pooling, NHWC
-  /** act(conv2d(x, w) + bias): bias (per output channel) may be null; "linear" for no activation. */
-  conv2d(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation, precision?: Precision): F32;
-  /**
-   * maxPool2d(conv2d(x, w, g, bias, act), pool) in one pass (pool.in* = g.out*): inference of a
-   * Conv2D that only a MaxPooling2D reads, without writing the convolution's output in full.
-   */
-  conv2dMaxPool(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation, pool: Pool2dGeometry, precision?: Precision): F32;
-  conv2dBackpropInput(dy: F32, w: F32, g: Conv2dGeometry, precision?: Precision): F32;
-  conv2dBackpropFilter(x: F32, dy: F32, g: Conv2dGeometry, precision?: Precision): F32;
-  /** Depthwise: kernel [kh, kw, inC, multiplier], g.outC = inC * multiplier; output channel c * multiplier + j. */
-  depthwiseConv2d(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation): F32;
-  depthwiseConv2dBackpropInput(dy: F32, w: F32, g: Conv2dGeometry): F32;
-  depthwiseConv2dBackpropFilter(x: F32, dy: F32, g: Conv2dGeometry): F32;
-  maxPool2d(x: F32, g: Pool2dGeometry): F32;
-  maxPool2dGrad(dy: F32, x: F32, g: Pool2dGeometry): F32;
-  /**
-   * The gradient through a max pool of x = relu(z + bias) back to z, in one pass: maxPool2dGrad,
-   * then zero where x <= 0, and the bias gradient (dz summed per channel). Fit's backward fuses
-   * a relu convolution's pooling this way (src/autodiff/grad.ts).
-   */
-  maxPool2dReluGrad(dy: F32, x: F32, g: Pool2dGeometry): { dz: F32; db: F32 };
-  /** Average over the window cells inside the input (padding excluded, as in Keras). */
-  avgPool2d(x: F32, g: Pool2dGeometry): F32;
-  avgPool2dGrad(dy: F32, g: Pool2dGeometry): F32;
-  resizeBilinear(x: F32, g: ResizeGeometry): F32;
-  resizeBilinearGrad(dy: F32, g: ResizeGeometry): F32;
-  resizeNearest(x: F32, g: ResizeGeometry): F32;
-  resizeNearestGrad(dy: F32, g: ResizeGeometry): F32;
-  /** Warps every image by its own transform (transforms [batch, 8]); see TransformGeometry. */
-  imageTransform(x: F32, transforms: F32, g: TransformGeometry): F32;
-  /** The adjoint: each output gradient goes back to the input pixels it was sampled from. */
-  imageTransformGrad(dy: F32, transforms: F32, g: TransformGeometry): F32;
-
-  // softmax family over the middle axis of [outer, n, inner]
-  softmax(x: F32, outer: number, n: number, inner: number): F32;
-  logSoftmax(x: F32, outer: number, n: number, inner: number): F32;
-  softmaxGrad(dy: F32, y: F32, outer: number, n: number, inner: number): F32;
-  logSoftmaxGrad(dy: F32, y: F32, outer: number, n: number, inner: number): F32;
-  /** Per-row -sum(labels * logSoftmax(logits)) over [rows, classes], and d(loss_row)/d(logits). */
-  softmaxCrossEntropy(logits: F32, labels: F32, rows: number, classes: number): { loss: F32; dlogits: F32 };
-  /** The same with integer class labels; a label outside [0, classes) throws. */
-  sparseSoftmaxCrossEntropy(logits: F32, labels: Int32Array, rows: number, classes: number): { loss: F32; dlogits: F32 };
-  /** Elementwise max(x,0) - x*z + log(1 + exp(-|x|)), and its gradient sigmoid(x) - z. */
-  sigmoidCrossEntropy(logits: F32, labels: F32): { loss: F32; dlogits: F32 };
-
-  // recurrent layers: one call per sequence; a mask [batch, steps] of 0/1 carries the state over
-  // masked steps; recMask [batch, units] (recurrent dropout, scaled) multiplies the state where it
-  // enters the recurrent product
-  rnnForward(spec: RnnSpec, x: F32, W: F32, R: F32, bias: F32 | null, h0: F32, c0: F32 | null, mask: F32 | null, recMask: F32 | null): RnnSaved;
-  /** dhs: the gradient of every output h [batch, steps, units]; dcT: of the final cell state (LSTM). */
-  rnnBackward(
-    spec: RnnSpec,
-    dhs: F32,
-    dcT: F32 | null,
-    x: F32,
-    W: F32,
-    R: F32,
-    bias: F32 | null,
-    h0: F32,
-    c0: F32 | null,
-    mask: F32 | null,
-    recMask: F32 | null,
-    saved: RnnSaved,
-  ): RnnGrads;
-
-  // optimizer updates, in place on param and slots
-  sgdUpdate(param: F32, grad: F32, velocity: F32 | null, lr: number, momentum: number, nesterov: boolean): void;
-  rmspropUpdate(param: F32, grad: F32, meanSquare: F32, momentumBuf: F32 | null, lr: number, rho: number, momentum: number, epsilon: number): void;
-  adamUpdate(param: F32, grad: F32, m: F32, v: F32, lr: number, beta1: number, beta2: number, epsilon: number, step: number, weightDecay: number): void;
-}
+/**
+ * The interface itself is generated from its declarations in the kernel table (kernel-table/,
+ * `npm run gen:bindings`), which also bind it to the compiled kernels.
+ */
+export type { Kernels } from "./kernels.gen.js";

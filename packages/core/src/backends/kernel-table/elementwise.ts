@@ -23,13 +23,13 @@ export const ELEMENTWISE: Record<string, Binding> = {
     doc: "y = op(x), elementwise; alpha parameterizes leakyRelu and elu",
     args: [{ kind: "code", name: "op", table: "UNARY" }, f32("x"), out("y", "x_len"), float("alpha")],
     call: { fn: "unary", args: ["op", "x", "y", "x_len", "alpha"] },
-    wrap: { params: "op, x, alpha", outputs: { y: "uninit(x.length)" } },
+    wrap: { outputs: { y: "uninit(x.length)" } },
   },
   unaryGrad: {
     doc: "dx = op'(x) dy, with y = op(x)",
     args: [{ kind: "code", name: "op", table: "UNARY" }, f32("dy"), f32("x", "dy_len"), f32("y", "dy_len"), out("dx", "dy_len"), float("alpha")],
     call: { fn: "unary_grad", args: ["op", "dy", "x", "y", "dx", "dy_len", "alpha"] },
-    wrap: { params: "op, dy, x, y, alpha", outputs: { dx: "uninit(dy.length)" } },
+    wrap: { outputs: { dx: "uninit(dy.length)" } },
   },
   binary: {
     doc: "a broadcasting binary op; out has outShape; strides per output axis (0 where broadcast); comparisons write a Uint8Array",
@@ -54,7 +54,6 @@ export const ELEMENTWISE: Record<string, Binding> = {
     ],
     call: { fn: "binary", args: ["op", "a", "aStrides", "b", "bStrides", "out", "outBool", "outShape", "rank", "total"] },
     wrap: {
-      params: "op, a, aShape, b, bShape, outShape",
       fallback: "!isF32(a) || !isF32(b)",
       locals: ["const total = sizeOf(outShape)", "const comparison = isComparison(op)"],
       outputs: { out: "comparison ? new Uint8Array(total) : uninit(total)" },
@@ -79,7 +78,6 @@ export const ELEMENTWISE: Record<string, Binding> = {
     require: [["x_len % channels == 0", "x", "length must be a multiple of channels"]],
     call: { fn: "bias_activation", args: ["x", "bias", "scale", "y", "x_len", "channels", "act"] },
     wrap: {
-      params: "x, bias, act, scale = null",
       outputs: { y: "uninit(x.length)" },
       pass: { channels: "bias?.length ?? scale?.length ?? 1" },
       when: "x.length > 0",
@@ -92,7 +90,6 @@ export const ELEMENTWISE: Record<string, Binding> = {
     requireAfter: [["!db || channels > 0", "channels", "must be positive when db is given"]],
     call: { fn: "bias_activation_grad", args: ["dy", "y", "dz", "db", "dy_len", "channels", "act"] },
     wrap: {
-      params: "dy, y, act, channels",
       outputs: { dz: "uninit(dy.length)", db: "channels > 0 ? uninit(channels) : null" },
       when: "dy.length > 0",
       returns: "{ dz, db }",
@@ -102,7 +99,7 @@ export const ELEMENTWISE: Record<string, Binding> = {
     doc: "y[o, i] = op over n of x[o, n, i]",
     args: [{ kind: "code", name: "op", table: "REDUCE" }, f32("x", "prod(outer, n, inner)"), out("y", "prod(outer, inner)"), ...outerNInner],
     call: { fn: "reduce", args: ["op", "x", "y", "outer", "n", "inner"] },
-    wrap: { params: "op, x, outer, n, inner", outputs: { y: "uninit(outer * inner)" } },
+    wrap: { outputs: { y: "uninit(outer * inner)" } },
   },
   argReduce: {
     doc: "the index of the max (or min) over n of x[o, n, i]",
@@ -116,7 +113,6 @@ export const ELEMENTWISE: Record<string, Binding> = {
     ],
     call: { fn: "arg_reduce", args: ["isMax", "x", "y", "outer", "n", "inner"] },
     wrap: {
-      params: "op, x, outer, n, inner",
       fallback: "n === 0 || outer * inner === 0",
       outputs: { y: "new Int32Array(outer * inner)" },
       pass: { isMax: 'op === "argmax"' },
@@ -126,7 +122,7 @@ export const ELEMENTWISE: Record<string, Binding> = {
     doc: "running sums over n of x[o, n, i], from the end when reverse",
     args: [f32("x", "prod(outer, n, inner)"), out("y", "prod(outer, n, inner)"), ...outerNInner, flag("reverse")],
     call: { fn: "cumsum", args: ["x", "y", "outer", "n", "inner", "reverse"] },
-    wrap: { params: "x, outer, n, inner, reverse", fallback: "outer * n * inner === 0", outputs: { y: "uninit(x.length)" } },
+    wrap: { fallback: "outer * n * inner === 0", outputs: { y: "uninit(x.length)" } },
   },
   transpose: {
     doc: "y (outShape) reads x at srcStrides",
@@ -143,7 +139,6 @@ export const ELEMENTWISE: Record<string, Binding> = {
     ],
     call: { fn: "transpose", args: ["x", "y", "outShape", "srcStrides", "rank", "total"] },
     wrap: {
-      params: "x, shape, perm",
       fallback: "!isF32(x) || shape.length > 16",
       locals: ["const strides = stridesOf(shape)"],
       outputs: { y: "uninit(x.length)" },
@@ -156,7 +151,6 @@ export const ELEMENTWISE: Record<string, Binding> = {
     call: { fn: "softmax", args: ["x", "y", "outer", "n", "inner", "log"] },
     wrap: [false, true].map((log) => ({
       method: log ? "logSoftmax" : "softmax",
-      params: "x, outer, n, inner",
       fallback: "outer * n * inner === 0",
       outputs: { y: "uninit(x.length)" },
       pass: { log: String(log) },
@@ -168,7 +162,6 @@ export const ELEMENTWISE: Record<string, Binding> = {
     call: { fn: "softmax_grad", args: ["dy", "y", "dx", "outer", "n", "inner", "log"] },
     wrap: [false, true].map((log) => ({
       method: log ? "logSoftmaxGrad" : "softmaxGrad",
-      params: "dy, y, outer, n, inner",
       fallback: "outer * n * inner === 0",
       outputs: { dx: "uninit(dy.length)" },
       pass: { log: String(log) },
@@ -178,14 +171,13 @@ export const ELEMENTWISE: Record<string, Binding> = {
     doc: "per-row cross-entropy of softmax(logits) against label distributions, and its gradient",
     args: crossEntropyArgs(f32("labels", "prod(rows, classes)")),
     call: { fn: "softmax_cross_entropy", args: ["logits", "labels", "loss", "dlogits", "rows", "classes"] },
-    wrap: { params: "logits, labels, rows, classes", fallback: "rows * classes === 0", outputs: crossEntropyOutputs, returns: "{ loss, dlogits }" },
+    wrap: { fallback: "rows * classes === 0", outputs: crossEntropyOutputs, returns: "{ loss, dlogits }" },
   },
   sparseSoftmaxCrossEntropy: {
     doc: "the same with integer labels: returns -1, or the first row whose label is out of range",
     args: crossEntropyArgs({ kind: "i32", name: "labels", size: "rows" }),
     call: { fn: "sparse_softmax_cross_entropy", args: ["logits", "labels", "loss", "dlogits", "rows", "classes"], returns: "long" },
     wrap: {
-      params: "logits, labels, rows, classes",
       fallback: "rows * classes === 0",
       outputs: crossEntropyOutputs,
       // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source for the generated wrapper, not a template
@@ -197,6 +189,6 @@ export const ELEMENTWISE: Record<string, Binding> = {
     doc: "elementwise binary cross-entropy of sigmoid(logits), and its gradient",
     args: [f32("logits"), f32("labels", "logits_len"), out("loss", "logits_len"), out("dlogits", "logits_len")],
     call: { fn: "sigmoid_cross_entropy", args: ["logits", "labels", "loss", "dlogits", "logits_len"] },
-    wrap: { params: "logits, labels", outputs: { loss: "uninit(logits.length)", dlogits: "uninit(logits.length)" }, returns: "{ loss, dlogits }" },
+    wrap: { outputs: { loss: "uninit(logits.length)", dlogits: "uninit(logits.length)" }, returns: "{ loss, dlogits }" },
   },
 };

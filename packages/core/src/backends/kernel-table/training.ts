@@ -9,7 +9,7 @@ export const TRAINING: Record<string, Binding> = {
     doc: "SGD with optional (Nesterov) momentum, in place",
     args: [out("param", "0"), f32("grad", "param_len"), out("velocity", "param_len", { nullable: true }), float("lr"), float("momentum"), flag("nesterov")],
     call: { fn: "sgd_update", args: ["param", "grad", "velocity", "param_len", "lr", "momentum", "nesterov"] },
-    wrap: { params: "param, grad, velocity, lr, momentum, nesterov" },
+    wrap: {},
   },
   rmspropUpdate: {
     doc: "RMSprop, in place",
@@ -24,7 +24,7 @@ export const TRAINING: Record<string, Binding> = {
       float("epsilon"),
     ],
     call: { fn: "rmsprop_update", args: ["param", "grad", "meanSquare", "momentumBuffer", "param_len", "lr", "rho", "momentum", "epsilon"] },
-    wrap: { params: "param, grad, meanSquare, momentumBuffer, lr, rho, momentum, epsilon" },
+    wrap: {},
   },
   adamUpdate: {
     doc: "Adam (AdamW with weightDecay), in place",
@@ -41,7 +41,7 @@ export const TRAINING: Record<string, Binding> = {
       float("weightDecay"),
     ],
     call: { fn: "adam_update", args: ["param", "grad", "m", "v", "param_len", "lr", "beta1", "beta2", "epsilon", "step", "weightDecay"] },
-    wrap: { params: "param, grad, m, v, lr, beta1, beta2, epsilon, step, weightDecay" },
+    wrap: {},
   },
   imageTransform: {
     doc: "warps every image by its projective transform (8 floats each); geometry [batch, inH, inW, channels, outH, outW, fillMode, interpolation]",
@@ -59,7 +59,6 @@ export const TRAINING: Record<string, Binding> = {
     ],
     call: { fn: "image_transform", args: ["x", "transforms", "y", "g"] },
     wrap: {
-      params: "x, transforms, g",
       outputs: { y: "uninit(g.batch * g.outH * g.outW * g.channels)" },
       pass: { geometry: "transformGeometry(g)", fillValue: "g.fillValue" },
       when: "y.length > 0",
@@ -84,7 +83,6 @@ export const TRAINING: Record<string, Binding> = {
     derive: [["const bool", "lstm", "s.kind == RNN_LSTM"]],
     call: { fn: "rnn_forward", args: ["s", "x", "W", "R", "bias", "h0", "c0", "mask", "recMask", "hs", "cs", "cache"] },
     wrap: {
-      params: "spec, x, W, R, bias, h0, c0, mask, recMask",
       fallback: emptySequence,
       locals: ["const n = spec.batch * spec.steps * spec.units"],
       outputs: { hs: "uninit(n)", cs: 'spec.kind === "lstm" ? uninit(n) : null', cache: 'spec.kind === "simple" ? null : uninit(4 * n)' },
@@ -120,7 +118,6 @@ export const TRAINING: Record<string, Binding> = {
       args: ["s", "dhs", "dcT", "x", "W", "R", "h0", "c0", "mask", "recMask", "hs", "cs", "cache", "dx", "dW", "dR", "db", "dh0", "dc0"],
     },
     wrap: {
-      params: "spec, dhs, dcT, x, W, R, bias, h0, c0, mask, recMask, saved",
       fallback: emptySequence,
       outputs: {
         dx: "uninit(x.length)",

@@ -1,8 +1,40 @@
 /**
- * The shape of the kernel table (src/backends/kernel-table/): one entry per entry point of the
- * compiled kernels, read by scripts/gen-bindings.ts. See index.ts for what is generated from it.
+ * The shape of the kernel table (src/backends/kernel-table/): one declaration per member of the
+ * `Kernels` interface (KernelMethod, KernelProperty) and one entry per entry point of the compiled
+ * kernels (Binding), read by scripts/gen-bindings.ts. See index.ts for what is generated from it.
  */
 import type { OP_TABLES } from "../kernels.js";
+
+/** A parameter that callers may leave out: implementations assume `default` (a TypeScript expression). */
+export interface OptionalParam {
+  type: string;
+  default: string;
+}
+
+/**
+ * A method of the `Kernels` interface, declared once: the interface, the backends' wrappers and
+ * their fallbacks to the TypeScript kernel all take its names, types and defaults from here.
+ * Types are TypeScript source over the types kernels.ts exports (and DType, TypedArray, Shape).
+ */
+export interface KernelMethod {
+  /** Its doc comment, one paragraph (the generator wraps it). */
+  doc?: string;
+  /** Its parameters in call order: name -> type, or an OptionalParam (declared `name?: type`). */
+  params: Record<string, string | OptionalParam>;
+  returns: string;
+}
+
+/** A readonly property of the `Kernels` interface (what a backend says about itself). */
+export interface KernelProperty {
+  doc?: string;
+  type: string;
+}
+
+/** A run of methods in the interface, under a comment that says what they share. */
+export interface KernelSection {
+  comment?: string;
+  methods: Record<string, KernelMethod>;
+}
 
 type ArrayKind = "f32" | "i32" | "u8";
 export type BindingArg =
@@ -28,15 +60,13 @@ export type BindingArg =
   | { kind: "conv" | "pool" | "rnn"; name: string; var: string };
 
 /**
- * The `Kernels` method (src/backends/kernels.ts) an entry serves, as the backend's wrapper:
- * TypeScript expressions over the method's parameters. The generated wrappers are type-checked
- * against the Kernels interface.
+ * The `Kernels` method an entry serves, as the backend's wrapper: TypeScript expressions over the
+ * parameters of the method's declaration (KernelMethod), whose names and defaults the wrapper
+ * takes. The generated wrappers are type-checked against the Kernels interface.
  */
 export interface Wrap {
   /** The Kernels method (default: the entry's name). */
   method?: string;
-  /** Its parameter names in the interface's order, defaults included ("x, g, precision = \"float32\""). */
-  params: string;
   /** When the TypeScript kernel serves the call instead (empty problems, other dtypes). */
   fallback?: string;
   /** Statements before the outputs are allocated. */
@@ -67,7 +97,7 @@ export interface Binding {
   requireAfter?: [string, string, string][];
   /** The C++ kernel and the variables passed to it, or a C++ statement block for the rare entry that loops. */
   call: { fn: string; args: string[]; returns?: "long" } | { body: string };
-  /** The Kernels method(s) this entry serves. */
+  /** The Kernels method(s) this entry serves (`{}`: the same-named method, each argument its same-named parameter). */
   wrap: Wrap | Wrap[];
 }
 
