@@ -48,6 +48,8 @@ export interface Kernels {
   argReduce(op: "argmax" | "argmin", x: F32, outer: number, n: number, inner: number): Int32Array;
   /** Running sums over the middle axis of a [outer, n, inner] view, from its end when `reverse`. */
   cumsum(x: F32, outer: number, n: number, inner: number, reverse: boolean): F32;
+  /** Counts of each value of x in [0, length) (values outside are not counted), or the sums of their weights. */
+  bincount(x: Int32Array, weights: F32 | null, length: number): F32;
 
   // data movement (any dtype)
   transpose(x: TypedArray, shape: Shape, perm: readonly number[]): TypedArray;

@@ -28,6 +28,7 @@ export const jsKernels: Kernels = {
   reduce: reduce.reduce,
   argReduce: reduce.argReduce,
   cumsum: scan.cumsum,
+  bincount: scan.bincount,
   transpose: movement.transpose,
   slice: movement.slice,
   pad: movement.pad,

@@ -14,3 +14,13 @@ export function cumsum(x: F32, outer: number, n: number, inner: number, reverse:
   }
   return y;
 }
+
+/** How often each value in [0, length) occurs in x (or the sum of its weights); other values are not counted. */
+export function bincount(x: Int32Array, weights: F32 | null, length: number): F32 {
+  const counts = new Float32Array(length);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v >= 0 && v < length) counts[v] += weights ? weights[i] : 1;
+  }
+  return counts;
+}

@@ -124,6 +124,12 @@ export const ELEMENTWISE: Record<string, Binding> = {
     call: { fn: "cumsum", args: ["x", "y", "outer", "n", "inner", "reverse"] },
     wrap: { fallback: "outer * n * inner === 0", outputs: { y: "uninit(x.length)" } },
   },
+  bincount: {
+    doc: "counts (or summed weights) of the values of x in [0, length)",
+    args: [{ kind: "i32", name: "x", first: true }, f32("weights", "x_len", { nullable: true }), out("counts", "length"), int("length", 0, "std::size_t")],
+    call: { fn: "bincount", args: ["x", "x_len", "weights", "counts", "length"] },
+    wrap: { outputs: { counts: "new Float32Array(length)" } },
+  },
   transpose: {
     doc: "y (outShape) reads x at srcStrides",
     args: [

@@ -47,6 +47,11 @@ export const ARRAY_METHODS: KernelSection[] = [
         params: { x: "F32", ...view, reverse: "boolean" },
         returns: "F32",
       },
+      bincount: {
+        doc: "Counts of each value of x in [0, length) (values outside are not counted), or the sums of their weights.",
+        params: { x: "Int32Array", weights: "F32 | null", length: "number" },
+        returns: "F32",
+      },
     },
   },
   {

@@ -142,6 +142,15 @@ const cases: Record<Exclude<keyof Kernels, "name">, Case> = {
       for (const reverse of [false, true])
         close(n.cumsum(x, o, m, i, reverse), js.cumsum(x, o, m, i, reverse), `${o},${m},${i} reverse ${reverse}`, 1e-5, 1e-5);
   },
+  bincount(n) {
+    // values beyond the bins and negative ones are skipped by both
+    const x = Int32Array.from(randArray(1000), (v) => Math.floor(v * 12) - 1);
+    const w = randArray(1000);
+    for (const length of [0, 1, 7, 30]) {
+      assert.deepEqual(n.bincount(x, null, length), js.bincount(x, null, length), `counts, ${length} bins`);
+      close(n.bincount(x, w, length), js.bincount(x, w, length), `weights, ${length} bins`, 1e-5, 1e-5);
+    }
+  },
   transpose(n) {
     for (const [shape, perm] of [
       [
