@@ -61,3 +61,25 @@ test("packages import only packages below them (core <- node <- toolkit), and on
   );
   assert.deepEqual(byPath, [], `relative paths into another package (use @kerno/core/... or @kerno/node/...):\n${byPath.join("\n")}`);
 });
+
+test("a package's tests import nothing of a higher package (they run with it alone: npm test in its folder)", () => {
+  // scripts/: the workspace's generators, whose stale-file checks the packages' tests run
+  const allowed: Record<string, string[]> = {
+    "packages/core": ["packages/core/", "scripts/"],
+    "packages/node": ["packages/core/", "packages/node/", "scripts/"],
+  };
+  const names: Record<string, string[]> = { "packages/core": ["@kerno/core"], "packages/node": ["@kerno/core", "@kerno/node"] };
+  const wrong: string[] = [];
+  for (const pkg of Object.keys(allowed)) {
+    for (const [from, text] of readSources(repositoryRoot, `${pkg}/test`)) {
+      for (const { specifier } of moduleReferences(from, text)) {
+        const target = specifier.startsWith(".") ? posix.join(posix.dirname(from), specifier) : null;
+        const bad = target
+          ? !allowed[pkg].some((a) => target.startsWith(a))
+          : /^(@kerno\/|kerno$|kerno\/)/.test(specifier) && !names[pkg].some((n) => specifier === n || specifier.startsWith(`${n}/`));
+        if (bad) wrong.push(`  ${from}: "${specifier}"`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, [], `tests reaching a higher package:\n${wrong.join("\n")}`);
+});

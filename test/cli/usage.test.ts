@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { CONV_WAYS } from "../../packages/node/scripts/conv-ways.mjs";
 import { parse } from "../../src/cli/args.js";
 import { COMMANDS, commandOptions, HELP, optionList, usageText } from "../../src/cli/usage.js";
 
@@ -67,4 +68,8 @@ test("kerno bench runs from any folder (the harness and tsx resolve from the pac
   const r = kerno(tempDir(), "bench", "nosuch", "--seconds=0.1");
   assert.equal(r.status, 2);
   assert.match(r.stderr, /unknown workload 'nosuch'; known: sgemm/);
+});
+
+test("kerno --help names every way of running convolutions that KERNO_CONV forces (the addon's list, conv-ways.mjs)", () => {
+  for (const way of CONV_WAYS) assert.match(HELP, new RegExp(`KERNO_CONV .*\\b${way}\\b`), `the CLI's help names ${way}`);
 });

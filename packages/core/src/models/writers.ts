@@ -30,7 +30,7 @@ export function modelWriter<K extends keyof ModelWriters>(format: K, who: string
   const writer = writers[format];
   if (!writer) {
     throw new Error(
-      `${who}: writing ${WHAT[format]} needs ${format === "file" ? "a file system" : "kerno's interop"}, which importing "kerno" (src/index.ts) registers; ` +
+      `${who}: writing ${WHAT[format]} needs ${format === "file" ? "a file system" : "kerno's interop"}, which importing "@kerno/node" (or "kerno") registers; ` +
         `nothing registered a ${format} writer (registerModelWriters in src/models/writers.ts)${format === "file" ? "; encodeModel(model) gives the bytes anywhere" : ""}`,
     );
   }

@@ -7,10 +7,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { loadModel } from "@kerno/node";
 import type { Tensor } from "../../src/index.js";
 import { BUILTIN_LAYERS, layerFromConfig } from "../../src/layers/registry.js";
 import { caseData, caseModel, layerCases } from "../helpers/layer-cases.js";
+import { loadModel } from "../helpers/model-files.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const dir = tempDir();

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { loadModel } from "@kerno/node";
 import { Bidirectional, Dense, flip, Input, LSTM, Model, randomNormal, SimpleRNN, type Tensor, TimeDistributed } from "../../src/index.js";
 import { checkLayer } from "../helpers/layers.js";
+import { loadModel } from "../helpers/model-files.js";
 import { tempDir } from "../helpers/tmp.js";
 
 test("Bidirectional doubles the units (concat) and the parameters; TimeDistributed maps each step", () => {

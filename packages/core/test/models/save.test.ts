@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { loadModel } from "@kerno/node";
 import {
   Add,
   BatchNormalization,
@@ -18,6 +17,7 @@ import {
   type Tensor,
   tensor,
 } from "../../src/index.js";
+import { loadModel } from "../helpers/model-files.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const dir = tempDir();

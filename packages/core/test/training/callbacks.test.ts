@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { loadModel } from "@kerno/node";
 import {
   Dense,
   EarlyStopping,
@@ -19,6 +18,7 @@ import {
   tensor,
 } from "../../src/index.js";
 import { formatPath, type TrainingModel } from "../../src/training/callbacks.js";
+import { loadModel } from "../helpers/model-files.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const dir = tempDir();

@@ -5,7 +5,8 @@ import { test } from "node:test";
 import { Dense, Input, Sequential } from "@kerno/core";
 import { encodeSafetensors } from "@kerno/core/models/safetensors.js";
 import { tempDir } from "../../../core/test/helpers/tmp.js";
-import { loadKernoModel } from "../../src/interop/load-model.js";
+// @kerno/node's index: model.save(path) writes through the file writers it registers
+import { loadKernoModel } from "../../src/index.js";
 
 const dir = tempDir();
 

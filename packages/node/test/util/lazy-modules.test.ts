@@ -20,16 +20,17 @@ test("no source file imports sharp, vega, dagre, protobufjs or h5wasm at load ti
   for (const file of sources(src)) assert.doesNotMatch(readFileSync(file, "utf8"), heavy, file);
 });
 
-test("importing kerno loads none of them; using an image or a plot loads what it needs", () => {
+test("importing @kerno/node loads none of them; using an image or a plot loads what it needs", () => {
   const script = `
     import { createRequire } from "node:module";
     const require = createRequire(import.meta.url);
     const loaded = () => [...new Set(Object.keys(require.cache).filter((k) => /node_modules\\/(sharp|@dagrejs|protobufjs)\\//.test(k)).map((k) => k.split("node_modules/")[1].split("/")[0]))].sort();
-    const kerno = await import(${JSON.stringify(join(src, "index.ts"))});
+    const node = await import(${JSON.stringify(join(src, "index.ts"))});
+    const core = await import("@kerno/core");
     console.log(JSON.stringify(loaded()));
-    kerno.toSvg(new kerno.Sequential([kerno.Input({ shape: [2] }), new kerno.Dense({ units: 1 })]));
+    node.toSvg(new core.Sequential([core.Input({ shape: [2] }), new core.Dense({ units: 1 })]));
     console.log(JSON.stringify(loaded()));`;
-  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["--conditions=kerno-source", "--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   const [before, after] = r.stdout
     .trim()
