@@ -1,7 +1,7 @@
 /**
  * Writes packages/node/native/opcodes.h from the op tables in packages/core/src/backends/kernels.ts (`npm run gen:opcodes`):
  * an op's native code is its index in its table, so TypeScript and C++ cannot drift apart.
- * test/backends/native/opcodes.test.ts fails when the committed header is stale.
+ * packages/node/test/backends/native/opcodes.test.ts fails when the committed header is stale.
  */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";

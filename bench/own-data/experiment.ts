@@ -3,8 +3,8 @@
  * (src/recipes/own-image-plan.ts ImagePlan) or adds CLI flags, trains with the same seed and prints
  * one JSON line: test (or validation) accuracy, the last and best training accuracy, epochs, time.
  *
- *   npx tsx bench/own-data/experiment.ts /tmp/own-data/shapes original gmax gmax-adam ...
- *   npx tsx bench/own-data/experiment.ts /tmp/own-data/shapes --list
+ *   node --conditions=kerno-source --import tsx bench/own-data/experiment.ts /tmp/own-data/shapes original gmax gmax-adam ...
+ *   node --conditions=kerno-source --import tsx bench/own-data/experiment.ts /tmp/own-data/shapes --list
  */
 import { appendFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -4,7 +4,7 @@
  * bytes, and real ones written from the shared data sets as PNG folders. Nothing is written into
  * the repository: the folders go under /tmp/own-data/ (or the folder given).
  *
- *   npx tsx bench/own-data/make-folders.ts [OUT] [--only shapes,digits,...]
+ *   node --conditions=kerno-source --import tsx bench/own-data/make-folders.ts [OUT] [--only shapes,digits,...]
  *
  * | folder | classes | photos | size | colour | layout |
  * |---|---|---|---|---|---|

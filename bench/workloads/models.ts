@@ -7,6 +7,7 @@ import { backend } from "@kerno/core/backends/registry.js";
 import {
   biasActivation,
   conv2d,
+  conv2dMaxPool,
   grad,
   matMul,
   maxPool2d,
@@ -63,8 +64,9 @@ export function mnistCnn(seed = 1) {
     new Variable(zeros([10])),
   ];
   const logits = (x: Tensor): Tensor => {
-    let h = maxPool2d(conv2d(x, p[0], { bias: p[1], activation: "relu" }));
-    h = maxPool2d(conv2d(h, p[2], { bias: p[3], activation: "relu" }));
+    // conv2dMaxPool: the op the graph runner rewrites a Conv2D and its MaxPooling2D into
+    let h = conv2dMaxPool(x, p[0], { bias: p[1], activation: "relu" });
+    h = conv2dMaxPool(h, p[2], { bias: p[3], activation: "relu" });
     h = conv2d(h, p[4], { bias: p[5], activation: "relu" });
     return biasActivation(matMul(reshape(h, [h.shape[0], -1]), p[6]), p[7]);
   };

@@ -21,7 +21,7 @@ export function runDoctor(argv: string[] = []): number {
   console.log(
     distributedAvailable()
       ? `distributed training: available (${mpiAddonPath()}; run under mpirun with --distributed)`
-      : "distributed training: unavailable (kerno was built without MPI: apt-get install libopenmpi-dev openmpi-bin, then npm rebuild kerno)",
+      : "distributed training: unavailable (kerno was built without MPI: apt-get install libopenmpi-dev openmpi-bin, then npm rebuild @kerno/node)",
   );
   console.log(`node ${process.version} on ${process.platform}-${process.arch}`);
   return 0;

@@ -378,14 +378,22 @@ void cumsum(const float* x, float* y, std::size_t outer, std::size_t n, std::siz
   });
 }
 
-// Counts (or summed weights) of the values of x in [0, length); values outside are skipped, so a
-// bad value cannot write out of bounds. One pass: the histogram's scattered adds do not split
-// across threads without private copies, and the op is light next to the layers around it.
-void bincount(const int32_t* x, std::size_t n, const float* weights, float* counts, std::size_t length) {
-  std::fill(counts, counts + length, 0.0f);
+// Counts of the values of x in [0, length), and the sums of their weights; values outside are
+// skipped, so a bad value cannot write out of bounds. One pass each: a histogram's scattered adds
+// do not split across threads without private copies, and the op is light next to the layers.
+void bincount(const int32_t* x, std::size_t n, int32_t* counts, std::size_t length) {
+  std::fill(counts, counts + length, 0);
   for (std::size_t i = 0; i < n; i++) {
     const int32_t v = x[i];
-    if (v >= 0 && static_cast<std::size_t>(v) < length) counts[v] += weights ? weights[i] : 1.0f;
+    if (v >= 0 && static_cast<std::size_t>(v) < length) counts[v]++;
+  }
+}
+
+void bincount_weights(const int32_t* x, std::size_t n, const float* weights, float* sums, std::size_t length) {
+  std::fill(sums, sums + length, 0.0f);
+  for (std::size_t i = 0; i < n; i++) {
+    const int32_t v = x[i];
+    if (v >= 0 && static_cast<std::size_t>(v) < length) sums[v] += weights[i];
   }
 }
 

@@ -44,8 +44,10 @@ void reduce(int op, const float* x, float* y, std::size_t outer, std::size_t n, 
 void arg_reduce(bool isMax, const float* x, int32_t* y, std::size_t outer, std::size_t n, std::size_t inner);
 // cumsum: running sums over n of x[o, n, i], from the end when reverse
 void cumsum(const float* x, float* y, std::size_t outer, std::size_t n, std::size_t inner, bool reverse);
-// bincount: counts (or summed weights) of the values of x in [0, length)
-void bincount(const int32_t* x, std::size_t x_len, const float* weights, float* counts, std::size_t length);
+// bincount: counts of the values of x in [0, length)
+void bincount(const int32_t* x, std::size_t x_len, int32_t* counts, std::size_t length);
+// bincountWeights: summed weights of the values of x in [0, length)
+void bincount_weights(const int32_t* x, std::size_t x_len, const float* weights, float* sums, std::size_t length);
 // transpose: y (outShape) reads x at srcStrides
 void transpose(const float* x, float* y, const int32_t* outShape, const int32_t* srcStrides, int rank, std::size_t total);
 // softmax: softmax (or log-softmax) over n of x[o, n, i]

@@ -36,7 +36,6 @@ function collect<X>(walk: (x: X, f: (t: Tensor) => Tensor) => unknown, x: X): Te
   return out;
 }
 
-/** How many of the tape's nodes in `order` read each tensor (a node reading it twice counts twice). */
 /**
  * Gradients of scalar `output` with respect to `wrt`, following the nodes recorded on `tape`.
  * With `recycle`, the step's buffers go back to the pool (recycle.ts): each gradient once spent,

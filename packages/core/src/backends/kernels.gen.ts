@@ -48,8 +48,10 @@ export interface Kernels {
   argReduce(op: "argmax" | "argmin", x: F32, outer: number, n: number, inner: number): Int32Array;
   /** Running sums over the middle axis of a [outer, n, inner] view, from its end when `reverse`. */
   cumsum(x: F32, outer: number, n: number, inner: number, reverse: boolean): F32;
-  /** Counts of each value of x in [0, length) (values outside are not counted), or the sums of their weights. */
-  bincount(x: Int32Array, weights: F32 | null, length: number): F32;
+  /** How often each value in [0, length) occurs in x (values outside are not counted), exact in int32. */
+  bincount(x: Int32Array, length: number): Int32Array;
+  /** The sum of the weights of each value in [0, length) of x (values outside are not counted). */
+  bincountWeights(x: Int32Array, weights: F32, length: number): F32;
 
   // data movement (any dtype)
   transpose(x: TypedArray, shape: Shape, perm: readonly number[]): TypedArray;

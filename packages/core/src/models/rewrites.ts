@@ -50,16 +50,17 @@ export function graphRewrites(nodes: readonly LayerNode[], keep: ReadonlySet<num
   };
   const rewrites = new Map<LayerNode, Rewrite>();
   for (const node of nodes) {
-    const conv = node.layer;
-    if (!(conv instanceof Conv2D) || !conv.built || node.inputs.length !== 1) continue;
+    const conv = node.layer as Conv2D;
+    // the exact classes: a subclass may override call, which a rewrite would skip
+    if (conv.constructor !== Conv2D || !conv.built || node.inputs.length !== 1) continue;
     const { fused, after } = splitActivation(conv.activation);
     if (after !== "linear") continue;
     let last = node;
     const next = onlyReader(last);
-    const norm = !training && conv.activation === "linear" && next?.layer instanceof BatchNormalization ? next : null;
+    const norm = !training && conv.activation === "linear" && next?.layer.constructor === BatchNormalization ? next : null;
     if (norm) last = norm;
     const poolNode = onlyReader(last);
-    const pool = poolNode?.layer instanceof MaxPooling2D ? poolNode.layer : null;
+    const pool = poolNode?.layer.constructor === MaxPooling2D ? (poolNode.layer as MaxPooling2D) : null;
     const replaces = [norm, pool ? poolNode : null].filter((n): n is LayerNode => n !== null);
     if (replaces.length === 0) continue;
     const bn = norm?.layer as BatchNormalization | undefined;

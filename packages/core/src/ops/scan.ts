@@ -45,11 +45,11 @@ export function bincount(x: Tensor, options: BincountOptions = {}): Tensor {
     length = Math.max(length, values[i] + 1);
   }
   const { weights } = options;
-  if (weights === undefined) return make(Int32Array.from(backend().bincount(values, null, length)), [length], "int32");
+  if (weights === undefined) return make(backend().bincount(values, length), [length], "int32");
   assertTensor(weights, "bincount", "weights");
   if (weights.rank !== 1 || weights.shape[0] !== values.length) {
     throw new RangeError(`bincount: weights must be [${values.length}] (one per value of x), got [${weights.shape.join(",")}]`);
   }
-  const y = make(backend().bincount(values, assertFloat(weights, "bincount", "weights"), length), [length], "float32");
+  const y = make(backend().bincountWeights(values, assertFloat(weights, "bincount", "weights"), length), [length], "float32");
   return record("bincount", [weights], y, (dy) => [gather(dy, x, 0) as Tensor<"float32">]);
 }

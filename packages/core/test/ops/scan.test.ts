@@ -35,6 +35,8 @@ test("bincount: int32 counts of each value up to the largest (or minlength), flo
   assert.equal(weighted.dtype, "float32");
   assert.deepEqual(Array.from(weighted.floats()), [4, 2.5, 0, 0.25]);
   assert.deepEqual(Array.from(bincount(tensor([], [0], "int32")).values), []);
+  // int32 counts, exact past float32's 2^24
+  assert.equal(bincount(tensor(new Int32Array(17_000_001), [17_000_001], "int32")).values[0], 17_000_001);
   assert.throws(() => bincount(tensor([2, -1], [2], "int32")), /bincount: x must be non-negative, got -1 at index 1/);
   assert.throws(() => bincount(tensor([1, 2])), /bincount: input must be int32, got float32/);
   assert.throws(() => bincount(tensor([[1]], [1, 1], "int32")), /bincount: expected input of rank 1 \[n\], got \[1,1\]/);

@@ -50,7 +50,7 @@ function loadMpi(): MpiAddon {
   if (!existsSync(path)) {
     throw new Error(
       `kerno distributed: unavailable, kerno was built without MPI (${path} is missing). Install MPI's headers ` +
-        "(Debian/Ubuntu: apt-get install libopenmpi-dev openmpi-bin) and rebuild the addon (npm rebuild kerno).",
+        "(Debian/Ubuntu: apt-get install libopenmpi-dev openmpi-bin) and rebuild the addon (npm rebuild @kerno/node).",
     );
   }
   return createRequire(import.meta.url)(path) as MpiAddon;

@@ -22,7 +22,9 @@ const env = { ...process.env, OMPI_ALLOW_RUN_AS_ROOT: "1", OMPI_ALLOW_RUN_AS_ROO
 const run = (args: string[], mpi: boolean) =>
   spawnSync(
     mpi ? "mpirun" : process.execPath,
-    mpi ? ["-np", "2", process.execPath, "--import", "tsx", worker, ...args] : ["--import", "tsx", worker, ...args],
+    mpi
+      ? ["-np", "2", process.execPath, "--conditions=kerno-source", "--import", "tsx", worker, ...args]
+      : ["--conditions=kerno-source", "--import", "tsx", worker, ...args],
     {
       cwd: root,
       env,

@@ -29,6 +29,7 @@ export const jsKernels: Kernels = {
   argReduce: reduce.argReduce,
   cumsum: scan.cumsum,
   bincount: scan.bincount,
+  bincountWeights: scan.bincountWeights,
   transpose: movement.transpose,
   slice: movement.slice,
   pad: movement.pad,

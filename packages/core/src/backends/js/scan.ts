@@ -15,12 +15,19 @@ export function cumsum(x: F32, outer: number, n: number, inner: number, reverse:
   return y;
 }
 
-/** How often each value in [0, length) occurs in x (or the sum of its weights); other values are not counted. */
-export function bincount(x: Int32Array, weights: F32 | null, length: number): F32 {
-  const counts = new Float32Array(length);
+/** How often each value in [0, length) occurs in x; other values are not counted. */
+export function bincount(x: Int32Array, length: number): Int32Array {
+  const counts = new Int32Array(length);
+  for (const v of x) if (v >= 0 && v < length) counts[v]++;
+  return counts;
+}
+
+/** The sum of the weights of each value in [0, length) of x, in float32 as it goes (as the native kernel). */
+export function bincountWeights(x: Int32Array, weights: F32, length: number): F32 {
+  const sums = new Float32Array(length);
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
-    if (v >= 0 && v < length) counts[v] += weights ? weights[i] : 1;
+    if (v >= 0 && v < length) sums[v] += weights[i];
   }
-  return counts;
+  return sums;
 }

@@ -125,10 +125,16 @@ export const ELEMENTWISE: Record<string, Binding> = {
     wrap: { fallback: "outer * n * inner === 0", outputs: { y: "uninit(x.length)" } },
   },
   bincount: {
-    doc: "counts (or summed weights) of the values of x in [0, length)",
-    args: [{ kind: "i32", name: "x", first: true }, f32("weights", "x_len", { nullable: true }), out("counts", "length"), int("length", 0, "std::size_t")],
-    call: { fn: "bincount", args: ["x", "x_len", "weights", "counts", "length"] },
-    wrap: { outputs: { counts: "new Float32Array(length)" } },
+    doc: "counts of the values of x in [0, length)",
+    args: [{ kind: "i32", name: "x", first: true }, { kind: "i32", name: "counts", out: true, size: "length" }, int("length", 0, "std::size_t")],
+    call: { fn: "bincount", args: ["x", "x_len", "counts", "length"] },
+    wrap: { outputs: { counts: "new Int32Array(length)" } },
+  },
+  bincountWeights: {
+    doc: "summed weights of the values of x in [0, length)",
+    args: [{ kind: "i32", name: "x", first: true }, f32("weights", "x_len"), out("sums", "length"), int("length", 0, "std::size_t")],
+    call: { fn: "bincount_weights", args: ["x", "x_len", "weights", "sums", "length"] },
+    wrap: { outputs: { sums: "new Float32Array(length)" } },
   },
   transpose: {
     doc: "y (outShape) reads x at srcStrides",

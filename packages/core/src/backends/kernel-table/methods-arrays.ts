@@ -48,8 +48,13 @@ export const ARRAY_METHODS: KernelSection[] = [
         returns: "F32",
       },
       bincount: {
-        doc: "Counts of each value of x in [0, length) (values outside are not counted), or the sums of their weights.",
-        params: { x: "Int32Array", weights: "F32 | null", length: "number" },
+        doc: "How often each value in [0, length) occurs in x (values outside are not counted), exact in int32.",
+        params: { x: "Int32Array", length: "number" },
+        returns: "Int32Array",
+      },
+      bincountWeights: {
+        doc: "The sum of the weights of each value in [0, length) of x (values outside are not counted).",
+        params: { x: "Int32Array", weights: "F32", length: "number" },
         returns: "F32",
       },
     },

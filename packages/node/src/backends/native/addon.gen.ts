@@ -45,8 +45,10 @@ export interface AddonKernels {
   argReduce(isMax: boolean, x: F32, y: Int32Array, outer: number, n: number, inner: number): void;
   /** running sums over n of x[o, n, i], from the end when reverse */
   cumsum(x: F32, y: F32, outer: number, n: number, inner: number, reverse: boolean): void;
-  /** counts (or summed weights) of the values of x in [0, length) */
-  bincount(x: Int32Array, weights: F32 | null, counts: F32, length: number): void;
+  /** counts of the values of x in [0, length) */
+  bincount(x: Int32Array, counts: Int32Array, length: number): void;
+  /** summed weights of the values of x in [0, length) */
+  bincountWeights(x: Int32Array, weights: F32, sums: F32, length: number): void;
   /** y (outShape) reads x at srcStrides */
   transpose(x: F32, y: F32, outShape: Int32Array, srcStrides: Int32Array): void;
   /** softmax (or log-softmax) over n of x[o, n, i] */

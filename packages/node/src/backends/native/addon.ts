@@ -22,7 +22,9 @@ export function loadAddon(): Addon {
   if (addon) return addon;
   const path = addonPath();
   if (!existsSync(path))
-    throw new Error(`the native addon was not built (${path} is missing; run 'npm rebuild kerno' or 'npx node-gyp rebuild' and see its errors)`);
+    throw new Error(
+      `the native addon was not built (${path} is missing; run 'npm rebuild @kerno/node' or 'npx node-gyp rebuild' in packages/node and see its errors)`,
+    );
   addon = createRequire(import.meta.url)(path) as Addon;
   return addon;
 }

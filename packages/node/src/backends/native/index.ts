@@ -2,7 +2,7 @@
  * The native backend: the C++ addon's kernels (build/Release/kerno.node, built by node-gyp at
  * install) for float32 data, and the TypeScript kernels for what the addon does not cover
  * (int32 and bool data, data movement other than transpose, resizing). The methods that call the
- * addon are generated from the kernel table (wrappers.gen.ts, src/backends/kernel-table/):
+ * addon are generated from the kernel table (wrappers.gen.ts, packages/core/src/backends/kernel-table/):
  * outputs are allocated there and filled in place by the addon.
  */
 

@@ -6,7 +6,7 @@ import type { Addon } from "./addon.js";
 import { intArg } from "./int-args.js";
 import { batchOffsets, convGeometry, emptyConv, emptyPool, hasZero, isF32, poolGeometry, rnnSpecArray, transformGeometry, uninit } from "./marshal.js";
 
-export type NativeMethods = Pick<Kernels, "matMul" | "conv2d" | "conv2dMaxPool" | "conv2dBackpropInput" | "conv2dBackpropFilter" | "depthwiseConv2d" | "depthwiseConv2dBackpropInput" | "depthwiseConv2dBackpropFilter" | "maxPool2d" | "maxPool2dGrad" | "maxPool2dReluGrad" | "avgPool2d" | "avgPool2dGrad" | "unary" | "unaryGrad" | "binary" | "biasActivation" | "biasActivationGrad" | "reduce" | "argReduce" | "cumsum" | "bincount" | "transpose" | "softmax" | "logSoftmax" | "softmaxGrad" | "logSoftmaxGrad" | "softmaxCrossEntropy" | "sparseSoftmaxCrossEntropy" | "sigmoidCrossEntropy" | "sgdUpdate" | "rmspropUpdate" | "adamUpdate" | "imageTransform" | "rnnForward" | "rnnBackward">;
+export type NativeMethods = Pick<Kernels, "matMul" | "conv2d" | "conv2dMaxPool" | "conv2dBackpropInput" | "conv2dBackpropFilter" | "depthwiseConv2d" | "depthwiseConv2dBackpropInput" | "depthwiseConv2dBackpropFilter" | "maxPool2d" | "maxPool2dGrad" | "maxPool2dReluGrad" | "avgPool2d" | "avgPool2dGrad" | "unary" | "unaryGrad" | "binary" | "biasActivation" | "biasActivationGrad" | "reduce" | "argReduce" | "cumsum" | "bincount" | "bincountWeights" | "transpose" | "softmax" | "logSoftmax" | "softmaxGrad" | "logSoftmaxGrad" | "softmaxCrossEntropy" | "sparseSoftmaxCrossEntropy" | "sigmoidCrossEntropy" | "sgdUpdate" | "rmspropUpdate" | "adamUpdate" | "imageTransform" | "rnnForward" | "rnnBackward">;
 
 /** The Kernels methods the addon serves: `js` serves what it does not (empty problems, other dtypes); bf16 says whether a precision asks for bfloat16 products. */
 export function nativeMethods(addon: Addon, js: Kernels, bf16: (precision: Precision) => boolean): NativeMethods {
@@ -141,10 +141,15 @@ export function nativeMethods(addon: Addon, js: Kernels, bf16: (precision: Preci
       addon.cumsum(x, y, outer, n, inner, reverse);
       return y;
     },
-    bincount(x, weights, length) {
-      const counts = new Float32Array(length);
-      addon.bincount(x, weights, counts, length);
+    bincount(x, length) {
+      const counts = new Int32Array(length);
+      addon.bincount(x, counts, length);
       return counts;
+    },
+    bincountWeights(x, weights, length) {
+      const sums = new Float32Array(length);
+      addon.bincountWeights(x, weights, sums, length);
+      return sums;
     },
     transpose(x, shape, perm) {
       if (!isF32(x) || shape.length > 16) return js.transpose(x, shape, perm);
