@@ -4,8 +4,10 @@
  *   packages/core/src/backends/kernels.gen.ts         the Kernels interface, with its docs
  *   packages/node/native/bindings.gen.inc             the Node-API entry points (unpack, check, call) and their export table
  *   packages/node/native/kernels.gen.h                the C++ prototypes of the kernels they call
- *   packages/node/src/backends/native/addon.gen.ts    the addon's TypeScript type
- *   packages/node/src/backends/native/wrappers.gen.ts the native backend's Kernels methods (names and defaults from the declarations)
+ *   packages/core/src/backends/compiled/addon.gen.ts    the compiled kernels' TypeScript type (the addon's, the wasm module's)
+ *   packages/core/src/backends/compiled/wrappers.gen.ts the Kernels methods over them (names and defaults from the declarations)
+ *   packages/wasm/native/bindings.gen.inc             the same entry points for WebAssembly, over argument slots, and their table
+ *   packages/wasm/src/bindings.gen.ts                 that table's order and each entry's outputs, for the JavaScript side
  * packages/node/test/backends/native/bindings.test.ts fails when a committed file is stale. The Node
  * target is this file; a WebAssembly one would read the same table.
  */
@@ -74,12 +76,36 @@ function unpack(a: BindingArg, i: number, types: Map<string, string>): string {
 
 const returnsValue = (b: Binding) => "fn" in b.call && b.call.returns !== undefined;
 
-function entryPoint(name: string, b: Binding): { code: string; prototype: string | null } {
+/**
+ * How an entry point meets its host: the same unpack-check-call body (through `Args`, each target's
+ * own: native/args.h over Node-API, packages/wasm/native/wasm_args.h over a WebAssembly call's
+ * argument slots) inside each target's signature and returns.
+ */
+interface Target {
+  signature(name: string, value: boolean): string;
+  fail(value: boolean): string;
+  returnValue(expr: string): string;
+  /** The statement that ends an entry point without a value, if any. */
+  end?: string;
+}
+const NAPI: Target = {
+  signature: (name, value) => `${value ? "Napi::Value" : "void"} ${upperFirst(name)}(const Info& info) {`,
+  fail: (value) => (value ? "return info.Env().Undefined();" : "return;"),
+  returnValue: (expr) => `return Napi::Number::New(info.Env(), static_cast<double>(${expr}));`,
+};
+const WASM: Target = {
+  signature: (name) => `double ${upperFirst(name)}(const Info& info) {`,
+  fail: () => "return 0;",
+  returnValue: (expr) => `return static_cast<double>(${expr});`,
+  end: "return 0;",
+};
+
+function entryPoint(name: string, b: Binding, target: Target = NAPI): { code: string; prototype: string | null } {
   const types = new Map<string, string>();
   const text = JSON.stringify(b);
-  const fail = returnsValue(b) ? "return info.Env().Undefined();" : "return;";
+  const fail = target.fail(returnsValue(b));
   const lines: string[] = [`// ${name}(${b.args.map((a) => a.name).join(", ")}): ${b.doc}`];
-  lines.push(`${returnsValue(b) ? "Napi::Value" : "void"} ${upperFirst(name)}(const Info& info) {`, `  Args args_(info, ${JSON.stringify(name)});`);
+  lines.push(target.signature(name, returnsValue(b)), `  Args args_(info, ${JSON.stringify(name)});`);
   b.args.forEach((a, i) => {
     if (isArray(a) && new RegExp(`\\b${a.name}_len\\b`).test(text)) {
       lines.push(`  const std::size_t ${a.name}_len = args_.len(${i});`);
@@ -104,7 +130,7 @@ function entryPoint(name: string, b: Binding): { code: string; prototype: string
   if ("body" in b.call) lines.push(`  ${b.call.body}`);
   else {
     const call = `${b.call.fn}(${b.call.args.join(", ")})`;
-    if (b.call.returns) lines.push(`  return Napi::Number::New(info.Env(), static_cast<double>(${call}));`);
+    if (b.call.returns) lines.push(`  ${target.returnValue(call)}`);
     else lines.push(`  ${call};`);
     const params = b.call.args.map((v) => {
       const type = types.get(v);
@@ -114,6 +140,7 @@ function entryPoint(name: string, b: Binding): { code: string; prototype: string
     });
     prototype = `${b.call.returns ?? "void"} ${b.call.fn}(${params.join(", ")});`;
   }
+  if (target.end && !(b.call && "fn" in b.call && b.call.returns)) lines.push(`  ${target.end}`);
   lines.push("}");
   return { code: lines.join("\n"), prototype };
 }
@@ -223,7 +250,7 @@ export function renderKernels(): string {
   ].join("\n");
 }
 
-export function renderBindings(): { kernels: string; cc: string; header: string; ts: string; wrappers: string } {
+export function renderBindings(): { kernels: string; cc: string; header: string; ts: string; wrappers: string; wasmCc: string; wasmTs: string } {
   const entries = Object.entries(BINDINGS).map(([name, b]) => ({ name, ...entryPoint(name, b) }));
   const cc = [
     `// ${HEADER}`,
@@ -258,9 +285,9 @@ export function renderBindings(): { kernels: string; cc: string; header: string;
   };
   const ts = [
     `// ${HEADER}`,
-    'import type { F32 } from "@kerno/core/backends/kernels.js";',
+    'import type { F32 } from "../kernels.js";',
     "",
-    "/** The kernels the native addon exports (native/bindings.gen.inc): outputs are passed in and filled. */",
+    "/** The kernels a compiled backend exports (the native addon's native/bindings.gen.inc, the WebAssembly module's): outputs are passed in and filled. */",
     "export interface AddonKernels {",
     ...Object.entries(BINDINGS).map(
       ([name, b]) => `  /** ${b.doc} */\n  ${name}(${b.args.map((a) => `${a.name}: ${tsType(a)}`).join(", ")}): ${returnsValue(b) ? "number" : "void"};`,
@@ -271,37 +298,63 @@ export function renderBindings(): { kernels: string; cc: string; header: string;
   const wraps = Object.entries(BINDINGS).flatMap(([name, b]) => (Array.isArray(b.wrap) ? b.wrap : [b.wrap]).map((w) => ({ name, b, w })));
   const wrappers = [
     `// ${HEADER}`,
-    'import { sizeOf, stridesOf } from "@kerno/core/tensor/shape.js";',
-    'import { broadcastStrides } from "@kerno/core/backends/js/elementwise.js";',
-    'import { isComparison, type Kernels, OP_TABLES, opCode, type Precision } from "@kerno/core/backends/kernels.js";',
-    'import type { Addon } from "./addon.js";',
+    'import { sizeOf, stridesOf } from "../../tensor/shape.js";',
+    'import { broadcastStrides } from "../js/elementwise.js";',
+    'import { isComparison, type Kernels, OP_TABLES, opCode, type Precision } from "../kernels.js";',
+    'import type { AddonKernels as Addon } from "./addon.gen.js";',
     'import { intArg } from "./int-args.js";',
     'import { batchOffsets, convGeometry, emptyConv, emptyPool, hasZero, isF32, poolGeometry, rnnSpecArray, transformGeometry, uninit } from "./marshal.js";',
     "",
-    `export type NativeMethods = Pick<Kernels, ${wraps.map(({ name, w }) => JSON.stringify(w.method ?? name)).join(" | ")}>;`,
+    `export type CompiledMethods = Pick<Kernels, ${wraps.map(({ name, w }) => JSON.stringify(w.method ?? name)).join(" | ")}>;`,
     "",
-    "/** The Kernels methods the addon serves: `js` serves what it does not (empty problems, other dtypes); bf16 says whether a precision asks for bfloat16 products. */",
-    "export function nativeMethods(addon: Addon, js: Kernels, bf16: (precision: Precision) => boolean): NativeMethods {",
+    "/** The Kernels methods a compiled backend's kernels serve: `js` serves what they do not (empty problems, other dtypes); bf16 says whether a precision asks for bfloat16 products. */",
+    "export function compiledMethods(addon: Addon, js: Kernels, bf16: (precision: Precision) => boolean): CompiledMethods {",
     "  return {",
     ...wraps.map(({ name, b, w }) => wrapper(name, b, w)),
     "  };",
     "}",
     "",
   ].join("\n");
-  return { kernels: renderKernels(), cc, header, ts, wrappers };
+  const wasmEntries = Object.entries(BINDINGS).map(([name, b]) => ({ name, ...entryPoint(name, b, WASM) }));
+  const wasmCc = [
+    `// ${HEADER}`,
+    "// Included by packages/wasm/native/entry.cc inside its namespace, after the helpers of native/bindings.h: the",
+    "// same entry points as the Node-API ones, over a WebAssembly call's argument slots (wasm_args.h).",
+    "",
+    ...wasmEntries.map((e) => `${e.code}\n`),
+    "// The entry points by index: the order of BINDINGS in packages/wasm/src/bindings.gen.ts.",
+    "constexpr Entry kEntries[] = {",
+    ...wasmEntries.map((e) => `    ${upperFirst(e.name)},`),
+    "};",
+    "",
+  ].join("\n");
+  const wasmTs = [
+    `// ${HEADER}`,
+    "",
+    "/** The WebAssembly module's entry points, in the order of its table (packages/wasm/native/bindings.gen.inc): each one's arguments that the kernel fills. */",
+    "export const BINDINGS: readonly { name: string; outputs: readonly number[] }[] = [",
+    ...Object.entries(BINDINGS).map(
+      ([name, b]) => `  { name: ${JSON.stringify(name)}, outputs: [${b.args.flatMap((a, i) => (isArray(a) && a.out ? [i] : [])).join(", ")}] },`,
+    ),
+    "];",
+    "",
+  ].join("\n");
+  return { kernels: renderKernels(), cc, header, ts, wrappers, wasmCc, wasmTs };
 }
 
 export const bindingPaths = {
   kernels: fileURLToPath(new URL("../packages/core/src/backends/kernels.gen.ts", import.meta.url)),
   cc: fileURLToPath(new URL("../packages/node/native/bindings.gen.inc", import.meta.url)),
   header: fileURLToPath(new URL("../packages/node/native/kernels.gen.h", import.meta.url)),
-  ts: fileURLToPath(new URL("../packages/node/src/backends/native/addon.gen.ts", import.meta.url)),
-  wrappers: fileURLToPath(new URL("../packages/node/src/backends/native/wrappers.gen.ts", import.meta.url)),
+  ts: fileURLToPath(new URL("../packages/core/src/backends/compiled/addon.gen.ts", import.meta.url)),
+  wrappers: fileURLToPath(new URL("../packages/core/src/backends/compiled/wrappers.gen.ts", import.meta.url)),
+  wasmCc: fileURLToPath(new URL("../packages/wasm/native/bindings.gen.inc", import.meta.url)),
+  wasmTs: fileURLToPath(new URL("../packages/wasm/src/bindings.gen.ts", import.meta.url)),
 };
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const out = renderBindings();
-  for (const key of ["kernels", "cc", "header", "ts", "wrappers"] as const) {
+  for (const key of ["kernels", "cc", "header", "ts", "wrappers", "wasmCc", "wasmTs"] as const) {
     writeFileSync(bindingPaths[key], out[key]);
     console.log(`wrote ${bindingPaths[key]}`);
   }

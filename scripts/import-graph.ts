@@ -27,8 +27,8 @@ export type Sources = Map<string, string>;
 const SOURCE = /\.(ts|mts|mjs|js)$/;
 
 /** The source folders of the workspace's packages, lowest first: nothing may import a later one's files from an earlier one. */
-export const PACKAGE_SOURCES = ["packages/core/src", "packages/node/src", "src"] as const;
-const PACKAGE_NAMES: Record<string, string> = { "@kerno/core": "packages/core/src", "@kerno/node": "packages/node/src" };
+export const PACKAGE_SOURCES = ["packages/core/src", "packages/node/src", "packages/wasm/src", "src"] as const;
+const PACKAGE_NAMES: Record<string, string> = { "@kerno/core": "packages/core/src", "@kerno/node": "packages/node/src", "@kerno/wasm": "packages/wasm/src" };
 
 /** The package source folder a file belongs to ("packages/core/src/models/model.ts" -> "packages/core/src"). */
 export function packageOf(path: string): string {
@@ -91,7 +91,7 @@ export function moduleReferences(path: string, source: string): { specifier: str
  * packages/core/src/models/model.ts, when that file is among `sources`.
  */
 function resolve(from: string, specifier: string, sources: Sources): string | undefined {
-  const pkg = /^(@kerno\/(?:core|node))(?:\/(.*))?$/.exec(specifier);
+  const pkg = /^(@kerno\/(?:core|node|wasm))(?:\/(.*))?$/.exec(specifier);
   let base: string;
   if (pkg) base = posix.join(PACKAGE_NAMES[pkg[1]!]!, pkg[2] ?? "index.ts");
   else if (specifier.startsWith(".")) base = posix.normalize(posix.join(posix.dirname(from), specifier));

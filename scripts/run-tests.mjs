@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // `npm test`: Node's test runner over the workspace's tests (packages/core/test,
-// packages/node/test, test/), in passes so that every backend is exercised:
+// packages/node/test, packages/wasm/test, test/), in passes so that every backend is exercised:
 //   1. every test on the default backend: native where the addon built, else TypeScript (the
 //      native backend is registered before @kerno/core's tests, which do not import it)
 //   2. the op and autodiff tests again on the TypeScript reference backend
 //   3. the native kernel checks again on the portable (non-AVX) code path, and with each way of
 //      running convolutions on every pass that has it (KERNO_CONV=gemm, indirect, direct, f2, f4, f2p, f4p)
-// `--package core|node|kerno` runs one package's tests alone (`npm test` in packages/core runs
+// `--package core|node|wasm|kerno` runs one package's tests alone (`npm test` in packages/core runs
 // core's, on the TypeScript backend, as a user of @kerno/core alone would). Other arguments are
 // test files to run instead (one pass, default backend). The workspace packages resolve to their
 // TypeScript sources (the "kerno-source" export condition), in the tests and every process they spawn.
@@ -20,7 +20,7 @@ import { checkoutDataDir } from "./data-dir.mjs";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const callerDir = process.cwd();
 process.chdir(root);
-const TESTS = { core: "packages/core/test", node: "packages/node/test", kerno: "test" };
+const TESTS = { core: "packages/core/test", node: "packages/node/test", wasm: "packages/wasm/test", kerno: "test" };
 const NATIVE = "./scripts/native-preload.mjs";
 
 function testFiles(dir) {

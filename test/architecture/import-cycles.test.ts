@@ -40,7 +40,7 @@ test("the graph sees every kind of reference: a folder cycle made by a type impo
 });
 
 test("no import cycle between the top-level folders of any package", () => {
-  for (const pkg of PACKAGE_SOURCES) assert.ok([...sources.keys()].filter((f) => packageOf(f) === pkg).length > 20, `read the files of ${pkg}`);
+  for (const pkg of PACKAGE_SOURCES) assert.ok([...sources.keys()].filter((f) => packageOf(f) === pkg).length > 2, `read the files of ${pkg}`);
   const { folders, crossing } = importCycles(sources);
   assert.deepEqual(folders, [], `folders in a cycle:\n${folders.map((c) => `  ${c.join(" <-> ")}`).join("\n")}\nthrough:\n${show(crossing)}`);
 });
@@ -67,8 +67,13 @@ test("a package's tests import nothing of a higher package (they run with it alo
   const allowed: Record<string, string[]> = {
     "packages/core": ["packages/core/", "scripts/"],
     "packages/node": ["packages/core/", "packages/node/", "scripts/"],
+    "packages/wasm": ["packages/core/", "packages/wasm/", "scripts/"],
   };
-  const names: Record<string, string[]> = { "packages/core": ["@kerno/core"], "packages/node": ["@kerno/core", "@kerno/node"] };
+  const names: Record<string, string[]> = {
+    "packages/core": ["@kerno/core"],
+    "packages/node": ["@kerno/core", "@kerno/node"],
+    "packages/wasm": ["@kerno/core", "@kerno/wasm"],
+  };
   const wrong: string[] = [];
   for (const pkg of Object.keys(allowed)) {
     for (const [from, text] of readSources(repositoryRoot, `${pkg}/test`)) {

@@ -43,7 +43,7 @@ let packed: string | undefined;
 function packAll(): string {
   if (packed) return packed;
   const dir = tempDir("kerno-pack-");
-  const pack = npm(root, "pack", "--workspaces", "--include-workspace-root", "--pack-destination", dir);
+  const pack = npm(root, "pack", "-w", "@kerno/core", "-w", "@kerno/node", "--include-workspace-root", "--pack-destination", dir);
   assert.equal(pack.status, 0, pack.stderr);
   assert.deepEqual(readdirSync(dir).sort(), ["kerno-0.1.0.tgz", "kerno-core-0.1.0.tgz", "kerno-node-0.1.0.tgz"]);
   packed = dir;

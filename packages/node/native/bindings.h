@@ -5,7 +5,12 @@
 #include <cstddef>
 #include <cstdint>
 
+// Args: each target's own, with one interface: Node-API's here, WebAssembly's argument slots in @kerno/wasm
+#if defined(__EMSCRIPTEN__)
+#include "wasm_args.h"
+#else
 #include "args.h"
+#endif
 #include "cpu.h"
 #include "gemm.h"
 #include "kernels.h"

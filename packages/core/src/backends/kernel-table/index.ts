@@ -9,11 +9,13 @@
  *   method(s) it serves (outputs allocated, arguments marshalled from the method's parameters,
  *   when the TypeScript kernel serves instead).
  * `npm run gen:bindings` (scripts/gen-bindings.ts) generates from it:
- *   @kerno/core  src/backends/kernels.gen.ts          the Kernels interface (kernels.ts re-exports it)
- *   @kerno/node  native/bindings.gen.inc              the Node-API entry points (unpack, check, call) and export table
- *                native/kernels.gen.h                 the C++ prototypes of the kernels they call
- *                src/backends/native/addon.gen.ts     the addon's TypeScript type
- *                src/backends/native/wrappers.gen.ts  the native backend's Kernels methods
+ *   @kerno/core  src/backends/kernels.gen.ts           the Kernels interface (kernels.ts re-exports it)
+ *                src/backends/compiled/addon.gen.ts    the compiled kernels as TypeScript sees them
+ *                src/backends/compiled/wrappers.gen.ts the Kernels methods over them (native and WebAssembly)
+ *   @kerno/node  native/bindings.gen.inc               the Node-API entry points (unpack, check, call) and export table
+ *                native/kernels.gen.h                  the C++ prototypes of the kernels they call
+ *   @kerno/wasm  native/bindings.gen.inc               the same entry points over WebAssembly argument slots
+ *                src/bindings.gen.ts                   their table's order and outputs
  * and packages/node/test/backends/native/bindings.test.ts fails when one is stale. Nothing here is
  * Node's: the method declarations are TypeScript text, and sizes and checks are C++ expressions
  * over the arguments unpacked before them, a typed array's length (`NAME_len`) and the helpers of

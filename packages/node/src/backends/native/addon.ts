@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import type { AddonKernels } from "./addon.gen.js";
+import type { AddonKernels } from "@kerno/core/backends/compiled/addon.gen.js";
 
 /** What the addon exports: its kernels (generated from the kernel table, src/backends/kernel-table/) and two facts about the CPU. */
 export interface Addon extends AddonKernels {

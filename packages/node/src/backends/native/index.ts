@@ -6,11 +6,11 @@
  * outputs are allocated there and filled in place by the addon.
  */
 
+import { compiledMethods } from "@kerno/core/backends/compiled/wrappers.gen.js";
 import { jsKernels } from "@kerno/core/backends/js/index.js";
 import type { Kernels, Precision } from "@kerno/core/backends/kernels.js";
 import { registerBackend } from "@kerno/core/backends/registry.js";
 import { type Addon, loadAddon } from "./addon.js";
-import { nativeMethods } from "./wrappers.gen.js";
 
 export { type Addon, addonPath, loadAddon } from "./addon.js";
 
@@ -26,7 +26,7 @@ export function makeNativeKernels(a: Addon): Kernels {
     }
     return true;
   };
-  return { ...jsKernels, name: "native", bfloat16: info.bf16, ...nativeMethods(a, jsKernels, bf16) };
+  return { ...jsKernels, name: "native", bfloat16: info.bf16, ...compiledMethods(a, jsKernels, bf16) };
 }
 
 registerBackend("native", () => makeNativeKernels(loadAddon()), 2);

@@ -1,10 +1,13 @@
 /**
- * What the native wrappers (wrappers.gen.ts, generated from the kernel table) pass the addon:
+ * What the compiled backends' wrappers (wrappers.gen.ts, generated from the kernel table) pass their kernels:
  * geometries and specs as reused Int32Arrays, batch offsets, and output arrays; and when the
  * TypeScript kernels serve a call instead.
  */
 
-import { broadcastStrides } from "@kerno/core/backends/js/elementwise.js";
+import { bufferPool } from "../../tensor/buffer-pool.js";
+import { allocate } from "../../tensor/dtype.js";
+import { type Shape, sizeOf } from "../../tensor/shape.js";
+import { broadcastStrides } from "../js/elementwise.js";
 import {
   type Conv2dGeometry,
   FILL_MODES,
@@ -15,10 +18,7 @@ import {
   RNN_KINDS,
   type RnnSpec,
   type TransformGeometry,
-} from "@kerno/core/backends/kernels.js";
-import { bufferPool } from "@kerno/core/tensor/buffer-pool.js";
-import { allocate } from "@kerno/core/tensor/dtype.js";
-import { type Shape, sizeOf } from "@kerno/core/tensor/shape.js";
+} from "../kernels.js";
 import { intArg } from "./int-args.js";
 
 export function convGeometry(g: Conv2dGeometry): Int32Array {

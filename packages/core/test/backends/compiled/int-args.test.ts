@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { intArg } from "../../../src/backends/native/int-args.js";
+import { intArg } from "../../../src/backends/compiled/int-args.js";
 
 test("intArg: the values in an off-heap view of exactly their length, one memory per slot", () => {
   const a = intArg(0, [3, 1, 4]),

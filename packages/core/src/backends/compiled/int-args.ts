@@ -1,5 +1,5 @@
 /**
- * Reused Int32Arrays for the addon's small integer arguments: shapes, strides, geometries, specs.
+ * Reused Int32Arrays for a compiled backend's small integer arguments: shapes, strides, geometries, specs.
  * V8 keeps a typed array of up to 64 bytes on its own heap and moves it off (a new backing store
  * and a copy) when native code asks for its data: 1-3 µs per array and call, more than the kernel
  * of a small op takes. These views live off the heap from the start and are refilled for each
