@@ -8,6 +8,9 @@
 
 export * from "@kerno/core";
 export * from "@kerno/node";
+
+import "./wasm-fallback.js";
+
 export * as applications from "./applications/index.js";
 export { decodePredictions, MobileNetV2, ResNet50, TinyDarknet, VGG16, VGG19 } from "./applications/index.js";
 export { fgsm, type GradientAttackOptions, pgd } from "./attacks/gradient.js";

@@ -3,6 +3,7 @@
 import { backendNotes, getBackend, listBackends } from "@kerno/core/backends/registry.js";
 import { addonPath, loadAddon } from "@kerno/node/backends/native/index.js";
 import { distributedAvailable, mpiAddonPath } from "@kerno/node/distributed/mpi.js";
+import { wasmFallback } from "../wasm-fallback.js";
 import { parse } from "./args.js";
 
 export function runDoctor(argv: string[] = []): number {
@@ -16,6 +17,7 @@ export function runDoctor(argv: string[] = []): number {
   } catch (err) {
     console.log(`native addon: unavailable: ${(err as Error).message}`);
   }
+  console.log(`WebAssembly kernels (@kerno/wasm): ${wasmFallback.why}`);
   for (const note of backendNotes()) console.log(note);
   // reported without joining an MPI job (initDistributed would start one)
   console.log(
