@@ -53,6 +53,6 @@ const link = [
 const r = emcc(link);
 if (r.status !== 0) process.exit(r.status ?? 1);
 // renamed into place together, so that a failed build leaves the last good one
-renameSync(join(out, "kerno-kernels.tmp.wasm"), join(out, "kerno-kernels.wasm"));
+renameSync(join(out, "tmp", "kerno-kernels.wasm"), join(out, "kerno-kernels.wasm"));
 renameSync(join(out, "tmp", "kerno-kernels.mjs"), join(out, "kerno-kernels.mjs"));
 console.log(`build-wasm: ${join(out, "kerno-kernels.wasm")}`);
