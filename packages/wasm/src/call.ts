@@ -24,7 +24,14 @@ export interface KernelModule {
 
 type Arg = Float32Array | Int32Array | Uint8Array | number | boolean | null | undefined;
 const SLOT = 24;
-const KIND: Record<string, number> = { Float32Array: 3, Int32Array: 4, Uint8Array: 5 };
+type Typed = Float32Array | Int32Array | Uint8Array;
+/** A typed array's slot kind (wasm_args.h) and its base class (a Node Buffer is a Uint8Array), or -1 for another array. */
+function kindOf(a: ArrayBufferView): [number, (new (buffer: ArrayBufferLike, offset: number, length: number) => Typed) | null] {
+  if (a instanceof Float32Array) return [3, Float32Array];
+  if (a instanceof Int32Array) return [4, Int32Array];
+  if (a instanceof Uint8Array) return [5, Uint8Array];
+  return [-1, null];
+}
 const align8 = (n: number) => (n + 7) & ~7;
 
 /** The module's entry points as an object with the addon's shape (AddonKernels). */
@@ -57,7 +64,7 @@ export function moduleKernels(m: KernelModule): AddonKernels {
       let ptr = 0;
       let num = 0;
       if (ArrayBuffer.isView(a)) {
-        kind = KIND[a.constructor.name] ?? -1;
+        kind = kindOf(a)[0];
         len = a.length;
         ptr = at;
         m.HEAPU8.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
@@ -79,7 +86,8 @@ export function moduleKernels(m: KernelModule): AddonKernels {
     if (m.HEAP32[failed >> 2] !== 0) throw new TypeError(m.UTF8ToString(m._kerno_error()));
     for (const i of outputs) {
       const a = args[i];
-      if (ArrayBuffer.isView(a)) a.set(new (a.constructor as Float32ArrayConstructor)(m.HEAPU8.buffer, placed[i], a.length) as never);
+      const base = ArrayBuffer.isView(a) ? kindOf(a)[1] : null;
+      if (base) (a as Typed).set(new base(m.HEAPU8.buffer, placed[i], (a as Typed).length) as never);
     }
     return value;
   };
