@@ -1,0 +1,200 @@
+/** The conformance suite's cases for products, convolutions, pooling, resizing and image transforms (kernel-conformance.ts). */
+import assert from "node:assert/strict";
+import { FUSED_ACTIVATIONS, type Kernels } from "../../../src/backends/kernels.js";
+import { pool2dGeometry } from "../../../src/ops/pool.js";
+import { close, convCaseOf, convCases, depthwiseCases, js, poolCases, RESIZE_CASES, randArray, size, TRANSFORM_CASES, transformsFor } from "../kernel-cases.js";
+import type { Case } from "../kernel-conformance.js";
+
+// Convolutions' outputs to 1e-4, plus 2e-5 of the largest output: Winograd F(4x4)'s rounding error
+// grows with the sums' scale (530 channels of 3x3 on AVX2: 2.8e-4 off on an output of 1.8 among
+// outputs up to about 20), not with each output's own value; through a squashing activation, the
+// scale is that of the sums before it (`sums`).
+const closeToScale = (got: Float32Array, want: Float32Array, what: string, sums: Float32Array = want) =>
+  close(got, want, what, 1e-4, 1e-4 + 2e-5 * sums.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+
+export const CONVOLUTION_CASES = {
+  matMul(n) {
+    for (const [m, nn, k] of [
+      [1, 1, 1],
+      [7, 13, 5],
+      [33, 17, 300],
+      [64, 10, 1152],
+      [130, 70, 9],
+    ]) {
+      for (const ta of [false, true])
+        for (const tb of [false, true]) {
+          const aShape = ta ? [2, k, m] : [2, m, k],
+            bShape = tb ? [nn, k] : [k, nn];
+          const a = randArray(size(aShape)),
+            b = randArray(size(bShape));
+          const out = [2, m, nn];
+          close(n.matMul(a, aShape, b, bShape, ta, tb, out), js.matMul(a, aShape, b, bShape, ta, tb, out), `matMul ${m}x${nn}x${k}`, 1e-4, 1e-4);
+        }
+    }
+  },
+  bfloat16(n) {
+    // mixed precision: where the CPU has AVX512_BF16, every product matches the js emulation
+    // (same rounded operands, float32 sums); elsewhere asking for it is a clear error
+    const a = randArray(2 * 37 * 300),
+      b = randArray(300 * 41);
+    if (!n.bfloat16) {
+      assert.throws(() => n.matMul(a, [2, 37, 300], b, [300, 41], false, false, [2, 37, 41], "bfloat16"), /AVX512_BF16/);
+      return;
+    }
+    const bf = n.matMul(a, [2, 37, 300], b, [300, 41], false, false, [2, 37, 41], "bfloat16");
+    close(bf, js.matMul(a, [2, 37, 300], b, [300, 41], false, false, [2, 37, 41], "bfloat16"), "bf16 matMul", 1e-4, 1e-4);
+    const fp = js.matMul(a, [2, 37, 300], b, [300, 41], false, false, [2, 37, 41]);
+    assert.ok(
+      bf.some((v, i) => Math.abs(v - fp[i]) > 1e-4),
+      "bf16 matMul: rounds its operands",
+    );
+    close(bf, fp, "bf16 matMul against float32 (outputs of size ~6)", 0, 0.1);
+    for (const [ta, tb] of [
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
+      const aShape = ta ? [300, 37] : [37, 300],
+        bShape = tb ? [41, 300] : [300, 41];
+      const got = n.matMul(a.subarray(0, 37 * 300), aShape, b, bShape, ta, tb, [37, 41], "bfloat16");
+      close(got, js.matMul(a.subarray(0, 37 * 300), aShape, b, bShape, ta, tb, [37, 41], "bfloat16"), `bf16 matMul ${ta} ${tb}`, 1e-4, 1e-4);
+    }
+    for (const { g, x, w, dy, what } of convCases()) {
+      // first layers' direct loops (patches of at most 32 values) stay float32: there, within
+      // bfloat16's error (1% of the largest output)
+      const direct = g.kH * g.kW * g.inC <= 32;
+      const same = (got: Float32Array, want: Float32Array, pass: string, exact = !direct) =>
+        close(got, want, `bf16 ${what} ${pass}`, exact ? 1e-4 : 0, exact ? 1e-4 : 0.01 * want.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+      const bias = randArray(g.outC);
+      same(n.conv2d(x, w, g, bias, "relu", "bfloat16"), js.conv2d(x, w, g, bias, "relu", "bfloat16"), "forward");
+      same(n.conv2dBackpropInput(dy, w, g, "bfloat16"), js.conv2dBackpropInput(dy, w, g, "bfloat16"), "dx", true);
+      same(n.conv2dBackpropFilter(x, dy, g, "bfloat16"), js.conv2dBackpropFilter(x, dy, g, "bfloat16"), "dw");
+    }
+  },
+  conv2d(n) {
+    for (const { g, x, w, what } of convCases()) {
+      closeToScale(n.conv2d(x, w, g, null, "linear"), js.conv2d(x, w, g, null, "linear"), `${what} forward`);
+      const bias = randArray(g.outC);
+      const sums = js.conv2d(x, w, g, bias, "linear");
+      for (const act of FUSED_ACTIVATIONS) closeToScale(n.conv2d(x, w, g, bias, act), js.conv2d(x, w, g, bias, act), `${what} forward + bias + ${act}`, sums);
+    }
+  },
+  conv2dMaxPool(n) {
+    // every conv case under pools disjoint and overlapping, valid and same; the last conv pools in
+    // several bands per image (rows of 16 and 50 KB, indirect and direct loops), so windows
+    // straddle the bands' edges
+    const cases = [
+      ...convCases(),
+      ...[
+        [1, 66, 66, 8],
+        [1, 70, 200, 1],
+      ].map((xs) => convCaseOf(xs, [3, 3, xs[3], 64])),
+    ];
+    for (const { g, x, w, what } of cases) {
+      const bias = randArray(g.outC);
+      for (const [poolSize, strides, padding] of [
+        [2, 2, "valid"],
+        [3, 2, "same"],
+        [3, 1, "valid"],
+      ] as const) {
+        if (g.outH < poolSize || g.outW < poolSize) continue;
+        const p = pool2dGeometry([g.batch, g.outH, g.outW, g.outC], { poolSize, strides, padding }, "test");
+        const sums = js.conv2d(x, w, g, bias, "linear");
+        for (const act of FUSED_ACTIVATIONS) {
+          const want = js.maxPool2d(js.conv2d(x, w, g, act === "linear" ? null : bias, act), p);
+          closeToScale(
+            n.conv2dMaxPool(x, w, g, act === "linear" ? null : bias, act, p),
+            want,
+            `${what} + ${act} + pool ${poolSize}/${strides} ${padding}`,
+            sums,
+          );
+        }
+      }
+    }
+  },
+  conv2dBackpropInput(n) {
+    for (const { g, w, dy, what } of convCases()) closeToScale(n.conv2dBackpropInput(dy, w, g), js.conv2dBackpropInput(dy, w, g), `${what} dx`);
+  },
+  conv2dBackpropFilter(n) {
+    for (const { g, x, dy, what } of convCases()) close(n.conv2dBackpropFilter(x, dy, g), js.conv2dBackpropFilter(x, dy, g), `${what} dw`, 1e-4, 1e-3);
+  },
+  depthwiseConv2d(n) {
+    for (const { g, x, bias, w, what } of depthwiseCases()) {
+      for (const act of FUSED_ACTIVATIONS) close(n.depthwiseConv2d(x, w, g, bias, act), js.depthwiseConv2d(x, w, g, bias, act), `${what} ${act}`, 1e-4, 1e-4);
+      close(n.depthwiseConv2d(x, w, g, null, "linear"), js.depthwiseConv2d(x, w, g, null, "linear"), `${what} no bias`, 1e-4, 1e-4);
+    }
+  },
+  depthwiseConv2dBackpropInput(n) {
+    for (const { g, w, dy, what } of depthwiseCases())
+      close(n.depthwiseConv2dBackpropInput(dy, w, g), js.depthwiseConv2dBackpropInput(dy, w, g), `${what} dx`, 1e-4, 1e-4);
+  },
+  depthwiseConv2dBackpropFilter(n) {
+    for (const { g, x, dy, what } of depthwiseCases())
+      close(n.depthwiseConv2dBackpropFilter(x, dy, g), js.depthwiseConv2dBackpropFilter(x, dy, g), `${what} dw`, 1e-4, 1e-3);
+  },
+  maxPool2d(n) {
+    for (const { g, x } of poolCases()) close(n.maxPool2d(x, g), js.maxPool2d(x, g), "maxPool2d", 0, 0);
+  },
+  maxPool2dReluGrad(n) {
+    // x as a relu's output: a third of the cells 0, whole windows of zeros included, ties above 0
+    for (const { g, x, dy } of poolCases()) {
+      const relu = x.map((v, i) => (i % 7 < 3 ? 0 : Math.max(Math.round(v * 4) / 4, 0)));
+      const got = n.maxPool2dReluGrad(dy, relu, g),
+        want = js.maxPool2dReluGrad(dy, relu, g);
+      close(got.dz, want.dz, "maxPool2dReluGrad dz");
+      close(got.db, want.db, "maxPool2dReluGrad db", 1e-5, 1e-5);
+    }
+  },
+  maxPool2dGrad(n) {
+    for (const { g, x, dy } of poolCases()) {
+      close(n.maxPool2dGrad(dy, x, g), js.maxPool2dGrad(dy, x, g), "maxPool2dGrad");
+      // values on a coarse grid: ties in most windows, where the first maximal cell takes it all
+      const ties = x.map((v) => Math.round(v * 2) / 2);
+      close(n.maxPool2dGrad(dy, ties, g), js.maxPool2dGrad(dy, ties, g), "maxPool2dGrad with ties");
+    }
+  },
+  avgPool2d(n) {
+    for (const { g, x } of poolCases()) close(n.avgPool2d(x, g), js.avgPool2d(x, g), "avgPool2d");
+  },
+  avgPool2dGrad(n) {
+    for (const { g, dy } of poolCases()) close(n.avgPool2dGrad(dy, g), js.avgPool2dGrad(dy, g), "avgPool2dGrad");
+  },
+  resizeBilinear(n) {
+    for (const g of RESIZE_CASES) {
+      const x = randArray(g.batch * g.inH * g.inW * g.channels);
+      close(n.resizeBilinear(x, g), js.resizeBilinear(x, g), "resizeBilinear");
+    }
+  },
+  resizeBilinearGrad(n) {
+    for (const g of RESIZE_CASES) {
+      const dy = randArray(g.batch * g.outH * g.outW * g.channels);
+      close(n.resizeBilinearGrad(dy, g), js.resizeBilinearGrad(dy, g), "resizeBilinearGrad");
+    }
+  },
+  resizeNearest(n) {
+    for (const g of RESIZE_CASES) {
+      const x = randArray(g.batch * g.inH * g.inW * g.channels);
+      close(n.resizeNearest(x, g), js.resizeNearest(x, g), "resizeNearest");
+    }
+  },
+  resizeNearestGrad(n) {
+    for (const g of RESIZE_CASES) {
+      const dy = randArray(g.batch * g.outH * g.outW * g.channels);
+      close(n.resizeNearestGrad(dy, g), js.resizeNearestGrad(dy, g), "resizeNearestGrad");
+    }
+  },
+  imageTransform(n) {
+    for (const g of TRANSFORM_CASES) {
+      const x = randArray(g.batch * g.inH * g.inW * g.channels),
+        t = transformsFor(g.batch);
+      close(n.imageTransform(x, t, g), js.imageTransform(x, t, g), `imageTransform ${g.fillMode} ${g.interpolation}`, 1e-4, 1e-5);
+    }
+  },
+  imageTransformGrad(n) {
+    for (const g of TRANSFORM_CASES) {
+      const dy = randArray(g.batch * g.outH * g.outW * g.channels),
+        t = transformsFor(g.batch);
+      close(n.imageTransformGrad(dy, t, g), js.imageTransformGrad(dy, t, g), `imageTransformGrad ${g.fillMode} ${g.interpolation}`, 1e-4, 1e-5);
+    }
+  },
+} satisfies Partial<Record<keyof Kernels, Case>>;
