@@ -20,9 +20,9 @@ export const wasmFallback: { imported: boolean; why: string } = { imported: fals
 
 if (process.env.KERNO_BACKEND?.trim() === "wasm" || !nativeLoads()) {
   try {
-    await import("@kerno/wasm");
+    const { wasmThreads } = await import("@kerno/wasm");
     wasmFallback.imported = true;
-    wasmFallback.why = "imported";
+    wasmFallback.why = wasmThreads() > 0 ? `imported, ${wasmThreads()} threads` : "imported, but its module did not load (see the backend notes)";
   } catch (err) {
     wasmFallback.why = `@kerno/wasm is not installed (${(err as Error).message.split("\n")[0]})`;
   }

@@ -33,7 +33,7 @@ test("KERNO_BACKEND=wasm runs the WebAssembly kernels", {
   const r = spawnSync(process.execPath, [bin, "doctor"], { encoding: "utf8", env: { ...process.env, KERNO_BACKEND: "wasm" } });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /active backend: wasm/);
-  assert.match(r.stdout, /WebAssembly kernels \(@kerno\/wasm\): imported/);
+  assert.match(r.stdout, /WebAssembly kernels \(@kerno\/wasm\): imported, \d+ threads/);
 });
 
 test("kerno bench rejects an unknown workload", () => {

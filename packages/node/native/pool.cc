@@ -179,7 +179,7 @@ void max_pool2d_grad_disjoint(const float* dy, const float* x, float* dx, const 
               const float* v = xi + at;
               float* out = dxi + at;
               for (int c = 0; c < C; c++) {
-                const float hit = (v[c] == bp[c]) & (tp[c] == 0.f) ? 1.f : 0.f;
+                const float hit = ((v[c] == bp[c]) & (tp[c] == 0.f)) ? 1.f : 0.f;
                 out[c] = hit * d[c];
                 tp[c] += hit;
               }
