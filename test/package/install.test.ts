@@ -9,18 +9,15 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { newProject, npm, registryReachable, userEnv } from "../../packages/core/test/helpers/npm-project.js";
 import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-// a user's environment: without the test runner's NODE_OPTIONS (--conditions=kerno-source would
-// resolve the installed packages to sources they do not ship)
-const userEnv = { ...process.env, NODE_OPTIONS: "", npm_config_audit: "false", npm_config_fund: "false" };
-const npm = (cwd: string, ...args: string[]) => spawnSync("npm", args, { cwd, encoding: "utf8", timeout: 600000, env: userEnv });
-const registry = spawnSync("npm", ["ping"], { encoding: "utf8", timeout: 30000 }).status === 0;
+const registry = registryReachable();
 
 const MJS = `import { Dense, Input, Sequential, loadModel, tensor } from "kerno";
 const model = new Sequential([Input({ shape: [2] }), new Dense({ units: 4, activation: "relu" }), new Dense({ units: 1 })]);
@@ -48,13 +45,6 @@ function packAll(): string {
   assert.deepEqual(readdirSync(dir).sort(), ["kerno-0.1.0.tgz", "kerno-core-0.1.0.tgz", "kerno-node-0.1.0.tgz"]);
   packed = dir;
   return dir;
-}
-
-function newProject(dir: string, name: string): string {
-  const project = join(dir, name);
-  mkdirSync(project);
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-project", version: "1.0.0", type: "module", private: true }));
-  return project;
 }
 
 test("npm pack, install the tarballs in a fresh project, and use kerno from .mjs, .ts and npx", {

@@ -6,18 +6,16 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { newProject, npm, registryReachable, userEnv } from "../../core/test/helpers/npm-project.js";
 import { tempDir } from "../../core/test/helpers/tmp.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-// a user's environment: not the test runner's --conditions=kerno-source, which would look for sources
-const env = { ...process.env, NODE_OPTIONS: "", npm_config_audit: "false", npm_config_fund: "false" };
-const npm = (cwd: string, ...args: string[]) => spawnSync("npm", args, { cwd, encoding: "utf8", timeout: 600000, env });
-const emcc = spawnSync("emcc", ["--version"], { env: { ...env, NODE_PATH: "/usr/share/nodejs" } }).status === 0;
-const registry = spawnSync("npm", ["ping"], { encoding: "utf8", timeout: 30000 }).status === 0;
+const emcc = spawnSync("emcc", ["--version"], { env: { ...userEnv, NODE_PATH: "/usr/share/nodejs" } }).status === 0;
+const registry = registryReachable();
 
 const SCRIPT = `import { Conv2D, Dense, Flatten, getBackend, Input, MaxPooling2D, randomNormal, Sequential, setBackend, tensor } from "@kerno/core";
 import { wasmThreads } from "@kerno/wasm";
@@ -35,14 +33,12 @@ test("npm pack @kerno/core and @kerno/wasm, install them alone, and train on the
   const pack = npm(root, "pack", "-w", "@kerno/core", "-w", "@kerno/wasm", "--pack-destination", dir);
   assert.equal(pack.status, 0, pack.stderr);
   assert.deepEqual(readdirSync(dir).sort(), ["kerno-core-0.1.0.tgz", "kerno-wasm-0.1.0.tgz"]);
-  const project = join(dir, "project");
-  mkdirSync(project);
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-project", version: "1.0.0", type: "module", private: true }));
+  const project = newProject(dir, "project");
   const install = npm(project, "install", join(dir, "kerno-core-0.1.0.tgz"), join(dir, "kerno-wasm-0.1.0.tgz"));
   assert.equal(install.status, 0, install.stderr);
   assert.deepEqual(readdirSync(join(project, "node_modules", "@kerno")).sort(), ["core", "wasm"]);
   writeFileSync(join(project, "fit.mjs"), SCRIPT);
-  const run = spawnSync(process.execPath, ["fit.mjs"], { cwd: project, encoding: "utf8", env, timeout: 120000 });
+  const run = spawnSync(process.execPath, ["fit.mjs"], { cwd: project, encoding: "utf8", env: userEnv, timeout: 120000 });
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout.trim(), "wasm true 2");
 });

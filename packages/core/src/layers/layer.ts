@@ -314,7 +314,7 @@ export abstract class Layer {
   }
 
   /** Runs fn; an error that does not name this layer yet gets its name in front (who failed, then why). */
-  private named<T>(fn: () => T): T {
+  named<T>(fn: () => T): T {
     try {
       return fn();
     } catch (err) {

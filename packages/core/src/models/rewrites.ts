@@ -67,7 +67,7 @@ export function graphRewrites(nodes: readonly LayerNode[], keep: ReadonlySet<num
     rewrites.set(node, {
       replaces,
       run: (input) =>
-        named(conv.who, () => {
+        conv.named(() => {
           const x = input.dtype === "float32" ? input : cast(input, "float32");
           const options = conv.conv2dOptions(fused);
           let kernel: Tensor = conv.kernel;
@@ -84,14 +84,4 @@ export function graphRewrites(nodes: readonly LayerNode[], keep: ReadonlySet<num
     });
   }
   return rewrites;
-}
-
-/** fn's errors name the layer first, as a layer call's do. */
-function named<T>(who: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof Error && !err.message.startsWith(who)) err.message = `${who}: ${err.message}`;
-    throw err;
-  }
 }
