@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { dataParallel } from "@kerno/node/distributed/data-parallel.js";
 import { initDistributed } from "@kerno/node/distributed/mpi.js";
 import { randomNormal, setSeed, tensor } from "../src/index.js";
-import { mnistCnnModel } from "../src/recipes/mnist.js";
+import { mnistCnnModel } from "../src/recipes/mnist-models.js";
 
 const STEPS = 150;
 const GLOBAL_BATCH = 64;

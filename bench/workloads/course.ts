@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dataDir } from "@kerno/node/data/cache.js";
 import { randomNormal, slice, type Tensor, tensor } from "../../src/index.js";
-import { mnistCnnModel, mnistDenseModel } from "../../src/recipes/mnist.js";
+import { mnistCnnModel, mnistDenseModel } from "../../src/recipes/mnist-models.js";
 import { type Context, emit, fitRate, pattern, rate } from "./measure.js";
 import { classifierStep, mnistCnn, mnistDense, rmsprop } from "./models.js";
 
@@ -69,8 +69,9 @@ export const courseWorkloads: Record<string, (ctx: Context) => Promise<void>> = 
     const wall = (performance.now() - start) / 1000;
     rmSync(out, { recursive: true, force: true });
     if (r.status !== 0) throw new Error(`kerno train mnist-cnn failed: ${r.stderr.trim().split("\n").slice(-1)[0]}`);
-    const result = JSON.parse(r.stdout.trim().split("\n").pop()!) as { test: { accuracy: number } };
-    emit("5 epochs, wall", wall);
-    emit("test accuracy", 100 * result.test.accuracy);
+    const result = JSON.parse(r.stdout.trim().split("\n").pop()!) as { test: { accuracy: number }; peakRssMb: number };
+    // the run's memory is the child's own (its --json reports its peak), not this worker's
+    emit("5 epochs, wall", wall, result.peakRssMb);
+    emit("test accuracy", 100 * result.test.accuracy, result.peakRssMb);
   },
 };

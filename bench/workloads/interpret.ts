@@ -6,7 +6,7 @@ import { TINY_DARKNET_DIR, TinyDarknet } from "../../src/applications/tiny-darkn
 import { onePixelAttack } from "../../src/attacks/one-pixel.js";
 import { randomUniform } from "../../src/index.js";
 import { visualizeFilter } from "../../src/interpret/filters.js";
-import { mnistCnnModel } from "../../src/recipes/mnist.js";
+import { mnistCnnModel } from "../../src/recipes/mnist-models.js";
 import { type Context, emit } from "./measure.js";
 
 export const interpretWorkloads: Record<string, (ctx: Context) => Promise<void>> = {

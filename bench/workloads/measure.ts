@@ -8,8 +8,7 @@ export interface Context {
 }
 
 /** One JSON line per metric: { metric, value, peakRssMb }. */
-export function emit(metric: string, value: number | null): void {
-  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+export function emit(metric: string, value: number | null, peakRssMb = process.resourceUsage().maxRSS / 1024): void {
   console.log(JSON.stringify({ metric, value, peakRssMb }));
 }
 

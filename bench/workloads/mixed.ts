@@ -7,7 +7,7 @@
 import { backend } from "@kerno/core/backends/registry.js";
 import { VGG16 } from "../../src/applications/vgg.js";
 import { mixedPrecision, randomNormal, tensor } from "../../src/index.js";
-import { mnistCnnModel } from "../../src/recipes/mnist.js";
+import { mnistCnnModel } from "../../src/recipes/mnist-models.js";
 import { type Context, emit, fitRate, pattern, rate } from "./measure.js";
 
 const POLICIES = ["float32", "mixed_bfloat16"] as const;

@@ -152,7 +152,8 @@ export async function train(argv: string[]): Promise<number> {
   try {
     const result = await run({ ...options, runDir, out: options.out ?? runDir, distributed: flags.distributed === true });
     endRun(runDir, { report: result });
-    if (json) console.log(JSON.stringify({ ...result, runDir }));
+    // the process's own peak resident set (kernel's ru_maxrss), for tools that spawn it (the bench)
+    if (json) console.log(JSON.stringify({ ...result, runDir, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
   } catch (err) {
     endRun(runDir, { error: err as Error });
     throw err;

@@ -6,6 +6,7 @@ import { dashboardCommand } from "./dashboard.js";
 import { runDemo } from "./demo.js";
 import { runDoctor } from "./doctor.js";
 import { attackCommand, interpretCommand } from "./interpret.js";
+import { playgroundCommand } from "./playground.js";
 import { runsCommand } from "./runs.js";
 import { serveCommand } from "./serve.js";
 import { COMMANDS, HELP, usageText } from "./usage.js";
@@ -32,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
       return runsCommand(rest);
     case "dashboard":
       return dashboardCommand(rest);
+    case "playground":
+      return playgroundCommand(rest);
     case "summary":
       return summary(rest);
     case "evaluate":

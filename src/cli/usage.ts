@@ -15,6 +15,9 @@ Commands:
                   model and plots (runs/<date>-<time>-<name>/; --runs or KERNO_RUNS_DIR elsewhere)
   dashboard [--runs DIR] [--port 6007] [--host 127.0.0.1]
                   the runs in a local web page: live curves, graph, report, pictures, bench
+  playground [--port 6008] [--host 127.0.0.1] [--build DIR]
+                  the course's MNIST CNN in a browser tab (WebAssembly): train, test, draw a
+                  digit, filters and feature maps, one-pixel attack, save; --build: static files
   summary <recipe|architecture|model file>
                   print the model's summary table (architectures: vgg16 vgg19 resnet50
                   mobilenetv2 tiny-darknet)
@@ -105,6 +108,10 @@ kerno train --images DIR | --csv FILE --target COL | --series FILE --column COL 
   },
   runs: { usage: "kerno runs [--runs DIR] [--json]", options: "--runs DIR --json" },
   dashboard: { usage: "kerno dashboard [--runs DIR] [--port 6007] [--host 127.0.0.1]", options: "--runs DIR --port N --host HOST" },
+  playground: {
+    usage: "kerno playground [--port 6008] [--host 127.0.0.1] [--build DIR]",
+    options: "--port N --host HOST --build DIR",
+  },
   summary: { usage: "kerno summary <recipe|architecture|model file>", options: "" },
   evaluate: { usage: "kerno evaluate <model file> <mnist|fashion-mnist> [--backend native|js] [--json]", options: "--backend native|js --json" },
   predict: {

@@ -11,15 +11,14 @@
  * else are not served at all. Every run file carries `Content-Security-Policy: default-src 'none';
  * ...; sandbox`, so an svg plot opened on its own (a page of the dashboard's origin) runs no script.
  */
-import { closeSync, createReadStream, type FSWatcher, readdirSync, readFileSync, statSync, watch } from "node:fs";
+import { type FSWatcher, readdirSync, readFileSync, statSync, watch } from "node:fs";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, extname, join, resolve } from "node:path";
-import { pipeline } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { resolveInside } from "@kerno/node/util/files.js";
-import { listRuns, openRunFile, readHistory, readJson, readRunJson, runEntry, runStatus } from "../runs/runs.js";
-import { begin, createGuardedServer, type HttpLimits, listen, requestPath, send, sendJson, textError } from "../util/http.js";
+import { listRuns, readHistory, readJson, readRunJson, runEntry, runStatus } from "../runs/runs.js";
+import { begin, createGuardedServer, type HttpLimits, listen, requestPath, send, sendJson, serveFile, textError } from "../util/http.js";
 
 const STATIC = fileURLToPath(new URL("../../src/dashboard/static/", import.meta.url));
 const BENCH = fileURLToPath(new URL("../../bench/results/", import.meta.url));
@@ -163,23 +162,6 @@ function stream(req: IncomingMessage, res: ServerResponse, dir: string): void {
   push();
 }
 
-/** A run file, by the bytes its open descriptor has (a file swapped or grown meanwhile changes nothing sent). */
-function serveRunFile(res: ServerResponse, path: string, missing: () => void): void {
-  const file = openRunFile(path);
-  if (!file) {
-    missing();
-    return;
-  }
-  begin(res, 200, { "content-type": RUN_TYPES[extname(path).toLowerCase()], "content-length": file.size, "content-security-policy": RUN_FILE_CSP });
-  if (file.size === 0) {
-    closeSync(file.fd);
-    res.end();
-    return;
-  }
-  // pipeline, not pipe: a client that goes away mid-file closes the descriptor too
-  pipeline(createReadStream("", { fd: file.fd, start: 0, end: file.size - 1 }), res, () => {});
-}
-
 export function createDashboard(options: DashboardOptions): Server {
   const runsDir = resolve(options.runsDir);
   const benchDir = options.benchDir ?? BENCH;
@@ -203,7 +185,9 @@ export function createDashboard(options: DashboardOptions): Server {
       if (!m[2]) return sendJson(res, 200, runDetails(dir));
       if (m[2] === "stream") return stream(req, res, dir);
       const file = runFile(dir, m[3]);
-      return file ? serveRunFile(res, file, missing) : missing();
+      return file
+        ? serveFile(res, file, { "content-type": RUN_TYPES[extname(file).toLowerCase()], "content-security-policy": RUN_FILE_CSP }, missing)
+        : missing();
     },
     { ...options.limits, refuse: textError, name: "kerno dashboard" },
   );

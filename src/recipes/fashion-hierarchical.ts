@@ -20,7 +20,7 @@ import { writeAtomic } from "@kerno/node/util/files.js";
 import { combineHierarchy, groupClasses, groupLabels, trainHierarchy } from "../hierarchical/classifier.js";
 import { dendrogramSvg, type Linkage } from "../hierarchical/clustering.js";
 import { priorsModel } from "./class-priors.js";
-import { mnistCnnModel } from "./mnist.js";
+import { mnistCnnModel } from "./mnist-models.js";
 import { baseResult, outputDir, type Recipe, type RecipeOptions, type RecipeResult, runFolder } from "./recipe.js";
 
 /** The architecture with `classes` outputs, compiled: the dense network, or the course's CNN. */

@@ -6,12 +6,7 @@
  * does, then evaluated on it.
  */
 import { join } from "node:path";
-import { Conv2D } from "@kerno/core/layers/conv.js";
-import { Dense } from "@kerno/core/layers/dense.js";
-import { Input } from "@kerno/core/layers/input.js";
-import { MaxPooling2D } from "@kerno/core/layers/pooling.js";
-import { Flatten } from "@kerno/core/layers/reshaping.js";
-import { Sequential } from "@kerno/core/models/sequential.js";
+import type { Sequential } from "@kerno/core/models/sequential.js";
 import { div } from "@kerno/core/ops/arithmetic.js";
 import { reshape } from "@kerno/core/ops/shape.js";
 import { setSeed } from "@kerno/core/tensor/random.js";
@@ -19,32 +14,8 @@ import { mnist } from "@kerno/node/data/mnist.js";
 import { dataParallel } from "@kerno/node/distributed/data-parallel.js";
 import { initDistributed } from "@kerno/node/distributed/mpi.js";
 import { saveCurves } from "./image-data.js";
+import { mnistCnnModel, mnistDenseModel } from "./mnist-models.js";
 import { baseResult, lastEpoch, outputDir, type Recipe, type RecipeOptions, type RecipeResult, runFolder } from "./recipe.js";
-
-export function mnistDenseModel(): Sequential {
-  return new Sequential([
-    Input({ shape: [28, 28] }),
-    new Flatten(),
-    new Dense({ units: 64, activation: "relu" }),
-    new Dense({ units: 10, activation: "softmax" }),
-  ]);
-}
-
-export function mnistCnnModel(classes = 10, name?: string): Sequential {
-  return new Sequential(
-    [
-      Input({ shape: [28, 28, 1] }),
-      new Conv2D({ filters: 32, kernelSize: 3, activation: "relu" }),
-      new MaxPooling2D({ poolSize: 2 }),
-      new Conv2D({ filters: 64, kernelSize: 3, activation: "relu" }),
-      new MaxPooling2D({ poolSize: 2 }),
-      new Conv2D({ filters: 128, kernelSize: 3, activation: "relu" }),
-      new Flatten(),
-      new Dense({ units: classes, activation: "softmax" }),
-    ],
-    name ? { name } : undefined,
-  );
-}
 
 async function trainMnist(
   name: string,

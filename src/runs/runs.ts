@@ -9,11 +9,11 @@
  * its real path stays inside its run folder and it is a plain file (a FIFO would block, a symlink
  * could point at a secret); a damaged file reads as missing, so one bad run never hides the others.
  */
-import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { resolveInside, writeAtomic } from "@kerno/node/util/files.js";
+import { openPlainFile, resolveInside, writeAtomic } from "@kerno/node/util/files.js";
 import { type HistorySummary, summarizeColumns, summarizeText } from "./history-summary.js";
 
 export type RunStatus = "running" | "finished" | "failed" | "killed";
@@ -99,29 +99,10 @@ const MAX_RUN_FILE = 256 * 2 ** 20;
  */
 export const LIST_HISTORY_BYTES = 8 * 2 ** 20;
 
-/**
- * Opens a run file whose real path `resolveInside` gave: without following a link swapped in since,
- * without blocking on a FIFO, and only when it is a plain file; null otherwise. The caller closes it.
- */
-export function openRunFile(real: string): { fd: number; size: number; mtimeMs: number; ino: number } | null {
-  let fd: number;
-  try {
-    fd = openSync(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-  } catch {
-    return null;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (st.isFile()) return { fd, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
-  } catch {}
-  closeSync(fd);
-  return null;
-}
-
 /** A run file's text, or null when it is missing, not a plain file, too big, or its real path leaves `dir`. */
 export function readRunText(dir: string, name: string): string | null {
   const real = resolveInside(dir, name);
-  const file = real ? openRunFile(real) : null;
+  const file = real ? openPlainFile(real) : null;
   if (!file) return null;
   try {
     return file.size <= MAX_RUN_FILE ? readAll(file.fd, file.size) : null;
@@ -183,7 +164,7 @@ const NO_HISTORY: HistorySummary = Object.freeze({ epochs: 0, best: null });
  */
 function listedHistory(dir: string): HistorySummary {
   const real = resolveInside(dir, "history.csv");
-  const file = real ? openRunFile(real) : null;
+  const file = real ? openPlainFile(real) : null;
   if (!real || !file) return NO_HISTORY;
   try {
     const key = `${file.ino}:${file.size}:${file.mtimeMs}`;

@@ -6,8 +6,11 @@
  * and sends a little must not hold a socket for minutes), answers that browsers do not sniff or
  * cache, bounded bodies, and internal errors logged here and answered with a short text only.
  */
+import { closeSync, createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { pipeline } from "node:stream";
+import { openPlainFile } from "@kerno/node/util/files.js";
 
 export interface HttpLimits {
   /** Time to receive a request's headers (default 10 s). */
@@ -183,4 +186,25 @@ export function listen(server: Server, port: number, host: string, who: string):
       done(urlOf(host, typeof address === "object" && address ? address.port : port));
     });
   });
+}
+
+/**
+ * A file whose real path `resolveInside` gave, sent by the bytes its open descriptor has (a file
+ * swapped or grown meanwhile changes nothing sent); `missing` answers when it is gone or not a
+ * plain file.
+ */
+export function serveFile(res: ServerResponse, real: string, headers: OutgoingHttpHeaders, missing: () => void): void {
+  const file = openPlainFile(real);
+  if (!file) {
+    missing();
+    return;
+  }
+  begin(res, 200, { ...headers, "content-length": file.size });
+  if (file.size === 0) {
+    closeSync(file.fd);
+    res.end();
+    return;
+  }
+  // pipeline, not pipe: a client that goes away mid-file closes the descriptor too
+  pipeline(createReadStream("", { fd: file.fd, start: 0, end: file.size - 1 }), res, () => {});
 }

@@ -5,7 +5,8 @@ import { test } from "node:test";
 import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { needsData } from "../../packages/node/test/helpers/data.js";
 import { clearSession, loadModel } from "../../src/index.js";
-import { mnistCnn, mnistCnnModel, mnistDense, mnistDenseModel } from "../../src/recipes/mnist.js";
+import { mnistCnn, mnistDense } from "../../src/recipes/mnist.js";
+import { mnistCnnModel, mnistDenseModel } from "../../src/recipes/mnist-models.js";
 
 const skip = needsData("MNIST", "mnist/train-images-idx3-ubyte.gz");
 if (skip) console.log(`skipping recipe training test: ${skip}`);

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { needsData } from "../../packages/node/test/helpers/data.js";
 import { onnxDifference } from "../../packages/node/test/helpers/onnx-runtime.js";
 import { Bidirectional, Dense, GRU, Input, LSTM, Sequential, TinyDarknet } from "../../src/index.js";
-import { mnistCnnModel } from "../../src/recipes/mnist.js";
+import { mnistCnnModel } from "../../src/recipes/mnist-models.js";
 import { forecaster } from "../../src/recipes/traffic-data.js";
 
 test("the MNIST CNN, the traffic LSTM and a Bidirectional GRU exported to ONNX match kerno in ONNX Runtime within 1e-4 (any batch size)", async () => {

@@ -4,6 +4,7 @@
 // src/call.ts laid out as slots in the module's memory.
 #include <emscripten.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "bindings.h"
@@ -48,5 +49,11 @@ EMSCRIPTEN_KEEPALIVE const char* kerno_error() { return kerno::last_error.c_str(
 EMSCRIPTEN_KEEPALIVE int kerno_entries() { return static_cast<int>(sizeof(kerno::kEntries) / sizeof(kerno::kEntries[0])); }
 
 EMSCRIPTEN_KEEPALIVE int kerno_threads() { return kerno::num_threads(); }
+
+// Caps the kernels' thread pool at n threads (the pool's KERNO_NUM_THREADS), before the first
+// call makes the pool: in a browser the loader starts n - 1 workers with the module, and a pool
+// thread beyond them would need a worker that loads only once the main thread is idle, which it
+// is not while it waits for that thread.
+EMSCRIPTEN_KEEPALIVE void kerno_limit_threads(int n) { setenv("KERNO_NUM_THREADS", std::to_string(n).c_str(), 1); }
 
 }

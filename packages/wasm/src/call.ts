@@ -11,14 +11,15 @@ import { BINDINGS } from "./bindings.gen.js";
 /** What the build exports (scripts/build-wasm.mjs). */
 export interface KernelModule {
   HEAPU8: Uint8Array;
-  HEAP32: Int32Array;
-  HEAPF64: Float64Array;
   _malloc(bytes: number): number;
   _free(ptr: number): void;
   _kerno_call(index: number, slots: number, n: number, failed: number): number;
   _kerno_error(): number;
   _kerno_entries(): number;
   _kerno_threads(): number;
+  _kerno_limit_threads(threads: number): void;
+  /** The threaded builds' shared memory, which any thread may grow. */
+  wasmMemory?: WebAssembly.Memory;
   UTF8ToString(ptr: number): string;
 }
 
@@ -33,6 +34,12 @@ function kindOf(a: ArrayBufferView): [number, (new (buffer: ArrayBufferLike, off
   return [-1, null];
 }
 const align8 = (n: number) => (n + 7) & ~7;
+/**
+ * The module's memory as bytes, as it is now. With threads, another thread may have grown it, and
+ * Emscripten renews a thread's HEAP views only when that thread grows it: those views then end
+ * short of what malloc hands out.
+ */
+const heap = (m: KernelModule): Uint8Array => (m.wasmMemory ? new Uint8Array(m.wasmMemory.buffer) : m.HEAPU8);
 
 /** The module's entry points as an object with the addon's shape (AddonKernels). */
 export function moduleKernels(m: KernelModule): AddonKernels {
@@ -52,8 +59,9 @@ export function moduleKernels(m: KernelModule): AddonKernels {
       if (!scratch) throw new RangeError(`wasm ${BINDINGS[index].name}: cannot allocate ${scratchBytes} bytes in the module's memory`);
     }
     // views after any growth of the memory (malloc may grow it)
-    const heap32 = m.HEAP32;
-    const heapF64 = m.HEAPF64;
+    const heapU8 = heap(m);
+    const heap32 = new Int32Array(heapU8.buffer);
+    const heapF64 = new Float64Array(heapU8.buffer);
     const failed = scratch + align8(args.length * SLOT);
     let at = failed + 8;
     const placed: number[] = [];
@@ -67,7 +75,7 @@ export function moduleKernels(m: KernelModule): AddonKernels {
         kind = kindOf(a)[0];
         len = a.length;
         ptr = at;
-        m.HEAPU8.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
+        heapU8.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
         at += align8(a.byteLength);
       } else if (typeof a === "number") {
         kind = 1;
@@ -83,11 +91,13 @@ export function moduleKernels(m: KernelModule): AddonKernels {
       placed.push(ptr);
     });
     const value = m._kerno_call(index, scratch, args.length, failed);
-    if (m.HEAP32[failed >> 2] !== 0) throw new TypeError(m.UTF8ToString(m._kerno_error()));
+    // the kernel's threads may have grown the memory
+    const after = heap(m).buffer;
+    if (new Int32Array(after, failed, 1)[0] !== 0) throw new TypeError(m.UTF8ToString(m._kerno_error()));
     for (const i of outputs) {
       const a = args[i];
       const base = ArrayBuffer.isView(a) ? kindOf(a)[1] : null;
-      if (base) (a as Typed).set(new base(m.HEAPU8.buffer, placed[i], (a as Typed).length) as never);
+      if (base) (a as Typed).set(new base(after, placed[i], (a as Typed).length) as never);
     }
     return value;
   };

@@ -37,6 +37,16 @@ test("npm pack @kerno/core and @kerno/wasm, install them alone, and train on the
   const install = npm(project, "install", join(dir, "kerno-core-0.1.0.tgz"), join(dir, "kerno-wasm-0.1.0.tgz"));
   assert.equal(install.status, 0, install.stderr);
   assert.deepEqual(readdirSync(join(project, "node_modules", "@kerno")).sort(), ["core", "wasm"]);
+  // every build ships, the threaded web one's script and worker script too (its .wasm is the Node one's)
+  assert.deepEqual(readdirSync(join(project, "node_modules", "@kerno", "wasm", "build")).sort(), [
+    "kerno-kernels-threads-web.js",
+    "kerno-kernels-threads-web.worker.js",
+    "kerno-kernels-threads.cjs",
+    "kerno-kernels-threads.wasm",
+    "kerno-kernels-threads.worker.cjs",
+    "kerno-kernels.mjs",
+    "kerno-kernels.wasm",
+  ]);
   writeFileSync(join(project, "fit.mjs"), SCRIPT);
   const run = spawnSync(process.execPath, ["fit.mjs"], { cwd: project, encoding: "utf8", env: userEnv, timeout: 120000 });
   assert.equal(run.status, 0, run.stderr);

@@ -4,19 +4,14 @@
  * multiples of the vector width). The cases are a Record over the Kernels interface, so a kernel
  * without a comparison case does not compile; op lists come from the op tables in kernels.ts.
  * Each compiled backend's test runs it (`conformanceSuite(name, kernels)`): the native addon's,
- * and the next backends' (WebAssembly, WebGPU) the same way.
+ * and the next backends' (WebAssembly, WebGPU) the same way. The cases themselves live in
+ * kernel-conformance/cases.ts, free of node:test: a browser page runs them with `runConformance`.
  */
 import { test } from "node:test";
 import type { Kernels } from "../../src/backends/kernels.js";
-import { ARRAY_CASES } from "./kernel-conformance/arrays.js";
-import { CONVOLUTION_CASES } from "./kernel-conformance/convolution.js";
-import { TRAINING_CASES } from "./kernel-conformance/training.js";
+import { conformanceCases } from "./kernel-conformance/cases.js";
 
-/** One kernel's comparison with the TypeScript reference, on the backend's kernels `n`. */
-export type Case = (n: Kernels) => void;
-
-/** Every kernel's case: a Record over the interface, so that a kernel without one does not compile. */
-export const conformanceCases: Record<Exclude<keyof Kernels, "name">, Case> = { ...ARRAY_CASES, ...CONVOLUTION_CASES, ...TRAINING_CASES };
+export { type Case, type ConformanceFailure, conformanceCases, runConformance } from "./kernel-conformance/cases.js";
 
 /** One test per kernel of `kernels` against the TypeScript reference; `skip` (the reason) when the backend is unavailable. */
 export function conformanceSuite(name: string, kernels: Kernels | null, skip: string | false): void {

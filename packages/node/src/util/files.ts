@@ -2,7 +2,7 @@
  * Files users keep (models, checkpoints, plots, reports) are written so that a crash never leaves
  * half a file; paths that a file or a request names are resolved and kept inside their folder.
  */
-import { closeSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 /** Writes bytes (or text) to path via a temporary file in the same directory and a rename. */
@@ -38,4 +38,23 @@ export function resolveInside(folder: string, name: string): string | null {
   }
   const rel = relative(root, real);
   return rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel) ? real : null;
+}
+
+/**
+ * Opens a file whose real path `resolveInside` gave (a run file, a cached data set): without following a link swapped in since,
+ * without blocking on a FIFO, and only when it is a plain file; null otherwise. The caller closes it.
+ */
+export function openPlainFile(real: string): { fd: number; size: number; mtimeMs: number; ino: number } | null {
+  let fd: number;
+  try {
+    fd = openSync(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return null;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isFile()) return { fd, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+  } catch {}
+  closeSync(fd);
+  return null;
 }

@@ -3,19 +3,12 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { tempDir } from "../../../core/test/helpers/tmp.js";
-import { fashionMnist, mnist, parseIdx } from "../../src/data/mnist.js";
+import { fashionMnist, mnist } from "../../src/data/mnist.js";
 import { DATA_DIR, needsData } from "../helpers/data.js";
 
 const shared = DATA_DIR;
 const skip = needsData("MNIST", "mnist/train-images-idx3-ubyte.gz");
 if (skip) console.log(`skipping real-data tests: ${skip}`);
-
-test("IDX parsing checks the magic number and the length", () => {
-  const ok = Uint8Array.of(0, 0, 8, 1, 0, 0, 0, 3, 7, 8, 9);
-  assert.deepEqual(parseIdx(ok, "t"), { shape: [3], data: Uint8Array.of(7, 8, 9) });
-  assert.throws(() => parseIdx(ok.subarray(0, 10), "t.idx"), /t.idx: truncated: header says 3 = 3 bytes, file has 2/);
-  assert.throws(() => parseIdx(Uint8Array.of(1, 2, 3, 4), "t.idx"), /not an unsigned-byte IDX file/);
-});
 
 test("MNIST and Fashion-MNIST load with the official counts", { skip }, async () => {
   const d = await mnist();

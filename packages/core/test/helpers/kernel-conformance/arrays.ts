@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { BINARY_OPS, FUSED_ACTIVATIONS, type Kernels, REDUCE_OPS, UNARY_OPS } from "../../../src/backends/kernels.js";
 import { BINARY_SHAPES, broadcastShape, close, js, REDUCE_SHAPES, randArray, randInts, size } from "../kernel-cases.js";
-import type { Case } from "../kernel-conformance.js";
+import type { Case } from "./cases.js";
 
 export const ARRAY_CASES = {
   unary(n) {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { FUSED_ACTIVATIONS, type Kernels } from "../../../src/backends/kernels.js";
 import { pool2dGeometry } from "../../../src/ops/pool.js";
 import { close, convCaseOf, convCases, depthwiseCases, js, poolCases, RESIZE_CASES, randArray, size, TRANSFORM_CASES, transformsFor } from "../kernel-cases.js";
-import type { Case } from "../kernel-conformance.js";
+import type { Case } from "./cases.js";
 
 // Convolutions' outputs to 1e-4, plus 2e-5 of the largest output: Winograd F(4x4)'s rounding error
 // grows with the sums' scale (530 channels of 3x3 on AVX2: 2.8e-4 off on an output of 1.8 among

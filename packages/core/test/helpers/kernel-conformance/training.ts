@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { type Kernels, RNN_KINDS } from "../../../src/backends/kernels.js";
 import { close, js, optimizerRun, RNN_SIZES, randArray, rnnCase, SOFTMAX_SHAPES } from "../kernel-cases.js";
-import type { Case } from "../kernel-conformance.js";
+import type { Case } from "./cases.js";
 
 export const TRAINING_CASES = {
   softmax(n) {

@@ -1,0 +1,116 @@
+/**
+ * The playground's server without a browser: cross-origin isolation headers on what it serves,
+ * the data cache read-only and nothing outside it, and bad requests answered with a 4xx; and the
+ * static build (--build): the page's files, the _headers file, MNIST copied only when its
+ * checksum holds.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { test } from "node:test";
+import { MNIST_FILES } from "@kerno/core/data/idx.js";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
+import { buildPlayground } from "../../src/playground/build.js";
+import type { PageFile } from "../../src/playground/files.js";
+import { dataFile, startPlayground } from "../../src/playground/server.js";
+import { rawRequest } from "../helpers/http.js";
+
+const page = (text: string, type: string): PageFile => ({ type, body: new TextEncoder().encode(text) });
+const FILES = new Map([
+  ["index.html", page("<!doctype html><p>kerno", "text/html; charset=utf-8")],
+  ["app/playground.js", page("export {}", "text/javascript; charset=utf-8")],
+]);
+
+function dataFolder(): string {
+  const root = tempDir("kerno-playground-data");
+  mkdirSync(join(root, "mnist"));
+  writeFileSync(join(root, "mnist", "t10k-labels-idx1-ubyte.gz"), "labels");
+  writeFileSync(join(root, "..", `${root.split("/").at(-1)}-secret.txt`), "secret");
+  symlinkSync(join(root, "..", `${root.split("/").at(-1)}-secret.txt`), join(root, "mnist", "link.gz"));
+  writeFileSync(join(root, ".hidden"), "hidden");
+  return root;
+}
+
+async function withServer(run: (port: number, dataDir: string) => Promise<void>): Promise<void> {
+  const dataDir = dataFolder();
+  const { server } = await startPlayground({ dataDir, port: 0, files: FILES });
+  try {
+    await run((server.address() as AddressInfo).port, dataDir);
+  } finally {
+    (server as Server).close();
+  }
+}
+
+const get = (port: number, path: string, host = `127.0.0.1:${port}`, method = "GET") =>
+  rawRequest(port, { head: `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close` });
+
+test("the page, its module and the data cache come with cross-origin isolation headers; the page with its CSP", async () => {
+  await withServer(async (port) => {
+    for (const path of ["/", "/app/playground.js", "/data/mnist/t10k-labels-idx1-ubyte.gz"]) {
+      const r = await get(port, path);
+      assert.equal(r.kind === "answer" && r.status, 200, `${path}: ${JSON.stringify(r)}`);
+      if (r.kind !== "answer") continue;
+      assert.equal(r.headers["cross-origin-opener-policy"], "same-origin");
+      assert.equal(r.headers["cross-origin-embedder-policy"], "require-corp");
+      assert.equal(r.headers["cross-origin-resource-policy"], "same-origin");
+      if (path === "/") assert.match(r.headers["content-security-policy"], /script-src 'self' 'wasm-unsafe-eval'/);
+      if (path.startsWith("/data/")) assert.equal(r.body, "labels");
+    }
+  });
+});
+
+test("nothing outside the data cache is served: dot segments, encoded slashes, links out, hidden files, odd names", async () => {
+  await withServer(async (port) => {
+    for (const path of [
+      "/data/../package.json",
+      "/data/mnist/..%2f..%2fetc%2fpasswd",
+      "/data/mnist/link.gz",
+      "/data/.hidden",
+      "/data/mnist",
+      "/data/",
+      "/data/a%00b",
+      "/data/mnist/%2e%2e/x",
+      "/etc/passwd",
+    ]) {
+      const r = await get(port, path);
+      assert.ok(r.kind === "answer" && r.status >= 400 && r.status < 500, `${path}: ${JSON.stringify(r).slice(0, 200)}`);
+      assert.ok(r.kind !== "answer" || !r.body.includes("secret"), path);
+    }
+  });
+  assert.equal(dataFile("/nonexistent", "a/b/c/d/e/f/g/h/i"), null);
+});
+
+test("bad requests get a 4xx and the server keeps answering: another method, a foreign Host, a bad escape", async () => {
+  await withServer(async (port) => {
+    const post = await get(port, "/", undefined, "POST");
+    assert.equal(post.kind === "answer" && post.status, 405);
+    const foreign = await get(port, "/", "evil.example:80");
+    assert.equal(foreign.kind === "answer" && foreign.status, 403);
+    const badEscape = await get(port, "/data/%zz");
+    assert.equal(badEscape.kind === "answer" && badEscape.status, 400);
+    const after = await get(port, "/");
+    assert.equal(after.kind === "answer" && after.status, 200);
+  });
+});
+
+test("--build writes the page, a _headers file for isolation and MNIST from the cache, refusing a damaged file", async () => {
+  const out = tempDir("kerno-playground-build");
+  const built = await buildPlayground(out, tempDir("kerno-playground-empty"), FILES);
+  assert.deepEqual(built.files, ["index.html", "app/playground.js", "_headers"]);
+  assert.equal(readFileSync(join(out, "app", "playground.js"), "utf8"), "export {}");
+  assert.match(
+    readFileSync(join(out, "_headers"), "utf8"),
+    /^\/\*\n {2}cross-origin-opener-policy: same-origin\n {2}cross-origin-embedder-policy: require-corp/,
+  );
+  assert.deepEqual(
+    built.missingData,
+    [MNIST_FILES.train.images, MNIST_FILES.train.labels, MNIST_FILES.test.images, MNIST_FILES.test.labels].map((f) => `mnist/${f}`),
+  );
+  // a file of the right name with other bytes (the fake cache's test labels) is refused, naming it and both hashes
+  await assert.rejects(
+    buildPlayground(tempDir("kerno-playground-build"), dataFolder(), FILES),
+    /t10k-labels-idx1-ubyte\.gz: SHA-256 [0-9a-f]{64}, expected f7ae60f9/,
+  );
+});
