@@ -4,7 +4,8 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Dataset, type Example } from "@kerno/core/data/dataset.js";
+import { CompactStore } from "@kerno/core/data/compact-store.js";
+import { type CacheOptions, Dataset, type Example } from "@kerno/core/data/dataset.js";
 import { splitRows, stackElements } from "@kerno/core/data/element-batching.js";
 import { Random } from "@kerno/core/tensor/random.js";
 import { dataDir } from "@kerno/node/data/cache.js";
@@ -38,35 +39,48 @@ export function imageSplits(dir: string, size: [number, number], batchSize: numb
   return {
     dir: root,
     classNames: train.classNames,
-    train: reshuffledCache(train, batchSize, seed),
-    validation: validation.cache(),
-    test: test?.cache() ?? null,
+    train: reshuffledCache(train, batchSize, seed, { log: (l) => log(`train: ${l}`) }),
+    validation: validation.cache({ log: (l) => log(`validation: ${l}`) }),
+    test: test?.cache({ log: (l) => log(`test: ${l}`) }) ?? null,
     counts: { train: train.filePaths.length, validation: validation.filePaths.length, test: test?.filePaths.length ?? 0 },
   };
 }
 
 /**
- * The first pass streams the folder's batches (decoding overlaps training) and keeps their images;
- * later passes deal the kept images into new batches in a new order: cache-then-shuffle without
- * waiting for the whole folder to decode first.
+ * The first pass streams the folder's batches (decoding overlaps training) and keeps their images,
+ * as bytes (core's CompactStore: decoded pixels are whole numbers 0..255); later passes deal the
+ * kept images into new batches in a new order: cache-then-shuffle without waiting for the whole
+ * folder to decode first. When the kept images would pass `maxBytes` (default: half the available
+ * memory) nothing is kept and every pass decodes the folder again (whose dataset reshuffles its
+ * files each pass), which `log` is told once.
  */
-export function reshuffledCache(data: Dataset<Example>, batchSize: number, seed: number): Dataset<Example> {
-  let kept: Example[] | null = null;
+export function reshuffledCache(data: Dataset<Example>, batchSize: number, seed: number, options: CacheOptions = {}): Dataset<Example> {
+  const log = options.log ?? console.log;
+  let kept: CompactStore<Example> | null = null;
+  let overBudget = false;
   let pass = 0;
   return Dataset.fromGenerator(async function* () {
     pass++;
-    if (!kept) {
-      const filling: Example[] = [];
-      for await (const batch of data) {
-        filling.push(...(splitRows(batch) as Example[]));
-        yield batch;
-      }
-      kept = filling;
+    if (kept) {
+      const store = kept;
+      const order = Array.from({ length: store.length }, (_, i) => i);
+      new Random(seed + pass).shuffle(order);
+      for (let s = 0; s < order.length; s += batchSize) yield stackElements(order.slice(s, s + batchSize).map((i) => store.get(i))) as Example;
       return;
     }
-    const order = Array.from(kept.keys());
-    new Random(seed + pass).shuffle(order);
-    for (let s = 0; s < order.length; s += batchSize) yield stackElements(order.slice(s, s + batchSize).map((i) => kept![i])) as Example;
+    if (overBudget) {
+      yield* data;
+      return;
+    }
+    const filling = new CompactStore<Example>(options.maxBytes);
+    for await (const batch of data) {
+      if (!overBudget && !(splitRows(batch) as Example[]).every((r) => filling.add(r))) {
+        overBudget = true;
+        log(`the decoded images pass the memory budget of ${(filling.maxBytes / 2 ** 20).toFixed(0)} MB: every epoch decodes the folder again`);
+      }
+      yield batch;
+    }
+    if (!overBudget) kept = filling;
   }, data.cardinality);
 }
 

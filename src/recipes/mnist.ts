@@ -6,11 +6,12 @@
  * does, then evaluated on it.
  */
 import { join } from "node:path";
+import { pixelBatches } from "@kerno/core/data/pixel-batches.js";
 import type { Sequential } from "@kerno/core/models/sequential.js";
-import { div } from "@kerno/core/ops/arithmetic.js";
 import { reshape } from "@kerno/core/ops/shape.js";
+import { tensor } from "@kerno/core/tensor/creation.js";
 import { setSeed } from "@kerno/core/tensor/random.js";
-import { mnist } from "@kerno/node/data/mnist.js";
+import { type ByteSplit, mnistBytes } from "@kerno/node/data/mnist.js";
 import { dataParallel } from "@kerno/node/distributed/data-parallel.js";
 import { initDistributed } from "@kerno/node/distributed/mpi.js";
 import { saveCurves } from "./image-data.js";
@@ -29,26 +30,40 @@ async function trainMnist(
   const primary = !options.distributed || initDistributed().rank === 0;
   const log = primary ? (options.log ?? console.log) : () => {};
   if (options.seed !== undefined) setSeed(options.seed);
-  const data = await mnist();
-  const prep = (images: typeof data.train.images) => {
-    const scaled = div(images, 255);
-    return channels ? reshape(scaled, [...images.shape, 1]) : scaled;
-  };
-  const [xTrain, xTest] = [prep(data.train.images), prep(data.test.images)];
+  // the digits stay bytes (47 MB for the training set, not 188 MB as float32): each batch becomes
+  // float32 in [0, 1] as it is drawn, the course's x / 255 folded into the conversion
+  const data = await mnistBytes();
+  const batchSize = options.batchSize ?? defaults.batchSize;
+  const image = channels ? [28, 28, 1] : [28, 28];
+  const batches = (split: ByteSplit, shuffle: boolean, size: number) =>
+    pixelBatches(split.pixels, [split.labels.length, ...image], split.labels, { batchSize: size, scale: 1 / 255, shuffle, seed: options.seed });
   const model = build();
   model.compile({ optimizer: "rmsprop", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
   if ((options.verbose ?? 1) > 0 && primary) model.summary({ printFn: log });
   const epochs = options.epochs ?? defaults.epochs;
-  const history = await model.fit(xTrain, data.train.labels, {
-    epochs,
-    batchSize: options.batchSize ?? defaults.batchSize,
-    validationData: [xTest, data.test.labels],
-    seed: options.seed,
-    verbose: options.verbose ?? 1,
-    callbacks: runFolder(options),
-    strategy: options.distributed ? dataParallel() : undefined,
-  });
-  const test = await model.evaluate(xTest, data.test.labels, { batchSize: 256 });
+  const fitOptions = { epochs, seed: options.seed, verbose: options.verbose ?? 1, callbacks: runFolder(options) };
+  let history: Awaited<ReturnType<Sequential["fit"]>>;
+  if (options.distributed) {
+    // data-parallel training shards tensors (each rank gathers its rows of every batch)
+    const tensors = (split: ByteSplit) =>
+      reshape(
+        tensor(
+          Float32Array.from(split.pixels, (p) => p / 255),
+          [split.labels.length, 28, 28],
+        ),
+        [split.labels.length, ...image],
+      );
+    const labels = (split: ByteSplit) => tensor(split.labels, [split.labels.length], "int32");
+    history = await model.fit(tensors(data.train), labels(data.train), {
+      ...fitOptions,
+      batchSize,
+      validationData: [tensors(data.test), labels(data.test)],
+      strategy: dataParallel(),
+    });
+  } else {
+    history = await model.fit(batches(data.train, true, batchSize), { ...fitOptions, validationData: batches(data.test, false, batchSize) });
+  }
+  const test = await model.evaluate(batches(data.test, false, 256));
   const out = primary ? outputDir(name, options.out) : "";
   const modelPath = join(out, `${name}.kerno`);
   // the course plots both curves after every fit

@@ -69,3 +69,17 @@ test("reshuffledCache reads its source once, streaming, then deals the kept exam
   assert.ok(later.some((epoch) => JSON.stringify(epoch) !== JSON.stringify(first)));
   assert.equal(ds.cardinality, 3);
 });
+
+test("reshuffledCache past its memory budget decodes its source every epoch, and says so once", async () => {
+  let passes = 0;
+  const source = Dataset.fromGenerator(function* () {
+    passes++;
+    for (let b = 0; b < 3; b++) yield { x: tensor([b * 2, b * 2 + 1], [2, 1]), y: tensor([b * 2, b * 2 + 1], [2]) };
+  }, 3);
+  const lines: string[] = [];
+  const ds = reshuffledCache(source, 2, 5, { maxBytes: 5, log: (l) => lines.push(l) });
+  for (let epoch = 0; epoch < 3; epoch++) assert.equal((await ds.toArray()).length, 3);
+  assert.equal(passes, 3);
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /pass the memory budget of 0 MB: every epoch decodes the folder again/);
+});

@@ -12,7 +12,7 @@ import "./interop/model-writers.js";
 export { dataDir } from "./data/cache.js";
 export { IMAGE_EXTENSIONS, type ImageFolderDataset, type ImageFolderOptions, imageDatasetFromDirectory, type LabelMode } from "./data/image-folder.js";
 export { type LoadImageOptions, loadDigit, loadImage } from "./data/images.js";
-export { fashionMnist, type ImageDataset, mnist } from "./data/mnist.js";
+export { type ByteDataset, type ByteSplit, fashionMnist, type ImageDataset, mnist, mnistBytes } from "./data/mnist.js";
 export { DataParallel, dataParallel } from "./distributed/data-parallel.js";
 export { type Distributed, type DistributedOptions, distributedAvailable, initDistributed } from "./distributed/mpi.js";
 export { loadKerasWeights as loadWeights } from "./interop/h5.js";

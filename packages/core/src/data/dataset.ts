@@ -8,7 +8,16 @@ import { gather } from "../ops/shape.js";
 import { Random } from "../tensor/random.js";
 import { shapeToString } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import { CompactStore } from "./compact-store.js";
 import { row, splitRows, stackElements } from "./element-batching.js";
+
+/** Dataset.cache's options. */
+export interface CacheOptions {
+  /** The most bytes the kept elements may take (default: half the available memory). */
+  maxBytes?: number;
+  /** Where the one line about passing the budget goes (default console.log). */
+  log?: (line: string) => void;
+}
 
 /** An example or a batch: inputs x, optional targets y and sample weights. */
 export interface Example {
@@ -163,21 +172,35 @@ export class Dataset<T = Example> implements AsyncIterable<T> {
    * Keeps the elements of the first complete pass in memory and replays them on later passes
    * (tf.data's cache()), so decoding and preprocessing run once. Stages before cache() run only in
    * that pass, so the order is fixed from then on: shuffle after cache() to reorder each pass. A
-   * pass that stops early leaves nothing cached.
+   * pass that stops early leaves nothing cached. Decoded pixels (float32 whole numbers 0..255) are
+   * kept as bytes, a quarter of the memory (compact-store.ts); when the kept elements would pass
+   * `maxBytes` (default: half the available memory) nothing is kept and every pass reads the
+   * source again, which `log` is told once.
    */
-  cache(): Dataset<T> {
-    let stored: unknown[] | null = null;
+  cache(options: CacheOptions = {}): Dataset<T> {
+    let store: CompactStore<unknown> | null = null;
+    let overBudget = false;
+    const log = options.log ?? console.log;
     return this.with<T>(async function* (input) {
-      if (stored) {
-        yield* stored;
+      if (store) {
+        for (let i = 0; i < store.length; i++) yield store.get(i);
         return;
       }
-      const filling: unknown[] = [];
+      if (overBudget) {
+        yield* input;
+        return;
+      }
+      const filling = new CompactStore<unknown>(options.maxBytes);
       for await (const el of input) {
-        filling.push(el);
+        if (!overBudget && !filling.add(el)) {
+          overBudget = true;
+          log(
+            `Dataset.cache(): the elements pass the memory budget of ${(filling.maxBytes / 2 ** 20).toFixed(0)} MB; every pass reads the source again instead`,
+          );
+        }
         yield el;
       }
-      stored = filling;
+      if (!overBudget) store = filling;
     }, this.cardinality);
   }
 

@@ -85,3 +85,28 @@ test("assertCardinality fails a pass with another count", async () => {
   await assert.rejects(Dataset.fromTensors(x, y).assertCardinality(9).toArray(), /expected 9 elements, got more/);
   await assert.rejects(Dataset.fromTensors(x, y).assertCardinality(11).toArray(), /expected 11 elements, got 10/);
 });
+
+test("cache keeps decoded pixels as bytes and replays them; past its budget it reads the source again and says so once", async () => {
+  let passes = 0;
+  const pixels = (b: number) =>
+    tensor(
+      Float32Array.from({ length: 12 }, (_, i) => (b * 12 + i) % 256),
+      [2, 6],
+    );
+  const source = Dataset.fromGenerator(function* () {
+    passes++;
+    for (let b = 0; b < 3; b++) yield { x: pixels(b), y: tensor(Int32Array.of(b, b), [2], "int32") };
+  }, 3);
+  const values = async (ds: Dataset<Example>) => (await ds.toArray()).map((e) => Array.from((e.x as Tensor).floats()));
+  const cached = source.cache();
+  const first = await values(cached);
+  assert.deepEqual(await values(cached), first);
+  assert.equal(passes, 1);
+
+  const lines: string[] = [];
+  passes = 0;
+  const small = source.cache({ maxBytes: 40, log: (l) => lines.push(l) });
+  for (let epoch = 0; epoch < 3; epoch++) assert.deepEqual(await values(small), first);
+  assert.equal(passes, 3, "every pass read the source");
+  assert.deepEqual(lines, ["Dataset.cache(): the elements pass the memory budget of 0 MB; every pass reads the source again instead"]);
+});

@@ -14,7 +14,20 @@ export interface ImageDataset {
   classNames: string[];
 }
 
-async function loadSplit(set: IdxDataSet, split: IdxSplitFiles): Promise<{ images: Tensor; labels: Tensor }> {
+/** A split as Keras's load_data gives it: uint8 pixels [n, 28, 28] and the labels. */
+export interface ByteSplit {
+  pixels: Uint8Array;
+  shape: number[];
+  labels: Int32Array;
+}
+
+export interface ByteDataset {
+  train: ByteSplit;
+  test: ByteSplit;
+  classNames: string[];
+}
+
+async function loadBytes(set: IdxDataSet, split: IdxSplitFiles): Promise<ByteSplit> {
   const dir = set.dir;
   const get = async (name: string, sha: string) => {
     const file: RemoteFile = { path: `${dir}/${name}`, sha256: sha, urls: set.mirrors.map((m) => m + name) };
@@ -24,10 +37,15 @@ async function loadSplit(set: IdxDataSet, split: IdxSplitFiles): Promise<{ image
   const images = await get(split.images, split.imagesSha);
   const labels = await get(split.labels, split.labelsSha);
   if (images.shape[0] !== labels.shape[0]) throw new Error(`${dir}: ${images.shape[0]} images but ${labels.shape[0]} labels`);
-  return { images: tensor(Float32Array.from(images.data), images.shape), labels: tensor(Int32Array.from(labels.data), [labels.shape[0]], "int32") };
+  return { pixels: images.data, shape: images.shape, labels: Int32Array.from(labels.data) };
 }
 
-/** The 70,000 MNIST digits: train 60,000 and test 10,000, pixels 0..255. */
+async function loadSplit(set: IdxDataSet, split: IdxSplitFiles): Promise<{ images: Tensor; labels: Tensor }> {
+  const { pixels, shape, labels } = await loadBytes(set, split);
+  return { images: tensor(Float32Array.from(pixels), shape), labels: tensor(labels, [labels.length], "int32") };
+}
+
+/** The 70,000 MNIST digits: train 60,000 and test 10,000, pixels 0..255 as float32 tensors. */
 export async function mnist(): Promise<ImageDataset> {
   return loadSet(MNIST_FILES);
 }
@@ -38,4 +56,14 @@ export async function fashionMnist(): Promise<ImageDataset> {
 
 async function loadSet(set: IdxDataSet): Promise<ImageDataset> {
   return { train: await loadSplit(set, set.train), test: await loadSplit(set, set.test), classNames: [...set.classNames] };
+}
+
+/**
+ * MNIST (or Fashion-MNIST, `fashion: true`) as Keras's load_data gives it: uint8 pixels, a
+ * quarter of the float32 tensors' memory; `pixelBatches` (@kerno/core) turns them into float32
+ * batches as they are drawn.
+ */
+export async function mnistBytes(options: { fashion?: boolean } = {}): Promise<ByteDataset> {
+  const set = options.fashion ? FASHION_MNIST_FILES : MNIST_FILES;
+  return { train: await loadBytes(set, set.train), test: await loadBytes(set, set.test), classNames: [...set.classNames] };
 }

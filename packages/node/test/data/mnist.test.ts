@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { tempDir } from "../../../core/test/helpers/tmp.js";
-import { fashionMnist, mnist } from "../../src/data/mnist.js";
+import { fashionMnist, mnist, mnistBytes } from "../../src/data/mnist.js";
 import { DATA_DIR, needsData } from "../helpers/data.js";
 
 const shared = DATA_DIR;
@@ -33,4 +33,14 @@ test("a truncated cached file is a checksum error and stays as it was", { skip }
   await assert.rejects(mnist(), /train-images-idx3-ubyte.gz: checksum mismatch .* corrupt or truncated/);
   assert.equal(readFileSync(join(dir, "mnist", "train-images-idx3-ubyte.gz")).length, 1000);
   process.env.KERNO_DATA_DIR = shared;
+});
+
+test("mnistBytes gives Keras's load_data: uint8 pixels [n, 28, 28] with int32 labels, the same digits as mnist()", { skip }, async () => {
+  const bytes = await mnistBytes();
+  assert.deepEqual(bytes.train.shape, [60000, 28, 28]);
+  assert.ok(bytes.train.pixels instanceof Uint8Array);
+  assert.equal(bytes.test.labels.length, 10000);
+  const floats = await mnist();
+  assert.deepEqual(Array.from(floats.test.images.floats().subarray(0, 784 * 2)), Array.from(bytes.test.pixels.subarray(0, 784 * 2)));
+  assert.equal((await mnistBytes({ fashion: true })).classNames[9], "Ankle boot");
 });

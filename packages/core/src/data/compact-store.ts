@@ -1,0 +1,110 @@
+/**
+ * Elements kept in memory small: a float32 tensor whose values are all whole numbers in 0..255
+ * (decoded pixels, before any rescaling) is kept as one byte per value and turned back into the
+ * same float32 tensor when read, a quarter of the memory, exactly. Other tensors are kept as they
+ * are. The store has a budget (`maxBytes`); the element that would pass it empties the store, and
+ * the caller then reads its source again instead (Dataset.cache and the image recipes' cache say
+ * so once).
+ */
+import { tensor } from "../tensor/creation.js";
+import { Tensor } from "../tensor/tensor.js";
+
+/** A tensor kept as bytes. */
+class ByteTensor {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly shape: number[],
+  ) {}
+}
+
+/** The bytes of a float32 tensor whose values are whole numbers in 0..255, or null. */
+function asBytes(t: Tensor): Uint8Array | null {
+  if (t.dtype !== "float32") return null;
+  const values = t.data() as Float32Array;
+  const bytes = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    // v === (v & 255) is false for fractions, negatives, values over 255 and NaN
+    if (v !== (v & 255)) return null;
+    bytes[i] = v;
+  }
+  return bytes;
+}
+
+/** Maps every tensor of an element (a tensor, a list, an Example or nested plain objects). */
+function mapTensors(el: unknown, f: (t: Tensor) => unknown): unknown {
+  if (el instanceof Tensor) return f(el);
+  if (Array.isArray(el)) return el.map((v) => mapTensors(v, f));
+  if (el && typeof el === "object" && Object.getPrototypeOf(el) === Object.prototype) {
+    return Object.fromEntries(Object.entries(el).map(([k, v]) => [k, mapTensors(v, f)]));
+  }
+  return el;
+}
+
+function unpack(el: unknown): unknown {
+  if (el instanceof ByteTensor) return tensor(Float32Array.from(el.bytes), el.shape);
+  if (Array.isArray(el)) return el.map(unpack);
+  if (el && typeof el === "object" && Object.getPrototypeOf(el) === Object.prototype) {
+    return Object.fromEntries(Object.entries(el).map(([k, v]) => [k, unpack(v)]));
+  }
+  return el;
+}
+
+/**
+ * Half the memory the platform says is available (Node's process.availableMemory, a browser's
+ * navigator.deviceMemory), else 2 GiB: the default budget of a store.
+ */
+export function defaultStoreBudget(): number {
+  const g = globalThis as { process?: { availableMemory?: () => number }; navigator?: { deviceMemory?: number } };
+  const available = g.process?.availableMemory?.() ?? (g.navigator?.deviceMemory ? g.navigator.deviceMemory * 2 ** 30 : 0);
+  return available > 0 ? available / 2 : 2 * 2 ** 30;
+}
+
+export class CompactStore<T> {
+  private items: unknown[] | null = [];
+  /** Bytes the kept elements' tensors hold. */
+  bytes = 0;
+  /** Bytes they would hold as given (float32 where they were). */
+  givenBytes = 0;
+
+  constructor(readonly maxBytes: number = defaultStoreBudget()) {}
+
+  /** Keeps the element; false (and the store emptied) when it would pass the budget. */
+  add(el: T): boolean {
+    if (!this.items) return false;
+    const packed = mapTensors(el, (t) => {
+      const size = t.data().length * (t.dtype === "bool" ? 1 : 4);
+      this.givenBytes += size;
+      const bytes = asBytes(t);
+      this.bytes += bytes ? bytes.length : size;
+      return bytes ? new ByteTensor(bytes, [...t.shape]) : t;
+    });
+    if (this.bytes > this.maxBytes) {
+      this.items = null;
+      return false;
+    }
+    this.items.push(packed);
+    return true;
+  }
+
+  /** Whether the budget was passed (nothing is kept then). */
+  get overBudget(): boolean {
+    return this.items === null;
+  }
+
+  get length(): number {
+    return this.items?.length ?? 0;
+  }
+
+  /** Element i as it was given (tensors rebuilt from bytes as float32). */
+  get(i: number): T {
+    if (!this.items) throw new RangeError("CompactStore: the store passed its budget and keeps nothing");
+    return unpack(this.items[i]) as T;
+  }
+
+  /** A line for logs: how many elements, in how many MB, against how many as given. */
+  describe(): string {
+    const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+    return `${this.length} elements in ${mb(this.bytes)} MB (${mb(this.givenBytes)} MB as float32)`;
+  }
+}

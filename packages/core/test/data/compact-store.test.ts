@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { CompactStore, defaultStoreBudget } from "../../src/data/compact-store.js";
+import type { Example } from "../../src/data/dataset.js";
+import { tensor } from "../../src/tensor/creation.js";
+import type { Tensor } from "../../src/tensor/tensor.js";
+
+test("decoded pixels (whole numbers 0..255) are kept as bytes and come back as the same float32 tensor", () => {
+  const store = new CompactStore<Example>();
+  const pixels = tensor(
+    Float32Array.from({ length: 48 }, (_, i) => (i * 37) % 256),
+    [4, 4, 3],
+  );
+  const label = tensor(Int32Array.of(1), [1], "int32");
+  assert.ok(store.add({ x: pixels, y: label }));
+  assert.equal(store.bytes, 48 + 4, "48 pixels as bytes, the int32 label as it was");
+  assert.equal(store.givenBytes, 48 * 4 + 4);
+  const back = store.get(0);
+  assert.equal((back.x as Tensor).dtype, "float32");
+  assert.deepEqual((back.x as Tensor).shape, [4, 4, 3]);
+  assert.deepEqual(Array.from((back.x as Tensor).floats()), Array.from(pixels.floats()));
+  assert.equal(back.y, label);
+});
+
+test("tensors that are not bytes are kept as they are: fractions, negatives, over 255, NaN", () => {
+  for (const odd of [0.5, -1, 256, Number.NaN]) {
+    const store = new CompactStore<Tensor[]>();
+    const t = tensor(Float32Array.of(0, 1, odd), [3]);
+    store.add([t]);
+    assert.equal(store.bytes, 12, `${odd}`);
+    assert.equal(store.get(0)[0], t);
+  }
+});
+
+test("the element that passes the budget empties the store, and reading it then is an error", () => {
+  const store = new CompactStore<Tensor>(100);
+  assert.ok(store.add(tensor(new Float32Array(60), [60])));
+  assert.equal(store.add(tensor(new Float32Array(60), [60])), false);
+  assert.ok(store.overBudget);
+  assert.equal(store.length, 0);
+  assert.equal(store.add(tensor(new Float32Array(1), [1])), false);
+  assert.throws(() => store.get(0), /passed its budget/);
+  assert.ok(defaultStoreBudget() > 0);
+});
