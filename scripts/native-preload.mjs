@@ -4,3 +4,5 @@
 import { isMainThread } from "node:worker_threads";
 
 if (isMainThread) await import("../packages/node/src/backends/native/index.ts");
+// KERNO_BACKEND=wasm: @kerno/wasm registered too, for the same tests on the WebAssembly kernels
+if (isMainThread && process.env.KERNO_BACKEND === "wasm") await import("../packages/wasm/src/index.ts");

@@ -3,7 +3,8 @@
 // packages/node/test, packages/wasm/test, test/), in passes so that every backend is exercised:
 //   1. every test on the default backend: native where the addon built, else TypeScript (the
 //      native backend is registered before @kerno/core's tests, which do not import it)
-//   2. the op and autodiff tests again on the TypeScript reference backend
+//   2. the op and autodiff tests again on the TypeScript reference backend, and with the layer
+//      tests on the WebAssembly backend where it is built
 //   3. the native kernel checks again on the portable (non-AVX) code path, and with each way of
 //      running convolutions on every pass that has it (KERNO_CONV=gemm, indirect, direct, f2, f4, f2p, f4p)
 // `--package core|node|wasm|kerno` runs one package's tests alone (`npm test` in packages/core runs
@@ -11,7 +12,7 @@
 // test files to run instead (one pass, default backend). The workspace packages resolve to their
 // TypeScript sources (the "kerno-source" export condition), in the tests and every process they spawn.
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CONV_WAYS } from "../packages/node/scripts/conv-ways.mjs";
@@ -69,6 +70,16 @@ if (only) {
     run("ops and autodiff on the TypeScript backend (KERNO_BACKEND=js)", [...testFiles(`${core}/ops`), ...testFiles(`${core}/autodiff`)], {
       KERNO_BACKEND: "js",
     }) && ok;
+  // the WebAssembly kernels under the same op, autodiff and layer tests, where they are built
+  if (existsSync(join(root, "packages/wasm/build/kerno-kernels-threads.wasm")) || process.env.KERNO_REQUIRE_WASM === "1")
+    ok =
+      run(
+        "ops, autodiff and layers on the WebAssembly backend (KERNO_BACKEND=wasm)",
+        ["ops", "autodiff", "layers"].flatMap((d) => testFiles(`${core}/${d}`)),
+        {
+          KERNO_BACKEND: "wasm",
+        },
+      ) && ok;
   const nativeTests = testFiles(`${TESTS.node}/backends/native`);
   ok = run("native kernels on the portable path (KERNO_ISA=portable)", nativeTests, { KERNO_ISA: "portable" }) && ok;
   for (const way of CONV_WAYS)

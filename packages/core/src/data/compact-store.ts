@@ -50,14 +50,17 @@ function unpack(el: unknown): unknown {
   return el;
 }
 
+/** The most a store keeps by default, however much memory is free: a data set's memory should not grow with its size. */
+export const STORE_BUDGET_CAP = 2 ** 30;
+
 /**
- * Half the memory the platform says is available (Node's process.availableMemory, a browser's
- * navigator.deviceMemory), else 2 GiB: the default budget of a store.
+ * The default budget of a store: half the memory the platform says is available (Node's
+ * process.availableMemory, a browser's navigator.deviceMemory), at most STORE_BUDGET_CAP (1 GiB).
  */
 export function defaultStoreBudget(): number {
   const g = globalThis as { process?: { availableMemory?: () => number }; navigator?: { deviceMemory?: number } };
   const available = g.process?.availableMemory?.() ?? (g.navigator?.deviceMemory ? g.navigator.deviceMemory * 2 ** 30 : 0);
-  return available > 0 ? available / 2 : 2 * 2 ** 30;
+  return available > 0 ? Math.min(available / 2, STORE_BUDGET_CAP) : STORE_BUDGET_CAP;
 }
 
 export class CompactStore<T> {
