@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CompactStore } from "@kerno/core/data/compact-store.js";
+import { CompactStore, MemoryBudget } from "@kerno/core/data/compact-store.js";
 import { type CacheOptions, Dataset, type Example } from "@kerno/core/data/dataset.js";
 import { splitRows, stackElements } from "@kerno/core/data/element-batching.js";
 import { Random } from "@kerno/core/tensor/random.js";
@@ -34,14 +34,16 @@ export function imageSplits(dir: string, size: [number, number], batchSize: numb
   const load = (split: string, shuffle: boolean): ImageFolderDataset =>
     imageDatasetFromDirectory(join(root, split), { imageSize: size, batchSize, labelMode: "binary", shuffle, seed, log: (l) => log(`${split}: ${l}`) });
   const train = load("train", true);
+  // one budget for the three caches: together they stay within it
+  const budget = new MemoryBudget();
   const validation = load("validation", false);
   const test = existsSync(join(root, "test")) ? load("test", false) : null;
   return {
     dir: root,
     classNames: train.classNames,
-    train: reshuffledCache(train, batchSize, seed, { log: (l) => log(`train: ${l}`) }),
-    validation: validation.cache({ log: (l) => log(`validation: ${l}`) }),
-    test: test?.cache({ log: (l) => log(`test: ${l}`) }) ?? null,
+    train: reshuffledCache(train, batchSize, seed, { maxBytes: budget, log: (l) => log(`train: ${l}`) }),
+    validation: validation.cache({ maxBytes: budget, log: (l) => log(`validation: ${l}`) }),
+    test: test?.cache({ maxBytes: budget, log: (l) => log(`test: ${l}`) }) ?? null,
     counts: { train: train.filePaths.length, validation: validation.filePaths.length, test: test?.filePaths.length ?? 0 },
   };
 }

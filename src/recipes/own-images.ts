@@ -8,6 +8,7 @@
  */
 import { join, relative, sep } from "node:path";
 import { balanceClasses } from "@kerno/core/data/balance.js";
+import { MemoryBudget } from "@kerno/core/data/compact-store.js";
 import type { Dataset, Example } from "@kerno/core/data/dataset.js";
 import type { Model } from "@kerno/core/models/model.js";
 import { argmax } from "@kerno/core/ops/reduce.js";
@@ -126,13 +127,15 @@ export async function trainOwnImages(dir: string, options: RecipeOptions, tuning
   const best = new EarlyStopping({ monitor: "val_loss", patience, restoreBestWeights: true, startFromEpoch: base ? 0 : plan.minEpochs });
   const epochs = options.epochs ?? (base ? 30 : plan.epochs);
   // each split decoded once: the validation and test photos are cached for every pass over them
-  const validation = data.validation.cache({ log });
-  const evaluation = data.test ? data.test.cache({ log }) : validation;
+  // the training, validation and test caches share one memory budget
+  const budget = new MemoryBudget();
+  const validation = data.validation.cache({ maxBytes: budget, log });
+  const evaluation = data.test ? data.test.cache({ maxBytes: budget, log }) : validation;
   const fitOptions = { epochs, validationData: validation, callbacks: [best, ...runFolder(options)], verbose, cacheFrozenPrefix: base !== null };
   let history: Awaited<ReturnType<Model["fit"]>>;
   // the training photos stream through a cache, or are held as tensors when balancing or the hierarchy needs them
   let all: Awaited<ReturnType<typeof materialize>> | null = null;
-  if (balance === "none" && !hierarchical) history = await model.fit(reshuffledCache(data.train, batchSize, seed, { log }), fitOptions);
+  if (balance === "none" && !hierarchical) history = await model.fit(reshuffledCache(data.train, batchSize, seed, { maxBytes: budget, log }), fitOptions);
   else {
     all = await materialize(data.train);
     const [x, y] = balance === "weights" || balance === "none" ? [all.x, all.y] : balanceClasses(all.x, all.y, { strategy: balance, seed });

@@ -10,6 +10,7 @@ export { Variable, variable } from "./autodiff/variable.js";
 export type { Kernels } from "./backends/kernels.js";
 export { backendNotes, getBackend, listBackends, registerBackend, setBackend } from "./backends/registry.js";
 export { balanceClasses, classCounts, classWeightsFor, interleaveClasses, sampleClasses, shuffleTogether, undersampleConfident } from "./data/balance.js";
+export { MemoryBudget } from "./data/compact-store.js";
 export { type CacheOptions, Dataset, type Example } from "./data/dataset.js";
 export { type PixelBatchOptions, pixelBatches } from "./data/pixel-batches.js";
 export { Activation, LeakyReLU, ReLU, Softmax } from "./layers/activation-layers.js";

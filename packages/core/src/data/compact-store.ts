@@ -63,29 +63,57 @@ export function defaultStoreBudget(): number {
   return available > 0 ? Math.min(available / 2, STORE_BUDGET_CAP) : STORE_BUDGET_CAP;
 }
 
+/**
+ * Bytes that several stores draw from, so that a training set's cache and its validation and test
+ * caches together stay within one budget (a store given a number has a budget of its own).
+ */
+export class MemoryBudget {
+  used = 0;
+  constructor(readonly maxBytes: number = defaultStoreBudget()) {}
+  /** Takes `bytes` when they fit; false (nothing taken) when they would pass the budget. */
+  take(bytes: number): boolean {
+    if (this.used + bytes > this.maxBytes) return false;
+    this.used += bytes;
+    return true;
+  }
+  give(bytes: number): void {
+    this.used = Math.max(0, this.used - bytes);
+  }
+}
+
 export class CompactStore<T> {
   private items: unknown[] | null = [];
   /** Bytes the kept elements' tensors hold. */
   bytes = 0;
   /** Bytes they would hold as given (float32 where they were). */
   givenBytes = 0;
+  readonly budget: MemoryBudget;
 
-  constructor(readonly maxBytes: number = defaultStoreBudget()) {}
+  constructor(budget: number | MemoryBudget = defaultStoreBudget()) {
+    this.budget = typeof budget === "number" ? new MemoryBudget(budget) : budget;
+  }
 
-  /** Keeps the element; false (and the store emptied) when it would pass the budget. */
+  get maxBytes(): number {
+    return this.budget.maxBytes;
+  }
+
+  /** Keeps the element; false (the store emptied, its bytes given back) when it would pass the budget. */
   add(el: T): boolean {
     if (!this.items) return false;
+    let size = 0;
     const packed = mapTensors(el, (t) => {
-      const size = t.data().length * (t.dtype === "bool" ? 1 : 4);
-      this.givenBytes += size;
+      const given = t.data().length * (t.dtype === "bool" ? 1 : 4);
+      this.givenBytes += given;
       const bytes = asBytes(t);
-      this.bytes += bytes ? bytes.length : size;
+      size += bytes ? bytes.length : given;
       return bytes ? new ByteTensor(bytes, [...t.shape]) : t;
     });
-    if (this.bytes > this.maxBytes) {
+    if (!this.budget.take(size)) {
+      this.budget.give(this.bytes);
       this.items = null;
       return false;
     }
+    this.bytes += size;
     this.items.push(packed);
     return true;
   }

@@ -8,13 +8,13 @@ import { gather } from "../ops/shape.js";
 import { Random } from "../tensor/random.js";
 import { shapeToString } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { CompactStore } from "./compact-store.js";
+import { CompactStore, type MemoryBudget } from "./compact-store.js";
 import { row, splitRows, stackElements } from "./element-batching.js";
 
 /** Dataset.cache's options. */
 export interface CacheOptions {
-  /** The most bytes the kept elements may take (default: half the available memory, at most 1 GiB). */
-  maxBytes?: number;
+  /** The most bytes the kept elements may take (default: half the available memory, at most 1 GiB), or a MemoryBudget shared with other caches. */
+  maxBytes?: number | MemoryBudget;
   /** Where the one line about passing the budget goes (default console.log). */
   log?: (line: string) => void;
 }

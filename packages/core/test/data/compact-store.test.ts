@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CompactStore, defaultStoreBudget, STORE_BUDGET_CAP } from "../../src/data/compact-store.js";
+import { CompactStore, defaultStoreBudget, MemoryBudget, STORE_BUDGET_CAP } from "../../src/data/compact-store.js";
 import type { Example } from "../../src/data/dataset.js";
 import { tensor } from "../../src/tensor/creation.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
@@ -41,4 +41,16 @@ test("the element that passes the budget empties the store, and reading it then 
   assert.equal(store.add(tensor(new Float32Array(1), [1])), false);
   assert.throws(() => store.get(0), /passed its budget/);
   assert.ok(defaultStoreBudget() > 0 && defaultStoreBudget() <= STORE_BUDGET_CAP);
+});
+
+test("stores sharing a MemoryBudget stay within it together; one that passes it gives its bytes back", () => {
+  const budget = new MemoryBudget(100);
+  const halves = (n: number) => tensor(new Float32Array(n).fill(0.5), [n]); // not bytes: 4 each
+  const [a, b] = [new CompactStore<Tensor>(budget), new CompactStore<Tensor>(budget)];
+  assert.ok(a.add(halves(15)));
+  assert.ok(b.add(halves(10)));
+  assert.equal(budget.used, 100);
+  assert.equal(b.add(halves(1)), false);
+  assert.equal(budget.used, 60, "b's 40 bytes are free again");
+  assert.ok(a.add(halves(10)));
 });
