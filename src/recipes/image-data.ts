@@ -53,7 +53,7 @@ export function imageSplits(dir: string, size: [number, number], batchSize: numb
  * as bytes (core's CompactStore: decoded pixels are whole numbers 0..255); later passes deal the
  * kept images into new batches in a new order: cache-then-shuffle without waiting for the whole
  * folder to decode first. When the kept images would pass `maxBytes` (default: half the available
- * memory, at most 1 GiB) nothing is kept and every pass decodes the folder again (whose dataset reshuffles its
+ * memory, at most 512 MiB) nothing is kept and every pass decodes the folder again (whose dataset reshuffles its
  * files each pass), which `log` is told once.
  */
 export function reshuffledCache(data: Dataset<Example>, batchSize: number, seed: number, options: CacheOptions = {}): Dataset<Example> {

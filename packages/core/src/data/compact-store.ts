@@ -51,11 +51,11 @@ function unpack(el: unknown): unknown {
 }
 
 /** The most a store keeps by default, however much memory is free: a data set's memory should not grow with its size. */
-export const STORE_BUDGET_CAP = 2 ** 30;
+export const STORE_BUDGET_CAP = 2 ** 29;
 
 /**
  * The default budget of a store: half the memory the platform says is available (Node's
- * process.availableMemory, a browser's navigator.deviceMemory), at most STORE_BUDGET_CAP (1 GiB).
+ * process.availableMemory, a browser's navigator.deviceMemory), at most STORE_BUDGET_CAP (512 MiB).
  */
 export function defaultStoreBudget(): number {
   const g = globalThis as { process?: { availableMemory?: () => number }; navigator?: { deviceMemory?: number } };

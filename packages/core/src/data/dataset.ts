@@ -13,7 +13,7 @@ import { row, splitRows, stackElements } from "./element-batching.js";
 
 /** Dataset.cache's options. */
 export interface CacheOptions {
-  /** The most bytes the kept elements may take (default: half the available memory, at most 1 GiB), or a MemoryBudget shared with other caches. */
+  /** The most bytes the kept elements may take (default: half the available memory, at most 512 MiB), or a MemoryBudget shared with other caches. */
   maxBytes?: number | MemoryBudget;
   /** Where the one line about passing the budget goes (default console.log). */
   log?: (line: string) => void;
@@ -174,7 +174,7 @@ export class Dataset<T = Example> implements AsyncIterable<T> {
    * that pass, so the order is fixed from then on: shuffle after cache() to reorder each pass. A
    * pass that stops early leaves nothing cached. Decoded pixels (float32 whole numbers 0..255) are
    * kept as bytes, a quarter of the memory (compact-store.ts); when the kept elements would pass
-   * `maxBytes` (default: half the available memory, at most 1 GiB) nothing is kept and every pass reads the
+   * `maxBytes` (default: half the available memory, at most 512 MiB) nothing is kept and every pass reads the
    * source again, which `log` is told once.
    */
   cache(options: CacheOptions = {}): Dataset<T> {
