@@ -1,11 +1,19 @@
 /**
  * Calling the module's entry points from JavaScript with the native addon's arguments (typed
- * arrays, numbers, booleans, null): each typed array is copied into the module's memory, the
- * arguments are laid out as 24-byte slots (native/wasm_args.h), the entry point runs by index,
- * and the arrays the kernel fills are copied back. The copies are what the module's separate
- * memory costs; a failed check throws the TypeError the addon would, naming the kernel.
+ * arrays, numbers, booleans, null): each typed array is copied into one arena in the module's
+ * memory, the arguments are laid out as 24-byte slots (native/wasm_args.h) at its start, the entry
+ * point runs by index, and the arrays the kernel fills are copied back. The copies are what the
+ * module's separate memory costs, so they are kept to the bytes that matter: an output that the
+ * backend's wrapper allocates fresh (`uninit`, which the kernel writes whole) is not copied in, the
+ * arena is malloc'd once and grown as calls need (never freed per call, never zero-filled), and
+ * each array is copied by one TypedArray.set of its own type. A failed check throws the TypeError
+ * the addon would, naming the kernel.
  */
 import type { AddonKernels } from "@kerno/core/backends/compiled/addon.gen.js";
+import { CONVOLUTION } from "@kerno/core/backends/kernel-table/convolution.js";
+import { ELEMENTWISE } from "@kerno/core/backends/kernel-table/elementwise.js";
+import { TRAINING } from "@kerno/core/backends/kernel-table/training.js";
+import type { Binding } from "@kerno/core/backends/kernel-table/types.js";
 import { BINDINGS } from "./bindings.gen.js";
 
 /** What the build exports (scripts/build-wasm.mjs). */
@@ -25,57 +33,103 @@ export interface KernelModule {
 
 type Arg = Float32Array | Int32Array | Uint8Array | number | boolean | null | undefined;
 const SLOT = 24;
-type Typed = Float32Array | Int32Array | Uint8Array;
-/** A typed array's slot kind (wasm_args.h) and its base class (a Node Buffer is a Uint8Array), or -1 for another array. */
-function kindOf(a: ArrayBufferView): [number, (new (buffer: ArrayBufferLike, offset: number, length: number) => Typed) | null] {
-  if (a instanceof Float32Array) return [3, Float32Array];
-  if (a instanceof Int32Array) return [4, Int32Array];
-  if (a instanceof Uint8Array) return [5, Uint8Array];
-  return [-1, null];
-}
 const align8 = (n: number) => (n + 7) & ~7;
+
 /**
- * The module's memory as bytes, as it is now. With threads, another thread may have grown it, and
- * Emscripten renews a thread's HEAP views only when that thread grows it: those views then end
- * short of what malloc hands out.
+ * Each entry's arguments that need not be copied in: the outputs that every wrapper of it
+ * allocates with `uninit` (an array of a kernel that writes every element, whose contents are
+ * whatever a recycled buffer held), read from the kernel table. An output that a wrapper allocates
+ * otherwise (zeros that the kernel adds to, as bincount's) or passes in (an optimizer's state,
+ * updated in place) is copied both ways.
  */
-const heap = (m: KernelModule): Uint8Array => (m.wasmMemory ? new Uint8Array(m.wasmMemory.buffer) : m.HEAPU8);
+export function freshOutputs(binding: Binding): Set<number> {
+  const wraps = Array.isArray(binding.wrap) ? binding.wrap : [binding.wrap];
+  const fresh = new Set<number>();
+  binding.args.forEach((arg, i) => {
+    if (!("out" in arg) || !arg.out) return;
+    const written = wraps.every((w) => {
+      const expr = w.outputs?.[arg.name];
+      return expr?.includes("uninit(") && !/\bnew\b/.test(expr) && w.pass?.[arg.name] === undefined;
+    });
+    if (written) fresh.add(i);
+  });
+  return fresh;
+}
+
+const TABLE: Record<string, Binding> = { ...CONVOLUTION, ...ELEMENTWISE, ...TRAINING };
 
 /** The module's entry points as an object with the addon's shape (AddonKernels). */
 export function moduleKernels(m: KernelModule): AddonKernels {
   if (m._kerno_entries() !== BINDINGS.length) {
     throw new Error(`wasm: the module has ${m._kerno_entries()} entry points, the bindings ${BINDINGS.length}: rebuild it (npm run build:wasm)`);
   }
-  // one scratch block for a call's slots and arrays, grown as calls need
-  let scratch = 0;
-  let scratchBytes = 0;
-  const call = (index: number, outputs: readonly number[], args: Arg[]): number => {
-    let bytes = align8(args.length * SLOT) + 8;
-    for (const a of args) if (ArrayBuffer.isView(a)) bytes += align8(a.byteLength);
-    if (bytes > scratchBytes) {
-      if (scratch) m._free(scratch);
-      scratchBytes = Math.max(bytes, scratchBytes * 2, 1 << 16);
-      scratch = m._malloc(scratchBytes);
-      if (!scratch) throw new RangeError(`wasm ${BINDINGS[index].name}: cannot allocate ${scratchBytes} bytes in the module's memory`);
+  // one arena for a call's slots and arrays, grown as calls need
+  let arena = 0;
+  let arenaBytes = 0;
+  // Views of the module's memory as it is now. With threads, another thread may have grown it,
+  // and Emscripten renews a thread's HEAP views only when that thread grows it (they then end
+  // short of what malloc hands out): so the buffer is re-read at each call, and the views made
+  // anew when it is another.
+  let buffer: ArrayBufferLike | null = null;
+  let u8: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  let i32: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  let f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
+  let f64: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  const refresh = () => {
+    const now = m.wasmMemory ? m.wasmMemory.buffer : m.HEAPU8.buffer;
+    if (now === buffer) return;
+    buffer = now;
+    u8 = new Uint8Array(now);
+    i32 = new Int32Array(now);
+    f32 = new Float32Array(now);
+    f64 = new Float64Array(now);
+  };
+  const placed: number[] = [];
+
+  const call = (index: number, outputs: readonly number[], fresh: Set<number>, args: Arg[]): number => {
+    const n = args.length;
+    const head = align8(n * SLOT) + 8;
+    let bytes = head;
+    for (let i = 0; i < n; i++) {
+      const a = args[i];
+      if (ArrayBuffer.isView(a)) bytes += align8(a.byteLength);
     }
-    // views after any growth of the memory (malloc may grow it)
-    const heapU8 = heap(m);
-    const heap32 = new Int32Array(heapU8.buffer);
-    const heapF64 = new Float64Array(heapU8.buffer);
-    const failed = scratch + align8(args.length * SLOT);
-    let at = failed + 8;
-    const placed: number[] = [];
-    args.forEach((a, i) => {
-      const slot = scratch + i * SLOT;
+    if (bytes > arenaBytes) {
+      const want = Math.max(bytes, arenaBytes * 2, 1 << 16);
+      if (arena) m._free(arena);
+      arenaBytes = 0;
+      arena = m._malloc(want);
+      if (!arena) throw new RangeError(`wasm ${BINDINGS[index].name}: cannot allocate ${want} bytes in the module's memory`);
+      arenaBytes = want;
+    }
+    refresh();
+    const failed = arena + head - 8;
+    let at = arena + head;
+    for (let i = 0; i < n; i++) {
+      const a = args[i];
+      const slot = (arena + i * SLOT) >> 2;
       let kind = 0;
       let len = 0;
       let ptr = 0;
       let num = 0;
-      if (ArrayBuffer.isView(a)) {
-        kind = kindOf(a)[0];
+      if (a instanceof Float32Array) {
+        kind = 3;
         len = a.length;
         ptr = at;
-        heapU8.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
+        if (!fresh.has(i)) f32.set(a, at >> 2);
+        at += align8(a.byteLength);
+      } else if (a instanceof Int32Array) {
+        kind = 4;
+        len = a.length;
+        ptr = at;
+        if (!fresh.has(i)) i32.set(a, at >> 2);
+        at += align8(a.byteLength);
+      } else if (a instanceof Uint8Array) {
+        // a Node Buffer too, as the addon takes it
+        kind = 5;
+        len = a.length;
+        ptr = at;
+        if (!fresh.has(i)) u8.set(a, at);
         at += align8(a.byteLength);
       } else if (typeof a === "number") {
         kind = 1;
@@ -83,27 +137,37 @@ export function moduleKernels(m: KernelModule): AddonKernels {
       } else if (typeof a === "boolean") {
         kind = 2;
         num = a ? 1 : 0;
-      } else if (a !== null && a !== undefined) kind = -1;
-      heap32[slot >> 2] = kind;
-      heap32[(slot >> 2) + 1] = len;
-      heap32[(slot >> 2) + 2] = ptr;
-      heapF64[(slot >> 3) + 2] = num;
-      placed.push(ptr);
-    });
-    const value = m._kerno_call(index, scratch, args.length, failed);
+      } else if (a !== null && a !== undefined) {
+        // another typed array or value: the entry's check names it
+        kind = -1;
+        const other: unknown = a;
+        if (ArrayBuffer.isView(other)) at += align8(other.byteLength);
+      }
+      i32[slot] = kind;
+      i32[slot + 1] = len;
+      i32[slot + 2] = ptr;
+      f64[(slot >> 1) + 2] = num;
+      placed[i] = ptr;
+    }
+    const value = m._kerno_call(index, arena, n, failed);
     // the kernel's threads may have grown the memory
-    const after = heap(m).buffer;
-    if (new Int32Array(after, failed, 1)[0] !== 0) throw new TypeError(m.UTF8ToString(m._kerno_error()));
+    refresh();
+    if (i32[failed >> 2] !== 0) throw new TypeError(m.UTF8ToString(m._kerno_error()));
     for (const i of outputs) {
       const a = args[i];
-      const base = ArrayBuffer.isView(a) ? kindOf(a)[1] : null;
-      if (base) (a as Typed).set(new base(after, placed[i], (a as Typed).length) as never);
+      const p = placed[i];
+      if (a instanceof Float32Array) a.set(f32.subarray(p >> 2, (p >> 2) + a.length));
+      else if (a instanceof Int32Array) a.set(i32.subarray(p >> 2, (p >> 2) + a.length));
+      else if (a instanceof Uint8Array) a.set(u8.subarray(p, p + a.length));
     }
     return value;
   };
   const kernels: Record<string, (...args: Arg[]) => number> = {};
   BINDINGS.forEach(({ name, outputs }, index) => {
-    kernels[name] = (...args) => call(index, outputs, args);
+    const binding = TABLE[name];
+    if (!binding) throw new Error(`wasm: the kernel table has no entry '${name}': rebuild the bindings (npm run gen:bindings)`);
+    const fresh = freshOutputs(binding);
+    kernels[name] = (...args) => call(index, outputs, fresh, args);
   });
   return kernels as unknown as AddonKernels;
 }
