@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeAtomic } from "@kerno/node/util/files.js";
-import type { Row } from "./rows.js";
+import type { BrowserRun, Row } from "./rows.js";
 
 export interface SavedRun {
   date: string;
@@ -12,6 +12,8 @@ export interface SavedRun {
   /** How the two sides were made comparable (distinct batches, denormals). */
   policy: string;
   rows: Row[];
+  /** The browser section (`npm run bench browser`), when it ran. */
+  browser?: BrowserRun;
 }
 
 export const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));

@@ -66,3 +66,39 @@ export function best(runs: Sample[][], metric: string, higherIsBetter: boolean):
   });
   return { value, index };
 }
+
+/**
+ * One metric of the browser section (bench/browser/section.ts): kerno-wasm in Chromium beside
+ * TensorFlow.js's best backend and ONNX Runtime Web in the same browser, and kerno in Node on the
+ * same work; each ratio is kerno-wasm over the other, oriented so that above 1 means kerno-wasm is better.
+ */
+export interface BrowserRow {
+  workload: string;
+  metric: string;
+  unit: string;
+  higherIsBetter: boolean;
+  kernoWasm: number | null;
+  tfjs: number | null;
+  /** The TensorFlow.js backend that gave `tfjs` (its best of cpu and webgl). */
+  tfjsBackend?: string;
+  ortWeb: number | null;
+  /** kerno-native in Node, and kerno-wasm in Node (on its threads), on the same work. */
+  kernoNative: number | null;
+  kernoWasmNode: number | null;
+  ratioTfjs: number | null;
+  ratioOrtWeb: number | null;
+  ratioNative: number | null;
+  browser: string;
+  crossOriginIsolated: boolean;
+}
+
+/** The browser section of a run: where it ran, on how many threads, what else it found, or why it was skipped. */
+export interface BrowserRun {
+  skipped?: string;
+  browser?: string;
+  crossOriginIsolated?: boolean;
+  threads?: { kernoWasm: number | null; ortWeb: number | null; kernoNative: number | null; kernoWasmNode: number | null };
+  versions?: { tfjs: string; ortWeb: string };
+  notes: string[];
+  rows: BrowserRow[];
+}

@@ -4,7 +4,9 @@
  * ONNX Runtime, side by side in one run, each in its own process (so peak resident memory is per
  * workload). Prints a table with ratios, or with --json one JSON array of rows. --save writes the
  * run, with the machine, its load average, the versions and the date, under bench/results/
- * (`npm run bench:readme` puts the newest into docs/performance.md).
+ * (`npm run bench:readme` puts the newest into docs/performance.md). The workload "browser" is the
+ * browser section (bench/browser/section.ts): kerno-wasm in Chromium against TensorFlow.js and
+ * ONNX Runtime Web, with its own table.
  */
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
@@ -12,8 +14,8 @@ import { fileURLToPath } from "node:url";
 import { loadAddon } from "@kerno/node/backends/native/index.js";
 import { ONNX_METRICS } from "./onnx-runtime.js";
 import { saveRun } from "./results.js";
-import { best, type Row, ratioOf, type Sample, UNITS } from "./rows.js";
-import { formatTable } from "./table.js";
+import { type BrowserRun, best, type Row, ratioOf, type Sample, UNITS } from "./rows.js";
+import { browserBlock, formatTable } from "./table.js";
 
 export const WORKLOADS = [
   "sgemm",
@@ -29,6 +31,7 @@ export const WORKLOADS = [
   "one-pixel",
   "filter-viz",
   "memory",
+  "browser",
 ] as const;
 
 /** PyTorch's thread counts per workload: the course run with 1 thread takes minutes longer (measured), so only 2. */
@@ -140,6 +143,23 @@ export function benchWorkload(workload: string, seconds: number, withPytorch: bo
   return rows;
 }
 
+/** The browser section in its own process (its progress on stderr unless quiet); a failure becomes its skip reason, so the other rows survive it. */
+export function benchBrowser(seconds: number, quiet: boolean): BrowserRun {
+  const r = spawnSync(process.execPath, ["--conditions=kerno-source", "--import", "tsx", "bench/browser/section.ts", String(seconds)], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, ...ALLOCATOR_ENV },
+    maxBuffer: 1 << 24,
+    stdio: ["ignore", "pipe", quiet ? "pipe" : "inherit"],
+  });
+  const last = r.stdout?.trim().split("\n").pop() ?? "";
+  if (r.status !== 0 || !last.startsWith("{")) {
+    const why = (r.stderr || last || `exit ${r.status}`).trim().split("\n").slice(-1)[0];
+    return { skipped: `failed (${why || `exit ${r.status}`})`, notes: [], rows: [] };
+  }
+  return JSON.parse(last) as BrowserRun;
+}
+
 function isaOf(): string {
   try {
     return loadAddon().info().isa;
@@ -163,23 +183,28 @@ export function runBench(args: string[]): number {
     if (!json) process.stderr.write(`  running ${s}\n`);
   };
   if (!json) process.stderr.write(`load average at the start: ${loadStart.toFixed(2)}${loadStart >= 0.3 ? " (above 0.3: timings will be noisy)" : ""}\n`);
-  const rows = workloads.flatMap((w) => benchWorkload(w, seconds, torchVersion !== null, ortVersion !== null, log));
+  const rows = workloads.filter((w) => w !== "browser").flatMap((w) => benchWorkload(w, seconds, torchVersion !== null, ortVersion !== null, log));
+  const browser = workloads.includes("browser") ? benchBrowser(seconds, json) : undefined;
   const loadEnd = loadavg()[0];
   if (save) {
     const cpu = cpus()[0]?.model ?? "unknown CPU";
     const machine = { cpu, cores: cpus().length, isa: isaOf(), node: process.version, pytorch: torchVersion, onnxRuntime: ortVersion, loadStart, loadEnd };
-    const path = saveRun({ date: new Date().toISOString(), machine, seconds, policy: POLICY, rows });
+    const path = saveRun({ date: new Date().toISOString(), machine, seconds, policy: POLICY, rows, ...(browser ? { browser } : {}) });
     process.stderr.write(`saved to ${path}\n`);
   }
   if (json) {
-    console.log(JSON.stringify(rows.map(({ pytorchThreads: _t, ...r }) => r)));
+    if (browser?.skipped) process.stderr.write(`bench: ${browserBlock(browser)}\n`);
+    console.log(JSON.stringify([...rows.map(({ pytorchThreads: _t, ...r }) => r), ...(browser?.rows ?? [])]));
   } else {
     console.log(
       `kerno bench on ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores), node ${process.version}; load average ${loadStart.toFixed(2)} -> ${loadEnd.toFixed(2)}`,
     );
-    console.log(formatTable(rows, torchVersion ? "" : " (not installed)"));
-    console.log("ratio = kerno-native vs PyTorch (best of 1 and 2 threads) or ONNX Runtime; above 1 means kerno is better");
-    console.log(POLICY);
+    if (rows.length) {
+      console.log(formatTable(rows, torchVersion ? "" : " (not installed)"));
+      console.log("ratio = kerno-native vs PyTorch (best of 1 and 2 threads) or ONNX Runtime; above 1 means kerno is better");
+      console.log(POLICY);
+    }
+    if (browser) console.log(`\n${browserBlock(browser)}`);
   }
   return 0;
 }

@@ -1,7 +1,7 @@
 /** The bench's table, printed after a run and written into docs/performance.md from a saved run. */
 
 import type { SavedRun } from "./results.js";
-import type { Row } from "./rows.js";
+import type { BrowserRow, BrowserRun, Row } from "./rows.js";
 
 function fmt(v: number | null | undefined, unit: string): string {
   if (v === null || v === undefined) return "-";
@@ -30,9 +30,61 @@ export function formatTable(rows: Row[], pytorchNote = ""): string {
     if (onnx) cells.push(fmt(r.onnxRuntime, r.unit), times(r.ratioOnnx));
     return cells;
   });
+  return markdown(header, body);
+}
+
+function markdown(header: string[], body: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
   return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...body.map(line)].join("\n");
+}
+
+/** The browser section's table: kerno-wasm in the browser beside TensorFlow.js, ONNX Runtime Web and kerno in Node. */
+export function formatBrowserTable(rows: BrowserRow[]): string {
+  const header = [
+    "workload",
+    "metric",
+    "unit",
+    "kerno-wasm",
+    "tf.js (best)",
+    "ratio",
+    "ort web",
+    "ratio vs ort",
+    "kerno-native (node)",
+    "wasm / native",
+    "kerno-wasm (node)",
+  ];
+  const body = rows.map((r) => [
+    r.workload,
+    r.metric,
+    r.unit,
+    fmt(r.kernoWasm, r.unit),
+    r.tfjs === null ? "-" : `${fmt(r.tfjs, r.unit)}${r.tfjsBackend ? ` (${r.tfjsBackend})` : ""}`,
+    times(r.ratioTfjs),
+    fmt(r.ortWeb, r.unit),
+    times(r.ratioOrtWeb),
+    fmt(r.kernoNative, r.unit),
+    times(r.ratioNative),
+    fmt(r.kernoWasmNode, r.unit),
+  ]);
+  return markdown(header, body);
+}
+
+/** The browser section as text: the browser, whether the page was cross-origin isolated, the threads and versions, the table, the notes; or why it was skipped. */
+export function browserBlock(b: BrowserRun): string {
+  if (b.skipped) return `Browser section skipped: ${b.skipped}.`;
+  const t = b.threads,
+    v = b.versions;
+  const threads = (n: number | null | undefined) => (n === null || n === undefined ? "?" : String(n));
+  return [
+    `Browser section: ${b.browser}, the page served from 127.0.0.1 ${b.crossOriginIsolated ? "cross-origin isolated (COOP/COEP; crossOriginIsolated was true)" : "NOT cross-origin isolated (crossOriginIsolated was false)"}, ` +
+      `and again without COOP/COEP (rows "not isolated"). Threads on the isolated page: kerno-wasm ${threads(t?.kernoWasm)}, ONNX Runtime Web ${v?.ortWeb ?? "?"} ${threads(t?.ortWeb)}; ` +
+      `on the other page one each. In Node: kerno-native ${threads(t?.kernoNative)}, kerno-wasm ${threads(t?.kernoWasmNode)}. TensorFlow.js ${v?.tfjs ?? "?"}: the faster of its cpu and webgl backends. ` +
+      "Ratios are kerno-wasm in the browser over the other; above 1 means kerno-wasm is better.",
+    "",
+    formatBrowserTable(b.rows),
+    ...(b.notes.length ? ["", ...b.notes.map((n) => `- ${n}`)] : []),
+  ].join("\n");
 }
 
 /** The benchmark block of docs/performance.md: where and how the saved run was made, then its table. */
@@ -44,5 +96,6 @@ export function readmeBlock(run: SavedRun, file: string): string {
       `${versions.join(", ")}; load average ${m.loadStart.toFixed(2)} at the start and ${m.loadEnd.toFixed(2)} at the end, ${run.seconds} s per measurement. ${run.policy}`,
     "",
     formatTable(run.rows),
+    ...(run.browser ? ["", browserBlock(run.browser)] : []),
   ].join("\n");
 }

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { kernoCnn } from "../../bench/browser/kerno-cnn.js";
 import { bestOf, browserRows, type PageResults } from "../../bench/browser/section.js";
 import { answer, ISOLATION_HEADERS, type Served } from "../../bench/browser/server.js";
 import { accuracy } from "../../bench/browser/spec.js";
 import { browserBlock } from "../../bench/table.js";
+import { mnistCnnModel } from "../../src/recipes/mnist-models.js";
 
 const HOST = "127.0.0.1:8123";
 const files = new Map<string, Served>([["/app/page.mjs", { type: "text/javascript", body: "export {}" }]]);
@@ -21,6 +23,15 @@ test("the browser section's server answers only its own Host, GET and its files,
   assert.equal(answer(files, { method: "GET", url: "/app/../../etc/passwd", host: HOST }, HOST).status, 404, "nothing outside the map");
   assert.equal(answer(files, { method: "GET", url: "//[", host: HOST }, HOST).status, 400);
   assert.equal(answer(files, { method: "HEAD", url: "/app/page.mjs", host: HOST }, HOST).body, "");
+});
+
+test("the section's CNN is the course's: the same layers and parameters as the mnist-cnn recipe's model", () => {
+  const [bench, recipe] = [kernoCnn(), mnistCnnModel()];
+  assert.deepEqual(
+    bench.layers.map((l) => l.className),
+    recipe.layers.map((l) => l.className),
+  );
+  assert.equal(bench.countParams(), recipe.countParams());
 });
 
 test("accuracy counts rows whose largest score is the label", () => {
