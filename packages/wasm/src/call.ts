@@ -58,6 +58,14 @@ export function freshOutputs(binding: Binding): Set<number> {
 
 const TABLE: Record<string, Binding> = { ...CONVOLUTION, ...ELEMENTWISE, ...TRAINING };
 
+/** An argument's array kind in the call's slots (3 float32, 4 int32, 5 bytes: a Node Buffer too, as the addon takes it) and its element size as a shift; null when not one of those. */
+function typedSlot(a: unknown): { kind: number; array: Float32Array | Int32Array | Uint8Array; shift: number } | null {
+  if (a instanceof Float32Array) return { kind: 3, array: a, shift: 2 };
+  if (a instanceof Int32Array) return { kind: 4, array: a, shift: 2 };
+  if (a instanceof Uint8Array) return { kind: 5, array: a, shift: 0 };
+  return null;
+}
+
 /** The module's entry points as an object with the addon's shape (AddonKernels). */
 export function moduleKernels(m: KernelModule): AddonKernels {
   if (m._kerno_entries() !== BINDINGS.length) {
@@ -85,6 +93,9 @@ export function moduleKernels(m: KernelModule): AddonKernels {
     f64 = new Float64Array(now);
   };
   const placed: number[] = [];
+  // the heap's view for an array kind of typedSlot
+  const heapOf = (kind: number): Float32Array<ArrayBufferLike> | Int32Array<ArrayBufferLike> | Uint8Array<ArrayBufferLike> =>
+    kind === 3 ? f32 : kind === 4 ? i32 : u8;
 
   const call = (index: number, outputs: readonly number[], fresh: Set<number>, args: Arg[]): number => {
     const n = args.length;
@@ -112,25 +123,13 @@ export function moduleKernels(m: KernelModule): AddonKernels {
       let len = 0;
       let ptr = 0;
       let num = 0;
-      if (a instanceof Float32Array) {
-        kind = 3;
-        len = a.length;
+      const typed = typedSlot(a);
+      if (typed) {
+        kind = typed.kind;
+        len = typed.array.length;
         ptr = at;
-        if (!fresh.has(i)) f32.set(a, at >> 2);
-        at += align8(a.byteLength);
-      } else if (a instanceof Int32Array) {
-        kind = 4;
-        len = a.length;
-        ptr = at;
-        if (!fresh.has(i)) i32.set(a, at >> 2);
-        at += align8(a.byteLength);
-      } else if (a instanceof Uint8Array) {
-        // a Node Buffer too, as the addon takes it
-        kind = 5;
-        len = a.length;
-        ptr = at;
-        if (!fresh.has(i)) u8.set(a, at);
-        at += align8(a.byteLength);
+        if (!fresh.has(i)) heapOf(typed.kind).set(typed.array, at >> typed.shift);
+        at += align8(typed.array.byteLength);
       } else if (typeof a === "number") {
         kind = 1;
         num = a;
@@ -154,11 +153,10 @@ export function moduleKernels(m: KernelModule): AddonKernels {
     refresh();
     if (i32[failed >> 2] !== 0) throw new TypeError(m.UTF8ToString(m._kerno_error()));
     for (const i of outputs) {
-      const a = args[i];
-      const p = placed[i];
-      if (a instanceof Float32Array) a.set(f32.subarray(p >> 2, (p >> 2) + a.length));
-      else if (a instanceof Int32Array) a.set(i32.subarray(p >> 2, (p >> 2) + a.length));
-      else if (a instanceof Uint8Array) a.set(u8.subarray(p, p + a.length));
+      const typed = typedSlot(args[i]);
+      if (!typed) continue;
+      const from = placed[i] >> typed.shift;
+      typed.array.set(heapOf(typed.kind).subarray(from, from + typed.array.length));
     }
     return value;
   };
