@@ -2,11 +2,12 @@
  * `kerno playground`: the course page served on 127.0.0.1 (src/playground/files.ts gives its
  * files) with the headers that make it cross-origin isolated (COOP same-origin, COEP
  * require-corp), so that WebAssembly threads can run, and the data cache read-only under /data/.
- * The dashboard's rules hold: the Host header is checked, only GET is answered, a data path is
- * served only when every segment is a plain name and its real path stays inside the data cache,
- * and a bad request gets a 4xx, never a crash.
+ * The dashboard's rules hold: the Host header is checked, only GET is answered, of the data cache
+ * only the files the page reads are served (MNIST's and Fashion-MNIST's IDX files, their real
+ * paths inside the cache), and a bad request gets a 4xx, never a crash.
  */
 import type { OutgoingHttpHeaders, Server } from "node:http";
+import { FASHION_MNIST_FILES, idxFiles, MNIST_FILES } from "@kerno/core/data/idx.js";
 import { resolveInside } from "@kerno/node/util/files.js";
 import { createGuardedServer, type HttpLimits, listen, requestPath, send, serveFile, textError } from "../util/http.js";
 import { type PageFile, playgroundFiles } from "./files.js";
@@ -17,9 +18,10 @@ export const ISOLATION: OutgoingHttpHeaders = {
   "cross-origin-embedder-policy": "require-corp",
   "cross-origin-resource-policy": "same-origin",
 };
-const PAGE_CSP =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' blob:; worker-src 'self' blob:; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-const PLAIN = /^[\w][\w.-]*$/;
+export const PAGE_CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** A cached file is data, never a page: a browser that opens one on its own runs nothing. */
+const DATA_CSP = "default-src 'none'; sandbox";
 
 export interface PlaygroundOptions {
   /** The data cache served under /data/ (read-only). */
@@ -31,11 +33,12 @@ export interface PlaygroundOptions {
   files?: Map<string, PageFile>;
 }
 
-/** The real path of a file in the data cache named by a URL path below /data/, or null. */
+/** The data cache's files the page reads: the IDX files of MNIST and Fashion-MNIST, nothing else of the cache. */
+export const PAGE_DATA = new Set([MNIST_FILES, FASHION_MNIST_FILES].flatMap((set) => idxFiles(set).map((f) => f.path)));
+
+/** The real path of a file the page reads, named by a URL path below /data/, or null: one of PAGE_DATA, inside the cache. */
 export function dataFile(dataDir: string, rest: string): string | null {
-  const segments = rest.split("/");
-  if (segments.length > 8 || !segments.every((s) => PLAIN.test(s))) return null;
-  return resolveInside(dataDir, segments.join("/"));
+  return PAGE_DATA.has(rest) ? resolveInside(dataDir, rest) : null;
 }
 
 export async function createPlayground(options: PlaygroundOptions): Promise<Server> {
@@ -53,7 +56,9 @@ export async function createPlayground(options: PlaygroundOptions): Promise<Serv
       }
       if (path.startsWith("/data/")) {
         const real = dataFile(options.dataDir, path.slice("/data/".length));
-        return real ? serveFile(res, real, { ...ISOLATION, "content-type": "application/octet-stream" }, missing) : missing();
+        return real
+          ? serveFile(res, real, { ...ISOLATION, "content-type": "application/octet-stream", "content-security-policy": DATA_CSP }, missing)
+          : missing();
       }
       return missing();
     },

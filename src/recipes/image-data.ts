@@ -75,14 +75,19 @@ export function reshuffledCache(data: Dataset<Example>, batchSize: number, seed:
       return;
     }
     const filling = new CompactStore<Example>(options.maxBytes);
-    for await (const batch of data) {
-      if (!overBudget && !(splitRows(batch) as Example[]).every((r) => filling.add(r))) {
-        overBudget = true;
-        log(`the decoded images pass the memory budget of ${(filling.maxBytes / 2 ** 20).toFixed(0)} MB: every epoch decodes the folder again`);
+    try {
+      for await (const batch of data) {
+        if (!overBudget && !(splitRows(batch) as Example[]).every((r) => filling.add(r))) {
+          overBudget = true;
+          log(`the decoded images pass the memory budget of ${(filling.maxBytes / 2 ** 20).toFixed(0)} MB: every epoch decodes the folder again`);
+        }
+        yield batch;
       }
-      yield batch;
+      if (!overBudget) kept = filling;
+    } finally {
+      // an epoch stopped early keeps nothing: its bytes go back to the shared budget
+      if (kept !== filling) filling.clear();
     }
-    if (!overBudget) kept = filling;
   }, data.cardinality);
 }
 

@@ -8,7 +8,6 @@
 import { join } from "node:path";
 import { pixelBatches } from "@kerno/core/data/pixel-batches.js";
 import type { Sequential } from "@kerno/core/models/sequential.js";
-import { reshape } from "@kerno/core/ops/shape.js";
 import { tensor } from "@kerno/core/tensor/creation.js";
 import { setSeed } from "@kerno/core/tensor/random.js";
 import { type ByteSplit, mnistBytes } from "@kerno/node/data/mnist.js";
@@ -31,7 +30,9 @@ async function trainMnist(
   const log = primary ? (options.log ?? console.log) : () => {};
   if (options.seed !== undefined) setSeed(options.seed);
   // the digits stay bytes (47 MB for the training set, not 188 MB as float32): each batch becomes
-  // float32 in [0, 1] as it is drawn, the course's x / 255 folded into the conversion
+  // float32 in [0, 1] as it is drawn, the course's x / 255 folded into the conversion; the order
+  // comes from pixelBatches (seed + epoch), so a seeded run's batches differ from earlier versions'
+  // and from a distributed run's (fit's own shuffle of tensors)
   const data = await mnistBytes();
   const batchSize = options.batchSize ?? defaults.batchSize;
   const image = channels ? [28, 28, 1] : [28, 28];
@@ -46,11 +47,8 @@ async function trainMnist(
   if (options.distributed) {
     // data-parallel training shards tensors (each rank gathers its rows of every batch)
     const tensors = (split: ByteSplit) =>
-      reshape(
-        tensor(
-          Float32Array.from(split.pixels, (p) => p / 255),
-          [split.labels.length, 28, 28],
-        ),
+      tensor(
+        Float32Array.from(split.pixels, (p) => p / 255),
         [split.labels.length, ...image],
       );
     const labels = (split: ByteSplit) => tensor(split.labels, [split.labels.length], "int32");

@@ -1,5 +1,5 @@
 /**
- * What kerno's two local HTTP servers (the dashboard, `kerno serve`) share so that both defend the
+ * What kerno's local HTTP servers (the dashboard, the playground, `kerno serve`) share so that both defend the
  * same way: the Host header checked against the address served (a web page the user visits can
  * reach 127.0.0.1 through DNS rebinding, but its requests then carry the attacker's host name),
  * headers and body timed out in seconds and connections capped (a client that announces a big body

@@ -9,12 +9,15 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { test } from "node:test";
 import { chromium } from "playwright-core";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { DATA_DIR, needsData } from "../../packages/node/test/helpers/data.js";
 import { loadModel } from "../../src/index.js";
 import { wasmBuildDir } from "../../src/playground/files.js";
 import { startPlayground } from "../../src/playground/server.js";
+import { mnistDenseModel } from "../../src/recipes/mnist-models.js";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
 const wasmBuilt = existsSync(`${wasmBuildDir()}/kerno-kernels.wasm`);
@@ -66,6 +69,17 @@ test("the playground in Chromium: isolated, window.kerno on wasm, one epoch to 9
     const model = await loadModel(saved);
     assert.deepEqual(model.inputs[0].shape, [null, 28, 28, 1]);
     assert.ok(readFileSync(saved).length > 100_000, "the weights and the optimizer's slots");
+
+    // loading: a model for other inputs is refused, naming the file, and leaves the page as it was; the saved one loads back
+    const dense = mnistDenseModel();
+    const densePath = join(tempDir("kerno-playground-load"), "dense.kerno");
+    await dense.save(densePath);
+    await page.setInputFiles("#load", densePath);
+    await page.waitForFunction(() => document.getElementById("message")?.textContent?.startsWith("error"));
+    assert.match((await page.textContent("#message"))!, /the file 'dense\.kerno': its model takes \[28,28\], this page shows 28x28 digits/);
+    assert.equal(await page.locator("#maps canvas").count(), 32);
+    await page.setInputFiles("#load", saved);
+    await page.waitForFunction(() => document.getElementById("message")?.textContent?.startsWith("loaded"));
 
     await page.selectOption("#attack-pixels", "5");
     await page.click("#attack");

@@ -10,7 +10,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
-import { MNIST_FILES } from "@kerno/core/data/idx.js";
+import { FASHION_MNIST_FILES, idxFiles, MNIST_FILES } from "@kerno/core/data/idx.js";
 import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { buildPlayground } from "../../src/playground/build.js";
 import type { PageFile } from "../../src/playground/files.js";
@@ -28,7 +28,9 @@ function dataFolder(): string {
   mkdirSync(join(root, "mnist"));
   writeFileSync(join(root, "mnist", "t10k-labels-idx1-ubyte.gz"), "labels");
   writeFileSync(join(root, "..", `${root.split("/").at(-1)}-secret.txt`), "secret");
-  symlinkSync(join(root, "..", `${root.split("/").at(-1)}-secret.txt`), join(root, "mnist", "link.gz"));
+  // a file the page reads, as a link out of the cache
+  symlinkSync(join(root, "..", `${root.split("/").at(-1)}-secret.txt`), join(root, "mnist", "train-labels-idx1-ubyte.gz"));
+  writeFileSync(join(root, "mnist", "other.gz"), "not a file the page reads");
   writeFileSync(join(root, ".hidden"), "hidden");
   return root;
 }
@@ -56,12 +58,15 @@ test("the page, its module and the data cache come with cross-origin isolation h
       assert.equal(r.headers["cross-origin-embedder-policy"], "require-corp");
       assert.equal(r.headers["cross-origin-resource-policy"], "same-origin");
       if (path === "/") assert.match(r.headers["content-security-policy"], /script-src 'self' 'wasm-unsafe-eval'/);
-      if (path.startsWith("/data/")) assert.equal(r.body, "labels");
+      if (path.startsWith("/data/")) {
+        assert.equal(r.body, "labels");
+        assert.equal(r.headers["content-security-policy"], "default-src 'none'; sandbox");
+      }
     }
   });
 });
 
-test("nothing outside the data cache is served: dot segments, encoded slashes, links out, hidden files, odd names", async () => {
+test("of the data cache only the files the page reads are served, never through a link out: dot segments, encoded slashes, other files, hidden files", async () => {
   await withServer(async (port) => {
     for (const path of [
       "/data/../package.json",
@@ -79,7 +84,7 @@ test("nothing outside the data cache is served: dot segments, encoded slashes, l
       assert.ok(r.kind !== "answer" || !r.body.includes("secret"), path);
     }
   });
-  assert.equal(dataFile("/nonexistent", "a/b/c/d/e/f/g/h/i"), null);
+  assert.equal(dataFile("/nonexistent", "mnist/t10k-labels-idx1-ubyte.gz"), null);
 });
 
 test("bad requests get a 4xx and the server keeps answering: another method, a foreign Host, a bad escape", async () => {
@@ -100,13 +105,12 @@ test("--build writes the page, a _headers file for isolation and MNIST from the 
   const built = await buildPlayground(out, tempDir("kerno-playground-empty"), FILES);
   assert.deepEqual(built.files, ["index.html", "app/playground.js", "_headers"]);
   assert.equal(readFileSync(join(out, "app", "playground.js"), "utf8"), "export {}");
-  assert.match(
-    readFileSync(join(out, "_headers"), "utf8"),
-    /^\/\*\n {2}cross-origin-opener-policy: same-origin\n {2}cross-origin-embedder-policy: require-corp/,
-  );
+  const headers = readFileSync(join(out, "_headers"), "utf8");
+  assert.match(headers, /^\/\*\n {2}cross-origin-opener-policy: same-origin\n {2}cross-origin-embedder-policy: require-corp\n/);
+  assert.match(headers, /\n\/index\.html\n {2}content-security-policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval';/);
   assert.deepEqual(
     built.missingData,
-    [MNIST_FILES.train.images, MNIST_FILES.train.labels, MNIST_FILES.test.images, MNIST_FILES.test.labels].map((f) => `mnist/${f}`),
+    [MNIST_FILES, FASHION_MNIST_FILES].flatMap((set) => idxFiles(set).map((f) => f.path)),
   );
   // a file of the right name with other bytes (the fake cache's test labels) is refused, naming it and both hashes
   await assert.rejects(

@@ -79,7 +79,9 @@ class Pool {
   void resize(int n) {
     stop();
     quit_.store(false);
-    for (int i = 1; i < n; i++) workers_.emplace_back([this, i] { loop(i); });
+    // a worker starts from the ticket as it is now, so that it never takes a finished job for a new one
+    const std::uint64_t now = ticket_.load();
+    for (int i = 1; i < n; i++) workers_.emplace_back([this, i, now] { loop(i, now); });
   }
 
   // Runs job(i) for i in [0, count); the caller runs job(0). One atomic word, the ticket, says
@@ -99,7 +101,7 @@ class Pool {
       cv_.notify_all();
     }
     job(0);
-    if (!spin_until([this] { return pending_.load(std::memory_order_acquire) == 0; })) {
+    if (!spin_until([this] { return pending_.load() == 0; })) {
       std::unique_lock<std::mutex> lk(mu_);
       caller_sleeps_.store(true);
       done_cv_.wait(lk, [this] { return pending_.load() == 0; });
@@ -111,10 +113,10 @@ class Pool {
   std::mutex busy;  // held while a parallel_for runs
 
  private:
-  void loop(int index) {
-    std::uint64_t seen = 0;
+  void loop(int index, std::uint64_t seen) {
     for (;;) {
-      const auto fresh = [&] { return quit_.load(std::memory_order_acquire) || ticket_.load(std::memory_order_acquire) != seen; };
+      // sequentially consistent loads, as the no-lost-wake-up argument above needs
+      const auto fresh = [&] { return quit_.load() || ticket_.load() != seen; };
       if (!spin_until(fresh)) {
         std::unique_lock<std::mutex> lk(mu_);
         sleepers_.fetch_add(1);

@@ -106,10 +106,13 @@ export function moduleKernels(m: KernelModule): AddonKernels {
       if (ArrayBuffer.isView(a)) bytes += align8(a.byteLength);
     }
     if (bytes > arenaBytes) {
-      const want = Math.max(bytes, arenaBytes * 2, 1 << 16);
+      let want = Math.max(bytes, arenaBytes * 2, 1 << 16);
       if (arena) m._free(arena);
       arenaBytes = 0;
-      arena = m._malloc(want);
+      // addresses are unsigned: the module's memory may pass 2 GiB
+      arena = m._malloc(want) >>> 0;
+      // doubling may not fit where the call alone does
+      if (!arena && want > bytes) [arena, want] = [m._malloc(bytes) >>> 0, bytes];
       if (!arena) throw new RangeError(`wasm ${BINDINGS[index].name}: cannot allocate ${want} bytes in the module's memory`);
       arenaBytes = want;
     }
@@ -118,7 +121,7 @@ export function moduleKernels(m: KernelModule): AddonKernels {
     let at = arena + head;
     for (let i = 0; i < n; i++) {
       const a = args[i];
-      const slot = (arena + i * SLOT) >> 2;
+      const slot = (arena + i * SLOT) >>> 2;
       let kind = 0;
       let len = 0;
       let ptr = 0;
@@ -128,7 +131,7 @@ export function moduleKernels(m: KernelModule): AddonKernels {
         kind = typed.kind;
         len = typed.array.length;
         ptr = at;
-        if (!fresh.has(i)) heapOf(typed.kind).set(typed.array, at >> typed.shift);
+        if (!fresh.has(i)) heapOf(typed.kind).set(typed.array, at >>> typed.shift);
         at += align8(typed.array.byteLength);
       } else if (typeof a === "number") {
         kind = 1;
@@ -145,17 +148,17 @@ export function moduleKernels(m: KernelModule): AddonKernels {
       i32[slot] = kind;
       i32[slot + 1] = len;
       i32[slot + 2] = ptr;
-      f64[(slot >> 1) + 2] = num;
+      f64[(slot >>> 1) + 2] = num;
       placed[i] = ptr;
     }
     const value = m._kerno_call(index, arena, n, failed);
     // the kernel's threads may have grown the memory
     refresh();
-    if (i32[failed >> 2] !== 0) throw new TypeError(m.UTF8ToString(m._kerno_error()));
+    if (i32[failed >>> 2] !== 0) throw new TypeError(m.UTF8ToString(m._kerno_error()));
     for (const i of outputs) {
       const typed = typedSlot(args[i]);
       if (!typed) continue;
-      const from = placed[i] >> typed.shift;
+      const from = placed[i] >>> typed.shift;
       typed.array.set(heapOf(typed.kind).subarray(from, from + typed.array.length));
     }
     return value;

@@ -9,6 +9,9 @@ import { onePixelAttack } from "../../attacks/one-pixel.js";
 import { probe } from "../../interpret/probe.js";
 import { grayImage } from "./canvas.js";
 
+/** Whether the panels inside the network have a first convolution to show. */
+export const hasConv2D = (model: Model) => model.layers.some((l) => l instanceof Conv2D);
+
 function firstConv(model: Model): Conv2D {
   const conv = model.layers.find((l) => l instanceof Conv2D);
   if (!conv) throw new Error(`playground: model '${model.name}' has no Conv2D layer to show`);

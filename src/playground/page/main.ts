@@ -7,7 +7,7 @@ import type { Model } from "@kerno/core/models/model.js";
 import { decodeModel } from "@kerno/core/models/rebuild.js";
 import { encodeModel } from "@kerno/core/models/save.js";
 import { drawingPad, predictDrawn, showTestDigits } from "./digits-view.js";
-import { attackDigit, showFeatureMaps, showFilters } from "./inspect-view.js";
+import { attackDigit, hasConv2D, showFeatureMaps, showFilters } from "./inspect-view.js";
 import { pageBackends, playgroundKerno, setBackend } from "./kerno-global.js";
 import { digit, nextFrame, type PageData, pageData } from "./page-data.js";
 import { trainCnn } from "./train-view.js";
@@ -66,8 +66,9 @@ function useModel(model: Model): void {
 
 async function train(): Promise<void> {
   const data = state.data!;
-  const button = el<HTMLButtonElement>("train");
-  button.disabled = true;
+  // nothing else may change the model or the backend while it trains
+  const controls = [el<HTMLButtonElement>("train"), el<HTMLInputElement>("load"), el<HTMLSelectElement>("backend")];
+  for (const c of controls) c.disabled = true;
   document.body.dataset.state = "training";
   try {
     const count = Number(el<HTMLSelectElement>("count").value);
@@ -84,7 +85,8 @@ async function train(): Promise<void> {
     });
     useModel(result.model);
   } finally {
-    button.disabled = false;
+    for (const c of controls) c.disabled = false;
+    if (document.body.dataset.state === "training") document.body.dataset.state = state.model ? "trained" : "ready";
   }
 }
 
@@ -110,8 +112,13 @@ function save(): void {
 
 async function load(file: File): Promise<void> {
   const model = decodeModel(new Uint8Array(await file.arrayBuffer()), {}, `the file '${file.name}'`);
+  // checked before anything on the page changes
   const shape = model.inputs[0]?.shape.slice(1).join(",");
   if (shape !== "28,28,1") throw new RangeError(`the file '${file.name}': its model takes [${shape}], this page shows 28x28 digits [28, 28, 1]`);
+  const out = model.outputs[0]?.shape.slice(1).join(",");
+  if (model.outputs.length !== 1 || out !== "10")
+    throw new RangeError(`the file '${file.name}': its model gives [${out}], this page shows 10 digit classes [10]`);
+  if (!hasConv2D(model)) throw new RangeError(`the file '${file.name}': its model has no Conv2D, whose filters and feature maps this page shows`);
   useModel(model);
   say(`loaded ${file.name}: ${model.name}, ${model.countParams()} parameters`);
 }
@@ -137,6 +144,7 @@ async function start(): Promise<void> {
   state.data = pageData(await kerno.datasets.mnist());
   say(`MNIST loaded in ${((performance.now() - started) / 1000).toFixed(1)} s; window.kerno is the library (try kerno.listBackends() in the console)`);
   el<HTMLButtonElement>("train").disabled = false;
+  el<HTMLInputElement>("load").disabled = false;
   document.body.dataset.state = "ready";
 }
 

@@ -41,6 +41,14 @@ function mapTensors(el: unknown, f: (t: Tensor) => unknown): unknown {
   return el;
 }
 
+/** Bytes of the typed arrays an element holds besides its tensors (kept as they are). */
+function arrayBytes(el: unknown): number {
+  if (ArrayBuffer.isView(el)) return el.byteLength;
+  if (Array.isArray(el)) return el.reduce((s: number, v) => s + arrayBytes(v), 0);
+  if (el && typeof el === "object" && Object.getPrototypeOf(el) === Object.prototype) return Object.values(el).reduce((s: number, v) => s + arrayBytes(v), 0);
+  return 0;
+}
+
 function unpack(el: unknown): unknown {
   if (el instanceof ByteTensor) return tensor(Float32Array.from(el.bytes), el.shape);
   if (Array.isArray(el)) return el.map(unpack);
@@ -108,9 +116,9 @@ export class CompactStore<T> {
       size += bytes ? bytes.length : given;
       return bytes ? new ByteTensor(bytes, [...t.shape]) : t;
     });
+    size += arrayBytes(el);
     if (!this.budget.take(size)) {
-      this.budget.give(this.bytes);
-      this.items = null;
+      this.clear();
       return false;
     }
     this.bytes += size;
@@ -118,7 +126,14 @@ export class CompactStore<T> {
     return true;
   }
 
-  /** Whether the budget was passed (nothing is kept then). */
+  /** Keeps nothing from now on and gives its bytes back to the budget. */
+  clear(): void {
+    if (this.items) this.budget.give(this.bytes);
+    this.items = null;
+    this.bytes = 0;
+  }
+
+  /** Whether the budget was passed or the store cleared (nothing is kept then). */
   get overBudget(): boolean {
     return this.items === null;
   }

@@ -191,16 +191,21 @@ export class Dataset<T = Example> implements AsyncIterable<T> {
         return;
       }
       const filling = new CompactStore<unknown>(options.maxBytes);
-      for await (const el of input) {
-        if (!overBudget && !filling.add(el)) {
-          overBudget = true;
-          log(
-            `Dataset.cache(): the elements pass the memory budget of ${(filling.maxBytes / 2 ** 20).toFixed(0)} MB; every pass reads the source again instead`,
-          );
+      try {
+        for await (const el of input) {
+          if (!overBudget && !filling.add(el)) {
+            overBudget = true;
+            log(
+              `Dataset.cache(): the elements pass the memory budget of ${(filling.maxBytes / 2 ** 20).toFixed(0)} MB; every pass reads the source again instead`,
+            );
+          }
+          yield el;
         }
-        yield el;
+        if (!overBudget) store = filling;
+      } finally {
+        // a pass stopped early (stepsPerEpoch, EarlyStopping) keeps nothing: its bytes go back to a shared budget
+        if (store !== filling) filling.clear();
       }
-      if (!overBudget) store = filling;
     }, this.cardinality);
   }
 

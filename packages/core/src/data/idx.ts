@@ -73,3 +73,20 @@ export function parseIdx(bytes: Uint8Array, who: string): { shape: number[]; dat
   if (bytes.length - start !== size) throw new Error(`${who}: truncated: header says ${shape.join("x")} = ${size} bytes, file has ${bytes.length - start}`);
   return { shape, data: bytes.subarray(start) };
 }
+
+/** One file of a set: its path in the data cache (dir/name), its checksum and its download URLs. */
+export interface IdxFile {
+  path: string;
+  sha256: string;
+  urls: string[];
+}
+
+/** The four files of a set (training images and labels, test images and labels). */
+export function idxFiles(set: IdxDataSet): IdxFile[] {
+  return [set.train, set.test].flatMap((split) =>
+    [
+      [split.images, split.imagesSha],
+      [split.labels, split.labelsSha],
+    ].map(([name, sha256]) => ({ path: `${set.dir}/${name}`, sha256, urls: set.mirrors.map((m) => m + name) })),
+  );
+}

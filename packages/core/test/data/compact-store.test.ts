@@ -54,3 +54,16 @@ test("stores sharing a MemoryBudget stay within it together; one that passes it 
   assert.equal(budget.used, 60, "b's 40 bytes are free again");
   assert.ok(a.add(halves(10)));
 });
+
+test("typed arrays in an element count against the budget; clear() gives a store's bytes back", () => {
+  const budget = new MemoryBudget(100);
+  const store = new CompactStore<{ x: Float32Array }>(budget);
+  assert.ok(store.add({ x: new Float32Array(20) }));
+  assert.equal(budget.used, 80);
+  assert.equal(store.add({ x: new Float32Array(10) }), false);
+  assert.equal(budget.used, 0);
+  const other = new CompactStore<{ x: Float32Array }>(budget);
+  other.add({ x: new Float32Array(5) });
+  other.clear();
+  assert.equal(budget.used, 0);
+});

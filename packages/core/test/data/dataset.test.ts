@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Dataset, type Example, mul, range, reshape, type Tensor, tensor } from "../../src/index.js";
+import { Dataset, type Example, MemoryBudget, mul, range, reshape, type Tensor, tensor } from "../../src/index.js";
 
 const x = reshape(range(20), [10, 2]);
 const y = range(10);
@@ -109,4 +109,18 @@ test("cache keeps decoded pixels as bytes and replays them; past its budget it r
   for (let epoch = 0; epoch < 3; epoch++) assert.deepEqual(await values(small), first);
   assert.equal(passes, 3, "every pass read the source");
   assert.deepEqual(lines, ["Dataset.cache(): the elements pass the memory budget of 0 MB; every pass reads the source again instead"]);
+});
+
+test("a cache pass stopped early gives its bytes back to a shared budget", async () => {
+  const budget = new MemoryBudget(1000);
+  const source = Dataset.fromGenerator(function* () {
+    for (let b = 0; b < 4; b++) yield tensor(new Float32Array(10).fill(0.5), [10]);
+  }, 4);
+  const cached = source.cache({ maxBytes: budget });
+  for (let pass = 0; pass < 5; pass++) {
+    for await (const _ of cached) break;
+  }
+  assert.equal(budget.used, 0);
+  await cached.toArray();
+  assert.equal(budget.used, 160, "a whole pass keeps its elements");
 });

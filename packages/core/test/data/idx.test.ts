@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { FASHION_MNIST_FILES, MNIST_FILES, parseIdx } from "../../src/data/idx.js";
+import { FASHION_MNIST_FILES, idxFiles, MNIST_FILES, parseIdx } from "../../src/data/idx.js";
 
 test("IDX parsing checks the magic number, the header and the length", () => {
   const ok = Uint8Array.of(0, 0, 8, 1, 0, 0, 0, 3, 7, 8, 9);
@@ -19,4 +19,14 @@ test("the IDX sets name four files each, with SHA-256 checksums, and their class
     }
     assert.equal(set.classNames.length, 10);
   }
+});
+
+test("idxFiles gives a set's four files with their cache paths, checksums and mirror URLs", () => {
+  const files = idxFiles(MNIST_FILES);
+  assert.deepEqual(
+    files.map((f) => f.path),
+    ["mnist/train-images-idx3-ubyte.gz", "mnist/train-labels-idx1-ubyte.gz", "mnist/t10k-images-idx3-ubyte.gz", "mnist/t10k-labels-idx1-ubyte.gz"],
+  );
+  assert.equal(files[3].sha256, MNIST_FILES.test.labelsSha);
+  assert.equal(files[0].urls[0], `${MNIST_FILES.mirrors[0]}train-images-idx3-ubyte.gz`);
 });
