@@ -20,8 +20,9 @@ import { dataDir } from "@kerno/node/data/cache.js";
 import { build } from "esbuild";
 import { chromium, type Page } from "playwright-core";
 import { checkoutDataDir } from "../../scripts/data-dir.mjs";
+import { typeOf } from "../../src/playground/files.js";
 import { type BrowserRow, type BrowserRun, ratioOf } from "../rows.js";
-import { folderFiles, type Served, serve, typeOf } from "./server.js";
+import { folderFiles, type Served, serve } from "./server.js";
 import { BATCH, DIGIT_FILES, type Digits, type PageResult, PIXELS, TEST_DIGITS, TRAIN_DIGITS } from "./spec.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));

@@ -8,27 +8,17 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { extname, join } from "node:path";
+import { join } from "node:path";
+import { typeOf } from "../../src/playground/files.js";
+import { ISOLATION } from "../../src/playground/server.js";
 
 export interface Served {
   type: string;
   body: string | Uint8Array;
 }
 
-export const ISOLATION_HEADERS = {
-  "cross-origin-opener-policy": "same-origin",
-  "cross-origin-embedder-policy": "require-corp",
-  "cross-origin-resource-policy": "same-origin",
-};
-
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".mjs": "text/javascript",
-  ".js": "text/javascript",
-  ".wasm": "application/wasm",
-};
-
-export const typeOf = (name: string): string => TYPES[extname(name)] ?? "application/octet-stream";
+/** The playground's isolation headers (src/playground/server.ts), the same for the bench's pages. */
+export const ISOLATION_HEADERS = ISOLATION as Record<string, string>;
 
 /** The plain files directly in `dir` whose names pass `keep`, as paths under `prefix` (which ends in /). */
 export function folderFiles(dir: string, prefix: string, keep: (name: string) => boolean = () => true): Map<string, Served> {

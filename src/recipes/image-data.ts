@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CompactStore, MemoryBudget } from "@kerno/core/data/compact-store.js";
+import { type CompactStore, keepingPass, MemoryBudget } from "@kerno/core/data/compact-store.js";
 import { type CacheOptions, Dataset, type Example } from "@kerno/core/data/dataset.js";
 import { splitRows, stackElements } from "@kerno/core/data/element-batching.js";
 import { Random } from "@kerno/core/tensor/random.js";
@@ -74,20 +74,15 @@ export function reshuffledCache(data: Dataset<Example>, batchSize: number, seed:
       yield* data;
       return;
     }
-    const filling = new CompactStore<Example>(options.maxBytes);
-    try {
-      for await (const batch of data) {
-        if (!overBudget && !(splitRows(batch) as Example[]).every((r) => filling.add(r))) {
-          overBudget = true;
-          log(`the decoded images pass the memory budget of ${(filling.maxBytes / 2 ** 20).toFixed(0)} MB: every epoch decodes the folder again`);
-        }
-        yield batch;
-      }
-      if (!overBudget) kept = filling;
-    } finally {
-      // an epoch stopped early keeps nothing: its bytes go back to the shared budget
-      if (kept !== filling) filling.clear();
-    }
+    kept = yield* keepingPass(
+      data,
+      options.maxBytes,
+      (batch) => splitRows(batch) as Example[],
+      (maxBytes) => {
+        overBudget = true;
+        log(`the decoded images pass the memory budget of ${(maxBytes / 2 ** 20).toFixed(0)} MB: every epoch decodes the folder again`);
+      },
+    );
   }, data.cardinality);
 }
 

@@ -154,3 +154,30 @@ export class CompactStore<T> {
     return `${this.length} elements in ${mb(this.bytes)} MB (${mb(this.givenBytes)} MB as float32)`;
   }
 }
+
+/**
+ * One pass over `input` that yields its elements while keeping their rows (`rowsOf`) in a new
+ * store; it returns the store when the pass completed within the budget, else null. The first
+ * element past the budget calls `passed` once and keeps nothing from then on; a pass stopped early
+ * keeps nothing either, and every store gives its bytes back to a shared budget (Dataset.cache and
+ * the image recipes' cache fill this way).
+ */
+export async function* keepingPass<E, R>(
+  input: AsyncIterable<E>,
+  budget: number | MemoryBudget | undefined,
+  rowsOf: (el: E) => R[],
+  passed: (maxBytes: number) => void,
+): AsyncGenerator<E, CompactStore<R> | null> {
+  const store = new CompactStore<R>(budget);
+  let kept = false;
+  try {
+    for await (const el of input) {
+      if (!store.overBudget && !rowsOf(el).every((row) => store.add(row))) passed(store.maxBytes);
+      yield el;
+    }
+    kept = !store.overBudget;
+    return kept ? store : null;
+  } finally {
+    if (!kept) store.clear();
+  }
+}

@@ -8,7 +8,7 @@ import { gather } from "../ops/shape.js";
 import { Random } from "../tensor/random.js";
 import { shapeToString } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { CompactStore, type MemoryBudget } from "./compact-store.js";
+import { type CompactStore, keepingPass, type MemoryBudget } from "./compact-store.js";
 import { row, splitRows, stackElements } from "./element-batching.js";
 
 /** Dataset.cache's options. */
@@ -190,22 +190,15 @@ export class Dataset<T = Example> implements AsyncIterable<T> {
         yield* input;
         return;
       }
-      const filling = new CompactStore<unknown>(options.maxBytes);
-      try {
-        for await (const el of input) {
-          if (!overBudget && !filling.add(el)) {
-            overBudget = true;
-            log(
-              `Dataset.cache(): the elements pass the memory budget of ${(filling.maxBytes / 2 ** 20).toFixed(0)} MB; every pass reads the source again instead`,
-            );
-          }
-          yield el;
-        }
-        if (!overBudget) store = filling;
-      } finally {
-        // a pass stopped early (stepsPerEpoch, EarlyStopping) keeps nothing: its bytes go back to a shared budget
-        if (store !== filling) filling.clear();
-      }
+      store = yield* keepingPass(
+        input,
+        options.maxBytes,
+        (el) => [el],
+        (maxBytes) => {
+          overBudget = true;
+          log(`Dataset.cache(): the elements pass the memory budget of ${(maxBytes / 2 ** 20).toFixed(0)} MB; every pass reads the source again instead`);
+        },
+      );
     }, this.cardinality);
   }
 
