@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """PyTorch side of `npm run bench`: the same workloads, shapes, batch sizes and optimizers as
 kerno's, on random data, warm-up excluded. Prints one JSON object per line:
-{"workload", "metric", "value", "threads", "peakRssMb"}.
+{"workload", "metric", "value", "threads", "peakRssMb"}, and "flushDenormal" on the rows that take
+two readings (training loops on random data, where values drift into denormals: the training rows of
+mnist-cnn, mnist-dense, cats-vs-dogs-cnn and mixed-bfloat16, the lstm epochs and filter-viz): one as
+PyTorch runs by default and one with torch.set_flush_denormal(True), the better kept and
+flushDenormal saying whether it was the flushed one.
 
 Usage: /usr/bin/python3 bench/pytorch_bench.py <workload> <threads> [seconds]
        /usr/bin/python3 bench/pytorch_bench.py export-onnx <mnist-cnn|vgg16> <out.onnx>
@@ -20,6 +24,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from pytorch_measure import TREE_PEAK_MB, tree_memory, two_readings
+
 workload = sys.argv[1]
 threads = int(sys.argv[2]) if workload != "export-onnx" else 1
 seconds = float(sys.argv[3]) if len(sys.argv) > 3 and workload != "export-onnx" else 3.0
@@ -27,9 +33,12 @@ torch.set_num_threads(threads)
 torch.manual_seed(0)
 
 
-def emit(metric, value):
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    print(json.dumps({"workload": workload, "metric": metric, "value": value, "threads": threads, "peakRssMb": rss}), flush=True)
+def emit(metric, value, flushed=None):
+    rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, TREE_PEAK_MB[0])
+    row = {"workload": workload, "metric": metric, "value": value, "threads": threads, "peakRssMb": rss}
+    if flushed is not None:
+        row["flushDenormal"] = flushed
+    print(json.dumps(row), flush=True)
 
 
 def timed(step, min_steps=3):
@@ -106,26 +115,34 @@ def rmsprop(model):
     return torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
 
 
+def trained_rate(make_model, x, y, batch):
+    """train_images_per_s of a fresh model with RMSprop, in two readings (two_readings); the model of the last reading in held[0]."""
+    held = [None]
+
+    def run():
+        held[0] = make_model()
+        return train_images_per_s(held[0], x, y, nn.CrossEntropyLoss(), rmsprop(held[0]), batch)
+    return two_readings(run), held
+
+
 def mnist_cnn():
-    model = MnistCnn()
     x = torch.randn(3840, 1, 28, 28)
     y = torch.randint(0, 10, (3840,))
-    rate = train_images_per_s(model, x, y, nn.CrossEntropyLoss(), rmsprop(model), 64)
+    (rate, flushed), held = trained_rate(MnistCnn, x, y, 64)
     # PyTorch has no fit: its loop is both the fit and the kernel comparison
-    emit("training (fit)", rate)
-    emit("training (kernel)", rate)
-    model.eval()
+    emit("training (fit)", rate, flushed)
+    emit("training (kernel)", rate, flushed)
+    model = held[0].eval()
     for metric, n in (("inference", 64), ("inference, batch 1024", 1024)):
         emit(metric, inference_images_per_s(model, x[:n]))
 
 
 def mnist_dense():
-    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 10))
     x = torch.randn(3840, 28, 28)
     y = torch.randint(0, 10, (3840,))
-    rate = train_images_per_s(model, x, y, nn.CrossEntropyLoss(), rmsprop(model), 32)
-    emit("training (fit)", rate)
-    emit("training (kernel)", rate)
+    (rate, flushed), _ = trained_rate(lambda: nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 10)), x, y, 32)
+    emit("training (fit)", rate, flushed)
+    emit("training (kernel)", rate, flushed)
 
 
 def course_mnist_cnn():
@@ -180,7 +197,7 @@ def lstm():
     samples, batch = 11184, 32
     x = torch.randn(samples, 1, 6)
     y = torch.randn(samples, 24)
-    for kind, label in (("lstm", "LSTM(16)"), ("rnn", "SimpleRNN(16)")):
+    def seconds_per_epoch(kind):
         model = Recurrent(kind)
         opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
         loss_fn = nn.MSELoss()
@@ -198,7 +215,9 @@ def lstm():
             start = time.perf_counter()
             epoch()
             runs.append(time.perf_counter() - start)
-        emit(f"{label} epoch", min(runs))
+        return min(runs)
+    for kind, label in (("lstm", "LSTM(16)"), ("rnn", "SimpleRNN(16)")):
+        emit(f"{label} epoch", *two_readings(lambda: seconds_per_epoch(kind), higher_is_better=False))
 
 
 def vgg16_base():
@@ -241,8 +260,8 @@ def mixed_bfloat16():
         ctx = (lambda: torch.autocast("cpu", dtype=torch.bfloat16)) if policy == "mixed_bfloat16" else contextlib.nullcontext
         with ctx():
             emit(f"VGG16 inference, {policy}", inference_images_per_s(vgg16_base(), torch.randn(8, 3, 224, 224)))
-            model = MnistCnn()
-            emit(f"MNIST CNN training (fit), {policy}", train_images_per_s(model, images, labels, nn.CrossEntropyLoss(), rmsprop(model), 64))
+            (rate, flushed), _ = trained_rate(MnistCnn, images, labels, 64)
+            emit(f"MNIST CNN training (fit), {policy}", rate, flushed)
 
 
 def export_onnx(name, out):
@@ -278,7 +297,7 @@ def cats_vs_dogs():
             opt.step()
         steps, dt = timed(step)
         return steps * 32 / dt
-    emit("training (fit)", best_layout(run))
+    emit("training (fit)", *two_readings(lambda: best_layout(run)))
 
 
 def image_folder():
@@ -289,7 +308,8 @@ def image_folder():
         from torchvision import datasets, transforms
         ds = datasets.ImageFolder(root, transform=transforms.Compose([transforms.Resize((180, 180)), transforms.ToTensor()]))
         loader = torch.utils.data.DataLoader(ds, batch_size=32, num_workers=threads)
-        n = sum(x.shape[0] for x, _ in loader)
+        with tree_memory():  # the workers' memory too
+            n = sum(x.shape[0] for x, _ in loader)
     except ImportError:
         # no torchvision: PIL decoding and bilinear resizing in this process
         from PIL import Image
@@ -377,10 +397,12 @@ def filter_viz():
                 with torch.no_grad():
                     z.clamp_(0, 1)
             img = z.detach()
-    run(1)
-    start = time.perf_counter()
-    run(20)
-    emit("one filter, 56 to 224", time.perf_counter() - start)
+    def timed_run():
+        run(1)
+        start = time.perf_counter()
+        run(20)
+        return time.perf_counter() - start
+    emit("one filter, 56 to 224", *two_readings(timed_run, higher_is_better=False))
 
 
 if workload == "export-onnx":

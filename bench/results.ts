@@ -1,19 +1,22 @@
-/** Saved bench runs (`npm run bench -- --save`): the rows with the machine, its load, the versions and the date, under bench/results/. */
+/** Saved bench runs (`npm run bench -- --save`; `--json` prints the same object): the rows with the machine (machine.ts), its load, the versions and the date, under bench/results/. */
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeAtomic } from "@kerno/node/util/files.js";
-import type { BrowserRun, Row } from "./rows.js";
+import type { MachineRecord } from "./machine.js";
+import type { BrowserRun, Row, WebGpuRun } from "./rows.js";
 
 export interface SavedRun {
   date: string;
-  machine: { cpu: string; cores: number; isa: string; node: string; pytorch: string | null; onnxRuntime: string | null; loadStart: number; loadEnd: number };
+  machine: MachineRecord;
   seconds: number;
   /** How the two sides were made comparable (distinct batches, denormals). */
   policy: string;
   rows: Row[];
   /** The browser section (`npm run bench browser`), when it ran. */
   browser?: BrowserRun;
+  /** The webgpu section (`npm run bench webgpu`), when it ran. */
+  webgpu?: WebGpuRun;
 }
 
 export const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));

@@ -3,7 +3,13 @@
 export interface Sample {
   metric: string;
   value: number | null;
+  /** The peak resident memory of the process that did the work (a spawned child's own where it spawns one). */
   peakRssMb: number;
+  /**
+   * PyTorch's rows that take two readings, without and with torch.set_flush_denormal(True)
+   * (bench/pytorch_bench.py): whether the reading kept (the better) was the flushed one.
+   */
+  flushDenormal?: boolean;
 }
 
 export interface Row {
@@ -17,6 +23,8 @@ export interface Row {
   /** kerno-native over PyTorch, oriented so that above 1 means kerno is better. */
   ratio: number | null;
   pytorchThreads?: number;
+  /** Present where PyTorch's side took a second reading with denormals flushed: whether that reading won. */
+  pytorchFlushDenormal?: boolean;
   onnxRuntime?: number | null;
   /** kerno-native over ONNX Runtime, oriented likewise. */
   ratioOnnx?: number | null;
@@ -67,6 +75,56 @@ export function best(runs: Sample[][], metric: string, higherIsBetter: boolean):
   return { value, index };
 }
 
+/** Each process's samples of one workload: kerno's backends, PyTorch per thread count, ONNX Runtime per thread count. */
+export interface WorkloadSamples {
+  native: Sample[];
+  js: Sample[];
+  torch: Sample[][];
+  torchThreads: number[];
+  onnx: Sample[][];
+}
+
+/** The rows of one workload: each metric of kerno-native beside the best of the others, then its peak RSS row. */
+export function makeRows(workload: string, { native, js, torch, torchThreads, onnx }: WorkloadSamples): Row[] {
+  const rows: Row[] = native.map((s) => {
+    const [unit, higherIsBetter] = UNITS[s.metric] ?? ["", true];
+    const py = best(torch, s.metric, higherIsBetter);
+    const flushed = py.index >= 0 ? torch[py.index].find((p) => p.metric === s.metric)?.flushDenormal : undefined;
+    const row: Row = {
+      workload,
+      metric: s.metric,
+      unit,
+      higherIsBetter,
+      kernoNative: s.value,
+      kernoJs: js.find((p) => p.metric === s.metric)?.value ?? null,
+      pytorch: py.value,
+      ratio: ratioOf(s.value, py.value, higherIsBetter),
+      pytorchThreads: py.index >= 0 ? torchThreads[py.index] : undefined,
+      ...(flushed === undefined ? {} : { pytorchFlushDenormal: flushed }),
+    };
+    const ort = best(onnx, s.metric, higherIsBetter);
+    if (ort.value !== null) Object.assign(row, { onnxRuntime: ort.value, ratioOnnx: ratioOf(s.value, ort.value, higherIsBetter) });
+    return row;
+  });
+  if (workload !== "memory") {
+    const peak = (samples: Sample[]) => (samples.length ? Math.max(...samples.map((p) => p.peakRssMb)) : null);
+    const torchPeaks = torch.map(peak).filter((v): v is number => v !== null);
+    const pyPeak = torchPeaks.length ? Math.min(...torchPeaks) : null;
+    const nativePeak = peak(native);
+    rows.push({
+      workload,
+      metric: "peak RSS",
+      unit: "MB",
+      higherIsBetter: false,
+      kernoNative: nativePeak,
+      kernoJs: peak(js),
+      pytorch: pyPeak,
+      ratio: ratioOf(nativePeak, pyPeak, false),
+    });
+  }
+  return rows;
+}
+
 /**
  * One metric of the browser section (bench/browser/section.ts): kerno-wasm in Chromium beside
  * TensorFlow.js's best backend and ONNX Runtime Web in the same browser, and kerno in Node on the
@@ -101,4 +159,38 @@ export interface BrowserRun {
   versions?: { tfjs: string; ortWeb: string };
   notes: string[];
   rows: BrowserRow[];
+}
+
+/**
+ * One metric of the webgpu section (bench/webgpu/section.ts): kerno on its webgpu backend beside
+ * TensorFlow.js's WebGPU backend, in the same Chromium on the same adapter, each in its own page;
+ * the ratio is kerno over TensorFlow.js, oriented so that above 1 means kerno is better.
+ */
+export interface WebGpuRow {
+  workload: string;
+  metric: string;
+  unit: string;
+  higherIsBetter: boolean;
+  kernoWebgpu: number | null;
+  tfjsWebgpu: number | null;
+  ratioTfjs: number | null;
+  /** False on a software adapter (KERNO_BENCH_WEBGPU_SOFTWARE=1, tiny sizes): the code path ran, the numbers are no timings. */
+  timing: boolean;
+  /** Why a side has no number (its page failed), its first line. */
+  kernoError?: string;
+  tfjsError?: string;
+}
+
+/** The webgpu section of a run: the browser, its flags and adapter, what else it found, or why it was skipped. */
+export interface WebGpuRun {
+  skipped?: string;
+  browser?: string;
+  /** Chromium's command-line flags that the section added. */
+  flags?: string[];
+  adapter?: { vendor: string; architecture: string; device: string; description: string; isFallbackAdapter: boolean };
+  /** Run on a software adapter with tiny sizes (KERNO_BENCH_WEBGPU_SOFTWARE=1): no row is a timing. */
+  software?: boolean;
+  versions?: { tfjs: string; tfjsWebgpu: string };
+  notes: string[];
+  rows: WebGpuRow[];
 }

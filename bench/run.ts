@@ -2,20 +2,23 @@
  * `npm run bench` / `kerno bench [workload ...] [--json] [--seconds N] [--save]`: each workload on
  * kerno-native, kerno-js, PyTorch (1 and 2 threads, the faster counts) and, for inference,
  * ONNX Runtime, side by side in one run, each in its own process (so peak resident memory is per
- * workload). Prints a table with ratios, or with --json one JSON array of rows. --save writes the
- * run, with the machine, its load average, the versions and the date, under bench/results/
+ * workload). Prints a table with ratios, or with --json the run as one JSON object. --save writes the
+ * same object (the rows with the machine profile, the load averages, the versions and the date) under bench/results/
  * (`npm run bench:readme` puts the newest into docs/performance.md). The workload "browser" is the
  * browser section (bench/browser/section.ts): kerno-wasm in Chromium against TensorFlow.js and
- * ONNX Runtime Web, with its own table.
+ * ONNX Runtime Web, with its own table; "webgpu" the webgpu section (bench/webgpu/section.ts): kerno
+ * on WebGPU against TensorFlow.js's WebGPU backend in Chromium, skipped without a real GPU adapter.
  */
 import { spawnSync } from "node:child_process";
-import { cpus, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { loadAddon } from "@kerno/node/backends/native/index.js";
+import { machineProfile } from "@kerno/node/backends/native/profile.js";
+import { describeMachine, startMachineRecord } from "./machine.js";
 import { ONNX_METRICS } from "./onnx-runtime.js";
-import { saveRun } from "./results.js";
-import { type BrowserRun, best, type Row, ratioOf, type Sample, UNITS } from "./rows.js";
-import { browserBlock, formatTable } from "./table.js";
+import { type SavedRun, saveRun } from "./results.js";
+import { type BrowserRun, makeRows, type Row, type Sample, type WebGpuRun } from "./rows.js";
+import { browserBlock, formatTable, webgpuBlock } from "./table.js";
 
 export const WORKLOADS = [
   "sgemm",
@@ -32,13 +35,17 @@ export const WORKLOADS = [
   "filter-viz",
   "memory",
   "browser",
+  "webgpu",
 ] as const;
+
+/** The workloads that are sections of their own, each in one process with its own table. */
+const SECTIONS = ["browser", "webgpu"];
 
 /** PyTorch's thread counts per workload: the course run with 1 thread takes minutes longer (measured), so only 2. */
 const PYTORCH_THREADS: Record<string, number[]> = { "course-mnist-cnn": [2] };
 
 export const POLICY =
-  "Training runs through model.fit on pools of distinct batches, reshuffled every epoch, on both sides; neither side flushes denormals to zero; both sides run with glibc's malloc kept from returning large blocks to the system (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_).";
+  "Training runs through model.fit on pools of distinct batches, reshuffled every epoch, on both sides; kerno does not flush denormals to zero, and PyTorch's training rows on random data (mnist-cnn, mnist-dense, lstm, cats-vs-dogs-cnn, mixed-bfloat16's training, filter-viz) take a second reading with torch.set_flush_denormal(True) and keep the better (marked ftz where that one won); both sides run with glibc's malloc kept from returning large blocks to the system (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_).";
 
 /** glibc's default malloc maps and unmaps every large buffer: PyTorch's MNIST CNN training step measured 35-55 ms
  * with it and 20 ms without, depending on what ran before in the process. kerno's addon sets the same with mallopt
@@ -106,46 +113,22 @@ export function benchWorkload(workload: string, seconds: number, withPytorch: bo
           );
         })
       : [];
-  const rows: Row[] = native.map((s) => {
-    const [unit, higherIsBetter] = UNITS[s.metric] ?? ["", true];
-    const py = best(torch, s.metric, higherIsBetter);
-    const row: Row = {
-      workload,
-      metric: s.metric,
-      unit,
-      higherIsBetter,
-      kernoNative: s.value,
-      kernoJs: js.find((p) => p.metric === s.metric)?.value ?? null,
-      pytorch: py.value,
-      ratio: ratioOf(s.value, py.value, higherIsBetter),
-      pytorchThreads: py.index >= 0 ? torchThreads[py.index] : undefined,
-    };
-    const ort = best(onnx, s.metric, higherIsBetter);
-    if (ort.value !== null) Object.assign(row, { onnxRuntime: ort.value, ratioOnnx: ratioOf(s.value, ort.value, higherIsBetter) });
-    return row;
-  });
-  if (workload !== "memory") {
-    const peak = (samples: Sample[]) => (samples.length ? Math.max(...samples.map((p) => p.peakRssMb)) : null);
-    const torchPeaks = torch.map(peak).filter((v): v is number => v !== null);
-    const pyPeak = torchPeaks.length ? Math.min(...torchPeaks) : null;
-    const nativePeak = peak(native);
-    rows.push({
-      workload,
-      metric: "peak RSS",
-      unit: "MB",
-      higherIsBetter: false,
-      kernoNative: nativePeak,
-      kernoJs: peak(js),
-      pytorch: pyPeak,
-      ratio: ratioOf(nativePeak, pyPeak, false),
-    });
-  }
-  return rows;
+  return makeRows(workload, { native, js, torch, torchThreads, onnx });
 }
 
 /** The browser section in its own process (its progress on stderr unless quiet); a failure becomes its skip reason, so the other rows survive it. */
 export function benchBrowser(seconds: number, quiet: boolean): BrowserRun {
-  const r = spawnSync(process.execPath, ["--conditions=kerno-source", "--import", "tsx", "bench/browser/section.ts", String(seconds)], {
+  return sectionProcess("bench/browser/section.ts", seconds, quiet, (skipped): BrowserRun => ({ skipped, notes: [], rows: [] }));
+}
+
+/** The webgpu section likewise (bench/webgpu/section.ts); KERNO_BENCH_WEBGPU_SOFTWARE and KERNO_BENCH_WEBGPU_FLAGS reach it. */
+export function benchWebGpu(seconds: number, quiet: boolean): WebGpuRun {
+  return sectionProcess("bench/webgpu/section.ts", seconds, quiet, (skipped): WebGpuRun => ({ skipped, notes: [], rows: [] }));
+}
+
+/** A section's script in its own process: the run it prints as its last line, or `failed` with why there is none. */
+function sectionProcess<R>(script: string, seconds: number, quiet: boolean, failed: (why: string) => R): R {
+  const r = spawnSync(process.execPath, ["--conditions=kerno-source", "--import", "tsx", script, String(seconds)], {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, ...ALLOCATOR_ENV },
@@ -155,9 +138,9 @@ export function benchBrowser(seconds: number, quiet: boolean): BrowserRun {
   const last = r.stdout?.trim().split("\n").pop() ?? "";
   if (r.status !== 0 || !last.startsWith("{")) {
     const why = (r.stderr || last || `exit ${r.status}`).trim().split("\n").slice(-1)[0];
-    return { skipped: `failed (${why || `exit ${r.status}`})`, notes: [], rows: [] };
+    return failed(`failed (${why || `exit ${r.status}`})`);
   }
-  return JSON.parse(last) as BrowserRun;
+  return JSON.parse(last) as R;
 }
 
 function isaOf(): string {
@@ -176,28 +159,35 @@ export function runBench(args: string[]): number {
   const named = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--seconds");
   for (const w of named) if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`bench: unknown workload '${w}'; known: ${WORKLOADS.join(", ")}`);
   const workloads = named.length ? named : [...WORKLOADS];
-  const loadStart = loadavg()[0];
   const torchVersion = pytorchVersion();
   const ortVersion = torchVersion ? onnxRuntimeVersion() : null;
+  // the load before anything of the run's own, then the machine profile (measured here at first use, about 1 s)
+  const machine = startMachineRecord({ loadavg, profile: () => machineProfile(), isa: isaOf, versions: { pytorch: torchVersion, onnxRuntime: ortVersion } });
+  const loadStart = machine.record.loadStart;
   const log = (s: string) => {
     if (!json) process.stderr.write(`  running ${s}\n`);
   };
   if (!json) process.stderr.write(`load average at the start: ${loadStart.toFixed(2)}${loadStart >= 0.3 ? " (above 0.3: timings will be noisy)" : ""}\n`);
-  const rows = workloads.filter((w) => w !== "browser").flatMap((w) => benchWorkload(w, seconds, torchVersion !== null, ortVersion !== null, log));
+  const rows = workloads.filter((w) => !SECTIONS.includes(w)).flatMap((w) => benchWorkload(w, seconds, torchVersion !== null, ortVersion !== null, log));
   const browser = workloads.includes("browser") ? benchBrowser(seconds, json) : undefined;
-  const loadEnd = loadavg()[0];
-  if (save) {
-    const cpu = cpus()[0]?.model ?? "unknown CPU";
-    const machine = { cpu, cores: cpus().length, isa: isaOf(), node: process.version, pytorch: torchVersion, onnxRuntime: ortVersion, loadStart, loadEnd };
-    const path = saveRun({ date: new Date().toISOString(), machine, seconds, policy: POLICY, rows, ...(browser ? { browser } : {}) });
-    process.stderr.write(`saved to ${path}\n`);
-  }
+  const webgpu = workloads.includes("webgpu") ? benchWebGpu(seconds, json) : undefined;
+  const run: SavedRun = {
+    date: new Date().toISOString(),
+    machine: machine.finish(),
+    seconds,
+    policy: POLICY,
+    rows,
+    ...(browser ? { browser } : {}),
+    ...(webgpu ? { webgpu } : {}),
+  };
+  if (save) process.stderr.write(`saved to ${saveRun(run)}\n`);
   if (json) {
     if (browser?.skipped) process.stderr.write(`bench: ${browserBlock(browser)}\n`);
-    console.log(JSON.stringify([...rows.map(({ pytorchThreads: _t, ...r }) => r), ...(browser?.rows ?? [])]));
+    if (webgpu?.skipped) process.stderr.write(`bench: ${webgpuBlock(webgpu)}\n`);
+    console.log(JSON.stringify(run));
   } else {
     console.log(
-      `kerno bench on ${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores), node ${process.version}; load average ${loadStart.toFixed(2)} -> ${loadEnd.toFixed(2)}`,
+      `kerno bench on ${describeMachine(run.machine)}; node ${process.version}; load average ${loadStart.toFixed(2)} -> ${run.machine.loadEnd.toFixed(2)}`,
     );
     if (rows.length) {
       console.log(formatTable(rows, torchVersion ? "" : " (not installed)"));
@@ -205,6 +195,7 @@ export function runBench(args: string[]): number {
       console.log(POLICY);
     }
     if (browser) console.log(`\n${browserBlock(browser)}`);
+    if (webgpu) console.log(`\n${webgpuBlock(webgpu)}`);
   }
   return 0;
 }

@@ -1,7 +1,9 @@
 /** The bench's table, printed after a run and written into docs/performance.md from a saved run. */
 
+import { describeMachine } from "./machine.js";
 import type { SavedRun } from "./results.js";
-import type { BrowserRow, BrowserRun, Row } from "./rows.js";
+import type { BrowserRow, BrowserRun, Row, WebGpuRun } from "./rows.js";
+import { describeAdapter } from "./webgpu/spec.js";
 
 function fmt(v: number | null | undefined, unit: string): string {
   if (v === null || v === undefined) return "-";
@@ -11,6 +13,12 @@ function fmt(v: number | null | undefined, unit: string): string {
 }
 
 const times = (r: number | null | undefined) => (r === null || r === undefined ? "-" : `${r.toFixed(2)}x`);
+
+/** " (2t)", " (2t, ftz)": PyTorch's thread count, and "ftz" where its reading with denormals flushed to zero won. */
+function pytorchNotes(r: Row): string {
+  const notes = [r.pytorchThreads ? `${r.pytorchThreads}t` : "", r.pytorchFlushDenormal ? "ftz" : ""].filter(Boolean);
+  return notes.length ? ` (${notes.join(", ")})` : "";
+}
 
 /** A Markdown table of the rows; the ONNX Runtime columns appear when any row has a value there. */
 export function formatTable(rows: Row[], pytorchNote = ""): string {
@@ -24,7 +32,7 @@ export function formatTable(rows: Row[], pytorchNote = ""): string {
       r.unit,
       fmt(r.kernoNative, r.unit),
       fmt(r.kernoJs, r.unit),
-      r.pytorch === null ? "-" : `${fmt(r.pytorch, r.unit)}${r.pytorchThreads ? ` (${r.pytorchThreads}t)` : ""}`,
+      r.pytorch === null ? "-" : `${fmt(r.pytorch, r.unit)}${pytorchNotes(r)}`,
       times(r.ratio),
     ];
     if (onnx) cells.push(fmt(r.onnxRuntime, r.unit), times(r.ratioOnnx));
@@ -87,15 +95,49 @@ export function browserBlock(b: BrowserRun): string {
   ].join("\n");
 }
 
+/** The webgpu section as text: the browser, its flags, the adapter, the table (kerno-webgpu beside TensorFlow.js's webgpu), the notes; or why it was skipped. */
+export function webgpuBlock(w: WebGpuRun): string {
+  if (w.skipped) return `WebGPU section skipped: ${w.skipped}.`;
+  const adapter = w.adapter ? describeAdapter(w.adapter) : "none";
+  const failed = (e: string | undefined) => (e ? ` (failed: ${e.length > 80 ? `${e.slice(0, 77)}...` : e})` : "");
+  const body = w.rows.map((r) => [
+    r.workload,
+    r.metric,
+    r.unit,
+    `${fmt(r.kernoWebgpu, r.unit)}${failed(r.kernoError)}`,
+    `${fmt(r.tfjsWebgpu, r.unit)}${failed(r.tfjsError)}`,
+    times(r.ratioTfjs),
+  ]);
+  return [
+    `WebGPU section: ${w.browser ?? "?"} with ${(w.flags ?? []).join(" ")}, adapter ${adapter}; TensorFlow.js ${w.versions?.tfjs ?? "?"} with @tensorflow/tfjs-backend-webgpu ${w.versions?.tfjsWebgpu ?? "?"}. ` +
+      "Ratios are kerno-webgpu over TensorFlow.js webgpu; above 1 means kerno is better." +
+      (w.software ? " SOFTWARE ADAPTER (KERNO_BENCH_WEBGPU_SOFTWARE=1), tiny sizes: these numbers only show that the code path ran; they are no timings." : ""),
+    "",
+    markdown(
+      [
+        "workload",
+        "metric",
+        "unit",
+        w.software ? "kerno-webgpu (no timing)" : "kerno-webgpu",
+        w.software ? "tf.js webgpu (no timing)" : "tf.js webgpu",
+        "ratio",
+      ],
+      body,
+    ),
+    ...(w.notes.length ? ["", ...w.notes.map((n) => `- ${n}`)] : []),
+  ].join("\n");
+}
+
 /** The benchmark block of docs/performance.md: where and how the saved run was made, then its table. */
 export function readmeBlock(run: SavedRun, file: string): string {
   const m = run.machine;
   const versions = [`Node ${m.node}`, m.pytorch ? `PyTorch ${m.pytorch}` : "no PyTorch", m.onnxRuntime ? `ONNX Runtime ${m.onnxRuntime}` : "no ONNX Runtime"];
   return [
-    `Latest saved run (\`${file}\`, ${run.date.slice(0, 10)}): ${m.cpu}, ${m.cores} cores, kerno's ${m.isa} path, ` +
+    `Latest saved run (\`${file}\`, ${run.date.slice(0, 10)}): ${describeMachine(m)}, ` +
       `${versions.join(", ")}; load average ${m.loadStart.toFixed(2)} at the start and ${m.loadEnd.toFixed(2)} at the end, ${run.seconds} s per measurement. ${run.policy}`,
     "",
     formatTable(run.rows),
     ...(run.browser ? ["", browserBlock(run.browser)] : []),
+    ...(run.webgpu ? ["", webgpuBlock(run.webgpu)] : []),
   ].join("\n");
 }

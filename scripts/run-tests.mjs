@@ -21,7 +21,7 @@ import { checkoutDataDir } from "./data-dir.mjs";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const callerDir = process.cwd();
 process.chdir(root);
-const TESTS = { core: "packages/core/test", node: "packages/node/test", wasm: "packages/wasm/test", kerno: "test" };
+const TESTS = { core: "packages/core/test", node: "packages/node/test", wasm: "packages/wasm/test", webgpu: "packages/webgpu/test", kerno: "test" };
 const NATIVE = "./scripts/native-preload.mjs";
 
 function testFiles(dir) {

@@ -34,7 +34,7 @@ const MNIST_GZ = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t
 const TFJS_TRAINING = ["webgl", "cpu"] as const;
 
 /** The data folder as `npm start` and the tests find it: KERNO_DATA_DIR, else ../shared/datasets beside the checkout, else ~/.kerno/datasets. */
-const dataFolder = () => checkoutDataDir() ?? dataDir();
+export const dataFolder = () => checkoutDataDir() ?? dataDir();
 
 /** Why the section cannot run here, or null. */
 export function skipReason(): string | null {
@@ -48,7 +48,7 @@ export function skipReason(): string | null {
 }
 
 /** The first 8,192 training digits and 1,000 test digits, from the data folder through kerno's MNIST loader. */
-async function loadDigits(): Promise<Digits> {
+export async function loadDigits(): Promise<Digits> {
   process.env.KERNO_DATA_DIR = dataFolder();
   const { mnist } = await import("@kerno/node/data/mnist.js");
   const data = await mnist();
@@ -110,7 +110,7 @@ const packageDir = (entry: string) => dirname(require.resolve(entry));
 const versionOf = (distDir: string) => (JSON.parse(readFileSync(join(distDir, "..", "package.json"), "utf8")) as { version: string }).version;
 
 /** A page's result, or an error naming the page. */
-async function runPage(page: Page, url: string, limitS: number): Promise<PageResult> {
+export async function runPage(page: Page, url: string, limitS: number): Promise<PageResult> {
   await page.goto(url);
   await page.waitForFunction(() => "benchResult" in window, null, { timeout: 60_000 });
   const result = page.evaluate(() => (window as unknown as { benchResult: Promise<PageResult> }).benchResult);

@@ -36,7 +36,9 @@ Commands:
   plot-model <recipe|model file> <out.svg>
                   write the layer graph as SVG (and DOT beside it)
   demo            train a tiny network on generated data and print its loss falling
-  doctor          show the active backend and why any other was skipped
+  doctor [--json] [--measure]
+                  show the active backend, why any other was skipped, and the machine profile
+                  (CPU, caches, measured FMA peak; --measure measures it again)
   bench [workload ...] [--json] [--seconds N]
                   kerno-native vs kerno-js vs PyTorch (and ONNX Runtime), side by side
                   (workloads and --save: see the README)
@@ -148,7 +150,7 @@ kerno interpret gradcam|saliency <model> <image> [--layer L (gradcam)] [--class 
     options:
       "--images DIR --label N --dataset mnist|fashion-mnist --from N --pixels N --count N --population N --generations N --out DIR --json --input-scale 1|255 --weights imagenet|random|FILE",
   },
-  doctor: { usage: "kerno doctor", options: "" },
+  doctor: { usage: "kerno doctor [--json] [--measure]", options: "--json --measure" },
   demo: { usage: "kerno demo", options: "" },
   bench: {
     usage: "kerno bench [workload ...] [--json] [--seconds N] [--save]   (workloads: see the README's Benchmark section)",

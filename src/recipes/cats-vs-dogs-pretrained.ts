@@ -65,7 +65,11 @@ async function runPretrained(options: RecipeOptions): Promise<RecipeResult> {
   setSeed(seed);
   const baseSpec = typeof f.base === "string" ? f.base : "tiny-darknet";
   const base = await pretrainedBase(baseSpec, f);
-  const data = imageSplits(catsAndDogsDir(f), base.size, options.batchSize ?? 32, seed, log);
+  const fineTune = Number(f["fine-tune"] ?? 0);
+  // cacheFrozenPrefix reads the photos once per fit, as the base's features: without fine-tuning
+  // every split is read once and streams from the folder, no decoded photo kept
+  const readOnce = fineTune > 0 ? (["test"] as const) : (["train", "validation", "test"] as const);
+  const data = imageSplits(catsAndDogsDir(f), base.size, options.batchSize ?? 32, seed, log, { readOnce });
   const model = withHead(base);
   model.compile({ optimizer: "rmsprop", loss: "binary_crossentropy", metrics: ["accuracy"] });
   if ((options.verbose ?? 1) > 0) model.summary({ printFn: log });
@@ -83,7 +87,6 @@ async function runPretrained(options: RecipeOptions): Promise<RecipeResult> {
   if (testFrozen) log(`frozen base: test accuracy ${(100 * testFrozen.accuracy).toFixed(2)}%`);
   const history: Record<string, number[]> = { ...frozen.history };
   let testTuned: typeof testFrozen;
-  const fineTune = Number(f["fine-tune"] ?? 0);
   if (fineTune > 0) {
     const trainable = unfreezeLast(base.model, fineTune);
     log(`fine-tuning the last ${fineTune} layers of ${base.model.name}: ${trainable.toLocaleString("en-US")} of its parameters trainable`);

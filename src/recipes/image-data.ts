@@ -1,12 +1,13 @@
 /**
  * What the image recipes share: the course's photo folders (train/validation/test of class
- * subfolders) as cached datasets, and the learning curves.
+ * subfolders) as datasets, kept in memory as bytes where they are read more than once, and the
+ * learning curves.
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type CompactStore, keepingPass, MemoryBudget } from "@kerno/core/data/compact-store.js";
 import { type CacheOptions, Dataset, type Example } from "@kerno/core/data/dataset.js";
-import { splitRows, stackElements } from "@kerno/core/data/element-batching.js";
+import { splitRows } from "@kerno/core/data/element-batching.js";
 import { Random } from "@kerno/core/tensor/random.js";
 import { dataDir } from "@kerno/node/data/cache.js";
 import { type ImageFolderDataset, imageDatasetFromDirectory } from "@kerno/node/data/image-folder.js";
@@ -21,11 +22,30 @@ export interface ImageSplits {
   counts: { train: number; validation: number; test: number };
 }
 
+export type SplitName = "train" | "validation" | "test";
+
+export interface ImageSplitsOptions {
+  /**
+   * The splits the caller reads in one pass only (default ["test"]: evaluated once, at the end):
+   * they stream from the folder and nothing of them is kept. The others are decoded once and kept
+   * as bytes, within one memory budget.
+   */
+  readOnce?: readonly SplitName[];
+}
+
 /**
- * The folder's train/ validation/ (and test/) splits at `size`, decoded once and cached in
- * memory; the training images are reshuffled into new batches every epoch.
+ * The folder's train/ validation/ (and test/) splits at `size`; the splits read more than once
+ * are decoded once and kept in memory as bytes, and the training images are reshuffled into new
+ * batches every epoch.
  */
-export function imageSplits(dir: string, size: [number, number], batchSize: number, seed: number, log: (l: string) => void): ImageSplits {
+export function imageSplits(
+  dir: string,
+  size: [number, number],
+  batchSize: number,
+  seed: number,
+  log: (l: string) => void,
+  options: ImageSplitsOptions = {},
+): ImageSplits {
   const root = resolve(dir);
   for (const split of ["train", "validation"]) {
     if (!existsSync(join(root, split)))
@@ -34,16 +54,18 @@ export function imageSplits(dir: string, size: [number, number], batchSize: numb
   const load = (split: string, shuffle: boolean): ImageFolderDataset =>
     imageDatasetFromDirectory(join(root, split), { imageSize: size, batchSize, labelMode: "binary", shuffle, seed, log: (l) => log(`${split}: ${l}`) });
   const train = load("train", true);
-  // one budget for the three caches: together they stay within it
+  // one budget for the caches: together they stay within it
   const budget = new MemoryBudget();
+  const once = new Set(options.readOnce ?? ["test"]);
+  const kept = (split: SplitName, data: Dataset<Example>) => (once.has(split) ? data : data.cache({ maxBytes: budget, log: (l) => log(`${split}: ${l}`) }));
   const validation = load("validation", false);
   const test = existsSync(join(root, "test")) ? load("test", false) : null;
   return {
     dir: root,
     classNames: train.classNames,
-    train: reshuffledCache(train, batchSize, seed, { maxBytes: budget, log: (l) => log(`train: ${l}`) }),
-    validation: validation.cache({ maxBytes: budget, log: (l) => log(`validation: ${l}`) }),
-    test: test?.cache({ maxBytes: budget, log: (l) => log(`test: ${l}`) }) ?? null,
+    train: once.has("train") ? train : reshuffledCache(train, batchSize, seed, { maxBytes: budget, log: (l) => log(`train: ${l}`) }),
+    validation: kept("validation", validation),
+    test: test && kept("test", test),
     counts: { train: train.filePaths.length, validation: validation.filePaths.length, test: test?.filePaths.length ?? 0 },
   };
 }
@@ -67,7 +89,7 @@ export function reshuffledCache(data: Dataset<Example>, batchSize: number, seed:
       const store = kept;
       const order = Array.from({ length: store.length }, (_, i) => i);
       new Random(seed + pass).shuffle(order);
-      for (let s = 0; s < order.length; s += batchSize) yield stackElements(order.slice(s, s + batchSize).map((i) => store.get(i))) as Example;
+      for (let s = 0; s < order.length; s += batchSize) yield store.stack(order.slice(s, s + batchSize));
       return;
     }
     if (overBudget) {

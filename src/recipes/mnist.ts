@@ -61,7 +61,9 @@ async function trainMnist(
   } else {
     history = await model.fit(batches(data.train, true, batchSize), { ...fitOptions, validationData: batches(data.test, false, batchSize) });
   }
-  const test = await model.evaluate(batches(data.test, false, 256));
+  // at the batch size of training and validation: the buffers those steps left in the pool serve
+  // it (a larger batch's would come on top of them)
+  const test = await model.evaluate(batches(data.test, false, batchSize));
   const out = primary ? outputDir(name, options.out) : "";
   const modelPath = join(out, `${name}.kerno`);
   // the course plots both curves after every fit

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 
 const bin = fileURLToPath(new URL("../../bin/kerno.js", import.meta.url));
 const kerno = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
@@ -21,8 +22,11 @@ test("an unknown command is an error with the help text", () => {
   assert.match(r.stderr, /unknown command 'frobnicate'/);
 });
 
+// doctor measures the machine profile into the data cache at first use: a folder of the test's own
+const doctorEnv = (env: Record<string, string> = {}) => ({ ...process.env, KERNO_DATA_DIR: tempDir(), ...env });
+
 test("kerno doctor names the active backend", () => {
-  const r = kerno("doctor");
+  const r = spawnSync(process.execPath, [bin, "doctor"], { encoding: "utf8", env: doctorEnv() });
   assert.equal(r.status, 0);
   assert.match(r.stdout, /active backend: (native|js)/);
 });
@@ -30,7 +34,7 @@ test("kerno doctor names the active backend", () => {
 test("KERNO_BACKEND=wasm runs the WebAssembly kernels", {
   skip: wasmBuilt ? false : "the WebAssembly kernels are not built (npm run build:wasm -w @kerno/wasm)",
 }, () => {
-  const r = spawnSync(process.execPath, [bin, "doctor"], { encoding: "utf8", env: { ...process.env, KERNO_BACKEND: "wasm" } });
+  const r = spawnSync(process.execPath, [bin, "doctor"], { encoding: "utf8", env: doctorEnv({ KERNO_BACKEND: "wasm" }) });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /active backend: wasm/);
   assert.match(r.stdout, /WebAssembly kernels \(@kerno\/wasm\): imported, \d+ threads/);

@@ -7,24 +7,19 @@
  * KERNO_SCREENSHOT=path also saves the page (docs/images/playground.png, on the README).
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { chromium } from "playwright-core";
 import { tempDir } from "../../packages/core/test/helpers/tmp.js";
-import { DATA_DIR, needsData } from "../../packages/node/test/helpers/data.js";
+import { DATA_DIR } from "../../packages/node/test/helpers/data.js";
 import { loadModel } from "../../src/index.js";
-import { wasmBuildDir } from "../../src/playground/files.js";
 import { startPlayground } from "../../src/playground/server.js";
 import { mnistDenseModel } from "../../src/recipes/mnist-models.js";
+import { CHROMIUM, PLAYGROUND_SKIP } from "./skip.js";
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
-const wasmBuilt = existsSync(`${wasmBuildDir()}/kerno-kernels.wasm`);
-const skip = !CHROMIUM
-  ? "no chromium (apt-get install chromium)"
-  : needsData("MNIST", "mnist/train-images-idx3-ubyte.gz") ||
-    (!wasmBuilt && process.env.KERNO_REQUIRE_WASM !== "1" ? "the WebAssembly kernels are not built (npm run build:wasm -w @kerno/wasm)" : false);
+const skip = PLAYGROUND_SKIP;
 
 type Kerno = { setBackend(name: string): Promise<string>; getBackend(): string; Sequential: unknown };
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 import { makePhotoSplits } from "../../packages/node/test/helpers/photos.js";
-import { Dataset, type Tensor, tensor } from "../../src/index.js";
+import { Dataset, type Example, type Tensor, tensor } from "../../src/index.js";
 import { catsAndDogsDir, imageSplits, reshuffledCache, saveCurves } from "../../src/recipes/image-data.js";
 
 test("imageSplits: the three splits at the size asked, binary labels, new batches of the training images every epoch", async () => {
@@ -32,6 +32,22 @@ test("imageSplits: the three splits at the size asked, binary labels, new batche
   const first = e1[0].y[0];
   assert.equal(x[0] > x[2] ? 0 : 1, first);
   assert.equal((await data.test!.toArray()).length, 2);
+});
+
+test("imageSplits keeps the splits read again and streams those read once (the test split by default)", async () => {
+  const dir = await makePhotoSplits({ train: 2, validation: 2, test: 2 });
+  const passes = async (d: Dataset<Example> | null) => (await d!.toArray()).length;
+  const byDefault = imageSplits(dir, [8, 8], 2, 1, () => {});
+  const once = imageSplits(dir, [8, 8], 2, 1, () => {}, { readOnce: ["train", "validation", "test"] });
+  for (const d of [byDefault.train, byDefault.validation, byDefault.test, once.train, once.validation]) assert.equal(await passes(d), 2);
+  // with the photos gone, the kept splits still replay and the streamed ones find nothing to read
+  for (const split of ["train", "validation", "test"]) rmSync(join(dir, split), { recursive: true });
+  assert.equal(await passes(byDefault.train), 2);
+  assert.equal(await passes(byDefault.validation), 2);
+  await assert.rejects(passes(byDefault.test), /test/);
+  await assert.rejects(passes(once.validation), /validation/);
+  await assert.rejects(passes(once.train), /train/);
+  rmSync(dir, { recursive: true });
 });
 
 test("imageSplits names the missing folder; catsAndDogsDir follows --images", () => {

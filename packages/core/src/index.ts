@@ -8,7 +8,7 @@
 export { grad, noGrad, type TensorTree, type ValueAndGrad, valueAndGrad } from "./autodiff/grad.js";
 export { Variable, variable } from "./autodiff/variable.js";
 export type { Kernels } from "./backends/kernels.js";
-export { backendNotes, getBackend, listBackends, registerBackend, setBackend } from "./backends/registry.js";
+export { backendNotes, getBackend, listBackends, registerBackend, setBackend, withBackend } from "./backends/registry.js";
 export { balanceClasses, classCounts, classWeightsFor, interleaveClasses, sampleClasses, shuffleTogether, undersampleConfident } from "./data/balance.js";
 export { MemoryBudget } from "./data/compact-store.js";
 export { type CacheOptions, Dataset, type Example } from "./data/dataset.js";

@@ -31,7 +31,27 @@ Napi::Value Info_(const Info& info) {
   return o;
 }
 
-Napi::Value FmaPeak(const Info& info) { return Napi::Number::New(info.Env(), fma_peak_gflops()); }
+// fmaPeak(threads?): 1 measures the calling thread alone, anything else (or nothing) every pool thread
+Napi::Value FmaPeak(const Info& info) {
+  const bool single = info.Length() > 0 && info[0].IsNumber() && info[0].As<Napi::Number>().Int32Value() == 1;
+  return Napi::Number::New(info.Env(), fma_peak_gflops(single));
+}
+
+// The CPU's identity and cache sizes (cpu.h); -1 and "" where unknown
+Napi::Value Cpu(const Info& info) {
+  Napi::Env env = info.Env();
+  const CpuIdentity id = cpu_identity();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("vendor", id.vendor);
+  o.Set("brand", id.brand);
+  o.Set("family", id.family);
+  o.Set("model", id.model);
+  o.Set("stepping", id.stepping);
+  o.Set("l1dBytes", static_cast<double>(id.l1d));
+  o.Set("l2Bytes", static_cast<double>(id.l2));
+  o.Set("l3Bytes", static_cast<double>(id.l3));
+  return o;
+}
 
 #include "bindings.gen.inc"
 
@@ -56,6 +76,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tune_allocator();
   exports.Set("info", Napi::Function::New(env, Info_, "info"));
   exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
+  exports.Set("cpu", Napi::Function::New(env, Cpu, "cpu"));
   export_kernels(env, exports);
   return exports;
 }

@@ -118,7 +118,7 @@ void sgemm_packed(int m, int n, int k, const APacker& A, MatRef B, float* C, std
   }
 }
 
-double fma_peak_gflops() {
+double fma_peak_gflops(bool single_thread) {
   using FmaFn = float (*)(long);
   FmaFn fn = portable::fma_chains;
   int width = 4;
@@ -127,7 +127,7 @@ double fma_peak_gflops() {
   else if (active_isa() == Isa::avx2) fn = avx2::fma_chains, width = 8;
 #endif
   const long iterations = 20'000'000;
-  const int threads = num_threads();
+  const int threads = single_thread ? 1 : num_threads();
   std::vector<float> sums(threads);
   fn(iterations / 10);  // wake the core up to its clock
   // best of 5 rounds of about 50 ms: one round where a thread lost its core read 309 GFLOPS
@@ -135,9 +135,11 @@ double fma_peak_gflops() {
   double seconds = 1e30;
   for (int round = 0; round < 5; round++) {
     const auto t0 = std::chrono::steady_clock::now();
-    parallel_for(threads, 1, [&](std::size_t b, std::size_t e, int) {
-      for (std::size_t t = b; t < e; t++) sums[t] = fn(iterations);
-    });
+    if (single_thread) sums[0] = fn(iterations);
+    else
+      parallel_for(threads, 1, [&](std::size_t b, std::size_t e, int) {
+        for (std::size_t t = b; t < e; t++) sums[t] = fn(iterations);
+      });
     seconds = std::min(seconds, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   return 2.0 * 16 * width * static_cast<double>(iterations) * threads / seconds / 1e9;

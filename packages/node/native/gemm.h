@@ -53,9 +53,10 @@ void sgemm_pack_b(int k, int n, MatRef B, float* out);
 void sgemm_prepacked(int i_begin, int i_end, int n, int k, const APacker& A, const float* packed_b, float* C, std::ptrdiff_t ldc,
                      bool accumulate, const Epilogue* epilogue);
 
-// The multiply-add peak of this CPU on the active instruction set with every pool thread, in
-// GFLOPS, measured (about 0.2 s): what GEMM speeds are a share of.
-double fma_peak_gflops();
+// The multiply-add peak of this CPU on the active instruction set, in GFLOPS, measured (about
+// 0.2 s): what GEMM speeds are a share of. single_thread: on the calling thread alone; otherwise
+// on every pool thread at once.
+double fma_peak_gflops(bool single_thread = false);
 
 // Mixed precision (gemm_bf16.cc): A and B rounded to bfloat16, products summed in float32, on
 // CPUs with AVX512_BF16 (bf16_supported(); callers check it: elsewhere these do nothing).

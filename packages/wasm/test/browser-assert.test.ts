@@ -1,11 +1,11 @@
 /**
- * The browser bundle's stand-in for node:assert/strict (browser/assert.ts) against Node's own, on
+ * The browser bundle's stand-in for node:assert/strict (core/test/helpers/browser-assert.ts) against Node's own, on
  * the comparisons the conformance cases make: it must fail exactly where Node's fails, or the
  * suite in Chromium could pass what the suite in Node rejects.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import shim from "./browser/assert.js";
+import shim from "../../core/test/helpers/browser-assert.js";
 
 const failsIn = (fn: () => void): boolean => {
   try {

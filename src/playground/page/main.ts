@@ -8,7 +8,7 @@ import { decodeModel } from "@kerno/core/models/rebuild.js";
 import { encodeModel } from "@kerno/core/models/save.js";
 import { drawingPad, predictDrawn, showTestDigits } from "./digits-view.js";
 import { attackDigit, hasConv2D, showFeatureMaps, showFilters } from "./inspect-view.js";
-import { pageBackends, playgroundKerno, setBackend } from "./kerno-global.js";
+import { onCpu, pageBackends, playgroundKerno, setBackend } from "./kerno-global.js";
 import { digit, nextFrame, type PageData, pageData } from "./page-data.js";
 import { trainCnn } from "./train-view.js";
 
@@ -47,19 +47,19 @@ function pick(i: number): void {
   if (!data || !model) return;
   state.selected = i;
   el("picked").textContent = `test digit ${i} (label ${data.testY[i]})`;
-  showFeatureMaps(el("maps"), model, digit(data.testX, i));
+  onCpu(() => showFeatureMaps(el("maps"), model, digit(data.testX, i)));
 }
 
 function useModel(model: Model): void {
   const data = state.data!;
   state.model = model;
-  const { mistakes } = showTestDigits(el("digits"), model, data, pick);
+  const { mistakes } = onCpu(() => showTestDigits(el("digits"), model, data, pick));
   el("digits-info").textContent = `${data.testY.length - mistakes} of ${data.testY.length} right; the ${mistakes} mistakes come first`;
   showFilters(el("filters"), model);
   // the first digit the model gets right: the one worth attacking
   const firstRight = el("digits").querySelector<HTMLButtonElement>(".digit:not(.wrong)");
   pick(firstRight ? Number(firstRight.dataset.index) : 0);
-  if (state.drawn) predictDrawn(model, state.drawn, el("bars"), CLASSES);
+  if (state.drawn) onCpu(() => predictDrawn(model, state.drawn!, el("bars"), CLASSES));
   for (const id of ["attack", "save"]) el<HTMLButtonElement>(id).disabled = false;
   document.body.dataset.state = "trained";
 }
@@ -98,7 +98,15 @@ async function attack(): Promise<void> {
   delete status.dataset.success;
   await nextFrame();
   const pixels = Number(el<HTMLSelectElement>("attack-pixels").value);
-  attackDigit({ before: el("attack-before"), after: el("attack-after"), status }, model, digit(data.testX, state.selected), data.testY[state.selected], pixels);
+  onCpu(() =>
+    attackDigit(
+      { before: el("attack-before"), after: el("attack-after"), status },
+      model,
+      digit(data.testX, state.selected),
+      data.testY[state.selected],
+      pixels,
+    ),
+  );
 }
 
 function save(): void {
@@ -130,7 +138,8 @@ async function start(): Promise<void> {
   await chooseBackend("wasm");
   drawingPad(el("pad"), el("clear"), (pixels) => {
     state.drawn = pixels;
-    if (state.model) predictDrawn(state.model, pixels, el("bars"), CLASSES);
+    const model = state.model;
+    if (model) onCpu(() => predictDrawn(model, pixels, el("bars"), CLASSES));
   });
   el("train").addEventListener("click", () => train().catch(fail));
   el("attack").addEventListener("click", () => attack().catch(fail));
@@ -141,7 +150,7 @@ async function start(): Promise<void> {
   });
   say("loading MNIST from the server...");
   const started = performance.now();
-  state.data = pageData(await kerno.datasets.mnist());
+  state.data = pageData(await kerno.datasets.mnistBytes());
   say(`MNIST loaded in ${((performance.now() - started) / 1000).toFixed(1)} s; window.kerno is the library (try kerno.listBackends() in the console)`);
   el<HTMLButtonElement>("train").disabled = false;
   el<HTMLInputElement>("load").disabled = false;

@@ -1,14 +1,15 @@
 /** The digits the page works on: MNIST from the server, the first N training digits and 1,000 test digits scaled to [0, 1]. */
+
+import type { ByteDataset, ByteSplit } from "@kerno/core/data/idx.js";
 import type { Model } from "@kerno/core/models/model.js";
 import { tensor } from "@kerno/core/tensor/creation.js";
 import type { Tensor } from "@kerno/core/tensor/tensor.js";
-import type { ImageDataset } from "./datasets.js";
 
 export const PIXELS = 28 * 28;
 export const TEST_DIGITS = 1000;
 
 export interface PageData {
-  mnist: ImageDataset;
+  mnist: ByteDataset;
   /** The first 1,000 test digits [1000, 28, 28, 1] in [0, 1], and their labels. */
   testX: Tensor;
   testY: Int32Array;
@@ -16,16 +17,16 @@ export interface PageData {
 }
 
 /** The first `count` digits of a split as [count, 28, 28, 1] in [0, 1] and their labels. */
-export function firstDigits(split: ImageDataset["train"], count: number): { x: Tensor; y: Tensor; labels: Int32Array } {
-  const n = Math.min(count, split.images.shape[0]);
-  const pixels = (split.images.data() as Float32Array).subarray(0, n * PIXELS);
+export function firstDigits(split: ByteSplit, count: number): { x: Tensor; y: Tensor; labels: Int32Array } {
+  const n = Math.min(count, split.shape[0]);
+  const pixels = split.pixels;
   const scaled = new Float32Array(n * PIXELS);
   for (let i = 0; i < scaled.length; i++) scaled[i] = pixels[i] / 255;
-  const labels = (split.labels.data() as Int32Array).slice(0, n);
+  const labels = split.labels.slice(0, n);
   return { x: tensor(scaled, [n, 28, 28, 1]), y: tensor(labels, [n], "int32"), labels };
 }
 
-export function pageData(mnist: ImageDataset): PageData {
+export function pageData(mnist: ByteDataset): PageData {
   const test = firstDigits(mnist.test, TEST_DIGITS);
   return { mnist, testX: test.x, testY: test.labels, testLabels: test.y };
 }

@@ -1,4 +1,5 @@
 /** A mutable float32 tensor: training updates its values in place; gradient tapes watch it directly. */
+import { assertOnHost, discardArrays, staleOn } from "../tensor/device.js";
 import { shapesEqual, shapeToString } from "../tensor/shape.js";
 import { assertTensor, isFloat32, Tensor } from "../tensor/tensor.js";
 
@@ -7,6 +8,7 @@ let counter = 0;
 function initialValues(initial: Tensor): Float32Array {
   assertTensor(initial, "Variable", "initial value");
   if (!isFloat32(initial)) throw new TypeError(`Variable: the initial value must be float32, got ${initial.dtype}`);
+  assertOnHost(initial.values, "Variable");
   // own copy: the initial tensor stays immutable
   return initial.values.slice();
 }
@@ -28,12 +30,16 @@ export class Variable extends Tensor<"float32"> {
       throw new RangeError(`Variable '${this.name}'.assign: expected shape ${shapeToString(this.shape)}, got ${shapeToString(value.shape)}`);
     }
     if (!isFloat32(value)) throw new TypeError(`Variable '${this.name}'.assign: expected float32, got ${value.dtype}`);
-    this.values.set(value.values);
+    discardArrays([this.values]);
+    // values a device computed (webgpu: a moving average) stay there: the variable takes their array
+    if (staleOn(value.values)) this.values = value.values;
+    else this.values.set(value.values);
     return this;
   }
 
   /** A snapshot of the current values as an ordinary tensor. */
   read(): Tensor<"float32"> {
+    assertOnHost(this.values, `Variable '${this.name}'.read()`);
     return new Tensor(this.values.slice(), this.shape, this.dtype);
   }
 }

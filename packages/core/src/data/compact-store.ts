@@ -6,6 +6,7 @@
  * the caller then reads its source again instead (Dataset.cache and the image recipes' cache say
  * so once).
  */
+import { stack } from "../ops/shape.js";
 import { tensor } from "../tensor/creation.js";
 import { Tensor } from "../tensor/tensor.js";
 
@@ -56,6 +57,31 @@ function unpack(el: unknown): unknown {
     return Object.fromEntries(Object.entries(el).map(([k, v]) => [k, unpack(v)]));
   }
   return el;
+}
+
+/**
+ * Kept elements stacked along a new first axis: tensors kept as bytes go from their bytes straight
+ * into the batch's float32 array (one array a batch, not one an element and then the batch's copy).
+ */
+function stackPacked(items: unknown[]): unknown {
+  const first = items[0];
+  if (items.every((el): el is ByteTensor => el instanceof ByteTensor)) {
+    const [head] = items;
+    const size = head.bytes.length;
+    const out = new Float32Array(items.length * size);
+    items.forEach((el, i) => {
+      if (el.bytes.length !== size)
+        throw new RangeError(`CompactStore.stack: element ${i} has shape [${el.shape.join(", ")}], element 0 [${head.shape.join(", ")}]`);
+      out.set(el.bytes, i * size);
+    });
+    return tensor(out, [items.length, ...head.shape]);
+  }
+  if (first instanceof Tensor || first instanceof ByteTensor) return stack(items.map(unpack) as Tensor[], 0);
+  if (Array.isArray(first)) return first.map((_, j) => stackPacked(items.map((el) => (el as unknown[])[j])));
+  if (first && typeof first === "object" && Object.getPrototypeOf(first) === Object.prototype) {
+    return Object.fromEntries(Object.keys(first).map((k) => [k, stackPacked(items.map((el) => (el as Record<string, unknown>)[k]))]));
+  }
+  throw new TypeError(`CompactStore.stack: elements must be tensors, lists or plain objects of them, got ${String(first)}`);
 }
 
 /** The most a store keeps by default, however much memory is free: a data set's memory should not grow with its size. */
@@ -146,6 +172,22 @@ export class CompactStore<T> {
   get(i: number): T {
     if (!this.items) throw new RangeError("CompactStore: the store passed its budget and keeps nothing");
     return unpack(this.items[i]) as T;
+  }
+
+  /**
+   * Elements `indices` as one batch (each tensor gains a first axis of indices.length), as
+   * stackElements(indices.map(get)) would give, without building each element first.
+   */
+  stack(indices: readonly number[]): T {
+    const items = this.items;
+    if (!items) throw new RangeError("CompactStore: the store passed its budget and keeps nothing");
+    if (indices.length === 0) throw new RangeError("CompactStore.stack: no elements to stack");
+    return stackPacked(
+      indices.map((i) => {
+        if (!(i >= 0 && i < items.length)) throw new RangeError(`CompactStore.stack: element ${i} of ${items.length}`);
+        return items[i];
+      }),
+    ) as T;
   }
 
   /** A line for logs: how many elements, in how many MB, against how many as given. */

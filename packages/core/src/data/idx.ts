@@ -5,6 +5,19 @@
  */
 
 /** One split's files (gzipped IDX) with their SHA-256. */
+/** A split as Keras's load_data gives it: uint8 pixels [n, 28, 28] and the labels. */
+export interface ByteSplit {
+  pixels: Uint8Array;
+  shape: number[];
+  labels: Int32Array;
+}
+
+export interface ByteDataset {
+  train: ByteSplit;
+  test: ByteSplit;
+  classNames: string[];
+}
+
 export interface IdxSplitFiles {
   images: string;
   imagesSha: string;

@@ -4,6 +4,7 @@
  */
 import type { FusedActivation, RnnKind, RnnSpec } from "../backends/kernels.js";
 import { zeros } from "../tensor/creation.js";
+import { hasDeviceArrays } from "../tensor/device.js";
 import { allocate } from "../tensor/dtype.js";
 import { shapeToString } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
@@ -100,7 +101,21 @@ export function rnn(kind: RnnKind, x: Tensor, kernel: Tensor, recurrentKernel: T
   const seqLen = steps * units;
   const width = seqLen + (kind === "lstm" ? units : 0);
   let packedValues = saved.hs;
-  if (kind === "lstm") {
+  // where a device backend (webgpu) is loaded, packing and unpacking go through the kernels: its
+  // values are not on the CPU (decided by what is loaded, not by where these arrays are, so that a
+  // replayed call sequence stays the same)
+  const onDevice = hasDeviceArrays();
+  if (kind === "lstm" && onDevice) {
+    const lastC = k.slice(saved.cs!, [batch, steps, units], [0, steps - 1, 0], [batch, 1, units]);
+    packedValues = k.concat(
+      [saved.hs, lastC],
+      [
+        [batch, seqLen],
+        [batch, units],
+      ],
+      1,
+    ) as Float32Array;
+  } else if (kind === "lstm") {
     // element loops: a subarray per row costs more than copying 16 floats
     const hs = saved.hs,
       cs = saved.cs!;
@@ -118,7 +133,10 @@ export function rnn(kind: RnnKind, x: Tensor, kernel: Tensor, recurrentKernel: T
     const dv = dy.values;
     let dhs = dv,
       dcT: Float32Array | null = null;
-    if (kind === "lstm") {
+    if (kind === "lstm" && onDevice) {
+      dhs = k.slice(dv, [batch, width], [0, 0], [batch, seqLen]) as Float32Array;
+      dcT = k.slice(dv, [batch, width], [0, seqLen], [batch, units]) as Float32Array;
+    } else if (kind === "lstm") {
       dhs = allocate("float32", batch * seqLen);
       dcT = allocate("float32", batch * units);
       for (let b = 0; b < batch; b++) {

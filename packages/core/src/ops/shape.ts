@@ -7,13 +7,13 @@ import { backend, f32, make, record } from "./core.js";
 
 /**
  * Same values, new shape (no copy); one dimension may be -1. The two share storage for good: a
- * small tensor's values leave the shared slab first (data()), as they would on the first data().
+ * small tensor's values leave the shared slab first (sharedValues()), as they would on the first data().
  */
 export function reshape<D extends DType>(x: Tensor<D>, shape: Shape): Tensor<D> {
   assertTensor(x, "reshape");
   const target = inferReshape(x.size, shape, "reshape", x.shape);
   if (shapesEqual(target, x.shape)) return x;
-  return record("reshape", [x], make(x.data(), target, x.dtype), (dy) => [reshape(dy, x.shape)]);
+  return record("reshape", [x], make(x.sharedValues(), target, x.dtype), (dy) => [reshape(dy, x.shape)]);
 }
 
 /** Removes size-1 dimensions (all of them, or the given axes, which must have size 1). */
@@ -41,7 +41,7 @@ export function expandDims<D extends DType>(x: Tensor<D>, axis = 0): Tensor<D> {
 /** The same values, detached from any gradient tape. */
 export function stopGradient<D extends DType>(x: Tensor<D>): Tensor<D> {
   assertTensor(x, "stopGradient");
-  return make(x.data(), x.shape, x.dtype);
+  return make(x.sharedValues(), x.shape, x.dtype);
 }
 
 /** Permutes dimensions (default: reverses them). */

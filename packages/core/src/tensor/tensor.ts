@@ -1,3 +1,4 @@
+import { assertOnHost, readArrays, staleOn } from "./device.js";
 import type { DataFor, DType } from "./dtype.js";
 import { type Shape, shapeToString, sizeOf } from "./shape.js";
 import { isSlabCarved } from "./small-arrays.js";
@@ -63,8 +64,27 @@ export class Tensor<D extends DType = DType> {
    * and keep the tensor, transfer a copy: `const v = x.data().slice(); worker.postMessage(v, [v.buffer])`.
    */
   data(): DataFor<D> {
+    assertOnHost(this.values, "data()");
+    return this.sharedValues();
+  }
+
+  /**
+   * @internal the storage, out of the small-array slab, for a view that shares it (reshape): wherever
+   * the values are, even on a device.
+   */
+  sharedValues(): DataFor<D> {
     if (isSlabCarved(this.values)) this.values = this.values.slice() as DataFor<D>;
     return this.values;
+  }
+
+  /**
+   * The values, once they are on the CPU: a backend that keeps tensors on a GPU (webgpu) computes
+   * asynchronously, and its tensors are read this way (data() throws for them until then).
+   * Elsewhere the same as data().
+   */
+  async dataAsync(): Promise<DataFor<D>> {
+    await readArrays([this.values]);
+    return this.data();
   }
 
   /** The float32 data, as data(), typed for code that holds a plain Tensor; other dtypes throw. */
@@ -82,11 +102,13 @@ export class Tensor<D extends DType = DType> {
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) throw new RangeError(`item(): tensor of shape ${shapeToString(this.shape)} has ${this.size} elements, expected 1`);
+    assertOnHost(this.values, "item()");
     return this.values[0];
   }
 
   /** Nested JavaScript arrays (booleans for bool tensors). */
   toArray(): NestedArray {
+    assertOnHost(this.values, "toArray()");
     const v = this.values;
     const asBool = this.dtype === "bool";
     const build = (dim: number, offset: number): NestedArray => {
@@ -101,6 +123,7 @@ export class Tensor<D extends DType = DType> {
   }
 
   toString(): string {
+    if (staleOn(this.values)) return `Tensor(${this.dtype}, ${shapeToString(this.shape)}) [on the ${staleOn(this.values)!.name} device]`;
     const preview = Array.from(this.values.subarray(0, 8)).map((x) => +x.toPrecision(5));
     return `Tensor(${this.dtype}, ${shapeToString(this.shape)}) [${preview.join(", ")}${this.size > 8 ? ", ..." : ""}]`;
   }

@@ -7,6 +7,7 @@ import type { Variable } from "../autodiff/variable.js";
 import { Dataset, type Example } from "../data/dataset.js";
 import { applyActivation } from "../layers/activation-names.js";
 import { concat } from "../ops/shape.js";
+import { hasDeviceArrays, holdArrays, readArrays } from "../tensor/device.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Logs, TrainingModel } from "./callbacks.js";
 import type { Compiled } from "./compile.js";
@@ -111,28 +112,39 @@ export class EpochLogs {
 export async function evaluateLogs(model: FitModel, compiled: Compiled, data: ValidationData, batchSize: number, prefix: string): Promise<Logs> {
   const running = new EpochLogs(compiled, () => model.outputNames);
   const wantLogits = compiled.logits.map((a) => a !== null);
-  const evalBatch = (bx: Tensor[], by: Tensor[], bw: Tensor | null) =>
-    noGrad(() => {
+  const device = hasDeviceArrays();
+  const evalBatch = async (bx: Tensor[], by: Tensor[], bw: Tensor | null) => {
+    const { total, parts, preds } = noGrad(() => {
       const outputs = model.forward(bx, false, wantLogits);
-      const { total, parts } = weightedLoss(compiled, by, outputs, bw, model.regularizationLosses());
-      running.add(
-        total.item(),
-        parts.map((p) => p.item()),
-        by,
-        predictions(compiled, outputs),
-        bw,
-      );
+      return { ...weightedLoss(compiled, by, outputs, bw, model.regularizationLosses()), preds: predictions(compiled, outputs) };
     });
-  if (data instanceof Dataset) {
-    for await (const el of data) evalBatch(list(el.x), list(el.y!), el.sampleWeight ?? null);
-  } else {
-    const [vx, vy, vw] = data as [Inputs, Inputs, Tensor?];
-    const xs = list(vx),
-      ys = list(vy);
-    for (const [start, count] of batchRanges(xs[0].shape[0], batchSize)) {
-      const part = (t: Tensor) => sliceRows(t, start, count);
-      evalBatch(xs.map(part), ys.map(part), vw ? part(vw) : null);
+    // a device backend (webgpu) computed the batch asynchronously: its results (and the targets, when a kernel cut them) come to the CPU here
+    if (device) await readArrays([total, ...parts, ...preds, ...by, ...(bw ? [bw] : [])].map((t) => t.values));
+    running.add(
+      total.item(),
+      parts.map((p) => p.item()),
+      by,
+      preds,
+      bw,
+    );
+  };
+  // on a device, the weights are uploaded once for the pass, not at every batch
+  const weights = device ? model.weights.map((w) => w.values) : [];
+  if (device) holdArrays(weights);
+  try {
+    if (data instanceof Dataset) {
+      for await (const el of data) await evalBatch(list(el.x), list(el.y!), el.sampleWeight ?? null);
+    } else {
+      const [vx, vy, vw] = data as [Inputs, Inputs, Tensor?];
+      const xs = list(vx),
+        ys = list(vy);
+      for (const [start, count] of batchRanges(xs[0].shape[0], batchSize)) {
+        const part = (t: Tensor) => sliceRows(t, start, count);
+        await evalBatch(xs.map(part), ys.map(part), vw ? part(vw) : null);
+      }
     }
+  } finally {
+    if (device) await readArrays(weights);
   }
   return running.logs(prefix);
 }

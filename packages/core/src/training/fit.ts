@@ -8,6 +8,7 @@ import type { Variable } from "../autodiff/variable.js";
 import { Dataset, type Example } from "../data/dataset.js";
 import { concat } from "../ops/shape.js";
 import { zerosLike } from "../tensor/creation.js";
+import { hasDeviceArrays, readArrays } from "../tensor/device.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Callback, type CallbackHooks, History } from "./callbacks.js";
 import type { Compiled } from "./compile.js";
@@ -43,7 +44,7 @@ function makeTrainStep(model: FitModel, compiled: Compiled, parallel: TrainingSt
     if (parallel) grads = parallel.averageGradients(grads, rows, b.globalRows ?? rows);
     if (vars.length > 0) compiled.optimizer.apply(grads, vars);
     if (!r) return null;
-    return { loss: r.value.item(), outputLosses: r.aux.parts.map((p) => p.item()), preds: predictions(compiled, r.aux.outputs) };
+    return { loss: r.value, outputLosses: r.aux.parts, preds: predictions(compiled, r.aux.outputs) };
   };
 }
 
@@ -213,7 +214,17 @@ async function fitModel(model: FitModel, runner: FitModel, x: Inputs | Dataset<E
     for await (const b of source.epochBatches(epoch)) {
       await cbs.call("onTrainBatchBegin", batch, {});
       const r = step(b);
-      if (r) running.add(r.loss, r.outputLosses, b.ys, r.preds, b.sw);
+      if (r) {
+        // a device backend (webgpu) computed the step asynchronously: its results (and the targets, when a kernel cut them) come to the CPU here, once per batch
+        if (hasDeviceArrays()) await readArrays([r.loss, ...r.outputLosses, ...r.preds, ...b.ys, ...(b.sw ? [b.sw] : [])].map((t) => t.values));
+        running.add(
+          r.loss.item(),
+          r.outputLosses.map((p) => p.item()),
+          b.ys,
+          r.preds,
+          b.sw,
+        );
+      }
       await cbs.call("onTrainBatchEnd", batch++, running.logs());
       if (parallel) model.stopTraining = parallel.agree(model.stopTraining, "broadcast of rank 0's stop flag");
       if (model.stopTraining) break;
@@ -223,6 +234,8 @@ async function fitModel(model: FitModel, runner: FitModel, x: Inputs | Dataset<E
       parallel.sumState(state, `allreduce of epoch ${epoch + 1}'s metrics`);
       running.setState(state);
     }
+    // the weights and the optimizer's slots back on the CPU before validation and the callbacks read or replace them
+    if (hasDeviceArrays()) await readArrays([...model.weights.map((w) => w.values), ...compiled.optimizer.slotEntries().map((e) => e[2])]);
     const logs = running.logs();
     if (source.validation && !model.stopTraining) {
       Object.assign(logs, await evaluateLogs(runner, compiled, source.validation, options.validationBatchSize ?? batchSize, "val_"));

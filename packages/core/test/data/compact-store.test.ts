@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CompactStore, defaultStoreBudget, MemoryBudget, STORE_BUDGET_CAP } from "../../src/data/compact-store.js";
 import type { Example } from "../../src/data/dataset.js";
+import { stackElements } from "../../src/data/element-batching.js";
 import { tensor } from "../../src/tensor/creation.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
 
@@ -20,6 +21,30 @@ test("decoded pixels (whole numbers 0..255) are kept as bytes and come back as t
   assert.deepEqual((back.x as Tensor).shape, [4, 4, 3]);
   assert.deepEqual(Array.from((back.x as Tensor).floats()), Array.from(pixels.floats()));
   assert.equal(back.y, label);
+});
+
+test("stack(indices) gives the batch stackElements gives of those elements: bytes straight into float32, other tensors stacked", () => {
+  const store = new CompactStore<Example>();
+  const image = (k: number, odd = false) =>
+    tensor(
+      Float32Array.from({ length: 12 }, (_, i) => (odd && i === 0 ? 0.5 : (i * 31 + k * 7) % 256)),
+      [2, 2, 3],
+    );
+  for (let k = 0; k < 5; k++) store.add({ x: image(k, k === 3), y: tensor(Float32Array.of(k % 2), [1]) });
+  for (const picked of [[4, 0, 2], [3, 1], [2]]) {
+    const got = store.stack(picked);
+    const want = stackElements(picked.map((i) => store.get(i))) as Example;
+    for (const field of ["x", "y"] as const) {
+      const [g, w] = [got[field] as Tensor, want[field] as Tensor];
+      assert.deepEqual([g.dtype, g.shape], [w.dtype, w.shape], `${field} of [${picked}]`);
+      assert.deepEqual(Array.from(g.floats()), Array.from(w.floats()), `${field} of [${picked}]`);
+    }
+  }
+  assert.throws(() => store.stack([0, 5]), /CompactStore.stack: element 5 of 5/);
+  const ragged = new CompactStore<Tensor>();
+  ragged.add(tensor(Float32Array.of(1, 2), [2]));
+  ragged.add(tensor(Float32Array.of(1, 2, 3), [3]));
+  assert.throws(() => ragged.stack([0, 1]), /element 1 has shape \[3\], element 0 \[2\]/);
 });
 
 test("tensors that are not bytes are kept as they are: fractions, negatives, over 255, NaN", () => {

@@ -216,11 +216,17 @@ function folderDataset(
       const ahead = Math.max(1, options.prefetch ?? 2);
       const inFlight: Promise<Example | null>[] = [];
       let next = 0;
-      while (next < batches.length && inFlight.length < ahead) inFlight.push(loadBatch(batches[next++]));
-      while (inFlight.length > 0) {
-        const batch = await inFlight.shift()!;
-        if (next < batches.length) inFlight.push(loadBatch(batches[next++]));
-        if (batch) yield batch;
+      try {
+        while (next < batches.length && inFlight.length < ahead) inFlight.push(loadBatch(batches[next++]));
+        while (inFlight.length > 0) {
+          const batch = await inFlight.shift()!;
+          if (next < batches.length) inFlight.push(loadBatch(batches[next++]));
+          if (batch) yield batch;
+        }
+      } finally {
+        // a pass ended early (an error, a consumer that stopped): the batches decoding ahead are
+        // dropped, and a file of theirs that fails is no unhandled rejection
+        for (const p of inFlight) p.catch(() => {});
       }
     },
     Math.ceil(files.length / size),

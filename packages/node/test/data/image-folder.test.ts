@@ -129,6 +129,24 @@ test("bad folders and files are clear errors; onBadFile 'skip' counts and report
 });
 
 const shared = dataPath("cats_and_dogs_small");
+test("a pass that fails on a file drops the batches decoding ahead: their failures are no unhandled rejection", async () => {
+  const dir = await makeFolder({ a: 4, b: 4 });
+  const ds = imageDatasetFromDirectory(dir, { imageSize: [4, 4], shuffle: false, batchSize: 2, prefetch: 3, log: () => {} });
+  const unhandled: unknown[] = [];
+  const record = (reason: unknown) => unhandled.push(reason);
+  process.on("unhandledRejection", record);
+  try {
+    rmSync(join(dir, "a"), { recursive: true });
+    rmSync(join(dir, "b"), { recursive: true });
+    await assert.rejects(ds.toArray(), /imageDatasetFromDirectory: cannot decode .*a/);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off("unhandledRejection", record);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("the real cats and dogs: 2,000 training files in 2 classes", { skip: needsData("cats_and_dogs_small", "cats_and_dogs_small/train") }, async () => {
   lines.length = 0;
   const ds = imageDatasetFromDirectory(join(shared, "train"), { imageSize: [180, 180], log });

@@ -2,13 +2,26 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { gzipSync } from "node:zlib";
 import { tempDir } from "../../../core/test/helpers/tmp.js";
-import { fashionMnist, mnist, mnistBytes } from "../../src/data/mnist.js";
+import { fashionMnist, gunzipWhole, mnist, mnistBytes } from "../../src/data/mnist.js";
 import { DATA_DIR, needsData } from "../helpers/data.js";
 
 const shared = DATA_DIR;
 const skip = needsData("MNIST", "mnist/train-images-idx3-ubyte.gz");
 if (skip) console.log(`skipping real-data tests: ${skip}`);
+
+test("gunzipWhole: one buffer of the contents' size, and right where the trailer's size is not the whole", () => {
+  const payload = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7919) % 251);
+  const out = gunzipWhole(gzipSync(payload));
+  assert.deepEqual(new Uint8Array(out), payload);
+  // one allocation, no chunks copied into a second: the buffer is the contents and the spare byte
+  assert.equal(out.buffer.byteLength, payload.length + 1);
+  // two gzip members: the trailer gives only the second one's size
+  const two = Buffer.concat([gzipSync(payload), gzipSync(payload.subarray(0, 10))]);
+  assert.deepEqual(new Uint8Array(gunzipWhole(two)), new Uint8Array([...payload, ...payload.subarray(0, 10)]));
+  assert.equal(gunzipWhole(gzipSync(new Uint8Array(0))).length, 0);
+});
 
 test("MNIST and Fashion-MNIST load with the official counts", { skip }, async () => {
   const d = await mnist();

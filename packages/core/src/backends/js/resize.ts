@@ -14,7 +14,7 @@ interface Taps {
   frac: Float32Array;
 }
 
-function bilinearTaps(inSize: number, outSize: number, g: ResizeGeometry): Taps {
+export function bilinearTaps(inSize: number, outSize: number, g: ResizeGeometry): Taps {
   const lo = new Int32Array(outSize),
     hi = new Int32Array(outSize),
     frac = new Float32Array(outSize);
@@ -32,7 +32,7 @@ function bilinearTaps(inSize: number, outSize: number, g: ResizeGeometry): Taps 
   return { lo, hi, frac };
 }
 
-function nearestIndex(inSize: number, outSize: number, g: ResizeGeometry): Int32Array {
+export function nearestIndex(inSize: number, outSize: number, g: ResizeGeometry): Int32Array {
   const idx = new Int32Array(outSize);
   for (let o = 0; o < outSize; o++) {
     let s: number;

@@ -7,7 +7,7 @@ import type { F32, FusedActivation, RnnGrads, RnnSaved, RnnSpec } from "../kerne
 import { gemm, type MatView, view } from "./gemm.js";
 import { fusedActivation, fusedDerivative } from "./unary.js";
 
-const GATES = { simple: 1, lstm: 4, gru: 3 } as const;
+export const GATES = { simple: 1, lstm: 4, gru: 3 } as const;
 
 const act = (a: FusedActivation, z: number) => fusedActivation[a](z);
 /** Derivative of the activation from its output. */

@@ -4,11 +4,28 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { AddonKernels } from "@kerno/core/backends/compiled/addon.gen.js";
 
-/** What the addon exports: its kernels (generated from the kernel table, src/backends/kernel-table/) and two facts about the CPU. */
+/** What CPUID and the C library say about the CPU (native/cpu.h): -1 and "" where unknown. */
+export interface AddonCpu {
+  vendor: string;
+  brand: string;
+  family: number;
+  model: number;
+  stepping: number;
+  l1dBytes: number;
+  l2Bytes: number;
+  l3Bytes: number;
+}
+
+/** What the addon exports: its kernels (generated from the kernel table, src/backends/kernel-table/) and facts about the CPU. */
 export interface Addon extends AddonKernels {
   info(): { isa: string; threads: number; bf16: boolean };
-  /** This CPU's measured multiply-add peak in GFLOPS on the active instruction set, all threads (about 0.2 s). */
-  fmaPeak(): number;
+  /**
+   * This CPU's measured multiply-add peak in GFLOPS on the active instruction set (best of 5 rounds,
+   * about 0.2 s): on every pool thread at once, or with `threads` 1 on the calling thread alone.
+   */
+  fmaPeak(threads?: number): number;
+  /** Absent from addons built before it (rebuild with `npm rebuild @kerno/node`). */
+  cpu?(): AddonCpu;
 }
 
 /** Where node-gyp puts the addon, from src/backends/native or dist/backends/native. */

@@ -71,6 +71,9 @@ test("a convolution's first call, which times the ways it may run, returns what 
 test("the addon measures this CPU's multiply-add peak (what the bench states GEMM speed as a share of)", { skip }, () => {
   const peak = loadAddon().fmaPeak();
   assert.ok(Number.isFinite(peak) && peak > 0, `fmaPeak() = ${peak}`);
+  // on the calling thread alone (the machine profile's single-thread figure)
+  const one = loadAddon().fmaPeak(1);
+  assert.ok(Number.isFinite(one) && one > 0, `fmaPeak(1) = ${one}`);
 });
 
 test("the addon is safe from worker_threads, concurrently with the main thread", { skip }, async () => {

@@ -18,8 +18,18 @@ const show = (v: unknown): string => {
   }
 };
 
-function fail(message: string | undefined, otherwise: string): never {
-  throw new AssertionError(message ?? otherwise);
+let lenient = false;
+
+/**
+ * While a backend that answers asynchronously records a case's kernel calls (webgpu's replay
+ * passes), failed assertions pass silently: the values they compare are not there yet.
+ */
+export function setLenient(on: boolean): void {
+  lenient = on;
+}
+
+function fail(message: string | undefined, otherwise: string): void {
+  if (!lenient) throw new AssertionError(message ?? otherwise);
 }
 
 function ok(value: unknown, message?: string): void {
