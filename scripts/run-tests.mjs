@@ -12,7 +12,8 @@
 // test files to run instead (one pass, default backend). The workspace packages resolve to their
 // TypeScript sources (the "kerno-source" export condition), in the tests and every process they spawn.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CONV_WAYS } from "../packages/node/scripts/conv-ways.mjs";
@@ -39,12 +40,49 @@ const data = checkoutDataDir();
 if (data) process.env.KERNO_DATA_DIR = data;
 const nodeOptions = [process.env.NODE_OPTIONS, "--conditions=kerno-source"].filter(Boolean).join(" ");
 
+// what failed, pass by pass, printed again at the very end (a CI log's tail shows it)
+const failures = [];
+
 function run(title, files, env, { native = true } = {}) {
   console.log(`\n# ${title}`);
   const preload = native ? ["--import", NATIVE] : [];
-  const args = ["--import", "tsx", ...preload, "--test", "--test-reporter=spec", "--test-concurrency=2", ...files];
+  const tapDir = mkdtempSync(join(tmpdir(), "kerno-tests-"));
+  const tap = join(tapDir, "report.tap");
+  const reporters = ["--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=tap", `--test-reporter-destination=${tap}`];
+  const args = ["--import", "tsx", ...preload, "--test", ...reporters, "--test-concurrency=2", ...files];
   const result = spawnSync(process.execPath, args, { stdio: "inherit", env: { ...process.env, NODE_OPTIONS: nodeOptions, ...env } });
+  if (result.status !== 0)
+    failures.push({ title, status: result.status ?? result.signal, failed: existsSync(tap) ? failedTests(readFileSync(tap, "utf8")) : [] });
+  rmSync(tapDir, { recursive: true, force: true });
   return result.status === 0;
+}
+
+/** The failing tests of a TAP report: each as where it is, its name and its error's first line. */
+function failedTests(tap) {
+  const lines = tap.split("\n");
+  const failed = [];
+  lines.forEach((line, i) => {
+    const notOk = /^ *not ok \d+ - (.*)$/.exec(line);
+    if (!notOk) return;
+    const block = lines.slice(i + 1, i + 60);
+    const end = block.findIndex((l) => /^ *\.\.\.$/.test(l));
+    const yaml = end >= 0 ? block.slice(0, end) : block;
+    const location =
+      yaml
+        .find((l) => /^ +location: /.test(l))
+        ?.replace(/^ +location: /, "")
+        .replace(/'/g, "") ?? "";
+    const at = yaml.findIndex((l) => /^ +error: /.test(l));
+    let error = at >= 0 ? yaml[at].replace(/^ +error: /, "") : "";
+    if (/^[|>]-?$/.test(error))
+      error =
+        yaml
+          .slice(at + 1)
+          .find((l) => l.trim() !== "")
+          ?.trim() ?? "";
+    failed.push({ location, name: notOk[1], error: error.slice(0, 300) });
+  });
+  return failed;
 }
 
 const argv = process.argv.slice(2);
@@ -84,5 +122,12 @@ if (only) {
   ok = run("native kernels on the portable path (KERNO_ISA=portable)", nativeTests, { KERNO_ISA: "portable" }) && ok;
   for (const way of CONV_WAYS)
     ok = run(`native kernels with convolutions run by ${way} wherever it applies (KERNO_CONV=${way})`, nativeTests, { KERNO_CONV: way }) && ok;
+}
+if (failures.length > 0) {
+  console.log("\n# failed");
+  for (const { title, status, failed } of failures) {
+    console.log(`- ${title} (exit ${status})`);
+    for (const f of failed) console.log(`  - ${f.name} (${f.location || "no location"})${f.error ? `: ${f.error}` : ""}`);
+  }
 }
 process.exit(ok ? 0 : 1);

@@ -8,7 +8,7 @@ import { jsKernels } from "@kerno/core/backends/js/index.js";
 import type { Kernels } from "@kerno/core/backends/kernels.js";
 import type { TypedArray } from "@kerno/core/tensor/dtype.js";
 import type { Gpu } from "./gpu.js";
-import { KERNEL_GROUPS } from "./kernels/index.js";
+import { KERNEL_GROUPS, type KernelGroup } from "./kernels/index.js";
 
 type Method = (...args: unknown[]) => unknown;
 
@@ -57,10 +57,10 @@ function cutOnHost(gpu: Gpu, onGpu: Method, onHost: Method): Method {
   };
 }
 
-/** The kernel table on `gpu`. */
-export function webgpuKernels(gpu: Gpu): Kernels {
+/** The kernel table on `gpu`, from `groups`' WGSL kernels (all of them unless a test leaves some out). */
+export function webgpuKernels(gpu: Gpu, groups: readonly KernelGroup[] = KERNEL_GROUPS): Kernels {
   const notices = new Set<string>();
-  const own = Object.assign({}, ...KERNEL_GROUPS.map((group) => group(gpu))) as Record<string, Method>;
+  const own = Object.assign({}, ...groups.map((group) => group(gpu))) as Record<string, Method>;
   const methods: Record<string, Method> = {};
   for (const [name, kernel] of Object.entries(jsKernels)) {
     if (typeof kernel !== "function") continue;

@@ -14,6 +14,7 @@
 
 import type { DeviceArrays } from "@kerno/core/tensor/device.js";
 import type { DType, TypedArray } from "@kerno/core/tensor/dtype.js";
+import { bytesOnGpu, download } from "./readback.js";
 
 /** Where an array's current values are: only on the GPU, or on both (held for a while). */
 type Where = "device" | "both";
@@ -21,6 +22,8 @@ type Where = "device" | "both";
 interface Slot {
   gpu: GPUBuffer | null;
   where: Where;
+  /** Counts writes on the GPU: a read that finds it changed after its await reads again. */
+  version: number;
 }
 
 /** A scalar of a kernel's uniform block, in the order of the WGSL struct's fields (each 4 bytes). */
@@ -56,7 +59,6 @@ export interface Launch {
 }
 
 const CONSTRUCTORS = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
-const bytesOnGpu = (length: number): number => Math.max(4, length * 4);
 /** Free buffers are kept by size class (a power of two), so that near sizes share them. */
 const sizeClass = (bytes: number): number => 2 ** Math.ceil(Math.log2(Math.max(256, bytes)));
 /** The most free GPU memory kept for reuse; more is destroyed. */
@@ -92,6 +94,7 @@ export class Gpu implements DeviceArrays {
     readonly adapter = "a WebGPU adapter",
   ) {
     device.addEventListener("uncapturederror", (e) => this.errors.push((e as GPUUncapturedErrorEvent).error.message));
+    device.lost.then((info) => this.errors.push(`the GPU device was lost (${info.reason}): ${info.message}`));
   }
 
   stats(): GpuStats {
@@ -104,6 +107,8 @@ export class Gpu implements DeviceArrays {
 
   /** Runs one dispatch and gives its new outputs (placeholders whose values are on the GPU). */
   run(launch: Launch): TypedArray[] {
+    // an earlier dispatch's error, as near its cause as the asynchronous reports allow
+    this.throwErrors();
     const temps: GPUBuffer[] = [];
     const entries: GPUBindGroupEntry[] = [];
     const bind = (buffer: GPUBuffer, size: number) => entries.push({ binding: entries.length, resource: { buffer, size } });
@@ -127,7 +132,7 @@ export class Gpu implements DeviceArrays {
       this.device.queue.writeBuffer(uniform, 0, block);
       bind(uniform, block.byteLength);
     }
-    for (const a of launch.inouts ?? []) this.slots.get(a.buffer as ArrayBuffer)!.where = "device";
+    for (const a of launch.inouts ?? []) this.written(a);
     const [x, y = 1, z = 1] = launch.workgroups;
     if (x > 0 && y > 0 && z > 0) {
       const pipeline = this.pipeline(launch.label, launch.code);
@@ -153,30 +158,27 @@ export class Gpu implements DeviceArrays {
       const buffer = a.buffer as ArrayBuffer;
       if (this.slots.has(buffer)) buffers.set(buffer, a);
     }
-    const stale = [...buffers].filter(([buffer]) => this.slots.get(buffer)!.where === "device");
-    if (stale.length > 0) {
+    const staleOnes = () => [...buffers].filter(([buffer]) => this.slots.get(buffer)?.where === "device");
+    // a dispatch queued while a read awaits (another async caller) may write an array again: read until current
+    for (let round = 0; round < 4; round++) {
+      const stale = staleOnes();
+      if (stale.length === 0) break;
+      const slots = stale.map(([buffer]) => this.slots.get(buffer)!);
+      const versions = slots.map((s) => s.version);
       // whole ArrayBuffers: a view of a placeholder (a row slice) reads its whole array
       const wholes = stale.map(([buffer, a]) => (a instanceof Uint8Array ? new Uint8Array(buffer) : new (a.constructor as typeof Float32Array)(buffer)));
-      const offsets: number[] = [];
-      let total = 0;
-      for (const w of wholes) {
-        offsets.push(total);
-        total += bytesOnGpu(w.length);
-      }
-      const staging = this.device.createBuffer({ size: total, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-      const encoder = this.device.createCommandEncoder();
-      stale.forEach(([buffer], i) => encoder.copyBufferToBuffer(this.slots.get(buffer)!.gpu!, 0, staging, offsets[i], bytesOnGpu(wholes[i].length)));
-      this.device.queue.submit([encoder.finish()]);
-      await staging.mapAsync(GPUMapMode.READ);
-      const mapped = staging.getMappedRange();
-      wholes.forEach((w, i) => {
-        if (w instanceof Uint8Array) w.set(new Uint32Array(mapped, offsets[i], w.length));
-        else w.set(new (w.constructor as typeof Float32Array)(mapped, offsets[i], w.length));
+      await download(
+        this.device,
+        slots.map((s) => s.gpu!),
+        wholes,
+      );
+      slots.forEach((s, i) => {
+        if (s.version === versions[i] && s.gpu) s.where = "both";
       });
-      staging.unmap();
-      staging.destroy();
     }
     this.throwErrors();
+    const still = staleOnes().length;
+    if (still > 0) throw new Error(`webgpu read: ${still} of ${buffers.size} arrays were written again during each of 4 reads`);
     for (const buffer of buffers.keys()) this.forget(buffer);
   }
 
@@ -189,6 +191,20 @@ export class Gpu implements DeviceArrays {
 
   discard(arrays: readonly TypedArray[]): void {
     for (const a of arrays) this.forget(a.buffer as ArrayBuffer);
+  }
+
+  copy(target: TypedArray, source: TypedArray): void {
+    this.throwErrors();
+    const temps: GPUBuffer[] = [];
+    const from = this.bufferFor(source, temps);
+    const to = this.ownedBuffer(target, "assign", false);
+    if (target.length > 0) {
+      const encoder = this.device.createCommandEncoder();
+      encoder.copyBufferToBuffer(from, 0, to, 0, target.length * 4);
+      this.device.queue.submit([encoder.finish()]);
+    }
+    this.written(target);
+    for (const t of temps) this.giveBack(t);
   }
 
   /** Drops the GPU copy of an array that the CPU now holds the truth of. */
@@ -238,25 +254,32 @@ export class Gpu implements DeviceArrays {
   }
 
   /** The GPU buffer of an array updated in place: it must own its ArrayBuffer (a variable, an optimizer slot). */
-  private ownedBuffer(a: TypedArray, label: string): GPUBuffer {
-    const slot = this.slots.get(a.buffer as ArrayBuffer);
-    if (slot?.gpu) return slot.gpu;
+  private ownedBuffer(a: TypedArray, label: string, upload = true): GPUBuffer {
     if (!ownsBuffer(a))
       throw new TypeError(
         `webgpu ${label}: an array updated in place must own its whole buffer (got a view of ${a.length} of ${a.buffer.byteLength / a.BYTES_PER_ELEMENT} elements)`,
       );
+    const slot = this.slots.get(a.buffer as ArrayBuffer);
+    if (slot?.gpu) return slot.gpu;
     const gpu = this.attach(a, "device");
-    if (a.length > 0) this.device.queue.writeBuffer(gpu, 0, gpuView(a));
+    if (upload && a.length > 0) this.device.queue.writeBuffer(gpu, 0, gpuView(a));
     return gpu;
   }
 
   /** Gives `a`'s ArrayBuffer a GPU buffer, returned to the free list when the array is collected. */
   private attach(a: TypedArray, where: Where): GPUBuffer {
     const gpu = this.acquire(bytesOnGpu(a.buffer.byteLength / a.BYTES_PER_ELEMENT));
-    const slot: Slot = { gpu, where };
+    const slot: Slot = { gpu, where, version: 0 };
     this.slots.set(a.buffer as ArrayBuffer, slot);
     this.finalizer.register(a.buffer, slot, slot);
     return gpu;
+  }
+
+  /** Marks an array the GPU has just written: its CPU values are stale, and a read in flight reads again. */
+  private written(a: TypedArray): void {
+    const slot = this.slots.get(a.buffer as ArrayBuffer)!;
+    slot.where = "device";
+    slot.version++;
   }
 
   private release(slot: Slot): void {
@@ -265,7 +288,8 @@ export class Gpu implements DeviceArrays {
   }
 
   private acquire(bytes: number): GPUBuffer {
-    const size = sizeClass(bytes);
+    // a power of two past the device's largest buffer would fail where the exact size fits
+    const size = Math.max(bytes, Math.min(sizeClass(bytes), this.device.limits.maxBufferSize));
     const reused = this.free.get(size)?.pop();
     if (reused) {
       this.freeBytes -= size;

@@ -65,11 +65,17 @@ let registered: Promise<Gpu> | null = null;
 
 /** Finds a GPU and registers the "webgpu" backend (once); gives the Gpu (stats, the adapter's device). */
 export function registerWebGpu(): Promise<Gpu> {
-  registered ??= requestGpu().then((gpu) => {
-    const kernels = webgpuKernels(gpu);
-    addDeviceArrays(gpu);
-    registerBackend("webgpu", () => kernels, 0);
-    return gpu;
-  });
+  registered ??= requestGpu()
+    .then((gpu) => {
+      const kernels = webgpuKernels(gpu);
+      addDeviceArrays(gpu);
+      registerBackend("webgpu", () => kernels, 0);
+      return gpu;
+    })
+    .catch((err: unknown) => {
+      // no adapter now (a lost device, a denied request) need not mean none later: the next call tries again
+      registered = null;
+      throw err;
+    });
   return registered;
 }

@@ -1,5 +1,5 @@
 /** A mutable float32 tensor: training updates its values in place; gradient tapes watch it directly. */
-import { assertOnHost, discardArrays, staleOn } from "../tensor/device.js";
+import { assertOnHost, copyOnDevice, discardArrays } from "../tensor/device.js";
 import { shapesEqual, shapeToString } from "../tensor/shape.js";
 import { assertTensor, isFloat32, Tensor } from "../tensor/tensor.js";
 
@@ -30,10 +30,12 @@ export class Variable extends Tensor<"float32"> {
       throw new RangeError(`Variable '${this.name}'.assign: expected shape ${shapeToString(this.shape)}, got ${shapeToString(value.shape)}`);
     }
     if (!isFloat32(value)) throw new TypeError(`Variable '${this.name}'.assign: expected float32, got ${value.dtype}`);
+    // itself (a stopGradient or a reshape of it shares its array): nothing to copy
+    if (value.values === this.values) return this;
+    // values a device computed (webgpu: a moving average) are copied there, not read back
+    if (copyOnDevice(this.values, value.values)) return this;
     discardArrays([this.values]);
-    // values a device computed (webgpu: a moving average) stay there: the variable takes their array
-    if (staleOn(value.values)) this.values = value.values;
-    else this.values.set(value.values);
+    this.values.set(value.values);
     return this;
   }
 

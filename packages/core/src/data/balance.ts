@@ -4,6 +4,7 @@
  * weights ('balanced': n_samples / (n_classes * count), as scikit-learn and Keras's docs).
  */
 import { gather } from "../ops/shape.js";
+import { assertOnHost } from "../tensor/device.js";
 import { generator } from "../tensor/random.js";
 import { shapeToString } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -18,6 +19,7 @@ export function sampleClasses(y: Tensor, kind: "sparse" | "categorical" | "binar
   const n = y.rank === 0 ? 1 : y.shape[0];
   const width = y.size / Math.max(n, 1);
   const out = new Int32Array(n);
+  assertOnHost(y.values, "sampleClasses (class weights, balancing)");
   const v = y.values;
   if (width === 1) {
     for (let i = 0; i < n; i++) out[i] = kind === "binary" ? (v[i] > 0.5 ? 1 : 0) : Math.round(v[i]);

@@ -4,6 +4,7 @@ import { noGrad } from "../autodiff/grad.js";
 import type { Variable } from "../autodiff/variable.js";
 import { cast, notEqual } from "../ops/compare.js";
 import { gather } from "../ops/shape.js";
+import { staleOn } from "../tensor/device.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Initializer } from "./initializers.js";
 import { type CallOptions, Layer, type LayerArgs, type LayerOutput, type Mask, type SymShape, single, singleShape } from "./layer.js";
@@ -49,7 +50,9 @@ export class Embedding extends Layer {
     const x = single(inputs, this.who);
     const ids = x.dtype === "int32" ? x : cast(x, "int32");
     const v = ids.values;
-    for (let i = 0; i < v.length; i++) {
+    // ids still on a device are not read back for the check: an out-of-range id gathers zeros there
+    const checked = staleOn(v) ? 0 : v.length;
+    for (let i = 0; i < checked; i++) {
       if (!(v[i] >= 0 && v[i] < this.inputDim)) throw new RangeError(`${this.who}: token id ${x.values[i]} at position ${i} is outside [0, ${this.inputDim})`);
     }
     return gather(this.embeddings, ids, 0);

@@ -20,6 +20,7 @@ import {
   shapeString,
   uniqueName,
 } from "../layers/layer.js";
+import { readArrays, staleOn } from "../tensor/device.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { History, Logs } from "../training/callbacks.js";
 import { type CompileArgs, type CompileConfig, type Compiled, resolveCompile } from "../training/compile.js";
@@ -282,9 +283,13 @@ export class Model extends Layer {
   /**
    * Saves the model atomically. Kerno's own format (any name but .keras: architecture, weights,
    * optimizer state in one file) is written before this returns; a path ending in .keras gets
-   * Keras 3's archive (architecture and weights), complete when the promise resolves.
+   * Keras 3's archive (architecture and weights), complete when the promise resolves. Weights a
+   * device backend (webgpu) updated are read back first: then the file is complete only when the
+   * promise resolves.
    */
   save(path: string): Promise<void> {
+    const arrays = [...this.weights.map((w) => w.values), ...(this.optimizer?.slotEntries().map((e) => e[2]) ?? [])];
+    if (arrays.some((a) => staleOn(a))) return readArrays(arrays).then(() => this.save(path));
     if (path.endsWith(".keras")) return modelWriter("keras", `Model '${this.name}'.save`)(this, path);
     saveModel(this, path);
     return Promise.resolve();

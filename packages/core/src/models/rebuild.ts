@@ -5,9 +5,11 @@
  * state; loadModel reads the file, src/interop/load-model.ts). Layers come from a fixed registry
  * of classes; no code from the file is ever executed.
  */
+
 import { Input, InputLayer } from "../layers/input.js";
 import { type Layer, type SymbolicTensor, withWeightGate } from "../layers/layer.js";
 import { layerFromConfig } from "../layers/registry.js";
+import { discardArrays } from "../tensor/device.js";
 import { shapeToString } from "../tensor/shape.js";
 import type { CompileConfig } from "../training/compile.js";
 import { lossFromConfig } from "../training/losses.js";
@@ -205,6 +207,7 @@ export function decodeModel(bytes: Uint8Array, options: LoadOptions = {}, who = 
     if (t.shape.join(",") !== v.shape.join(","))
       throw new Error(`${who}: weight '${k}' is [${v.shape.join(",")}] in the architecture but [${t.shape.join(",")}] in the file`);
     if (t.dtype !== "F32") fail(who, `weight '${k}'`, "F32 values", t.dtype);
+    discardArrays([v.values]);
     v.values.set(t.data);
   }
   if ((options.compile ?? true) && meta.compile !== null && meta.compile !== undefined) {

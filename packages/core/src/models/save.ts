@@ -6,6 +6,7 @@
  * never leaves a broken file). Loading rebuilds layers from a fixed registry of classes and
  * never executes code from the file.
  */
+import { assertOnHost } from "../tensor/device.js";
 import type { Model } from "./model.js";
 import { encodeSafetensors } from "./safetensors.js";
 import { modelWriter } from "./writers.js";
@@ -21,11 +22,15 @@ export function modelConfig(model: Model): { className: string; config: Record<s
 export function encodeModel(model: Model): Uint8Array {
   const keys = model.weightKeys();
   const tensors = new Map<string, { shape: readonly number[]; data: Float32Array | Int32Array | Uint8Array }>();
-  for (const [v, key] of keys) tensors.set(`weights/${key}`, { shape: v.shape, data: v.values });
+  for (const [v, key] of keys) {
+    assertOnHost(v.values, `encodeModel: weight '${key}'`);
+    tensors.set(`weights/${key}`, { shape: v.shape, data: v.values });
+  }
   const optimizer = model.optimizer;
   if (optimizer) {
     for (const [v, slot, values] of optimizer.slotEntries()) {
       const key = keys.get(v);
+      assertOnHost(values, `encodeModel: optimizer slot '${slot}' of '${key}'`);
       if (key) tensors.set(`optimizer/${key}/${slot}`, { shape: v.shape, data: values });
     }
   }

@@ -1,6 +1,7 @@
 /** Comparisons (bool results, no gradient), logical ops, where and cast. */
 import type { BinaryOp } from "../backends/kernels.js";
 import { zerosLike } from "../tensor/creation.js";
+import { assertOnHost } from "../tensor/device.js";
 import type { DType } from "../tensor/dtype.js";
 import { isDType } from "../tensor/dtype.js";
 import { broadcastShapes } from "../tensor/shape.js";
@@ -37,6 +38,7 @@ export function logicalAnd(x: Tensor, y: Tensor): Tensor<"bool"> {
 
 export function logicalNot(x: Tensor): Tensor<"bool"> {
   const a = asBool(x, "logicalNot");
+  assertOnHost(a.values, "logicalNot");
   return make(
     a.values.map((v) => (v ? 0 : 1)),
     a.shape,

@@ -1,4 +1,5 @@
 /** Reductions over axes: mean, max, min, argmax, argmin, variance, logSumExp (sum is in broadcast.ts, beside its gradient). */
+import { assertOnHost } from "../tensor/device.js";
 import { normalizeAxes, normalizeAxis, reducedShape, shapeToString, sizeOf } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
 import { add, div, mul, sub } from "./arithmetic.js";
@@ -79,6 +80,7 @@ export function logSumExp(x: Tensor, axes?: Axes, keepDims = false): Tensor<"flo
   if (ax.some((a) => x.shape[a] === 0))
     return f32(new Float32Array(sizeOf(reducedShape(x.shape, ax, keepDims))).fill(-Infinity), reducedShape(x.shape, ax, keepDims));
   const m = stopGradient(max(x, axes, true));
+  assertOnHost(m.values, "logSumExp");
   const finiteM = f32(
     m.values.map((v) => (Number.isFinite(v) ? v : 0)),
     m.shape,

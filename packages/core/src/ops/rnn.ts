@@ -4,7 +4,7 @@
  */
 import type { FusedActivation, RnnKind, RnnSpec } from "../backends/kernels.js";
 import { zeros } from "../tensor/creation.js";
-import { hasDeviceArrays } from "../tensor/device.js";
+import { isDeviceBackend } from "../tensor/device.js";
 import { allocate } from "../tensor/dtype.js";
 import { shapeToString } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
@@ -104,7 +104,7 @@ export function rnn(kind: RnnKind, x: Tensor, kernel: Tensor, recurrentKernel: T
   // where a device backend (webgpu) is loaded, packing and unpacking go through the kernels: its
   // values are not on the CPU (decided by what is loaded, not by where these arrays are, so that a
   // replayed call sequence stays the same)
-  const onDevice = hasDeviceArrays();
+  const onDevice = isDeviceBackend(k.name);
   if (kind === "lstm" && onDevice) {
     const lastC = k.slice(saved.cs!, [batch, steps, units], [0, steps - 1, 0], [batch, 1, units]);
     packedValues = k.concat(

@@ -1,4 +1,5 @@
 /** Creating tensors from data and from scratch. */
+import { assertOnHost } from "./device.js";
 import { allocate, castArray, type DType, dtypeOf, isDType, type TypedArray } from "./dtype.js";
 import { generator } from "./random.js";
 import { assertValidShape, type Shape, shapeToString, sizeOf } from "./shape.js";
@@ -137,6 +138,7 @@ export function oneHot(indices: Tensor | number[], depth: number): Tensor<"float
   const idx = indices instanceof Tensor ? indices : tensor(indices, undefined, "int32");
   if (idx.dtype === "bool") throw new TypeError("oneHot: indices must be int32 or integral float32, got bool");
   if (!Number.isInteger(depth) || depth <= 0) throw new RangeError(`oneHot: depth must be a positive integer, got ${depth}`);
+  assertOnHost(idx.values, "oneHot");
   const values = new Float32Array(idx.size * depth);
   for (let i = 0; i < idx.size; i++) {
     const k = idx.values[i];

@@ -26,6 +26,8 @@ export interface DeviceArrays {
   hold(arrays: readonly TypedArray[]): void;
   /** Drops the device copies of `arrays` without reading them (the CPU is about to overwrite them). */
   discard(arrays: readonly TypedArray[]): void;
+  /** Copies `source`'s current values into `target` on the device (a variable assigned a device value). */
+  copy(target: TypedArray, source: TypedArray): void;
 }
 
 const stores = new Set<DeviceArrays>();
@@ -62,6 +64,17 @@ export function holdArrays(arrays: readonly TypedArray[]): void {
 export function discardArrays(arrays: readonly TypedArray[]): void {
   for (const s of stores) s.discard(arrays);
 }
+
+/** Copies `source` into `target` on the device that holds `source`'s current values; false when none does. */
+export function copyOnDevice(target: TypedArray, source: TypedArray): boolean {
+  const store = staleOn(source);
+  if (!store) return false;
+  store.copy(target, source);
+  return true;
+}
+
+/** Whether the backend named `backendName` keeps its arrays on a device (fit and evaluate then read per batch). */
+export const isDeviceBackend = (backendName: string): boolean => [...stores].some((s) => s.name === backendName);
 
 /** Whether a device backend is registered (callers skip collecting arrays when not). */
 export const hasDeviceArrays = (): boolean => stores.size > 0;

@@ -4,10 +4,11 @@
  */
 import { noGrad } from "../autodiff/grad.js";
 import type { Variable } from "../autodiff/variable.js";
+import { backend } from "../backends/registry.js";
 import { Dataset, type Example } from "../data/dataset.js";
 import { applyActivation } from "../layers/activation-names.js";
 import { concat } from "../ops/shape.js";
-import { hasDeviceArrays, holdArrays, readArrays } from "../tensor/device.js";
+import { holdArrays, isDeviceBackend, readArrays } from "../tensor/device.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Logs, TrainingModel } from "./callbacks.js";
 import type { Compiled } from "./compile.js";
@@ -112,7 +113,7 @@ export class EpochLogs {
 export async function evaluateLogs(model: FitModel, compiled: Compiled, data: ValidationData, batchSize: number, prefix: string): Promise<Logs> {
   const running = new EpochLogs(compiled, () => model.outputNames);
   const wantLogits = compiled.logits.map((a) => a !== null);
-  const device = hasDeviceArrays();
+  const device = isDeviceBackend(backend().name);
   const evalBatch = async (bx: Tensor[], by: Tensor[], bw: Tensor | null) => {
     const { total, parts, preds } = noGrad(() => {
       const outputs = model.forward(bx, false, wantLogits);

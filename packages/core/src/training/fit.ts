@@ -5,10 +5,11 @@
  */
 import { noGrad, valueAndGrad } from "../autodiff/grad.js";
 import type { Variable } from "../autodiff/variable.js";
+import { backend } from "../backends/registry.js";
 import { Dataset, type Example } from "../data/dataset.js";
 import { concat } from "../ops/shape.js";
 import { zerosLike } from "../tensor/creation.js";
-import { hasDeviceArrays, readArrays } from "../tensor/device.js";
+import { isDeviceBackend, readArrays } from "../tensor/device.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Callback, type CallbackHooks, History } from "./callbacks.js";
 import type { Compiled } from "./compile.js";
@@ -205,37 +206,44 @@ async function fitModel(model: FitModel, runner: FitModel, x: Inputs | Dataset<E
     }
   }
   const cbs = new CallbackList(callbacks);
+  // a device backend (webgpu) computes asynchronously: fit reads what it needs once per batch
+  const device = isDeviceBackend(backend().name);
+  const weightsAndSlots = () => [...model.weights.map((w) => w.values), ...compiled.optimizer.slotEntries().map((e) => e[2])];
   model.stopTraining = false;
   await cbs.call("onTrainBegin", {});
   for (let epoch = options.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
     await cbs.call("onEpochBegin", epoch, {});
     const running = new EpochLogs(compiled, () => model.outputNames);
     let batch = 0;
-    for await (const b of source.epochBatches(epoch)) {
-      await cbs.call("onTrainBatchBegin", batch, {});
-      const r = step(b);
-      if (r) {
-        // a device backend (webgpu) computed the step asynchronously: its results (and the targets, when a kernel cut them) come to the CPU here, once per batch
-        if (hasDeviceArrays()) await readArrays([r.loss, ...r.outputLosses, ...r.preds, ...b.ys, ...(b.sw ? [b.sw] : [])].map((t) => t.values));
-        running.add(
-          r.loss.item(),
-          r.outputLosses.map((p) => p.item()),
-          b.ys,
-          r.preds,
-          b.sw,
-        );
+    try {
+      for await (const b of source.epochBatches(epoch)) {
+        await cbs.call("onTrainBatchBegin", batch, {});
+        const r = step(b);
+        if (r) {
+          // the step's results (and the targets, when a kernel cut them) to the CPU
+          if (device) await readArrays([r.loss, ...r.outputLosses, ...r.preds, ...b.ys, ...(b.sw ? [b.sw] : [])].map((t) => t.values));
+          running.add(
+            r.loss.item(),
+            r.outputLosses.map((p) => p.item()),
+            b.ys,
+            r.preds,
+            b.sw,
+          );
+        }
+        await cbs.call("onTrainBatchEnd", batch++, running.logs());
+        if (parallel) model.stopTraining = parallel.agree(model.stopTraining, "broadcast of rank 0's stop flag");
+        if (model.stopTraining) break;
       }
-      await cbs.call("onTrainBatchEnd", batch++, running.logs());
-      if (parallel) model.stopTraining = parallel.agree(model.stopTraining, "broadcast of rank 0's stop flag");
-      if (model.stopTraining) break;
+    } finally {
+      // the weights and the optimizer's slots back on the CPU before validation and the callbacks
+      // read or replace them, and when a step failed
+      if (device) await readArrays(weightsAndSlots());
     }
     if (parallel) {
       const state = running.state();
       parallel.sumState(state, `allreduce of epoch ${epoch + 1}'s metrics`);
       running.setState(state);
     }
-    // the weights and the optimizer's slots back on the CPU before validation and the callbacks read or replace them
-    if (hasDeviceArrays()) await readArrays([...model.weights.map((w) => w.values), ...compiled.optimizer.slotEntries().map((e) => e[2])]);
     const logs = running.logs();
     if (source.validation && !model.stopTraining) {
       Object.assign(logs, await evaluateLogs(runner, compiled, source.validation, options.validationBatchSize ?? batchSize, "val_"));

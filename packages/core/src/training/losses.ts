@@ -4,6 +4,7 @@
  * logits; compile() switches a cross-entropy on a softmax or sigmoid output to its fromLogits
  * form and has the model return the logits (stable and exact, as Keras does).
  */
+
 import { add, div, minimum, mul, neg, sub } from "../ops/arithmetic.js";
 import { sum } from "../ops/broadcast.js";
 import { cast } from "../ops/compare.js";
@@ -11,6 +12,7 @@ import { sigmoidCrossEntropyWithLogits, softmaxCrossEntropyWithLogits, sparseSof
 import { abs, clip, log, square } from "../ops/math.js";
 import { mean } from "../ops/reduce.js";
 import { reshape } from "../ops/shape.js";
+import { staleOn } from "../tensor/device.js";
 import { shapeToString, sizeOf } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 
@@ -146,7 +148,8 @@ export function sparseCategoricalCrossentropy(options: { fromLogits?: boolean } 
         );
       }
       const labels = reshape(yTrue.dtype === "int32" ? yTrue : cast(yTrue, "int32"), yPred.shape.slice(0, -1));
-      if (yTrue.dtype === "float32") {
+      // (float labels still on a device are not read back for the check: a fraction gives a NaN loss there)
+      if (yTrue.dtype === "float32" && !staleOn(yTrue.values)) {
         const v = yTrue.values;
         for (let i = 0; i < v.length; i++)
           if (!Number.isInteger(v[i])) throw new RangeError(`sparse_categorical_crossentropy: label ${v[i]} at position ${i} is not an integer class index`);

@@ -3,8 +3,10 @@
  * Slots (momentum, moving averages) are created per variable on first use and saved with the
  * model so that training can resume.
  */
+
 import type { Variable } from "../autodiff/variable.js";
 import { backend } from "../backends/registry.js";
+import { discardArrays } from "../tensor/device.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type LearningRateSchedule, scheduleFromConfig } from "./schedules.js";
 
@@ -62,6 +64,7 @@ export abstract class Optimizer {
     if (i < 0) throw new RangeError(`${this.className}: no slot named '${name}'`);
     const s = this.slotsFor(v);
     if (values.length !== s[i].length) throw new RangeError(`${this.className}: slot '${name}' of ${v.name} has ${s[i].length} values, got ${values.length}`);
+    discardArrays([s[i]]);
     s[i].set(values);
   }
 

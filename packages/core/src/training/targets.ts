@@ -2,7 +2,9 @@
  * Checks of inputs and targets before the first step, so that a wrong loss, a shape mismatch or
  * an out-of-range label fails with a clear message rather than deep inside a kernel.
  */
+
 import { type SymShape, shapeString } from "../layers/symbolic.js";
+import { staleOn } from "../tensor/device.js";
 import { shapeToString } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { Compiled } from "./compile.js";
@@ -45,7 +47,9 @@ export function checkTargets(model: OutputSpecs, compiled: Compiled, xs: Tensor[
         );
       }
       const v = y.values;
-      for (let j = 0; j < v.length; j++) {
+      // labels still on a device (a validation split a kernel cut from checked targets) are not read back for this
+      const checked = staleOn(v) ? 0 : v.length;
+      for (let j = 0; j < checked; j++) {
         if (!(v[j] >= 0 && v[j] < classes && Number.isInteger(v[j]))) {
           throw new RangeError(`${who}: labels must be integers in [0, ${classes}) for the ${classes}-way output '${name}'; found ${v[j]} at sample ${j}`);
         }

@@ -3,15 +3,19 @@
  * TypeScript kernels whose every output counts as "still on the device" until read. data(),
  * item() and toArray() refuse such values, dataAsync() brings them; fit reads the batch's loss
  * and predictions before its metrics and the weights at each epoch's end; evaluate holds the
- * weights for the pass; a variable assigned a device value takes its array.
+ * weights for the pass; a variable assigned a device value copies it there.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { jsKernels } from "../../src/backends/js/index.js";
 import type { Kernels } from "../../src/backends/kernels.js";
 import { add, Dense, Input, mul, randomNormal, registerBackend, Sequential, setBackend, sum, tensor, Variable } from "../../src/index.js";
 import { addDeviceArrays, type DeviceArrays } from "../../src/tensor/device.js";
 import type { TypedArray } from "../../src/tensor/dtype.js";
+import { loadModel } from "../helpers/model-files.js";
 
 const isArray = (v: unknown): v is TypedArray => v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array;
 const arraysIn = (v: unknown): TypedArray[] =>
@@ -57,6 +61,12 @@ class StandInDevice implements DeviceArrays {
   }
   discard(arrays: readonly TypedArray[]): void {
     for (const a of arrays) this.truth.delete(a);
+  }
+  copy(target: TypedArray, source: TypedArray): void {
+    const t = this.truth.get(source);
+    if (!t) throw new Error("stand-in copy: the source is not on the device");
+    this.store(target);
+    this.truth.set(target, t.slice());
   }
 }
 
@@ -131,14 +141,35 @@ test("fit reads each batch's results and the weights at each epoch's end; evalua
   assert.ok(Math.abs(logs.loss - onHost.loss) < 1e-6 && logs.accuracy === onHost.accuracy, `${JSON.stringify(logs)} vs ${JSON.stringify(onHost)}`);
 });
 
-test("a variable assigned a value on the device takes its array; reading it before then says how", async () => {
+test("a variable assigned a value on the device copies it there (no alias); reading it before then says how", async () => {
   setBackend("stand-in");
   const v = new Variable(tensor([1, 2]));
+  const array = v.values;
   const onDevice = add(tensor([3, 4]), 1);
   v.assign(onDevice);
-  assert.equal(v.values, onDevice.values);
+  assert.equal(v.values, array, "the variable keeps its own array");
   assert.throws(() => v.read(), /Variable '.+'\.read\(\): the values are still on the stand-in device/);
   assert.deepEqual([...(await v.dataAsync())], [4, 5]);
+  assert.deepEqual([...(await onDevice.dataAsync())], [4, 5], "the source is still readable on its own");
+  v.assign(v);
+  assert.deepEqual([...v.data()], [4, 5], "assigning itself changes nothing");
   v.assign(tensor([7, 8]));
   assert.deepEqual([...v.data()], [7, 8]);
+});
+
+test("save reads the weights a device changed before it writes them", async () => {
+  setBackend("stand-in");
+  const model = new Sequential([Input({ shape: [2] }), new Dense({ units: 1 })]);
+  const kernel = model.weights[0];
+  kernel.assign(add(tensor([[1], [2]]), 1));
+  assert.throws(() => kernel.read(), /still on the stand-in device/);
+  const dir = mkdtempSync(join(tmpdir(), "kerno-device-"));
+  try {
+    await model.save(join(dir, "m.kerno"));
+    const loaded = await loadModel(join(dir, "m.kerno"));
+    assert.deepEqual([...loaded.weights[0].data()], [2, 3]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    setBackend("js");
+  }
 });

@@ -6,6 +6,7 @@
  * accuracy, is the point (the playground test checks the accuracy on MNIST).
  */
 import { Conv2D, Dense, Flatten, Input, MaxPooling2D, randomUniform, Sequential, setSeed, tensor } from "@kerno/core";
+import { collectGarbage } from "./collect.js";
 
 export async function mnistCnnMemory(allocated: () => number, batches = 5): Promise<number[]> {
   setSeed(2);
@@ -27,7 +28,6 @@ export async function mnistCnnMemory(allocated: () => number, batches = 5): Prom
     [n],
     "int32",
   );
-  const gc = (globalThis as { gc?: () => void }).gc;
   const memory: number[] = [];
   await model.fit(digits, labels, {
     epochs: 1,
@@ -36,9 +36,7 @@ export async function mnistCnnMemory(allocated: () => number, batches = 5): Prom
     callbacks: [
       {
         onTrainBatchEnd: async () => {
-          gc?.();
-          await new Promise((r) => setTimeout(r, 0));
-          memory.push(allocated());
+          memory.push(await collectGarbage(allocated));
         },
       },
     ],

@@ -4,6 +4,7 @@
  * collected first where the page may ask for it).
  */
 import { Conv2D, Dense, Flatten, Input, MaxPooling2D, randomNormal, Sequential, setSeed, tensor } from "@kerno/core";
+import { collectGarbage } from "./collect.js";
 
 export async function trainSmallCnn(allocated: () => number): Promise<{ losses: number[]; accuracy: number[]; allocated: number[] }> {
   setSeed(5);
@@ -24,7 +25,6 @@ export async function trainSmallCnn(allocated: () => number): Promise<{ losses: 
     "int32",
   );
   const memory: number[] = [];
-  const gc = (globalThis as { gc?: () => void }).gc;
   const history = await model.fit(images, labels, {
     epochs: 6,
     batchSize: 16,
@@ -33,10 +33,7 @@ export async function trainSmallCnn(allocated: () => number): Promise<{ losses: 
     callbacks: [
       {
         onEpochEnd: async () => {
-          gc?.();
-          // the collected arrays' GPU buffers return to the free list from the finalizers, after a turn
-          await new Promise((r) => setTimeout(r, 0));
-          memory.push(allocated());
+          memory.push(await collectGarbage(allocated));
         },
       },
     ],
