@@ -107,7 +107,11 @@ export function makeRows(workload: string, { native, js, torch, torchThreads, on
     return row;
   });
   if (workload !== "memory") {
-    const peak = (samples: Sample[]) => (samples.length ? Math.max(...samples.map((p) => p.peakRssMb)) : null);
+    // only what measured something: a worker that skipped (no data) reports its own idle memory
+    const peak = (samples: Sample[]) => {
+      const ran = samples.filter((p) => p.value !== null);
+      return ran.length ? Math.max(...ran.map((p) => p.peakRssMb)) : null;
+    };
     const torchPeaks = torch.map(peak).filter((v): v is number => v !== null);
     const pyPeak = torchPeaks.length ? Math.min(...torchPeaks) : null;
     const nativePeak = peak(native);

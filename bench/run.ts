@@ -14,6 +14,8 @@ import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { loadAddon } from "@kerno/node/backends/native/index.js";
 import { machineProfile } from "@kerno/node/backends/native/profile.js";
+import { dataDir } from "@kerno/node/data/cache.js";
+import { checkoutDataDir } from "../scripts/data-dir.mjs";
 import { describeMachine, startMachineRecord } from "./machine.js";
 import { ONNX_METRICS } from "./onnx-runtime.js";
 import { type SavedRun, saveRun } from "./results.js";
@@ -159,6 +161,9 @@ export function runBench(args: string[]): number {
   const named = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--seconds");
   for (const w of named) if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`bench: unknown workload '${w}'; known: ${WORKLOADS.join(", ")}`);
   const workloads = named.length ? named : [...WORKLOADS];
+  // kerno's workers and PyTorch's script read the same data folder (as `npm start` and the tests
+  // find it): without this, one side could find the data sets and the other run nothing
+  process.env.KERNO_DATA_DIR = checkoutDataDir() ?? dataDir();
   const torchVersion = pytorchVersion();
   const ortVersion = torchVersion ? onnxRuntimeVersion() : null;
   // the load before anything of the run's own, then the machine profile (measured here at first use, about 1 s)

@@ -46,14 +46,22 @@ const failures = [];
 function run(title, files, env, { native = true } = {}) {
   console.log(`\n# ${title}`);
   const preload = native ? ["--import", NATIVE] : [];
-  const tapDir = mkdtempSync(join(tmpdir(), "kerno-tests-"));
-  const tap = join(tapDir, "report.tap");
-  const reporters = ["--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=tap", `--test-reporter-destination=${tap}`];
+  // the TAP copy only names what failed at the end: without a temporary folder the run goes on without it
+  let tapDir = null;
+  try {
+    tapDir = mkdtempSync(join(tmpdir(), "kerno-tests-"));
+  } catch {}
+  const tap = tapDir && join(tapDir, "report.tap");
+  const reporters = [
+    "--test-reporter=spec",
+    "--test-reporter-destination=stdout",
+    ...(tap ? ["--test-reporter=tap", `--test-reporter-destination=${tap}`] : []),
+  ];
   const args = ["--import", "tsx", ...preload, "--test", ...reporters, "--test-concurrency=2", ...files];
   const result = spawnSync(process.execPath, args, { stdio: "inherit", env: { ...process.env, NODE_OPTIONS: nodeOptions, ...env } });
   if (result.status !== 0)
-    failures.push({ title, status: result.status ?? result.signal, failed: existsSync(tap) ? failedTests(readFileSync(tap, "utf8")) : [] });
-  rmSync(tapDir, { recursive: true, force: true });
+    failures.push({ title, status: result.status ?? result.signal, failed: tap && existsSync(tap) ? failedTests(readFileSync(tap, "utf8")) : [] });
+  if (tapDir) rmSync(tapDir, { recursive: true, force: true });
   return result.status === 0;
 }
 
@@ -63,10 +71,13 @@ function failedTests(tap) {
   const failed = [];
   lines.forEach((line, i) => {
     const notOk = /^ *not ok \d+ - (.*)$/.exec(line);
-    if (!notOk) return;
+    // a TODO does not fail the run
+    if (!notOk || /# TODO\b/.test(notOk[1])) return;
     const block = lines.slice(i + 1, i + 60);
     const end = block.findIndex((l) => /^ *\.\.\.$/.test(l));
     const yaml = end >= 0 ? block.slice(0, end) : block;
+    // a parent whose subtests failed: they are listed themselves
+    if (yaml.some((l) => /failureType: 'subtestsFailed'/.test(l))) return;
     const location =
       yaml
         .find((l) => /^ +location: /.test(l))

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { currentBlock, END, START, TABLE_PAGE, withBlock } from "../../bench/readme.js";
 import { latestRun, type SavedRun, saveRun } from "../../bench/results.js";
-import { best, type Row, ratioOf } from "../../bench/rows.js";
+import { best, makeRows, type Row, ratioOf } from "../../bench/rows.js";
 import { formatTable, readmeBlock } from "../../bench/table.js";
 import { tempDir } from "../../packages/core/test/helpers/tmp.js";
 
@@ -27,6 +27,19 @@ test("ratios point the same way for rates and times; best picks across thread co
   assert.deepEqual(best(runs, "m", true), { value: 7, index: 1 });
   assert.deepEqual(best(runs, "m", false), { value: 5, index: 0 });
   assert.deepEqual(best(runs, "other", true), { value: null, index: -1 });
+});
+
+test("a side that measured nothing (no data: the worker skipped) has no peak RSS, not its idle worker's", () => {
+  const skipped = [{ metric: "5 epochs, wall", value: null, peakRssMb: 105 }];
+  const rows = makeRows("course-mnist-cnn", {
+    native: skipped,
+    js: skipped,
+    torch: [[{ metric: "5 epochs, wall", value: 70, peakRssMb: 763 }]],
+    torchThreads: [2],
+    onnx: [],
+  });
+  const rss = rows.find((r) => r.metric === "peak RSS")!;
+  assert.deepEqual([rss.kernoNative, rss.kernoJs, rss.pytorch, rss.ratio], [null, null, 763, null]);
 });
 
 test("the table shows ONNX Runtime columns only when a row has them", () => {

@@ -87,6 +87,8 @@ export class Gpu implements DeviceArrays {
   private freeBytes = 0;
   private dispatches = 0;
   private errors: string[] = [];
+  /** Why the device is gone, once it is: every later dispatch, copy and read says so. */
+  private lost: string | null = null;
 
   /** `device` from an adapter described by `adapter` (its vendor and architecture, for messages). */
   constructor(
@@ -94,7 +96,9 @@ export class Gpu implements DeviceArrays {
     readonly adapter = "a WebGPU adapter",
   ) {
     device.addEventListener("uncapturederror", (e) => this.errors.push((e as GPUUncapturedErrorEvent).error.message));
-    device.lost.then((info) => this.errors.push(`the GPU device was lost (${info.reason}): ${info.message}`));
+    device.lost.then((info) => {
+      this.lost = `the GPU device was lost (${info.reason}): ${info.message}`;
+    });
   }
 
   stats(): GpuStats {
@@ -153,27 +157,29 @@ export class Gpu implements DeviceArrays {
 
   /** Brings stale arrays' values to the CPU and lets go of the GPU copies of all of `arrays`. */
   async read(arrays: readonly TypedArray[]): Promise<void> {
+    this.throwErrors();
     const buffers = new Map<ArrayBuffer, TypedArray>();
     for (const a of arrays) {
       const buffer = a.buffer as ArrayBuffer;
       if (this.slots.has(buffer)) buffers.set(buffer, a);
     }
     const staleOnes = () => [...buffers].filter(([buffer]) => this.slots.get(buffer)?.where === "device");
-    // a dispatch queued while a read awaits (another async caller) may write an array again: read until current
+    // a dispatch queued while a read awaits (another async caller) may write an array again, or a
+    // caller may let its GPU copy go: each copy lands only if its slot is unchanged; read until current
     for (let round = 0; round < 4; round++) {
       const stale = staleOnes();
       if (stale.length === 0) break;
-      const slots = stale.map(([buffer]) => this.slots.get(buffer)!);
-      const versions = slots.map((s) => s.version);
-      // whole ArrayBuffers: a view of a placeholder (a row slice) reads its whole array
-      const wholes = stale.map(([buffer, a]) => (a instanceof Uint8Array ? new Uint8Array(buffer) : new (a.constructor as typeof Float32Array)(buffer)));
-      await download(
-        this.device,
-        slots.map((s) => s.gpu!),
-        wholes,
-      );
-      slots.forEach((s, i) => {
-        if (s.version === versions[i] && s.gpu) s.where = "both";
+      const items = stale.map(([buffer, a]) => {
+        const slot = this.slots.get(buffer)!;
+        const version = slot.version;
+        // whole ArrayBuffers: a view of a placeholder (a row slice) reads its whole array
+        const target = a instanceof Uint8Array ? new Uint8Array(buffer) : new (a.constructor as typeof Float32Array)(buffer);
+        const source = () => (this.slots.get(buffer) === slot && slot.version === version ? slot.gpu : null);
+        return { target, source, slot };
+      });
+      const filled = await download(this.device, items);
+      items.forEach((item, i) => {
+        if (filled[i]) item.slot.where = "both";
       });
     }
     this.throwErrors();
@@ -195,10 +201,10 @@ export class Gpu implements DeviceArrays {
 
   copy(target: TypedArray, source: TypedArray): void {
     this.throwErrors();
+    const to = this.ownedBuffer(target, "assign", false);
     const temps: GPUBuffer[] = [];
     const from = this.bufferFor(source, temps);
-    const to = this.ownedBuffer(target, "assign", false);
-    if (target.length > 0) {
+    if (target.length > 0 && from !== to) {
       const encoder = this.device.createCommandEncoder();
       encoder.copyBufferToBuffer(from, 0, to, 0, target.length * 4);
       this.device.queue.submit([encoder.finish()]);
@@ -218,6 +224,7 @@ export class Gpu implements DeviceArrays {
 
   /** GPU errors (a shader that does not compile, a bad binding) since the last check, as one exception. */
   throwErrors(): void {
+    if (this.lost) throw new Error(`webgpu: ${this.lost}`);
     if (this.errors.length === 0) return;
     const errors = this.errors;
     this.errors = [];
@@ -289,7 +296,7 @@ export class Gpu implements DeviceArrays {
 
   private acquire(bytes: number): GPUBuffer {
     // a power of two past the device's largest buffer would fail where the exact size fits
-    const size = Math.max(bytes, Math.min(sizeClass(bytes), this.device.limits.maxBufferSize));
+    const size = sizeClass(bytes) > this.device.limits.maxBufferSize ? bytes : sizeClass(bytes);
     const reused = this.free.get(size)?.pop();
     if (reused) {
       this.freeBytes -= size;

@@ -69,6 +69,7 @@ test("in Chromium (WebGPU on SwiftShader), the webgpu backend passes every confo
   assert.deepEqual(result.gradients, [], result.gradients.map((f) => `${f.kernel}: ${f.error}`).join("\n"));
   const { webgpu, js, mnistMemory } = result.training!;
   // the same seeds on both backends: the same training, up to float32 rounding
+  console.log(`small CNN losses by epoch, webgpu vs js: ${webgpu.losses.map((l, i) => `${l.toPrecision(6)}/${js.losses[i].toPrecision(6)}`).join(", ")}`);
   webgpu.losses.forEach((loss, i) =>
     assert.ok(Math.abs(loss - js.losses[i]) < 1e-3 * Math.max(1, js.losses[i]), `epoch ${i + 1}: loss ${loss} on webgpu, ${js.losses[i]} on js`),
   );

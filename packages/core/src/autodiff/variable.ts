@@ -30,8 +30,8 @@ export class Variable extends Tensor<"float32"> {
       throw new RangeError(`Variable '${this.name}'.assign: expected shape ${shapeToString(this.shape)}, got ${shapeToString(value.shape)}`);
     }
     if (!isFloat32(value)) throw new TypeError(`Variable '${this.name}'.assign: expected float32, got ${value.dtype}`);
-    // itself (a stopGradient or a reshape of it shares its array): nothing to copy
-    if (value.values === this.values) return this;
+    // itself (a stopGradient or a reshape of it shares its array, or a view of all of it): nothing to copy
+    if (value.values.buffer === this.values.buffer && value.values.byteOffset === this.values.byteOffset) return this;
     // values a device computed (webgpu: a moving average) are copied there, not read back
     if (copyOnDevice(this.values, value.values)) return this;
     discardArrays([this.values]);

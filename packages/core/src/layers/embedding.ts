@@ -49,11 +49,12 @@ export class Embedding extends Layer {
   call(inputs: LayerOutput, _o: CallOptions): Tensor {
     const x = single(inputs, this.who);
     const ids = x.dtype === "int32" ? x : cast(x, "int32");
-    const v = ids.values;
-    // ids still on a device are not read back for the check: an out-of-range id gathers zeros there
-    const checked = staleOn(v) ? 0 : v.length;
-    for (let i = 0; i < checked; i++) {
-      if (!(v[i] >= 0 && v[i] < this.inputDim)) throw new RangeError(`${this.who}: token id ${x.values[i]} at position ${i} is outside [0, ${this.inputDim})`);
+    // the ids as the CPU has them: the cast ones, or x's own where a device made the cast (truncated
+    // as the cast truncates); ids only on a device are not read back: an out-of-range id gathers zeros there
+    const v = !staleOn(ids.values) ? ids.values : !staleOn(x.values) ? x.values : null;
+    for (let i = 0; v && i < v.length; i++) {
+      const id = Math.trunc(v[i]);
+      if (!(id >= 0 && id < this.inputDim)) throw new RangeError(`${this.who}: token id ${x.values[i]} at position ${i} is outside [0, ${this.inputDim})`);
     }
     return gather(this.embeddings, ids, 0);
   }

@@ -1,10 +1,9 @@
 /** Reductions over axes: mean, max, min, argmax, argmin, variance, logSumExp (sum is in broadcast.ts, beside its gradient). */
-import { assertOnHost } from "../tensor/device.js";
 import { normalizeAxes, normalizeAxis, reducedShape, shapeToString, sizeOf } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
 import { add, div, mul, sub } from "./arithmetic.js";
 import { sum } from "./broadcast.js";
-import { cast, equal } from "./compare.js";
+import { cast, equal, where } from "./compare.js";
 import { type Axes, asFloat, assertFloat, backend, f32, make, record, reduceWith } from "./core.js";
 import { exp, log } from "./math.js";
 import { reshape, stopGradient } from "./shape.js";
@@ -80,11 +79,9 @@ export function logSumExp(x: Tensor, axes?: Axes, keepDims = false): Tensor<"flo
   if (ax.some((a) => x.shape[a] === 0))
     return f32(new Float32Array(sizeOf(reducedShape(x.shape, ax, keepDims))).fill(-Infinity), reducedShape(x.shape, ax, keepDims));
   const m = stopGradient(max(x, axes, true));
-  assertOnHost(m.values, "logSumExp");
-  const finiteM = f32(
-    m.values.map((v) => (Number.isFinite(v) ? v : 0)),
-    m.shape,
-  );
+  // an infinite or NaN maximum shifts by 0 instead (m - m is 0 only where m is finite): kernels,
+  // so that the shift stays where m is (a device's)
+  const finiteM = stopGradient(where(equal(sub(m, m), 0), m, 0));
   const s = log(sum(exp(sub(x, finiteM)), axes, true));
   const y = add(s, finiteM);
   if (keepDims) return y;

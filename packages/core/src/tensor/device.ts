@@ -60,6 +60,22 @@ export function holdArrays(arrays: readonly TypedArray[]): void {
   for (const s of stores) s.hold(arrays);
 }
 
+/**
+ * Runs `block`, then reads `arrays` (a function: the arrays as they are then), also when the block
+ * throws; a read that fails after a failed block does not hide the block's error (the cause).
+ */
+export async function readingAfter<T>(block: () => Promise<T>, arrays: () => readonly TypedArray[]): Promise<T> {
+  let result: T;
+  try {
+    result = await block();
+  } catch (err) {
+    await readArrays(arrays()).catch(() => {});
+    throw err;
+  }
+  await readArrays(arrays());
+  return result;
+}
+
 /** Drops every device copy of `arrays` (their CPU values are about to change). */
 export function discardArrays(arrays: readonly TypedArray[]): void {
   for (const s of stores) s.discard(arrays);

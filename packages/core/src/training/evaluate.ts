@@ -8,7 +8,7 @@ import { backend } from "../backends/registry.js";
 import { Dataset, type Example } from "../data/dataset.js";
 import { applyActivation } from "../layers/activation-names.js";
 import { concat } from "../ops/shape.js";
-import { holdArrays, isDeviceBackend, readArrays } from "../tensor/device.js";
+import { holdArrays, isDeviceBackend, readArrays, readingAfter } from "../tensor/device.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Logs, TrainingModel } from "./callbacks.js";
 import type { Compiled } from "./compile.js";
@@ -132,7 +132,7 @@ export async function evaluateLogs(model: FitModel, compiled: Compiled, data: Va
   // on a device, the weights are uploaded once for the pass, not at every batch
   const weights = device ? model.weights.map((w) => w.values) : [];
   if (device) holdArrays(weights);
-  try {
+  const pass = async () => {
     if (data instanceof Dataset) {
       for await (const el of data) await evalBatch(list(el.x), list(el.y!), el.sampleWeight ?? null);
     } else {
@@ -144,9 +144,9 @@ export async function evaluateLogs(model: FitModel, compiled: Compiled, data: Va
         await evalBatch(xs.map(part), ys.map(part), vw ? part(vw) : null);
       }
     }
-  } finally {
-    if (device) await readArrays(weights);
-  }
+  };
+  if (device) await readingAfter(pass, () => weights);
+  else await pass();
   return running.logs(prefix);
 }
 

@@ -9,7 +9,7 @@ import { backend } from "../backends/registry.js";
 import { Dataset, type Example } from "../data/dataset.js";
 import { concat } from "../ops/shape.js";
 import { zerosLike } from "../tensor/creation.js";
-import { isDeviceBackend, readArrays } from "../tensor/device.js";
+import { isDeviceBackend, readArrays, readingAfter } from "../tensor/device.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Callback, type CallbackHooks, History } from "./callbacks.js";
 import type { Compiled } from "./compile.js";
@@ -215,7 +215,7 @@ async function fitModel(model: FitModel, runner: FitModel, x: Inputs | Dataset<E
     await cbs.call("onEpochBegin", epoch, {});
     const running = new EpochLogs(compiled, () => model.outputNames);
     let batch = 0;
-    try {
+    const epochBatches = async () => {
       for await (const b of source.epochBatches(epoch)) {
         await cbs.call("onTrainBatchBegin", batch, {});
         const r = step(b);
@@ -234,11 +234,11 @@ async function fitModel(model: FitModel, runner: FitModel, x: Inputs | Dataset<E
         if (parallel) model.stopTraining = parallel.agree(model.stopTraining, "broadcast of rank 0's stop flag");
         if (model.stopTraining) break;
       }
-    } finally {
-      // the weights and the optimizer's slots back on the CPU before validation and the callbacks
-      // read or replace them, and when a step failed
-      if (device) await readArrays(weightsAndSlots());
-    }
+    };
+    // the weights and the optimizer's slots back on the CPU before validation and the callbacks
+    // read or replace them, and when a step failed
+    if (device) await readingAfter(epochBatches, weightsAndSlots);
+    else await epochBatches();
     if (parallel) {
       const state = running.state();
       parallel.sumState(state, `allreduce of epoch ${epoch + 1}'s metrics`);

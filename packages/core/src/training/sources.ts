@@ -6,6 +6,7 @@
 import { classWeightsFor, sampleClasses } from "../data/balance.js";
 import type { Dataset, Example } from "../data/dataset.js";
 import { tensor } from "../tensor/creation.js";
+import { assertOnHost } from "../tensor/device.js";
 import { generator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Compiled } from "./compile.js";
@@ -31,6 +32,7 @@ export type SourceOptions = Pick<
 
 /** Sample weights from class weights (by each sample's class) times explicit sample weights. */
 function combinedWeights(ys: Tensor[], compiled: Compiled, options: SourceOptions): Float32Array | null {
+  if (options.sampleWeight) assertOnHost(options.sampleWeight.values, "fit: sampleWeight");
   let w: Float32Array | null = options.sampleWeight ? Float32Array.from(options.sampleWeight.values) : null;
   if (options.classWeight) {
     const classes = sampleClasses(ys[0], compiled.losses[0].kind);

@@ -9,6 +9,7 @@ import { closeSync, openSync, readFileSync, readSync, type Stats, statSync } fro
 import type { Variable } from "@kerno/core/autodiff/variable.js";
 import type { Layer } from "@kerno/core/layers/layer.js";
 import { Model } from "@kerno/core/models/model.js";
+import { discardArrays } from "@kerno/core/tensor/device.js";
 import { shapeToString } from "@kerno/core/tensor/shape.js";
 import { type H5Dataset, type H5Group, nodeAt, readH5Tree } from "./h5-tree.js";
 import { kerasLayerKeys, kerasVariableGroups } from "./keras-layout.js";
@@ -112,6 +113,7 @@ function assignInOrder(layer: Layer, arrays: Stored[], who: string): void {
     const v = d.values;
     if (!v || v.length !== vars[i].size)
       throw new Error(`${who}: weight '${arrays[i].name}' of layer '${layer.name}': expected ${vars[i].size} values, found ${v?.length ?? 0}`);
+    discardArrays([vars[i].values]);
     vars[i].values.set(v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>, Number));
   });
 }

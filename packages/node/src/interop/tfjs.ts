@@ -7,6 +7,7 @@ import { dirname, resolve } from "node:path";
 import type { Model } from "@kerno/core/models/model.js";
 import { rebuildModel } from "@kerno/core/models/rebuild.js";
 import { arrayAt, fail, objectAt, parseJson, shapeAt, sizeOf, stringAt } from "@kerno/core/models/validate.js";
+import { discardArrays } from "@kerno/core/tensor/device.js";
 import { resolveInside } from "../util/files.js";
 import { modelConfig } from "./keras-config.js";
 import { matchWeights } from "./weights.js";
@@ -143,6 +144,7 @@ export function loadTfjsModel(path: string): Model {
         throw new Error(`${who}: the weight shards end before '${w.name}' (the shards changed while loading?)`);
       const { data, size } = readWeight(bytes, offset, w);
       offset += size;
+      discardArrays([targets[t].values]);
       targets[t++].values.set(data);
     }
   });

@@ -6,6 +6,7 @@
  */
 import type { Variable } from "@kerno/core/autodiff/variable.js";
 import type { Model } from "@kerno/core/models/model.js";
+import { discardArrays } from "@kerno/core/tensor/device.js";
 import { shapeToString } from "@kerno/core/tensor/shape.js";
 
 export interface NamedArray {
@@ -61,5 +62,7 @@ export function assignWeights(model: Model, weights: Map<string, NamedArray>, wh
     entries.map(([name, w]) => ({ name, shape: w.shape })),
     who,
   );
+  // a device backend's copies of the old values go (the CPU holds the new ones)
+  discardArrays(targets.map((t) => t.values));
   targets.forEach((target, i) => target.values.set(entries[i][1].data));
 }
