@@ -9,28 +9,8 @@
 import * as tf from "@tensorflow/tfjs";
 // importing the wasm backend registers it
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { BATCH, callsPerSecond, fetchDigits, type LayerSpec, MNIST_CNN, PIXELS, publish, RMSPROP, scaled } from "./spec.js";
-
-function layerOf(s: LayerSpec, first: boolean) {
-  const input = first ? { inputShape: [28, 28, 1] } : {};
-  switch (s.layer) {
-    case "conv":
-      return tf.layers.conv2d({ ...input, filters: s.filters, kernelSize: 3, activation: "relu" });
-    case "pool":
-      return tf.layers.maxPooling2d({ ...input, poolSize: 2 });
-    case "flatten":
-      return tf.layers.flatten(input);
-    case "dense":
-      return tf.layers.dense({ ...input, units: s.units, activation: s.activation });
-  }
-}
-
-function tfCnn(): tf.Sequential {
-  const model = tf.sequential({ layers: MNIST_CNN.map((s, i) => layerOf(s, i === 0)) });
-  const { learningRate, rho, momentum, epsilon } = RMSPROP;
-  model.compile({ optimizer: tf.train.rmsprop(learningRate, rho, momentum, epsilon), loss: "sparseCategoricalCrossentropy" });
-  return model;
-}
+import { BATCH, callsPerSecond, fetchDigits, PIXELS, publish, scaled } from "./spec.js";
+import { tfCnn } from "./tfjs-cnn.js";
 
 /** The WebGL renderer Chromium gives this page (SwiftShader: WebGL drawn on the CPU). */
 function webglRenderer(): string {

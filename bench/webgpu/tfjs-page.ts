@@ -10,29 +10,9 @@
 import * as tf from "@tensorflow/tfjs";
 // importing the webgpu backend registers it
 import "@tensorflow/tfjs-backend-webgpu";
-import { accuracy, BATCH, callsPerSecond, fetchDigits, type LayerSpec, MNIST_CNN, PIXELS, publish, RMSPROP, scaled } from "../browser/spec.js";
+import { accuracy, BATCH, callsPerSecond, fetchDigits, PIXELS, publish, scaled } from "../browser/spec.js";
+import { tfCnn } from "../browser/tfjs-cnn.js";
 import { type Sizes, sizesFor, VGG16_BASE, VGG16_BASE_PARAMS } from "./spec.js";
-
-function layerOf(s: LayerSpec, first: boolean) {
-  const input = first ? { inputShape: [28, 28, 1] } : {};
-  switch (s.layer) {
-    case "conv":
-      return tf.layers.conv2d({ ...input, filters: s.filters, kernelSize: 3, activation: "relu" });
-    case "pool":
-      return tf.layers.maxPooling2d({ ...input, poolSize: 2 });
-    case "flatten":
-      return tf.layers.flatten(input);
-    case "dense":
-      return tf.layers.dense({ ...input, units: s.units, activation: s.activation });
-  }
-}
-
-function tfCnn(): tf.Sequential {
-  const model = tf.sequential({ layers: MNIST_CNN.map((s, i) => layerOf(s, i === 0)) });
-  const { learningRate, rho, momentum, epsilon } = RMSPROP;
-  model.compile({ optimizer: tf.train.rmsprop(learningRate, rho, momentum, epsilon), loss: "sparseCategoricalCrossentropy" });
-  return model;
-}
 
 function tfVgg16Base(side: number): tf.Sequential {
   const model = tf.sequential();
