@@ -5,7 +5,6 @@
  * state; loadModel reads the file, src/interop/load-model.ts). Layers come from a fixed registry
  * of classes; no code from the file is ever executed.
  */
-
 import { Input, InputLayer } from "../layers/input.js";
 import { type Layer, type SymbolicTensor, withWeightGate } from "../layers/layer.js";
 import { layerFromConfig } from "../layers/registry.js";

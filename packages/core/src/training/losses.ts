@@ -4,7 +4,6 @@
  * logits; compile() switches a cross-entropy on a softmax or sigmoid output to its fromLogits
  * form and has the model return the logits (stable and exact, as Keras does).
  */
-
 import { add, div, minimum, mul, neg, sub } from "../ops/arithmetic.js";
 import { sum } from "../ops/broadcast.js";
 import { cast } from "../ops/compare.js";

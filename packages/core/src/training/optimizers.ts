@@ -3,7 +3,6 @@
  * Slots (momentum, moving averages) are created per variable on first use and saved with the
  * model so that training can resume.
  */
-
 import type { Variable } from "../autodiff/variable.js";
 import { backend } from "../backends/registry.js";
 import { discardArrays } from "../tensor/device.js";
