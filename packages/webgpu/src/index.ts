@@ -70,10 +70,15 @@ export function registerWebGpu(): Promise<Gpu> {
       const kernels = webgpuKernels(gpu);
       addDeviceArrays(gpu);
       registerBackend("webgpu", () => kernels, 0);
+      // a lost device (a driver reset, the GPU taken away) is not the end: the next call asks for a
+      // new one (the lost one's store stays, so that reading its arrays says they are lost)
+      gpu.device.lost.then(() => {
+        registered = null;
+      });
       return gpu;
     })
     .catch((err: unknown) => {
-      // no adapter now (a lost device, a denied request) need not mean none later: the next call tries again
+      // no adapter now (a denied request, a busy GPU) need not mean none later: the next call tries again
       registered = null;
       throw err;
     });

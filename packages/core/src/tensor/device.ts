@@ -91,6 +91,3 @@ export function copyOnDevice(target: TypedArray, source: TypedArray): boolean {
 
 /** Whether the backend named `backendName` keeps its arrays on a device (fit and evaluate then read per batch). */
 export const isDeviceBackend = (backendName: string): boolean => [...stores].some((s) => s.name === backendName);
-
-/** Whether a device backend is registered (callers skip collecting arrays when not). */
-export const hasDeviceArrays = (): boolean => stores.size > 0;

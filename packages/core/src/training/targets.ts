@@ -2,7 +2,6 @@
  * Checks of inputs and targets before the first step, so that a wrong loss, a shape mismatch or
  * an out-of-range label fails with a clear message rather than deep inside a kernel.
  */
-
 import { type SymShape, shapeString } from "../layers/symbolic.js";
 import { staleOn } from "../tensor/device.js";
 import { shapeToString } from "../tensor/shape.js";
