@@ -14,6 +14,7 @@
         "native/conv_indirect.cc",
         "native/conv_pool.cc",
         "native/pool.cc",
+        "native/pool_argmax.cc",
         "native/elementwise.cc",
         "native/softmax.cc",
         "native/optim.cc",

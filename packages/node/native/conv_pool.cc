@@ -1,11 +1,14 @@
-// A convolution (bias and activation included) followed by a max pool, for inference: a Conv2D
-// whose output only a MaxPooling2D reads. Threads take bands of an image's pool rows; each band's
+// A convolution (bias and activation included) followed by a max pool: a Conv2D whose output
+// only a MaxPooling2D reads. For training, each pooled value's window cell (its argmax) comes out
+// too: the backward pass routes the gradient by it, so the convolution's full-size output is
+// neither kept nor read again (cats-vs-dogs' first layer: 130 MB a step). Threads take bands of an image's pool rows; each band's
 // convolution rows go to a buffer of the thread's that stays in cache and are pooled from there,
 // so the full-size activation is never written out and read back (the MNIST CNN's first layer at
 // batch 1024: 88 MB each way, more time than its convolution). Convolution rows that no window
 // reads are not computed. Where conv2d may run Winograd (deep layers), the first call on a shape
 // times this against conv2d then max_pool2d and keeps the faster (autotune.h).
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -23,7 +26,7 @@ constexpr long kBandBytes = 192 * 1024;
 
 enum Way { kFused = 0, kUnfused = 1 };
 
-void fused(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, const PoolGeom& p) {
+void fused(const float* x, const float* w, float* y, uint8_t* arg, const ConvGeom& g, const float* bias, int act, const PoolGeom& p) {
   const DirectForwardFn direct = direct_forward_rows(g);
   std::unique_ptr<IndirectConv> indirect(direct ? nullptr : new IndirectConv(w, g, bias, act));
   const long row_floats = static_cast<long>(g.outW) * g.outC;
@@ -45,30 +48,44 @@ void fused(const float* x, const float* w, float* y, const ConvGeom& g, const fl
       else indirect->pixels(x, r0, r1 - r0, band.get());
       // the band as an image of its own rows: the windows shifted by cy0, clipped to the same cells
       const PoolGeom in_band{1, rows, p.inW, p.channels, py1 - py0, p.outW, p.kH, p.kW, p.strideH, p.strideW, p.padTop + cy0 - py0 * p.strideH, p.padLeft};
-      max_pool2d_rows(band.get(), y + (static_cast<long>(n) * p.outH + py0) * p.outW * p.channels, in_band, 0, py1 - py0);
+      const long at = (static_cast<long>(n) * p.outH + py0) * p.outW * p.channels;
+      if (arg) max_pool2d_argmax_rows(band.get(), y + at, arg + at, in_band, 0, py1 - py0);
+      else max_pool2d_rows(band.get(), y + at, in_band, 0, py1 - py0);
     }
   });
 }
 
-void unfused(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, const PoolGeom& p, bool bf16) {
+void unfused(const float* x, const float* w, float* y, uint8_t* arg, const ConvGeom& g, const float* bias, int act, const PoolGeom& p, bool bf16) {
   std::unique_ptr<float[]> z(new float[static_cast<std::size_t>(g.batch) * g.outH * g.outW * g.outC]);
   conv2d(x, w, z.get(), g, bias, act, bf16);
-  max_pool2d(z.get(), y, p);
+  if (arg) max_pool2d_argmax(z.get(), y, arg, p);
+  else max_pool2d(z.get(), y, p);
+}
+
+// With arg, the argmax too (tagged 4 rather than 3: the pooling's share of the time differs)
+void pooled_convolution(const float* x, const float* w, float* y, uint8_t* arg, const ConvGeom& g, const float* bias, int act, const PoolGeom& p,
+                        bool bf16) {
+  // mixed precision runs its products in bfloat16, which the band loops do not
+  if (bf16) return unfused(x, w, y, arg, g, bias, act, p, true);
+  if (direct_forward_rows(g)) return fused(x, w, y, arg, g, bias, act, p);
+  // tagged after conv.cc's three passes
+  const std::vector<int> key{arg ? 4 : 3, g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW,
+                             g.dilH, g.dilW, g.padTop, g.padLeft, p.kH, p.kW, p.strideH, p.strideW, p.padTop, p.padLeft};
+  run_fastest(key, {kFused, kUnfused}, [&](int way) {
+    if (way == kFused) return fused(x, w, y, arg, g, bias, act, p);
+    unfused(x, w, y, arg, g, bias, act, p, false);
+  });
 }
 
 }  // namespace
 
 void conv2d_max_pool(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, const PoolGeom& p, bool bf16) {
-  // mixed precision runs its products in bfloat16, which the band loops do not
-  if (bf16) return unfused(x, w, y, g, bias, act, p, true);
-  if (direct_forward_rows(g)) return fused(x, w, y, g, bias, act, p);
-  // tagged 3, after conv.cc's three passes
-  const std::vector<int> key{3, g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW,
-                             g.dilH, g.dilW, g.padTop, g.padLeft, p.kH, p.kW, p.strideH, p.strideW, p.padTop, p.padLeft};
-  run_fastest(key, {kFused, kUnfused}, [&](int way) {
-    if (way == kFused) return fused(x, w, y, g, bias, act, p);
-    unfused(x, w, y, g, bias, act, p, false);
-  });
+  pooled_convolution(x, w, y, nullptr, g, bias, act, p, bf16);
+}
+
+void conv2d_max_pool_argmax(const float* x, const float* w, float* y, uint8_t* arg, const ConvGeom& g, const float* bias, int act, const PoolGeom& p,
+                            bool bf16) {
+  pooled_convolution(x, w, y, arg, g, bias, act, p, bf16);
 }
 
 }  // namespace kerno

@@ -8,6 +8,8 @@ namespace kerno {
 void conv2d(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, bool bf16);
 // conv2dMaxPool: maxPool2d(act(conv2d(x, w) + bias)) in one pass
 void conv2d_max_pool(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act, const PoolGeom& p, bool bf16);
+// conv2dMaxPoolArgmax: conv2dMaxPool, and each pooled value's window cell (row-major over the window; 255: none) for the gradient
+void conv2d_max_pool_argmax(const float* x, const float* w, float* y, uint8_t* argmax, const ConvGeom& g, const float* bias, int act, const PoolGeom& p, bool bf16);
 // conv2dBackpropInput: the input gradient of conv2d
 void conv2d_backprop_input(const float* dy, const float* w, float* dx, const ConvGeom& g, bool bf16);
 // conv2dBackpropFilter: the filter gradient of conv2d
@@ -24,6 +26,8 @@ void max_pool2d(const float* x, float* y, const PoolGeom& g);
 void max_pool2d_grad(const float* dy, const float* x, float* dx, const PoolGeom& g);
 // maxPool2dReluGrad: maxPool2dGrad, then zero where x <= 0 (x a relu's output), and db = dz summed per channel
 void max_pool2d_relu_grad(const float* dy, const float* x, float* dz, float* db, const PoolGeom& g);
+// maxPool2dArgmaxGrad: dy routed to each window's argmax cell (conv2dMaxPoolArgmax's); windows that overlap add
+void max_pool2d_argmax_grad(const float* dy, const uint8_t* argmax, float* dx, const PoolGeom& g);
 // avgPool2d: average pooling over the window cells inside the input
 void avg_pool2d(const float* x, float* y, const PoolGeom& g);
 // avgPool2dGrad: the gradient of avgPool2d

@@ -61,6 +61,10 @@ void winograd_backprop_filter(const float* x, const float* dy, float* dw, const 
 // pool.cc
 // output rows [oy0, oy1) of one image x (g.batch not read) into y, that image's output; one thread
 void max_pool2d_rows(const float* x, float* y, const PoolGeom& g, int oy0, int oy1);
+// pool_argmax.cc: the same with each maximum's window cell in arg (kNoCell: none)
+constexpr uint8_t kNoCell = 255;
+void max_pool2d_argmax_rows(const float* x, float* y, uint8_t* arg, const PoolGeom& g, int oy0, int oy1);
+void max_pool2d_argmax(const float* x, float* y, uint8_t* arg, const PoolGeom& g);
 
 // elementwise.cc
 // vmath.cc: y = act(x) or exp(x) over n floats, vectorized (x may be y); every fused activation goes through it

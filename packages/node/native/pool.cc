@@ -6,27 +6,16 @@
 #include <vector>
 
 #include "kernels.h"
+#include "pool_window.h"
 #include "threadpool.h"
 
 namespace kerno {
 namespace {
 
-struct Window { int y0, y1, x0, x1; };
-
-inline Window window(const PoolGeom& g, int oy, int ox) {
-  const int ys = oy * g.strideH - g.padTop, xs = ox * g.strideW - g.padLeft;
-  return {std::max(ys, 0), std::min(ys + g.kH, g.inH), std::max(xs, 0), std::min(xs + g.kW, g.inW)};
-}
-
-// fn(n, oy) for every output row, split across threads
-template <typename F>
-void for_rows(const PoolGeom& g, F fn) {
-  const std::size_t rows = static_cast<std::size_t>(g.batch) * g.outH;
-  const std::size_t grain = std::max<std::size_t>(1, 4096 / std::max(1, g.outW * g.channels));
-  parallel_chunks(rows, grain, [&](std::size_t r0, std::size_t r1, int) {
-    for (std::size_t r = r0; r < r1; r++) fn(static_cast<int>(r / g.outH), static_cast<int>(r % g.outH));
-  });
-}
+using pooling::Window;
+using pooling::window;
+using pooling::for_rows;
+using pooling::disjoint;
 
 // best = max(best, v) and where = index of v where v is strictly larger, without branches
 // (integer masks), so that it vectorizes: pooled values are in random order and a branch here
@@ -65,21 +54,11 @@ void window_grad_2x2(const float* __restrict va, const float* __restrict vb, con
   }
 }
 
-// Windows that do not overlap (stride >= window): each input cell is in at most one
-bool disjoint(const PoolGeom& g) { return g.strideH >= g.kH && g.strideW >= g.kW; }
-
 // A 2x2 window wholly inside the image (the usual pool): its four cells a, b (upper row) and
 // e, f (lower) in the general loop's order, so that both give the same bits (NaNs included).
 void max_window_2x2(const float* __restrict a, const float* __restrict b, const float* __restrict e, const float* __restrict f,
                     float* __restrict out, int C) {
-  for (int c = 0; c < C; c++) {
-    float m = -std::numeric_limits<float>::infinity();
-    m = a[c] > m ? a[c] : m;
-    m = b[c] > m ? b[c] : m;
-    m = e[c] > m ? e[c] : m;
-    m = f[c] > m ? f[c] : m;
-    out[c] = m;
-  }
+  for (int c = 0; c < C; c++) out[c] = pooling::max_of_2x2(a[c], b[c], e[c], f[c]);
 }
 
 }  // namespace
@@ -124,14 +103,7 @@ void max_pool2d_grad_disjoint(const float* dy, const float* x, float* dx, const 
   const int threads = num_threads();
   std::vector<float> partial(db ? static_cast<std::size_t>(C) * threads : 0, 0.f);
   const long image = static_cast<long>(g.inH) * g.inW * C;
-  // windows are products of row and column ranges: a cell is in one when its row and column are
-  std::vector<char> row_in(g.inH, 0), col_in(g.inW, 0);
-  for (int oy = 0; oy < g.outH; oy++)
-    for (int ox = 0; ox < g.outW; ox++) {
-      const Window w = window(g, oy, ox);
-      for (int iy = w.y0; iy < w.y1; iy++) row_in[iy] = 1;
-      for (int ix = w.x0; ix < w.x1; ix++) col_in[ix] = 1;
-    }
+  const pooling::Covered covered(g);
   parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int thread) {
     float* sums = db ? partial.data() + static_cast<std::size_t>(thread) * C : nullptr;
     std::vector<float> best(C), taken(C);
@@ -140,12 +112,7 @@ void max_pool2d_grad_disjoint(const float* dy, const float* x, float* dx, const 
     for (std::size_t n = n0; n < n1; n++) {
       const float* xi = x + n * image;
       float* dxi = dx + n * image;
-      for (int iy = 0; iy < g.inH; iy++) {
-        float* row = dxi + static_cast<long>(iy) * g.inW * C;
-        if (!row_in[iy]) { std::memset(row, 0, sizeof(float) * g.inW * C); continue; }
-        for (int ix = 0; ix < g.inW; ix++)
-          if (!col_in[ix]) std::memset(row + static_cast<long>(ix) * C, 0, sizeof(float) * C);
-      }
+      pooling::zero_uncovered(dxi, g, covered);
       for (int oy = 0; oy < g.outH; oy++)
         for (int ox = 0; ox < g.outW; ox++) {
           const Window w = window(g, oy, ox);

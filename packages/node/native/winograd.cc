@@ -103,11 +103,16 @@ long tile_block(long C, long K, int points, long tiles) {
 
 // Per-thread buffers that keep their largest size: 0, 1 a block's transforms, 2, 3 the zero and
 // sink rows, 4, 5 the calling thread's transformed and packed kernels (up to 36 MB each on
-// VGG16's 512-channel layers, whose page faults cost milliseconds a call if freed each time),
-// 6, 7 every tile's transforms for the point-by-point way (up to kWinogradByPointMaxBytes).
+// VGG16's 512-channel layers, whose page faults cost milliseconds a call if freed each time), 6
+// every tile's transforms for the point-by-point way, input's and output's in one (up to
+// kWinogradByPointMaxBytes). A buffer grows to the exact size asked: resize doubled it, and a 63
+// MB and a 115 MB one stayed after cats-vs-dogs' validation.
 std::vector<float>& scratch(int which, std::size_t floats) {
-  thread_local std::vector<float> bufs[8];
-  if (bufs[which].size() < floats) bufs[which].resize(floats);
+  thread_local std::vector<float> bufs[7];
+  if (bufs[which].size() < floats) {
+    std::vector<float>().swap(bufs[which]);
+    bufs[which].resize(floats);
+  }
   return bufs[which];
 }
 
@@ -236,8 +241,8 @@ void winograd_conv3x3_by_point(const float* x, const float* w, float* y, const C
   const long T = tl.count;
   std::size_t packed = 0;
   const float* PU = packed_kernels(w, s, C, K, packed);
-  float* V = scratch(6, P * T * C).data();
-  float* M = scratch(7, P * T * K).data();
+  float* V = scratch(6, static_cast<std::size_t>(P) * T * (C + K)).data();
+  float* M = V + static_cast<std::size_t>(P) * T * C;
   parallel_chunks(T, 8, [&](std::size_t t0, std::size_t t1, int) {
     const float* zero = zeros_row(C);
     for (std::size_t t = t0; t < t1; t++) transform_tile(x, g, tl, static_cast<long>(t), zero, V + t * C, T * C);

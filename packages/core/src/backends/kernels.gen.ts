@@ -77,6 +77,21 @@ export interface Kernels {
    * Conv2D that only a MaxPooling2D reads, without writing the convolution's output in full.
    */
   conv2dMaxPool(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation, pool: Pool2dGeometry, precision?: Precision): F32;
+  /**
+   * conv2dMaxPool, and for each pooled value the cell of its window that holds it (row-major over
+   * the kH x kW window, the first of equal maxima; 255 where none does): training's pooled
+   * convolution keeps this byte instead of the convolution's output. Needs pool.kH * pool.kW <=
+   * 255.
+   */
+  conv2dMaxPoolArgmax(
+    x: F32,
+    w: F32,
+    g: Conv2dGeometry,
+    bias: F32 | null,
+    act: FusedActivation,
+    pool: Pool2dGeometry,
+    precision?: Precision,
+  ): { y: F32; argmax: Uint8Array };
   conv2dBackpropInput(dy: F32, w: F32, g: Conv2dGeometry, precision?: Precision): F32;
   conv2dBackpropFilter(x: F32, dy: F32, g: Conv2dGeometry, precision?: Precision): F32;
   /** Depthwise: kernel [kh, kw, inC, multiplier], g.outC = inC * multiplier; output channel c * multiplier + j. */
@@ -91,6 +106,11 @@ export interface Kernels {
    * relu convolution's pooling this way (src/autodiff/grad.ts).
    */
   maxPool2dReluGrad(dy: F32, x: F32, g: Pool2dGeometry): { dz: F32; db: F32 };
+  /**
+   * The max pool's gradient from the argmax conv2dMaxPoolArgmax gave: dy to each window's argmax
+   * cell (summed where windows overlap), 0 elsewhere.
+   */
+  maxPool2dArgmaxGrad(dy: F32, argmax: Uint8Array, g: Pool2dGeometry): F32;
   /** Average over the window cells inside the input (padding excluded, as in Keras). */
   avgPool2d(x: F32, g: Pool2dGeometry): F32;
   avgPool2dGrad(dy: F32, g: Pool2dGeometry): F32;

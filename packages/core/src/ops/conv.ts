@@ -126,9 +126,8 @@ export function conv2dOperands(x: Tensor, kernel: Tensor, options: Conv2dOptions
   return convOperands("conv2d", x, kernel, conv2dGeometry(x.shape, kernel.shape, options), options);
 }
 
-/** A convolution's forward result, not yet recorded, with what its gradients need. */
-export interface Convolution {
-  y: Tensor<"float32">;
+/** What a convolution's gradients need (its forward pass aside). */
+export interface ConvolutionGradients {
   /** x, kernel and (when given) the bias: the inputs a node records. */
   inputs: Tensor[];
   act: FusedActivation;
@@ -138,19 +137,22 @@ export interface Convolution {
   fromPreActivation(dz: Float32Array, db: Float32Array | null, needs: readonly boolean[]): (Tensor<"float32"> | null)[];
 }
 
-function convolution(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGeometry, options: Conv2dOptions): Convolution {
-  const { xv, wv, bias, bv, act, precision } = convOperands(kind, x, kernel, g, options);
+/** A convolution's forward result, not yet recorded, with what its gradients need. */
+export interface Convolution extends ConvolutionGradients {
+  y: Tensor<"float32">;
+}
+
+function gradients(kind: ConvKind, x: Tensor, kernel: Tensor, operands: ConvOperands): ConvolutionGradients {
+  const { xv, wv, g, bias, act, precision } = operands;
   const k = backend();
-  const [forward, backInput, backFilter] =
+  const [backInput, backFilter] =
     kind === "conv2d"
       ? [
-          (x: Float32Array, w: Float32Array, g: Conv2dGeometry, b: Float32Array | null, a: FusedActivation) => k.conv2d(x, w, g, b, a, precision),
           (dy: Float32Array, w: Float32Array, g: Conv2dGeometry) => k.conv2dBackpropInput(dy, w, g, precision),
           (x: Float32Array, dy: Float32Array, g: Conv2dGeometry) => k.conv2dBackpropFilter(x, dy, g, precision),
         ]
-      : [k.depthwiseConv2d.bind(k), k.depthwiseConv2dBackpropInput.bind(k), k.depthwiseConv2dBackpropFilter.bind(k)];
+      : [k.depthwiseConv2dBackpropInput.bind(k), k.depthwiseConv2dBackpropFilter.bind(k)];
   return {
-    y: f32(forward(xv, wv, g, bv, act), [g.batch, g.outH, g.outW, g.outC]),
     inputs: bias ? [x, kernel, bias] : [x, kernel],
     act,
     biasChannels: bias ? g.outC : 0,
@@ -165,10 +167,23 @@ function convolution(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGeometr
   };
 }
 
+function convolution(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGeometry, options: Conv2dOptions): Convolution {
+  const operands = convOperands(kind, x, kernel, g, options);
+  const { xv, wv, bv, act, precision } = operands;
+  const k = backend();
+  const y = kind === "conv2d" ? k.conv2d(xv, wv, g, bv, act, precision) : k.depthwiseConv2d(xv, wv, g, bv, act);
+  return { y: f32(y, [g.batch, g.outH, g.outW, g.outC]), ...gradients(kind, x, kernel, operands) };
+}
+
 /** conv2d's forward pass, checked as conv2d checks it, for ops that record it with more (conv2dMaxPool). */
 export function conv2dForward(x: Tensor, kernel: Tensor, options: Conv2dOptions): Convolution {
   checkConvInputs("conv2d", x, kernel, "[kh, kw, in, out]");
   return convolution("conv2d", x, kernel, conv2dGeometry(x.shape, kernel.shape, options), options);
+}
+
+/** conv2d's gradients without its forward pass, for ops that run it in a larger kernel (conv2dMaxPool). */
+export function conv2dGradients(x: Tensor, kernel: Tensor, operands: ConvOperands): ConvolutionGradients {
+  return gradients("conv2d", x, kernel, operands);
 }
 
 /**

@@ -12,6 +12,7 @@ import { conv2dFilterGrad, conv2dForward, conv2dInputGrad, maxPool } from "./con
 import { depthwiseKernels } from "./depthwise.js";
 import { runGemm } from "./gemm.js";
 import type { KernelGroup } from "./index.js";
+import { maxPoolArgmax } from "./pool.js";
 
 function float32Only(precision: Precision | undefined): void {
   if (precision === undefined || precision === "float32") return;
@@ -68,6 +69,7 @@ type ConvolutionKernels = Pick<
   | "matMul"
   | "conv2d"
   | "conv2dMaxPool"
+  | "conv2dMaxPoolArgmax"
   | "conv2dBackpropInput"
   | "conv2dBackpropFilter"
   | "depthwiseConv2d"
@@ -87,6 +89,10 @@ export const convolutionKernels: KernelGroup = (gpu: Gpu): ConvolutionKernels =>
   conv2dMaxPool(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation, pool: Pool2dGeometry, precision?: Precision): F32 {
     float32Only(precision);
     return maxPool(gpu, conv2dForward(gpu, x, w, g, bias, act), pool);
+  },
+  conv2dMaxPoolArgmax(x: F32, w: F32, g: Conv2dGeometry, bias: F32 | null, act: FusedActivation, pool: Pool2dGeometry, precision?: Precision) {
+    float32Only(precision);
+    return maxPoolArgmax(gpu, conv2dForward(gpu, x, w, g, bias, act), pool);
   },
   conv2dBackpropInput(dy: F32, w: F32, g: Conv2dGeometry, precision?: Precision): F32 {
     float32Only(precision);

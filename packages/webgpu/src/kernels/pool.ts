@@ -83,6 +83,42 @@ const ARGMAX = poolKernel(
   where_[i] = at;`,
 );
 
+/**
+ * maxPool2d and each output's argmax as conv2dMaxPoolArgmax gives it: the window cell (row-major
+ * over the whole kH x kW window) of the first value equal to the maximum, 255 where none is.
+ */
+const MAX_POOL_ARGMAX = poolKernel(
+  ["x: array<f32>"],
+  ["y: array<f32>", "argmax: array<u32>"],
+  /* wgsl */ `${OUTPUT_WINDOW}
+  var best = p.negInf;
+  var cell = 255u;
+  for (var iy = y0; iy < y1; iy++) {
+    for (var ix = x0; ix < x1; ix++) {
+      let v = x[((b * p.inH + iy) * p.inW + ix) * p.channels + c];
+      if (v > best || (cell == 255u && v == best)) { best = v; cell = u32((iy - ys) * p.kW + ix - xs); }
+    }
+  }
+  y[i] = best;
+  argmax[i] = cell;`,
+);
+
+/** dx: the sum of dy over the outputs whose argmax is this cell of their window. */
+const MAX_POOL_ARGMAX_GRAD = poolKernel(
+  ["dy: array<f32>", "argmax: array<u32>"],
+  ["dx: array<f32>"],
+  /* wgsl */ `${INPUT_COVER}
+  var sum = 0.0;
+  for (var oy = oy0; oy <= oy1; oy++) {
+    for (var ox = ox0; ox <= ox1; ox++) {
+      let o = ((b * p.outH + oy) * p.outW + ox) * p.channels + c;
+      let cell = u32((iy + p.padTop - oy * p.strideH) * p.kW + ix + p.padLeft - ox * p.strideW);
+      if (argmax[o] == cell) { sum += dy[o]; }
+    }
+  }
+  dx[i] = sum;`,
+);
+
 /** dx: the sum of dy over the outputs whose first maximal cell this is; with relu, zero where !(x > 0). */
 const maxPoolGradShader = (relu: boolean) =>
   poolKernel(
@@ -155,7 +191,26 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   if (t == 0u && c < p.channels) { db[c] = part[0]; }
 }`;
 
-export function poolKernels(gpu: Gpu): Pick<Kernels, "maxPool2d" | "maxPool2dGrad" | "maxPool2dReluGrad" | "avgPool2d" | "avgPool2dGrad"> {
+/** maxPool2d of y with each output's argmax (MAX_POOL_ARGMAX): conv2dMaxPoolArgmax's pooling. */
+export function maxPoolArgmax(gpu: Gpu, y: F32, g: Pool2dGeometry): { y: F32; argmax: Uint8Array } {
+  const n = g.batch * g.outH * g.outW * g.channels;
+  const [pooled, argmax] = gpu.run({
+    label: "conv2dMaxPoolArgmax pool",
+    code: MAX_POOL_ARGMAX,
+    inputs: [y],
+    outputs: [
+      { dtype: "float32", length: n },
+      { dtype: "bool", length: n },
+    ],
+    params: poolParams(g, n),
+    workgroups: grid(n),
+  });
+  return { y: pooled as F32, argmax: argmax as Uint8Array };
+}
+
+export function poolKernels(
+  gpu: Gpu,
+): Pick<Kernels, "maxPool2d" | "maxPool2dGrad" | "maxPool2dReluGrad" | "maxPool2dArgmaxGrad" | "avgPool2d" | "avgPool2dGrad"> {
   const outLength = (g: Pool2dGeometry) => g.batch * g.outH * g.outW * g.channels;
   const inLength = (g: Pool2dGeometry) => g.batch * g.inH * g.inW * g.channels;
   /** One cell per invocation: n cells of `code` writing one output of length n. */
@@ -183,6 +238,7 @@ export function poolKernels(gpu: Gpu): Pick<Kernels, "maxPool2d" | "maxPool2dGra
       });
       return { dz, db: db as F32 };
     },
+    maxPool2dArgmaxGrad: (dy, argmax, g) => pass("maxPool2dArgmaxGrad", MAX_POOL_ARGMAX_GRAD, [dy, argmax], "float32", inLength(g), g) as F32,
     avgPool2d: (x, g) => pass("avgPool2d", AVG_POOL, [x], "float32", outLength(g), g) as F32,
     avgPool2dGrad: (dy, g) => pass("avgPool2dGrad", AVG_POOL_GRAD, [dy], "float32", inLength(g), g) as F32,
   };

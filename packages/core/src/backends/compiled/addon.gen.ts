@@ -9,6 +9,8 @@ export interface AddonKernels {
   conv2d(x: F32, w: F32, y: F32, geometry: Int32Array, bias: F32 | null, act: number, bf16: boolean): void;
   /** maxPool2d(act(conv2d(x, w) + bias)) in one pass */
   conv2dMaxPool(x: F32, w: F32, y: F32, geometry: Int32Array, bias: F32 | null, act: number, poolGeometry: Int32Array, bf16: boolean): void;
+  /** conv2dMaxPool, and each pooled value's window cell (row-major over the window; 255: none) for the gradient */
+  conv2dMaxPoolArgmax(x: F32, w: F32, y: F32, argmax: Uint8Array, geometry: Int32Array, bias: F32 | null, act: number, poolGeometry: Int32Array, bf16: boolean): void;
   /** the input gradient of conv2d */
   conv2dBackpropInput(dy: F32, w: F32, dx: F32, geometry: Int32Array, bf16: boolean): void;
   /** the filter gradient of conv2d */
@@ -25,6 +27,8 @@ export interface AddonKernels {
   maxPool2dGrad(dy: F32, x: F32, dx: F32, geometry: Int32Array): void;
   /** maxPool2dGrad, then zero where x <= 0 (x a relu's output), and db = dz summed per channel */
   maxPool2dReluGrad(dy: F32, x: F32, dz: F32, db: F32, geometry: Int32Array): void;
+  /** dy routed to each window's argmax cell (conv2dMaxPoolArgmax's); windows that overlap add */
+  maxPool2dArgmaxGrad(dy: F32, argmax: Uint8Array, dx: F32, geometry: Int32Array): void;
   /** average pooling over the window cells inside the input */
   avgPool2d(x: F32, y: F32, geometry: Int32Array): void;
   /** the gradient of avgPool2d */

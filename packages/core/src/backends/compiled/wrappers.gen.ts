@@ -6,7 +6,7 @@ import type { AddonKernels as Addon } from "./addon.gen.js";
 import { intArg } from "./int-args.js";
 import { batchOffsets, convGeometry, emptyConv, emptyPool, hasZero, isF32, poolGeometry, rnnSpecArray, transformGeometry, uninit } from "./marshal.js";
 
-export type CompiledMethods = Pick<Kernels, "matMul" | "conv2d" | "conv2dMaxPool" | "conv2dBackpropInput" | "conv2dBackpropFilter" | "depthwiseConv2d" | "depthwiseConv2dBackpropInput" | "depthwiseConv2dBackpropFilter" | "maxPool2d" | "maxPool2dGrad" | "maxPool2dReluGrad" | "avgPool2d" | "avgPool2dGrad" | "unary" | "unaryGrad" | "binary" | "biasActivation" | "biasActivationGrad" | "reduce" | "argReduce" | "cumsum" | "bincount" | "bincountWeights" | "transpose" | "softmax" | "logSoftmax" | "softmaxGrad" | "logSoftmaxGrad" | "softmaxCrossEntropy" | "sparseSoftmaxCrossEntropy" | "sigmoidCrossEntropy" | "sgdUpdate" | "rmspropUpdate" | "adamUpdate" | "imageTransform" | "rnnForward" | "rnnBackward">;
+export type CompiledMethods = Pick<Kernels, "matMul" | "conv2d" | "conv2dMaxPool" | "conv2dMaxPoolArgmax" | "conv2dBackpropInput" | "conv2dBackpropFilter" | "depthwiseConv2d" | "depthwiseConv2dBackpropInput" | "depthwiseConv2dBackpropFilter" | "maxPool2d" | "maxPool2dGrad" | "maxPool2dReluGrad" | "maxPool2dArgmaxGrad" | "avgPool2d" | "avgPool2dGrad" | "unary" | "unaryGrad" | "binary" | "biasActivation" | "biasActivationGrad" | "reduce" | "argReduce" | "cumsum" | "bincount" | "bincountWeights" | "transpose" | "softmax" | "logSoftmax" | "softmaxGrad" | "logSoftmaxGrad" | "softmaxCrossEntropy" | "sparseSoftmaxCrossEntropy" | "sigmoidCrossEntropy" | "sgdUpdate" | "rmspropUpdate" | "adamUpdate" | "imageTransform" | "rnnForward" | "rnnBackward">;
 
 /** The Kernels methods a compiled backend's kernels serve: `js` serves what they do not (empty problems, other dtypes); bf16 says whether a precision asks for bfloat16 products. */
 export function compiledMethods(addon: Addon, js: Kernels, bf16: (precision: Precision) => boolean): CompiledMethods {
@@ -33,6 +33,13 @@ export function compiledMethods(addon: Addon, js: Kernels, bf16: (precision: Pre
       const y = uninit(pool.batch * pool.outH * pool.outW * pool.channels);
       addon.conv2dMaxPool(x, w, y, convGeometry(g), bias, opCode(OP_TABLES.ACT, act), poolGeometry(pool, 1), bf16(precision));
       return y;
+    },
+    conv2dMaxPoolArgmax(x, w, g, bias, act, pool, precision = "float32") {
+      if (emptyConv(g) || emptyPool(pool)) return js.conv2dMaxPoolArgmax(x, w, g, bias, act, pool, precision);
+      const y = uninit(pool.batch * pool.outH * pool.outW * pool.channels);
+      const argmax = new Uint8Array(pool.batch * pool.outH * pool.outW * pool.channels);
+      addon.conv2dMaxPoolArgmax(x, w, y, argmax, convGeometry(g), bias, opCode(OP_TABLES.ACT, act), poolGeometry(pool, 1), bf16(precision));
+      return { y, argmax };
     },
     conv2dBackpropInput(dy, w, g, precision = "float32") {
       if (emptyConv(g)) return js.conv2dBackpropInput(dy, w, g, precision);
@@ -82,6 +89,12 @@ export function compiledMethods(addon: Addon, js: Kernels, bf16: (precision: Pre
       const db = uninit(g.channels);
       addon.maxPool2dReluGrad(dy, x, dz, db, poolGeometry(g));
       return { dz, db };
+    },
+    maxPool2dArgmaxGrad(dy, argmax, g) {
+      if (emptyPool(g)) return js.maxPool2dArgmaxGrad(dy, argmax, g);
+      const dx = uninit(g.batch * g.inH * g.inW * g.channels);
+      addon.maxPool2dArgmaxGrad(dy, argmax, dx, poolGeometry(g));
+      return dx;
     },
     avgPool2d(x, g) {
       if (emptyPool(g)) return js.avgPool2d(x, g);

@@ -77,6 +77,34 @@ export const CONVOLUTION: Record<string, Binding> = {
       pass: { poolGeometry: "poolGeometry(pool, 1)" },
     },
   },
+  conv2dMaxPoolArgmax: {
+    doc: "conv2dMaxPool, and each pooled value's window cell (row-major over the window; 255: none) for the gradient",
+    args: [
+      f32("x", "conv_x(g)"),
+      f32("w", "conv_w(g)"),
+      out("y", "pool_y(p)"),
+      { kind: "u8", name: "argmax", out: true, size: "pool_y(p)" },
+      conv,
+      f32("bias", "g.outC", { nullable: true }),
+      act,
+      { kind: "pool", name: "poolGeometry", var: "p" },
+      bf16,
+    ],
+    require: [
+      ["p.batch == g.batch && p.inH == g.outH && p.inW == g.outW && p.channels == g.outC", "poolGeometry", "must pool the convolution's output"],
+      ["p.kH * p.kW <= 255", "poolGeometry", "must have at most 255 cells a window (a byte each, 255 meaning none)"],
+    ],
+    call: { fn: "conv2d_max_pool_argmax", args: ["x", "w", "y", "argmax", "g", "bias", "act", "p", "bf16"] },
+    wrap: {
+      fallback: "emptyConv(g) || emptyPool(pool)",
+      outputs: {
+        y: "uninit(pool.batch * pool.outH * pool.outW * pool.channels)",
+        argmax: "new Uint8Array(pool.batch * pool.outH * pool.outW * pool.channels)",
+      },
+      pass: { poolGeometry: "poolGeometry(pool, 1)" },
+      returns: "{ y, argmax }",
+    },
+  },
   conv2dBackpropInput: {
     doc: "the input gradient of conv2d",
     args: [f32("dy", "conv_y(g)"), f32("w", "conv_w(g)"), out("dx", "conv_x(g)"), conv, bf16],
@@ -127,6 +155,13 @@ export const CONVOLUTION: Record<string, Binding> = {
     args: [f32("dy", "pool_y(g)"), f32("x", "pool_x(g)"), out("dz", "pool_x(g)"), out("db", "static_cast<std::size_t>(g.channels)"), pool],
     call: { fn: "max_pool2d_relu_grad", args: ["dy", "x", "dz", "db", "g"] },
     wrap: { fallback: "emptyPool(g)", outputs: { dz: "uninit(x.length)", db: "uninit(g.channels)" }, returns: "{ dz, db }" },
+  },
+  maxPool2dArgmaxGrad: {
+    doc: "dy routed to each window's argmax cell (conv2dMaxPoolArgmax's); windows that overlap add",
+    args: [f32("dy", "pool_y(g)"), { kind: "u8", name: "argmax", size: "pool_y(g)" }, out("dx", "pool_x(g)"), pool],
+    require: [["g.kH * g.kW <= 255", "geometry", "must have at most 255 cells a window (a byte each, 255 meaning none)"]],
+    call: { fn: "max_pool2d_argmax_grad", args: ["dy", "argmax", "dx", "g"] },
+    wrap: { fallback: "emptyPool(g)", outputs: { dx: "uninit(g.batch * g.inH * g.inW * g.channels)" } },
   },
   avgPool2d: {
     doc: "average pooling over the window cells inside the input",

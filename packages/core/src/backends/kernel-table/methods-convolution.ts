@@ -29,6 +29,11 @@ export const CONVOLUTION_METHODS: KernelSection[] = [
         params: { ...convolution, pool: "Pool2dGeometry", precision },
         returns: "F32",
       },
+      conv2dMaxPoolArgmax: {
+        doc: "conv2dMaxPool, and for each pooled value the cell of its window that holds it (row-major over the kH x kW window, the first of equal maxima; 255 where none does): training's pooled convolution keeps this byte instead of the convolution's output. Needs pool.kH * pool.kW <= 255.",
+        params: { ...convolution, pool: "Pool2dGeometry", precision },
+        returns: "{ y: F32; argmax: Uint8Array }",
+      },
       conv2dBackpropInput: { params: { dy: "F32", w: "F32", g: "Conv2dGeometry", precision }, returns: "F32" },
       conv2dBackpropFilter: { params: { x: "F32", dy: "F32", g: "Conv2dGeometry", precision }, returns: "F32" },
       depthwiseConv2d: {
@@ -44,6 +49,11 @@ export const CONVOLUTION_METHODS: KernelSection[] = [
         doc: "The gradient through a max pool of x = relu(z + bias) back to z, in one pass: maxPool2dGrad, then zero where x <= 0, and the bias gradient (dz summed per channel). Fit's backward fuses a relu convolution's pooling this way (src/autodiff/grad.ts).",
         params: { dy: "F32", x: "F32", g: "Pool2dGeometry" },
         returns: "{ dz: F32; db: F32 }",
+      },
+      maxPool2dArgmaxGrad: {
+        doc: "The max pool's gradient from the argmax conv2dMaxPoolArgmax gave: dy to each window's argmax cell (summed where windows overlap), 0 elsewhere.",
+        params: { dy: "F32", argmax: "Uint8Array", g: "Pool2dGeometry" },
+        returns: "F32",
       },
       avgPool2d: {
         doc: "Average over the window cells inside the input (padding excluded, as in Keras).",

@@ -1,8 +1,22 @@
 /** The conformance suite's cases for products, convolutions, pooling, resizing and image transforms (kernel-conformance.ts). */
 import assert from "node:assert/strict";
-import { FUSED_ACTIVATIONS, type Kernels } from "../../../src/backends/kernels.js";
+import { maxPool2dArgmax } from "../../../src/backends/js/pool.js";
+import { FUSED_ACTIVATIONS, type Kernels, type Pool2dGeometry } from "../../../src/backends/kernels.js";
 import { pool2dGeometry } from "../../../src/ops/pool.js";
-import { close, convCaseOf, convCases, depthwiseCases, js, poolCases, RESIZE_CASES, randArray, size, TRANSFORM_CASES, transformsFor } from "../kernel-cases.js";
+import {
+  type ConvCase,
+  close,
+  convCaseOf,
+  convCases,
+  depthwiseCases,
+  js,
+  poolCases,
+  RESIZE_CASES,
+  randArray,
+  size,
+  TRANSFORM_CASES,
+  transformsFor,
+} from "../kernel-cases.js";
 import type { Case } from "./cases.js";
 
 // Convolutions' outputs to 1e-4, plus 2e-5 of the largest output: Winograd F(4x4)'s rounding error
@@ -11,6 +25,42 @@ import type { Case } from "./cases.js";
 // scale is that of the sums before it (`sums`).
 const closeToScale = (got: Float32Array, want: Float32Array, what: string, sums: Float32Array = want) =>
   close(got, want, what, 1e-4, 1e-4 + 2e-5 * sums.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+
+/** Pools disjoint and overlapping, valid and same: [poolSize, strides, padding]. */
+const POOLS = [
+  [2, 2, "valid"],
+  [3, 2, "same"],
+  [3, 1, "valid"],
+] as const;
+
+/** Each convolution case under each pool that fits its output, with a bias and the sums before any activation. */
+function* pooledConvCases(cases: ConvCase[]) {
+  for (const c of cases) {
+    const bias = randArray(c.g.outC);
+    const sums = js.conv2d(c.x, c.w, c.g, bias, "linear");
+    for (const [poolSize, strides, padding] of POOLS) {
+      if (c.g.outH < poolSize || c.g.outW < poolSize) continue;
+      const p = pool2dGeometry([c.g.batch, c.g.outH, c.g.outW, c.g.outC], { poolSize, strides, padding }, "test");
+      yield { ...c, bias, p, sums, pool: `pool ${poolSize}/${strides} ${padding}` };
+    }
+  }
+}
+
+/** The value of x (the pool's input) at each output's argmax cell; NaN where there is none. */
+function cellValues(x: Float32Array, argmax: Uint8Array, p: Pool2dGeometry): Float32Array {
+  const out = new Float32Array(argmax.length).fill(Number.NaN);
+  for (let i = 0; i < argmax.length; i++) {
+    if (argmax[i] === 255) continue;
+    const c = i % p.channels,
+      ox = Math.floor(i / p.channels) % p.outW,
+      oy = Math.floor(i / p.channels / p.outW) % p.outH,
+      b = Math.floor(i / p.channels / p.outW / p.outH);
+    const iy = oy * p.strideH - p.padTop + Math.floor(argmax[i] / p.kW),
+      ix = ox * p.strideW - p.padLeft + (argmax[i] % p.kW);
+    out[i] = x[((b * p.inH + iy) * p.inW + ix) * p.channels + c];
+  }
+  return out;
+}
 
 export const CONVOLUTION_CASES = {
   matMul(n) {
@@ -90,26 +140,41 @@ export const CONVOLUTION_CASES = {
         [1, 70, 200, 1],
       ].map((xs) => convCaseOf(xs, [3, 3, xs[3], 64])),
     ];
-    for (const { g, x, w, what } of cases) {
-      const bias = randArray(g.outC);
-      for (const [poolSize, strides, padding] of [
-        [2, 2, "valid"],
-        [3, 2, "same"],
-        [3, 1, "valid"],
-      ] as const) {
-        if (g.outH < poolSize || g.outW < poolSize) continue;
-        const p = pool2dGeometry([g.batch, g.outH, g.outW, g.outC], { poolSize, strides, padding }, "test");
-        const sums = js.conv2d(x, w, g, bias, "linear");
-        for (const act of FUSED_ACTIVATIONS) {
-          const want = js.maxPool2d(js.conv2d(x, w, g, act === "linear" ? null : bias, act), p);
-          closeToScale(
-            n.conv2dMaxPool(x, w, g, act === "linear" ? null : bias, act, p),
-            want,
-            `${what} + ${act} + pool ${poolSize}/${strides} ${padding}`,
-            sums,
-          );
-        }
+    for (const { g, x, w, what, bias, p, sums, pool } of pooledConvCases(cases)) {
+      for (const act of FUSED_ACTIVATIONS) {
+        const want = js.maxPool2d(js.conv2d(x, w, g, act === "linear" ? null : bias, act), p);
+        closeToScale(n.conv2dMaxPool(x, w, g, act === "linear" ? null : bias, act, p), want, `${what} + ${act} + ${pool}`, sums);
       }
+    }
+  },
+  conv2dMaxPoolArgmax(n) {
+    // the pooled values as conv2dMaxPool's; each argmax names a cell whose value is its window's
+    // maximum (backends may round two near-equal cells either way), 255 only for windows of NaNs;
+    // the last case pools in several bands per image, so windows straddle the bands' edges
+    for (const { g, x, w, what, bias, p, sums, pool } of pooledConvCases([...convCases(), convCaseOf([1, 70, 200, 1], [3, 3, 1, 64])])) {
+      for (const act of ["linear", "relu", "tanh"] as const) {
+        const conv = js.conv2d(x, w, g, act === "linear" ? null : bias, act);
+        const label = `argmax ${what} + ${act} + ${pool}`;
+        const got = n.conv2dMaxPoolArgmax(x, w, g, act === "linear" ? null : bias, act, p);
+        closeToScale(got.y, js.maxPool2d(conv, p), `${label} y`, sums);
+        closeToScale(cellValues(conv, got.argmax, p), js.maxPool2d(conv, p), `${label}: values at the argmax cells`, sums);
+      }
+    }
+    // exact values (a 1x1 identity convolution of one channel): ties on a coarse grid, -Infinity,
+    // and a 3x3 block of NaNs that holds whole windows. Every backend takes the first cell equal to
+    // the maximum, 255 where no cell is (NaNs), and the same pooled values (-Infinity there)
+    for (const [poolSize, strides, padding] of POOLS) {
+      const xs = [2, 9, 8, 1];
+      const x = randArray(size(xs)).map((v) => Math.round(v * 2) / 2);
+      x[20] = Number.NEGATIVE_INFINITY;
+      for (const at of [0, 1, 2, 8, 9, 10, 16, 17, 18]) x[72 + at] = Number.NaN;
+      const g = convCaseOf(xs, [1, 1, 1, 1]).g;
+      const p = pool2dGeometry(xs, { poolSize, strides, padding }, "test");
+      const got = n.conv2dMaxPoolArgmax(x, Float32Array.of(1), g, null, "linear", p),
+        want = js.conv2dMaxPoolArgmax(x, Float32Array.of(1), g, null, "linear", p);
+      assert.deepEqual([...got.argmax], [...want.argmax], `argmax with ties and NaNs, pool ${poolSize}/${strides} ${padding}`);
+      assert.ok(want.argmax.includes(255), "a window of NaNs has no cell");
+      assert.deepEqual([...got.y], [...want.y], `pooled with ties and NaNs, pool ${poolSize}/${strides} ${padding}`);
     }
   },
   conv2dBackpropInput(n) {
@@ -143,6 +208,24 @@ export const CONVOLUTION_CASES = {
         want = js.maxPool2dReluGrad(dy, relu, g);
       close(got.dz, want.dz, "maxPool2dReluGrad dz");
       close(got.db, want.db, "maxPool2dReluGrad db", 1e-5, 1e-5);
+    }
+  },
+  maxPool2dArgmaxGrad(n) {
+    for (const { g, x, dy } of poolCases()) {
+      // ties on a coarse grid, and a 3x3 block of NaNs in the first image, which holds whole
+      // windows (no cell: 255)
+      const ties = x.map((v) => Math.round(v * 2) / 2);
+      for (let iy = 0; iy < 3; iy++) ties.fill(Number.NaN, iy * g.inW * g.channels, (iy * g.inW + 3) * g.channels);
+      for (const [values, what] of [
+        [x, ""],
+        [ties, " with ties"],
+      ] as const) {
+        const { argmax } = maxPool2dArgmax(values, g);
+        if (values === ties) assert.ok(argmax.includes(255), "a window of NaNs has no cell");
+        const got = n.maxPool2dArgmaxGrad(dy, argmax, g);
+        close(got, js.maxPool2dArgmaxGrad(dy, argmax, g), `maxPool2dArgmaxGrad${what}`);
+        if (values === x) close(got, js.maxPool2dGrad(dy, x, g), "maxPool2dArgmaxGrad as maxPool2dGrad");
+      }
     }
   },
   maxPool2dGrad(n) {
