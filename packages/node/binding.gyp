@@ -8,6 +8,7 @@
         "native/threadpool.cc",
         "native/gemm.cc",
         "native/gemm_bf16.cc",
+        "native/gemm_amx.cc",
         "native/autotune.cc",
         "native/conv.cc",
         "native/patches.cc",

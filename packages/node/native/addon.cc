@@ -13,6 +13,7 @@
 #include "bindings.h"
 #include "cpu.h"
 #include "gemm.h"
+#include "gemm_amx.h"
 #include "kernels.h"
 #include "threadpool.h"
 
@@ -28,6 +29,7 @@ Napi::Value Info_(const Info& info) {
   o.Set("isa", isa_name(active_isa()));
   o.Set("threads", num_threads());
   o.Set("bf16", bf16_supported());
+  o.Set("amx", amx_supported());
   return o;
 }
 

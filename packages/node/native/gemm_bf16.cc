@@ -12,6 +12,8 @@
 
 #include "cpu.h"
 #include "gemm.h"
+#include "gemm_amx.h"
+#include "gemm_bf16_layout.h"
 #include "threadpool.h"
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
@@ -33,8 +35,8 @@ std::uint16_t to_bf16(float f) {
 namespace {
 
 constexpr int MR = kGemmMR;
-constexpr int NR = 64;    // four vectors of 16 float32 sums
-constexpr int KC = 256;   // even: panels never split a pair; a B sliver (128 pairs x 64 columns) fits L1
+constexpr int NR = kBf16NR;
+constexpr int KC = kBf16KC;  // a B sliver (128 pairs x 64 columns) fits L1
 constexpr int MC = MR * 24;
 constexpr int NC = NR * 32;
 
@@ -95,18 +97,20 @@ Bf16Matrix::Bf16Matrix(int rows, int cols, MatRef M, bool parallel) : values(sta
 std::size_t Bf16PackedB::slivers() const { return (static_cast<std::size_t>(n) + NR - 1) / NR; }
 
 // Panel of rows [p0, p0 + KC) starts at (p0 / 2) * slivers * NR words; inside it, sliver s at
-// s * (panel's pairs) * NR words, pair q of column j at q * NR + j.
+// s * (panel's padded pairs, bf16_panel_pairs) * NR words, pair q of column j at q * NR + j.
+// The padding pairs are zeros.
 Bf16PackedB bf16_pack_b(int k, int n, Bf16Ref B, bool parallel) {
   Bf16PackedB out;
   out.k = k;
   out.n = n;
-  const std::size_t slivers = out.slivers(), pairs = (static_cast<std::size_t>(k) + 1) / 2;
+  const std::size_t slivers = out.slivers();
+  const std::size_t pairs = static_cast<std::size_t>(k / KC) * (KC / 2) + (k % KC ? bf16_panel_pairs(k % KC) : 0);
   out.words.resize(pairs * slivers * NR);
   auto pack = [&](std::size_t s0, std::size_t s1, int) {
     for (int p0 = 0; p0 < k; p0 += KC) {
       const int kc = std::min(KC, k - p0), kc2 = (kc + 1) / 2;
       for (std::size_t s = s0; s < s1; s++) {
-        u32* dst = out.words.data() + (p0 / 2) * slivers * NR + s * kc2 * NR;
+        u32* dst = out.words.data() + (p0 / 2) * slivers * NR + s * bf16_panel_pairs(kc) * NR;
         const int j0 = static_cast<int>(s) * NR, cols = std::min(NR, n - j0);
         if (B.cs == 1 && p0 + 2 * kc2 <= k) {  // rows contiguous: two rows interleave (vectorizes)
           for (int q = 0; q < kc2; q++, dst += NR) {
@@ -218,7 +222,7 @@ void block(int i_begin, int i_end, int j_begin, int j_end, const Bf16Ref& A, con
         pack_a(A, i0, mc, p0, kc, k, scratch.pairs.data());
         for (int jr = 0; jr < nc; jr += NR) {
           const int cols = std::min(NR, nc - jr);
-          const u32* b = panel + static_cast<std::size_t>((j0 + jr) / NR) * kc2 * NR;
+          const u32* b = panel + static_cast<std::size_t>((j0 + jr) / NR) * bf16_panel_pairs(kc) * NR;
           for (int ir = 0; ir < mc; ir += MR) {
             const int rows = std::min(MR, mc - ir);
             float* c = C + (i0 + ir) * ldc + j0 + jr;
@@ -252,14 +256,19 @@ void gemm_bf16_packed(int m, const Bf16Ref& A, const Bf16PackedB& B, float* C, s
     if (epilogue) epilogue->apply(epilogue->ctx, C, ldc, 0, m, 0, n);
     return;
   }
-  if (!parallel || num_threads() == 1 || 2.0 * m * n * B.k < 4e6) return block(0, m, 0, n, A, B, C, ldc, accumulate, epilogue);
+  // AMX's tiles where the CPU has them, else AVX512_BF16's vectors: rows go to threads in
+  // multiples of the kernel's rows
+  const bool amx = amx_supported();
+  const auto run = amx ? amx_block : block;
+  const int rows = amx ? kAmxRows : MR;
+  if (!parallel || num_threads() == 1 || 2.0 * m * n * B.k < 4e6) return run(0, m, 0, n, A, B, C, ldc, accumulate, epilogue);
   if (m >= n) {
-    parallel_for((m + MR - 1) / MR, 1, [&](std::size_t b0, std::size_t b1, int) {
-      block(static_cast<int>(b0) * MR, std::min<int>(m, static_cast<int>(b1) * MR), 0, n, A, B, C, ldc, accumulate, epilogue);
+    parallel_for((m + rows - 1) / rows, 1, [&](std::size_t b0, std::size_t b1, int) {
+      run(static_cast<int>(b0) * rows, std::min<int>(m, static_cast<int>(b1) * rows), 0, n, A, B, C, ldc, accumulate, epilogue);
     });
   } else {
     parallel_for(B.slivers(), 1, [&](std::size_t b0, std::size_t b1, int) {
-      block(0, m, static_cast<int>(b0) * NR, std::min<int>(n, static_cast<int>(b1) * NR), A, B, C, ldc, accumulate, epilogue);
+      run(0, m, static_cast<int>(b0) * NR, std::min<int>(n, static_cast<int>(b1) * NR), A, B, C, ldc, accumulate, epilogue);
     });
   }
 #else

@@ -1,5 +1,6 @@
 /** conv2d and conv1d: NHWC (NWC) inputs, HWIO (WIO) kernels, as in Keras. */
 import { type Conv2dGeometry, FUSED_ACTIVATIONS, type FusedActivation, PRECISIONS, type Precision } from "../backends/kernels.js";
+import { bufferPool, isPooled } from "../tensor/buffer-pool.js";
 import { shapeToString } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
 import { assertFloat, assertRank, backend, f32, record } from "./core.js";
@@ -195,7 +196,10 @@ function fusedConvolution(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGe
   return record(kind, c.inputs, c.y, (dy, needs) => {
     if (c.biasChannels === 0 && c.act === "linear") return c.fromPreActivation(dy.values, null, needs);
     const { dz, db } = backend().biasActivationGrad(dy.values, c.y.values, c.act, c.biasChannels);
-    return c.fromPreActivation(dz, db, needs);
+    const grads = c.fromPreActivation(dz, db, needs);
+    // dz is this node's own: nothing reads it once the convolution's gradients are taken
+    if (isPooled(dz)) bufferPool.give(dz);
+    return grads;
   });
 }
 

@@ -15,7 +15,9 @@ import {
   MaxPooling2D,
   Model,
   mean,
+  Rescaling,
   randomNormal,
+  randomUniform,
   Sequential,
   square,
   type Tensor,
@@ -129,4 +131,40 @@ test("no fusion where the convolution's output has another reader, is an output 
   for (const model of [twoReaders, asOutput, softmaxConv, reluNorm]) model.predict(x);
   assert.equal(fused.count, 0);
   assert.equal(biasActivation.count, 1, "the normalization after the relu convolution ran");
+});
+
+test("a Rescaling without offset that alone feeds a Conv2D goes into its kernel: the same predictions and gradients, no rescaled copy", () => {
+  const rescaled = countKernelCalls("binary");
+  const build = (offset: number) => [
+    new Rescaling({ scale: 1 / 255, offset }),
+    new Conv2D({ filters: 6, kernelSize: 3, padding: "same", activation: "relu" }),
+    new MaxPooling2D({ poolSize: 2 }),
+    new Conv2D({ filters: 4, kernelSize: 3 }),
+    new Flatten(),
+    new Dense({ units: 2 }),
+  ];
+  const layers = build(0);
+  const model = new Sequential([Input({ shape: [9, 9, 3] }), ...layers]);
+  const x = randomUniform([3, 9, 9, 3], 0, 255, { seed: 7 });
+  rescaled.reset();
+  fused.reset();
+  const got = model.predict(x) as Tensor;
+  assert.equal(rescaled.count, 1, "one product: the kernel's with the scale, not the batch's");
+  assert.equal(fused.count, 1);
+  assertClose(got.floats(), layerByLayer(layers, x).floats(), 1e-4, 1e-5, "predictions");
+  // training: the first kernel's gradient flows through the product with the scale
+  const loss = (out: Tensor) => mean(square(out));
+  const fusedGrads = grad(() => loss(model.call(x, { training: true }) as Tensor))(model.trainableWeights) as Tensor[];
+  const separateGrads = grad(() => loss(layerByLayer(layers, x)))(model.trainableWeights) as Tensor[];
+  fusedGrads.forEach((g, i) => assertClose(g.floats(), separateGrads[i].floats(), 1e-4, 1e-5, `gradient ${i}`));
+  // and the input's (filter visualization's gradient ascent on an image)
+  const inputGrad = grad((input: Tensor) => loss(model.call(input, { training: true }) as Tensor))(x);
+  assertClose(inputGrad.floats(), grad((input: Tensor) => loss(layerByLayer(layers, input)))(x).floats(), 1e-4, 1e-7, "input gradient");
+  // with an offset (not a product with the kernel where padding adds zeros) it stays a layer
+  const offsetModel = new Sequential([Input({ shape: [9, 9, 3] }), ...build(-1)]);
+  fused.reset();
+  rescaled.reset();
+  offsetModel.predict(x);
+  assert.equal(fused.count, 1, "the pooled convolution is still fused");
+  assert.equal(rescaled.count, 2, "the rescaling ran as a layer of its own: x * scale + offset");
 });

@@ -109,6 +109,16 @@ export const CONVOLUTION_CASES = {
       const got = n.matMul(a.subarray(0, 37 * 300), aShape, b, bShape, ta, tb, [37, 41], "bfloat16");
       close(got, js.matMul(a.subarray(0, 37 * 300), aShape, b, bShape, ta, tb, [37, 41], "bfloat16"), `bf16 matMul ${ta} ${tb}`, 1e-4, 1e-4);
     }
+    // large enough to be split across threads, in several blocks of rows, panels of k (the last
+    // one's pairs padded) and partial tiles of rows and columns
+    const [m, kk, nn] = [600, 700, 100];
+    const la = randArray(m * kk),
+      lb = randArray(kk * nn);
+    for (const ta of [false, true]) {
+      const aShape = ta ? [kk, m] : [m, kk];
+      const got = n.matMul(la, aShape, lb, [kk, nn], ta, false, [m, nn], "bfloat16");
+      close(got, js.matMul(la, aShape, lb, [kk, nn], ta, false, [m, nn], "bfloat16"), `bf16 matMul ${m}x${nn}x${kk} ${ta}`, 1e-4, 1e-4);
+    }
     for (const { g, x, w, dy, what } of convCases()) {
       // first layers' direct loops (patches of at most 32 values) stay float32: there, within
       // bfloat16's error (1% of the largest output)

@@ -18,7 +18,7 @@ export interface AddonCpu {
 
 /** What the addon exports: its kernels (generated from the kernel table, src/backends/kernel-table/) and facts about the CPU. */
 export interface Addon extends AddonKernels {
-  info(): { isa: string; threads: number; bf16: boolean };
+  info(): { isa: string; threads: number; bf16: boolean; amx?: boolean };
   /**
    * This CPU's measured multiply-add peak in GFLOPS on the active instruction set (best of 5 rounds,
    * about 0.2 s): on every pool thread at once, or with `threads` 1 on the calling thread alone.

@@ -33,6 +33,8 @@ export interface CpuFacts {
   /** The native kernels' instruction set path (`addon.info().isa`: avx512, avx2+fma, portable). */
   isa: string;
   bf16: boolean;
+  /** Whether bfloat16 products run on AMX's tiles (absent from profiles saved before it was recorded). */
+  amx?: boolean;
   caches: CacheSizes;
   /** Logical CPUs, physical cores (null where unknown) and the native thread pool's threads. */
   cores: { logical: number; physical: number | null; threads: number };
@@ -130,6 +132,7 @@ export function cpuFacts(addon: Addon, sysRoot = SYS_CPU): CpuFacts {
     },
     isa: info.isa,
     bf16: info.bf16,
+    amx: info.amx === true,
     caches: mergeCaches({ l1dBytes: positive(c?.l1dBytes), l2Bytes: positive(c?.l2Bytes), l3Bytes: positive(c?.l3Bytes) }, sysfsCaches(sysRoot)),
     cores: { logical: cpus().length, physical: sysfsPhysicalCores(sysRoot), threads: info.threads },
   };

@@ -122,6 +122,7 @@ export function parseProfile(text: string, path: string): MachineProfile {
   const measuredAt = str(p.measuredAt, "measuredAt");
   if (Number.isNaN(Date.parse(measuredAt))) bad("measuredAt", "an ISO 8601 date", measuredAt);
   if (typeof p.bf16 !== "boolean") bad("bf16", "a boolean", p.bf16);
+  if (p.amx !== undefined && typeof p.amx !== "boolean") bad("amx", "a boolean (or absent)", p.amx);
   const profile: MachineProfile = {
     version: PROFILE_VERSION,
     key: str(p.key, "key"),
@@ -140,6 +141,7 @@ export function parseProfile(text: string, path: string): MachineProfile {
     },
     isa: str(p.isa, "isa"),
     bf16: p.bf16 as boolean,
+    amx: p.amx === true,
     caches: {
       l1dBytes: intOrNull(caches.l1dBytes, "caches.l1dBytes", 1),
       l2Bytes: intOrNull(caches.l2Bytes, "caches.l2Bytes", 1),
@@ -205,7 +207,7 @@ export function machineProfile(options: ProfileOptions = {}): ProfileResult {
         const saved = parseProfile(text, path);
         if (saved.key !== profileKey(facts)) why = `${path} holds the profile of ${saved.key}, not of this machine (${profileKey(facts)})`;
         else if (!peakLooksDisturbed(saved) || (saved.measurements >= MAX_MEASUREMENTS && load() > saved.loadAverage - LOAD_DROP))
-          return { profile: saved, path, source: "saved" };
+          return { profile: { ...saved, amx: facts.amx === true }, path, source: "saved" };
         else {
           previous = saved;
           why = `the saved all-thread peak (${saved.fmaPeakGflops.allThreads.toFixed(1)} GFLOPS) looked disturbed: measured again, keeping the best`;
@@ -226,6 +228,7 @@ export function machineProfile(options: ProfileOptions = {}): ProfileResult {
     loadAverage: load(),
     measurements: (previous?.measurements ?? 0) + 1,
     ...facts,
+    amx: facts.amx === true,
     fmaPeakGflops: peaks,
   };
   try {
@@ -245,7 +248,7 @@ export function describeProfile(p: MachineProfile): string[] {
   const fms = [family, model, stepping].map((v) => (v === null ? "?" : String(v)));
   return [
     `CPU: ${name}${vendor ? ` (${vendor}, family ${fms[0]}, model ${fms[1]}, stepping ${fms[2]})` : ""}`,
-    `ISA path: ${p.isa}${p.bf16 ? " with AVX512_BF16" : ""}`,
+    `ISA path: ${p.isa}${p.bf16 ? ` with AVX512_BF16${p.amx ? " and AMX tiles" : ""}` : ""}`,
     `caches: L1d ${kib(p.caches.l1dBytes)}, L2 ${kib(p.caches.l2Bytes)}, L3 ${kib(p.caches.l3Bytes)} (from ${p.caches.source})`,
     `cores: ${p.cores.physical ?? "?"} physical, ${p.cores.logical} logical, ${p.cores.threads} native threads`,
     `FMA peak: ${p.fmaPeakGflops.singleThread.toFixed(1)} GFLOPS on 1 thread, ${p.fmaPeakGflops.allThreads.toFixed(1)} on ${p.cores.threads} ` +

@@ -157,3 +157,17 @@ test("describeProfile names the CPU, the ISA path, the caches, the cores and bot
   assert.match(text, /cores: 2 physical, 4 logical, 2 native threads/);
   assert.match(text, /FMA peak: 120\.0 GFLOPS on 1 thread, 235\.0 on 2 \(best of 1 measurement, the last 2026-12-07T06:00:00\.000Z at load 0\.10\)/);
 });
+
+test("a machine whose bfloat16 products run on AMX says so, also from a profile saved before AMX was recorded", () => {
+  const dir = tempDir();
+  const amx = { ...facts(), cpu: { ...facts().cpu, vendor: "GenuineIntel", name: "Intel(R) Xeon(R) Platinum 8480+", family: 6, model: 143 }, amx: true };
+  const { profile, path } = machineProfile(options(dir, fakeMeasure(steady), { facts: amx }));
+  assert.match(describeProfile(profile).join("\n"), /ISA path: avx512 with AVX512_BF16 and AMX tiles/);
+  // an older file has no amx field: it still loads, and the running addon's answer is shown
+  const { amx: _, ...older } = JSON.parse(readFileSync(path, "utf8"));
+  writeFileSync(path, JSON.stringify(older));
+  const again = machineProfile(options(dir, fakeMeasure(steady), { facts: amx }));
+  assert.equal(again.source, "saved");
+  assert.equal(again.profile.amx, true);
+  assert.throws(() => parseProfile(JSON.stringify({ ...older, amx: "yes" }), path), /amx/);
+});
