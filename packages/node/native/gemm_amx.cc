@@ -54,10 +54,10 @@ struct alignas(64) TileConfig {
   std::uint8_t rows[16];
 };
 
-// Every tile 16 rows of 64 bytes, once per thread (the configuration is per thread).
+// Every tile 16 rows of 64 bytes. Loaded at each product's start and released at its end: the
+// configuration is the thread's, and other code on the thread (another library) may change it;
+// released, the tiles add nothing to the thread's saved state at a context switch.
 __attribute__((target("amx-tile"))) void configure_tiles() {
-  thread_local bool configured = false;
-  if (configured) return;
   TileConfig cfg{};
   cfg.palette = 1;
   for (int t = 0; t < 8; t++) {
@@ -67,8 +67,9 @@ __attribute__((target("amx-tile"))) void configure_tiles() {
   // GCC 12 at -O2 does not see that ldtilecfg reads cfg and drops the stores
   asm volatile("" : : "r"(&cfg) : "memory");
   _tile_loadconfig(&cfg);
-  configured = true;
 }
+
+__attribute__((target("amx-tile"))) void release_tiles() { _tile_release(); }
 
 // B's pairs for the tile kernel: up to two panels (a sliver's columns from b on), `steps` tiles each.
 struct BTiles {
@@ -158,6 +159,9 @@ bool amx_supported() {
 void amx_block(int i_begin, int i_end, int j_begin, int j_end, const Bf16Ref& A, const Bf16PackedB& B, float* C, std::ptrdiff_t ldc,
                bool accumulate, const Epilogue* epilogue) {
   configure_tiles();
+  struct Release {
+    ~Release() { release_tiles(); }
+  } release;
   thread_local std::vector<u32> packed(static_cast<std::size_t>(MC) * KC);
   alignas(64) float tile[kAmxRows * 32];
   const int k = B.k;
@@ -172,7 +176,7 @@ void amx_block(int i_begin, int i_end, int j_begin, int j_end, const Bf16Ref& A,
       const std::size_t group = static_cast<std::size_t>(steps) * TILE_WORDS;
       const bool acc = accumulate || p0 > 0, last = p0 + kc >= k;
       const u32* panel0 = B.words.data() + (p0 / 2) * slivers * NR;
-      const u32* panel1 = panel0 + slivers * KC / 2 * NR;
+      const u32* panel1 = kc1 > 0 ? panel0 + slivers * KC / 2 * NR : nullptr;
       for (int i0 = i_begin; i0 < i_end; i0 += MC) {
         const int mc = std::min(MC, i_end - i0);
         // packed even where the tiles could load A's rows in place (measured: VGG16 at 18.4 img/s
@@ -181,7 +185,8 @@ void amx_block(int i_begin, int i_end, int j_begin, int j_end, const Bf16Ref& A,
         for (int jr = 0; jr < nc; jr += 32) {
           const int cols = std::min(32, nc - jr);
           const std::size_t sliver = (j0 + jr) / NR, offset = (j0 + jr) % NR;
-          const BTiles b{{panel0 + sliver * pairs0 * NR + offset, panel1 + sliver * pairs1 * NR + offset}, {pairs0 / STEP, pairs1 / STEP}};
+          const BTiles b{{panel0 + sliver * pairs0 * NR + offset, panel1 ? panel1 + sliver * pairs1 * NR + offset : nullptr},
+                         {pairs0 / STEP, pairs1 / STEP}};
           for (int ir = 0; ir < mc; ir += kAmxRows) {
             const int rows = std::min(kAmxRows, mc - ir);
             float* c = C + (i0 + ir) * ldc + j0 + jr;
@@ -190,9 +195,13 @@ void amx_block(int i_begin, int i_end, int j_begin, int j_end, const Bf16Ref& A,
               tile_kernel(a, group, b, c, ldc, acc);
               continue;
             }
-            tile_kernel(a, group, b, tile, 32, false);
-            for (int r = 0; r < rows; r++)
-              for (int j = 0; j < cols; j++) c[r * ldc + j] = acc ? c[r * ldc + j] + tile[r * 32 + j] : tile[r * 32 + j];
+            // C's part in the tile buffer, summed from there as a whole tile's is: a row's
+            // roundings do not depend on where the batch puts it
+            if (acc)
+              for (int r = 0; r < kAmxRows; r++)
+                for (int j = 0; j < 32; j++) tile[r * 32 + j] = r < rows && j < cols ? c[r * ldc + j] : 0.f;
+            tile_kernel(a, group, b, tile, 32, acc);
+            for (int r = 0; r < rows; r++) std::memcpy(c + r * ldc, tile + r * 32, sizeof(float) * cols);
           }
         }
         if (last && epilogue) epilogue->apply(epilogue->ctx, C + i0 * ldc + j0, ldc, i0, mc, j0, nc);

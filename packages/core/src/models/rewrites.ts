@@ -76,7 +76,9 @@ export function graphRewrites(nodes: readonly LayerNode[], keep: ReadonlySet<num
     if (norm) last = norm;
     const poolNode = onlyReader(last);
     const pool = poolNode?.layer.constructor === MaxPooling2D ? (poolNode.layer as MaxPooling2D) : null;
-    const rescaling = rescalingBefore(node);
+    // a convolution whose own output the run returns may be asked for its logits (before the
+    // activation), which the rewrite does not give: it takes a Rescaling only with more after it
+    const rescaling = norm || pool || !keep.has(node.outputs[0].id) ? rescalingBefore(node) : null;
     const replaces = [rescaling ? node : null, norm, pool ? poolNode : null].filter((n): n is LayerNode => n !== null);
     if (replaces.length === 0) continue;
     const bn = norm?.layer as BatchNormalization | undefined;

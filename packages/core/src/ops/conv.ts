@@ -198,7 +198,7 @@ function fusedConvolution(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGe
     const { dz, db } = backend().biasActivationGrad(dy.values, c.y.values, c.act, c.biasChannels);
     const grads = c.fromPreActivation(dz, db, needs);
     // dz is this node's own: nothing reads it once the convolution's gradients are taken
-    if (isPooled(dz)) bufferPool.give(dz);
+    if (dz !== dy.values && isPooled(dz)) bufferPool.give(dz);
     return grads;
   });
 }

@@ -4,6 +4,7 @@ import {
   abs,
   BatchNormalization,
   Conv2D,
+  conv2d,
   Dense,
   Flatten,
   GlobalAveragePooling2D,
@@ -15,10 +16,12 @@ import {
   MaxPooling2D,
   Model,
   mean,
+  mul,
   Rescaling,
   randomNormal,
   randomUniform,
   Sequential,
+  sigmoid,
   square,
   type Tensor,
 } from "../../src/index.js";
@@ -167,4 +170,15 @@ test("a Rescaling without offset that alone feeds a Conv2D goes into its kernel:
   offsetModel.predict(x);
   assert.equal(fused.count, 1, "the pooled convolution is still fused");
   assert.equal(rescaled.count, 2, "the rescaling ran as a layer of its own: x * scale + offset");
+});
+
+test("a Rescaling before a Conv2D whose output is the model's, asked for its logits, stays a layer: the logits come before the activation", () => {
+  const conv = new Conv2D({ filters: 2, kernelSize: 1, activation: "sigmoid" });
+  const model = new Sequential([Input({ shape: [5, 5, 1] }), new Rescaling({ scale: 0.5 }), conv]);
+  const x = randomNormal([2, 5, 5, 1], 0, 1, { seed: 8 });
+  const [logits] = model.forward([x], false, [true]);
+  const want = conv2d(mul(x, 0.5), conv.kernel, { bias: conv.bias! });
+  assertClose(logits.floats(), want.floats(), 1e-6, 1e-6, "logits");
+  // without the flag, the fused sigmoid
+  assertClose((model.predict(x) as Tensor).floats(), sigmoid(want).floats(), 1e-6, 1e-6, "probabilities");
 });

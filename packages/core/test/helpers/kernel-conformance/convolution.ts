@@ -119,6 +119,11 @@ export const CONVOLUTION_CASES = {
       const got = n.matMul(la, aShape, lb, [kk, nn], ta, false, [m, nn], "bfloat16");
       close(got, js.matMul(la, aShape, lb, [kk, nn], ta, false, [m, nn], "bfloat16"), `bf16 matMul ${m}x${nn}x${kk} ${ta}`, 1e-4, 1e-4);
     }
+    // a row's product is the same bit for bit wherever the rows around it put it (in a whole
+    // block of the kernel's rows or a partial one), with k long enough to sum over several passes
+    const rows40 = n.matMul(la.subarray(0, 40 * kk), [40, kk], lb, [kk, nn], false, false, [40, nn], "bfloat16");
+    const rows16 = n.matMul(la.subarray(24 * kk, 40 * kk), [16, kk], lb, [kk, nn], false, false, [16, nn], "bfloat16");
+    assert.deepEqual(rows16.subarray(0, 8 * nn), rows40.subarray(24 * nn, 32 * nn), "bf16 matMul: rows 24-31 alone and among 40");
     for (const { g, x, w, dy, what } of convCases()) {
       // first layers' direct loops (patches of at most 32 values) stay float32: there, within
       // bfloat16's error (1% of the largest output)
