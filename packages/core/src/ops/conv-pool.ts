@@ -1,6 +1,6 @@
 /** A convolution followed by a max pool, as one op. */
 import type { Conv2dGeometry, Pool2dGeometry } from "../backends/kernels.js";
-import { bufferPool, isPooled } from "../tensor/buffer-pool.js";
+import { bufferPool } from "../tensor/buffer-pool.js";
 import { isDeviceBackend } from "../tensor/device.js";
 import { activeTape } from "../tensor/tape.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -44,9 +44,9 @@ export function conv2dMaxPool(x: Tensor, kernel: Tensor, conv: Conv2dOptions = {
       const dz = k.maxPool2dArgmaxGrad(pooled, argmax, p);
       grads = c.fromPreActivation(dz, db, needs);
       // dz is this node's own: nothing else reads it once the convolution's gradients are taken
-      if (isPooled(dz)) bufferPool.give(dz);
+      bufferPool.give(dz);
     }
-    if (pooled !== dp.values && isPooled(pooled)) bufferPool.give(pooled);
+    if (pooled !== dp.values) bufferPool.give(pooled);
     return grads;
   };
   return record("conv2dMaxPool", c.inputs, f32(y, shape), backward);
@@ -92,17 +92,17 @@ function slicedGradients(
     if (dx) {
       const part = k.conv2dBackpropInput(dz, wv, gs, precision);
       dx.set(part, n0 * inImage);
-      if (isPooled(part)) bufferPool.give(part);
+      bufferPool.give(part);
     }
     if (needs[1]) {
       const part = k.conv2dBackpropFilter(xv.subarray(n0 * inImage, n1 * inImage), dz, gs, precision);
       if (dw === null) dw = part;
       else {
         for (let i = 0; i < dw.length; i++) dw[i] += part[i];
-        if (isPooled(part)) bufferPool.give(part);
+        bufferPool.give(part);
       }
     }
-    if (isPooled(dz)) bufferPool.give(dz);
+    bufferPool.give(dz);
   }
   return [dx, dw];
 }
@@ -129,12 +129,12 @@ function recordedTwoKernels(x: Tensor, kernel: Tensor, conv: Conv2dOptions, p: P
       if (c.act === "linear" && c.biasChannels === 0) dz = dy;
       else {
         ({ dz, db } = k.biasActivationGrad(dy, yv, c.act, c.biasChannels));
-        if (isPooled(dy)) bufferPool.give(dy);
+        bufferPool.give(dy);
       }
     }
     const grads = c.fromPreActivation(dz, db, needs);
     // dz is this node's own: nothing else reads it once the convolution's gradients are taken
-    if (isPooled(dz)) bufferPool.give(dz);
+    bufferPool.give(dz);
     return grads;
   };
   return record("conv2dMaxPool", c.inputs, out, backward, [c.y]);

@@ -1,6 +1,6 @@
 /** conv2d and conv1d: NHWC (NWC) inputs, HWIO (WIO) kernels, as in Keras. */
 import { type Conv2dGeometry, FUSED_ACTIVATIONS, type FusedActivation, PRECISIONS, type Precision } from "../backends/kernels.js";
-import { bufferPool, isPooled } from "../tensor/buffer-pool.js";
+import { bufferPool } from "../tensor/buffer-pool.js";
 import { shapeToString } from "../tensor/shape.js";
 import { assertTensor, type Tensor } from "../tensor/tensor.js";
 import { assertFloat, assertRank, backend, f32, record } from "./core.js";
@@ -198,7 +198,7 @@ function fusedConvolution(kind: ConvKind, x: Tensor, kernel: Tensor, g: Conv2dGe
     const { dz, db } = backend().biasActivationGrad(dy.values, c.y.values, c.act, c.biasChannels);
     const grads = c.fromPreActivation(dz, db, needs);
     // dz is this node's own: nothing reads it once the convolution's gradients are taken
-    if (dz !== dy.values && isPooled(dz)) bufferPool.give(dz);
+    if (dz !== dy.values) bufferPool.give(dz);
     return grads;
   });
 }
