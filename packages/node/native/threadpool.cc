@@ -13,13 +13,6 @@
 #include <sched.h>
 #endif
 
-#ifndef KERNO_POOL_SPIN_US
-#define KERNO_POOL_SPIN_US 0
-#endif
-#ifndef KERNO_POOL_SPIN_US_WASM
-#define KERNO_POOL_SPIN_US_WASM 2000
-#endif
-
 namespace kerno {
 namespace {
 
@@ -34,18 +27,20 @@ int usable_cores() {
 }
 
 // How long a hand-off spins on an atomic before it sleeps on a condition variable: a worker
-// waiting for the next job, and the caller waiting for the workers to finish. Under Emscripten a
-// sleeping worker waits in Atomics.wait, and waking it cost about 100 us per parallel section
-// (a [576 x 128] biasActivationGrad: 90 us a call on one thread, 180-280 on two), while the
-// kernels of a training step come a few hundred microseconds apart, with JavaScript between
-// them. The MNIST CNN's training in Node on 2 threads (2-core Xeon): 1,410-1,480 images/s
-// without spinning, 1,460-1,570 spinning 200 us, 1,500-1,680 at 1 ms, 1,670-1,830 at 2 ms,
-// 1,680-1,800 at 5 ms. The native build keeps sleeping at once (KERNO_POOL_SPIN_US 0), as it did.
-#if defined(__EMSCRIPTEN__)
-constexpr auto kSpin = std::chrono::microseconds(KERNO_POOL_SPIN_US_WASM);
-#else
-constexpr auto kSpin = std::chrono::microseconds(KERNO_POOL_SPIN_US);
-#endif
+// waiting for the next job, and the caller waiting for the workers to finish. A sleeping thread
+// costs a wake-up per parallel section (a futex and, in a virtual machine, an interrupt between
+// cores; under Emscripten, Atomics.wait), while a training step's kernels come a few hundred
+// microseconds apart with JavaScript between them. OpenMP runtimes spin likewise before they
+// sleep (GOMP_SPINCOUNT, KMP_BLOCKTIME). Measured on a 2-core Xeon VM, bench workers, alternating:
+// the MNIST CNN's fit 5,300-5,950 images/s sleeping at once, 6,590-6,860 with only the caller
+// spinning, 7,330-7,480 with both spinning 1 ms; filter visualization 6.1 -> 5.0 s; cats-vs-dogs
+// 110-122 -> 123-129 images/s; image-folder decoding, sgemm, VGG16 and the LSTM unchanged. Under
+// Emscripten (Node): 1,410-1,480 MNIST images/s sleeping, 1,670-1,830 at 2 ms, 1,680-1,800 at 5 ms.
+// KERNO_POOL_SPIN_US overrides the 2 ms in Node (0: sleep at once, for a machine shared with other work).
+std::chrono::microseconds spin_time() {
+  const char* env = std::getenv("KERNO_POOL_SPIN_US");
+  return std::chrono::microseconds(env && std::atoi(env) >= 0 ? std::atoi(env) : 2000);
+}
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -55,11 +50,12 @@ inline void cpu_relax() {
 #endif
 }
 
-// Spins until done() or kSpin has passed (reading the clock every 256 tries); true when done().
+// Spins until done() or the spin time has passed (reading the clock every 256 tries); true when done().
 template <typename Done>
 bool spin_until(Done done) {
-  if (kSpin.count() == 0) return done();
-  const auto until = std::chrono::steady_clock::now() + kSpin;
+  static const std::chrono::microseconds spin = spin_time();
+  if (spin.count() == 0) return done();
+  const auto until = std::chrono::steady_clock::now() + spin;
   for (;;) {
     for (int i = 0; i < 256; i++) {
       if (done()) return true;
