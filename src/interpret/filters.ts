@@ -156,7 +156,11 @@ function visualizeWith(
       : null;
   let pixels = firstPixels(options.start, sizes[0], c, rng, who);
   let side = sizes[0];
-  const objective = valueAndGrad((z: Tensor) => neg(meanActivation(p, pre, randomTransform(space.toPixels(z), robust, rng), filter, layerName, who)));
+  // recycle: each step's activations and gradients go back to the buffer pool for the next step,
+  // instead of leaving the garbage collector tens of MB per step
+  const objective = valueAndGrad((z: Tensor) => neg(meanActivation(p, pre, randomTransform(space.toPixels(z), robust, rng), filter, layerName, who)), {
+    recycle: true,
+  });
   sizes.forEach((size, s) => {
     if (s > 0) {
       let img = resizeBilinear(tensor(pixels, [1, side, side, c]), [size, size]);

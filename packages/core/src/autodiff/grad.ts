@@ -108,7 +108,10 @@ const detach = <X>(x: X): X => mapTensors(x, (t) => new Tensor(t.values, t.shape
  * Plain tensors are differentiated as the arguments f receives; Variables are watched directly,
  * so closures that read them count too.
  */
-export function valueAndGrad<A extends TensorTree, R extends unknown[]>(f: (x: A, ...rest: R) => Tensor): (x: A, ...rest: R) => ValueAndGrad<A>;
+export function valueAndGrad<A extends TensorTree, R extends unknown[]>(
+  f: (x: A, ...rest: R) => Tensor,
+  options?: { hasAux?: false; recycle?: boolean },
+): (x: A, ...rest: R) => ValueAndGrad<A>;
 export function valueAndGrad<A extends TensorTree, R extends unknown[], X>(
   f: (x: A, ...rest: R) => readonly [Tensor, X],
   options: { hasAux: true; recycle?: boolean },

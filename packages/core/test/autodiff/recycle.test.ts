@@ -44,3 +44,18 @@ test("a recycled step gives its intermediates to the pool, and the next step tak
   recycled([w, w2]);
   assert.ok(bufferPool.heldBytes <= held, "the next step drew from the pool instead of fresh memory");
 });
+
+test("recycling without aux outputs: the value and the input's gradient (filter visualization's step) as without it", () => {
+  const image = variable(randomNormal([1, 24, 24, 8], 0, 1, { seed: 4 }));
+  const activation = (z: Tensor) => mean(relu(conv2d(relu(conv2d(z, w, { padding: "same" })), w2, { padding: "same" })));
+  const want = valueAndGrad(activation)(image);
+  const recycled = valueAndGrad(activation, { recycle: true });
+  bufferPool.clear();
+  const first = recycled(image);
+  const firstGrad = Float32Array.from(first.grads.values);
+  for (const r of [first, recycled(image), recycled(image)]) {
+    assert.equal(r.value.item(), want.value.item());
+    assert.deepEqual(r.grads.values, want.grads.values);
+  }
+  assert.deepEqual(first.grads.values, firstGrad, "a returned gradient is not reused by later steps");
+});
