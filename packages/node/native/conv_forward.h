@@ -9,9 +9,10 @@ namespace kerno {
 
 // The direct loops (conv_direct.inc) over output rows [r0, r1) (pixels in NHW order): the forward
 // pass writes act(conv + bias) into y from row r0 on (bias may be null); the filter gradient sums
-// into dw.
+// into dw; the input gradient (over input rows) writes dx from row r0 on.
 using DirectForwardFn = void (*)(const float* x, const float* w, float* y, const ConvGeom& g, long r0, long r1, const float* bias, int act);
 using DirectFilterFn = void (*)(const float* x, const float* dy, float* dw, const ConvGeom& g, long r0, long r1);
+using DirectInputFn = void (*)(const float* dy, const float* w, float* dx, const ConvGeom& g, long r0, long r1);
 
 // conv.cc: the forward direct loops for g (first layers, whose patches are too short for a product
 // to pay), or null where g has none; conv2d always runs them where they exist.

@@ -159,6 +159,18 @@ void backprop_input_as(const float* dy32, const float* w, float* dx, const ConvG
   const long chunk = rows_per_chunk<T>(g) >= per_image ? rows_per_chunk<T>(g) / per_image * per_image : rows_per_chunk<T>(g);
   const KernelOperand wt(transposed(w, N), N, K, kBf16<T>);
   const Values<T> dy(dy32, g.batch * per_image, N);
+  if (g.batch < num_threads()) {
+    // fewer images than threads (filter visualization's one image): the products split across
+    // the pool, which also packs the kernel once between its threads, and col2im follows each
+    std::vector<float> cols(chunk * K);
+    std::memset(dx, 0, sizeof(float) * g.batch * image_size);
+    for (long r0 = 0, end = g.batch * per_image; r0 < end; r0 += chunk) {
+      const long rows = std::min(chunk, end - r0);
+      wt.multiply(rows, Values<T>::rows(dy.p + r0 * N, N), cols.data(), nullptr, true);
+      col2im(cols.data(), g, r0, rows, dx);
+    }
+    return;
+  }
   parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int) {
     std::vector<float>& cols = patch_buffer<float>(chunk * K);
     std::memset(dx + n0 * image_size, 0, sizeof(float) * (n1 - n0) * image_size);
