@@ -10,11 +10,18 @@ import type Sharp from "sharp";
 
 const require = createRequire(import.meta.url);
 const cache = new Map<string, unknown>();
-const load = <T>(name: string): T => {
-  if (!cache.has(name)) cache.set(name, require(name));
+const load = <T>(name: string, setUp?: (module: T) => void): T => {
+  if (!cache.has(name)) {
+    const module = require(name) as T;
+    setUp?.(module);
+    cache.set(name, module);
+  }
   return cache.get(name) as T;
 };
 
-export const sharpLib = () => load<typeof Sharp>("sharp");
+// libvips' operation cache keeps recent results in case an image is processed again; kerno
+// decodes each file once per pass, so the cache only costs time and up to 50 MB (cats-vs-dogs'
+// 2,000 training photos decoded at 390-423 images/s with it, 453-478 without, on a 2-core Xeon)
+export const sharpLib = () => load<typeof Sharp>("sharp", (sharp) => sharp.cache(false));
 export const dagreLib = () => load<typeof Dagre>("@dagrejs/dagre");
 export const protobufLib = () => load<typeof Protobuf>("protobufjs");

@@ -41,3 +41,9 @@ test("importing @kerno/node loads none of them; using an image or a plot loads w
   assert.equal(typeof sharpLib(), "function");
   assert.equal(typeof dagreLib().layout, "function");
 });
+
+test("sharp loads with libvips' operation cache off (each file is decoded once per pass)", () => {
+  const stats = sharpLib().cache();
+  assert.equal(stats.memory.max, 0, JSON.stringify(stats));
+  assert.equal(stats.items.max, 0, JSON.stringify(stats));
+});
