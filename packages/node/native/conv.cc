@@ -1,7 +1,8 @@
 // conv2d in NHWC/HWIO. The forward pass is an indirect GEMM (conv_indirect.cc: the micro-kernel
 // reads receptive fields in place, with bias + activation in registers). The backward passes build
 // patch matrices chunk by chunk (im2col) in per-thread buffers; col2im scatters the input
-// gradient back, threads owning whole images. First layers with tiny patches use direct loops
+// gradient back, threads owning whole images (or, with fewer images than threads, splitting each
+// product while col2im follows it on the calling thread). First layers with tiny patches use direct loops
 // (conv_direct.inc). 3x3 stride-1 passes may also run as Winograd convolutions (winograd.cc):
 // the first call on each shape times every way it may run and keeps the fastest (autotune.h).
 #include <algorithm>

@@ -153,7 +153,8 @@ template <typename T>
 void backprop_input_as(const float* dy32, const float* w, float* dx, const ConvGeom& g) {
   const long K = patch_size(g), N = g.outC;
   // threads own whole images (col2im of one image never races with another's); inside, chunks
-  // of several small images or of part of one large image keep the products big enough
+  // of several small images or of part of one large image keep the products big enough. With
+  // fewer images than threads, the threads split each chunk's product instead (below).
   const long per_image = static_cast<long>(g.outH) * g.outW;
   const long image_size = static_cast<long>(g.inH) * g.inW * g.inC;
   const long chunk = rows_per_chunk<T>(g) >= per_image ? rows_per_chunk<T>(g) / per_image * per_image : rows_per_chunk<T>(g);
@@ -162,9 +163,10 @@ void backprop_input_as(const float* dy32, const float* w, float* dx, const ConvG
   if (g.batch < num_threads()) {
     // fewer images than threads (filter visualization's one image): the products split across
     // the pool, which also packs the kernel once between its threads, and col2im follows each
-    std::vector<float> cols(chunk * K);
+    const long end = g.batch * per_image;
+    std::vector<float>& cols = patch_buffer<float>(std::min(chunk, end) * K);
     std::memset(dx, 0, sizeof(float) * g.batch * image_size);
-    for (long r0 = 0, end = g.batch * per_image; r0 < end; r0 += chunk) {
+    for (long r0 = 0; r0 < end; r0 += chunk) {
       const long rows = std::min(chunk, end - r0);
       wt.multiply(rows, Values<T>::rows(dy.p + r0 * N, N), cols.data(), nullptr, true);
       col2im(cols.data(), g, r0, rows, dx);

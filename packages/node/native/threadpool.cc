@@ -33,10 +33,12 @@ int usable_cores() {
 // microseconds apart with JavaScript between them. OpenMP runtimes spin likewise before they
 // sleep (GOMP_SPINCOUNT, KMP_BLOCKTIME). Measured on a 2-core Xeon VM, bench workers, alternating:
 // the MNIST CNN's fit 5,300-5,950 images/s sleeping at once, 6,590-6,860 with only the caller
-// spinning, 7,330-7,480 with both spinning 1 ms; filter visualization 6.1 -> 5.0 s; cats-vs-dogs
-// 110-122 -> 123-129 images/s; image-folder decoding, sgemm, VGG16 and the LSTM unchanged. Under
+// spinning, 7,330-7,480 with both spinning 1 ms (6,380-7,220 at 100 us, 6,710-7,520 at 1 ms in a
+// second run); filter visualization 6.1 -> 5.0 s; cats-vs-dogs 110-122 images/s sleeping, 123 at
+// 1 ms, 128-129 at 5 ms; image-folder decoding, sgemm, VGG16 and the LSTM unchanged. Under
 // Emscripten (Node): 1,410-1,480 MNIST images/s sleeping, 1,670-1,830 at 2 ms, 1,680-1,800 at 5 ms.
-// KERNO_POOL_SPIN_US overrides the 2 ms in Node (0: sleep at once, for a machine shared with other work).
+// Both builds spin 2 ms. KERNO_POOL_SPIN_US overrides it for the native addon (0: sleep at once,
+// for a machine shared with other work); the wasm module does not see the process's environment.
 std::chrono::microseconds spin_time() {
   const char* env = std::getenv("KERNO_POOL_SPIN_US");
   return std::chrono::microseconds(env && std::atoi(env) >= 0 ? std::atoi(env) : 2000);
@@ -50,10 +52,9 @@ inline void cpu_relax() {
 #endif
 }
 
-// Spins until done() or the spin time has passed (reading the clock every 256 tries); true when done().
+// Spins until done() or `spin` has passed (reading the clock every 256 tries); true when done().
 template <typename Done>
-bool spin_until(Done done) {
-  static const std::chrono::microseconds spin = spin_time();
+bool spin_until(std::chrono::microseconds spin, Done done) {
   if (spin.count() == 0) return done();
   const auto until = std::chrono::steady_clock::now() + spin;
   for (;;) {
@@ -67,7 +68,8 @@ bool spin_until(Done done) {
 
 class Pool {
  public:
-  explicit Pool(int n) { resize(n); }
+  // the spin time is read before any worker starts
+  explicit Pool(int n) : spin_(spin_time()) { resize(n); }
   ~Pool() { stop(); }
 
   int size() const { return static_cast<int>(workers_.size()) + 1; }
@@ -97,7 +99,7 @@ class Pool {
       cv_.notify_all();
     }
     job(0);
-    if (!spin_until([this] { return pending_.load() == 0; })) {
+    if (!spin_until(spin_, [this] { return pending_.load() == 0; })) {
       std::unique_lock<std::mutex> lk(mu_);
       caller_sleeps_.store(true);
       done_cv_.wait(lk, [this] { return pending_.load() == 0; });
@@ -113,7 +115,7 @@ class Pool {
     for (;;) {
       // sequentially consistent loads, as the no-lost-wake-up argument above needs
       const auto fresh = [&] { return quit_.load() || ticket_.load() != seen; };
-      if (!spin_until(fresh)) {
+      if (!spin_until(spin_, fresh)) {
         std::unique_lock<std::mutex> lk(mu_);
         sleepers_.fetch_add(1);
         cv_.wait(lk, fresh);
@@ -138,6 +140,7 @@ class Pool {
     workers_.clear();
   }
 
+  const std::chrono::microseconds spin_;
   std::vector<std::thread> workers_;
   std::mutex mu_;
   std::condition_variable cv_, done_cv_;

@@ -144,7 +144,7 @@ export function valueAndGrad<A extends TensorTree, R extends unknown[], X>(
         throw new RangeError(`grad: f must return a scalar float32 tensor, got ${value.dtype} of shape ${shapeToString(value.shape)}`);
       }
       const leaves = collect(mapTree, watched);
-      // recycle (fit's training step): intermediates nothing outside can hold go back to the pool
+      // recycle (fit's training step, filter visualization's): intermediates nothing outside can hold go back to the pool
       const keep = options.recycle ? [value, ...collect(mapTensors, hasAux ? (out as readonly [Tensor, X])[1] : [])] : undefined;
       const grads = value.tape === tape ? backprop(value, leaves, tape, keep) : leaves.map((l) => zerosLike(l));
       let i = 0;

@@ -33,11 +33,16 @@ export const CONV_CASES: [number[], number[], number, "valid" | "same", number][
   [[2, 11, 13, 3], [3, 3, 3, 16], 2, "same", 1],
   [[1, 12, 15, 1], [3, 3, 1, 64], 1, "same", 2],
   [[2, 9, 10, 3], [3, 3, 3, 128], 1, "same", 1],
-  // the input gradient's direct loops (1 to 4 input channels): blocks of pixels along rows wider
-  // than the kernel's reach, an even kernel's one-sided padding, 2 and 4 channels
+  // the input gradient's direct loops (1 to 4 input channels, up to 4 vectors of output
+  // channels): blocks of pixels along rows wider than the kernel's reach, an even kernel's
+  // one-sided padding, dilation; 16 output channels reach them on every instruction set
   [[1, 9, 21, 4], [3, 3, 4, 32], 1, "valid", 1],
+  [[1, 9, 21, 4], [3, 3, 4, 16], 1, "valid", 1],
   [[2, 8, 19, 2], [2, 2, 2, 48], 1, "same", 1],
+  [[2, 8, 19, 2], [2, 2, 2, 16], 1, "same", 1],
   [[1, 10, 12, 1], [3, 3, 1, 16], 1, "same", 1],
+  [[2, 7, 17, 3], [3, 3, 3, 16], 1, "same", 1],
+  [[1, 12, 15, 1], [3, 3, 1, 16], 1, "same", 2],
   // Winograd: 3x3 at stride 1, odd and even sizes, same and valid padding
   [[2, 9, 7, 16], [3, 3, 16, 24], 1, "same", 1],
   [[3, 6, 5, 20], [3, 3, 20, 16], 1, "valid", 1],

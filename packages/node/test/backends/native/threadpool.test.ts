@@ -16,8 +16,9 @@ try {
   skip = `native addon unavailable: ${(err as Error).message}`;
 }
 
-// Many products in a row, small and large (a section every few microseconds, and sections long
-// enough for a worker to fall asleep between them under the sleeping hand-off), hashed together.
+// Products in a row, each over 4 MFLOP so that it splits across the pool (smaller ones run on
+// the calling thread): a parallel section every fraction of a millisecond, and pauses long enough
+// for a worker to fall asleep under either setting; hashed together.
 const script = `
 import { createHash } from "node:crypto";
 import { loadAddon, makeNativeKernels } from ${JSON.stringify(new URL("../../../src/backends/native/index.js", import.meta.url).href)};
@@ -26,7 +27,7 @@ const hash = createHash("sha256");
 let s = 1;
 const values = (n) => Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) % 2147483648), s / 2147483648 - 0.5));
 for (let i = 0; i < 300; i++) {
-  const [m, n, k] = i % 50 === 0 ? [300, 200, 400] : [64, 48 + (i % 7), 96];
+  const [m, n, k] = i % 50 === 0 ? [300, 200, 400] : [128, 96 + (i % 7), 192];
   const out = native.matMul(values(m * k), [m, k], values(k * n), [k, n], false, false, [m, n]);
   hash.update(new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
   if (i % 60 === 0) await new Promise((r) => setTimeout(r, 5));
@@ -37,7 +38,9 @@ console.log(hash.digest("hex"));
 function digest(env: Record<string, string>): string {
   const r = spawnSync(process.execPath, ["--conditions=kerno-source", "--import", "tsx", "--input-type=module", "-e", script], {
     encoding: "utf8",
-    env: { ...process.env, KERNO_NUM_THREADS: "2", ...env },
+    env: { ...process.env, KERNO_POOL_SPIN_US: undefined, KERNO_NUM_THREADS: "2", ...env },
+    // a lost wake-up would hang the child: fail instead
+    timeout: 60_000,
   });
   assert.equal(r.status, 0, `child with ${JSON.stringify(env)} failed: ${r.stderr}`);
   return r.stdout.trim();
