@@ -41,31 +41,23 @@ constexpr long kDirectTimedMaxPatch = 160;
 // filter_run) and stay a timed way up to 128 input channels of a 3x3 kernel.
 constexpr long kDirectFilterMaxPatch = 1152;
 
-// The active instruction set's `lookup(outC)` from conv_direct.inc (AVX-512 falls back to AVX2's
-// loops for channel counts it has none for).
+// The active instruction set's `lookup(channels...)` from conv_direct.inc (AVX-512 falls back to
+// AVX2's loops for channel counts it has none for).
 #ifdef KERNO_X86
-#define KERNO_DIRECT_LOOPS(lookup, outC)                                                        \
-  (active_isa() == Isa::avx512 && avx512::lookup(outC) ? avx512::lookup(outC)                   \
-   : active_isa() != Isa::portable                      ? avx2::lookup(outC)                     \
-                                                        : portable::lookup(outC))
+#define KERNO_DIRECT_LOOPS(lookup, ...)                                                                         \
+  (active_isa() == Isa::avx512 && avx512::lookup(__VA_ARGS__) ? avx512::lookup(__VA_ARGS__)                     \
+   : active_isa() != Isa::portable                             ? avx2::lookup(__VA_ARGS__)                       \
+                                                               : portable::lookup(__VA_ARGS__))
 #else
-#define KERNO_DIRECT_LOOPS(lookup, outC) portable::lookup(outC)
+#define KERNO_DIRECT_LOOPS(lookup, ...) portable::lookup(__VA_ARGS__)
 #endif
 
-// The direct loops for g's output channels, whatever its patch length (null when none fits).
+// The direct loops for g's output channels, whatever its patch length (null when none fits); the
+// input gradient's also need 1 to 4 input channels.
 DirectForwardFn direct_forward_fn(const ConvGeom& g) { return KERNO_DIRECT_LOOPS(direct_forward_for, g.outC); }
 DirectFilterFn direct_filter_fn(const ConvGeom& g) { return KERNO_DIRECT_LOOPS(direct_filter_for, g.outC); }
+DirectInputFn direct_input_fn(const ConvGeom& g) { return KERNO_DIRECT_LOOPS(direct_input_for, g.inC, g.outC); }
 #undef KERNO_DIRECT_LOOPS
-
-// The input gradient's direct loops for g's 1 to 4 input channels (null when none fits).
-DirectInputFn direct_input_fn(const ConvGeom& g) {
-#ifdef KERNO_X86
-  if (active_isa() == Isa::avx512)
-    if (DirectInputFn f = avx512::direct_input_for(g.inC, g.outC)) return f;
-  if (active_isa() != Isa::portable) return avx2::direct_input_for(g.inC, g.outC);
-#endif
-  return portable::direct_input_for(g.inC, g.outC);
-}
 
 // The filter gradient's direct loops where they are the only way (patches of at most kDirectMaxPatch)
 DirectFilterFn filter_direct_only(const ConvGeom& g) { return patch_size(g) > kDirectMaxPatch ? nullptr : direct_filter_fn(g); }

@@ -153,36 +153,27 @@ template <typename T>
 void backprop_input_as(const float* dy32, const float* w, float* dx, const ConvGeom& g) {
   const long K = patch_size(g), N = g.outC;
   // threads own whole images (col2im of one image never races with another's); inside, chunks
-  // of several small images or of part of one large image keep the products big enough. With
-  // fewer images than threads, the threads split each chunk's product instead (below).
+  // of several small images or of part of one large image keep the products big enough
   const long per_image = static_cast<long>(g.outH) * g.outW;
   const long image_size = static_cast<long>(g.inH) * g.inW * g.inC;
   const long chunk = rows_per_chunk<T>(g) >= per_image ? rows_per_chunk<T>(g) / per_image * per_image : rows_per_chunk<T>(g);
   const KernelOperand wt(transposed(w, N), N, K, kBf16<T>);
   const Values<T> dy(dy32, g.batch * per_image, N);
-  if (g.batch < num_threads()) {
-    // fewer images than threads (filter visualization's one image): the products split across
-    // the pool, which also packs the kernel once between its threads, and col2im follows each
-    const long end = g.batch * per_image;
-    std::vector<float>& cols = patch_buffer<float>(std::min(chunk, end) * K);
-    std::memset(dx, 0, sizeof(float) * g.batch * image_size);
-    for (long r0 = 0; r0 < end; r0 += chunk) {
-      const long rows = std::min(chunk, end - r0);
-      wt.multiply(rows, Values<T>::rows(dy.p + r0 * N, N), cols.data(), nullptr, true);
-      col2im(cols.data(), g, r0, rows, dx);
-    }
-    return;
-  }
-  parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int) {
+  // images [n0, n1): each chunk's product (split across the pool when `split`), then col2im
+  const auto images = [&](long n0, long n1, bool split) {
     std::vector<float>& cols = patch_buffer<float>(chunk * K);
     std::memset(dx + n0 * image_size, 0, sizeof(float) * (n1 - n0) * image_size);
-    const long end = static_cast<long>(n1) * per_image;
+    const long end = n1 * per_image;
     for (long r0 = n0 * per_image; r0 < end; r0 += chunk) {
       const long rows = std::min(chunk, end - r0);
-      wt.multiply(rows, Values<T>::rows(dy.p + r0 * N, N), cols.data(), nullptr);
+      wt.multiply(rows, Values<T>::rows(dy.p + r0 * N, N), cols.data(), nullptr, split);
       col2im(cols.data(), g, r0, rows, dx);
     }
-  });
+  };
+  // fewer images than threads (filter visualization's one image): the threads split each product
+  // instead, which also packs the kernel once between them, and col2im follows on this thread
+  if (g.batch < num_threads()) return images(0, g.batch, true);
+  parallel_for(g.batch, 1, [&](std::size_t n0, std::size_t n1, int) { images(static_cast<long>(n0), static_cast<long>(n1), false); });
 }
 
 // acc[k x n] += A[k x m] B[m x n], single-threaded
