@@ -303,7 +303,7 @@ export function renderBindings(): { kernels: string; cc: string; header: string;
     'import { isComparison, type Kernels, OP_TABLES, opCode, type Precision } from "../kernels.js";',
     'import type { AddonKernels as Addon } from "./addon.gen.js";',
     'import { intArg } from "./int-args.js";',
-    'import { batchOffsets, convGeometry, emptyConv, emptyPool, hasZero, isF32, poolGeometry, rnnSpecArray, transformGeometry, uninit } from "./marshal.js";',
+    'import { batchOffsets, byteResizeGeometry, convGeometry, emptyConv, emptyPool, hasZero, isF32, poolGeometry, rnnSpecArray, transformGeometry, uninit } from "./marshal.js";',
     "",
     `export type CompiledMethods = Pick<Kernels, ${wraps.map(({ name, w }) => JSON.stringify(w.method ?? name)).join(" | ")}>;`,
     "",

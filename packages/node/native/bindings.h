@@ -90,6 +90,13 @@ bool transform_sizes_ok(const TransformGeom& g) {
   return g.batch >= 0 && g.inH > 0 && g.inW > 0 && g.channels > 0 && g.outH >= 0 && g.outW >= 0;
 }
 
+// Resizing an image's bytes: srcH, srcW, channels, the window (top, left, height, width), outH, outW, nearest.
+ByteResizeGeom byte_resize_geom(const int32_t* p) { return {p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]}; }
+bool byte_resize_ok(const ByteResizeGeom& g) {
+  return g.srcH > 0 && g.srcW > 0 && g.channels > 0 && g.outH >= 0 && g.outW >= 0 && g.top >= 0 && g.left >= 0 && g.height > 0 &&
+         g.width > 0 && g.height <= g.srcH - g.top && g.width <= g.srcW - g.left;
+}
+
 // A mixed-precision flag: true asks for bfloat16 products, which this CPU must support.
 bool bf16_flag(Args& a, int i) {
   const bool bf16 = a.flag(i, "bf16");

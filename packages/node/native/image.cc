@@ -1,7 +1,11 @@
 // Batched projective image transforms (TensorFlow's ImageProjectiveTransformV3), the warp behind
 // the augmentation layers: each output pixel samples the input at its transformed coordinate,
 // bilinear or nearest, with Keras's fill modes. Rows of output are split across the thread pool.
+// Also the resize of a photo's bytes as it is loaded (resize_bytes).
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
 #include "kernels.h"
 #include "threadpool.h"
@@ -86,6 +90,89 @@ void image_transform(const float* x, const float* t, float* y, const TransformGe
       }
     }
   });
+}
+
+}  // namespace kerno
+
+namespace kerno {
+namespace {
+
+// One axis of tf.image.resize with half-pixel centers: for each output index, the two source
+// indices (lo, hi) and hi's weight in fixed point (kWeightOne), as the TypeScript kernel computes
+// them: the position in double, the fraction rounded to float, then to 11 bits.
+constexpr int kWeightBits = 11;
+constexpr int32_t kWeightOne = 1 << kWeightBits;
+
+struct Taps {
+  std::vector<long> lo, hi;
+  std::vector<int32_t> weight;
+};
+
+Taps bilinear_taps(long in, long out) {
+  Taps t{std::vector<long>(out), std::vector<long>(out), std::vector<int32_t>(out)};
+  const double scale = static_cast<double>(in) / out;
+  for (long o = 0; o < out; o++) {
+    const double s = (o + 0.5) * scale - 0.5;
+    const double f = std::floor(s);
+    const long fl = static_cast<long>(f);
+    t.lo[o] = s < 0 ? 0 : std::min(std::max(fl, 0L), in - 1);
+    t.hi[o] = s < 0 ? 0 : std::min(std::max(fl + 1, 0L), in - 1);
+    // JavaScript's Math.round: halves up
+    const float frac = s < 0 ? 0.f : static_cast<float>(s - f);
+    t.weight[o] = static_cast<int32_t>(std::floor(static_cast<double>(frac) * kWeightOne + 0.5));
+  }
+  return t;
+}
+
+// Each output row: its two source rows blended vertically into `mix` (over the window's whole
+// width, which vectorizes), then each pixel's two columns of `mix` blended horizontally; integer
+// sums (at most 255 << 22) are exact in any order, so every backend gives the same whole numbers.
+// kC: the channel count when known at compile time (0: `channels`).
+template <int kC>
+void bilinear_rows(const uint8_t* origin, long stride, long width, const Taps& ty, const Taps& tx, float* y, long channels = kC) {
+  const long C = kC ? kC : channels, outH = static_cast<long>(ty.lo.size()), outW = static_cast<long>(tx.lo.size());
+  constexpr int32_t half = 1 << (2 * kWeightBits - 1);
+  std::vector<int32_t> mix(width * C);
+  for (long oy = 0; oy < outH; oy++) {
+    const uint8_t* r0 = origin + ty.lo[oy] * stride;
+    const uint8_t* r1 = origin + ty.hi[oy] * stride;
+    const int32_t wy = ty.weight[oy];
+    for (long i = 0; i < width * C; i++) mix[i] = r0[i] * kWeightOne + (r1[i] - r0[i]) * wy;
+    for (long ox = 0; ox < outW; ox++) {
+      const int32_t* a = mix.data() + tx.lo[ox] * C;
+      const int32_t* b = mix.data() + tx.hi[ox] * C;
+      const int32_t wx = tx.weight[ox];
+      for (long c = 0; c < C; c++) *y++ = static_cast<float>((a[c] * kWeightOne + (b[c] - a[c]) * wx + half) >> (2 * kWeightBits));
+    }
+  }
+}
+
+}  // namespace
+
+// Image loading's resize: one image, on the calling thread (about 0.1 ms at course sizes, beside
+// the decoding that runs in sharp's threads). Bilinear results are rounded to whole numbers.
+void resize_bytes(const uint8_t* src, const ByteResizeGeom& g, float* y) {
+  const long C = g.channels, stride = static_cast<long>(g.srcW) * C;
+  const uint8_t* origin = src + (static_cast<long>(g.top) * g.srcW + g.left) * C;
+  if (g.nearest) {
+    const double sy = static_cast<double>(g.height) / g.outH, sx = static_cast<double>(g.width) / g.outW;
+    for (long oy = 0; oy < g.outH; oy++) {
+      const long iy = std::min(static_cast<long>(std::floor((oy + 0.5) * sy)), static_cast<long>(g.height) - 1);
+      const uint8_t* row = origin + iy * stride;
+      for (long ox = 0; ox < g.outW; ox++) {
+        const long ix = std::min(static_cast<long>(std::floor((ox + 0.5) * sx)), static_cast<long>(g.width) - 1);
+        for (long c = 0; c < C; c++) *y++ = row[ix * C + c];
+      }
+    }
+    return;
+  }
+  const Taps ty = bilinear_taps(g.height, g.outH), tx = bilinear_taps(g.width, g.outW);
+  switch (C) {
+    case 1: return bilinear_rows<1>(origin, stride, g.width, ty, tx, y);
+    case 3: return bilinear_rows<3>(origin, stride, g.width, ty, tx, y);
+    case 4: return bilinear_rows<4>(origin, stride, g.width, ty, tx, y);
+    default: return bilinear_rows<0>(origin, stride, g.width, ty, tx, y, C);
+  }
 }
 
 }  // namespace kerno

@@ -72,6 +72,8 @@ void rmsprop_update(float* param, const float* grad, float* meanSquare, float* m
 void adam_update(float* param, const float* grad, float* m, float* v, std::size_t param_len, float lr, float beta1, float beta2, float epsilon, int step, float weightDecay);
 // imageTransform: warps every image by its projective transform (8 floats each); geometry [batch, inH, inW, channels, outH, outW, fillMode, interpolation]
 void image_transform(const float* x, const float* transforms, float* y, const TransformGeom& g);
+// resizeBytes: resizes a window of an image's bytes into float32 pixels; geometry [srcH, srcW, channels, top, left, height, width, outH, outW, nearest]
+void resize_bytes(const uint8_t* src, const ByteResizeGeom& g, float* out);
 // rnnForward: a whole recurrent layer over a sequence (SimpleRNN, LSTM, GRU), saving what the backward pass needs
 void rnn_forward(const RnnSpec& s, const float* x, const float* W, const float* R, const float* bias, const float* h0, const float* c0, const float* mask, const float* recMask, float* hs, float* cs, float* cache);
 // rnnBackward: the gradients of rnnForward from those of every output h (dhs) and of the last cell state (dcT)

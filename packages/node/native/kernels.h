@@ -39,6 +39,11 @@ struct TransformGeom {
   float fill;
 };
 
+// image.cc: a window of an image's bytes resized to float32 as it is loaded (ByteResizeGeometry)
+struct ByteResizeGeom {
+  int srcH, srcW, channels, top, left, height, width, outH, outW, nearest;
+};
+
 // conv.cc
 // conv_indirect.cc: the forward pass as an indirect GEMM (pointers into x instead of packed patches)
 void conv2d_indirect(const float* x, const float* w, float* y, const ConvGeom& g, const float* bias, int act);

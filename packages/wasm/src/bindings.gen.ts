@@ -37,6 +37,7 @@ export const BINDINGS: readonly { name: string; outputs: readonly number[] }[] =
   { name: "rmspropUpdate", outputs: [0, 2, 3] },
   { name: "adamUpdate", outputs: [0, 2, 3] },
   { name: "imageTransform", outputs: [2] },
+  { name: "resizeBytes", outputs: [1] },
   { name: "rnnForward", outputs: [9, 10, 11] },
   { name: "rnnBackward", outputs: [13, 14, 15, 16, 17, 18] },
 ];

@@ -20,8 +20,8 @@ export function arraysIn(value: unknown, out: TypedArray[] = []): TypedArray[] {
   return out;
 }
 
-/** The CPU's kernel `name`, for a method without a WGSL kernel. */
-function onCpu(gpu: Gpu, name: string, kernel: Method, notices: Set<string>): Method {
+/** The CPU's kernel `name`, for a method without a WGSL kernel (`notices`: where the one-time notice is noted; null: none). */
+function onCpu(gpu: Gpu, name: string, kernel: Method, notices: Set<string> | null): Method {
   return (...args: unknown[]) => {
     const arrays = arraysIn(args);
     const onGpu = arrays.filter((a) => gpu.isStale(a));
@@ -29,7 +29,7 @@ function onCpu(gpu: Gpu, name: string, kernel: Method, notices: Set<string>): Me
       throw new Error(
         `webgpu: kernel '${name}' has no WebGPU version yet and ${onGpu.length} of its inputs are still on the GPU; read them first (await tensor.dataAsync()) or use another backend for this step`,
       );
-    if (!notices.has(name)) {
+    if (notices && !notices.has(name)) {
       notices.add(name);
       console.info(`kerno: the webgpu backend runs '${name}' on the CPU (no WebGPU kernel for it yet)`);
     }
@@ -38,6 +38,12 @@ function onCpu(gpu: Gpu, name: string, kernel: Method, notices: Set<string>): Me
     return kernel(...args);
   };
 }
+
+/**
+ * Kernels that belong on the CPU, run there without a notice: image loading's resize writes into
+ * a batch on the CPU, synchronously, beside the decoding.
+ */
+export const HOST_KERNELS: ReadonlySet<string> = new Set(["resizeBytes"]);
 
 /** Kernels that cut parts out of their first array: rows of a data set for a batch. */
 const CUTS = new Set(["slice", "gather"]);
@@ -66,7 +72,8 @@ export function webgpuKernels(gpu: Gpu, groups: readonly KernelGroup[] = KERNEL_
     if (typeof kernel !== "function") continue;
     const onHost = (kernel as Method).bind(jsKernels);
     const mine = own[name];
-    methods[name] = mine ? (CUTS.has(name) ? cutOnHost(gpu, mine, onHost) : mine) : onCpu(gpu, name, onHost, notices);
+    if (mine && !HOST_KERNELS.has(name)) methods[name] = CUTS.has(name) ? cutOnHost(gpu, mine, onHost) : mine;
+    else methods[name] = onCpu(gpu, name, onHost, HOST_KERNELS.has(name) ? null : notices);
   }
   return { ...(methods as unknown as Kernels), name: "webgpu", bfloat16: false };
 }

@@ -2,7 +2,8 @@
  * backend.ts's routing, in Node with a stand-in for the GPU (which arrays are "on the GPU"): a
  * method without a WGSL kernel runs the TypeScript kernel on the CPU, saying so once, and lets go
  * of the GPU copies of what it touched; with an input still on the GPU it says to read it first;
- * a cut (slice, gather) from a large host array is made on the CPU, anything else on the GPU.
+ * a cut (slice, gather) from a large host array is made on the CPU, anything else on the GPU;
+ * image loading's resize runs on the CPU without a notice.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -30,6 +31,19 @@ test("a method without a WGSL kernel runs on the CPU, says so once, and lets go 
   assert.deepEqual([...kernels.unary("neg", x, 0)], [-1, 2, -3]);
   assert.deepEqual(notices, ["kerno: the webgpu backend runs 'unary' on the CPU (no WebGPU kernel for it yet)"]);
   assert.deepEqual(forgotten, [x.buffer, x.buffer]);
+});
+
+test("image loading's resize runs on the CPU by design, without a notice, into the batch's view", (t) => {
+  const notices: string[] = [];
+  t.mock.method(console, "info", (line: string) => notices.push(line));
+  const { gpu, forgotten } = standInGpu();
+  const kernels = webgpuKernels(gpu);
+  const batch = new Float32Array(6).fill(-1);
+  const src = Uint8Array.from([10, 20, 30, 40]);
+  kernels.resizeBytes(src, { srcH: 2, srcW: 2, channels: 1, top: 0, left: 0, height: 2, width: 2, outH: 2, outW: 2, nearest: true }, batch.subarray(1, 5));
+  assert.deepEqual([...batch], [-1, 10, 20, 30, 40, -1]);
+  assert.deepEqual(notices, []);
+  assert.deepEqual(forgotten, [src.buffer, batch.buffer]);
 });
 
 test("a CPU kernel whose input is still on the GPU says to read it first", () => {

@@ -3,6 +3,7 @@ import type { DType, TypedArray } from "../tensor/dtype.js";
 import type { Shape } from "../tensor/shape.js";
 import type {
   BinaryOp,
+  ByteResizeGeometry,
   Conv2dGeometry,
   F32,
   FusedActivation,
@@ -118,6 +119,12 @@ export interface Kernels {
   resizeBilinearGrad(dy: F32, g: ResizeGeometry): F32;
   resizeNearest(x: F32, g: ResizeGeometry): F32;
   resizeNearestGrad(dy: F32, g: ResizeGeometry): F32;
+  /**
+   * Resizes a window of an image's bytes into float32 pixels 0..255 in out (see
+   * ByteResizeGeometry): image loading's resize, fused with the conversion; out may be a view into
+   * a batch.
+   */
+  resizeBytes(src: Uint8Array, g: ByteResizeGeometry, out: F32): void;
   /** Warps every image by its own transform (transforms [batch, 8]); see TransformGeometry. */
   imageTransform(x: F32, transforms: F32, g: TransformGeometry): F32;
   /** The adjoint: each output gradient goes back to the input pixels it was sampled from. */

@@ -170,6 +170,24 @@ export interface ResizeGeometry {
 }
 
 /**
+ * A window of a decoded image's bytes ([srcH, srcW, channels], interleaved) resized to float32
+ * [outH, outW, channels] as an image is loaded: rows [top, top + height) and columns [left, left +
+ * width), half-pixel centers and no antialiasing (tf.image.resize), bilinear or nearest.
+ */
+export interface ByteResizeGeometry {
+  srcH: number;
+  srcW: number;
+  channels: number;
+  top: number;
+  left: number;
+  height: number;
+  width: number;
+  outH: number;
+  outW: number;
+  nearest: boolean;
+}
+
+/**
  * A whole recurrent layer over a sequence, in Keras's weight layout: x [batch, steps, features],
  * kernel W [features, gates*units], recurrent kernel R [units, gates*units], bias [gates*units]
  * (GRU: [2, 3*units], input then recurrent bias, as Keras's reset_after=True). Gates: SimpleRNN 1,

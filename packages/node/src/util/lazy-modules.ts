@@ -1,10 +1,12 @@
 /**
  * Heavy dependencies loaded the first time they are used, so that importing kerno for tensors and
- * training loads none of them: sharp (images), dagre (plotModel), protobufjs (TensorBoard files).
+ * training loads none of them: sharp (images), image-size (image headers), dagre (plotModel),
+ * protobufjs (TensorBoard files).
  * vega and vega-lite are ES modules and load through import() where charts are drawn.
  */
 import { createRequire } from "node:module";
 import type Dagre from "@dagrejs/dagre";
+import type * as ImageSize from "image-size";
 import type Protobuf from "protobufjs";
 import type Sharp from "sharp";
 
@@ -25,3 +27,4 @@ const load = <T>(name: string, setUp?: (module: T) => void): T => {
 export const sharpLib = () => load<typeof Sharp>("sharp", (sharp) => sharp.cache(false));
 export const dagreLib = () => load<typeof Dagre>("@dagrejs/dagre");
 export const protobufLib = () => load<typeof Protobuf>("protobufjs");
+export const imageSizeLib = () => load<typeof ImageSize>("image-size");

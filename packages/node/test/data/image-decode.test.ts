@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import sharp from "sharp";
+import { resizeBilinear } from "../../../core/src/backends/js/resize.js";
 import { tempDir } from "../../../core/test/helpers/tmp.js";
-import { type DecodeOptions, decodeInto, mapLimit } from "../../src/data/image-decode.js";
+import { aspectWindow, type DecodeOptions, decodeInto, mapLimit } from "../../src/data/image-decode.js";
 
 const opts = (o: Partial<DecodeOptions>): DecodeOptions => ({ size: [2, 2], colorMode: "rgb", interpolation: "nearest", cropToAspectRatio: false, ...o });
 
@@ -49,6 +50,77 @@ test("cropToAspectRatio takes the centered window instead of squeezing", async (
   await decodeInto(file, opts({}), squeezed, 0);
   assert.ok(squeezed.some((v) => v === 0));
   await assert.rejects(decodeInto(join(dir, "none.png"), opts({}), squeezed, 0), /missing|no such file|Input file/i);
+});
+
+test("bilinear resizing is Keras's (tf.image.resize: half-pixel centers, no antialiasing), in whole numbers", async () => {
+  const dir = tempDir();
+  const file = join(dir, "noise.png");
+  const px = Buffer.from(Array.from({ length: 9 * 7 * 3 }, (_, i) => (i * 53 + 7) % 256));
+  await sharp(px, { raw: { width: 7, height: 9, channels: 3 } })
+    .png()
+    .toFile(file);
+  for (const [outH, outW] of [
+    [4, 3],
+    [20, 11],
+  ]) {
+    const got = new Float32Array(outH * outW * 3);
+    await decodeInto(file, opts({ size: [outH, outW], interpolation: "bilinear" }), got, 0);
+    const want = resizeBilinear(Float32Array.from(px), { batch: 1, inH: 9, inW: 7, channels: 3, outH, outW, alignCorners: false, halfPixelCenters: true });
+    // Keras's values, rounded to whole numbers (11-bit weights: at most 0.07 more off)
+    want.forEach((v, i) => assert.ok(Number.isInteger(got[i]) && Math.abs(got[i] - v) <= 0.57, `${outH}x${outW} [${i}]: ${got[i]} vs ${v}`));
+  }
+});
+
+test("cropToAspectRatio's window is Keras's smart_resize window", () => {
+  assert.deepEqual(aspectWindow(375, 500, 180, 180), { top: 0, left: 62, height: 375, width: 375 });
+  assert.deepEqual(aspectWindow(100, 30, 10, 20), { top: 42, left: 0, height: 15, width: 30 });
+  // a window never shrinks to nothing
+  assert.deepEqual(aspectWindow(1, 5, 10, 1000), { top: 0, left: 0, height: 1, width: 5 });
+});
+
+test("a photo many times the target is shrunk while decoding, to values near the full-size resize", async () => {
+  const dir = tempDir();
+  const file = join(dir, "large.jpg");
+  // 1200x900 with smooth ramps (red across, green down) and noise in blue, so that the file is large
+  const [w, h] = [1200, 900];
+  const px = Buffer.alloc(w * h * 3);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) px.set([Math.round((x * 255) / (w - 1)), Math.round((y * 255) / (h - 1)), (x * 7919 + y * 104729) % 256], (y * w + x) * 3);
+  await sharp(px, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg({ quality: 95 })
+    .toFile(file);
+  const got = new Float32Array(30 * 40 * 3);
+  await decodeInto(file, opts({ size: [30, 40], interpolation: "bilinear" }), got, 0);
+  for (let y = 0; y < 30; y++)
+    for (let x = 0; x < 40; x++) {
+      const [red, green] = [got[(y * 40 + x) * 3], got[(y * 40 + x) * 3 + 1]];
+      // the ramps' values at the output pixel's center, within JPEG's and the shrink's error
+      assert.ok(Math.abs(red - ((x + 0.5) / 40) * 255) < 6, `red ${red} at ${x}`);
+      assert.ok(Math.abs(green - ((y + 0.5) / 30) * 255) < 6, `green ${green} at ${y}`);
+    }
+});
+
+test("an image under 4 times the target on a side decodes whole, to Keras's values", async () => {
+  const dir = tempDir();
+  const file = join(dir, "strip.png");
+  // 400x15 noise for 4x4: 100 times as wide, but under 4 times as high
+  const px = Buffer.from(Array.from({ length: 15 * 400 * 3 }, (_, i) => (i * 31 + 5) % 256));
+  await sharp(px, { raw: { width: 400, height: 15, channels: 3 } })
+    .png()
+    .toFile(file);
+  const got = new Float32Array(4 * 4 * 3);
+  await decodeInto(file, opts({ size: [4, 4], interpolation: "bilinear" }), got, 0);
+  const want = resizeBilinear(Float32Array.from(px), {
+    batch: 1,
+    inH: 15,
+    inW: 400,
+    channels: 3,
+    outH: 4,
+    outW: 4,
+    alignCorners: false,
+    halfPixelCenters: true,
+  });
+  want.forEach((v, i) => assert.ok(Math.abs(got[i] - v) <= 0.57, `[${i}]: ${got[i]} vs ${v}`));
 });
 
 test("mapLimit keeps at most `limit` in flight and returns results in order", async () => {

@@ -13,7 +13,7 @@ import { setLenient } from "../../../core/test/helpers/browser-assert.js";
 import { arraysIn } from "../../src/backend.js";
 
 /** Kernels that update their array arguments in place. */
-const IN_PLACE = new Set(["sgdUpdate", "rmspropUpdate", "adamUpdate"]);
+const IN_PLACE = new Set(["sgdUpdate", "rmspropUpdate", "adamUpdate", "resizeBytes"]);
 const MAX_PASSES = 12;
 
 interface Call {

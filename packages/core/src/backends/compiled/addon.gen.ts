@@ -73,6 +73,8 @@ export interface AddonKernels {
   adamUpdate(param: F32, grad: F32, m: F32, v: F32, lr: number, beta1: number, beta2: number, epsilon: number, step: number, weightDecay: number): void;
   /** warps every image by its projective transform (8 floats each); geometry [batch, inH, inW, channels, outH, outW, fillMode, interpolation] */
   imageTransform(x: F32, transforms: F32, y: F32, geometry: Int32Array, fillValue: number): void;
+  /** resizes a window of an image's bytes into float32 pixels; geometry [srcH, srcW, channels, top, left, height, width, outH, outW, nearest] */
+  resizeBytes(src: Uint8Array, out: F32, geometry: Int32Array): void;
   /** a whole recurrent layer over a sequence (SimpleRNN, LSTM, GRU), saving what the backward pass needs */
   rnnForward(spec: Int32Array, x: F32, W: F32, R: F32, bias: F32 | null, h0: F32, c0: F32 | null, mask: F32 | null, recMask: F32 | null, hs: F32, cs: F32 | null, cache: F32 | null): void;
   /** the gradients of rnnForward from those of every output h (dhs) and of the last cell state (dcT) */

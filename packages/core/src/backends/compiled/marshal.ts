@@ -9,6 +9,7 @@ import { allocate } from "../../tensor/dtype.js";
 import { type Shape, sizeOf } from "../../tensor/shape.js";
 import { broadcastStrides } from "../js/elementwise.js";
 import {
+  type ByteResizeGeometry,
   type Conv2dGeometry,
   FILL_MODES,
   FUSED_ACTIVATIONS,
@@ -32,6 +33,10 @@ export function poolGeometry(g: Pool2dGeometry, slot = 0): Int32Array {
 
 export function transformGeometry(g: TransformGeometry): Int32Array {
   return intArg(0, [g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, opCode(FILL_MODES, g.fillMode), opCode(INTERPOLATIONS, g.interpolation)]);
+}
+
+export function byteResizeGeometry(g: ByteResizeGeometry): Int32Array {
+  return intArg(0, [g.srcH, g.srcW, g.channels, g.top, g.left, g.height, g.width, g.outH, g.outW, g.nearest ? 1 : 0]);
 }
 
 export function rnnSpecArray(s: RnnSpec): Int32Array {

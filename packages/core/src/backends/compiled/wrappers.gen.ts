@@ -4,9 +4,9 @@ import { broadcastStrides } from "../js/elementwise.js";
 import { isComparison, type Kernels, OP_TABLES, opCode, type Precision } from "../kernels.js";
 import type { AddonKernels as Addon } from "./addon.gen.js";
 import { intArg } from "./int-args.js";
-import { batchOffsets, convGeometry, emptyConv, emptyPool, hasZero, isF32, poolGeometry, rnnSpecArray, transformGeometry, uninit } from "./marshal.js";
+import { batchOffsets, byteResizeGeometry, convGeometry, emptyConv, emptyPool, hasZero, isF32, poolGeometry, rnnSpecArray, transformGeometry, uninit } from "./marshal.js";
 
-export type CompiledMethods = Pick<Kernels, "matMul" | "conv2d" | "conv2dMaxPool" | "conv2dMaxPoolArgmax" | "conv2dBackpropInput" | "conv2dBackpropFilter" | "depthwiseConv2d" | "depthwiseConv2dBackpropInput" | "depthwiseConv2dBackpropFilter" | "maxPool2d" | "maxPool2dGrad" | "maxPool2dReluGrad" | "maxPool2dArgmaxGrad" | "avgPool2d" | "avgPool2dGrad" | "unary" | "unaryGrad" | "binary" | "biasActivation" | "biasActivationGrad" | "reduce" | "argReduce" | "cumsum" | "bincount" | "bincountWeights" | "transpose" | "softmax" | "logSoftmax" | "softmaxGrad" | "logSoftmaxGrad" | "softmaxCrossEntropy" | "sparseSoftmaxCrossEntropy" | "sigmoidCrossEntropy" | "sgdUpdate" | "rmspropUpdate" | "adamUpdate" | "imageTransform" | "rnnForward" | "rnnBackward">;
+export type CompiledMethods = Pick<Kernels, "matMul" | "conv2d" | "conv2dMaxPool" | "conv2dMaxPoolArgmax" | "conv2dBackpropInput" | "conv2dBackpropFilter" | "depthwiseConv2d" | "depthwiseConv2dBackpropInput" | "depthwiseConv2dBackpropFilter" | "maxPool2d" | "maxPool2dGrad" | "maxPool2dReluGrad" | "maxPool2dArgmaxGrad" | "avgPool2d" | "avgPool2dGrad" | "unary" | "unaryGrad" | "binary" | "biasActivation" | "biasActivationGrad" | "reduce" | "argReduce" | "cumsum" | "bincount" | "bincountWeights" | "transpose" | "softmax" | "logSoftmax" | "softmaxGrad" | "logSoftmaxGrad" | "softmaxCrossEntropy" | "sparseSoftmaxCrossEntropy" | "sigmoidCrossEntropy" | "sgdUpdate" | "rmspropUpdate" | "adamUpdate" | "imageTransform" | "resizeBytes" | "rnnForward" | "rnnBackward">;
 
 /** The Kernels methods a compiled backend's kernels serve: `js` serves what they do not (empty problems, other dtypes); bf16 says whether a precision asks for bfloat16 products. */
 export function compiledMethods(addon: Addon, js: Kernels, bf16: (precision: Precision) => boolean): CompiledMethods {
@@ -229,6 +229,9 @@ export function compiledMethods(addon: Addon, js: Kernels, bf16: (precision: Pre
       const y = uninit(g.batch * g.outH * g.outW * g.channels);
       if (y.length > 0) addon.imageTransform(x, transforms, y, transformGeometry(g), g.fillValue);
       return y;
+    },
+    resizeBytes(src, g, out) {
+      addon.resizeBytes(src, out, byteResizeGeometry(g));
     },
     rnnForward(spec, x, W, R, bias, h0, c0, mask, recMask) {
       if (spec.batch * spec.steps === 0) return js.rnnForward(spec, x, W, R, bias, h0, c0, mask, recMask);

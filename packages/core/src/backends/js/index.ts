@@ -57,6 +57,7 @@ export const jsKernels: Kernels = {
   resizeBilinearGrad: resize.resizeBilinearGrad,
   resizeNearest: resize.resizeNearest,
   resizeNearestGrad: resize.resizeNearestGrad,
+  resizeBytes: resize.resizeBytes,
   imageTransform: transform.imageTransform,
   imageTransformGrad: transform.imageTransformGrad,
   softmax: softmax.softmax,

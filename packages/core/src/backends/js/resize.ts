@@ -1,5 +1,5 @@
 /** Bilinear and nearest-neighbour resizing of NHWC images (TensorFlow's coordinate rules). */
-import type { F32, ResizeGeometry } from "../kernels.js";
+import type { ByteResizeGeometry, F32, ResizeGeometry } from "../kernels.js";
 
 /** Source coordinate of output index `o` along an axis of `inSize` -> `outSize`. */
 function sourceCoord(o: number, inSize: number, outSize: number, g: ResizeGeometry): number {
@@ -121,4 +121,62 @@ export function resizeNearestGrad(dy: F32, g: ResizeGeometry): F32 {
         for (let c = 0; c < C; c++) dx[dst + c] += dy[src + c];
       }
   return dx;
+}
+
+// tf.image.resize's rules (TF 2): half-pixel centers, corners not aligned
+const LOADING = { alignCorners: false, halfPixelCenters: true } as ResizeGeometry;
+
+/**
+ * Image loading's bilinear weights in fixed point: 11 bits per axis, so that a pixel's sum of
+ * products (at most 255 << 22) is exact in 32-bit integers on every backend, in any order.
+ */
+const WEIGHT_BITS = 11;
+export const LOADING_WEIGHT_ONE = 1 << WEIGHT_BITS;
+
+/** The fixed-point weight of each output index's second source pixel along an axis. */
+export function loadingWeights(frac: Float32Array): Int32Array {
+  return Int32Array.from(frac, (f) => Math.round(f * LOADING_WEIGHT_ONE));
+}
+
+/**
+ * Image loading's resize: a window of an image's bytes into float32 pixels in `out`, rounded to
+ * whole numbers (decoded pixels stay whole numbers 0..255, which a dataset's cache keeps as bytes).
+ */
+export function resizeBytes(src: Uint8Array, g: ByteResizeGeometry, out: F32): void {
+  const c = g.channels,
+    rowStride = g.srcW * c;
+  const origin = g.top * rowStride + g.left * c;
+  let o = 0;
+  if (g.nearest) {
+    const ys = nearestIndex(g.height, g.outH, LOADING),
+      xs = nearestIndex(g.width, g.outW, LOADING);
+    for (let y = 0; y < g.outH; y++) {
+      const row = origin + ys[y] * rowStride;
+      for (let x = 0; x < g.outW; x++) for (let ch = 0; ch < c; ch++) out[o++] = src[row + xs[x] * c + ch];
+    }
+    return;
+  }
+  const ty = bilinearTaps(g.height, g.outH, LOADING),
+    tx = bilinearTaps(g.width, g.outW, LOADING);
+  const wy = loadingWeights(ty.frac),
+    wx = loadingWeights(tx.frac);
+  const one = LOADING_WEIGHT_ONE,
+    half = 1 << (2 * WEIGHT_BITS - 1);
+  for (let y = 0; y < g.outH; y++) {
+    const r0 = origin + ty.lo[y] * rowStride,
+      r1 = origin + ty.hi[y] * rowStride,
+      fy = wy[y];
+    for (let x = 0; x < g.outW; x++) {
+      const a = tx.lo[x] * c,
+        b = tx.hi[x] * c,
+        fx = wx[x];
+      for (let ch = 0; ch < c; ch++) {
+        const p = src[r0 + a + ch],
+          q = src[r1 + a + ch];
+        const top = p * one + (src[r0 + b + ch] - p) * fx;
+        const bottom = q * one + (src[r1 + b + ch] - q) * fx;
+        out[o++] = (top * one + (bottom - top) * fy + half) >> (2 * WEIGHT_BITS);
+      }
+    }
+  }
 }

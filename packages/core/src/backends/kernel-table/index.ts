@@ -61,6 +61,7 @@ export const SIGNATURE_TYPES: Record<string, readonly string[]> = {
     "Precision",
     "ReduceOp",
     "ResizeGeometry",
+    "ByteResizeGeometry",
     "RnnGrads",
     "RnnSaved",
     "RnnSpec",

@@ -65,6 +65,11 @@ export const CONVOLUTION_METHODS: KernelSection[] = [
       resizeBilinearGrad: { params: { dy: "F32", g: "ResizeGeometry" }, returns: "F32" },
       resizeNearest: { params: { x: "F32", g: "ResizeGeometry" }, returns: "F32" },
       resizeNearestGrad: { params: { dy: "F32", g: "ResizeGeometry" }, returns: "F32" },
+      resizeBytes: {
+        doc: "Resizes a window of an image's bytes into float32 pixels 0..255 in out (see ByteResizeGeometry): image loading's resize, fused with the conversion; out may be a view into a batch.",
+        params: { src: "Uint8Array", g: "ByteResizeGeometry", out: "F32" },
+        returns: "void",
+      },
       imageTransform: {
         doc: "Warps every image by its own transform (transforms [batch, 8]); see TransformGeometry.",
         params: { x: "F32", transforms: "F32", g: "TransformGeometry" },

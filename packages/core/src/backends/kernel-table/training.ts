@@ -64,6 +64,18 @@ export const TRAINING: Record<string, Binding> = {
       when: "y.length > 0",
     },
   },
+  resizeBytes: {
+    doc: "resizes a window of an image's bytes into float32 pixels; geometry [srcH, srcW, channels, top, left, height, width, outH, outW, nearest]",
+    args: [
+      { kind: "u8", name: "src", size: "prod(g.srcH, g.srcW, g.channels)" },
+      out("out", "prod(g.outH, g.outW, g.channels)"),
+      { kind: "i32", name: "geometry", size: "10", first: true },
+    ],
+    derive: [["const ByteResizeGeom", "g", "byte_resize_geom(geometry)"]],
+    require: [["byte_resize_ok(g)", "geometry", "needs positive sizes and a window inside the image"]],
+    call: { fn: "resize_bytes", args: ["src", "g", "out"] },
+    wrap: { pass: { geometry: "byteResizeGeometry(g)" } },
+  },
   rnnForward: {
     doc: "a whole recurrent layer over a sequence (SimpleRNN, LSTM, GRU), saving what the backward pass needs",
     args: [

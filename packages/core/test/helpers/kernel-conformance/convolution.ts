@@ -4,6 +4,7 @@ import { maxPool2dArgmax } from "../../../src/backends/js/pool.js";
 import { FUSED_ACTIVATIONS, type Kernels, type Pool2dGeometry } from "../../../src/backends/kernels.js";
 import { pool2dGeometry } from "../../../src/ops/pool.js";
 import {
+  BYTE_RESIZE_CASES,
   type ConvCase,
   close,
   convCaseOf,
@@ -13,6 +14,7 @@ import {
   poolCases,
   RESIZE_CASES,
   randArray,
+  randInts,
   size,
   TRANSFORM_CASES,
   transformsFor,
@@ -279,6 +281,18 @@ export const CONVOLUTION_CASES = {
     for (const g of RESIZE_CASES) {
       const dy = randArray(g.batch * g.outH * g.outW * g.channels);
       close(n.resizeNearestGrad(dy, g), js.resizeNearestGrad(dy, g), "resizeNearestGrad");
+    }
+  },
+  resizeBytes(n) {
+    for (const g of BYTE_RESIZE_CASES) {
+      const src = Uint8Array.from(randInts(g.srcH * g.srcW * g.channels, 256));
+      // written into a view of a larger batch, whose other values stay as they were
+      const offset = 5,
+        want = new Float32Array(offset + g.outH * g.outW * g.channels + 3).fill(-1),
+        got = want.slice();
+      n.resizeBytes(src, g, got.subarray(offset, offset + g.outH * g.outW * g.channels));
+      js.resizeBytes(src, g, want.subarray(offset, offset + g.outH * g.outW * g.channels));
+      close(got, want, `resizeBytes ${JSON.stringify(g)}`);
     }
   },
   imageTransform(n) {
