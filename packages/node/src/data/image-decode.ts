@@ -75,11 +75,16 @@ async function decodePixels(bytes: Buffer, options: DecodeOptions): Promise<{ da
   if (size) {
     // EXIF orientations 5 to 8 turn the image a quarter
     const [fh, fw] = (size.orientation ?? 1) >= 5 ? [size.width, size.height] : [size.height, size.width];
-    const ratio = Math.min(fh / h, fw / w);
-    const factor = ratio >= 8 ? 8 : ratio >= 4 ? 4 : 1;
+    const factor = shrinkFactor(fh, fw, h, w);
     if (factor > 1) img = img.resize(Math.ceil(fw / factor), Math.ceil(fh / factor), { fit: "fill", kernel: "linear" });
   }
   return img.raw().toBuffer({ resolveWithObject: true });
+}
+
+/** What decodePixels shrinks an image of [srcH, srcW] by for a target of [h, w]: 8, 4 or 1. */
+export function shrinkFactor(srcH: number, srcW: number, h: number, w: number): number {
+  const ratio = Math.min(srcH / h, srcW / w);
+  return ratio >= 8 ? 8 : ratio >= 4 ? 4 : 1;
 }
 
 /** Width, height and EXIF orientation from the file's header, or null where image-size cannot read it (sharp then decides). */

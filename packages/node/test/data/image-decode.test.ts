@@ -4,7 +4,7 @@ import { test } from "node:test";
 import sharp from "sharp";
 import { resizeBilinear } from "../../../core/src/backends/js/resize.js";
 import { tempDir } from "../../../core/test/helpers/tmp.js";
-import { aspectWindow, type DecodeOptions, decodeInto, mapLimit } from "../../src/data/image-decode.js";
+import { aspectWindow, type DecodeOptions, decodeInto, mapLimit, shrinkFactor } from "../../src/data/image-decode.js";
 
 const opts = (o: Partial<DecodeOptions>): DecodeOptions => ({ size: [2, 2], colorMode: "rgb", interpolation: "nearest", cropToAspectRatio: false, ...o });
 
@@ -52,23 +52,28 @@ test("cropToAspectRatio takes the centered window instead of squeezing", async (
   await assert.rejects(decodeInto(join(dir, "none.png"), opts({}), squeezed, 0), /missing|no such file|Input file/i);
 });
 
-test("bilinear resizing is Keras's (tf.image.resize: half-pixel centers, no antialiasing), in whole numbers", async () => {
-  const dir = tempDir();
-  const file = join(dir, "noise.png");
-  const px = Buffer.from(Array.from({ length: 9 * 7 * 3 }, (_, i) => (i * 53 + 7) % 256));
-  await sharp(px, { raw: { width: 7, height: 9, channels: 3 } })
+/** A PNG of noise, [h, w, 3] bytes, and the file. */
+async function noisePng(dir: string, h: number, w: number): Promise<{ px: Buffer; file: string }> {
+  const px = Buffer.from(Array.from({ length: h * w * 3 }, (_, i) => (i * 53 + 7) % 256));
+  const file = join(dir, `noise-${h}x${w}.png`);
+  await sharp(px, { raw: { width: w, height: h, channels: 3 } })
     .png()
     .toFile(file);
-  for (const [outH, outW] of [
-    [4, 3],
-    [20, 11],
-  ]) {
-    const got = new Float32Array(outH * outW * 3);
-    await decodeInto(file, opts({ size: [outH, outW], interpolation: "bilinear" }), got, 0);
-    const want = resizeBilinear(Float32Array.from(px), { batch: 1, inH: 9, inW: 7, channels: 3, outH, outW, alignCorners: false, halfPixelCenters: true });
-    // Keras's values, rounded to whole numbers (11-bit weights: at most 0.07 more off)
-    want.forEach((v, i) => assert.ok(Number.isInteger(got[i]) && Math.abs(got[i] - v) <= 0.57, `${outH}x${outW} [${i}]: ${got[i]} vs ${v}`));
-  }
+  return { px, file };
+}
+
+/** The file decoded to [outH, outW] gives Keras's bilinear values of `px`, rounded to whole numbers (11-bit weights: at most 0.07 more off). */
+async function assertKerasBilinear(file: string, px: Buffer, h: number, w: number, outH: number, outW: number): Promise<void> {
+  const got = new Float32Array(outH * outW * 3);
+  await decodeInto(file, opts({ size: [outH, outW], interpolation: "bilinear" }), got, 0);
+  const want = resizeBilinear(Float32Array.from(px), { batch: 1, inH: h, inW: w, channels: 3, outH, outW, alignCorners: false, halfPixelCenters: true });
+  want.forEach((v, i) => assert.ok(Number.isInteger(got[i]) && Math.abs(got[i] - v) <= 0.57, `${outH}x${outW} [${i}]: ${got[i]} vs ${v}`));
+}
+
+test("bilinear resizing is Keras's (tf.image.resize: half-pixel centers, no antialiasing), in whole numbers", async () => {
+  const { px, file } = await noisePng(tempDir(), 9, 7);
+  await assertKerasBilinear(file, px, 9, 7, 4, 3);
+  await assertKerasBilinear(file, px, 9, 7, 20, 11);
 });
 
 test("cropToAspectRatio's window is Keras's smart_resize window", () => {
@@ -101,26 +106,28 @@ test("a photo many times the target is shrunk while decoding, to values near the
 });
 
 test("an image under 4 times the target on a side decodes whole, to Keras's values", async () => {
-  const dir = tempDir();
-  const file = join(dir, "strip.png");
-  // 400x15 noise for 4x4: 100 times as wide, but under 4 times as high
-  const px = Buffer.from(Array.from({ length: 15 * 400 * 3 }, (_, i) => (i * 31 + 5) % 256));
-  await sharp(px, { raw: { width: 400, height: 15, channels: 3 } })
+  // 400x15 for 4x4: 100 times as wide, but under 4 times as high
+  const { px, file } = await noisePng(tempDir(), 15, 400);
+  await assertKerasBilinear(file, px, 15, 400, 4, 4);
+});
+
+test("photos at least 4 times the target on both sides shrink while decoding by 4 or 8, staying at least the target's size", () => {
+  assert.equal(shrinkFactor(375, 500, 180, 180), 1, "cats_and_dogs_small's photos: Keras's resize from the whole image");
+  assert.equal(shrinkFactor(15, 400, 4, 4), 1);
+  assert.equal(shrinkFactor(1000, 750, 180, 180), 4);
+  assert.equal(shrinkFactor(2000, 3000, 180, 180), 8);
+  assert.equal(shrinkFactor(4000, 5000, 64, 64), 8);
+});
+
+test("a small file holding a huge image decodes through the shrink to its pixels", async () => {
+  const file = join(tempDir(), "flat.png");
+  // 5000x4000 of one color: a PNG of a few KB
+  await sharp({ create: { width: 5000, height: 4000, channels: 3, background: { r: 10, g: 200, b: 30 } } })
     .png()
     .toFile(file);
-  const got = new Float32Array(4 * 4 * 3);
-  await decodeInto(file, opts({ size: [4, 4], interpolation: "bilinear" }), got, 0);
-  const want = resizeBilinear(Float32Array.from(px), {
-    batch: 1,
-    inH: 15,
-    inW: 400,
-    channels: 3,
-    outH: 4,
-    outW: 4,
-    alignCorners: false,
-    halfPixelCenters: true,
-  });
-  want.forEach((v, i) => assert.ok(Math.abs(got[i] - v) <= 0.57, `[${i}]: ${got[i]} vs ${v}`));
+  const got = new Float32Array(64 * 64 * 3);
+  await decodeInto(file, opts({ size: [64, 64], interpolation: "bilinear" }), got, 0);
+  for (let p = 0; p < 64 * 64; p++) assert.deepEqual([got[p * 3], got[p * 3 + 1], got[p * 3 + 2]], [10, 200, 30]);
 });
 
 test("mapLimit keeps at most `limit` in flight and returns results in order", async () => {
