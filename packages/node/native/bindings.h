@@ -92,9 +92,14 @@ bool transform_sizes_ok(const TransformGeom& g) {
 
 // Resizing an image's bytes: srcH, srcW, channels, the window (top, left, height, width), outH, outW, nearest.
 ByteResizeGeom byte_resize_geom(const int32_t* p) { return {p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]}; }
+// a * b * c of positive ints fits an int32 (so that no size product wraps, on 32-bit wasm either)
+bool fits_int32(int64_t a, int64_t b, int64_t c) { return a * b <= INT32_MAX && a * b * c <= INT32_MAX; }
+// sides up to 2^20 keep the taps' integer arithmetic exact (in doubles too: resize.ts)
 bool byte_resize_ok(const ByteResizeGeom& g) {
-  return g.srcH > 0 && g.srcW > 0 && g.channels > 0 && g.outH >= 0 && g.outW >= 0 && g.top >= 0 && g.left >= 0 && g.height > 0 &&
-         g.width > 0 && g.height <= g.srcH - g.top && g.width <= g.srcW - g.left;
+  const int side = 1 << 20;
+  return g.srcH > 0 && g.srcW > 0 && g.channels > 0 && g.outH > 0 && g.outW > 0 && g.top >= 0 && g.left >= 0 && g.height > 0 &&
+         g.width > 0 && g.height <= g.srcH - g.top && g.width <= g.srcW - g.left && g.srcH <= side && g.srcW <= side && g.outH <= side &&
+         g.outW <= side && fits_int32(g.srcH, g.srcW, g.channels) && fits_int32(g.outH, g.outW, g.channels);
 }
 
 // A mixed-precision flag: true asks for bfloat16 products, which this CPU must support.

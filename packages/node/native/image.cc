@@ -97,9 +97,10 @@ void image_transform(const float* x, const float* t, float* y, const TransformGe
 namespace kerno {
 namespace {
 
-// One axis of tf.image.resize with half-pixel centers: for each output index, the two source
-// indices (lo, hi) and hi's weight in fixed point (kWeightOne), as the TypeScript kernel computes
-// them: the position in double, the fraction rounded to float, then to 11 bits.
+// One axis of tf.image.resize with half-pixel centers, as resize.ts's loadingTaps computes it, in
+// integers (the same taps on every CPU, fused multiply-adds or not): the source position
+// (o + 0.5) in / out - 0.5 is ((2o + 1) in - out) / (2 out); lo and hi are the two source indices
+// and `weight` hi's weight in 11-bit fixed point, rounded half up.
 constexpr int kWeightBits = 11;
 constexpr int32_t kWeightOne = 1 << kWeightBits;
 
@@ -110,16 +111,14 @@ struct Taps {
 
 Taps bilinear_taps(long in, long out) {
   Taps t{std::vector<long>(out), std::vector<long>(out), std::vector<int32_t>(out)};
-  const double scale = static_cast<double>(in) / out;
+  const int64_t den = 2 * static_cast<int64_t>(out);
   for (long o = 0; o < out; o++) {
-    const double s = (o + 0.5) * scale - 0.5;
-    const double f = std::floor(s);
-    const long fl = static_cast<long>(f);
-    t.lo[o] = s < 0 ? 0 : std::min(std::max(fl, 0L), in - 1);
-    t.hi[o] = s < 0 ? 0 : std::min(std::max(fl + 1, 0L), in - 1);
-    // JavaScript's Math.round: halves up
-    const float frac = s < 0 ? 0.f : static_cast<float>(s - f);
-    t.weight[o] = static_cast<int32_t>(std::floor(static_cast<double>(frac) * kWeightOne + 0.5));
+    const int64_t num = (2 * static_cast<int64_t>(o) + 1) * in - out;
+    if (num < 0) continue;  // before the first pixel's center: the first pixel
+    const int64_t f = num / den, rem = num - f * den;
+    t.lo[o] = static_cast<long>(std::min<int64_t>(f, in - 1));
+    t.hi[o] = static_cast<long>(std::min<int64_t>(f + 1, in - 1));
+    t.weight[o] = static_cast<int32_t>((2 * rem * kWeightOne + den) / (2 * den));
   }
   return t;
 }

@@ -93,13 +93,17 @@ export const RESIZE_CASES = [
   { batch: 1, inH: 4, inW: 6, channels: 1, outH: 8, outW: 12, alignCorners: false, halfPixelCenters: false },
 ];
 
-/** Image loading's resizes: down (by more than 2) and up, a window off the corner, 1, 3 and 4 channels, nearest. */
+/** Image loading's resizes: down (by more than 2) and up, windows off the corner and of one pixel, 1 to 4 channels, nearest. */
 export const BYTE_RESIZE_CASES = [
   { srcH: 23, srcW: 31, channels: 3, top: 0, left: 0, height: 23, width: 31, outH: 9, outW: 7, nearest: false },
   { srcH: 6, srcW: 5, channels: 1, top: 0, left: 0, height: 6, width: 5, outH: 13, outW: 11, nearest: false },
   { srcH: 17, srcW: 29, channels: 4, top: 2, left: 6, height: 15, width: 15, outH: 8, outW: 8, nearest: false },
   { srcH: 17, srcW: 29, channels: 3, top: 1, left: 3, height: 16, width: 20, outH: 7, outW: 9, nearest: true },
   { srcH: 4, srcW: 4, channels: 3, top: 0, left: 0, height: 4, width: 4, outH: 10, outW: 3, nearest: true },
+  // 2 channels (no specialized loop), a one-pixel window, a reduction by 11 in one direction
+  { srcH: 9, srcW: 7, channels: 2, top: 3, left: 2, height: 5, width: 4, outH: 6, outW: 3, nearest: false },
+  { srcH: 5, srcW: 5, channels: 3, top: 4, left: 4, height: 1, width: 1, outH: 3, outW: 2, nearest: false },
+  { srcH: 3, srcW: 77, channels: 1, top: 0, left: 0, height: 3, width: 77, outH: 5, outW: 7, nearest: false },
 ];
 
 export const REDUCE_SHAPES = [

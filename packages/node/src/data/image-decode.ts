@@ -62,16 +62,17 @@ async function decodeFile(path: string, options: DecodeOptions, out: Float32Arra
 }
 
 /**
- * The file's pixels in the color mode, at full size; a photo at least 4 times the target on both
- * sides first shrunk while it is decoded (JPEG's DCT scaling) by the largest of 2, 4 and 8 that
- * keeps it at least the target's size on each side: decoding a phone's 4000x3000 whole for 180x180
- * costs tens of ms, and the shrink averages where bilinear would alias. The size comes from the
- * header (image-size reads it in microseconds; sharp's metadata costs a tenth of a decode).
+ * The file's pixels in the color mode, at full size. For bilinear resizing, a photo at least 4
+ * times the target on both sides is first shrunk while it is decoded (JPEG's DCT scaling) by 4 or
+ * 8 (shrinkFactor): decoding a phone's 4000x3000 whole for 180x180 costs tens of ms, and the shrink
+ * averages where bilinear would alias. Nearest keeps the source's values, so it never averages.
+ * The size comes from the header (image-size reads it in microseconds; sharp's metadata costs a
+ * tenth of a decode).
  */
 async function decodePixels(bytes: Buffer, options: DecodeOptions): Promise<{ data: Buffer; info: OutputInfo }> {
   const [h, w] = options.size;
   let img = inColorMode(sharpLib()(bytes, { failOn: "error" }), options.colorMode);
-  const size = headerSize(bytes);
+  const size = options.interpolation === "bilinear" ? headerSize(bytes) : null;
   if (size) {
     // EXIF orientations 5 to 8 turn the image a quarter
     const [fh, fw] = (size.orientation ?? 1) >= 5 ? [size.width, size.height] : [size.height, size.width];
@@ -87,10 +88,11 @@ export function shrinkFactor(srcH: number, srcW: number, h: number, w: number): 
   return ratio >= 8 ? 8 : ratio >= 4 ? 4 : 1;
 }
 
-/** Width, height and EXIF orientation from the file's header, or null where image-size cannot read it (sharp then decides). */
+/** Width, height and EXIF orientation from the file's header, or null where image-size cannot read it (then it decodes whole). */
 function headerSize(bytes: Buffer): { width: number; height: number; orientation?: number } | null {
+  const { imageSize } = imageSizeLib();
   try {
-    const size = imageSizeLib().imageSize(bytes);
+    const size = imageSize(bytes);
     return size.width && size.height ? { width: size.width, height: size.height, orientation: size.orientation } : null;
   } catch {
     return null;

@@ -62,12 +62,12 @@ async function noisePng(dir: string, h: number, w: number): Promise<{ px: Buffer
   return { px, file };
 }
 
-/** The file decoded to [outH, outW] gives Keras's bilinear values of `px`, rounded to whole numbers (11-bit weights: at most 0.07 more off). */
+/** The file decoded to [outH, outW] gives Keras's bilinear values of `px`, rounded to whole numbers (11-bit weights: at most 0.13 more off). */
 async function assertKerasBilinear(file: string, px: Buffer, h: number, w: number, outH: number, outW: number): Promise<void> {
   const got = new Float32Array(outH * outW * 3);
   await decodeInto(file, opts({ size: [outH, outW], interpolation: "bilinear" }), got, 0);
   const want = resizeBilinear(Float32Array.from(px), { batch: 1, inH: h, inW: w, channels: 3, outH, outW, alignCorners: false, halfPixelCenters: true });
-  want.forEach((v, i) => assert.ok(Number.isInteger(got[i]) && Math.abs(got[i] - v) <= 0.57, `${outH}x${outW} [${i}]: ${got[i]} vs ${v}`));
+  want.forEach((v, i) => assert.ok(Number.isInteger(got[i]) && Math.abs(got[i] - v) <= 0.63, `${outH}x${outW} [${i}]: ${got[i]} vs ${v}`));
 }
 
 test("bilinear resizing is Keras's (tf.image.resize: half-pixel centers, no antialiasing), in whole numbers", async () => {
@@ -119,15 +119,33 @@ test("photos at least 4 times the target on both sides shrink while decoding by 
   assert.equal(shrinkFactor(4000, 5000, 64, 64), 8);
 });
 
-test("a small file holding a huge image decodes through the shrink to its pixels", async () => {
-  const file = join(tempDir(), "flat.png");
-  // 5000x4000 of one color: a PNG of a few KB
-  await sharp({ create: { width: 5000, height: 4000, channels: 3, background: { r: 10, g: 200, b: 30 } } })
+test("a huge image shrinks while decoding for bilinear resizing, averaging, and never for nearest", async () => {
+  const file = join(tempDir(), "lines.png");
+  // 2048x2048, white in every 8th column, black elsewhere: a PNG of a few KB
+  const [side, target] = [2048, 128];
+  const px = Buffer.alloc(side * side);
+  for (let y = 0; y < side; y++) for (let x = 0; x < side; x += 8) px[y * side + x] = 255;
+  await sharp(px, { raw: { width: side, height: side, channels: 1 } })
     .png()
     .toFile(file);
-  const got = new Float32Array(64 * 64 * 3);
-  await decodeInto(file, opts({ size: [64, 64], interpolation: "bilinear" }), got, 0);
-  for (let p = 0; p < 64 * 64; p++) assert.deepEqual([got[p * 3], got[p * 3 + 1], got[p * 3 + 2]], [10, 200, 30]);
+  const at = async (interpolation: "bilinear" | "nearest") => {
+    const out = new Float32Array(target * target);
+    await decodeInto(file, opts({ size: [target, target], colorMode: "grayscale", interpolation }), out, 0);
+    return out;
+  };
+  // shrunk by 8, each column averages one white column in 8 (libvips weighs the edge's a little
+  // differently: 36 instead of 32); bilinear from the whole image would sample between columns
+  // 16o + 7 and 16o + 8 (127.5); nearest takes column 16o + 8, white, and nothing averaged
+  const shrunk = await at("bilinear");
+  assert.ok(
+    shrunk.every((v) => Math.abs(v - 255 / 8) <= 6),
+    `bilinear: ${shrunk.slice(0, 8)}`,
+  );
+  const nearest = await at("nearest");
+  assert.ok(
+    nearest.every((v) => v === 255),
+    `nearest: ${nearest.slice(0, 8)}`,
+  );
 });
 
 test("mapLimit keeps at most `limit` in flight and returns results in order", async () => {

@@ -231,7 +231,7 @@ export function compiledMethods(addon: Addon, js: Kernels, bf16: (precision: Pre
       return y;
     },
     resizeBytes(src, g, out) {
-      addon.resizeBytes(src, out, byteResizeGeometry(g));
+      if (g.outH * g.outW * g.channels > 0) addon.resizeBytes(src, out, byteResizeGeometry(g));
     },
     rnnForward(spec, x, W, R, bias, h0, c0, mask, recMask) {
       if (spec.batch * spec.steps === 0) return js.rnnForward(spec, x, W, R, bias, h0, c0, mask, recMask);

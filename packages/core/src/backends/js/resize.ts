@@ -131,11 +131,30 @@ const LOADING = { alignCorners: false, halfPixelCenters: true } as ResizeGeometr
  * products (at most 255 << 22) is exact in 32-bit integers on every backend, in any order.
  */
 const WEIGHT_BITS = 11;
-export const LOADING_WEIGHT_ONE = 1 << WEIGHT_BITS;
+const WEIGHT_ONE = 1 << WEIGHT_BITS;
 
-/** The fixed-point weight of each output index's second source pixel along an axis. */
-export function loadingWeights(frac: Float32Array): Int32Array {
-  return Int32Array.from(frac, (f) => Math.round(f * LOADING_WEIGHT_ONE));
+/**
+ * One axis of image loading's bilinear taps (half-pixel centers), in integers: the source position
+ * (o + 0.5) in / out - 0.5 is the fraction ((2o + 1) in - out) / (2 out), so that every backend and
+ * CPU (fused multiply-adds or not) finds the same two source indices and the same weight of the
+ * second, rounded half up. Sides up to 2^20 (the binding's limit) keep it exact in doubles.
+ */
+export function loadingTaps(inSize: number, outSize: number): { lo: Int32Array; hi: Int32Array; weight: Int32Array } {
+  const lo = new Int32Array(outSize),
+    hi = new Int32Array(outSize),
+    weight = new Int32Array(outSize);
+  const den = 2 * outSize;
+  for (let o = 0; o < outSize; o++) {
+    const num = (2 * o + 1) * inSize - outSize;
+    // before the first pixel's center: the first pixel (lo = hi = 0, weight 0)
+    if (num < 0) continue;
+    const f = Math.floor(num / den),
+      rem = num - f * den;
+    lo[o] = Math.min(f, inSize - 1);
+    hi[o] = Math.min(f + 1, inSize - 1);
+    weight[o] = Math.floor((2 * rem * WEIGHT_ONE + den) / (2 * den));
+  }
+  return { lo, hi, weight };
 }
 
 /**
@@ -156,11 +175,11 @@ export function resizeBytes(src: Uint8Array, g: ByteResizeGeometry, out: F32): v
     }
     return;
   }
-  const ty = bilinearTaps(g.height, g.outH, LOADING),
-    tx = bilinearTaps(g.width, g.outW, LOADING);
-  const wy = loadingWeights(ty.frac),
-    wx = loadingWeights(tx.frac);
-  const one = LOADING_WEIGHT_ONE,
+  const ty = loadingTaps(g.height, g.outH),
+    tx = loadingTaps(g.width, g.outW);
+  const wy = ty.weight,
+    wx = tx.weight;
+  const one = WEIGHT_ONE,
     half = 1 << (2 * WEIGHT_BITS - 1);
   for (let y = 0; y < g.outH; y++) {
     const r0 = origin + ty.lo[y] * rowStride,

@@ -72,9 +72,9 @@ export const TRAINING: Record<string, Binding> = {
       { kind: "i32", name: "geometry", size: "10", first: true },
     ],
     derive: [["const ByteResizeGeom", "g", "byte_resize_geom(geometry)"]],
-    require: [["byte_resize_ok(g)", "geometry", "needs positive sizes and a window inside the image"]],
+    require: [["byte_resize_ok(g)", "geometry", "needs positive sizes (sides up to 2^20, products within 2^31) and a window inside the image"]],
     call: { fn: "resize_bytes", args: ["src", "g", "out"] },
-    wrap: { pass: { geometry: "byteResizeGeometry(g)" } },
+    wrap: { pass: { geometry: "byteResizeGeometry(g)" }, when: "g.outH * g.outW * g.channels > 0" },
   },
   rnnForward: {
     doc: "a whole recurrent layer over a sequence (SimpleRNN, LSTM, GRU), saving what the backward pass needs",

@@ -34,9 +34,9 @@ test("resizeBytes gives the Resizing layer's values (half-pixel centers) on the 
     const out = new Float32Array(n + 3).fill(-1);
     resizeBytes(src, g, out.subarray(2, 2 + n));
     const want = (g.nearest ? resizeNearest : resizeBilinear)(Float32Array.from(src), resizeRules(g));
-    // bilinear values rounded to whole numbers (11-bit weights: at most 0.07 more off)
+    // bilinear values rounded to whole numbers (11-bit weights: at most 0.13 more off)
     const got = out.subarray(2, 2 + n);
-    want.forEach((v, i) => assert.ok(Number.isInteger(got[i]) && Math.abs(got[i] - v) <= (g.nearest ? 0 : 0.57), `[${i}] ${got[i]} vs ${v}`));
+    want.forEach((v, i) => assert.ok(Number.isInteger(got[i]) && Math.abs(got[i] - v) <= (g.nearest ? 0 : 0.63), `[${i}] ${got[i]} vs ${v}`));
     assert.deepEqual([out[0], out[1], out[n + 2]], [-1, -1, -1]);
   }
 });

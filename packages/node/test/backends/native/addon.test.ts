@@ -44,6 +44,19 @@ test("the addon checks its arguments: a bad call is a TypeError naming the kerne
     /native rnnForward: argument 'spec' has an unknown kind/,
   );
   assert.throws(() => a.adamUpdate(x, x, x, new Float32Array(2), 0.1, 0.9, 0.999, 1e-7, 1, 0), /native adamUpdate: argument 'v' has 2 elements/);
+  // image loading's resize: [srcH, srcW, channels, top, left, height, width, outH, outW, nearest]
+  const resize =
+    (geometry: number[], src = new Uint8Array(16), out = new Float32Array(16)) =>
+    () =>
+      a.resizeBytes(src, out, Int32Array.from(geometry));
+  const badGeometry = /native resizeBytes: argument 'geometry' needs positive sizes/;
+  assert.throws(resize([4, 4, 1, 1, 0, 4, 4, 2, 2, 0]), badGeometry, "a window past the image");
+  assert.throws(resize([4, 4, 1, 0, 0, 4, 4, 0, 2, 0]), badGeometry, "an empty output");
+  // sizes whose products wrap around in 64 bits (or in wasm's 32) would pass a size check
+  assert.throws(resize([1, 1, 1 << 22, 0, 0, 1, 1, 1 << 21, 1 << 21, 0]), badGeometry);
+  assert.throws(resize([1, 1, 1, 0, 0, 1, 1, 65537, 65537, 0]), badGeometry);
+  assert.throws(resize([4, 4, 1, 0, 0, 4, 4, 2, 2, 0], new Uint8Array(15)), /native resizeBytes: argument 'src' has 15 elements, needs at least 16/);
+  assert.throws(resize([4, 4, 1, 0, 0, 4, 4, 4, 5, 0]), /native resizeBytes: argument 'out' has 16 elements, needs at least 20/);
 });
 
 test("a convolution's first call, which times the ways it may run, returns what every later call returns", { skip }, () => {
