@@ -92,9 +92,6 @@ void image_transform(const float* x, const float* t, float* y, const TransformGe
   });
 }
 
-}  // namespace kerno
-
-namespace kerno {
 namespace {
 
 // One axis of tf.image.resize with half-pixel centers, as resize.ts's loadingTaps computes it, in
@@ -154,14 +151,15 @@ void resize_bytes(const uint8_t* src, const ByteResizeGeom& g, float* y) {
   const long C = g.channels, stride = static_cast<long>(g.srcW) * C;
   const uint8_t* origin = src + (static_cast<long>(g.top) * g.srcW + g.left) * C;
   if (g.nearest) {
+    // the source column of each output column, once (resize.ts's nearestIndex)
     const double sy = static_cast<double>(g.height) / g.outH, sx = static_cast<double>(g.width) / g.outW;
+    std::vector<long> column(g.outW);
+    for (long ox = 0; ox < g.outW; ox++) column[ox] = std::min(static_cast<long>(std::floor((ox + 0.5) * sx)), static_cast<long>(g.width) - 1) * C;
     for (long oy = 0; oy < g.outH; oy++) {
       const long iy = std::min(static_cast<long>(std::floor((oy + 0.5) * sy)), static_cast<long>(g.height) - 1);
       const uint8_t* row = origin + iy * stride;
-      for (long ox = 0; ox < g.outW; ox++) {
-        const long ix = std::min(static_cast<long>(std::floor((ox + 0.5) * sx)), static_cast<long>(g.width) - 1);
-        for (long c = 0; c < C; c++) *y++ = row[ix * C + c];
-      }
+      for (long ox = 0; ox < g.outW; ox++)
+        for (long c = 0; c < C; c++) *y++ = row[column[ox] + c];
     }
     return;
   }
