@@ -24,12 +24,14 @@ const FILES = new Map([
 ]);
 
 function dataFolder(): string {
-  const root = tempDir("kerno-playground-data");
-  mkdirSync(join(root, "mnist"));
+  // the cache and a file beside it, both inside one temp folder removed at exit
+  const outer = tempDir("kerno-playground-");
+  const root = join(outer, "data");
+  mkdirSync(join(root, "mnist"), { recursive: true });
   writeFileSync(join(root, "mnist", "t10k-labels-idx1-ubyte.gz"), "labels");
-  writeFileSync(join(root, "..", `${root.split("/").at(-1)}-secret.txt`), "secret");
+  writeFileSync(join(outer, "secret.txt"), "secret");
   // a file the page reads, as a link out of the cache
-  symlinkSync(join(root, "..", `${root.split("/").at(-1)}-secret.txt`), join(root, "mnist", "train-labels-idx1-ubyte.gz"));
+  symlinkSync(join(outer, "secret.txt"), join(root, "mnist", "train-labels-idx1-ubyte.gz"));
   writeFileSync(join(root, "mnist", "other.gz"), "not a file the page reads");
   writeFileSync(join(root, ".hidden"), "hidden");
   return root;
