@@ -121,10 +121,10 @@ void sgemm_packed(int m, int n, int k, const APacker& A, MatRef B, float* C, std
 double fma_peak_gflops(bool single_thread) {
   using FmaFn = float (*)(long);
   FmaFn fn = portable::fma_chains;
-  int width = 4;
+  int width = portable::VW, chains = portable::kFmaChains;
 #ifdef KERNO_X86
-  if (active_isa() == Isa::avx512) fn = avx512::fma_chains, width = 16;
-  else if (active_isa() == Isa::avx2) fn = avx2::fma_chains, width = 8;
+  if (active_isa() == Isa::avx512) fn = avx512::fma_chains, width = avx512::VW, chains = avx512::kFmaChains;
+  else if (active_isa() == Isa::avx2) fn = avx2::fma_chains, width = avx2::VW, chains = avx2::kFmaChains;
 #endif
   const long iterations = 20'000'000;
   const int threads = single_thread ? 1 : num_threads();
@@ -142,7 +142,7 @@ double fma_peak_gflops(bool single_thread) {
       });
     seconds = std::min(seconds, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
-  return 2.0 * 16 * width * static_cast<double>(iterations) * threads / seconds / 1e9;
+  return 2.0 * chains * width * static_cast<double>(iterations) * threads / seconds / 1e9;
 }
 
 APacker strided_packer(const MatRef* A) { return APacker{pack_strided, A}; }

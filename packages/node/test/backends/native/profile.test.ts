@@ -82,7 +82,7 @@ test("a malformed or foreign profile file is measured again and replaced", () =>
     [good.replace('"allThreads":235', '"allThreads":"fast"'), /fmaPeakGflops\.allThreads should be GFLOPS, a number above 0, got "fast"/],
     [good.replace('"singleThread":120', '"singleThread":-1'), /fmaPeakGflops\.singleThread should be GFLOPS/],
     [good.replace('"l2Bytes":1048576', '"l2Bytes":1.5'), /caches\.l2Bytes should be null or an integer >= 1/],
-    [good.replace('"version":1', '"version":7'), /version should be 1, got 7/],
+    [good.replace('"version":2', '"version":7'), /version should be 2, got 7/],
     [good.replace('"measuredAt":"2026-12-07T06:00:00.000Z"', '"measuredAt":"yesterday"'), /measuredAt should be an ISO 8601 date/],
     // edited, or copied from another machine: its fields no longer give its key
     [good.replace('"model":97', '"model":68'), /key should be .* \(the key of its own fields\)/],
