@@ -131,11 +131,15 @@ export async function trainOwnImages(dir: string, options: RecipeOptions, tuning
   const budget = new MemoryBudget();
   const validation = data.validation.cache({ maxBytes: budget, log });
   const evaluation = data.test ? data.test.cache({ maxBytes: budget, log }) : validation;
-  const fitOptions = { epochs, validationData: validation, callbacks: [best, ...runFolder(options)], verbose, cacheFrozenPrefix: base !== null };
+  // a frozen base's features are kept within the same budget
+  const cacheFrozenPrefix = base !== null && { maxBytes: budget };
+  const fitOptions = { epochs, validationData: validation, callbacks: [best, ...runFolder(options)], verbose, cacheFrozenPrefix };
   let history: Awaited<ReturnType<Model["fit"]>>;
-  // the training photos stream through a cache, or are held as tensors when balancing or the hierarchy needs them
+  // the training photos stream through a cache (with a frozen base, fit reads them once, as its
+  // features), or are held as tensors when balancing or the hierarchy needs them
   let all: Awaited<ReturnType<typeof materialize>> | null = null;
-  if (balance === "none" && !hierarchical) history = await model.fit(reshuffledCache(data.train, batchSize, seed, { maxBytes: budget, log }), fitOptions);
+  if (balance === "none" && !hierarchical)
+    history = await model.fit(base ? data.train : reshuffledCache(data.train, batchSize, seed, { maxBytes: budget, log }), fitOptions);
   else {
     all = await materialize(data.train);
     const [x, y] = balance === "weights" || balance === "none" ? [all.x, all.y] : balanceClasses(all.x, all.y, { strategy: balance, seed });

@@ -1,5 +1,6 @@
 /** What fit takes besides the model and the data (Keras's fit arguments, and a strategy). */
 import type { ClassWeight } from "../data/balance.js";
+import type { MemoryBudget } from "../data/compact-store.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Callback, CallbackHooks } from "./callbacks.js";
 import type { ValidationData } from "./evaluate.js";
@@ -29,8 +30,12 @@ export interface FitOptions {
    * extraction, made automatic. It runs before the first epoch: over tensor inputs, or over one
    * pass of a Dataset (whose examples are then reshuffled into batches of its batch size every
    * epoch, unless shuffle is false; random transforms in the Dataset's pipeline are drawn once).
+   * The outputs kept, the training and validation sets' together, stay within `maxBytes` (default:
+   * half the available memory, at most 512 MiB, as Dataset.cache's; a MemoryBudget shares it with
+   * other caches): past it, nothing is kept and the whole model trains on every batch, which fit
+   * says on the console.
    */
-  cacheFrozenPrefix?: boolean;
+  cacheFrozenPrefix?: boolean | { maxBytes?: number | MemoryBudget };
   /**
    * Training spread over several workers (training/strategy.ts), such as data-parallel training
    * over MPI (`dataParallel()` from src/distributed, run under mpirun): batchSize is per worker,

@@ -3,18 +3,18 @@
  * gradient step, optimizer updates, sample and class weights, running metrics, validation,
  * callbacks and the History.
  */
-import { noGrad, valueAndGrad } from "../autodiff/grad.js";
+import { valueAndGrad } from "../autodiff/grad.js";
 import type { Variable } from "../autodiff/variable.js";
 import { backend } from "../backends/registry.js";
 import { Dataset, type Example } from "../data/dataset.js";
-import { concat } from "../ops/shape.js";
 import { zerosLike } from "../tensor/creation.js";
 import { isDeviceBackend, readArrays, readingAfter } from "../tensor/device.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Callback, type CallbackHooks, History } from "./callbacks.js";
 import type { Compiled } from "./compile.js";
-import { assertCompiled, EpochLogs, evaluateLogs, type FitModel, type Inputs, list, predict, predictions } from "./evaluate.js";
+import { assertCompiled, EpochLogs, evaluateLogs, type FitModel, type Inputs, list, predictions } from "./evaluate.js";
 import type { FitOptions } from "./fit-options.js";
+import { frozenView } from "./frozen-features.js";
 import { weightedLoss } from "./objective.js";
 import { ProgbarLogger } from "./progress.js";
 import { type Batch, datasetSource, tensorSource } from "./sources.js";
@@ -59,83 +59,6 @@ class CallbackList {
   }
 }
 
-/** One pass of a Dataset of { x, y } batches as tensors: its inputs through `features`, and its rows' size. */
-async function datasetFeatures(data: Dataset<Example>, features: (xs: Tensor[]) => Tensor[], who: string) {
-  const parts: { xs: Tensor[]; ys: Tensor[]; sw: Tensor | null }[] = [];
-  for await (const el of data) {
-    if (el.y === undefined) throw new RangeError(`${who}: the Dataset must yield { x, y } batches`);
-    parts.push({ xs: noGrad(() => features(list(el.x))), ys: list(el.y), sw: el.sampleWeight ?? null });
-  }
-  if (parts.length === 0) throw new RangeError(`${who}: the Dataset yielded no batches`);
-  const join = (pick: (p: (typeof parts)[number]) => Tensor[]) =>
-    pick(parts[0]).map((_, i) =>
-      concat(
-        parts.map((p) => pick(p)[i]),
-        0,
-      ),
-    );
-  const weighted = parts.every((p) => p.sw !== null);
-  return {
-    x: join((p) => p.xs),
-    y: join((p) => p.ys),
-    sw: weighted
-      ? concat(
-          parts.map((p) => p.sw!),
-          0,
-        )
-      : undefined,
-    batchSize: parts[0].ys[0].shape[0],
-  };
-}
-
-/**
- * With cacheFrozenPrefix: the inputs as the frozen beginning's outputs (computed once, before the
- * first epoch; a Dataset is read for one pass and its examples reshuffled into new batches each
- * epoch), and a model view that runs only the rest. Null when the model has nothing to cache.
- */
-async function frozenView(model: FitModel, x: Inputs | Dataset<Example>, y: Inputs | undefined, options: FitOptions, who: string) {
-  const split = options.cacheFrozenPrefix ? (model.frozenPrefix?.() ?? null) : null;
-  if (!split) {
-    if (options.cacheFrozenPrefix) console.warn(`${who}: cacheFrozenPrefix: the model has no frozen, deterministic beginning with weights; training it whole`);
-    return null;
-  }
-  const t0 = performance.now();
-  const features = (xs: Tensor[]) => predict({ name: "prefix", forward: (b: Tensor[]) => split.prefixForward(b) }, xs, { batchSize: 64 });
-  const view = new Proxy(model, {
-    get: (target, p) =>
-      p === "forward"
-        ? (xs: Tensor[], training: boolean, logits?: readonly boolean[]) => split.forwardSuffix(xs, training, logits)
-        : Reflect.get(target, p, target),
-  });
-  let train: { x: Inputs; y: Inputs | undefined; options: FitOptions };
-  if (x instanceof Dataset) {
-    if (y !== undefined) throw new RangeError(`${who}: when x is a Dataset, it yields the targets too; do not pass y`);
-    if (options.sampleWeight || options.validationSplit)
-      throw new RangeError(`${who}: sampleWeight and validationSplit apply to tensors; a Dataset carries its own`);
-    const d = await datasetFeatures(x, features, who);
-    train = { x: d.x, y: d.y, options: { batchSize: d.batchSize, ...options, sampleWeight: d.sw } };
-  } else {
-    train = { x: features(list(x)), y, options };
-  }
-  let validation = options.validationData;
-  if (validation instanceof Dataset) {
-    const v = await datasetFeatures(validation, features, `${who} (validationData)`);
-    validation = v.sw ? [v.x, v.y, v.sw] : [v.x, v.y];
-  } else if (validation) {
-    const [vx, vy, vw] = validation as [Inputs, Inputs, Tensor?];
-    validation = vw ? [features(list(vx)), vy, vw] : [features(list(vx)), vy];
-  }
-  if ((options.verbose ?? 1) > 0) {
-    const all = split.layers.map((l) => l.name);
-    const names = all.length > 4 ? `${all.slice(0, 2).join(", ")}, ..., ${all.at(-1)} (${all.length} layers)` : all.join(", ");
-    const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-    console.log(
-      `cacheFrozenPrefix: ${names}, ${split.frozenParams.toLocaleString("en-US")} frozen parameters, computed once, before training (${seconds} s); training the rest`,
-    );
-  }
-  return { view, x: train.x, y: train.y, options: { ...train.options, validationData: validation } };
-}
-
 /** Every option of fit (the type makes the list complete), so that one fit does not take is an error, not ignored. */
 const FIT_OPTIONS: Record<keyof FitOptions, true> = {
   epochs: true,
@@ -163,7 +86,13 @@ export async function fit(model: FitModel, x: Inputs | Dataset<Example>, y: Inpu
         "(a run folder is a callback, new RunHistory(dir); training over MPI a strategy, dataParallel())",
     );
   const frozen = await frozenView(model, x, y, options, `Model '${model.name}'.fit`);
-  if (frozen) return fitModel(model, frozen.view, frozen.x, frozen.y, frozen.options);
+  if (frozen) {
+    try {
+      return await fitModel(model, frozen.view, frozen.x, frozen.y, frozen.options);
+    } finally {
+      frozen.release();
+    }
+  }
   return fitModel(model, model, x, y, options);
 }
 

@@ -9,6 +9,7 @@ import {
   Flatten,
   Input,
   MaxPooling2D,
+  MemoryBudget,
   type Model,
   randomNormal,
   Sequential,
@@ -136,4 +137,72 @@ test("fine-tuning: a nested base frozen but for its last layers is split inside,
     c = await run(true);
   assertClose(c.h, a.h, 1e-5, 1e-6, "loss");
   a.w.forEach((w, i) => assertClose(c.w[i], w, 1e-5, 1e-6, `weight ${i}`));
+});
+
+/** Runs fn with console.warn captured. */
+async function warnings<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
+  const lines: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void lines.push(args.join(" "));
+  try {
+    return { result: await fn(), lines };
+  } finally {
+    console.warn = warn;
+  }
+}
+
+test("cacheFrozenPrefix keeps its features within a memory budget: past it, the whole model trains on every batch, as without caching, and fit says so", async () => {
+  const { x, y } = data();
+  // the features are 24 examples of 3 x 3 x 4 floats (144 bytes each), 3,456 bytes per set
+  const run = async (cacheFrozenPrefix: boolean | { maxBytes: number }) => {
+    setSeed(14);
+    const { m, b } = classifier();
+    let calls = 0;
+    const conv = b.layers[0];
+    const call = conv.call.bind(conv);
+    conv.call = (inputs, options) => {
+      calls++;
+      return call(inputs, options);
+    };
+    const { result: h, lines } = await warnings(() => m.fit(x, y, { epochs: 2, batchSize: 8, seed: 4, verbose: 0, validationData: [x, y], cacheFrozenPrefix }));
+    return { h: h.history, w: m.getWeights().map((t) => Array.from(t.floats())), calls, lines };
+  };
+  const plain = await run(false);
+  const over = await run({ maxBytes: 5000 });
+  assert.equal(over.lines.length, 1, over.lines.join("\n"));
+  assert.match(over.lines[0], /cacheFrozenPrefix: the frozen beginning's outputs would take about 6.8 KB, past the memory budget of 4.9 KB; keeping none, the whole model runs on every batch instead/);
+  assert.equal(over.calls, plain.calls + 1, "the base runs on every batch, as without caching, and on one example to size the features");
+  for (const key of Object.keys(plain.h)) assertClose(over.h[key], plain.h[key], 1e-6, 1e-7, key);
+  plain.w.forEach((w, i) => assertClose(over.w[i], w, 1e-6, 1e-7, `weight ${i}`));
+  // within the budget (the training set's and the validation set's 6,912 bytes), the base runs once per example and a check example
+  const within = await run({ maxBytes: 7000 });
+  assert.deepEqual(within.lines, []);
+  assert.ok(within.calls < plain.calls, `${within.calls} calls of the base against ${plain.calls}`);
+});
+
+test("on a Dataset past the budget, the pass stops at the first batch (the estimate: its bytes times the batches), and training reads the Dataset whole", async () => {
+  const { x, y } = data();
+  const ds = Dataset.fromGenerator(function* () {
+    yield* [0, 8, 16].map((s) => ({ x: slice(x, [s, 0, 0, 0], [8, -1, -1, -1]), y: slice(y, [s, 0], [8, -1]) }));
+  }, 3);
+  const run = async (cacheFrozenPrefix: boolean | { maxBytes: MemoryBudget }) => {
+    setSeed(15);
+    const { m } = classifier();
+    const { result: h, lines } = await warnings(() => m.fit(ds, { epochs: 2, verbose: 0, shuffle: false, cacheFrozenPrefix }));
+    return { loss: h.history.loss, lines };
+  };
+  // a budget shared with other caches: 3,000 of its 6,000 bytes in use leave less than the features' and targets' 3,456 + 96
+  const shared = new MemoryBudget(6000);
+  assert.ok(shared.take(3000));
+  const over = await run({ maxBytes: shared });
+  assert.match(over.lines[0], /would take about 3.5 KB, past the memory budget of 5.9 KB \(2.9 KB of it in use\)/);
+  assert.equal(shared.used, 3000, "what fit took is given back");
+  assertClose(over.loss, (await run(false)).loss, 1e-6, 1e-7, "loss");
+  // with room, the features use the shared budget while fit runs and give it back at the end
+  shared.give(3000);
+  const { m } = classifier();
+  let usedDuring = 0;
+  await m.fit(ds, { epochs: 1, verbose: 0, cacheFrozenPrefix: { maxBytes: shared }, callbacks: [{ onEpochEnd: () => void (usedDuring = shared.used) }] });
+  assert.equal(usedDuring, 3456 + 96);
+  assert.equal(shared.used, 0);
 });
