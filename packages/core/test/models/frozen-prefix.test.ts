@@ -170,7 +170,10 @@ test("cacheFrozenPrefix keeps its features within a memory budget: past it, the 
   const plain = await run(false);
   const over = await run({ maxBytes: 5000 });
   assert.equal(over.lines.length, 1, over.lines.join("\n"));
-  assert.match(over.lines[0], /cacheFrozenPrefix: the frozen beginning's outputs would take about 6.8 KB, past the memory budget of 4.9 KB; keeping none, the whole model runs on every batch instead/);
+  assert.match(
+    over.lines[0],
+    /cacheFrozenPrefix: the frozen beginning's outputs would take about 6.8 KB, past the memory budget of 4.9 KB; keeping none, the whole model runs on every batch instead/,
+  );
   assert.equal(over.calls, plain.calls + 1, "the base runs on every batch, as without caching, and on one example to size the features");
   for (const key of Object.keys(plain.h)) assertClose(over.h[key], plain.h[key], 1e-6, 1e-7, key);
   plain.w.forEach((w, i) => assertClose(over.w[i], w, 1e-6, 1e-7, `weight ${i}`));
@@ -202,7 +205,18 @@ test("on a Dataset past the budget, the pass stops at the first batch (the estim
   shared.give(3000);
   const { m } = classifier();
   let usedDuring = 0;
-  await m.fit(ds, { epochs: 1, verbose: 0, cacheFrozenPrefix: { maxBytes: shared }, callbacks: [{ onEpochEnd: () => void (usedDuring = shared.used) }] });
+  await m.fit(ds, {
+    epochs: 1,
+    verbose: 0,
+    cacheFrozenPrefix: { maxBytes: shared },
+    callbacks: [
+      {
+        onEpochEnd: () => {
+          usedDuring = shared.used;
+        },
+      },
+    ],
+  });
   assert.equal(usedDuring, 3456 + 96);
   assert.equal(shared.used, 0);
 });
