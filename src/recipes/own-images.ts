@@ -131,9 +131,7 @@ export async function trainOwnImages(dir: string, options: RecipeOptions, tuning
   const budget = new MemoryBudget();
   const validation = data.validation.cache({ maxBytes: budget, log });
   const evaluation = data.test ? data.test.cache({ maxBytes: budget, log }) : validation;
-  // a frozen base's features are kept within the same budget
-  const cacheFrozenPrefix = base !== null && { maxBytes: budget };
-  const fitOptions = { epochs, validationData: validation, callbacks: [best, ...runFolder(options)], verbose, cacheFrozenPrefix };
+  const fitOptions = { epochs, validationData: validation, callbacks: [best, ...runFolder(options)], verbose, cacheFrozenPrefix: base !== null };
   let history: Awaited<ReturnType<Model["fit"]>>;
   // the training photos stream through a cache (with a frozen base, fit reads them once, as its
   // features), or are held as tensors when balancing or the hierarchy needs them

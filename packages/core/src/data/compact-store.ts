@@ -87,13 +87,15 @@ function stackPacked(items: unknown[]): unknown {
 /** The most a store keeps by default, however much memory is free: a data set's memory should not grow with its size. */
 export const STORE_BUDGET_CAP = 2 ** 29;
 
-/**
- * The default budget of a store: half the memory the platform says is available (Node's
- * process.availableMemory, a browser's navigator.deviceMemory), at most STORE_BUDGET_CAP (512 MiB).
- */
-export function defaultStoreBudget(): number {
+/** The memory the platform says is available (Node's process.availableMemory, a browser's navigator.deviceMemory), or 0 when it does not say. */
+export function availableMemoryBytes(): number {
   const g = globalThis as { process?: { availableMemory?: () => number }; navigator?: { deviceMemory?: number } };
-  const available = g.process?.availableMemory?.() ?? (g.navigator?.deviceMemory ? g.navigator.deviceMemory * 2 ** 30 : 0);
+  return g.process?.availableMemory?.() ?? (g.navigator?.deviceMemory ? g.navigator.deviceMemory * 2 ** 30 : 0);
+}
+
+/** The default budget of a store: half the available memory, at most STORE_BUDGET_CAP (512 MiB). */
+export function defaultStoreBudget(): number {
+  const available = availableMemoryBytes();
   return available > 0 ? Math.min(available / 2, STORE_BUDGET_CAP) : STORE_BUDGET_CAP;
 }
 

@@ -30,10 +30,10 @@ export interface FitOptions {
    * extraction, made automatic. It runs before the first epoch: over tensor inputs, or over one
    * pass of a Dataset (whose examples are then reshuffled into batches of its batch size every
    * epoch, unless shuffle is false; random transforms in the Dataset's pipeline are drawn once).
-   * The outputs kept, the training and validation sets' together, stay within `maxBytes` (default:
-   * half the available memory, at most 512 MiB, as Dataset.cache's; a MemoryBudget shares it with
-   * other caches): past it, nothing is kept and the whole model trains on every batch, which fit
-   * says on the console.
+   * The outputs kept (with a Dataset's targets and weights), the training and validation sets'
+   * together, stay within `maxBytes` (default: half the available memory; a MemoryBudget shares it
+   * with caches): past it, nothing is kept and the whole model trains on every batch, which fit
+   * says on the console. While the passes' parts are joined, they briefly take twice that.
    */
   cacheFrozenPrefix?: boolean | { maxBytes?: number | MemoryBudget };
   /**

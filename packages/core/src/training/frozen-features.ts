@@ -4,7 +4,7 @@
  * a view of the model that trains only the rest from them.
  */
 import { noGrad } from "../autodiff/grad.js";
-import { MemoryBudget } from "../data/compact-store.js";
+import { availableMemoryBytes, MemoryBudget, STORE_BUDGET_CAP } from "../data/compact-store.js";
 import { Dataset, type Example } from "../data/dataset.js";
 import { concat } from "../ops/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -58,29 +58,46 @@ function tensorFeatures(xs: Tensor[], features: (xs: Tensor[]) => Tensor[], budg
 const bytesOf = (ts: readonly Tensor[]) => ts.reduce((sum, t) => sum + t.size * 4, 0);
 
 /**
- * The memory cacheFrozenPrefix's features may take, the training and validation sets' together:
- * a MemoryBudget (default: half the available memory, at most 512 MiB, as Dataset.cache's), and
- * the most they were found to need, for the message when they do not fit.
+ * The default budget of the kept outputs: half the memory the platform says is available, without
+ * Dataset.cache's cap of 512 MiB, since outputs not kept cost the frozen layers' forward pass on
+ * every batch of every epoch (a photo cache's cost a decode).
+ */
+export function defaultFrozenBudget(): number {
+  const available = availableMemoryBytes();
+  return available > 0 ? available / 2 : STORE_BUDGET_CAP;
+}
+
+/**
+ * The memory cacheFrozenPrefix's kept outputs (with the Dataset's targets and weights) may take,
+ * the training and validation sets' together: a MemoryBudget, and the most they were found to
+ * need, for the message when they do not fit.
  */
 class FrozenBudget {
   readonly budget: MemoryBudget;
   private taken = 0;
   /** The bytes taken and the largest further need asked about. */
   needed = 0;
-  constructor(option: FitOptions["cacheFrozenPrefix"]) {
+  /** Whether `needed` is only a lower bound: a pass stopped without an estimate of its whole. */
+  atLeast = false;
+  constructor(option: FitOptions["cacheFrozenPrefix"], who: string) {
     const maxBytes = typeof option === "object" ? option.maxBytes : undefined;
-    this.budget = maxBytes instanceof MemoryBudget ? maxBytes : new MemoryBudget(maxBytes);
+    if (!(maxBytes === undefined || maxBytes instanceof MemoryBudget || (typeof maxBytes === "number" && maxBytes >= 0))) {
+      throw new RangeError(`${who}: cacheFrozenPrefix.maxBytes must be a number of bytes >= 0 or a MemoryBudget, got ${String(maxBytes)}`);
+    }
+    this.budget = maxBytes instanceof MemoryBudget ? maxBytes : new MemoryBudget(maxBytes ?? defaultFrozenBudget());
   }
-  /** Whether `bytes` more would fit. */
+  /** Whether an estimated `bytes` more would fit. */
   fits(bytes: number): boolean {
     this.needed = Math.max(this.needed, this.taken + bytes);
     return this.budget.used + bytes <= this.budget.maxBytes;
   }
   take(bytes: number): boolean {
-    this.needed = Math.max(this.needed, this.taken + bytes);
-    if (!this.budget.take(bytes)) return false;
-    this.taken += bytes;
-    return true;
+    if (this.budget.take(bytes)) {
+      this.taken += bytes;
+      return true;
+    }
+    if (this.taken + bytes > this.needed) [this.needed, this.atLeast] = [this.taken + bytes, true];
+    return false;
   }
   /** Gives every byte taken back to the budget (the features are dropped, or training ended). */
   release(): void {
@@ -108,14 +125,20 @@ export async function frozenView(model: FitModel, x: Inputs | Dataset<Example>, 
   }
   const t0 = performance.now();
   const features = (xs: Tensor[]) => predict({ name: "prefix", forward: (b: Tensor[]) => split.prefixForward(b) }, xs, { batchSize: 64 });
-  const budget = new FrozenBudget(options.cacheFrozenPrefix);
-  const cached = await cachedFeatures(x, y, options, features, budget, who);
+  const budget = new FrozenBudget(options.cacheFrozenPrefix, who);
+  let cached: Awaited<ReturnType<typeof cachedFeatures>>;
+  try {
+    cached = await cachedFeatures(x, y, options, features, budget, who);
+  } catch (err) {
+    budget.release();
+    throw err;
+  }
   if (!cached) {
     budget.release();
     const mb = (b: number) => (b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(0)} MB` : `${(b / 1024).toFixed(1)} KB`);
     const { maxBytes, used } = budget.budget;
     console.warn(
-      `${who}: cacheFrozenPrefix: the frozen beginning's outputs would take about ${mb(budget.needed)}, past the memory budget of ${mb(maxBytes)}` +
+      `${who}: cacheFrozenPrefix: the frozen beginning's outputs would take ${budget.atLeast ? "more than" : "about"} ${mb(budget.needed)}, past the memory budget of ${mb(maxBytes)}` +
         `${used > 0 ? ` (${mb(used)} of it in use)` : ""}; keeping none, the whole model runs on every batch instead (cacheFrozenPrefix: { maxBytes } raises the budget)`,
     );
     return null;
@@ -150,7 +173,7 @@ async function cachedFeatures(
   const tensorSets = [x, options.validationData instanceof Dataset ? null : options.validationData?.[0]].filter(
     (set): set is Inputs => set !== null && set !== undefined && !(set instanceof Dataset),
   );
-  if (tensorSets.length > 0) {
+  if (tensorSets.length > 0 && list(tensorSets[0])[0].shape[0] > 0) {
     const first = list(tensorSets[0]);
     const perExample = bytesOf(features(first.map((t) => sliceRows(t, 0, 1))));
     if (!budget.fits(tensorSets.reduce((sum, set) => sum + list(set)[0].shape[0] * perExample, 0))) return null;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { defaultStoreBudget } from "../../src/data/compact-store.js";
 import {
   BatchNormalization,
   Conv2D,
@@ -18,6 +19,7 @@ import {
   type Tensor,
   tensor,
 } from "../../src/index.js";
+import { defaultFrozenBudget } from "../../src/training/frozen-features.js";
 import { assertClose } from "../helpers/gradcheck.js";
 
 function base() {
@@ -185,20 +187,26 @@ test("cacheFrozenPrefix keeps its features within a memory budget: past it, the 
 
 test("on a Dataset past the budget, the pass stops at the first batch (the estimate: its bytes times the batches), and training reads the Dataset whole", async () => {
   const { x, y } = data();
+  let yielded = 0;
   const ds = Dataset.fromGenerator(function* () {
-    yield* [0, 8, 16].map((s) => ({ x: slice(x, [s, 0, 0, 0], [8, -1, -1, -1]), y: slice(y, [s, 0], [8, -1]) }));
+    for (const s of [0, 8, 16]) {
+      yielded++;
+      yield { x: slice(x, [s, 0, 0, 0], [8, -1, -1, -1]), y: slice(y, [s, 0], [8, -1]) };
+    }
   }, 3);
   const run = async (cacheFrozenPrefix: boolean | { maxBytes: MemoryBudget }) => {
     setSeed(15);
     const { m } = classifier();
+    yielded = 0;
     const { result: h, lines } = await warnings(() => m.fit(ds, { epochs: 2, verbose: 0, shuffle: false, cacheFrozenPrefix }));
-    return { loss: h.history.loss, lines };
+    return { loss: h.history.loss, lines, yielded };
   };
   // a budget shared with other caches: 3,000 of its 6,000 bytes in use leave less than the features' and targets' 3,456 + 96
   const shared = new MemoryBudget(6000);
   assert.ok(shared.take(3000));
   const over = await run({ maxBytes: shared });
   assert.match(over.lines[0], /would take about 3.5 KB, past the memory budget of 5.9 KB \(2.9 KB of it in use\)/);
+  assert.equal(over.yielded, 1 + 2 * 3, "one batch for the estimate, then two epochs");
   assert.equal(shared.used, 3000, "what fit took is given back");
   assertClose(over.loss, (await run(false)).loss, 1e-6, 1e-7, "loss");
   // with room, the features use the shared budget while fit runs and give it back at the end
@@ -219,4 +227,37 @@ test("on a Dataset past the budget, the pass stops at the first batch (the estim
   });
   assert.equal(usedDuring, 3456 + 96);
   assert.equal(shared.used, 0);
+});
+
+test("cacheFrozenPrefix's budget: without a cardinality the pass stops where it runs out; a failing pass or validation set gives its bytes back; bad budgets are errors", async () => {
+  const { x, y } = data();
+  const batches = (n: number, failAt = -1) =>
+    Dataset.fromGenerator(function* () {
+      for (let i = 0; i < n; i++) {
+        if (i === failAt) throw new Error("the source failed");
+        const s = (i % 3) * 8;
+        yield { x: slice(x, [s, 0, 0, 0], [8, -1, -1, -1]), y: slice(y, [s, 0], [8, -1]) };
+      }
+    });
+  const shared = new MemoryBudget(3000);
+  const { m } = classifier();
+  // no cardinality: two batches of 1,184 bytes fit, the third does not, so the whole needs more than 3,552
+  const { lines } = await warnings(() => m.fit(batches(6), { epochs: 1, verbose: 0, cacheFrozenPrefix: { maxBytes: shared } }));
+  assert.match(lines[0], /would take more than 3.5 KB, past the memory budget of 2.9 KB;/);
+  assert.equal(shared.used, 0);
+  // a source that fails mid-pass, or a validation set past the budget after the training set's features
+  await assert.rejects(m.fit(batches(3, 1), { epochs: 1, verbose: 0, cacheFrozenPrefix: { maxBytes: shared } }), /the source failed/);
+  assert.equal(shared.used, 0);
+  const wide = new MemoryBudget(5000);
+  const v = await warnings(() => m.fit(batches(3), { epochs: 1, verbose: 0, validationData: batches(3), cacheFrozenPrefix: { maxBytes: wide } }));
+  assert.match(v.lines[0], /would take more than 5.8 KB, past the memory budget of 4.9 KB;/);
+  assert.equal(wide.used, 0);
+  for (const maxBytes of [Number.NaN, -1]) {
+    await assert.rejects(
+      m.fit(x, y, { epochs: 1, verbose: 0, cacheFrozenPrefix: { maxBytes } }),
+      /cacheFrozenPrefix.maxBytes must be a number of bytes >= 0 or a MemoryBudget, got (NaN|-1)/,
+    );
+  }
+  // the default: half the available memory, without Dataset.cache's cap
+  assert.ok(defaultFrozenBudget() >= defaultStoreBudget(), `${defaultFrozenBudget()} against ${defaultStoreBudget()}`);
 });
