@@ -126,15 +126,14 @@ export async function frozenView(model: FitModel, x: Inputs | Dataset<Example>, 
   const t0 = performance.now();
   const features = (xs: Tensor[]) => predict({ name: "prefix", forward: (b: Tensor[]) => split.prefixForward(b) }, xs, { batchSize: 64 });
   const budget = new FrozenBudget(options.cacheFrozenPrefix, who);
-  let cached: Awaited<ReturnType<typeof cachedFeatures>>;
+  let cached: Awaited<ReturnType<typeof cachedFeatures>> = null;
   try {
     cached = await cachedFeatures(x, y, options, features, budget, who);
-  } catch (err) {
-    budget.release();
-    throw err;
+  } finally {
+    // nothing kept (past the budget, or a pass that threw): its bytes go back
+    if (!cached) budget.release();
   }
   if (!cached) {
-    budget.release();
     const mb = (b: number) => (b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(0)} MB` : `${(b / 1024).toFixed(1)} KB`);
     const { maxBytes, used } = budget.budget;
     console.warn(

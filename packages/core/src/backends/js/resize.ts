@@ -139,7 +139,7 @@ const WEIGHT_ONE = 1 << WEIGHT_BITS;
  * CPU (fused multiply-adds or not) finds the same two source indices and the same weight of the
  * second, rounded half up. Sides up to 2^20 (the binding's limit) keep it exact in doubles.
  */
-export function loadingTaps(inSize: number, outSize: number): { lo: Int32Array; hi: Int32Array; weight: Int32Array } {
+function loadingTaps(inSize: number, outSize: number): { lo: Int32Array; hi: Int32Array; weight: Int32Array } {
   const lo = new Int32Array(outSize),
     hi = new Int32Array(outSize),
     weight = new Int32Array(outSize);
