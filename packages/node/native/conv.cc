@@ -178,6 +178,11 @@ std::vector<int> conv_ways(const ConvGeom& g, WinogradPass pass) {
 
 }  // namespace
 
+ForcedWay forced_conv_way() {
+  const int way = forced_way();
+  return way < 0 ? ForcedWay::none : way == kIndirect || way == kDirect ? ForcedWay::banded : ForcedWay::unbanded;
+}
+
 DirectForwardFn direct_forward_rows(const ConvGeom& g) { return patch_size(g) > kDirectMaxPatch ? nullptr : direct_forward_fn(g); }
 
 // bf16: mixed precision, each pass a patch product in bfloat16 with float32 sums (first layers'

@@ -18,6 +18,12 @@ using DirectInputFn = void (*)(const float* dy, const float* w, float* dx, const
 // to pay), or null where g has none; conv2d always runs them where they exist.
 DirectForwardFn direct_forward_rows(const ConvGeom& g);
 
+// conv.cc: whether KERNO_CONV forces a way, and whether it is one of the band loops' (direct or
+// indirect rows): a pooled convolution then runs fused, under any other way unfused, so that the
+// forced way runs there too.
+enum class ForcedWay { none, banded, unbanded };
+ForcedWay forced_conv_way();
+
 // conv_indirect.cc: the indirect GEMM with the weights (and bias) packed once for the micro-kernel.
 class IndirectConv {
  public:

@@ -6,7 +6,8 @@
 // so the full-size activation is never written out and read back (the MNIST CNN's first layer at
 // batch 1024: 88 MB each way, more time than its convolution). Convolution rows that no window
 // reads are not computed. Where conv2d may run Winograd (deep layers), the first call on a shape
-// times this against conv2d then max_pool2d and keeps the faster (autotune.h).
+// times this against conv2d then max_pool2d (a few images at a time) and keeps the faster
+// (autotune.h): VGG16's pooled layers at 224 and 112 pixels run faster unfused, by Winograd.
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -55,11 +56,27 @@ void fused(const float* x, const float* w, float* y, uint8_t* arg, const ConvGeo
   });
 }
 
+// The convolution's output of at most this many bytes at a time (or one image's): a buffer this
+// large is mapped fresh at every call (the addon's allocator maps blocks from 8 MB), and its first
+// touch costs a page fault per 4 KB. VGG16's first pooled layer at batch 8 wrote 102 MB, 25,000
+// faults and 26 ms of its 104; image by image it writes 12.8 MB.
+constexpr long kUnfusedBytes = 16L * 1024 * 1024;
+
 void unfused(const float* x, const float* w, float* y, uint8_t* arg, const ConvGeom& g, const float* bias, int act, const PoolGeom& p, bool bf16) {
-  std::unique_ptr<float[]> z(new float[static_cast<std::size_t>(g.batch) * g.outH * g.outW * g.outC]);
-  conv2d(x, w, z.get(), g, bias, act, bf16);
-  if (arg) max_pool2d_argmax(z.get(), y, arg, p);
-  else max_pool2d(z.get(), y, p);
+  const long z_image = static_cast<long>(g.outH) * g.outW * g.outC;
+  const int per = static_cast<int>(std::clamp<long>(kUnfusedBytes / (4 * z_image), 1, g.batch));
+  std::unique_ptr<float[]> z(new float[static_cast<std::size_t>(per) * z_image]);
+  const long x_image = static_cast<long>(g.inH) * g.inW * g.inC, y_image = static_cast<long>(p.outH) * p.outW * p.channels;
+  for (int n0 = 0; n0 < g.batch; n0 += per) {
+    const int n = std::min(per, g.batch - n0);
+    ConvGeom gn = g;
+    gn.batch = n;
+    PoolGeom pn = p;
+    pn.batch = n;
+    conv2d(x + n0 * x_image, w, z.get(), gn, bias, act, bf16);
+    if (arg) max_pool2d_argmax(z.get(), y + n0 * y_image, arg + n0 * y_image, pn);
+    else max_pool2d(z.get(), y + n0 * y_image, pn);
+  }
 }
 
 // With arg, the argmax too (tagged 4 rather than 3: the pooling's share of the time differs)
@@ -67,7 +84,9 @@ void pooled_convolution(const float* x, const float* w, float* y, uint8_t* arg, 
                         bool bf16) {
   // mixed precision runs its products in bfloat16, which the band loops do not
   if (bf16) return unfused(x, w, y, arg, g, bias, act, p, true);
-  if (direct_forward_rows(g)) return fused(x, w, y, arg, g, bias, act, p);
+  const ForcedWay forced = forced_conv_way();
+  if (forced == ForcedWay::unbanded) return unfused(x, w, y, arg, g, bias, act, p, false);
+  if (direct_forward_rows(g) || forced == ForcedWay::banded) return fused(x, w, y, arg, g, bias, act, p);
   // tagged after conv.cc's three passes
   const std::vector<int> key{arg ? 4 : 3, g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW,
                              g.dilH, g.dilW, g.padTop, g.padLeft, p.kH, p.kW, p.strideH, p.strideW, p.padTop, p.padLeft};
