@@ -8,44 +8,43 @@
 #include <cstring>
 #include <limits>
 
+#include "cpu.h"
 #include "kernels.h"
 #include "pool_window.h"
 #include "threadpool.h"
+
+#define KERNO_VARIANTS_OF "pool_argmax_kernel.inc"
+#define KERNO_VARIANTS_AVX512 1
+#include "isa_variants.inc"
+#undef KERNO_VARIANTS_AVX512
+#undef KERNO_VARIANTS_OF
 
 namespace kerno {
 
 namespace {
 
-// A 2x2 window wholly inside the image (the usual pool), its cells a, b (upper row) and e, f
-// (lower) numbered ca, ca + 1, ca + kW, ca + kW + 1: the maximum as max_pool2d's 2x2 loop finds it,
-// and the first cell equal to it. All float until the store (cell numbers are small integers),
-// so that the channel loop vectorizes (a per-channel byte blend did not: 4x slower).
-void argmax_window_2x2(const float* __restrict a, const float* __restrict b, const float* __restrict e, const float* __restrict f,
-                       float* __restrict out, uint8_t* __restrict arg, int ca, int kW, int C) {
-  const float na = static_cast<float>(ca), nb = na + 1.f, ne = na + static_cast<float>(kW), nf = ne + 1.f;
-  for (int c = 0; c < C; c++) {
-    const float m = pooling::max_of_2x2(a[c], b[c], e[c], f[c]);
-    float cell = f[c] == m ? nf : static_cast<float>(kNoCell);
-    cell = e[c] == m ? ne : cell;
-    cell = b[c] == m ? nb : cell;
-    cell = a[c] == m ? na : cell;
-    out[c] = m;
-    arg[c] = static_cast<uint8_t>(static_cast<int>(cell));
+using WindowFn = void (*)(const float*, const float*, const float*, const float*, float*, uint8_t*, int, int, int);
+using RouteFn = void (*)(const float*, const uint8_t*, float*, float*, float*, float*, int, int, int);
+
+struct WindowFns {
+  WindowFn argmax;
+  RouteFn route;
+};
+
+WindowFns pick() {
+#ifdef KERNO_X86
+  switch (active_isa()) {
+    case Isa::avx512: return {avx512::argmax_window_2x2, avx512::route_2x2};
+    case Isa::avx2: return {avx2::argmax_window_2x2, avx2::route_2x2};
+    default: break;
   }
+#endif
+  return {portable::argmax_window_2x2, portable::route_2x2};
 }
 
-// One disjoint 2x2 window's gradient (cells as argmax_window_2x2's): each of its four cells gets
-// dy or 0, compared as floats so that the channel loop vectorizes.
-void route_2x2(const float* __restrict d, const uint8_t* __restrict arg, float* __restrict oa, float* __restrict ob, float* __restrict oe,
-               float* __restrict of, int ca, int kW, int C) {
-  const float na = static_cast<float>(ca), nb = na + 1.f, ne = na + static_cast<float>(kW), nf = ne + 1.f;
-  for (int c = 0; c < C; c++) {
-    const float cell = static_cast<float>(arg[c]), g = d[c];
-    oa[c] = cell == na ? g : 0.f;
-    ob[c] = cell == nb ? g : 0.f;
-    oe[c] = cell == ne ? g : 0.f;
-    of[c] = cell == nf ? g : 0.f;
-  }
+const WindowFns& fns() {
+  static const WindowFns f = pick();
+  return f;
 }
 
 }  // namespace
@@ -62,7 +61,7 @@ void max_pool2d_argmax_rows(const float* x, float* y, uint8_t* arg, const PoolGe
       if (w.y1 - w.y0 == 2 && w.x1 - w.x0 == 2) {
         const float* ra = x + (static_cast<long>(w.y0) * g.inW + w.x0) * C;
         const float* re = ra + static_cast<long>(g.inW) * C;
-        argmax_window_2x2(ra, ra + C, re, re + C, m, a, (w.y0 - ys) * g.kW + (w.x0 - xs), g.kW, C);
+        fns().argmax(ra, ra + C, re, re + C, m, a, (w.y0 - ys) * g.kW + (w.x0 - xs), g.kW, C);
         continue;
       }
       for (int c = 0; c < C; c++) {
@@ -110,7 +109,7 @@ void max_pool2d_argmax_grad(const float* dy, const uint8_t* arg, float* dx, cons
           const uint8_t* __restrict a = arg + o;
           if (disjoint && w.y1 - w.y0 == 2 && w.x1 - w.x0 == 2) {
             float* out = dxi + (static_cast<long>(w.y0) * g.inW + w.x0) * C;
-            route_2x2(d, a, out, out + C, out + static_cast<long>(g.inW) * C, out + static_cast<long>(g.inW + 1) * C,
+            fns().route(d, a, out, out + C, out + static_cast<long>(g.inW) * C, out + static_cast<long>(g.inW + 1) * C,
                       (w.y0 - ys) * g.kW + (w.x0 - xs), g.kW, C);
             continue;
           }

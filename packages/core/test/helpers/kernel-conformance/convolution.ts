@@ -193,6 +193,20 @@ export const CONVOLUTION_CASES = {
       assert.ok(want.argmax.includes(255), "a window of NaNs has no cell");
       assert.deepEqual([...got.y], [...want.y], `pooled with ties and NaNs, pool ${poolSize}/${strides} ${padding}`);
     }
+    // the same over 35 channels (whole vectors and a tail): an identity 1x1 convolution keeps
+    // values off zero exact, and four pixels NaN in every channel hold a whole 2x2 window
+    const C = 35,
+      xs = [2, 8, 8, C];
+    const x = randArray(size(xs)).map((v) => Math.round(v * 2) / 2 + 0.25);
+    for (const pixel of [64, 65, 72, 73]) x.fill(Number.NaN, pixel * C, (pixel + 1) * C);
+    const identity = new Float32Array(C * C).map((_, i) => (i % (C + 1) === 0 ? 1 : 0));
+    const g = convCaseOf(xs, [1, 1, C, C]).g;
+    const p = pool2dGeometry(xs, { poolSize: 2, strides: 2, padding: "valid" }, "test");
+    const got = n.conv2dMaxPoolArgmax(x, identity, g, null, "linear", p),
+      want = js.conv2dMaxPoolArgmax(x, identity, g, null, "linear", p);
+    assert.deepEqual([...got.argmax], [...want.argmax], `argmax of ${C} channels with ties and NaNs`);
+    assert.equal(want.argmax.filter((cell) => cell === 255).length, C, "the window of NaNs has no cell in any channel");
+    assert.deepEqual([...got.y], [...want.y], `pooled ${C} channels with ties and NaNs`);
   },
   conv2dBackpropInput(n) {
     for (const { g, w, dy, what } of convCases()) closeToScale(n.conv2dBackpropInput(dy, w, g), js.conv2dBackpropInput(dy, w, g), `${what} dx`);
