@@ -5,7 +5,7 @@
 //      native backend is registered before @kerno/core's tests, which do not import it)
 //   2. the op and autodiff tests again on the TypeScript reference backend, and with the layer
 //      tests on the WebAssembly backend where it is built
-//   3. the native kernel checks again on the portable (non-AVX) code path, and with each way of
+//   3. the native kernel checks again on the portable (non-AVX) and AVX2 code paths, and with each way of
 //      running convolutions on every pass that has it (KERNO_CONV=gemm, indirect, direct, f2, f4, f2p, f4p)
 // `--package core|node|wasm|kerno` runs one package's tests alone (`npm test` in packages/core runs
 // core's, on the TypeScript backend, as a user of @kerno/core alone would). Other arguments are
@@ -131,6 +131,8 @@ if (only) {
       ) && ok;
   const nativeTests = testFiles(`${TESTS.node}/backends/native`);
   ok = run("native kernels on the portable path (KERNO_ISA=portable)", nativeTests, { KERNO_ISA: "portable" }) && ok;
+  // an AVX-512 machine runs its own path by default: the AVX2 path too, as AVX2-only CPUs (Zen 3, laptops) would
+  ok = run("native kernels on the AVX2 path where the CPU has it (KERNO_ISA=avx2)", nativeTests, { KERNO_ISA: "avx2" }) && ok;
   for (const way of CONV_WAYS)
     ok = run(`native kernels with convolutions run by ${way} wherever it applies (KERNO_CONV=${way})`, nativeTests, { KERNO_CONV: way }) && ok;
 }

@@ -11,7 +11,8 @@ namespace kerno {
 // Runs run(choice) once for a known key; for a new key runs every candidate (a few rounds when
 // they are quick), remembers the fastest and ends with a run of it, so that the output is the
 // winner's on the first call too. Every candidate must overwrite its whole output. A single
-// candidate just runs.
+// candidate just runs. A candidate's run during which another kernel was tuned (it calls one) is
+// timed again, since its time was mostly that tuning's.
 void run_fastest(const std::vector<int>& key, const std::vector<int>& candidates, const std::function<void(int)>& run);
 
 }  // namespace kerno

@@ -79,6 +79,8 @@ export const POOL_CASES: [number[], number, number, "valid" | "same"][] = [
   [[2, 9, 8, 5], 3, 2, "same"],
   [[3, 6, 6, 17], 3, 1, "same"],
   [[2, 26, 26, 32], 2, 2, "valid"],
+  // disjoint 2x2 windows over whole vectors of channels and a tail
+  [[2, 8, 8, 35], 2, 2, "valid"],
 ];
 export function poolCases() {
   return POOL_CASES.map(([xs, poolSize, strides, padding]) => {
