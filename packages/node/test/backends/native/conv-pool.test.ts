@@ -10,18 +10,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { pool2dGeometry } from "@kerno/core/ops/pool.js";
 import { close, convCaseOf, js } from "../../../../core/test/helpers/kernel-cases.js";
-import { loadAddon, makeNativeKernels } from "../../../src/backends/native/index.js";
+import { nativeKernels } from "../../helpers/native-kernels.js";
 
 // read once, at the first convolution: the default run checks the unfused way
 process.env.KERNO_CONV ??= "gemm";
 
-let native: ReturnType<typeof makeNativeKernels> | null = null;
-let skip: string | false = false;
-try {
-  native = makeNativeKernels(loadAddon());
-} catch (err) {
-  skip = `native addon unavailable: ${(err as Error).message}`;
-}
+const { native, skip } = nativeKernels();
 
 test("a pooled convolution larger than the unfused way's chunk runs in chunks of images, each pooled into its own place", { skip }, () => {
   const k = native!;

@@ -4,15 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadAddon, makeNativeKernels } from "../../../src/backends/native/index.js";
+import { nativeKernels } from "../../helpers/native-kernels.js";
 
-let native: ReturnType<typeof makeNativeKernels> | null = null;
-let skip: string | false = false;
-try {
-  native = makeNativeKernels(loadAddon());
-} catch (err) {
-  skip = `native addon unavailable: ${(err as Error).message}`;
-}
+const { native, skip } = nativeKernels();
 
 function values(n: number, seed: number): Float32Array {
   let s = seed;

@@ -7,14 +7,9 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
-import { loadAddon, makeNativeKernels } from "../../../src/backends/native/index.js";
+import { nativeKernels } from "../../helpers/native-kernels.js";
 
-let skip: string | false = false;
-try {
-  makeNativeKernels(loadAddon());
-} catch (err) {
-  skip = `native addon unavailable: ${(err as Error).message}`;
-}
+const { skip } = nativeKernels();
 
 // Products in a row, each over 4 MFLOP so that it splits across the pool (smaller ones run on
 // the calling thread): a parallel section every fraction of a millisecond, and pauses long enough

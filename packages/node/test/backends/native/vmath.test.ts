@@ -7,15 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadAddon, makeNativeKernels } from "../../../src/backends/native/index.js";
+import { nativeKernels } from "../../helpers/native-kernels.js";
 
-let skip: string | false = false;
-let native: ReturnType<typeof makeNativeKernels> | null = null;
-try {
-  native = makeNativeKernels(loadAddon());
-} catch (err) {
-  skip = `native addon unavailable: ${(err as Error).message}`;
-}
+const { native, skip } = nativeKernels();
 
 function inputs(): Float32Array {
   const xs: number[] = [0, -0, Infinity, -Infinity, 1e-30, -1e-30, 1e-8, -3e-5, 0.6249, 0.6251, -0.625, 88.7, 88.8, 89, -103, -104, -110];
